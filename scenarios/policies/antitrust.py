@@ -1,0 +1,35 @@
+"""Antitrust guidance: clarity of safe harbours, an enforced share cap, fines."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import AntitrustConfig
+from sim.policy import PolicyEffects
+from sim.state import AllianceState, FirmState
+
+
+class AntitrustGuidance:
+    """Clear rules lower the legal risk of joining; a cap refuses joining above a share.
+
+    Reason: firms hesitate to cooperate when cooperation may later be judged collusion;
+    published safe harbours remove that doubt, while an enforced cap and fines keep large
+    alliances from closing the market.
+    """
+
+    def __init__(self, cfg: AntitrustConfig) -> None:
+        self.cfg = cfg
+        self.start, self.end = cfg.start, cfg.end
+
+    def apply(
+        self,
+        step: int,
+        firms: FirmState,
+        alliances: AllianceState,
+        effects: PolicyEffects,
+        rng: np.random.Generator,
+    ) -> None:
+        """Set clarity, the share cap and the fine rate for this quarter."""
+        effects.clarity = max(effects.clarity, self.cfg.clarity)
+        effects.share_cap = min(effects.share_cap, self.cfg.share_cap)
+        effects.fine_rate = max(effects.fine_rate, self.cfg.fine_rate)

@@ -1,0 +1,98 @@
+"""The ``korea_2024`` world: named firms and alliance archetypes from ``data/korea_2024.yaml``.
+
+Named firms keep the traits the data file gives (capital in units of a median domestic
+startup's capital). Each archetype alliance is filled up to ``members_in_model`` (times
+``archetype_scale``) with generated firms of the kind and region its ``filler`` names. Then
+``n_startups`` domestic startups, ``n_conglomerates`` domestic conglomerates and
+``n_foreign`` foreign big tech are generated, alone. Step 0 is the first quarter of 2024;
+alliances founded later in the record (2025) are present from step 0 as archetypes.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from sim import traits
+from sim.config import DOMAINS, REGIONS, WorldConfig
+from sim.state import CLOSED, CONGLOMERATE, OPEN, STARTUP, AllianceState, FirmState
+
+DATA_DIR = Path(__file__).parent / "data"
+START_YEAR = 2024
+
+
+@lru_cache(maxsize=4)
+def load_facts(name: str = "korea_2024.yaml") -> dict[str, Any]:
+    """Read a facts file from ``scenarios/worlds/data``."""
+    path = DATA_DIR / name
+    if not path.is_file():
+        raise ValueError(f"world.data_file={name!r} not found in {DATA_DIR}")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def founding_step(date: str) -> int:
+    """Quarter of a 'YYYY-MM' date relative to 2024 Q1, never after step 0."""
+    year, _, month = str(date).partition("-")
+    quarter = (int(month) - 1) // 3 if month else 0
+    return min((int(year) - START_YEAR) * 4 + quarter, 0)
+
+
+def _named_firms(facts: dict[str, Any], cfg: WorldConfig) -> dict[str, np.ndarray]:
+    rows = facts["firms"]
+    domain = np.array([DOMAINS.index(f["domain"]) for f in rows], np.int8)
+    presence = np.array(
+        [
+            sum(1 << DOMAINS.index(d) for d in [f["domain"], *f.get("presence", [])])
+            for f in rows
+        ],
+        np.uint8,
+    )
+    return {
+        "kind": np.array([CONGLOMERATE if f["kind"] == "conglomerate" else STARTUP for f in rows], np.int8),
+        "region": np.array([REGIONS.index(f["region"]) for f in rows], np.int8),
+        "domain": domain,
+        "presence": presence,
+        "capital": np.array([f["capital"] for f in rows], float) * cfg.startup_capital_median,
+        "openness": np.array([f["openness"] for f in rows], float),
+        "capability": np.array([f["capability"] for f in rows], float),
+    }
+
+
+def _filler(kind: str, region: str, k: int, cfg: WorldConfig, rng: np.random.Generator) -> dict:
+    if kind == "conglomerate":
+        columns = traits.conglomerates(k, cfg, rng, foreign=region != "domestic")
+    else:
+        columns = traits.startups(k, cfg, rng)
+    columns["region"] = np.full(k, REGIONS.index(region), np.int8)
+    return columns
+
+
+def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, AllianceState]:
+    """Build the 2024 Korean and global alliance landscape (see module docstring)."""
+    facts = load_facts(cfg.data_file or "korea_2024.yaml")
+    firms = FirmState()
+    firms.append(**_named_firms(facts, cfg))
+    index = {f["name"]: i for i, f in enumerate(facts["firms"])}
+    alliances = AllianceState()
+    for spec in facts["alliances"]:
+        named = [spec["leader"], *spec.get("named_members", [])]
+        rows = [index[name] for name in named]
+        target = max(len(rows), round(spec["members_in_model"] * cfg.archetype_scale))
+        extra = target - len(rows)
+        if extra > 0:
+            fill = spec.get("filler", {"kind": "startup", "region": "domestic"})
+            rows.extend(firms.append(**_filler(fill["kind"], fill["region"], extra, cfg, rng)))
+        regime = OPEN if spec["regime"] == "open" else CLOSED
+        (aid,) = alliances.append(
+            np.array([regime]), np.array([index[spec["leader"]]]),
+            founded=founding_step(spec["founded"]), names=[spec["name"]],
+        )
+        firms.alliance[np.asarray(rows)] = aid
+    firms.append(**traits.startups(cfg.n_startups, cfg, rng))
+    firms.append(**traits.conglomerates(cfg.n_conglomerates, cfg, rng))
+    firms.append(**traits.conglomerates(cfg.n_foreign, cfg, rng, foreign=True))
+    return firms, alliances

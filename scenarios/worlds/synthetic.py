@@ -1,0 +1,36 @@
+"""A synthetic world of any size: firm counts per kind and trait distributions from config."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim import traits
+from sim.config import WorldConfig
+from sim.state import AllianceState, FirmState
+from sim.choice import founding_regime
+
+
+def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, AllianceState]:
+    """Draw the firms; optionally seed ``n_initial_alliances`` alliances of random firms.
+
+    Seeded alliances are led by a conglomerate where one is left (else a startup) and take
+    their regime from the leader's openness.
+    """
+    firms = FirmState()
+    firms.append(**traits.startups(cfg.n_startups, cfg, rng))
+    firms.append(**traits.conglomerates(cfg.n_conglomerates, cfg, rng))
+    firms.append(**traits.conglomerates(cfg.n_foreign, cfg, rng, foreign=True))
+    alliances = AllianceState()
+    k, size = cfg.n_initial_alliances, cfg.initial_alliance_size
+    if k:
+        if k * size > firms.n:
+            raise ValueError(
+                f"world.n_initial_alliances x initial_alliance_size={k * size} exceeds the "
+                f"{firms.n} firms; allowed: at most the number of firms"
+            )
+        members = rng.permutation(firms.n)[: k * size].reshape(k, size)
+        # leader: the member with the most capital (a conglomerate if the group has one)
+        leaders = members[np.arange(k), np.argmax(firms.capital[members], axis=1)]
+        ids = alliances.append(founding_regime(firms.openness[leaders]), leaders, founded=0)
+        firms.alliance[members] = ids[:, None]
+    return firms, alliances

@@ -1,0 +1,71 @@
+"""Group reductions over firm rows: per-alliance and per-domain totals.
+
+Every per-alliance figure is a ``np.bincount`` over the firms' ``alliance`` column, so one
+pass serves any number of alliances. Arrays are sized at least 1 so that index 0 is always
+safe for masked lookups when no alliance exists yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config import DOMAINS
+from sim.state import NO_ALLIANCE, AllianceState, FirmState
+
+N_DOMAINS = len(DOMAINS)
+
+
+@dataclass
+class AllianceTotals:
+    """What the alliances look like at one moment (the start-of-step snapshot)."""
+
+    size: np.ndarray  # (m,) alive members
+    capability: np.ndarray  # (m,) pooled capability
+    mean_capability: np.ndarray  # (m,) pooled / size
+    domain_capability: np.ndarray  # (m, D) capability of members by home domain
+    coverage: np.ndarray  # (m, D) members present in each domain
+    share: np.ndarray  # (m,) share of the modelled firms' revenue
+    firm_share: np.ndarray  # (n,) each firm's share of the modelled firms' revenue
+
+
+def group_sum(groups: np.ndarray, weights: np.ndarray | None, length: int) -> np.ndarray:
+    """Sum ``weights`` (or count rows) per group id in ``[0, length)``."""
+    return np.bincount(groups, weights=weights, minlength=length).astype(np.float64)
+
+
+def members_mask(firms: FirmState) -> np.ndarray:
+    """Rows of alive firms that are in an alliance."""
+    return firms.alive & (firms.alliance != NO_ALLIANCE)
+
+
+def presence_bits(presence: np.ndarray) -> np.ndarray:
+    """(n, D) 0/1 matrix of the domains each firm is present in."""
+    return ((presence[:, None] >> np.arange(N_DOMAINS, dtype=np.uint8)) & 1).astype(np.int64)
+
+
+def revenue_shares(firms: FirmState) -> np.ndarray:
+    """Each alive firm's share of last quarter's revenue of all modelled firms."""
+    revenue = np.where(firms.alive, firms.revenue, 0.0)
+    total = revenue.sum()
+    return revenue / total if total > 0 else np.zeros(firms.n)
+
+
+def alliance_totals(firms: FirmState, alliances: AllianceState) -> AllianceTotals:
+    """Compute the per-alliance snapshot used by revision and reporting."""
+    m = max(alliances.m, 1)
+    inside = members_mask(firms)
+    a = firms.alliance[inside].astype(np.int64)
+    cap = firms.capability[inside]
+    size = np.bincount(a, minlength=m)
+    pooled = group_sum(a, cap, m)
+    home = a * N_DOMAINS + firms.domain[inside]
+    domain_capability = group_sum(home, cap, m * N_DOMAINS).reshape(m, N_DOMAINS)
+    bits = presence_bits(firms.presence[inside])
+    cells = (a[:, None] * N_DOMAINS + np.arange(N_DOMAINS))[bits.astype(bool)]
+    coverage = np.bincount(cells, minlength=m * N_DOMAINS).reshape(m, N_DOMAINS)
+    firm_share = revenue_shares(firms)
+    share = group_sum(a, firm_share[inside], m)
+    mean = pooled / np.maximum(size, 1)
+    return AllianceTotals(size, pooled, mean, domain_capability, coverage, share, firm_share)

@@ -1,0 +1,354 @@
+"""Typed run configuration: dataclasses registered with Hydra's ConfigStore.
+
+Every weight, rate and size the model uses is a field here with a documented default;
+the YAML files under ``configs/`` only choose among and override these. Range checks run
+in ``__post_init__`` so a bad value fails when the config is built, naming the key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+
+DOMAINS: tuple[str, ...] = (
+    "foundation_models",
+    "ai_chips",
+    "cloud_infrastructure",
+    "data",
+    "applications_services",
+    "telecom",
+    "robotics",
+)
+REGIONS: tuple[str, ...] = ("domestic", "us", "china", "eu", "japan")
+ENGINES: tuple[str, ...] = ("vectorised", "agents")
+WORLD_KINDS: tuple[str, ...] = ("synthetic", "korea_2024")
+
+
+class ConfigError(ValueError):
+    """A config value is out of its allowed range; the message names key, value and range."""
+
+
+def check_range(
+    obj: object, name: str, low: float | None = None, high: float | None = None
+) -> None:
+    """Raise ConfigError unless ``obj.name`` lies in ``[low, high]``.
+
+    Args:
+        obj: The dataclass instance holding the field.
+        name: The field name.
+        low: Inclusive lower bound, or None for no bound.
+        high: Inclusive upper bound, or None for no bound.
+    """
+    value = getattr(obj, name)
+    if (low is not None and value < low) or (high is not None and value > high):
+        lo = "-inf" if low is None else low
+        hi = "inf" if high is None else high
+        raise ConfigError(
+            f"{type(obj).__name__}.{name}={value!r} is out of range; allowed: [{lo}, {hi}]"
+        )
+
+
+def check_choice(obj: object, name: str, allowed: tuple[str, ...]) -> None:
+    """Raise ConfigError unless ``obj.name`` is one of ``allowed``."""
+    value = getattr(obj, name)
+    if value not in allowed:
+        raise ConfigError(
+            f"{type(obj).__name__}.{name}={value!r} is not allowed; allowed: {', '.join(allowed)}"
+        )
+
+
+def check_weights(obj: object, name: str, length: int) -> None:
+    """Raise ConfigError unless ``obj.name`` is ``length`` non-negative numbers, not all 0."""
+    value = list(getattr(obj, name))
+    if len(value) != length or min(value) < 0 or sum(value) <= 0:
+        raise ConfigError(
+            f"{type(obj).__name__}.{name}={value!r} is invalid; allowed: {length} non-negative "
+            "weights with a positive sum"
+        )
+
+
+@dataclass
+class WorldConfig:
+    """The firms a run starts from (section 2-3 of MODEL.md).
+
+    Capital is in USD millions; capability is relative to the global frontier at step 0
+    (frontier = 1.0).
+    """
+
+    name: str = "synthetic"  # which builder: synthetic | korea_2024
+    n_startups: int = 1000  # domestic startups (the official count is a user assumption)
+    n_conglomerates: int = 10  # domestic conglomerates (chaebol groups)
+    n_foreign: int = 10  # foreign big tech (conglomerates of other regions)
+    n_initial_alliances: int = 0  # synthetic only: alliances seeded at step 0
+    initial_alliance_size: int = 5  # synthetic only: members of each seeded alliance
+    startup_capital_median: float = 5.0  # USD m; lognormal median
+    startup_capital_sigma: float = 1.0  # lognormal shape
+    conglomerate_capital_min: float = 10.0  # multiple of startup median (log-uniform)
+    conglomerate_capital_max: float = 1000.0  # multiple of startup median (log-uniform)
+    foreign_capital_multiple: float = 3000.0  # foreign big tech capital, multiple of median
+    startup_openness_mean: float = 0.7  # Beta-distributed openness, mean
+    conglomerate_openness_mean: float = 0.35
+    openness_concentration: float = 6.0  # Beta a+b: higher = tighter around the mean
+    startup_capability_mean: float = 0.45  # relative to frontier
+    conglomerate_capability_mean: float = 0.65
+    foreign_capability_mean: float = 0.92
+    capability_sd: float = 0.08
+    presence_probability: float = 0.3  # chance a conglomerate is present in each other domain
+    domain_weights: list[float] = field(
+        default_factory=lambda: [0.15, 0.05, 0.10, 0.10, 0.45, 0.05, 0.10]
+    )  # startup domain mix, in DOMAINS order
+    foreign_region_weights: list[float] = field(
+        default_factory=lambda: [0.0, 0.6, 0.2, 0.15, 0.05]
+    )  # region mix of generated foreign firms, in REGIONS order
+    data_file: str = ""  # korea_2024: facts file (relative to scenarios/worlds/data)
+    archetype_scale: float = 1.0  # korea_2024: multiply archetype member counts
+
+    def __post_init__(self) -> None:
+        check_choice(self, "name", WORLD_KINDS)
+        for name in ("n_startups", "n_conglomerates", "n_foreign", "n_initial_alliances"):
+            check_range(self, name, 0)
+        check_range(self, "initial_alliance_size", 2)
+        for name in ("startup_capital_median", "conglomerate_capital_min"):
+            check_range(self, name, 1e-9)
+        check_range(self, "conglomerate_capital_max", self.conglomerate_capital_min)
+        check_range(self, "foreign_capital_multiple", 1e-9)
+        check_range(self, "startup_capital_sigma", 0.0)
+        for name in (
+            "startup_openness_mean",
+            "conglomerate_openness_mean",
+            "presence_probability",
+        ):
+            check_range(self, name, 0.0, 1.0)
+        check_range(self, "openness_concentration", 1e-6)
+        for name in (
+            "startup_capability_mean",
+            "conglomerate_capability_mean",
+            "foreign_capability_mean",
+        ):
+            check_range(self, name, 0.0, 1.0)
+        check_range(self, "capability_sd", 0.0, 1.0)
+        check_range(self, "archetype_scale", 1e-6)
+        check_weights(self, "domain_weights", len(DOMAINS))
+        check_weights(self, "foreign_region_weights", len(REGIONS))
+        if self.n_startups + self.n_conglomerates + self.n_foreign < 2:
+            raise ConfigError(
+                f"WorldConfig.n_startups+n_conglomerates+n_foreign="
+                f"{self.n_startups + self.n_conglomerates + self.n_foreign} is out of range; "
+                "allowed: at least 2 firms"
+            )
+
+
+@dataclass
+class ChoiceParams:
+    """Membership revision: who reconsiders, and the utility weights of MODEL.md 4.2."""
+
+    revision_share: float = 0.15  # share of firms reconsidering each quarter
+    noise_scale: float = 0.25  # Gumbel noise scale of the logit choice (0 = fully rational)
+    n_candidates: int = 4  # alliances a reviser looks at besides its own (search friction)
+    w_scale: float = 1.0  # weight of pooled capability (saturating)
+    scale_half: float = 4.0  # pooled capability (frontier units) giving half the scale value
+    w_complementarity: float = 0.8  # weight of the share of other domains covered
+    w_rivalry: float = 1.2  # weight of same-domain competition inside the alliance
+    w_openness_fit: float = 0.8  # weight of |openness - regime|
+    w_fee: float = 1.0  # weight of fee / (capital + fee)
+    w_legal: float = 1.5  # weight of legal risk (share x (1 - clarity))
+    w_subsidy: float = 1.0  # weight of subsidy / (capital + subsidy) membership brings
+    w_mandate: float = 1.0  # weight of a mandate's pull (mandate strength)
+    switching_cost: float = 0.3  # utility lost by any change of alliance
+    leadership_value: float = 0.6  # utility of leading a newly founded alliance
+    founding_cost: float = 100.0  # USD m one-off; only firms with more capital may found
+    founding_grace_steps: int = 4  # quarters a new alliance may have one member
+    closed_selectivity: float = 0.9  # closed: admit if capability >= this x members' mean
+    fee_open: float = 0.0  # USD m per quarter paid by members to the leader, open regime
+    fee_closed: float = 0.2  # USD m per quarter, closed regime
+    baseline_clarity: float = 0.3  # antitrust clarity without any guidance policy
+
+    def __post_init__(self) -> None:
+        for name in ("revision_share", "closed_selectivity", "baseline_clarity"):
+            check_range(self, name, 0.0, 1.0)
+        check_range(self, "n_candidates", 1, 64)
+        check_range(self, "founding_grace_steps", 0)
+        check_range(self, "scale_half", 1e-9)
+        for f in fields(self):
+            if f.name.startswith(("w_", "noise", "switching", "leadership", "founding_c", "fee")):
+                check_range(self, f.name, 0.0)
+
+
+@dataclass
+class RnDParams:
+    """R&D game of d'Aspremont and Jacquemin (1988), n-firm form, and spillovers."""
+
+    demand_intercept: float = 2.0  # a in P = a - bQ
+    unit_cost: float = 1.0  # A in c_i = A - x_i - beta sum x_j (a > A)
+    demand_slope: float = 1.0  # b
+    rd_cost: float = 4.0  # gamma in gamma x^2 / 2 (gamma b > 2 keeps efforts finite)
+    beta_public: float = 0.1  # spillover among firms outside alliances
+    beta_open_internal: float = 0.5  # spillover among members of an open alliance
+    beta_closed_internal: float = 0.75  # spillover among members of a closed alliance
+    open_public_boost: float = 0.3  # public spillover added per unit share of firms in open
+    beta_federation: float = 0.25  # spillover between alliances of one federation
+    n_rivals_alone: int = 2  # n of the non-cooperative game a firm alone plays
+    max_game_size: int = 50  # n is capped here (bigger groups split into sub-games)
+    size_elasticity: float = 0.3  # effort scales as (capital / startup median)^this
+    cost_per_effort: float = 2.0  # USD m per unit gamma x^2/2 at the reference size
+
+    def __post_init__(self) -> None:
+        for name in (
+            "beta_public",
+            "beta_open_internal",
+            "beta_closed_internal",
+            "open_public_boost",
+            "beta_federation",
+        ):
+            check_range(self, name, 0.0, 1.0)
+        check_range(self, "demand_intercept", self.unit_cost + 1e-9)
+        check_range(self, "demand_slope", 1e-9)
+        check_range(self, "n_rivals_alone", 1)
+        check_range(self, "max_game_size", 2)
+        check_range(self, "size_elasticity", 0.0, 1.0)
+        check_range(self, "cost_per_effort", 0.0)
+        if self.rd_cost * self.demand_slope <= 2.0:
+            raise ConfigError(
+                f"RnDParams.rd_cost={self.rd_cost!r} is out of range; allowed: "
+                "rd_cost x demand_slope > 2 (otherwise effort is unbounded)"
+            )
+
+
+@dataclass
+class GrowthParams:
+    """Capability growth, frontier, markets, entry and exit (MODEL.md 4.4-4.6)."""
+
+    learning_rate: float = 0.06  # capability gained per unit of knowledge input (x frontier)
+    catch_up: float = 1.5  # growth multiplier per unit of relative distance to frontier
+    obsolescence: float = 0.01  # share of capability lost each quarter
+    frontier_growth: float = 0.12  # yearly growth rate of the global frontier
+    national_top_k: int = 3  # national capability: mean of the top k domestic firms/domain
+    market_size: float = 60000.0  # USD m per quarter, global AI market at step 0
+    domain_market_weights: list[float] = field(
+        default_factory=lambda: [0.2, 0.2, 0.2, 0.05, 0.25, 0.05, 0.05]
+    )  # global market split over DOMAINS
+    market_growth: float = 0.25  # yearly growth of every domain market
+    share_sensitivity: float = 12.0  # logit weight of capability/frontier in market shares
+    outside_weight: float = 400.0  # weight of the unmodelled rest of the world per domain
+    margin: float = 0.2  # profit margin on revenue
+    entry_rate: float = 0.02  # startups entering per quarter, share of initial startups
+    entry_funding_elasticity: float = 0.5  # entry multiplier per unit startup subsidy share
+    entrant_capability: float = 0.35  # entrants' capability relative to frontier
+
+    def __post_init__(self) -> None:
+        for name in ("obsolescence", "frontier_growth", "market_growth", "margin", "entry_rate"):
+            check_range(self, name, 0.0, 1.0)
+        for name in ("learning_rate", "catch_up", "share_sensitivity", "outside_weight"):
+            check_range(self, name, 0.0)
+        check_range(self, "market_size", 1e-9)
+        check_range(self, "national_top_k", 1)
+        check_range(self, "entry_funding_elasticity", 0.0)
+        check_range(self, "entrant_capability", 0.0, 1.0)
+        check_weights(self, "domain_market_weights", len(DOMAINS))
+
+
+@dataclass
+class ReportingParams:
+    """Thresholds used by the per-step outcomes (MODEL.md section 6)."""
+
+    antitrust_threshold: float = 0.3  # alliance market share above which collusion is a risk
+    hollow_threshold: float = 0.25  # member is hollow if its effort < this x alliance mean
+
+    def __post_init__(self) -> None:
+        check_range(self, "antitrust_threshold", 0.0, 1.0)
+        check_range(self, "hollow_threshold", 0.0, 1.0)
+
+
+@dataclass
+class ModelParams:
+    """All behavioural parameters, one group per stage of the quarter."""
+
+    choice: ChoiceParams = field(default_factory=ChoiceParams)
+    rnd: RnDParams = field(default_factory=RnDParams)
+    growth: GrowthParams = field(default_factory=GrowthParams)
+    reporting: ReportingParams = field(default_factory=ReportingParams)
+
+
+@dataclass
+class AntitrustConfig:
+    """Antitrust guidance: clarity of safe harbours, an enforced share cap, fines."""
+
+    start: int = 0  # first quarter the guidance applies
+    end: int = 10_000  # quarter it stops applying (exclusive)
+    clarity: float = 0.9  # 0 legal uncertainty, 1 clear safe harbours
+    share_cap: float = 1.0  # joining an alliance above this market share is refused
+    fine_rate: float = 0.0  # share of revenue fined each quarter from members above the cap
+
+    def __post_init__(self) -> None:
+        check_range(self, "start", 0)
+        check_range(self, "end", self.start + 1)
+        for name in ("clarity", "share_cap", "fine_rate"):
+            check_range(self, name, 0.0, 1.0)
+
+
+@dataclass
+class PublicComputeConfig:
+    """A government GPU cluster lowering the R&D cost of eligible firms."""
+
+    start: int = 0
+    end: int = 10_000
+    cost_reduction: float = 0.3  # share of R&D cost the cluster saves an eligible firm
+    eligibility: str = "startups"  # all | startups | open_members
+
+    def __post_init__(self) -> None:
+        check_range(self, "start", 0)
+        check_range(self, "end", self.start + 1)
+        check_range(self, "cost_reduction", 0.0, 0.9)
+        check_choice(self, "eligibility", ("all", "startups", "open_members"))
+
+
+@dataclass
+class ScenarioConfig:
+    """A named combination of policies. A field left ``None`` means the lever is unused."""
+
+    name: str = "baseline"
+    description: str = "No policy beyond the status quo."
+    antitrust: AntitrustConfig | None = None
+    public_compute: PublicComputeConfig | None = None
+
+
+@dataclass
+class RunConfig:
+    """One run (or one batch of replicates): world, behaviour, scenario and run settings."""
+
+    world: WorldConfig = field(default_factory=WorldConfig)
+    model: ModelParams = field(default_factory=ModelParams)
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+    steps: int = 40  # quarters to simulate
+    seed: int = 0  # root of every random number of the run
+    replicates: int = 1  # seeds spawned from ``seed`` (SeedSequence.spawn)
+    engine: str = "vectorised"  # vectorised | agents
+    collect_firms: bool = False  # also record per-firm rows each step
+
+    def __post_init__(self) -> None:
+        check_range(self, "steps", 1)
+        check_range(self, "seed", 0)
+        check_range(self, "replicates", 1)
+        check_choice(self, "engine", ENGINES)
+
+
+def register_configs(cs: ConfigStore | None = None) -> None:
+    """Register the schemas with Hydra's ConfigStore so YAML files are type-checked.
+
+    Args:
+        cs: The store to register in; the global instance by default.
+    """
+    cs = cs or ConfigStore.instance()
+    cs.store(name="run_schema", node=RunConfig)
+    cs.store(group="world", name="world_schema", node=WorldConfig)
+    cs.store(group="scenario", name="scenario_schema", node=ScenarioConfig)
+    cs.store(group="model", name="model_schema", node=ModelParams)
+
+
+def as_plain(cfg: Any) -> dict[str, Any]:
+    """Return a dataclass config as nested plain dicts (for records and JSON)."""
+    from dataclasses import asdict
+
+    return asdict(cfg)

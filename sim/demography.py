@@ -1,0 +1,37 @@
+"""Startups exiting and entering (MODEL.md 4.5)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import GrowthParams
+from sim.state import NO_ALLIANCE, STARTUP, FirmState
+
+
+def bankrupt(kind: np.ndarray, capital: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    """Startups whose capital fell below zero (conglomerates are backed by their groups)."""
+    return alive & (kind == STARTUP) & (capital < 0.0)
+
+
+def remove_exits(firms: FirmState, step: int) -> np.ndarray:
+    """Mark bankrupt startups as exited; they leave their alliance and their row freezes."""
+    gone = np.flatnonzero(bankrupt(firms.kind, firms.capital, firms.alive))
+    firms.alive[gone] = False
+    firms.exited[gone] = step
+    firms.alliance[gone] = NO_ALLIANCE
+    return gone
+
+
+def expected_entrants(
+    initial_startups: int, startup_funding: float, median_capital: float, p: GrowthParams
+) -> float:
+    """Expected new startups this quarter.
+
+    Reason: a base rate of founding, raised by funding: each median startup's worth of
+    subsidy per expected entrant adds ``entry_funding_elasticity`` to the multiplier.
+    """
+    base = p.entry_rate * initial_startups
+    if base <= 0:
+        return 0.0
+    funding_ratio = startup_funding / (median_capital * base)
+    return base * (1.0 + p.entry_funding_elasticity * funding_ratio)

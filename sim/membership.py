@@ -1,0 +1,86 @@
+"""Applying membership changes: founding, joining, leaving, leader succession, dissolution."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.choice import FOUND_NEW, founding_regime
+from sim.state import NO_ALLIANCE, AllianceState, FirmState
+
+
+def apply_moves(
+    firms: FirmState, alliances: AllianceState, rows: np.ndarray, targets: np.ndarray, step: int
+) -> np.ndarray:
+    """Move firms ``rows`` to ``targets`` (alliance id, NO_ALLIANCE or FOUND_NEW).
+
+    Reason: revision is synchronous, so all decisions of a quarter take effect together;
+    each founder gets a new alliance it leads, with the regime its openness leans to.
+
+    Returns:
+        Ids of the alliances founded.
+    """
+    founders = rows[targets == FOUND_NEW]
+    new_ids = alliances.append(
+        founding_regime(firms.openness[founders]), founders, founded=step
+    )
+    targets = targets.copy()
+    targets[targets == FOUND_NEW] = new_ids
+    firms.alliance[rows] = targets
+    return new_ids
+
+
+def alliance_sizes(firms: FirmState, m: int) -> np.ndarray:
+    """Alive members per alliance."""
+    inside = firms.alive & (firms.alliance != NO_ALLIANCE)
+    return np.bincount(firms.alliance[inside], minlength=m)
+
+
+def replace_departed_leaders(firms: FirmState, alliances: AllianceState) -> None:
+    """Give every alliance whose leader left (or exited) a new leader.
+
+    Reason: the richest remaining member takes over, as the member best able to carry
+    the alliance's costs.
+    """
+    if alliances.m == 0:
+        return
+    ids = np.arange(alliances.m)
+    leader_ok = (firms.alliance[alliances.leader] == ids) & firms.alive[alliances.leader]
+    orphaned = alliances.active & ~leader_ok
+    if not orphaned.any():
+        return
+    rows = np.flatnonzero(firms.alive & (firms.alliance != NO_ALLIANCE))
+    rows = rows[orphaned[firms.alliance[rows]]]
+    if rows.size == 0:
+        return
+    order = rows[np.lexsort((rows, firms.capital[rows], firms.alliance[rows]))]
+    groups = firms.alliance[order]
+    last = np.r_[groups[1:] != groups[:-1], True]  # richest (ties: highest row) per group
+    alliances.leader[groups[last]] = order[last]
+
+
+def dissolve_small(
+    firms: FirmState, alliances: AllianceState, step: int, grace: int
+) -> np.ndarray:
+    """Dissolve alliances left with fewer than two members; return the dissolved ids.
+
+    Reason: an alliance of one is no alliance; a newly founded one gets ``grace``
+    quarters to recruit before it counts as left alone. Its last member goes alone, and
+    alliances federated under it lose their parent.
+    """
+    size = alliance_sizes(firms, alliances.m)
+    young = step - alliances.founded < grace
+    gone = alliances.active & ((size == 0) | ((size == 1) & ~young))
+    if gone.any():
+        alliances.active[gone] = False
+        inside = firms.alliance != NO_ALLIANCE
+        leaving = inside & gone[np.where(inside, firms.alliance, 0)]
+        firms.alliance[leaving] = NO_ALLIANCE
+        orphan = alliances.parent >= 0
+        alliances.parent[orphan & gone[np.where(orphan, alliances.parent, 0)]] = NO_ALLIANCE
+    return np.flatnonzero(gone)
+
+
+def settle(firms: FirmState, alliances: AllianceState, step: int, grace: int) -> np.ndarray:
+    """Leader succession then dissolution, after any change of membership."""
+    replace_departed_leaders(firms, alliances)
+    return dissolve_small(firms, alliances, step, grace)

@@ -1,0 +1,236 @@
+"""AllianceModel: the Mesa model of how AI alliances form under policy.
+
+One ``step`` is one quarter, in the seven stages of MODEL.md section 4. The firms' state
+lives in ``self.firms`` and ``self.alliances`` (numpy arrays, one row each); the Mesa
+agents are views on those rows. Two engines run the same phase functions
+(``sim.quarter``): ``"vectorised"`` calls each phase once for all rows, ``"agents"`` has
+each Mesa agent call it for its own row. Both draw the same random numbers from the one
+generator of the run and give identical results.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+
+from agents import Conglomerate, Government, Startup
+from scenarios.policies import build_policies
+from scenarios.worlds import build_world
+from sim import growth, quarter
+from sim.aggregates import alliance_totals
+from sim.choice import draw_revision
+from sim.config import ENGINES, RunConfig
+from sim.demography import expected_entrants, remove_exits
+from sim.membership import apply_moves, settle
+from sim.outcomes import COLUMNS, StepFlows, compute
+from sim.state import CONGLOMERATE, STARTUP
+from sim.traits import startups
+
+FIRM_COLUMNS: tuple[str, ...] = (
+    "kind", "region", "domain", "capital", "capability", "openness", "alliance", "alive",
+)
+
+
+class AllianceModel(mesa.Model):
+    """Startups, conglomerates and a government forming open and closed AI alliances.
+
+    Args:
+        cfg: The run configuration (``sim.compose`` builds one from config files).
+        seed: An int or ``numpy.random.SeedSequence``; ``cfg.seed`` when omitted. The
+            run's only randomness is the Generator built from it (``self.rng``).
+        engine: ``"vectorised"`` or ``"agents"``; ``cfg.engine`` when omitted.
+    """
+
+    def __init__(
+        self,
+        cfg: RunConfig | None = None,
+        *,
+        seed: int | np.random.SeedSequence | None = None,
+        engine: str | None = None,
+    ) -> None:
+        cfg = cfg or RunConfig()
+        seed = cfg.seed if seed is None else seed
+        sequence = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        super().__init__(rng=np.random.default_rng(sequence))
+        self.cfg = cfg
+        self.params = cfg.model
+        self.engine = engine or cfg.engine
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine={self.engine!r} is unknown; allowed: {', '.join(ENGINES)}")
+        self.frontier = 1.0
+        self.firms, self.alliances = build_world(cfg.world, self.rng)
+        self.initial_startups = int((self.firms.kind == STARTUP).sum())
+        self.reference_capital = cfg.world.startup_capital_median
+        self.government = Government(self, build_policies(cfg.scenario))
+        self.firm_agents: list[Startup | Conglomerate] = []
+        self._add_agents(np.arange(self.firms.n))
+        self._prime_market()
+        self.flows = StepFlows()
+        self.cumulative_spend = 0.0
+        self.outcomes: dict[str, float] = {}
+        self.initial_gap = 0.0
+        self._record()
+        self.initial_gap = self.outcomes["tech_gap_years"]
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"step": "steps", **{c: _reporter(c) for c in COLUMNS}},
+            agent_reporters=(
+                {c: c for c in FIRM_COLUMNS} if cfg.collect_firms else None
+            ),
+        )
+        self.datacollector.collect(self)
+
+    # --- set-up -------------------------------------------------------------------------
+    def _add_agents(self, rows: np.ndarray) -> None:
+        """Create one Mesa agent per new firm row, of the class its kind names."""
+        kinds = self.firms.kind[rows]
+        self.firm_agents.extend(
+            (Conglomerate if kind == CONGLOMERATE else Startup)(self, row)
+            for row, kind in zip(rows.tolist(), kinds.tolist(), strict=True)
+        )
+
+    def _prime_market(self) -> None:
+        """Revenue at step 0, so that market shares exist before the first revision."""
+        q = self._new_quarter(self.government.act(0))
+        quarter.prepare_market(self.firms, self.alliances, q)
+        rows = np.flatnonzero(self.firms.alive)
+        self.firms.revenue[rows] = quarter.earn(rows, self.firms, self.alliances, q)[0]
+
+    def _new_quarter(self, effects: Any) -> quarter.Quarter:
+        return quarter.Quarter(
+            step=self.steps,
+            frontier=self.frontier,
+            params=self.params,
+            effects=effects,
+            reference_capital=self.reference_capital,
+            rd_spend=np.zeros(self.firms.n),
+        )
+
+    # --- the engines ----------------------------------------------------------------------
+    def _each(self, phase: str, rows: np.ndarray, q: quarter.Quarter) -> tuple[np.ndarray, ...]:
+        """Run a per-firm phase over ``rows``: all at once, or agent by agent."""
+        if self.engine == "vectorised":
+            out = getattr(quarter, phase)(rows, self.firms, self.alliances, q)
+            return out if isinstance(out, tuple) else (out,)
+        results = [getattr(self.firm_agents[row], phase)(q) for row in rows.tolist()]
+        if not results:
+            return (np.zeros(0),)
+        columns = list(zip(*results, strict=True)) if isinstance(results[0], tuple) else [results]
+        return tuple(np.asarray(c, dtype=np.float64) for c in columns)
+
+    def _revise(self, q: quarter.Quarter) -> np.ndarray:
+        """Targets of this quarter's revisers (synchronous: all decide on the same state)."""
+        k = np.arange(q.draws.revisers.size)
+        if self.engine == "vectorised":
+            return quarter.reconsider(k, self.firms, self.alliances, q)
+        agents = self.firm_agents
+        return np.array(
+            [agents[row].reconsider(i, q) for i, row in enumerate(q.draws.revisers.tolist())],
+            dtype=np.int64,
+        )
+
+    # --- one quarter -----------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one quarter through the seven stages of MODEL.md section 4."""
+        firms, alliances, p = self.firms, self.alliances, self.params
+        t = self.steps
+        flows = StepFlows()
+
+        # 1. government
+        q = self._new_quarter(self.government.act(t))
+
+        # 2. membership revision, on the start-of-quarter snapshot
+        q.totals = alliance_totals(firms, alliances)
+        q.draws = draw_revision(firms, alliances, p.choice, self.rng)
+        targets = self._revise(q)
+        apply_moves(firms, alliances, q.draws.revisers, targets, t)
+        settle(firms, alliances, t, p.choice.founding_grace_steps)
+
+        # 3. R&D
+        alive = np.flatnonzero(firms.alive)
+        quarter.prepare_rnd(firms, alliances, q)
+        effort, spend, paid = self._each("invest", alive, q)
+        firms.effort[:] = 0.0
+        firms.effort[alive] = effort
+        q.rd_spend[alive] = spend
+        flows.rnd_spend = float(spend.sum() + paid.sum())
+
+        # 4. capability
+        quarter.prepare_learning(firms, alliances, q)
+        (capability,) = self._each("learn", alive, q)
+        firms.capability[alive] = capability
+
+        # 5. market and capital; exit and entry
+        quarter.prepare_market(firms, alliances, q)
+        revenue, profit = self._each("earn", alive, q)
+        firms.revenue[:] = 0.0
+        firms.revenue[alive] = revenue
+        firms.capital[alive] += profit
+        flows.world_market = float(q.markets.sum())
+        flows.exited = int(remove_exits(firms, t).size)
+        settle(firms, alliances, t, p.choice.founding_grace_steps)
+        flows.entered = self._enter(q)
+        flows.government_spend = float(q.effects.spend + paid.sum() + q.effects.subsidy.sum())
+
+        # 6. frontier (the gap is measured against it in the outcomes)
+        self.frontier = growth.next_frontier(self.frontier, p.growth)
+
+        # 7. data collection
+        self.flows = flows
+        self.cumulative_spend += flows.government_spend
+        self._record()
+        self.datacollector.collect(self)
+
+    def _enter(self, q: quarter.Quarter) -> int:
+        """New startups enter, at a rate that rises with funding; returns how many."""
+        world = self.cfg.world
+        lam = expected_entrants(
+            self.initial_startups, q.effects.startup_funding, world.startup_capital_median,
+            self.params.growth,
+        )
+        k = int(self.rng.poisson(lam))
+        if k:
+            columns = startups(
+                k, world, self.rng, self.params.growth.entrant_capability, self.frontier
+            )
+            rows = self.firms.append(**columns, entered=np.full(k, self.steps + 1))
+            self._add_agents(rows)
+        return k
+
+    def _record(self) -> None:
+        self.outcomes = compute(
+            self.firms, self.alliances, self.frontier, self.flows, self.initial_gap,
+            self.cumulative_spend, self.params,
+        )
+
+    # --- conveniences -----------------------------------------------------------------------
+    def run(self, steps: int | None = None) -> AllianceModel:
+        """Step ``steps`` quarters (``cfg.steps`` by default); returns self."""
+        for _ in range(self.cfg.steps if steps is None else steps):
+            self.step()
+        return self
+
+    def alliance_table(self) -> Any:
+        """The active alliances now: id, name, regime, leader, founded, parent, size."""
+        import pandas as pd
+
+        a = self.alliances
+        totals = alliance_totals(self.firms, a)
+        ids = np.flatnonzero(a.active)
+        return pd.DataFrame(
+            {
+                "alliance": ids,
+                "name": [a.names[i] for i in ids],
+                "regime": np.where(a.regime[ids] == 0, "open", "closed"),
+                "leader": a.leader[ids],
+                "founded": a.founded[ids],
+                "parent": a.parent[ids],
+                "size": totals.size[ids],
+                "market_share": totals.share[ids],
+            }
+        )
+
+
+def _reporter(column: str) -> Any:
+    return lambda model: model.outcomes[column]

@@ -1,0 +1,78 @@
+"""The interface between policies and the model: what a policy may change each quarter.
+
+A policy (``scenarios/policies``) is an object with ``start``/``end`` steps and an
+``apply`` method. The Government agent calls every active policy at the start of a quarter;
+each writes only the fields of ``PolicyEffects`` it names. The stages of the quarter read
+those fields and nothing else of the policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from sim.state import AllianceState, FirmState
+
+
+@dataclass
+class PolicyEffects:
+    """Everything policies change in one quarter, neutral by default."""
+
+    clarity: float  # antitrust clarity in [0, 1]
+    share_cap: float  # alliances above this market share refuse new members
+    fine_rate: float  # share of revenue fined from members of alliances above the cap
+    spillover_bonus: float  # added to the public spillover rate (open data)
+    cost_reduction: np.ndarray  # (n,) share of R&D cost paid by the government
+    subsidy: np.ndarray  # (n,) USD m paid to each firm this quarter
+    member_subsidy: np.ndarray  # (m,) USD m a member of each alliance expects per quarter
+    mission: np.ndarray  # (m,) complementarity bonus of a coordinated mission
+    mandate_pull: np.ndarray  # (m,) utility pull of a government mandate
+    spend: float = 0.0  # USD m the government commits this quarter (besides cost shares)
+    startup_funding: float = 0.0  # USD m of this quarter's subsidy that went to startups
+
+    @classmethod
+    def neutral(cls, n: int, m: int, clarity: float) -> PolicyEffects:
+        """No policy: baseline clarity, no cap, no money, no mandate.
+
+        Args:
+            n: Number of firm rows.
+            m: Number of alliance rows.
+            clarity: Antitrust clarity without guidance.
+        """
+        m = max(m, 1)
+        return cls(
+            clarity=clarity,
+            share_cap=1.0,
+            fine_rate=0.0,
+            spillover_bonus=0.0,
+            cost_reduction=np.zeros(n),
+            subsidy=np.zeros(n),
+            member_subsidy=np.zeros(m),
+            mission=np.zeros(m),
+            mandate_pull=np.zeros(m),
+        )
+
+
+class Policy(Protocol):
+    """A lever the government pulls between ``start`` (inclusive) and ``end`` (exclusive)."""
+
+    start: int
+    end: int
+
+    def apply(
+        self,
+        step: int,
+        firms: FirmState,
+        alliances: AllianceState,
+        effects: PolicyEffects,
+        rng: np.random.Generator,
+    ) -> None:
+        """Write this policy's changes for quarter ``step`` into ``effects``."""
+        ...
+
+
+def is_active(policy: Policy, step: int) -> bool:
+    """Whether ``policy`` applies at ``step``."""
+    return policy.start <= step < policy.end

@@ -1,0 +1,155 @@
+"""The model's state: one row per firm and one row per alliance, as numpy arrays.
+
+Agents (``agents/``) are views on a firm row; every stage of the quarter reads and writes
+these arrays. Rows are never removed: an exited firm keeps its row with ``alive`` False,
+and a dissolved alliance keeps its row with ``active`` False, so row numbers are stable ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+STARTUP, CONGLOMERATE = 0, 1
+KIND_NAMES: tuple[str, ...] = ("startup", "conglomerate")
+OPEN, CLOSED = 0, 1
+REGIME_NAMES: tuple[str, ...] = ("open", "closed")
+NO_ALLIANCE = -1
+
+
+def _column(dtype: type | str, fill: float | int = 0) -> np.ndarray:
+    return np.full(0, fill, dtype=dtype)
+
+
+@dataclass
+class FirmState:
+    """Firm traits, one row per firm ever created (alive or exited)."""
+
+    kind: np.ndarray = field(default_factory=lambda: _column(np.int8))
+    region: np.ndarray = field(default_factory=lambda: _column(np.int8))
+    domain: np.ndarray = field(default_factory=lambda: _column(np.int8))
+    presence: np.ndarray = field(default_factory=lambda: _column(np.uint8))  # domain bitmask
+    capital: np.ndarray = field(default_factory=lambda: _column(np.float64))  # USD m
+    openness: np.ndarray = field(default_factory=lambda: _column(np.float64))
+    capability: np.ndarray = field(default_factory=lambda: _column(np.float64))
+    alliance: np.ndarray = field(default_factory=lambda: _column(np.int32))
+    alive: np.ndarray = field(default_factory=lambda: _column(np.bool_))
+    entered: np.ndarray = field(default_factory=lambda: _column(np.int32))
+    exited: np.ndarray = field(default_factory=lambda: _column(np.int32))
+    effort: np.ndarray = field(default_factory=lambda: _column(np.float64))  # last quarter
+    revenue: np.ndarray = field(default_factory=lambda: _column(np.float64))  # last quarter
+
+    @property
+    def n(self) -> int:
+        """Number of rows (firms ever created)."""
+        return int(self.kind.shape[0])
+
+    def append(self, **columns: np.ndarray) -> np.ndarray:
+        """Append rows; columns not given get their neutral default. Returns the new rows.
+
+        Args:
+            **columns: One array per column, all of the same length.
+
+        Returns:
+            The row indices of the appended firms.
+        """
+        k = len(next(iter(columns.values())))
+        defaults = {
+            "alliance": NO_ALLIANCE,
+            "alive": True,
+            "exited": -1,
+        }
+        start = self.n
+        for f in fields(self):
+            old = getattr(self, f.name)
+            new = columns.get(f.name)
+            if new is None:
+                new = np.full(k, defaults.get(f.name, 0), dtype=old.dtype)
+            setattr(self, f.name, np.concatenate([old, np.asarray(new, dtype=old.dtype)]))
+        return np.arange(start, start + k)
+
+    def copy(self) -> FirmState:
+        """Deep copy of every column."""
+        return FirmState(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
+
+
+@dataclass
+class AllianceState:
+    """Alliances, one row per alliance ever founded (active or dissolved)."""
+
+    regime: np.ndarray = field(default_factory=lambda: _column(np.int8))
+    leader: np.ndarray = field(default_factory=lambda: _column(np.int32))
+    founded: np.ndarray = field(default_factory=lambda: _column(np.int32))
+    parent: np.ndarray = field(default_factory=lambda: _column(np.int32))  # federation
+    active: np.ndarray = field(default_factory=lambda: _column(np.bool_))
+    mandated: np.ndarray = field(default_factory=lambda: _column(np.bool_))
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def m(self) -> int:
+        """Number of rows (alliances ever founded)."""
+        return int(self.regime.shape[0])
+
+    def append(
+        self,
+        regime: np.ndarray,
+        leader: np.ndarray,
+        founded: int,
+        names: list[str] | None = None,
+    ) -> np.ndarray:
+        """Found alliances. Returns their ids (row indices).
+
+        Args:
+            regime: OPEN or CLOSED per new alliance.
+            leader: The founding firm's row per new alliance.
+            founded: The step of founding.
+            names: Optional display names; generated ones otherwise.
+        """
+        k = len(regime)
+        start = self.m
+        self.regime = np.concatenate([self.regime, np.asarray(regime, np.int8)])
+        self.leader = np.concatenate([self.leader, np.asarray(leader, np.int32)])
+        self.founded = np.concatenate([self.founded, np.full(k, founded, np.int32)])
+        self.parent = np.concatenate([self.parent, np.full(k, NO_ALLIANCE, np.int32)])
+        self.active = np.concatenate([self.active, np.ones(k, np.bool_)])
+        self.mandated = np.concatenate([self.mandated, np.zeros(k, np.bool_)])
+        self.names.extend(names or [f"alliance-{i}" for i in range(start, start + k)])
+        return np.arange(start, start + k)
+
+    def copy(self) -> AllianceState:
+        """Deep copy of every column."""
+        return AllianceState(
+            **{
+                f.name: (list(v) if isinstance(v := getattr(self, f.name), list) else v.copy())
+                for f in fields(self)
+            }
+        )
+
+    def root(self) -> np.ndarray:
+        """The top of each alliance's federation chain (itself if it has no parent)."""
+        root = np.arange(self.m)
+        parent = np.where(self.parent >= 0, self.parent, root)
+        for _ in range(self.m):  # chains are short; stops when fixed
+            nxt = parent[root]
+            if np.array_equal(nxt, root):
+                break
+            root = nxt
+        return root
+
+
+def federate(alliances: AllianceState, child: int, parent: int) -> None:
+    """Place alliance ``child`` inside federation ``parent``.
+
+    Reason: a federation lets existing alliances keep their identity while sharing
+    knowledge with the others inside it (the mandated mega-alliance can federate rather
+    than absorb). Refuses links that would make a cycle.
+    """
+    if child == parent or alliances.root()[parent] == child:
+        raise ValueError(f"federating alliance {child} under {parent} would make a cycle")
+    alliances.parent[child] = parent
+
+
+def presence_mask(domain: np.ndarray) -> np.ndarray:
+    """Bitmask with only the home domain set."""
+    return (np.uint8(1) << domain.astype(np.uint8)).astype(np.uint8)

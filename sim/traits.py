@@ -1,0 +1,87 @@
+"""Drawing firm traits from a world's distributions (used by world builders and entry)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import DOMAINS, REGIONS, WorldConfig
+from sim.state import CONGLOMERATE, STARTUP, presence_mask
+
+DOMESTIC = REGIONS.index("domestic")
+
+
+def beta_openness(k: int, mean: float, concentration: float, rng: np.random.Generator) -> np.ndarray:
+    """Openness in [0, 1] from a Beta distribution with the given mean and a+b."""
+    mean = float(np.clip(mean, 1e-3, 1 - 1e-3))
+    return rng.beta(mean * concentration, (1 - mean) * concentration, size=k)
+
+
+def capability_draw(
+    k: int, mean: float, sd: float, frontier: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Capability around ``mean`` x frontier, kept inside (1 %, 100 %] of the frontier."""
+    return np.clip(rng.normal(mean, sd, size=k), 0.01, 1.0) * frontier
+
+
+def domain_draw(k: int, weights: list[float], rng: np.random.Generator) -> np.ndarray:
+    """Home domains drawn with the given weights (in DOMAINS order)."""
+    w = np.asarray(weights, dtype=np.float64)
+    return rng.choice(len(DOMAINS), size=k, p=w / w.sum()).astype(np.int8)
+
+
+def startups(
+    k: int, cfg: WorldConfig, rng: np.random.Generator, capability_mean: float | None = None,
+    frontier: float = 1.0,
+) -> dict[str, np.ndarray]:
+    """Columns for ``k`` domestic startups: lognormal capital, one domain, open-leaning."""
+    domain = domain_draw(k, cfg.domain_weights, rng)
+    capital = cfg.startup_capital_median * rng.lognormal(0.0, cfg.startup_capital_sigma, k)
+    openness = beta_openness(k, cfg.startup_openness_mean, cfg.openness_concentration, rng)
+    mean = cfg.startup_capability_mean if capability_mean is None else capability_mean
+    capability = capability_draw(k, mean, cfg.capability_sd, frontier, rng)
+    return {
+        "kind": np.full(k, STARTUP, np.int8),
+        "region": np.full(k, DOMESTIC, np.int8),
+        "domain": domain,
+        "presence": presence_mask(domain),
+        "capital": capital,
+        "openness": openness,
+        "capability": capability,
+    }
+
+
+def conglomerates(
+    k: int, cfg: WorldConfig, rng: np.random.Generator, foreign: bool = False
+) -> dict[str, np.ndarray]:
+    """Columns for ``k`` conglomerates: large capital, a home domain plus presence elsewhere.
+
+    Domestic groups have capital 10-1000x a median startup (log-uniform); foreign big
+    tech ``foreign_capital_multiple`` x (lognormal spread), a region drawn from the
+    foreign region weights, and capability near the frontier.
+    """
+    domain = domain_draw(k, cfg.domain_weights, rng)
+    others = rng.random((k, len(DOMAINS))) < cfg.presence_probability
+    bits = (others * (1 << np.arange(len(DOMAINS)))).sum(axis=1).astype(np.uint8)
+    presence = bits | presence_mask(domain)
+    openness = beta_openness(k, cfg.conglomerate_openness_mean, cfg.openness_concentration, rng)
+    if foreign:
+        w = np.asarray(cfg.foreign_region_weights, dtype=np.float64)
+        w[DOMESTIC] = 0.0
+        region = rng.choice(len(REGIONS), size=k, p=w / w.sum()).astype(np.int8)
+        capital = cfg.startup_capital_median * cfg.foreign_capital_multiple
+        capital = capital * rng.lognormal(0.0, 0.5, k)
+        capability = capability_draw(k, cfg.foreign_capability_mean, cfg.capability_sd / 2, 1.0, rng)
+    else:
+        region = np.full(k, DOMESTIC, np.int8)
+        low, high = np.log(cfg.conglomerate_capital_min), np.log(cfg.conglomerate_capital_max)
+        capital = cfg.startup_capital_median * np.exp(rng.uniform(low, high, k))
+        capability = capability_draw(k, cfg.conglomerate_capability_mean, cfg.capability_sd, 1.0, rng)
+    return {
+        "kind": np.full(k, CONGLOMERATE, np.int8),
+        "region": region,
+        "domain": domain,
+        "presence": presence,
+        "capital": capital,
+        "openness": openness,
+        "capability": capability,
+    }
