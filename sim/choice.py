@@ -59,6 +59,26 @@ def scale_value(pooled_capability: np.ndarray, half: float) -> np.ndarray:
     return pooled_capability / (pooled_capability + half)
 
 
+def accessible_capability(
+    pooled_capability: np.ndarray, own_capability: np.ndarray, access: np.ndarray
+) -> np.ndarray:
+    """Capability a member can draw on: its own plus the others' at the access rate.
+
+    Reason: a member gets its partners' knowledge only at the alliance's internal
+    spillover rate; an open alliance leaks to outsiders too, so membership adds less
+    beyond what a non-member gets for free.
+    """
+    return own_capability + access * np.maximum(pooled_capability - own_capability, 0.0)
+
+
+def membership_access(regime: np.ndarray, beta_open: float, beta_closed: float,
+                      beta_public: float) -> np.ndarray:
+    """Access a membership adds over the public leak: internal minus public spillover."""
+    internal = np.where(regime == OPEN, beta_open, beta_closed)
+    leak = np.where(regime == OPEN, beta_public, 0.0)
+    return np.clip(internal - leak, 0.0, 1.0)
+
+
 def complementarity_value(
     coverage: np.ndarray, own_presence: np.ndarray, is_member: np.ndarray, home: np.ndarray
 ) -> np.ndarray:
@@ -139,8 +159,11 @@ def option_utilities(
     totals: AllianceTotals,
     effects: PolicyEffects,
     p: ChoiceParams,
+    access_rates: tuple[float, float, float] = (1.0, 1.0, 0.0),
 ) -> np.ndarray:
     """Utility of each option for revisers ``k`` (positions in ``draws.revisers``).
+
+    ``access_rates`` are the (open internal, closed internal, public) spillover rates.
 
     Returns:
         (len(k), FIRST_CANDIDATE + n_candidates) utilities; -inf where not available.
@@ -163,18 +186,19 @@ def option_utilities(
 
     cap2, capital2, open2 = cap[:, None], capital[:, None], openness[:, None]
     pooled = totals.capability[a] + cap2 * ~member
+    regime = alliances.regime[a]
+    access = membership_access(regime, *access_rates)
     bits = ((firms.presence[rows][:, None] >> np.arange(len(DOMAINS))) & 1).astype(np.float64)
     coverage = totals.coverage[a]  # (K, C+1, D)
     home2 = np.broadcast_to(home[:, None], a.shape)
     same = totals.domain_capability[a, home2] - cap2 * member
     share = totals.share[a] + totals.firm_share[rows][:, None] * ~member
-    regime = alliances.regime[a]
     is_leader = alliances.leader[a] == rows[:, None]
     fee = np.where(is_leader, 0.0, np.where(regime == OPEN, p.fee_open, p.fee_closed))
     subsidy = effects.member_subsidy[a]
 
     util = (
-        p.w_scale * scale_value(pooled, p.scale_half)
+        p.w_scale * scale_value(accessible_capability(pooled, cap2, access), p.scale_half)
         + p.w_complementarity
         * (complementarity_value(coverage, bits[:, None, :], member, home2) + effects.mission[a])
         - p.w_rivalry * rivalry_cost(same, cap2)
@@ -220,13 +244,14 @@ def decide(
     totals: AllianceTotals,
     effects: PolicyEffects,
     p: ChoiceParams,
+    access_rates: tuple[float, float, float] = (1.0, 1.0, 0.0),
 ) -> np.ndarray:
     """Target of each reviser in ``k``: an alliance id, NO_ALLIANCE, or FOUND_NEW.
 
     Reason: bounded rationality: a logit choice over the options' utilities with Gumbel
     noise of scale ``noise_scale`` (argmax of utility + noise).
     """
-    util = option_utilities(k, draws, firms, alliances, totals, effects, p)
+    util = option_utilities(k, draws, firms, alliances, totals, effects, p, access_rates)
     pick = np.argmax(util + p.noise_scale * draws.gumbel[k], axis=1)
     rows = draws.revisers[k]
     targets = np.concatenate([firms.alliance[rows][:, None], draws.candidates[k]], axis=1)

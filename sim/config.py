@@ -148,7 +148,7 @@ class ChoiceParams:
     noise_scale: float = 0.25  # Gumbel noise scale of the logit choice (0 = fully rational)
     n_candidates: int = 4  # alliances a reviser looks at besides its own (search friction)
     w_scale: float = 1.0  # weight of pooled capability (saturating)
-    scale_half: float = 4.0  # pooled capability (frontier units) giving half the scale value
+    scale_half: float = 2.0  # pooled capability (frontier units) giving half the scale value
     w_complementarity: float = 0.8  # weight of the share of other domains covered
     w_rivalry: float = 1.2  # weight of same-domain competition inside the alliance
     w_openness_fit: float = 0.8  # weight of |openness - regime|
@@ -192,7 +192,7 @@ class RnDParams:
     n_rivals_alone: int = 2  # n of the non-cooperative game a firm alone plays
     max_game_size: int = 50  # n is capped here (bigger groups split into sub-games)
     size_elasticity: float = 0.3  # effort scales as (capital / startup median)^this
-    cost_per_effort: float = 2.0  # USD m per unit gamma x^2/2 at the reference size
+    cost_per_effort: float = 30.0  # USD m per unit gamma x^2/2 at the reference size
 
     def __post_init__(self) -> None:
         for name in (
@@ -220,19 +220,19 @@ class RnDParams:
 class GrowthParams:
     """Capability growth, frontier, markets, entry and exit (MODEL.md 4.4-4.6)."""
 
-    learning_rate: float = 0.06  # capability gained per unit of knowledge input (x frontier)
+    learning_rate: float = 0.04  # capability gained per unit of knowledge input (x frontier)
     catch_up: float = 1.5  # growth multiplier per unit of relative distance to frontier
     obsolescence: float = 0.01  # share of capability lost each quarter
-    frontier_growth: float = 0.12  # yearly growth rate of the global frontier
+    frontier_growth: float = 0.2  # yearly growth rate of the global frontier
     national_top_k: int = 3  # national capability: mean of the top k domestic firms/domain
     market_size: float = 60000.0  # USD m per quarter, global AI market at step 0
     domain_market_weights: list[float] = field(
         default_factory=lambda: [0.2, 0.2, 0.2, 0.05, 0.25, 0.05, 0.05]
     )  # global market split over DOMAINS
     market_growth: float = 0.25  # yearly growth of every domain market
-    share_sensitivity: float = 12.0  # logit weight of capability/frontier in market shares
-    outside_weight: float = 400.0  # weight of the unmodelled rest of the world per domain
-    margin: float = 0.2  # profit margin on revenue
+    share_sensitivity: float = 6.0  # logit weight of capability/frontier in market shares
+    outside_weight: float = 300.0  # weight of the unmodelled rest of the world per domain
+    margin: float = 0.1  # profit margin on revenue
     entry_rate: float = 0.02  # startups entering per quarter, share of initial startups
     entry_funding_elasticity: float = 0.5  # entry multiplier per unit startup subsidy share
     entrant_capability: float = 0.35  # entrants' capability relative to frontier

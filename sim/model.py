@@ -142,6 +142,7 @@ class AllianceModel(mesa.Model):
 
         # 2. membership revision, on the start-of-quarter snapshot
         q.totals = alliance_totals(firms, alliances)
+        quarter.prepare_rnd(firms, alliances, q)  # the public spillover revisers expect
         q.draws = draw_revision(firms, alliances, p.choice, self.rng)
         targets = self._revise(q)
         apply_moves(firms, alliances, q.draws.revisers, targets, t)

@@ -53,7 +53,9 @@ def _alliance_of(rows: np.ndarray, firms: FirmState) -> tuple[np.ndarray, np.nda
 
 def reconsider(k: np.ndarray, firms: FirmState, alliances: AllianceState, q: Quarter):
     """Phase 2: revisers ``k`` (positions in the draws) pick a target alliance."""
-    return decide(k, q.draws, firms, alliances, q.totals, q.effects, q.params.choice)
+    r = q.params.rnd
+    rates = (r.beta_open_internal, r.beta_closed_internal, q.public_beta)
+    return decide(k, q.draws, firms, alliances, q.totals, q.effects, q.params.choice, rates)
 
 
 def invest(
