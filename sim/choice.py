@@ -17,7 +17,7 @@ import numpy as np
 from sim.aggregates import AllianceTotals
 from sim.config import DOMAINS, ChoiceParams
 from sim.policy import PolicyEffects
-from sim.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState
+from sim.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, padded
 
 ALONE, STAY, FOUND, FIRST_CANDIDATE = 0, 1, 2, 3
 FOUND_NEW = -2  # target code: found a new alliance
@@ -186,14 +186,14 @@ def option_utilities(
 
     cap2, capital2, open2 = cap[:, None], capital[:, None], openness[:, None]
     pooled = totals.capability[a] + cap2 * ~member
-    regime = alliances.regime[a]
+    regime = padded(alliances.regime)[a]
     access = membership_access(regime, *access_rates)
     bits = ((firms.presence[rows][:, None] >> np.arange(len(DOMAINS))) & 1).astype(np.float64)
     coverage = totals.coverage[a]  # (K, C+1, D)
     home2 = np.broadcast_to(home[:, None], a.shape)
     same = totals.domain_capability[a, home2] - cap2 * member
     share = totals.share[a] + totals.firm_share[rows][:, None] * ~member
-    is_leader = alliances.leader[a] == rows[:, None]
+    is_leader = padded(alliances.leader, -1)[a] == rows[:, None]
     fee = np.where(is_leader, 0.0, np.where(regime == OPEN, p.fee_open, p.fee_closed))
     subsidy = effects.member_subsidy[a]
 

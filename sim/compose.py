@@ -8,11 +8,24 @@ from pathlib import Path
 from hydra import compose as hydra_compose
 from hydra import initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
+from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
-from sim.config import RunConfig, register_configs
+from sim.config import ConfigError, RunConfig, register_configs
 
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
+
+
+def one_line(error: BaseException) -> str:
+    """The innermost useful message of a Hydra/OmegaConf error, on one line."""
+    while error.__cause__ is not None and not isinstance(error, OmegaConfBaseException):
+        error = error.__cause__
+    if isinstance(error, OmegaConfBaseException) and getattr(error, "full_key", None):
+        message = str(getattr(error, "msg", "") or error).splitlines()[0]
+        return f"{error.full_key}: {message}"
+    message = " ".join(str(error).split())
+    return message.split(" Config search path")[0]  # drop Hydra's search-path dump
 
 
 def to_run_config(cfg: DictConfig) -> RunConfig:
@@ -33,10 +46,16 @@ def compose(overrides: Sequence[str] = (), config_name: str = "config") -> RunCo
 
     Returns:
         The typed, range-checked run configuration.
+
+    Raises:
+        ConfigError: An unknown group option or key, a wrong type, or an out-of-range
+            value, with a one-line message naming the key.
     """
     register_configs()
-    hydra = GlobalHydra.instance()
-    if hydra.is_initialized():  # e.g. inside a @hydra.main job: reuse its search path
-        return to_run_config(hydra_compose(config_name, overrides=list(overrides)))
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return to_run_config(hydra_compose(config_name, overrides=list(overrides)))
+    try:
+        if GlobalHydra.instance().is_initialized():  # inside a @hydra.main job
+            return to_run_config(hydra_compose(config_name, overrides=list(overrides)))
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            return to_run_config(hydra_compose(config_name, overrides=list(overrides)))
+    except (HydraException, OmegaConfBaseException) as error:
+        raise ConfigError(one_line(error)) from error

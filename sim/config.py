@@ -132,11 +132,18 @@ class WorldConfig:
         check_range(self, "archetype_scale", 1e-6)
         check_weights(self, "domain_weights", len(DOMAINS))
         check_weights(self, "foreign_region_weights", len(REGIONS))
-        if self.n_startups + self.n_conglomerates + self.n_foreign < 2:
+        total = self.n_startups + self.n_conglomerates + self.n_foreign
+        if total < 2:
             raise ConfigError(
-                f"WorldConfig.n_startups+n_conglomerates+n_foreign="
-                f"{self.n_startups + self.n_conglomerates + self.n_foreign} is out of range; "
+                f"WorldConfig.n_startups+n_conglomerates+n_foreign={total} is out of range; "
                 "allowed: at least 2 firms"
+            )
+        seeded = self.n_initial_alliances * self.initial_alliance_size
+        if self.name == "synthetic" and seeded > total:
+            raise ConfigError(
+                f"WorldConfig.n_initial_alliances={self.n_initial_alliances} x "
+                f"initial_alliance_size={self.initial_alliance_size} needs {seeded} firms; "
+                f"allowed: at most the {total} firms of the world"
             )
 
 
@@ -341,10 +348,7 @@ def register_configs(cs: ConfigStore | None = None) -> None:
         cs: The store to register in; the global instance by default.
     """
     cs = cs or ConfigStore.instance()
-    cs.store(name="run_schema", node=RunConfig)
-    cs.store(group="world", name="world_schema", node=WorldConfig)
-    cs.store(group="scenario", name="scenario_schema", node=ScenarioConfig)
-    cs.store(group="model", name="model_schema", node=ModelParams)
+    cs.store(name="run_schema", node=RunConfig)  # types every group merged into it
 
 
 def as_plain(cfg: Any) -> dict[str, Any]:

@@ -57,9 +57,9 @@ def membership_shares(
         return 0.0, 0.0, 1.0
     inside = alive & (alliance != NO_ALLIANCE)
     r = regime[np.where(inside, alliance, 0)]
-    share_open = float((inside & (r == OPEN)).sum() / n)
-    share_closed = float((inside & (r == CLOSED)).sum() / n)
-    return share_open, share_closed, 1.0 - share_open - share_closed
+    n_open = int((inside & (r == OPEN)).sum())
+    n_closed = int((inside & (r == CLOSED)).sum())
+    return n_open / n, n_closed / n, (n - n_open - n_closed) / n
 
 
 def hhi(shares: np.ndarray) -> float:

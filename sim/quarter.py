@@ -18,7 +18,7 @@ from sim.aggregates import N_DOMAINS, AllianceTotals, group_sum
 from sim.choice import RevisionDraws, decide
 from sim.config import ModelParams
 from sim.policy import PolicyEffects
-from sim.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState
+from sim.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, padded
 
 
 @dataclass
@@ -67,7 +67,7 @@ def invest(
     scale = economics.size_factor(firms.capital[rows], q.reference_capital, p)
     reduction = q.effects.cost_reduction[rows]
     effort = economics.choose_effort(
-        q.alliance_size[a], alliances.regime[a], inside, scale, reduction, q.public_beta, p
+        q.alliance_size[a], padded(alliances.regime)[a], inside, scale, reduction, q.public_beta, p
     )
     x = effort / scale
     spend = economics.rd_cost(x, scale, reduction, p)
@@ -82,7 +82,7 @@ def learn(rows: np.ndarray, firms: FirmState, alliances: AllianceState, q: Quart
     knowledge = economics.knowledge_input(
         effort,
         np.where(inside, q.alliance_effort[a], 0.0),
-        economics.internal_beta_of(firms.alliance[rows], alliances.regime[a], q.params.rnd),
+        economics.internal_beta_of(firms.alliance[rows], padded(alliances.regime)[a], q.params.rnd),
         np.where(inside, q.federation_effort[a], 0.0),
         q.public_pool[firms.domain[rows]],
         q.public_beta,
@@ -101,8 +101,8 @@ def earn(
     revenue = market.revenue(
         firms.domain[rows], attraction, q.domain_attraction, q.markets, p.growth
     )
-    is_leader = inside & (alliances.leader[a] == rows)
-    fee_out = market.fees_paid(firms.alliance[rows], is_leader, regime_fee(alliances.regime[a], p))
+    is_leader = inside & (padded(alliances.leader, -1)[a] == rows)
+    fee_out = market.fees_paid(firms.alliance[rows], is_leader, regime_fee(padded(alliances.regime)[a], p))
     fee_in = np.where(is_leader, q.fees_in[a], 0.0)
     fines = np.where(inside & q.fined[a], q.effects.fine_rate * revenue, 0.0)
     profit = market.profit(
@@ -125,7 +125,7 @@ def prepare_rnd(firms: FirmState, alliances: AllianceState, q: Quarter) -> None:
     inside = firms.alive & (firms.alliance != NO_ALLIANCE)
     q.alliance_size = np.bincount(firms.alliance[inside], minlength=m).astype(np.float64)
     alive = max(int(firms.alive.sum()), 1)
-    in_open = inside & (alliances.regime[np.where(inside, firms.alliance, 0)] == OPEN)
+    in_open = inside & (padded(alliances.regime)[np.where(inside, firms.alliance, 0)] == OPEN)
     q.public_beta = economics.public_spillover(
         in_open.sum() / alive, q.effects.spillover_bonus, q.params.rnd
     )
@@ -142,7 +142,7 @@ def prepare_learning(firms: FirmState, alliances: AllianceState, q: Quarter) -> 
     fed_size = group_sum(root, q.alliance_size[: len(root)], m)[root]
     others = np.maximum(fed_size - q.alliance_size[: len(root)], 1.0)
     q.federation_effort = np.maximum(fed_effort - q.alliance_effort[: len(root)], 0.0) / others
-    closed = inside & (alliances.regime[np.where(inside, firms.alliance, 0)] == CLOSED)
+    closed = inside & (padded(alliances.regime)[np.where(inside, firms.alliance, 0)] == CLOSED)
     publishes = firms.alive & ~closed
     dom = firms.domain[publishes].astype(np.int64)
     total = group_sum(dom, firms.effort[publishes], N_DOMAINS)
@@ -159,10 +159,10 @@ def prepare_market(firms: FirmState, alliances: AllianceState, q: Quarter) -> No
     q.domain_attraction = market.domain_totals(firms.domain, attraction, firms.alive)
     inside = firms.alive & (firms.alliance != NO_ALLIANCE)
     a = np.where(inside, firms.alliance, 0)
-    is_leader = inside & (alliances.leader[a] == np.arange(firms.n))
+    is_leader = inside & (padded(alliances.leader, -1)[a] == np.arange(firms.n))
     fees = market.fees_paid(
         np.where(firms.alive, firms.alliance, NO_ALLIANCE), is_leader,
-        regime_fee(alliances.regime[a], p),
+        regime_fee(padded(alliances.regime)[a], p),
     )
     q.fees_in = group_sum(a[inside], fees[inside], m)
     share = q.totals.share if q.totals is not None else np.zeros(m)

@@ -153,3 +153,12 @@ def federate(alliances: AllianceState, child: int, parent: int) -> None:
 def presence_mask(domain: np.ndarray) -> np.ndarray:
     """Bitmask with only the home domain set."""
     return (np.uint8(1) << domain.astype(np.uint8)).astype(np.uint8)
+
+
+def padded(column: np.ndarray, fill: int = 0) -> np.ndarray:
+    """``column``, or a one-element stand-in when there are no rows yet.
+
+    Masked lookups index alliance columns with 0 where a firm has no alliance; this keeps
+    that index valid before the first alliance exists.
+    """
+    return column if column.size else np.full(1, fill, dtype=column.dtype)

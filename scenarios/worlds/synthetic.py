@@ -23,11 +23,6 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, Allian
     alliances = AllianceState()
     k, size = cfg.n_initial_alliances, cfg.initial_alliance_size
     if k:
-        if k * size > firms.n:
-            raise ValueError(
-                f"world.n_initial_alliances x initial_alliance_size={k * size} exceeds the "
-                f"{firms.n} firms; allowed: at most the number of firms"
-            )
         members = rng.permutation(firms.n)[: k * size].reshape(k, size)
         # leader: the member with the most capital (a conglomerate if the group has one)
         leaders = members[np.arange(k), np.argmax(firms.capital[members], axis=1)]

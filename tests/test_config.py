@@ -1,0 +1,67 @@
+import pytest
+import sim
+from sim.config import ConfigError, RunConfig
+
+
+def test_compose_returns_typed_config():
+    cfg = sim.compose(["world=synthetic", "steps=8", "world.n_startups=50"])
+    assert isinstance(cfg, RunConfig)
+    assert cfg.world.name == "synthetic" and cfg.world.n_startups == 50 and cfg.steps == 8
+
+
+def test_default_world_is_korea_and_scenario_baseline():
+    cfg = sim.compose()
+    assert cfg.world.name == "korea_2024" and cfg.scenario.name == "baseline"
+    assert cfg.scenario.antitrust is None
+
+
+def test_scenario_files_fill_policy_configs():
+    cfg = sim.compose(["scenario=antitrust_guidance"])
+    assert cfg.scenario.antitrust.clarity == 0.9 and cfg.scenario.antitrust.start == 0
+
+
+def test_unknown_key_is_an_error():
+    with pytest.raises(ConfigError, match=r"world\.n_startup: Key 'n_startup' not in"):
+        sim.compose(["world.n_startup=5"])
+
+
+def test_wrong_type_is_an_error():
+    with pytest.raises(ConfigError, match=r"world\.n_startups: Value 'many'"):
+        sim.compose(["world.n_startups=many"])
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("world.startup_openness_mean=1.5", "startup_openness_mean"),
+        ("model.choice.revision_share=-0.1", "revision_share"),
+        ("steps=0", "steps"),
+        ("model.rnd.rd_cost=1.0", "rd_cost"),
+        ("engine=gpu", "engine"),
+        ("model.growth.domain_market_weights=[1,2]", "domain_market_weights"),
+        ("scenario.name=x", None),
+    ],
+)
+def test_out_of_range_values_name_the_key(override, key):
+    if key is None:  # a free-text field: any value is allowed
+        assert sim.compose([override]).scenario.name == "x"
+        return
+    with pytest.raises(ConfigError, match=key) as error:
+        sim.compose([override])
+    assert "\n" not in str(error.value) and "allowed" in str(error.value)
+
+
+def test_policy_values_are_range_checked():
+    with pytest.raises(ConfigError, match="clarity=2"):
+        sim.compose(["scenario=antitrust_guidance", "scenario.antitrust.clarity=2"])
+
+
+def test_unknown_group_option_is_an_error():
+    with pytest.raises(ConfigError, match="mars"):
+        sim.compose(["world=mars"])
+
+
+def test_policy_start_must_precede_end():
+    with pytest.raises(ConfigError, match="end"):
+        sim.compose(["scenario=antitrust_guidance", "scenario.antitrust.start=8",
+                     "scenario.antitrust.end=4"])
