@@ -71,7 +71,7 @@ class Firm(mesa.Agent):
 
     @property
     def kind(self) -> str:
-        """startup or conglomerate."""
+        """Startup or conglomerate."""
         return KIND_NAMES[int(self.model.firms.kind[self.row])]
 
     # the phases of a quarter, for this firm ------------------------------------------

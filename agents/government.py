@@ -25,9 +25,7 @@ class Government(mesa.Agent):
     def act(self, step: int) -> PolicyEffects:
         """Return this quarter's policy effects (neutral where no policy acts)."""
         m = self.model
-        effects = PolicyEffects.neutral(
-            m.firms.n, m.alliances.m, m.params.choice.baseline_clarity
-        )
+        effects = PolicyEffects.neutral(m.firms.n, m.alliances.m, m.params.choice.baseline_clarity)
         for policy in self.policies:
             if is_active(policy, step):
                 policy.apply(step, m.firms, m.alliances, effects, m.rng)

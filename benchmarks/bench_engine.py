@@ -56,7 +56,9 @@ def measure(n: int, steps: int, engine: str) -> dict:
 def in_subprocess(n: int, steps: int, engine: str) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--one", str(n), str(steps), engine],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -73,18 +75,23 @@ def main() -> None:
         print(json.dumps(measure(int(args.one[0]), int(args.one[1]), args.one[2])))
         return
 
-    print(f"| firms | quarters | build s | run s | firm-steps/s | peak RSS MB |")
+    print("| firms | quarters | build s | run s | firm-steps/s | peak RSS MB |")
     print("|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
         r = in_subprocess(n, args.steps, "vectorised")
-        print(f"| {n:,} | {r['steps']} | {r['build_s']:.2f} | {r['run_s']:.2f} | "
-              f"{r['firm_steps_per_s']:,.0f} | {r['peak_rss_mb']:,.0f} |", flush=True)
+        print(
+            f"| {n:,} | {r['steps']} | {r['build_s']:.2f} | {r['run_s']:.2f} | "
+            f"{r['firm_steps_per_s']:,.0f} | {r['peak_rss_mb']:,.0f} |",
+            flush=True,
+        )
 
     fast = in_subprocess(args.ratio_firms, args.ratio_steps, "vectorised")
     slow = in_subprocess(args.ratio_firms, args.ratio_steps, "agents")
-    print(f"\nEngine ratio at {args.ratio_firms:,} firms over {args.ratio_steps} quarters: "
-          f"vectorised {fast['run_s']:.3f} s, agents {slow['run_s']:.3f} s, "
-          f"vectorised is {slow['run_s'] / fast['run_s']:.0f}x faster")
+    print(
+        f"\nEngine ratio at {args.ratio_firms:,} firms over {args.ratio_steps} quarters: "
+        f"vectorised {fast['run_s']:.3f} s, agents {slow['run_s']:.3f} s, "
+        f"vectorised is {slow['run_s'] / fast['run_s']:.0f}x faster"
+    )
 
 
 if __name__ == "__main__":

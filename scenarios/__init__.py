@@ -1,0 +1,1 @@
+"""Scenarios: the worlds a run starts from and the policies that act on them."""

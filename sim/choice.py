@@ -71,8 +71,9 @@ def accessible_capability(
     return own_capability + access * np.maximum(pooled_capability - own_capability, 0.0)
 
 
-def membership_access(regime: np.ndarray, beta_open: float, beta_closed: float,
-                      beta_public: float) -> np.ndarray:
+def membership_access(
+    regime: np.ndarray, beta_open: float, beta_closed: float, beta_public: float
+) -> np.ndarray:
     """Access a membership adds over the public leak: internal minus public spillover."""
     internal = np.where(regime == OPEN, beta_open, beta_closed)
     leak = np.where(regime == OPEN, beta_public, 0.0)

@@ -200,6 +200,7 @@ class RnDParams:
     max_game_size: int = 50  # n is capped here (bigger groups split into sub-games)
     size_elasticity: float = 0.3  # effort scales as (capital / startup median)^this
     cost_per_effort: float = 30.0  # USD m per unit gamma x^2/2 at the reference size
+    budget_share: float = 0.25  # most of its capital a firm spends on R&D in one quarter
 
     def __post_init__(self) -> None:
         for name in (
@@ -216,6 +217,7 @@ class RnDParams:
         check_range(self, "max_game_size", 2)
         check_range(self, "size_elasticity", 0.0, 1.0)
         check_range(self, "cost_per_effort", 0.0)
+        check_range(self, "budget_share", 0.0, 1.0)
         if self.rd_cost * self.demand_slope <= 2.0:
             raise ConfigError(
                 f"RnDParams.rd_cost={self.rd_cost!r} is out of range; allowed: "
@@ -240,6 +242,7 @@ class GrowthParams:
     share_sensitivity: float = 6.0  # logit weight of capability/frontier in market shares
     outside_weight: float = 300.0  # weight of the unmodelled rest of the world per domain
     margin: float = 0.1  # profit margin on revenue
+    exit_capital: float = 0.25  # USD m: a startup below this cannot keep a team and exits
     entry_rate: float = 0.02  # startups entering per quarter, share of initial startups
     entry_funding_elasticity: float = 0.5  # entry multiplier per unit startup subsidy share
     entrant_capability: float = 0.35  # entrants' capability relative to frontier
@@ -252,6 +255,7 @@ class GrowthParams:
         check_range(self, "market_size", 1e-9)
         check_range(self, "national_top_k", 1)
         check_range(self, "entry_funding_elasticity", 0.0)
+        check_range(self, "exit_capital", 0.0)
         check_range(self, "entrant_capability", 0.0, 1.0)
         check_weights(self, "domain_market_weights", len(DOMAINS))
 

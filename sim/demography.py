@@ -8,14 +8,21 @@ from sim.config import GrowthParams
 from sim.state import NO_ALLIANCE, STARTUP, FirmState
 
 
-def bankrupt(kind: np.ndarray, capital: np.ndarray, alive: np.ndarray) -> np.ndarray:
-    """Startups whose capital fell below zero (conglomerates are backed by their groups)."""
-    return alive & (kind == STARTUP) & (capital < 0.0)
+def bankrupt(
+    kind: np.ndarray, capital: np.ndarray, alive: np.ndarray, floor: float = 0.0
+) -> np.ndarray:
+    """Startups whose capital fell below ``floor`` (conglomerates are backed by their groups).
+
+    Reason: MODEL.md's rule is capital below zero (``floor`` = 0); since R&D spending is
+    capped at a share of capital, capital only decays towards zero, so a small positive
+    floor (the least a startup needs to keep a team) is the default.
+    """
+    return alive & (kind == STARTUP) & (capital < floor)
 
 
-def remove_exits(firms: FirmState, step: int) -> np.ndarray:
+def remove_exits(firms: FirmState, step: int, floor: float = 0.0) -> np.ndarray:
     """Mark bankrupt startups as exited; they leave their alliance and their row freezes."""
-    gone = np.flatnonzero(bankrupt(firms.kind, firms.capital, firms.alive))
+    gone = np.flatnonzero(bankrupt(firms.kind, firms.capital, firms.alive, floor))
     firms.alive[gone] = False
     firms.exited[gone] = step
     firms.alliance[gone] = NO_ALLIANCE

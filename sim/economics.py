@@ -27,7 +27,7 @@ def rd_effort(
     n: ArrayLike,
     beta: ArrayLike,
     a: ArrayLike,
-    A: ArrayLike,  # noqa: N803 - the paper's symbol
+    A: ArrayLike,
     b: ArrayLike,
     gamma: ArrayLike,
     cooperative: ArrayLike,
@@ -101,6 +101,22 @@ def rd_cost(
     policy (public compute) pays for.
     """
     return p.cost_per_effort * (1.0 - cost_reduction) * p.rd_cost * x * x / 2.0 * scale
+
+
+def affordable_effort(
+    effort: np.ndarray, spend: np.ndarray, capital: np.ndarray, p: RnDParams
+) -> np.ndarray:
+    """Effort scaled down so that R&D spending stays within ``budget_share`` of capital.
+
+    Reason: the d'Aspremont-Jacquemin effort ignores cash; a firm cannot spend more
+    than it has, so where the game's effort would cost more than the share of capital
+    it may commit in a quarter, it does what it can afford (cost grows with effort
+    squared, so effort shrinks by the square root of the overrun).
+    """
+    limit = p.budget_share * np.maximum(capital, 0.0)
+    over = spend > limit
+    ratio = np.sqrt(limit / np.where(over, spend, 1.0))
+    return np.where(over, effort * ratio, effort)
 
 
 def choose_effort(

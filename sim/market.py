@@ -54,9 +54,7 @@ def revenue(
     return markets[domain] * own_attraction / denominator
 
 
-def fees_paid(
-    alliance: np.ndarray, is_leader: np.ndarray, regime_fee: np.ndarray
-) -> np.ndarray:
+def fees_paid(alliance: np.ndarray, is_leader: np.ndarray, regime_fee: np.ndarray) -> np.ndarray:
     """Fee each firm pays its alliance's leader this quarter (leaders and firms alone: 0)."""
     return np.where((alliance != NO_ALLIANCE) & ~is_leader, regime_fee, 0.0)
 

@@ -20,9 +20,7 @@ def apply_moves(
         Ids of the alliances founded.
     """
     founders = rows[targets == FOUND_NEW]
-    new_ids = alliances.append(
-        founding_regime(firms.openness[founders]), founders, founded=step
-    )
+    new_ids = alliances.append(founding_regime(firms.openness[founders]), founders, founded=step)
     targets = targets.copy()
     targets[targets == FOUND_NEW] = new_ids
     firms.alliance[rows] = targets
@@ -58,9 +56,7 @@ def replace_departed_leaders(firms: FirmState, alliances: AllianceState) -> None
     alliances.leader[groups[last]] = order[last]
 
 
-def dissolve_small(
-    firms: FirmState, alliances: AllianceState, step: int, grace: int
-) -> np.ndarray:
+def dissolve_small(firms: FirmState, alliances: AllianceState, step: int, grace: int) -> np.ndarray:
     """Dissolve alliances left with fewer than two members; return the dissolved ids.
 
     Reason: an alliance of one is no alliance; a newly founded one gets ``grace``

@@ -29,7 +29,14 @@ from sim.state import CONGLOMERATE, STARTUP
 from sim.traits import startups
 
 FIRM_COLUMNS: tuple[str, ...] = (
-    "kind", "region", "domain", "capital", "capability", "openness", "alliance", "alive",
+    "kind",
+    "region",
+    "domain",
+    "capital",
+    "capability",
+    "openness",
+    "alliance",
+    "alive",
 )
 
 
@@ -52,7 +59,9 @@ class AllianceModel(mesa.Model):
     ) -> None:
         cfg = cfg or RunConfig()
         seed = cfg.seed if seed is None else seed
-        sequence = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        sequence = (
+            seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        )
         super().__init__(rng=np.random.default_rng(sequence))
         self.cfg = cfg
         self.params = cfg.model
@@ -66,8 +75,8 @@ class AllianceModel(mesa.Model):
         self.government = Government(self, build_policies(cfg.scenario))
         self.firm_agents: list[Startup | Conglomerate] = []
         self._add_agents(np.arange(self.firms.n))
-        self._prime_market()
         self.flows = StepFlows()
+        self._prime_market()
         self.cumulative_spend = 0.0
         self.outcomes: dict[str, float] = {}
         self.initial_gap = 0.0
@@ -75,9 +84,7 @@ class AllianceModel(mesa.Model):
         self.initial_gap = self.outcomes["tech_gap_years"]
         self.datacollector = mesa.DataCollector(
             model_reporters={"step": "steps", **{c: _reporter(c) for c in COLUMNS}},
-            agent_reporters=(
-                {c: c for c in FIRM_COLUMNS} if cfg.collect_firms else None
-            ),
+            agent_reporters=({c: c for c in FIRM_COLUMNS} if cfg.collect_firms else None),
         )
         self.datacollector.collect(self)
 
@@ -96,6 +103,7 @@ class AllianceModel(mesa.Model):
         quarter.prepare_market(self.firms, self.alliances, q)
         rows = np.flatnonzero(self.firms.alive)
         self.firms.revenue[rows] = quarter.earn(rows, self.firms, self.alliances, q)[0]
+        self.flows.world_market = float(q.markets.sum())
 
     def _new_quarter(self, effects: Any) -> quarter.Quarter:
         return quarter.Quarter(
@@ -169,7 +177,7 @@ class AllianceModel(mesa.Model):
         firms.revenue[alive] = revenue
         firms.capital[alive] += profit
         flows.world_market = float(q.markets.sum())
-        flows.exited = int(remove_exits(firms, t).size)
+        flows.exited = int(remove_exits(firms, t, p.growth.exit_capital).size)
         settle(firms, alliances, t, p.choice.founding_grace_steps)
         flows.entered = self._enter(q)
         flows.government_spend = float(q.effects.spend + paid.sum() + q.effects.subsidy.sum())
@@ -187,7 +195,9 @@ class AllianceModel(mesa.Model):
         """New startups enter, at a rate that rises with funding; returns how many."""
         world = self.cfg.world
         lam = expected_entrants(
-            self.initial_startups, q.effects.startup_funding, world.startup_capital_median,
+            self.initial_startups,
+            q.effects.startup_funding,
+            world.startup_capital_median,
             self.params.growth,
         )
         k = int(self.rng.poisson(lam))
@@ -201,8 +211,13 @@ class AllianceModel(mesa.Model):
 
     def _record(self) -> None:
         self.outcomes = compute(
-            self.firms, self.alliances, self.frontier, self.flows, self.initial_gap,
-            self.cumulative_spend, self.params,
+            self.firms,
+            self.alliances,
+            self.frontier,
+            self.flows,
+            self.initial_gap,
+            self.cumulative_spend,
+            self.params,
         )
 
     # --- conveniences -----------------------------------------------------------------------

@@ -135,7 +135,10 @@ def compute(
             (initial_gap - gap) / cumulative_spend if cumulative_spend > 0 else 0.0
         ),
         "hollow_alliance_index": hollow_index(
-            firms.alliance, firms.effort, inside, max(alliances.m, 1),
+            firms.alliance,
+            firms.effort,
+            inside,
+            max(alliances.m, 1),
             p.reporting.hollow_threshold,
         ),
     }

@@ -69,6 +69,8 @@ def invest(
     effort = economics.choose_effort(
         q.alliance_size[a], padded(alliances.regime)[a], inside, scale, reduction, q.public_beta, p
     )
+    wanted = economics.rd_cost(effort / scale, scale, reduction, p)
+    effort = economics.affordable_effort(effort, wanted, firms.capital[rows], p)
     x = effort / scale
     spend = economics.rd_cost(x, scale, reduction, p)
     paid_by_state = economics.rd_cost(x, scale, np.zeros_like(reduction), p) - spend
@@ -102,7 +104,9 @@ def earn(
         firms.domain[rows], attraction, q.domain_attraction, q.markets, p.growth
     )
     is_leader = inside & (padded(alliances.leader, -1)[a] == rows)
-    fee_out = market.fees_paid(firms.alliance[rows], is_leader, regime_fee(padded(alliances.regime)[a], p))
+    fee_out = market.fees_paid(
+        firms.alliance[rows], is_leader, regime_fee(padded(alliances.regime)[a], p)
+    )
     fee_in = np.where(is_leader, q.fees_in[a], 0.0)
     fines = np.where(inside & q.fined[a], q.effects.fine_rate * revenue, 0.0)
     profit = market.profit(
@@ -161,7 +165,8 @@ def prepare_market(firms: FirmState, alliances: AllianceState, q: Quarter) -> No
     a = np.where(inside, firms.alliance, 0)
     is_leader = inside & (padded(alliances.leader, -1)[a] == np.arange(firms.n))
     fees = market.fees_paid(
-        np.where(firms.alive, firms.alliance, NO_ALLIANCE), is_leader,
+        np.where(firms.alive, firms.alliance, NO_ALLIANCE),
+        is_leader,
         regime_fee(padded(alliances.regime)[a], p),
     )
     q.fees_in = group_sum(a[inside], fees[inside], m)

@@ -10,7 +10,9 @@ from sim.state import CONGLOMERATE, STARTUP, presence_mask
 DOMESTIC = REGIONS.index("domestic")
 
 
-def beta_openness(k: int, mean: float, concentration: float, rng: np.random.Generator) -> np.ndarray:
+def beta_openness(
+    k: int, mean: float, concentration: float, rng: np.random.Generator
+) -> np.ndarray:
     """Openness in [0, 1] from a Beta distribution with the given mean and a+b."""
     mean = float(np.clip(mean, 1e-3, 1 - 1e-3))
     return rng.beta(mean * concentration, (1 - mean) * concentration, size=k)
@@ -30,7 +32,10 @@ def domain_draw(k: int, weights: list[float], rng: np.random.Generator) -> np.nd
 
 
 def startups(
-    k: int, cfg: WorldConfig, rng: np.random.Generator, capability_mean: float | None = None,
+    k: int,
+    cfg: WorldConfig,
+    rng: np.random.Generator,
+    capability_mean: float | None = None,
     frontier: float = 1.0,
 ) -> dict[str, np.ndarray]:
     """Columns for ``k`` domestic startups: lognormal capital, one domain, open-leaning."""
@@ -70,12 +75,16 @@ def conglomerates(
         region = rng.choice(len(REGIONS), size=k, p=w / w.sum()).astype(np.int8)
         capital = cfg.startup_capital_median * cfg.foreign_capital_multiple
         capital = capital * rng.lognormal(0.0, 0.5, k)
-        capability = capability_draw(k, cfg.foreign_capability_mean, cfg.capability_sd / 2, 1.0, rng)
+        capability = capability_draw(
+            k, cfg.foreign_capability_mean, cfg.capability_sd / 2, 1.0, rng
+        )
     else:
         region = np.full(k, DOMESTIC, np.int8)
         low, high = np.log(cfg.conglomerate_capital_min), np.log(cfg.conglomerate_capital_max)
         capital = cfg.startup_capital_median * np.exp(rng.uniform(low, high, k))
-        capability = capability_draw(k, cfg.conglomerate_capability_mean, cfg.capability_sd, 1.0, rng)
+        capability = capability_draw(
+            k, cfg.conglomerate_capability_mean, cfg.capability_sd, 1.0, rng
+        )
     return {
         "kind": np.full(k, CONGLOMERATE, np.int8),
         "region": region,

@@ -58,8 +58,12 @@ def test_admission_rules():
 
 def _utilities(model, clarity):
     firms, alliances = model.firms, model.alliances
-    draws = draw_revision(firms, alliances, model.params.choice.__class__(revision_share=1.0),
-                          np.random.default_rng(0))
+    draws = draw_revision(
+        firms,
+        alliances,
+        model.params.choice.__class__(revision_share=1.0),
+        np.random.default_rng(0),
+    )
     effects = PolicyEffects.neutral(firms.n, alliances.m, clarity)
     totals = alliance_totals(firms, alliances)
     totals.share[:] = 0.3  # make legal risk bite

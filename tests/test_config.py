@@ -1,4 +1,5 @@
 import pytest
+
 import sim
 from sim.config import ConfigError, RunConfig
 
@@ -63,5 +64,10 @@ def test_unknown_group_option_is_an_error():
 
 def test_policy_start_must_precede_end():
     with pytest.raises(ConfigError, match="end"):
-        sim.compose(["scenario=antitrust_guidance", "scenario.antitrust.start=8",
-                     "scenario.antitrust.end=4"])
+        sim.compose(
+            [
+                "scenario=antitrust_guidance",
+                "scenario.antitrust.start=8",
+                "scenario.antitrust.end=4",
+            ]
+        )

@@ -3,8 +3,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.economics import knowledge_input, public_spillover, rd_effort
 from sim.config import RnDParams
+from sim.economics import knowledge_input, public_spillover, rd_effort
 
 A_, A0, B, GAMMA = 2.0, 1.0, 1.0, 4.0
 
@@ -20,7 +20,9 @@ def published_cooperative(beta, a, A, b, gamma):
 
 
 @pytest.mark.parametrize("beta", np.linspace(0.0, 1.0, 21))
-@pytest.mark.parametrize(("a", "A", "b", "gamma"), [(2, 1, 1, 4), (10, 3, 0.5, 9), (5, 4.5, 2, 1.6)])
+@pytest.mark.parametrize(
+    ("a", "A", "b", "gamma"), [(2, 1, 1, 4), (10, 3, 0.5, 9), (5, 4.5, 2, 1.6)]
+)
 def test_two_firm_forms_match_the_paper(beta, a, A, b, gamma):
     assert rd_effort(2, beta, a, A, b, gamma, False) == pytest.approx(
         published_noncooperative(beta, a, A, b, gamma), rel=1e-12
@@ -64,11 +66,13 @@ def test_broadcasts_over_arguments():
 
 def test_knowledge_input_adds_spillovers():
     p = RnDParams()
-    alone = knowledge_input(np.array([1.0]), np.array([0.0]), np.array([0.0]),
-                            np.array([0.0]), np.array([0.0]), 0.0, p)
+    alone = knowledge_input(
+        np.array([1.0]), np.array([0.0]), np.array([0.0]), np.array([0.0]), np.array([0.0]), 0.0, p
+    )
     assert alone[0] == 1.0
-    member = knowledge_input(np.array([1.0]), np.array([3.0]), np.array([0.5]),
-                             np.array([0.0]), np.array([0.0]), 0.0, p)
+    member = knowledge_input(
+        np.array([1.0]), np.array([3.0]), np.array([0.5]), np.array([0.0]), np.array([0.0]), 0.0, p
+    )
     assert member[0] == pytest.approx(1.0 + 0.5 * 2.0)
 
 
@@ -76,3 +80,14 @@ def test_open_alliances_raise_public_spillover():
     p = RnDParams()
     assert public_spillover(0.5, 0.0, p) > public_spillover(0.0, 0.0, p)
     assert public_spillover(1.0, 1.0, p) == 1.0
+
+
+def test_effort_is_cut_to_what_the_firm_can_afford():
+    from sim.economics import affordable_effort, rd_cost
+
+    p = RnDParams(budget_share=0.25)
+    effort, scale, capital = np.array([0.2, 0.2]), np.ones(2), np.array([100.0, 0.5])
+    spend = rd_cost(effort, scale, np.zeros(2), p)
+    cut = affordable_effort(effort, spend, capital, p)
+    assert cut[0] == effort[0]  # rich firm: unchanged
+    assert rd_cost(cut, scale, np.zeros(2), p)[1] == pytest.approx(0.25 * 0.5)

@@ -7,7 +7,6 @@ import pytest
 
 import sim
 from sim.state import FirmState
-
 from tests.conftest import SMALL_SYNTHETIC
 
 WORLDS = {

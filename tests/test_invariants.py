@@ -54,8 +54,12 @@ def check_state(model):
     assert all(np.isfinite(v) for v in out.values())
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
 @given(overrides=configs)
 def test_invariants_hold_every_step(overrides):
     args = ["world=synthetic", "steps=12"] + [f"{k}={v}" for k, v in overrides.items()]
@@ -74,8 +78,9 @@ def test_invariants_hold_every_step(overrides):
 
 def test_exits_happen_and_freeze_capital():
     """The frozen-capital check above is not vacuous: with no margin, startups exit."""
-    cfg = sim.compose(["world=synthetic", "world.n_startups=200", "model.growth.margin=0.0",
-                       "steps=12"])
+    cfg = sim.compose(
+        ["world=synthetic", "world.n_startups=200", "model.growth.margin=0.0", "steps=12"]
+    )
     model = sim.AllianceModel(cfg).run()
     dead = np.flatnonzero(~model.firms.alive)
     assert dead.size > 0

@@ -1,16 +1,20 @@
 import numpy as np
 import pytest
 
-from sim.membership import apply_moves, dissolve_small, replace_departed_leaders, settle
 from sim.choice import FOUND_NEW
+from sim.membership import apply_moves, dissolve_small, replace_departed_leaders, settle
 from sim.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, federate
 
 
 def world(n=6):
     firms = FirmState()
     firms.append(
-        kind=np.zeros(n, np.int8), region=np.zeros(n, np.int8), domain=np.arange(n) % 7,
-        presence=np.ones(n, np.uint8), capital=np.arange(1.0, n + 1), openness=np.full(n, 0.8),
+        kind=np.zeros(n, np.int8),
+        region=np.zeros(n, np.int8),
+        domain=np.arange(n) % 7,
+        presence=np.ones(n, np.uint8),
+        capital=np.arange(1.0, n + 1),
+        openness=np.full(n, 0.8),
         capability=np.full(n, 0.5),
     )
     alliances = AllianceState()

@@ -9,8 +9,15 @@ from sim.state import CLOSED, CONGLOMERATE, OPEN, STARTUP
 
 
 def test_synthetic_world_has_the_counts_asked():
-    cfg = sim.compose(["world=synthetic", "world.n_startups=37", "world.n_conglomerates=5",
-                       "world.n_foreign=3", "world.n_initial_alliances=2"]).world
+    cfg = sim.compose(
+        [
+            "world=synthetic",
+            "world.n_startups=37",
+            "world.n_conglomerates=5",
+            "world.n_foreign=3",
+            "world.n_initial_alliances=2",
+        ]
+    ).world
     firms, alliances = build_world(cfg, np.random.default_rng(0))
     assert firms.n == 45
     assert (firms.kind == STARTUP).sum() == 37
@@ -23,15 +30,23 @@ def test_synthetic_world_has_the_counts_asked():
 
 
 def test_synthetic_traits_follow_their_distributions():
-    cfg = sim.compose(["world=synthetic", "world.n_startups=20000", "world.n_conglomerates=2000",
-                       "world.n_initial_alliances=0"]).world
+    cfg = sim.compose(
+        [
+            "world=synthetic",
+            "world.n_startups=20000",
+            "world.n_conglomerates=2000",
+            "world.n_initial_alliances=0",
+        ]
+    ).world
     firms, _ = build_world(cfg, np.random.default_rng(1))
     s, c = firms.kind == STARTUP, (firms.kind == CONGLOMERATE) & (firms.region == 0)
     assert np.median(firms.capital[s]) == pytest.approx(cfg.startup_capital_median, rel=0.05)
     assert firms.openness[s].mean() == pytest.approx(cfg.startup_openness_mean, abs=0.01)
     assert firms.openness[c].mean() == pytest.approx(cfg.conglomerate_openness_mean, abs=0.02)
     ratio = firms.capital[c] / cfg.startup_capital_median
-    assert ratio.min() >= cfg.conglomerate_capital_min and ratio.max() <= cfg.conglomerate_capital_max
+    assert (
+        ratio.min() >= cfg.conglomerate_capital_min and ratio.max() <= cfg.conglomerate_capital_max
+    )
     assert np.all((firms.openness >= 0) & (firms.openness <= 1))
 
 

@@ -45,14 +45,13 @@ def _named_firms(facts: dict[str, Any], cfg: WorldConfig) -> dict[str, np.ndarra
     rows = facts["firms"]
     domain = np.array([DOMAINS.index(f["domain"]) for f in rows], np.int8)
     presence = np.array(
-        [
-            sum(1 << DOMAINS.index(d) for d in [f["domain"], *f.get("presence", [])])
-            for f in rows
-        ],
+        [sum(1 << DOMAINS.index(d) for d in [f["domain"], *f.get("presence", [])]) for f in rows],
         np.uint8,
     )
     return {
-        "kind": np.array([CONGLOMERATE if f["kind"] == "conglomerate" else STARTUP for f in rows], np.int8),
+        "kind": np.array(
+            [CONGLOMERATE if f["kind"] == "conglomerate" else STARTUP for f in rows], np.int8
+        ),
         "region": np.array([REGIONS.index(f["region"]) for f in rows], np.int8),
         "domain": domain,
         "presence": presence,
@@ -88,8 +87,10 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, Allian
             rows.extend(firms.append(**_filler(fill["kind"], fill["region"], extra, cfg, rng)))
         regime = OPEN if spec["regime"] == "open" else CLOSED
         (aid,) = alliances.append(
-            np.array([regime]), np.array([index[spec["leader"]]]),
-            founded=founding_step(spec["founded"]), names=[spec["name"]],
+            np.array([regime]),
+            np.array([index[spec["leader"]]]),
+            founded=founding_step(spec["founded"]),
+            names=[spec["name"]],
         )
         firms.alliance[np.asarray(rows)] = aid
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))

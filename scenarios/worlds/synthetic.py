@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim import traits
+from sim.choice import founding_regime
 from sim.config import WorldConfig
 from sim.state import AllianceState, FirmState
-from sim.choice import founding_regime
 
 
 def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, AllianceState]:
