@@ -20,7 +20,6 @@ class Government(mesa.Agent):
     def __init__(self, model: AllianceModel, policies: list[Policy]) -> None:
         super().__init__(model)
         self.policies = list(policies)
-        self.spent = 0.0  # USD m committed so far
 
     def act(self, step: int) -> PolicyEffects:
         """Return this quarter's policy effects (neutral where no policy acts)."""

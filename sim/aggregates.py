@@ -19,7 +19,10 @@ N_DOMAINS = len(DOMAINS)
 
 @dataclass
 class AllianceTotals:
-    """What the alliances look like at one moment (the start-of-step snapshot)."""
+    """What the alliances look like at one moment (the start-of-step snapshot).
+
+    Per-alliance arrays have ``max(m, 1)`` rows (see the module docstring).
+    """
 
     size: np.ndarray  # (m,) alive members
     capability: np.ndarray  # (m,) pooled capability

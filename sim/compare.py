@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.compose import CONFIG_DIR, compose
+from sim.composition import CONFIG_DIR, compose
 from sim.config import ConfigError
 from sim.model import AllianceModel
 

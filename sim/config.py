@@ -197,7 +197,7 @@ class RnDParams:
     open_public_boost: float = 0.3  # public spillover added per unit share of firms in open
     beta_federation: float = 0.25  # spillover between alliances of one federation
     n_rivals_alone: int = 2  # n of the non-cooperative game a firm alone plays
-    max_game_size: int = 50  # n is capped here (bigger groups split into sub-games)
+    max_game_size: int = 50  # n is capped here: bigger alliances work in groups of this size
     size_elasticity: float = 0.3  # effort scales as (capital / startup median)^this
     cost_per_effort: float = 30.0  # USD m per unit gamma x^2/2 at the reference size
     budget_share: float = 0.25  # most of its capital a firm spends on R&D in one quarter
@@ -248,8 +248,9 @@ class GrowthParams:
     entrant_capability: float = 0.35  # entrants' capability relative to frontier
 
     def __post_init__(self) -> None:
-        for name in ("obsolescence", "frontier_growth", "market_growth", "margin", "entry_rate"):
+        for name in ("obsolescence", "market_growth", "margin", "entry_rate"):
             check_range(self, name, 0.0, 1.0)
+        check_range(self, "frontier_growth", 1e-6, 1.0)
         for name in ("learning_rate", "catch_up", "share_sensitivity", "outside_weight"):
             check_range(self, name, 0.0)
         check_range(self, "market_size", 1e-9)
@@ -341,6 +342,17 @@ class RunConfig:
     def __post_init__(self) -> None:
         check_range(self, "steps", 1)
         check_range(self, "seed", 0)
+        compute = self.scenario.public_compute
+        rnd = self.model.rnd
+        if (
+            compute is not None
+            and rnd.rd_cost * (1 - compute.cost_reduction) * rnd.demand_slope <= 2
+        ):
+            raise ConfigError(
+                f"scenario.public_compute.cost_reduction={compute.cost_reduction!r} is out of "
+                "range; allowed: model.rnd.rd_cost x (1 - cost_reduction) x demand_slope > 2 "
+                f"(here below {1 - 2 / (rnd.rd_cost * rnd.demand_slope):.3g})"
+            )
         check_range(self, "replicates", 1)
         check_choice(self, "engine", ENGINES)
 

@@ -150,9 +150,19 @@ def public_spillover(share_in_open: float, bonus: float, p: RnDParams) -> float:
     return float(min(1.0, p.beta_public + p.open_public_boost * share_in_open + bonus))
 
 
+def working_group_share(alliance_size: np.ndarray, p: RnDParams) -> np.ndarray:
+    """Share of its alliance partners a member actually works with.
+
+    Reason: an alliance larger than ``max_game_size`` coordinates R&D in working groups
+    of that size, so a member draws on ``max_game_size - 1`` partners, not on all of them.
+    """
+    partners = np.maximum(alliance_size - 1.0, 1.0)
+    return np.minimum(1.0, (p.max_game_size - 1.0) / partners)
+
+
 def knowledge_input(
     effort: np.ndarray,
-    alliance_effort: np.ndarray,
+    partner_effort: np.ndarray,
     internal_beta: np.ndarray,
     federation_effort: np.ndarray,
     public_pool: np.ndarray,
@@ -163,20 +173,19 @@ def knowledge_input(
 
     Args:
         effort: The firm's own effort.
-        alliance_effort: Total effort of its alliance (0 if alone; includes its own).
+        partner_effort: Effort of the partners it works with (0 if alone).
         internal_beta: The alliance's internal spillover (0 if alone).
         federation_effort: Mean effort per firm of the other alliances in its federation.
-        public_pool: Mean effort of the firms in its domain that publish (not closed).
+        public_pool: Mean effort of the other firms in its domain that publish (not closed).
         public_beta: This quarter's public spillover rate.
         p: R&D parameters.
 
     Returns:
         Own effort + beta_in x partners' effort + beta_fed x federation + public leak.
     """
-    partners = np.maximum(alliance_effort - effort, 0.0)
     return (
         effort
-        + internal_beta * partners
+        + internal_beta * np.maximum(partner_effort, 0.0)
         + p.beta_federation * federation_effort
         + public_beta * public_pool
     )

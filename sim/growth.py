@@ -9,9 +9,16 @@ from sim.config import GrowthParams
 
 
 def capability_gain(
-    capability: np.ndarray, knowledge: np.ndarray, frontier: float, p: GrowthParams
+    capability: np.ndarray,
+    knowledge: np.ndarray,
+    frontier: float,
+    ceiling: float,
+    p: GrowthParams,
 ) -> np.ndarray:
-    """New capability after a quarter of learning, capped at the frontier.
+    """New capability after a quarter of learning, capped at ``ceiling``.
+
+    ``frontier`` is the frontier at the start of the quarter (the distance that drives
+    catch-up), ``ceiling`` the frontier at its end (nobody passes the global best).
 
     Reason: absorbed knowledge raises capability in proportion to the frontier's scale,
     faster the further the firm is behind (catch-up: imitation is cheaper than invention),
@@ -19,7 +26,7 @@ def capability_gain(
     """
     behind = np.clip(1.0 - capability / frontier, 0.0, 1.0)
     gain = p.learning_rate * frontier * knowledge * (1.0 + p.catch_up * behind)
-    return np.minimum((1.0 - p.obsolescence) * capability + gain, frontier)
+    return np.minimum((1.0 - p.obsolescence) * capability + gain, ceiling)
 
 
 def next_frontier(frontier: float, p: GrowthParams) -> float:
@@ -47,6 +54,4 @@ def national_capability(
 
 def technology_gap_years(national: float, frontier: float, p: GrowthParams) -> float:
     """Gap in years: (frontier - national) / the frontier's yearly growth."""
-    if p.frontier_growth == 0:
-        return float("inf") if national < frontier else 0.0
     return (frontier - national) / (frontier * p.frontier_growth)

@@ -9,17 +9,24 @@ from sim.state import NO_ALLIANCE, AllianceState, FirmState
 
 
 def apply_moves(
-    firms: FirmState, alliances: AllianceState, rows: np.ndarray, targets: np.ndarray, step: int
+    firms: FirmState,
+    alliances: AllianceState,
+    rows: np.ndarray,
+    targets: np.ndarray,
+    step: int,
+    founding_cost: float = 0.0,
 ) -> np.ndarray:
     """Move firms ``rows`` to ``targets`` (alliance id, NO_ALLIANCE or FOUND_NEW).
 
     Reason: revision is synchronous, so all decisions of a quarter take effect together;
-    each founder gets a new alliance it leads, with the regime its openness leans to.
+    each founder pays the founding cost and gets a new alliance it leads, with the regime
+    its openness leans to.
 
     Returns:
         Ids of the alliances founded.
     """
     founders = rows[targets == FOUND_NEW]
+    firms.capital[founders] -= founding_cost
     new_ids = alliances.append(founding_regime(firms.openness[founders]), founders, founded=step)
     targets = targets.copy()
     targets[targets == FOUND_NEW] = new_ids

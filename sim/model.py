@@ -26,9 +26,10 @@ from sim.demography import expected_entrants, remove_exits
 from sim.membership import apply_moves, settle
 from sim.outcomes import COLUMNS, StepFlows, compute
 from sim.state import CONGLOMERATE, STARTUP
-from sim.traits import startups
+from sim.traits import DOMESTIC, startups
 
 FIRM_COLUMNS: tuple[str, ...] = (
+    "row",
     "kind",
     "region",
     "domain",
@@ -70,7 +71,9 @@ class AllianceModel(mesa.Model):
             raise ValueError(f"engine={self.engine!r} is unknown; allowed: {', '.join(ENGINES)}")
         self.frontier = 1.0
         self.firms, self.alliances = build_world(cfg.world, self.rng)
-        self.initial_startups = int((self.firms.kind == STARTUP).sum())
+        self.initial_startups = int(
+            ((self.firms.kind == STARTUP) & (self.firms.region == DOMESTIC)).sum()
+        )
         self.reference_capital = cfg.world.startup_capital_median
         self.government = Government(self, build_policies(cfg.scenario))
         self.firm_agents: list[Startup | Conglomerate] = []
@@ -99,16 +102,17 @@ class AllianceModel(mesa.Model):
 
     def _prime_market(self) -> None:
         """Revenue at step 0, so that market shares exist before the first revision."""
-        q = self._new_quarter(self.government.act(0))
+        q = self._new_quarter(0, self.government.act(0))
         quarter.prepare_market(self.firms, self.alliances, q)
         rows = np.flatnonzero(self.firms.alive)
         self.firms.revenue[rows] = quarter.earn(rows, self.firms, self.alliances, q)[0]
         self.flows.world_market = float(q.markets.sum())
 
-    def _new_quarter(self, effects: Any) -> quarter.Quarter:
+    def _new_quarter(self, t: int, effects: Any) -> quarter.Quarter:
         return quarter.Quarter(
-            step=self.steps,
+            step=t,
             frontier=self.frontier,
+            ceiling=growth.next_frontier(self.frontier, self.params.growth),
             params=self.params,
             effects=effects,
             reference_capital=self.reference_capital,
@@ -118,12 +122,10 @@ class AllianceModel(mesa.Model):
     # --- the engines ----------------------------------------------------------------------
     def _each(self, phase: str, rows: np.ndarray, q: quarter.Quarter) -> tuple[np.ndarray, ...]:
         """Run a per-firm phase over ``rows``: all at once, or agent by agent."""
-        if self.engine == "vectorised":
+        if self.engine == "vectorised" or rows.size == 0:
             out = getattr(quarter, phase)(rows, self.firms, self.alliances, q)
             return out if isinstance(out, tuple) else (out,)
         results = [getattr(self.firm_agents[row], phase)(q) for row in rows.tolist()]
-        if not results:
-            return (np.zeros(0),)
         columns = list(zip(*results, strict=True)) if isinstance(results[0], tuple) else [results]
         return tuple(np.asarray(c, dtype=np.float64) for c in columns)
 
@@ -142,18 +144,18 @@ class AllianceModel(mesa.Model):
     def step(self) -> None:
         """Advance one quarter through the seven stages of MODEL.md section 4."""
         firms, alliances, p = self.firms, self.alliances, self.params
-        t = self.steps
+        t = self.steps - 1  # Mesa counts the step before calling it; quarters start at 0
         flows = StepFlows()
 
         # 1. government
-        q = self._new_quarter(self.government.act(t))
+        q = self._new_quarter(t, self.government.act(t))
 
         # 2. membership revision, on the start-of-quarter snapshot
         q.totals = alliance_totals(firms, alliances)
         quarter.prepare_rnd(firms, alliances, q)  # the public spillover revisers expect
         q.draws = draw_revision(firms, alliances, p.choice, self.rng)
         targets = self._revise(q)
-        apply_moves(firms, alliances, q.draws.revisers, targets, t)
+        apply_moves(firms, alliances, q.draws.revisers, targets, t, p.choice.founding_cost)
         settle(firms, alliances, t, p.choice.founding_grace_steps)
 
         # 3. R&D
@@ -177,9 +179,10 @@ class AllianceModel(mesa.Model):
         firms.revenue[alive] = revenue
         firms.capital[alive] += profit
         flows.world_market = float(q.markets.sum())
-        flows.exited = int(remove_exits(firms, t, p.growth.exit_capital).size)
+        gone = remove_exits(firms, t, p.growth.exit_capital)
+        flows.exited = int((firms.region[gone] == DOMESTIC).sum())
         settle(firms, alliances, t, p.choice.founding_grace_steps)
-        flows.entered = self._enter(q)
+        flows.entered = self._enter(q, t)
         flows.government_spend = float(q.effects.spend + paid.sum() + q.effects.subsidy.sum())
 
         # 6. frontier (the gap is measured against it in the outcomes)
@@ -191,7 +194,7 @@ class AllianceModel(mesa.Model):
         self._record()
         self.datacollector.collect(self)
 
-    def _enter(self, q: quarter.Quarter) -> int:
+    def _enter(self, q: quarter.Quarter, t: int) -> int:
         """New startups enter, at a rate that rises with funding; returns how many."""
         world = self.cfg.world
         lam = expected_entrants(
@@ -205,7 +208,7 @@ class AllianceModel(mesa.Model):
             columns = startups(
                 k, world, self.rng, self.params.growth.entrant_capability, self.frontier
             )
-            rows = self.firms.append(**columns, entered=np.full(k, self.steps + 1))
+            rows = self.firms.append(**columns, entered=np.full(k, t + 1))
             self._add_agents(rows)
         return k
 
@@ -226,6 +229,11 @@ class AllianceModel(mesa.Model):
         for _ in range(self.cfg.steps if steps is None else steps):
             self.step()
         return self
+
+    def firm_records(self) -> Any:
+        """Per-firm rows of every collected step (needs ``collect_firms``), firms only."""
+        records = self.datacollector.get_agent_vars_dataframe()
+        return records.dropna(subset=["row"]).astype({"row": int})
 
     def alliance_table(self) -> Any:
         """The active alliances now: id, name, regime, leader, founded, parent, size."""

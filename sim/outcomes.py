@@ -105,7 +105,8 @@ def compute(
     gap = growth.technology_gap_years(national, frontier, g)
     totals = alliance_totals(firms, alliances)
     active = alliances.active if alliances.m else np.zeros(1, dtype=bool)
-    sizes = totals.size[active]
+    formed = active & (totals.size >= 2)  # a founder still recruiting is not yet an alliance
+    sizes = totals.size[formed]
     shares = totals.share[active]
     share_open, share_closed, share_alone = membership_shares(
         firms.alliance, alliances.regime if alliances.m else np.zeros(1, np.int8), firms.alive
@@ -117,7 +118,7 @@ def compute(
         "national_capability": national,
         "frontier": frontier,
         "domestic_market_share": float(firms.revenue[domestic].sum() / world) if world else 0.0,
-        "n_alliances": int(active.sum()),
+        "n_alliances": int(formed.sum()),
         "mean_alliance_size": float(sizes.mean()) if sizes.size else 0.0,
         "largest_alliance_size": int(sizes.max()) if sizes.size else 0,
         "share_open": share_open,
@@ -126,7 +127,7 @@ def compute(
         "hhi": hhi(shares),
         "collusion_risk": collusion_risk(shares, p.reporting.antitrust_threshold),
         "firms_alive": int(firms.alive.sum()),
-        "startups_alive": int((firms.alive & (firms.kind == STARTUP)).sum()),
+        "startups_alive": int((domestic & (firms.kind == STARTUP)).sum()),
         "startups_entered": flows.entered,
         "startups_exited": flows.exited,
         "total_rnd": flows.rnd_spend,

@@ -25,8 +25,9 @@ from sim.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, padde
 class Quarter:
     """What every firm sees this quarter; filled in by the model stage by stage."""
 
-    step: int
-    frontier: float
+    step: int  # quarter index, 0 for the first simulated quarter
+    frontier: float  # the frontier at the start of the quarter
+    ceiling: float  # the frontier at its end: no firm's capability exceeds it
     params: ModelParams
     effects: PolicyEffects
     reference_capital: float  # median startup capital: the R&D programme's unit
@@ -36,7 +37,8 @@ class Quarter:
     alliance_size: np.ndarray = field(default_factory=lambda: np.zeros(1))
     alliance_effort: np.ndarray = field(default_factory=lambda: np.zeros(1))
     federation_effort: np.ndarray = field(default_factory=lambda: np.zeros(1))
-    public_pool: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))
+    public_total: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))
+    public_count: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))
     markets: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))
     domain_attraction: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))
     fees_in: np.ndarray = field(default_factory=lambda: np.zeros(1))
@@ -81,16 +83,25 @@ def learn(rows: np.ndarray, firms: FirmState, alliances: AllianceState, q: Quart
     """Phase 4: new capability from own effort and the spillovers received."""
     a, inside = _alliance_of(rows, firms)
     effort = firms.effort[rows]
+    regime = padded(alliances.regime)[a]
+    group = economics.working_group_share(q.alliance_size[a], q.params.rnd)
+    partners = np.where(inside, q.alliance_effort[a] - effort, 0.0) * group
+    domain = firms.domain[rows]
+    publishes = ~(inside & (regime == CLOSED))
+    others = q.public_count[domain] - publishes
+    pool = (q.public_total[domain] - effort * publishes) / np.maximum(others, 1.0)
     knowledge = economics.knowledge_input(
         effort,
-        np.where(inside, q.alliance_effort[a], 0.0),
-        economics.internal_beta_of(firms.alliance[rows], padded(alliances.regime)[a], q.params.rnd),
+        partners,
+        economics.internal_beta_of(firms.alliance[rows], regime, q.params.rnd),
         np.where(inside, q.federation_effort[a], 0.0),
-        q.public_pool[firms.domain[rows]],
+        pool,
         q.public_beta,
         q.params.rnd,
     )
-    return growth.capability_gain(firms.capability[rows], knowledge, q.frontier, q.params.growth)
+    return growth.capability_gain(
+        firms.capability[rows], knowledge, q.frontier, q.ceiling, q.params.growth
+    )
 
 
 def earn(
@@ -149,9 +160,8 @@ def prepare_learning(firms: FirmState, alliances: AllianceState, q: Quarter) -> 
     closed = inside & (padded(alliances.regime)[np.where(inside, firms.alliance, 0)] == CLOSED)
     publishes = firms.alive & ~closed
     dom = firms.domain[publishes].astype(np.int64)
-    total = group_sum(dom, firms.effort[publishes], N_DOMAINS)
-    count = np.bincount(dom, minlength=N_DOMAINS)
-    q.public_pool = total / np.maximum(count, 1)
+    q.public_total = group_sum(dom, firms.effort[publishes], N_DOMAINS)
+    q.public_count = group_sum(dom, None, N_DOMAINS)
 
 
 def prepare_market(firms: FirmState, alliances: AllianceState, q: Quarter) -> None:

@@ -145,7 +145,10 @@ def federate(alliances: AllianceState, child: int, parent: int) -> None:
     knowledge with the others inside it (the mandated mega-alliance can federate rather
     than absorb). Refuses links that would make a cycle.
     """
-    if child == parent or alliances.root()[parent] == child:
+    ancestor = parent
+    while ancestor != NO_ALLIANCE and ancestor != child:
+        ancestor = int(alliances.parent[ancestor])
+    if ancestor == child:
         raise ValueError(f"federating alliance {child} under {parent} would make a cycle")
     alliances.parent[child] = parent
 

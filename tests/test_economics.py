@@ -71,7 +71,7 @@ def test_knowledge_input_adds_spillovers():
     )
     assert alone[0] == 1.0
     member = knowledge_input(
-        np.array([1.0]), np.array([3.0]), np.array([0.5]), np.array([0.0]), np.array([0.0]), 0.0, p
+        np.array([1.0]), np.array([2.0]), np.array([0.5]), np.array([0.0]), np.array([0.0]), 0.0, p
     )
     assert member[0] == pytest.approx(1.0 + 0.5 * 2.0)
 
@@ -91,3 +91,11 @@ def test_effort_is_cut_to_what_the_firm_can_afford():
     cut = affordable_effort(effort, spend, capital, p)
     assert cut[0] == effort[0]  # rich firm: unchanged
     assert rd_cost(cut, scale, np.zeros(2), p)[1] == pytest.approx(0.25 * 0.5)
+
+
+def test_large_alliances_pool_over_working_groups():
+    from sim.economics import working_group_share
+
+    p = RnDParams(max_game_size=11)
+    share = working_group_share(np.array([1.0, 2.0, 11.0, 21.0, 101.0]), p)
+    np.testing.assert_allclose(share, [1.0, 1.0, 1.0, 0.5, 0.1])

@@ -13,8 +13,8 @@ from sim.state import AllianceState, FirmState
 def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, AllianceState]:
     """Draw the firms; optionally seed ``n_initial_alliances`` alliances of random firms.
 
-    Seeded alliances are led by a conglomerate where one is left (else a startup) and take
-    their regime from the leader's openness.
+    Seeded alliances are led by their richest member and take their regime from the
+    leader's openness.
     """
     firms = FirmState()
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))
