@@ -32,11 +32,12 @@ def synthetic(n: int, steps: int) -> list[str]:
 
 def measure(n: int, steps: int, engine: str) -> dict:
     """Build and run one model in this process; return timings and peak memory."""
-    import sim
+    from sim.composition import compose
+    from sim.model import AllianceModel  # imported before timing: build excludes imports
 
-    cfg = sim.compose(synthetic(n, steps))
+    cfg = compose(synthetic(n, steps))
     t0 = time.perf_counter()
-    model = sim.AllianceModel(cfg, engine=engine)
+    model = AllianceModel(cfg, engine=engine)
     t1 = time.perf_counter()
     model.run()
     t2 = time.perf_counter()
