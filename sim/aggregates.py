@@ -43,6 +43,13 @@ def members_mask(firms: FirmState) -> np.ndarray:
     return firms.alive & (firms.alliance != NO_ALLIANCE)
 
 
+def firm_regime(firms: FirmState, alliances: AllianceState) -> np.ndarray:
+    """Regime of each firm's alliance (OPEN or CLOSED); -1 for firms alone or exited."""
+    inside = members_mask(firms)
+    regime = alliances.regime[np.where(inside, firms.alliance, 0)] if alliances.m else 0
+    return np.where(inside, regime, -1)
+
+
 def presence_bits(presence: np.ndarray) -> np.ndarray:
     """(n, D) 0/1 matrix of the domains each firm is present in."""
     return ((presence[:, None] >> np.arange(N_DOMAINS, dtype=np.uint8)) & 1).astype(np.int64)

@@ -72,6 +72,14 @@ def game_size(alliance_size: np.ndarray, in_alliance: np.ndarray, p: RnDParams) 
     return np.where(in_alliance, members, p.n_rivals_alone)
 
 
+def internal_spillover(regime: np.ndarray, p: RnDParams) -> np.ndarray:
+    """Spillover among members of an alliance with this regime.
+
+    Reason: closed alliances share more deeply inside than open ones.
+    """
+    return np.where(regime == CLOSED, p.beta_closed_internal, p.beta_open_internal)
+
+
 def game_spillover(
     regime: np.ndarray, in_alliance: np.ndarray, public_beta: float, p: RnDParams
 ) -> np.ndarray:
@@ -80,8 +88,7 @@ def game_spillover(
     Reason: members share knowledge at their alliance's internal rate (closed alliances
     share more deeply inside); firms alone only get what leaks publicly.
     """
-    internal = np.where(regime == CLOSED, p.beta_closed_internal, p.beta_open_internal)
-    return np.where(in_alliance, internal, public_beta)
+    return np.where(in_alliance, internal_spillover(regime, p), public_beta)
 
 
 def size_factor(capital: np.ndarray, reference_capital: float, p: RnDParams) -> np.ndarray:
@@ -194,5 +201,4 @@ def knowledge_input(
 def internal_beta_of(alliance: np.ndarray, regime: np.ndarray, p: RnDParams) -> np.ndarray:
     """Internal spillover per firm (0 for firms alone)."""
     in_alliance = alliance != NO_ALLIANCE
-    beta = np.where(regime == CLOSED, p.beta_closed_internal, p.beta_open_internal)
-    return np.where(in_alliance, beta, 0.0)
+    return np.where(in_alliance, internal_spillover(regime, p), 0.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.aggregates import members_mask
 from sim.choice import FOUND_NEW, founding_regime
 from sim.state import NO_ALLIANCE, AllianceState, FirmState
 
@@ -36,7 +37,7 @@ def apply_moves(
 
 def alliance_sizes(firms: FirmState, m: int) -> np.ndarray:
     """Alive members per alliance."""
-    inside = firms.alive & (firms.alliance != NO_ALLIANCE)
+    inside = members_mask(firms)
     return np.bincount(firms.alliance[inside], minlength=m)
 
 
@@ -53,7 +54,7 @@ def replace_departed_leaders(firms: FirmState, alliances: AllianceState) -> None
     orphaned = alliances.active & ~leader_ok
     if not orphaned.any():
         return
-    rows = np.flatnonzero(firms.alive & (firms.alliance != NO_ALLIANCE))
+    rows = np.flatnonzero(members_mask(firms))
     rows = rows[orphaned[firms.alliance[rows]]]
     if rows.size == 0:
         return

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import growth
-from sim.aggregates import alliance_totals, group_sum
+from sim.aggregates import alliance_totals, group_sum, members_mask
 from sim.config import REGIONS, ModelParams
 from sim.state import CLOSED, NO_ALLIANCE, OPEN, STARTUP, AllianceState, FirmState
 
@@ -111,7 +111,7 @@ def compute(
     share_open, share_closed, share_alone = membership_shares(
         firms.alliance, alliances.regime if alliances.m else np.zeros(1, np.int8), firms.alive
     )
-    inside = firms.alive & (firms.alliance != NO_ALLIANCE)
+    inside = members_mask(firms)
     world = flows.world_market
     return {
         "tech_gap_years": gap,

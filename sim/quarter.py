@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim import economics, growth, market
-from sim.aggregates import N_DOMAINS, AllianceTotals, group_sum
+from sim.aggregates import N_DOMAINS, AllianceTotals, firm_regime, group_sum, members_mask
 from sim.choice import RevisionDraws, decide
 from sim.config import ModelParams
 from sim.policy import PolicyEffects
@@ -137,10 +137,10 @@ def regime_fee(regime: np.ndarray, p: ModelParams) -> np.ndarray:
 def prepare_rnd(firms: FirmState, alliances: AllianceState, q: Quarter) -> None:
     """Alliance sizes and the public spillover rate, before R&D."""
     m = max(alliances.m, 1)
-    inside = firms.alive & (firms.alliance != NO_ALLIANCE)
+    inside = members_mask(firms)
     q.alliance_size = np.bincount(firms.alliance[inside], minlength=m).astype(np.float64)
     alive = max(int(firms.alive.sum()), 1)
-    in_open = inside & (padded(alliances.regime)[np.where(inside, firms.alliance, 0)] == OPEN)
+    in_open = firm_regime(firms, alliances) == OPEN
     q.public_beta = economics.public_spillover(
         in_open.sum() / alive, q.effects.spillover_bonus, q.params.rnd
     )
@@ -149,7 +149,7 @@ def prepare_rnd(firms: FirmState, alliances: AllianceState, q: Quarter) -> None:
 def prepare_learning(firms: FirmState, alliances: AllianceState, q: Quarter) -> None:
     """Effort pooled per alliance, per federation, and published per domain."""
     m = max(alliances.m, 1)
-    inside = firms.alive & (firms.alliance != NO_ALLIANCE)
+    inside = members_mask(firms)
     a = firms.alliance[inside]
     q.alliance_effort = group_sum(a, firms.effort[inside], m)
     root = alliances.root() if alliances.m else np.zeros(1, dtype=np.int64)
@@ -157,8 +157,7 @@ def prepare_learning(firms: FirmState, alliances: AllianceState, q: Quarter) -> 
     fed_size = group_sum(root, q.alliance_size[: len(root)], m)[root]
     others = np.maximum(fed_size - q.alliance_size[: len(root)], 1.0)
     q.federation_effort = np.maximum(fed_effort - q.alliance_effort[: len(root)], 0.0) / others
-    closed = inside & (padded(alliances.regime)[np.where(inside, firms.alliance, 0)] == CLOSED)
-    publishes = firms.alive & ~closed
+    publishes = firms.alive & (firm_regime(firms, alliances) != CLOSED)
     dom = firms.domain[publishes].astype(np.int64)
     q.public_total = group_sum(dom, firms.effort[publishes], N_DOMAINS)
     q.public_count = group_sum(dom, None, N_DOMAINS)
@@ -171,7 +170,7 @@ def prepare_market(firms: FirmState, alliances: AllianceState, q: Quarter) -> No
     q.markets = market.domain_markets(q.step, p.growth)
     attraction = market.attraction(firms.capability, q.frontier, p.growth)
     q.domain_attraction = market.domain_totals(firms.domain, attraction, firms.alive)
-    inside = firms.alive & (firms.alliance != NO_ALLIANCE)
+    inside = members_mask(firms)
     a = np.where(inside, firms.alliance, 0)
     is_leader = inside & (padded(alliances.leader, -1)[a] == np.arange(firms.n))
     fees = market.fees_paid(
