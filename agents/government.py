@@ -1,4 +1,4 @@
-"""The Government agent: holds the budget's policies and acts first every quarter."""
+"""The Government agent: holds the scenario's policies and acts first every quarter."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import mesa
 
 from sim.policy import Policy, PolicyEffects, is_active
+from sim.state import STARTUP
+from sim.traits import DOMESTIC
 
 if TYPE_CHECKING:
     from sim.model import AllianceModel
@@ -22,10 +24,19 @@ class Government(mesa.Agent):
         self.policies = list(policies)
 
     def act(self, step: int) -> PolicyEffects:
-        """Return this quarter's policy effects (neutral where no policy acts)."""
+        """Restructure alliances, then return this quarter's policy effects.
+
+        Policies restructure first (a mandate may found an alliance), so the per-alliance
+        effect arrays are sized to the alliances that exist when the quarter runs.
+        """
         m = self.model
+        active = [policy for policy in self.policies if is_active(policy, step)]
+        for policy in active:
+            policy.restructure(step, m.firms, m.alliances, m.rng)
         effects = PolicyEffects.neutral(m.firms.n, m.alliances.m, m.params.choice.baseline_clarity)
-        for policy in self.policies:
-            if is_active(policy, step):
-                policy.apply(step, m.firms, m.alliances, effects, m.rng)
+        for policy in active:
+            policy.apply(step, m.firms, m.alliances, effects, m.rng)
+        firms = m.firms
+        funded = (firms.kind == STARTUP) & (firms.region == DOMESTIC)
+        effects.startup_funding = float(effects.subsidy[funded].sum())
         return effects

@@ -12,61 +12,12 @@ from typing import Any
 
 from hydra.core.config_store import ConfigStore
 
-DOMAINS: tuple[str, ...] = (
-    "foundation_models",
-    "ai_chips",
-    "cloud_infrastructure",
-    "data",
-    "applications_services",
-    "telecom",
-    "robotics",
-)
-REGIONS: tuple[str, ...] = ("domestic", "us", "china", "eu", "japan")
+from sim.checks import ConfigError, check_choice, check_range, check_weights
+from sim.scenario_config import ScenarioConfig
+from sim.vocabulary import DOMAINS, REGIONS
+
 ENGINES: tuple[str, ...] = ("vectorised", "agents")
 WORLD_KINDS: tuple[str, ...] = ("synthetic", "korea_2024")
-
-
-class ConfigError(ValueError):
-    """A config value is out of its allowed range; the message names key, value and range."""
-
-
-def check_range(
-    obj: object, name: str, low: float | None = None, high: float | None = None
-) -> None:
-    """Raise ConfigError unless ``obj.name`` lies in ``[low, high]``.
-
-    Args:
-        obj: The dataclass instance holding the field.
-        name: The field name.
-        low: Inclusive lower bound, or None for no bound.
-        high: Inclusive upper bound, or None for no bound.
-    """
-    value = getattr(obj, name)
-    if (low is not None and value < low) or (high is not None and value > high):
-        lo = "-inf" if low is None else low
-        hi = "inf" if high is None else high
-        raise ConfigError(
-            f"{type(obj).__name__}.{name}={value!r} is out of range; allowed: [{lo}, {hi}]"
-        )
-
-
-def check_choice(obj: object, name: str, allowed: tuple[str, ...]) -> None:
-    """Raise ConfigError unless ``obj.name`` is one of ``allowed``."""
-    value = getattr(obj, name)
-    if value not in allowed:
-        raise ConfigError(
-            f"{type(obj).__name__}.{name}={value!r} is not allowed; allowed: {', '.join(allowed)}"
-        )
-
-
-def check_weights(obj: object, name: str, length: int) -> None:
-    """Raise ConfigError unless ``obj.name`` is ``length`` non-negative numbers, not all 0."""
-    value = list(getattr(obj, name))
-    if len(value) != length or min(value) < 0 or sum(value) <= 0:
-        raise ConfigError(
-            f"{type(obj).__name__}.{name}={value!r} is invalid; allowed: {length} non-negative "
-            "weights with a positive sum"
-        )
 
 
 @dataclass
@@ -281,49 +232,6 @@ class ModelParams:
     rnd: RnDParams = field(default_factory=RnDParams)
     growth: GrowthParams = field(default_factory=GrowthParams)
     reporting: ReportingParams = field(default_factory=ReportingParams)
-
-
-@dataclass
-class AntitrustConfig:
-    """Antitrust guidance: clarity of safe harbours, an enforced share cap, fines."""
-
-    start: int = 0  # first quarter the guidance applies
-    end: int = 10_000  # quarter it stops applying (exclusive)
-    clarity: float = 0.9  # 0 legal uncertainty, 1 clear safe harbours
-    share_cap: float = 1.0  # joining an alliance above this market share is refused
-    fine_rate: float = 0.0  # share of revenue fined each quarter from members above the cap
-
-    def __post_init__(self) -> None:
-        check_range(self, "start", 0)
-        check_range(self, "end", self.start + 1)
-        for name in ("clarity", "share_cap", "fine_rate"):
-            check_range(self, name, 0.0, 1.0)
-
-
-@dataclass
-class PublicComputeConfig:
-    """A government GPU cluster lowering the R&D cost of eligible firms."""
-
-    start: int = 0
-    end: int = 10_000
-    cost_reduction: float = 0.3  # share of R&D cost the cluster saves an eligible firm
-    eligibility: str = "startups"  # all | startups | open_members
-
-    def __post_init__(self) -> None:
-        check_range(self, "start", 0)
-        check_range(self, "end", self.start + 1)
-        check_range(self, "cost_reduction", 0.0, 0.9)
-        check_choice(self, "eligibility", ("all", "startups", "open_members"))
-
-
-@dataclass
-class ScenarioConfig:
-    """A named combination of policies. A field left ``None`` means the lever is unused."""
-
-    name: str = "baseline"
-    description: str = "No policy beyond the status quo."
-    antitrust: AntitrustConfig | None = None
-    public_compute: PublicComputeConfig | None = None
 
 
 @dataclass

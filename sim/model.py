@@ -25,6 +25,7 @@ from sim.config import ENGINES, RunConfig
 from sim.demography import expected_entrants, remove_exits
 from sim.membership import apply_moves, settle
 from sim.outcomes import COLUMNS, StepFlows, compute
+from sim.policy import PolicyEffects
 from sim.state import CONGLOMERATE, STARTUP
 from sim.traits import DOMESTIC, startups
 
@@ -102,7 +103,10 @@ class AllianceModel(mesa.Model):
 
     def _prime_market(self) -> None:
         """Revenue at step 0, so that market shares exist before the first revision."""
-        q = self._new_quarter(0, self.government.act(0))
+        neutral = PolicyEffects.neutral(
+            self.firms.n, self.alliances.m, self.params.choice.baseline_clarity
+        )
+        q = self._new_quarter(0, neutral)
         quarter.prepare_market(self.firms, self.alliances, q)
         rows = np.flatnonzero(self.firms.alive)
         self.firms.revenue[rows] = quarter.earn(rows, self.firms, self.alliances, q)[0]
@@ -147,8 +151,9 @@ class AllianceModel(mesa.Model):
         t = self.steps - 1  # Mesa counts the step before calling it; quarters start at 0
         flows = StepFlows()
 
-        # 1. government
+        # 1. government (a mandate may move firms: settle leaders and sizes after it)
         q = self._new_quarter(t, self.government.act(t))
+        settle(firms, alliances, t, p.choice.founding_grace_steps)
 
         # 2. membership revision, on the start-of-quarter snapshot
         q.totals = alliance_totals(firms, alliances)

@@ -133,7 +133,8 @@ def compute(
         "total_rnd": flows.rnd_spend,
         "government_spend": flows.government_spend,
         "gap_reduction_per_spend": (
-            (initial_gap - gap) / cumulative_spend if cumulative_spend > 0 else 0.0
+            # per USD bn; below one dollar of spending the ratio is undefined: 0
+            (initial_gap - gap) / (cumulative_spend / 1000) if cumulative_spend > 1e-6 else 0.0
         ),
         "hollow_alliance_index": hollow_index(
             firms.alliance,

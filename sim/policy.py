@@ -1,8 +1,10 @@
 """The interface between policies and the model: what a policy may change each quarter.
 
-A policy (``scenarios/policies``) is an object with ``start``/``end`` steps and an
-``apply`` method. The Government agent calls every active policy at the start of a quarter;
-each writes only the fields of ``PolicyEffects`` it names. The stages of the quarter read
+A policy (``scenarios/policies``) is an object with ``start``/``end`` steps and the methods
+``restructure`` and ``apply``. At the start of a quarter the Government agent first lets
+every active policy restructure the alliances (a mandate founds one), then builds neutral
+effects sized to the alliances that now exist, and lets each policy write the fields of
+``PolicyEffects`` it names. The stages of the quarter read
 those fields and nothing else of the policy.
 """
 
@@ -60,6 +62,12 @@ class Policy(Protocol):
 
     start: int
     end: int
+
+    def restructure(
+        self, step: int, firms: FirmState, alliances: AllianceState, rng: np.random.Generator
+    ) -> None:
+        """Found or federate alliances before the quarter's effects are built."""
+        ...
 
     def apply(
         self,

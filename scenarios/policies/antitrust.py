@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import AntitrustConfig
+from scenarios.policies.lever import Lever
 from sim.policy import PolicyEffects
+from sim.scenario_config import AntitrustConfig
 from sim.state import AllianceState, FirmState
 
 
-class AntitrustGuidance:
+class AntitrustGuidance(Lever):
     """Clear rules lower the legal risk of joining; a cap refuses joining above a share.
 
     Reason: firms hesitate to cooperate when cooperation may later be judged collusion;
@@ -17,9 +18,7 @@ class AntitrustGuidance:
     alliances from closing the market.
     """
 
-    def __init__(self, cfg: AntitrustConfig) -> None:
-        self.cfg = cfg
-        self.start, self.end = cfg.start, cfg.end
+    cfg: AntitrustConfig
 
     def apply(
         self,

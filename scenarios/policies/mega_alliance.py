@@ -1,0 +1,95 @@
+"""Mega-alliance mandate: the government founds a national alliance of the top firms."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scenarios.policies.lever import Lever
+from sim.policy import PolicyEffects
+from sim.scenario_config import REGIME_NAMES, MegaAllianceConfig
+from sim.state import CONGLOMERATE, NO_ALLIANCE, AllianceState, FirmState, federate
+from sim.traits import DOMESTIC
+
+
+def invitees(firms: FirmState, per_domain: int) -> np.ndarray:
+    """Rows of the top domestic firms of each domain: conglomerates first, then capability.
+
+    Args:
+        firms: The firm rows.
+        per_domain: How many firms each domain sends.
+
+    Returns:
+        Row indices, domain by domain.
+    """
+    chosen: list[np.ndarray] = []
+    domestic = np.flatnonzero(firms.alive & (firms.region == DOMESTIC))
+    for d in np.unique(firms.domain[domestic]):
+        rows = domestic[firms.domain[domestic] == d]
+        # lexsort sorts by the last key first: conglomerates, then higher capability
+        order = np.lexsort((-firms.capability[rows], firms.kind[rows] != CONGLOMERATE))
+        chosen.append(rows[order[:per_domain]])
+    return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+
+
+class MegaAllianceMandate(Lever):
+    """At ``start`` the government founds a national alliance and mandates others toward it.
+
+    Reason: a mandated national team pools the strongest firms of every domain (the
+    complementarity a mission coordinates), and a mandate pulls other firms in beyond what
+    their own interest would; whether that beats many small alliances is the question.
+    Invited firms join at once (leaving their alliances); the richest leads. While active,
+    the mandate pulls every firm's choice toward it, the mission adds complementarity
+    inside it, and its budget is shared by its members. With ``federate`` the existing
+    domestic-led alliances are placed inside it rather than emptied.
+    """
+
+    cfg: MegaAllianceConfig
+
+    def __init__(self, cfg: MegaAllianceConfig) -> None:
+        super().__init__(cfg)
+        self.alliance: int | None = None  # its row, once founded
+
+    def restructure(
+        self, step: int, firms: FirmState, alliances: AllianceState, rng: np.random.Generator
+    ) -> None:
+        """Found the national alliance at the first active quarter."""
+        if self.alliance is not None:
+            return
+        rows = invitees(firms, self.cfg.invite_per_domain)
+        if rows.size == 0:
+            return
+        leader = int(rows[np.argmax(firms.capital[rows])])
+        regime = REGIME_NAMES.index(self.cfg.regime)
+        existing = np.flatnonzero(
+            alliances.active
+            & (alliances.parent == NO_ALLIANCE)
+            & (firms.region[alliances.leader] == DOMESTIC)
+        )
+        (self.alliance,) = alliances.append(
+            np.array([regime]), np.array([leader]), step, names=[self.cfg.name]
+        )
+        alliances.mandated[self.alliance] = True
+        firms.alliance[rows] = self.alliance
+        if self.cfg.federate:
+            for child in existing.tolist():
+                federate(alliances, child, self.alliance)
+
+    def apply(
+        self,
+        step: int,
+        firms: FirmState,
+        alliances: AllianceState,
+        effects: PolicyEffects,
+        rng: np.random.Generator,
+    ) -> None:
+        """Pull toward the alliance, add the mission, and pay its members the budget."""
+        a = self.alliance
+        if a is None or not alliances.active[a]:
+            return
+        effects.mandate_pull[a] += self.cfg.mandate_strength
+        effects.mission[a] += self.cfg.mission
+        members = firms.alive & (firms.alliance == a)
+        count = int(members.sum())
+        if count and self.cfg.budget > 0:
+            effects.subsidy[members] += self.cfg.budget / count
+            effects.member_subsidy[a] += self.cfg.budget / count
