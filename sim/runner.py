@@ -1,0 +1,188 @@
+"""Run one configuration over its replicate seeds and store the results in a folder.
+
+``run_replicates`` is the plain computation (no files); ``run_to_folder`` adds the results
+store: it skips a run already finished with the same config, refuses a folder holding a
+different run, and records a failure instead of losing the sweep.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.config import RunConfig, as_plain
+from sim.results import (
+    DONE,
+    FAILED,
+    RUN_FILE,
+    ResultsError,
+    remove_leftovers,
+    run_status,
+    write_json,
+    write_table,
+)
+
+PACKAGES: tuple[str, ...] = ("alliancesim", "mesa", "numpy", "pandas", "pyarrow", "hydra-core")
+Progress = Callable[[int], None]
+
+
+def fingerprint(cfg: RunConfig) -> str:
+    """A short hash of the resolved config: equal configs give equal fingerprints."""
+    text = json.dumps(as_plain(cfg), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def replicate_seeds(cfg: RunConfig) -> list[np.random.SeedSequence]:
+    """The replicates' seeds: ``cfg.replicates`` children spawned from ``cfg.seed``."""
+    return np.random.SeedSequence(cfg.seed).spawn(cfg.replicates)
+
+
+@dataclass
+class RunTables:
+    """What one configuration's replicates produced."""
+
+    steps: pd.DataFrame  # one row per replicate and quarter (quarter 0 = the start)
+    final: pd.DataFrame  # the last quarter of each replicate
+    firms: pd.DataFrame | None  # per-firm rows, when ``collect_firms``
+
+
+def run_replicates(
+    cfg: RunConfig, params: Mapping[str, Any] | None = None, progress: Progress | None = None
+) -> RunTables:
+    """Run every replicate of ``cfg`` and return tidy tables.
+
+    Args:
+        cfg: The run configuration; ``cfg.replicates`` seeds are spawned from ``cfg.seed``.
+        params: Parameter columns to add to every row (e.g. a sweep's overrides).
+        progress: Called with 1 after every simulated quarter.
+
+    Returns:
+        The per-step, final and (optionally) per-firm tables, with ``scenario``,
+        ``world``, ``seed``, ``replicate`` and the parameter columns.
+    """
+    from sim.model import AllianceModel
+
+    labels = {"scenario": cfg.scenario.name, "world": cfg.world.name, "seed": cfg.seed}
+    labels.update(params or {})
+    steps, firms = [], []
+    for replicate, child in enumerate(replicate_seeds(cfg)):
+        model = AllianceModel(cfg, seed=child)
+        for _ in range(cfg.steps):
+            model.step()
+            if progress:
+                progress(1)
+        frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        steps.append(frame.assign(replicate=replicate))
+        if cfg.collect_firms:
+            firms.append(model.firm_records().reset_index().assign(replicate=replicate))
+    table = _label(pd.concat(steps, ignore_index=True), labels)
+    final = table[table["step"] == table["step"].max()].reset_index(drop=True)
+    firm_table = _label(pd.concat(firms, ignore_index=True), labels) if firms else None
+    return RunTables(steps=table, final=final, firms=firm_table)
+
+
+def _label(frame: pd.DataFrame, labels: Mapping[str, Any]) -> pd.DataFrame:
+    """Put the label columns first, then ``replicate`` and ``step``."""
+    for position, (key, value) in enumerate(labels.items()):
+        frame.insert(position, key, value)
+    first = [*labels, "replicate"]
+    return frame[first + [c for c in frame.columns if c not in first]]
+
+
+def environment() -> dict[str, Any]:
+    """Package versions, Python version and git commit, for the run record."""
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return {"python": platform.python_version(), "packages": versions, "git_commit": commit}
+
+
+def check_folder(folder: Path, cfg: RunConfig) -> bool:
+    """Whether ``folder`` already holds this run finished (True) or nothing yet (False).
+
+    Raises:
+        ResultsError: The folder holds a different run's results.
+    """
+    record = run_status(folder)
+    if record is None:
+        return False
+    if record.get("fingerprint") != fingerprint(cfg):
+        raise ResultsError(
+            f"results folder {str(folder)!r} holds a different run (config fingerprint "
+            f"{record.get('fingerprint')} != {fingerprint(cfg)}); allowed: an empty folder, "
+            "or the same config to resume"
+        )
+    return record.get("status") == DONE
+
+
+def run_to_folder(
+    cfg: RunConfig,
+    folder: Path,
+    params: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Run ``cfg`` and store its results in ``folder``; returns the ``run.json`` record.
+
+    A folder already holding this run finished is left as it is (status ``done``,
+    ``skipped`` true). An error inside the model is recorded as status ``failed`` with
+    the error, and written to ``error.log``, rather than raised.
+
+    Raises:
+        ResultsError: The folder holds a different run's results.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if check_folder(folder, cfg):
+        return {**(run_status(folder) or {}), "skipped": True}
+    remove_leftovers(folder)
+    record: dict[str, Any] = {
+        "fingerprint": fingerprint(cfg),
+        "scenario": cfg.scenario.name,
+        "world": cfg.world.name,
+        "seed": cfg.seed,
+        "replicates": cfg.replicates,
+        "steps": cfg.steps,
+        "params": dict(params or {}),
+        "config": as_plain(cfg),
+        **environment(),
+    }
+    started = time.perf_counter()
+    try:
+        tables = run_replicates(cfg, params, progress)
+        write_table(folder / "steps.parquet", tables.steps)
+        write_table(folder / "final.parquet", tables.final)
+        if tables.firms is not None:
+            write_table(folder / "firms.parquet", tables.firms)
+        record["status"] = DONE
+    except Exception as error:  # recorded, so that a sweep goes on past one failed run
+        record["status"] = FAILED
+        record["error"] = f"{type(error).__name__}: {error}"
+        (folder / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
+    record["wall_seconds"] = round(time.perf_counter() - started, 3)
+    write_json(folder / RUN_FILE, record)
+    return record

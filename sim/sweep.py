@@ -1,0 +1,199 @@
+"""Plan a run or a sweep before Hydra starts it: expand, validate, check the output folder.
+
+Hydra only finds a bad value when a job starts, after it has made the output folder. The
+command line therefore plans first: it expands the sweep exactly as Hydra's basic sweeper
+does, composes and range-checks every job's config, and checks that the output folder is
+new or holds this same sweep (to resume). Only then does Hydra launch anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hydra import initialize_config_dir
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra.core.global_hydra import GlobalHydra
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import HydraException
+from omegaconf import OmegaConf
+
+from sim.checks import ConfigError
+from sim.composition import CONFIG_DIR, compose_node, one_line, to_run_config
+from sim.config import RunConfig, register_configs
+from sim.results import SWEEP_FILE, ResultsError, read_json, run_status, write_json
+from sim.runner import fingerprint
+
+MULTIRUN_FLAGS = ("-m", "--multirun")
+# Hydra flags after which the command does something other than run (help, print config)
+INFO_FLAGS = (
+    "-h",
+    "--help",
+    "--hydra-help",
+    "--version",
+    "-c",
+    "--cfg",
+    "-i",
+    "--info",
+    "--shell-completion",
+    "-sc",
+)
+HYDRA_FILES = {".hydra", "multirun.yaml", "alliancesim.log", "cli.log"}
+
+
+@dataclass
+class Job:
+    """One Hydra job: its number, overrides, typed config and folder (relative)."""
+
+    num: int
+    overrides: list[str]
+    cfg: RunConfig
+    dir: str
+
+
+@dataclass
+class Plan:
+    """What a command will run and where its results go."""
+
+    multirun: bool
+    folder: Path  # the sweep folder, or the run folder of a single run
+    jobs: list[Job] = field(default_factory=list)
+
+    def record(self) -> dict[str, Any]:
+        """The plan as stored in ``sweep.json``."""
+        return {
+            "jobs": [
+                {
+                    "num": j.num,
+                    "dir": j.dir,
+                    "overrides": j.overrides,
+                    "fingerprint": fingerprint(j.cfg),
+                }
+                for j in self.jobs
+            ]
+        }
+
+
+def is_hydra_key(override: str) -> bool:
+    """Whether an override sets Hydra itself (launcher, output dirs), not the model."""
+    return override.lstrip("+~").startswith("hydra")
+
+
+def parse(overrides: Sequence[str]) -> list[Any]:
+    """Parse override strings with Hydra's grammar; a syntax error is a ConfigError."""
+    try:
+        return OverridesParser.create().parse_overrides(list(overrides))
+    except HydraException as error:
+        raise ConfigError(one_line(error)) from error
+
+
+def expand(overrides: Sequence[str]) -> list[list[str]]:
+    """Every job's overrides, in the order Hydra's basic sweeper launches them.
+
+    Raises:
+        ConfigError: A sweep over no values (e.g. ``x=range(0,0)``).
+    """
+    parsed = parse(overrides)
+    for override in parsed:
+        if override.is_sweep_override() and not list(override.sweep_string_iterator()):
+            key = override.get_key_element()
+            raise ConfigError(f"{key}: the sweep is empty; allowed: at least one value")
+    return BasicSweeper.split_arguments(parsed, None)[0]
+
+
+def plan(overrides: Sequence[str], multirun: bool) -> Plan:
+    """Expand and validate a command's overrides; check its output folder.
+
+    Args:
+        overrides: The command line's overrides (no flags).
+        multirun: Whether ``-m`` was given (a sweep preset may also ask for it).
+
+    Raises:
+        ConfigError: Any bad key, type, value or sweep, naming it.
+        ResultsError: The output folder holds different results.
+    """
+    register_configs()
+    sweeps = [o for o in parse(overrides) if o.is_sweep_override()]
+    fixed = [o.input_line for o in parse(overrides) if not o.is_sweep_override()]
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        base = compose_node(fixed, hydra_config=True)
+        multirun = multirun or str(base.hydra.mode).endswith("MULTIRUN")
+        if not multirun:
+            if sweeps:
+                raise ConfigError(
+                    f"{sweeps[0].input_line} is a sweep; allowed: add -m (--multirun) to "
+                    "sweep, or give one value"
+                )
+            result = Plan(False, Path(base.hydra.run.dir))
+            result.jobs = [Job(0, list(overrides), to_run_config(base), ".")]
+            check_run_folder(result.folder, result.jobs[0].cfg)
+            return result
+        params = base.hydra.sweeper.get("params") or {}
+        combined = [f"{k}={v}" for k, v in params.items()] + list(overrides)
+        result = Plan(True, Path(base.hydra.sweep.dir))
+        for num, job in enumerate(expand(combined)):
+            cfg = compose_node([*job, f"hydra.job.num={num}"], hydra_config=True)
+            subdir = OmegaConf.select(cfg, "hydra.sweep.subdir")
+            result.jobs.append(Job(num, list(job), to_run_config(cfg), str(subdir)))
+    GlobalHydra.instance().clear()
+    check_sweep_folder(result)
+    return result
+
+
+def visible_entries(folder: Path) -> list[str]:
+    """Names in ``folder`` other than hidden files and Hydra's own bookkeeping."""
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith(".") and p.name)
+
+
+def check_run_folder(folder: Path, cfg: RunConfig) -> None:
+    """A single run's folder must be new, or hold this same run.
+
+    Raises:
+        ResultsError: It holds another run, or files that are not results.
+    """
+    record = run_status(folder)
+    if record is not None:
+        if record.get("fingerprint") != fingerprint(cfg):
+            raise ResultsError(
+                f"results folder {str(folder)!r} holds a different run; allowed: a new "
+                "hydra.run.dir, or the same config to resume"
+            )
+        return
+    foreign = [n for n in visible_entries(folder) if n not in HYDRA_FILES]
+    if foreign:
+        raise ResultsError(
+            f"results folder {str(folder)!r} is not empty ({', '.join(foreign[:3])}); "
+            "allowed: a new or empty folder"
+        )
+
+
+def check_sweep_folder(sweep: Plan) -> None:
+    """A sweep's folder must be new, or hold this same sweep (which is then resumed).
+
+    Raises:
+        ResultsError: It holds another sweep, or files that are not results.
+    """
+    stored = read_json(sweep.folder / SWEEP_FILE)
+    if stored is not None:
+        if stored != sweep.record():
+            raise ResultsError(
+                f"results folder {str(sweep.folder)!r} holds a different sweep; allowed: "
+                "the same command to resume it, or a new hydra.sweep.dir"
+            )
+        return
+    foreign = [n for n in visible_entries(sweep.folder) if n not in HYDRA_FILES]
+    if foreign:
+        raise ResultsError(
+            f"results folder {str(sweep.folder)!r} is not empty ({', '.join(foreign[:3])}) "
+            "and holds no sweep; allowed: a new or empty folder"
+        )
+
+
+def save(sweep: Plan) -> None:
+    """Write ``sweep.json`` into the sweep folder (atomically)."""
+    write_json(sweep.folder / SWEEP_FILE, sweep.record())
