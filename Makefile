@@ -13,8 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP)  ## the main job: compare the scenarios on the korea_2024 world
-	$(BIN)/python -m sim.compare
+RESULTS ?= results/policy_comparison
+
+run: $(STAMP)  ## the main job: the policy_comparison sweep on korea_2024, then its report
+	$(BIN)/alliancesim sweep=policy_comparison hydra/launcher=joblib hydra.sweep.dir=$(RESULTS)
+	$(BIN)/alliancesim-report $(RESULTS)
 
 test: $(STAMP)  ## lint, then the test suite (slow tests excluded)
 	$(BIN)/ruff check .

@@ -43,6 +43,7 @@ def job_params(task_overrides: Sequence[str]) -> dict[str, Any]:
         if key in LABEL_KEYS or is_hydra_key(key):
             continue
         parsed = yaml.safe_load(value) if value else None
+        key = "preset" if key == "sweep" else key  # ``sweep`` names the results folder
         params[key] = parsed if isinstance(parsed, int | float | str | bool) else value
     return params
 

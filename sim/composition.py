@@ -26,9 +26,22 @@ def one_line(error: BaseException) -> str:
         error = error.__cause__
     if isinstance(error, OmegaConfBaseException) and getattr(error, "full_key", None):
         message = str(getattr(error, "msg", "") or error).splitlines()[0]
-        return f"{error.full_key}: {message}"
+        return f"{error.full_key}: {message}{allowed_hint(error)}"
     message = " ".join(str(error).split())
     return message.split(" Config search path")[0]  # drop Hydra's search-path dump
+
+
+def allowed_hint(error: OmegaConfBaseException) -> str:
+    """What is allowed instead: the schema's keys for an unknown key, its type for a value."""
+    schema = getattr(error, "object_type", None)
+    key = getattr(error, "key", None)
+    if not (isinstance(schema, type) and dataclasses.is_dataclass(schema)):
+        return ""
+    names = [f.name for f in dataclasses.fields(schema)]
+    if key not in names:
+        return f"; allowed keys: {', '.join(names)}"
+    kind = typing.get_type_hints(schema)[key]
+    return f"; allowed: a value of type {getattr(kind, '__name__', str(kind))}"
 
 
 def config_paths(schema: type = RunConfig, prefix: str = "") -> dict[str, str]:
