@@ -234,17 +234,21 @@ def test_mandate_pulls_and_adds_mission_to_its_alliance_only_while_active():
     assert_neutral(effects, firms, alliances, 0.3)
 
 
-def test_mandate_pull_raises_the_utility_of_joining_the_mandated_alliance_only():
+@pytest.mark.parametrize("term", ["mandate_pull", "mission", "member_subsidy"])
+def test_mandate_terms_raise_the_utility_of_the_mandated_alliance_only(term):
     model = model_with(seed=0)
     firms, alliances = model.firms, model.alliances
+    cfg = MegaAllianceConfig(mandate_strength=0.8, mission=0.25, budget=50.0)
+    lever = MegaAllianceMandate(cfg)
+    mandated = effects_of(lever, firms, alliances)
+    target = lever.alliance
     p = dataclasses.replace(model.params.choice, revision_share=1.0, n_candidates=8)
     draws = draw_revision(firms, alliances, p, np.random.default_rng(1))
     totals = alliance_totals(firms, alliances)
     k = np.arange(draws.revisers.size)
-    target = int(np.flatnonzero(alliances.active & (alliances.regime == OPEN))[0])
     effects = neutral(firms, alliances)
     base = option_utilities(k, draws, firms, alliances, totals, effects, p)
-    effects.mandate_pull[target] = 1.0
+    setattr(effects, term, getattr(mandated, term))  # this one term of the mandate only
     pulled = option_utilities(k, draws, firms, alliances, totals, effects, p)
     np.testing.assert_array_equal(np.isfinite(pulled), np.isfinite(base))
     finite = np.isfinite(base)
@@ -256,8 +260,13 @@ def test_mandate_pull_raises_the_utility_of_joining_the_mandated_alliance_only()
     is_target = finite & (options == target)
     assert is_target[:, FIRST_CANDIDATE:].any() and is_target[:, STAY].any()
     assert (finite & ~is_target).any()
-    np.testing.assert_allclose(gain[is_target], p.w_mandate * 1.0)
     np.testing.assert_array_equal(gain[~is_target], 0.0)
+    if term == "mandate_pull":
+        np.testing.assert_allclose(gain[is_target], p.w_mandate * 0.8)
+    elif term == "mission":
+        np.testing.assert_allclose(gain[is_target], p.w_complementarity * 0.25)
+    else:
+        assert np.all(gain[is_target] > 0)
 
 
 def _mandated_sizes(strength, seed, steps=6):
@@ -466,8 +475,9 @@ def test_eligibility_rules_select_the_right_firms():
     assert rows_of(eligible("open_members", firms, alliances)) == [1, 2]
     assert rows_of(eligible("mandated", firms, alliances)) == [6, 7]
     assert alliance_flags(alliances, "open_members").tolist() == [True, False, False]
-    alliances.active[0] = False  # a dissolved alliance makes nobody eligible
+    alliances.active[[0, 2]] = False  # a dissolved alliance makes nobody eligible
     assert rows_of(eligible("open_members", firms, alliances)) == []
+    assert rows_of(eligible("mandated", firms, alliances)) == []
     assert alliance_flags(AllianceState(), "mandated").tolist() == [False]
 
 
@@ -705,13 +715,15 @@ def test_open_data_raises_public_spillover_by_its_bonus_and_costs_spend():
 
 
 def test_open_data_raises_what_firms_learn():
-    learned = {}
+    learned, alone = {}, []
     for bonus in (0.0, 0.3):
         model = model_with(seed=0, open_data=OpenDataConfig(spillover_bonus=bonus, cost=0.0))
         before = model.firms.capability.copy()
         model.step()
         learned[bonus] = model.firms.capability[: before.size] - before
-    alone = model.firms.alive[: before.size] & (model.firms.alliance[: before.size] < 0)
+        alone.append(model.firms.alive[: before.size] & (model.firms.alliance[: before.size] < 0))
+    alone = alone[0] & alone[1]  # firms alone in both runs get more from the public leak
+    assert alone.sum() > 50
     assert learned[0.3][alone].sum() > learned[0.0][alone].sum()
 
 
@@ -773,6 +785,14 @@ def test_tournament_funds_best_consortia_then_cuts_down_to_finalists():
         8: [1],  # finalists reached: no more cuts
         9: [1],
     }
+
+
+def test_tournament_cuts_stop_at_the_finalists():
+    cfg = TournamentConfig(consortia=4, funding=60.0, cut_every=1, cut=3, finalists=2)
+    lever = SovereignTournament(cfg)
+    firms, alliances = tournament_world()
+    funded = [paid_alliances(effects_of(lever, firms, alliances, t), firms) for t in range(3)]
+    assert funded == [[0, 1, 2, 3], [0, 1], [0, 1]]
 
 
 def test_a_consortium_that_dissolves_leaves_the_tournament():
