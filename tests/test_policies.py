@@ -491,7 +491,12 @@ def test_share_equally_splits_the_budget_over_eligible_rows():
 
 @pytest.mark.parametrize(
     ("rule", "paid"),
-    [("all", [0, 1, 2, 6, 7]), ("startups", [0, 2, 6]), ("open_members", [1, 2])],
+    [
+        ("all", [0, 1, 2, 6, 7]),
+        ("startups", [0, 2, 6]),
+        ("open_members", [1, 2]),
+        ("mandated", [6, 7]),
+    ],
 )
 def test_sustained_subsidy_pays_eligible_domestic_firms_of_target_domains(rule, paid):
     firms, alliances = eligibility_world()
