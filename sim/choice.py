@@ -18,6 +18,7 @@ from sim.aggregates import AllianceTotals
 from sim.config import DOMAINS, ChoiceParams
 from sim.policy import PolicyEffects
 from sim.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, padded
+from sim.traits import DOMESTIC
 
 ALONE, STAY, FOUND, FIRST_CANDIDATE = 0, 1, 2, 3
 FOUND_NEW = -2  # target code: found a new alliance
@@ -132,7 +133,7 @@ def admits(
     share_after_joining: np.ndarray,
     is_member: np.ndarray,
     selectivity: float,
-    share_cap: float,
+    share_cap: float | np.ndarray,
 ) -> np.ndarray:
     """Whether an alliance takes the firm.
 
@@ -196,7 +197,8 @@ def option_utilities(
     share = totals.share[a] + totals.firm_share[rows][:, None] * ~member
     is_leader = padded(alliances.leader, -1)[a] == rows[:, None]
     fee = np.where(is_leader, 0.0, np.where(regime == OPEN, p.fee_open, p.fee_closed))
-    subsidy = effects.member_subsidy[a]
+    domestic = (firms.region[rows] == DOMESTIC)[:, None]  # only domestic firms are paid
+    subsidy = effects.member_subsidy[a, home2] * domestic
 
     util = (
         p.w_scale * scale_value(accessible_capability(pooled, cap2, access), p.scale_half)
@@ -219,7 +221,7 @@ def option_utilities(
         share,
         member,
         p.closed_selectivity,
-        effects.share_cap,
+        np.where(effects.cap_exempt[a], np.inf, effects.share_cap),
     )
     alliance_util = np.where(ok, util, -np.inf)
 

@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from sim.state import AllianceState, FirmState
+from sim.vocabulary import DOMAINS
 
 
 @dataclass
@@ -28,9 +29,12 @@ class PolicyEffects:
     spillover_bonus: float  # added to the public spillover rate (open data)
     cost_reduction: np.ndarray  # (n,) share of R&D cost paid by the government
     subsidy: np.ndarray  # (n,) USD m paid to each firm this quarter
-    member_subsidy: np.ndarray  # (m,) USD m a member of each alliance expects per quarter
+    member_subsidy: np.ndarray  # (m, domains) USD m a domestic member of each alliance, by its
+    # home domain, expects per quarter
     mission: np.ndarray  # (m,) complementarity bonus of a coordinated mission
     mandate_pull: np.ndarray  # (m,) utility pull of a government mandate
+    mandated: np.ndarray  # (m,) alliances under an active government mandate
+    cap_exempt: np.ndarray  # (m,) alliances the share cap and fines do not apply to
     spend: float = 0.0  # USD m the government commits this quarter (besides cost shares)
     startup_funding: float = 0.0  # USD m of this quarter's subsidy that went to startups
 
@@ -51,9 +55,11 @@ class PolicyEffects:
             spillover_bonus=0.0,
             cost_reduction=np.zeros(n),
             subsidy=np.zeros(n),
-            member_subsidy=np.zeros(m),
+            member_subsidy=np.zeros((m, len(DOMAINS))),
             mission=np.zeros(m),
             mandate_pull=np.zeros(m),
+            mandated=np.zeros(m, dtype=bool),
+            cap_exempt=np.zeros(m, dtype=bool),
         )
 
 

@@ -181,4 +181,5 @@ def prepare_market(firms: FirmState, alliances: AllianceState, q: Quarter) -> No
     q.fees_in = group_sum(a[inside], fees[inside], m)
     share = q.totals.share if q.totals is not None else np.zeros(m)
     q.fined = np.zeros(m, dtype=bool)
-    q.fined[: len(share)] = share > q.effects.share_cap
+    exempt = q.effects.cap_exempt[: len(share)]
+    q.fined[: len(share)] = (share > q.effects.share_cap) & ~exempt

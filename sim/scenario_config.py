@@ -45,7 +45,8 @@ class MegaAllianceConfig(LeverWindow):
     mandate_strength: float = 1.0  # utility pull toward the mandated alliance (>= 0)
     mission: float = 0.3  # complementarity bonus of the coordinated mission (>= 0)
     federate: bool = False  # place existing domestic-led alliances inside it
-    budget: float = 0.0  # USD m per quarter shared equally by its members
+    budget: float = 0.0  # USD m per quarter shared equally by its domestic members
+    cap_exempt: bool = True  # the antitrust share cap and fines do not apply to it
 
     def __post_init__(self) -> None:
         super().__post_init__()

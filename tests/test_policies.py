@@ -83,7 +83,11 @@ def model_with(seed=0, **levers):
 
 
 def neutral(firms, alliances, clarity=0.3):
-    return PolicyEffects.neutral(firms.n, alliances.m, clarity)
+    """Neutral effects, except that alliances flagged mandated are under an active mandate
+    (what the mega-alliance lever, applied first, would have written)."""
+    effects = PolicyEffects.neutral(firms.n, alliances.m, clarity)
+    effects.mandated[: alliances.m] = alliances.mandated & alliances.active
+    return effects
 
 
 def effects_of(lever, firms, alliances, step=0):
@@ -94,8 +98,8 @@ def effects_of(lever, firms, alliances, step=0):
     return effects
 
 
-def assert_neutral(effects, firms, alliances, clarity):
-    expected = PolicyEffects.neutral(firms.n, alliances.m, clarity)
+def assert_neutral(effects, firms, alliances, clarity, expected=None):
+    expected = expected or PolicyEffects.neutral(firms.n, alliances.m, clarity)
     for f in dataclasses.fields(PolicyEffects):
         np.testing.assert_array_equal(
             getattr(effects, f.name), getattr(expected, f.name), err_msg=f.name
@@ -231,7 +235,7 @@ def test_mandate_pulls_and_adds_mission_to_its_alliance_only_while_active():
     alliances.active[a] = False
     effects = effects_of(lever, firms, alliances, step=1)
     assert lever.alliance == a and alliances.m == a + 1
-    assert_neutral(effects, firms, alliances, 0.3)
+    assert_neutral(effects, firms, alliances, 0.3, expected=neutral(firms, alliances))
 
 
 @pytest.mark.parametrize("term", ["mandate_pull", "mission", "member_subsidy"])
@@ -265,8 +269,11 @@ def test_mandate_terms_raise_the_utility_of_the_mandated_alliance_only(term):
         np.testing.assert_allclose(gain[is_target], p.w_mandate * 0.8)
     elif term == "mission":
         np.testing.assert_allclose(gain[is_target], p.w_complementarity * 0.25)
-    else:
-        assert np.all(gain[is_target] > 0)
+    else:  # the budget is paid to domestic members only, so only they expect it
+        domestic = np.broadcast_to((firms.region[draws.revisers] == DOMESTIC)[:, None], gain.shape)
+        assert np.all(gain[is_target & domestic] > 0)
+        assert (is_target & ~domestic).any()
+        np.testing.assert_array_equal(gain[is_target & ~domestic], 0.0)
 
 
 def _mandated_sizes(strength, seed, steps=6):
@@ -334,8 +341,8 @@ def test_mandate_budget_goes_to_members_and_counts_as_government_spend():
     assert members.sum() == 3  # one per domain 0, 1, 4
     np.testing.assert_allclose(effects.subsidy[members], 40.0)
     np.testing.assert_array_equal(effects.subsidy[~members], 0.0)
-    assert effects.member_subsidy[lever.alliance] == 40.0
-    assert effects.member_subsidy.sum() == 40.0
+    np.testing.assert_array_equal(effects.member_subsidy[lever.alliance], 40.0)  # any domain
+    assert effects.member_subsidy.sum() == 40.0 * len(DOMAINS)
 
     paid = model_with(seed=0, mega_alliance=MegaAllianceConfig(start=1, budget=90.0))
     free = model_with(seed=0, mega_alliance=MegaAllianceConfig(start=1, budget=0.0))
@@ -367,11 +374,13 @@ def test_clarity_lowers_the_legal_risk_term():
     np.testing.assert_array_equal(risks[-1], 0.0)  # clear safe harbours: no legal risk
 
 
-def test_guidance_never_lowers_clarity_below_the_baseline():
+def test_guidance_sets_clarity_also_below_the_baseline():
     firms, alliances = eligibility_world()
-    effects = neutral(firms, alliances, clarity=0.3)
-    AntitrustGuidance(AntitrustConfig(clarity=0.0)).apply(0, firms, alliances, effects, RNG)
-    assert effects.clarity == 0.3
+    for clarity in (0.0, 0.3, 1.0):
+        effects = neutral(firms, alliances, clarity=0.3)
+        lever = AntitrustGuidance(AntitrustConfig(clarity=clarity))
+        lever.apply(0, firms, alliances, effects, RNG)
+        assert effects.clarity == clarity
 
 
 def _share_in_alliances(seed, clarity, steps=10):
@@ -470,15 +479,34 @@ def test_fines_cut_the_profit_of_members_of_alliances_above_the_cap():
 
 def test_eligibility_rules_select_the_right_firms():
     firms, alliances = eligibility_world()
-    assert rows_of(eligible("all", firms, alliances)) == [0, 1, 2, 4, 5, 6, 7]
-    assert rows_of(eligible("startups", firms, alliances)) == [0, 2, 4, 6]
-    assert rows_of(eligible("open_members", firms, alliances)) == [1, 2]
-    assert rows_of(eligible("mandated", firms, alliances)) == [6, 7]
-    assert alliance_flags(alliances, "open_members").tolist() == [True, False, False]
+    assert rows_of(eligible("all", firms, alliances, neutral(firms, alliances))) == [
+        0,
+        1,
+        2,
+        4,
+        5,
+        6,
+        7,
+    ]
+    assert rows_of(eligible("startups", firms, alliances, neutral(firms, alliances))) == [
+        0,
+        2,
+        4,
+        6,
+    ]
+    assert rows_of(eligible("open_members", firms, alliances, neutral(firms, alliances))) == [1, 2]
+    assert rows_of(eligible("mandated", firms, alliances, neutral(firms, alliances))) == [6, 7]
+    assert alliance_flags(alliances, "open_members", neutral(firms, alliances)).tolist() == [
+        True,
+        False,
+        False,
+    ]
     alliances.active[[0, 2]] = False  # a dissolved alliance makes nobody eligible
-    assert rows_of(eligible("open_members", firms, alliances)) == []
-    assert rows_of(eligible("mandated", firms, alliances)) == []
-    assert alliance_flags(AllianceState(), "mandated").tolist() == [False]
+    assert rows_of(eligible("open_members", firms, alliances, neutral(firms, alliances))) == []
+    assert rows_of(eligible("mandated", firms, alliances, neutral(firms, alliances))) == []
+    assert alliance_flags(
+        AllianceState(), "mandated", PolicyEffects.neutral(0, 0, 0.3)
+    ).tolist() == [False]
 
 
 def test_share_equally_splits_the_budget_over_eligible_rows():
@@ -517,10 +545,23 @@ def test_members_expect_the_subsidy_of_eligible_alliances_only():
     firms, alliances = eligibility_world()
     cfg = SubsidyConfig(budget=100.0, target_domains=list(DOMAINS), eligibility="mandated")
     effects = effects_of(SubsidyFocus(cfg), firms, alliances)
-    assert effects.member_subsidy.tolist() == [0.0, 0.0, 50.0]
+    expected = np.zeros((3, len(DOMAINS)))
+    expected[2] = 50.0
+    np.testing.assert_array_equal(effects.member_subsidy, expected)
     cfg = SubsidyConfig(budget=100.0, target_domains=list(DOMAINS), eligibility="all")
     effects = effects_of(SubsidyFocus(cfg), firms, alliances)
-    assert effects.member_subsidy.tolist() == [0.0, 0.0, 0.0]  # paid whether member or not
+    np.testing.assert_array_equal(effects.member_subsidy, 0.0)  # paid whether member or not
+
+
+def test_members_expect_the_subsidy_only_in_the_target_domains():
+    """Joining an eligible alliance promises money only to firms of the target domains."""
+    firms, alliances = eligibility_world()
+    cfg = SubsidyConfig(budget=100.0, target_domains=[DOMAINS[1]], eligibility="open_members")
+    effects = effects_of(SubsidyFocus(cfg), firms, alliances)
+    assert rows_of(effects.subsidy > 0) == [2]  # the domestic domain-1 member of alliance 0
+    expected = np.zeros((3, len(DOMAINS)))
+    expected[0, 1] = 100.0
+    np.testing.assert_array_equal(effects.member_subsidy, expected)
 
 
 def test_sustained_subsidy_in_a_model_pays_its_budget_every_quarter_of_the_window():
@@ -775,7 +816,7 @@ def test_tournament_funds_best_consortia_then_cuts_down_to_finalists():
             members = firms.alliance == a
             each = 60.0 / members.sum()
             np.testing.assert_allclose(effects.subsidy[members], each)
-            assert effects.member_subsidy[a] == pytest.approx(each)
+            np.testing.assert_allclose(effects.member_subsidy[a], each)
         unfunded = ~np.isin(firms.alliance, funded[step])
         np.testing.assert_array_equal(effects.subsidy[unfunded], 0.0)
         assert effects.subsidy.sum() == pytest.approx(60.0 * len(funded[step]))
@@ -871,3 +912,68 @@ def test_levers_are_neutral_outside_their_window(name):
                 assert_neutral(effects, firms, alliances, clarity)
         else:
             assert_neutral(effects, firms, alliances, clarity)
+
+
+# --- fixes found in review: foreign members, expired mandates, the mandate's cap exemption --
+
+
+def test_state_money_never_goes_to_foreign_members():
+    firms, alliances = eligibility_world()  # alliance 0 has foreign member 3
+    mega = MegaAllianceMandate(MegaAllianceConfig(budget=90.0, invite_per_domain=1))
+    effects = effects_of(mega, firms, alliances)
+    firms.alliance[3] = mega.alliance  # a foreign firm joins the mandated alliance
+    effects = effects_of(mega, firms, alliances, step=1)
+    members = firms.alive & (firms.alliance == mega.alliance)
+    assert members[3] and effects.subsidy[3] == 0.0
+    np.testing.assert_allclose(effects.subsidy[members & (firms.region == DOMESTIC)], 30.0)
+
+    firms, alliances = eligibility_world()
+    lever = SovereignTournament(
+        TournamentConfig(consortia=1, finalists=1, funding=90.0, min_members=3)
+    )
+    effects = effects_of(lever, firms, alliances)
+    assert lever.funded == [0]  # the only domestic-led alliance with three members
+    assert effects.subsidy[3] == 0.0
+    np.testing.assert_allclose(effects.subsidy[[1, 2]], 45.0)
+
+
+def test_mandated_eligibility_ends_with_the_mandate():
+    window = {"start": 1, "end": 3}
+    model = model_with(
+        seed=0,
+        mega_alliance=MegaAllianceConfig(**window),
+        subsidy=SubsidyConfig(budget=100.0, eligibility="mandated"),
+    )
+    paid = []
+    for step in range(5):
+        effects = model.government.act(step)
+        paid.append(effects.subsidy.sum())
+    assert paid[0] == 0.0  # no mandate yet
+    assert paid[1] == pytest.approx(100.0) and paid[2] == pytest.approx(100.0)
+    assert paid[3] == 0.0 and paid[4] == 0.0  # the alliance lives on, unmandated
+    assert model.alliances.mandated.any() and model.alliances.active.any()
+
+
+@pytest.mark.parametrize("exempt", [True, False])
+def test_the_mandated_alliance_is_exempt_from_the_cap_only_if_configured(exempt):
+    firms, alliances = eligibility_world()
+    mega = MegaAllianceMandate(MegaAllianceConfig(invite_per_domain=1, cap_exempt=exempt))
+    mega.restructure(0, firms, alliances, RNG)
+    effects = neutral(firms, alliances)
+    mega.apply(0, firms, alliances, effects, RNG)
+    AntitrustGuidance(AntitrustConfig(share_cap=0.01, fine_rate=0.1)).apply(
+        0, firms, alliances, effects, RNG
+    )
+    q = quarter.Quarter(
+        step=0,
+        frontier=1.0,
+        ceiling=1.05,
+        params=sim.compose(SMALL_SYNTHETIC).model,
+        effects=effects,
+        reference_capital=5.0,
+    )
+    q.totals = alliance_totals(firms, alliances)
+    quarter.prepare_market(firms, alliances, q)
+    assert q.totals.share[mega.alliance] > 0.01
+    assert q.fined[mega.alliance] == (not exempt)
+    assert q.fined[0]  # other alliances above the cap are fined either way

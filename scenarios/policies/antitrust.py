@@ -28,7 +28,10 @@ class AntitrustGuidance(Lever):
         effects: PolicyEffects,
         rng: np.random.Generator,
     ) -> None:
-        """Set clarity, the share cap and the fine rate for this quarter."""
-        effects.clarity = max(effects.clarity, self.cfg.clarity)
+        """Set clarity, the share cap and the fine rate for this quarter.
+
+        Clarity replaces the baseline clarity (0 models guidance that adds legal doubt).
+        """
+        effects.clarity = self.cfg.clarity  # guidance sets clarity, above or below baseline
         effects.share_cap = min(effects.share_cap, self.cfg.share_cap)
         effects.fine_rate = max(effects.fine_rate, self.cfg.fine_rate)

@@ -38,18 +38,24 @@ class Lever:
         raise NotImplementedError
 
 
-def alliance_flags(alliances: AllianceState, rule: str) -> np.ndarray:
-    """Per alliance (at least one row): whether its members are eligible under ``rule``."""
+def alliance_flags(alliances: AllianceState, rule: str, effects: PolicyEffects) -> np.ndarray:
+    """Per alliance (at least one row): whether its members are eligible under ``rule``.
+
+    ``mandated`` means under a mandate this quarter (``effects.mandated``, which the
+    mega-alliance lever sets before the money levers run), not founded by one once.
+    """
     if not alliances.m:
         return np.zeros(1, dtype=bool)
     if rule == "open_members":
         return alliances.active & (alliances.regime == OPEN)
     if rule == "mandated":
-        return alliances.active & alliances.mandated
+        return alliances.active & effects.mandated[: alliances.m]
     return alliances.active.copy()
 
 
-def eligible(rule: str, firms: FirmState, alliances: AllianceState) -> np.ndarray:
+def eligible(
+    rule: str, firms: FirmState, alliances: AllianceState, effects: PolicyEffects
+) -> np.ndarray:
     """Domestic firms alive that an eligibility rule admits.
 
     Args:
@@ -57,6 +63,7 @@ def eligible(rule: str, firms: FirmState, alliances: AllianceState) -> np.ndarra
             ``mandated`` (members of a government-mandated alliance).
         firms: The firm rows.
         alliances: The alliance rows.
+        effects: This quarter's effects so far (which alliances are mandated).
 
     Returns:
         A boolean mask over firm rows. Foreign firms are never eligible.
@@ -66,7 +73,7 @@ def eligible(rule: str, firms: FirmState, alliances: AllianceState) -> np.ndarra
         return who & (firms.kind == STARTUP)
     if rule in ("open_members", "mandated"):
         inside = firms.alliance != NO_ALLIANCE
-        flags = alliance_flags(alliances, rule)
+        flags = alliance_flags(alliances, rule, effects)
         return who & inside & flags[np.where(inside, firms.alliance, 0)]
     return who
 
@@ -83,3 +90,8 @@ def share_equally(budget: float, who: np.ndarray, subsidy: np.ndarray) -> float:
     each = budget / count
     subsidy[who] += each
     return each
+
+
+def domestic_members(firms: FirmState, alliance: int) -> np.ndarray:
+    """Mask of the alive domestic members of ``alliance`` (whom the state may pay)."""
+    return firms.alive & (firms.alliance == alliance) & (firms.region == DOMESTIC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scenarios.policies.lever import Lever
+from scenarios.policies.lever import Lever, domestic_members, share_equally
 from sim.policy import PolicyEffects
 from sim.scenario_config import REGIME_NAMES, MegaAllianceConfig
 from sim.state import CONGLOMERATE, NO_ALLIANCE, AllianceState, FirmState, federate
@@ -39,7 +39,8 @@ class MegaAllianceMandate(Lever):
     their own interest would; whether that beats many small alliances is the question.
     Invited firms join at once (leaving their alliances); the richest leads. While active,
     the mandate pulls every firm's choice toward it, the mission adds complementarity
-    inside it, and its budget is shared by its members. With ``federate`` the existing
+    inside it, its budget is shared by its domestic members, and (with ``cap_exempt``)
+    the antitrust share cap and fines do not apply to it. With ``federate`` the existing
     domestic-led alliances are placed inside it rather than emptied.
     """
 
@@ -82,14 +83,13 @@ class MegaAllianceMandate(Lever):
         effects: PolicyEffects,
         rng: np.random.Generator,
     ) -> None:
-        """Pull toward the alliance, add the mission, and pay its members the budget."""
+        """Mark it mandated, pull toward it, add the mission, pay its domestic members."""
         a = self.alliance
         if a is None or not alliances.active[a]:
             return
+        effects.mandated[a] = True
+        effects.cap_exempt[a] |= self.cfg.cap_exempt
         effects.mandate_pull[a] += self.cfg.mandate_strength
         effects.mission[a] += self.cfg.mission
-        members = firms.alive & (firms.alliance == a)
-        count = int(members.sum())
-        if count and self.cfg.budget > 0:
-            effects.subsidy[members] += self.cfg.budget / count
-            effects.member_subsidy[a] += self.cfg.budget / count
+        each = share_equally(self.cfg.budget, domestic_members(firms, a), effects.subsidy)
+        effects.member_subsidy[a] += each

@@ -28,7 +28,7 @@ class PublicCompute(Lever):
         rng: np.random.Generator,
     ) -> None:
         """Set the cost share paid by the state for eligible firms."""
-        who = eligible(self.cfg.eligibility, firms, alliances)
+        who = eligible(self.cfg.eligibility, firms, alliances, effects)
         effects.cost_reduction[who] = np.maximum(
             effects.cost_reduction[who], self.cfg.cost_reduction
         )

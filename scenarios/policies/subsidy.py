@@ -74,8 +74,9 @@ class SubsidyFocus(Lever):
         self.history.append((step, self.hot if self.cfg.schedule == "fad" else None))
         if domains.size == 0:
             return
-        who = eligible(self.cfg.eligibility, firms, alliances) & np.isin(firms.domain, domains)
+        rule = self.cfg.eligibility
+        who = eligible(rule, firms, alliances, effects) & np.isin(firms.domain, domains)
         each = share_equally(self.cfg.budget, who, effects.subsidy)
-        if self.cfg.eligibility in ("open_members", "mandated"):
-            flags = alliance_flags(alliances, self.cfg.eligibility)
-            effects.member_subsidy[: flags.size][flags] += each
+        if rule in ("open_members", "mandated"):  # joining such an alliance brings the money
+            flags = np.flatnonzero(alliance_flags(alliances, rule, effects)[: alliances.m])
+            effects.member_subsidy[np.ix_(flags, domains)] += each

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scenarios.policies.lever import Lever
+from scenarios.policies.lever import Lever, domestic_members, share_equally
 from sim.aggregates import group_sum, members_mask
 from sim.policy import PolicyEffects
 from sim.scenario_config import TournamentConfig
@@ -53,7 +53,7 @@ class SovereignTournament(Lever):
         effects: PolicyEffects,
         rng: np.random.Generator,
     ) -> None:
-        """Select or cut consortia, then pay the funded ones' members."""
+        """Select or cut consortia, then pay the funded ones' domestic members."""
         scores = consortium_scores(firms, alliances, self.cfg.min_members)
         if self.selected_at is None:
             ranked = np.argsort(-scores, kind="stable")
@@ -66,9 +66,6 @@ class SovereignTournament(Lever):
         if elapsed and elapsed % self.cfg.cut_every == 0 and len(self.funded) > self.cfg.finalists:
             keep = max(self.cfg.finalists, len(self.funded) - self.cfg.cut)
             self.funded = sorted(self.funded, key=lambda a: -scores[a])[:keep]
-        members = members_mask(firms)
         for a in self.funded:
-            who = members & (firms.alliance == a)
-            each = self.cfg.funding / max(int(who.sum()), 1)
-            effects.subsidy[who] += each
+            each = share_equally(self.cfg.funding, domestic_members(firms, a), effects.subsidy)
             effects.member_subsidy[a] += each
