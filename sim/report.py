@@ -1,153 +1,260 @@
-"""Turn a results folder into a readable comparison: a summary and an outcome plot.
+"""Turn a results folder into a report a person reads in five minutes.
 
-``alliancesim-report RESULTS`` (``make run`` calls it after the sweep) reads every finished
-run under RESULTS with ``sim.results.load`` and writes, atomically, into that folder:
-``summary.md`` and ``summary.csv`` (each scenario's effect against the baseline at the last
-quarter, paired by seed, with a 90 % interval) and ``comparison.png`` (each key outcome over
-time, mean and 90 % band across seeds, one colour per scenario).
+``alliancesim-report RESULTS`` (and ``make run`` after its sweep) reads every finished run
+under RESULTS (a run, a sweep, or several sweeps) and writes into RESULTS, each file
+atomically: ``report.html`` (self-contained: images embedded, opens offline), the PNG and
+SVG figures it shows (under ``figures/``), ``summary.md`` and ``summary.csv`` (each
+scenario's effect against the baseline, paired by seed, with a 90 % interval). Failed runs
+are listed and the rest are plotted.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import html
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
+import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
 
-from sim.results import ResultsError, load, write_atomically
+from sim import figures
+from sim.effects import (
+    KEY_OUTCOMES,
+    final_quarter,
+    paired_effects,
+    summary_markdown,
+    with_totals,
+)
+from sim.outcomes import COLUMNS
+from sim.results import SWEEP_FILE, ResultsError, load, manifest, write_atomically
 
-KEY_OUTCOMES: dict[str, str] = {
-    "tech_gap_years": "Technology gap to the frontier (years)",
-    "domestic_market_share": "Domestic share of the global AI market",
-    "startups_alive": "Startups alive",
-    "collusion_risk": "Market share of alliances above the antitrust threshold",
-    "share_open": "Share of firms in open alliances",
-    "share_closed": "Share of firms in closed alliances",
-}
-# Okabe-Ito: a colour-blind-safe palette; one fixed colour per scenario position.
-PALETTE = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7")
-
-
-def paired_effects(outcomes: pd.DataFrame, baseline: str = "baseline") -> pd.DataFrame:
-    """Final-quarter effect of each scenario against the baseline, paired by seed.
-
-    Returns mean, a 90 % normal interval of the mean difference
-    (mean +/- 1.645 standard errors), and whether that interval excludes zero.
-    """
-    last = outcomes[outcomes["step"] == outcomes["step"].max()]
-    base = last[last["scenario"] == baseline].set_index(["seed", "replicate"])
-    rows = []
-    for name, group in last.groupby("scenario", sort=False):
-        g = group.set_index(["seed", "replicate"])
-        for col in KEY_OUTCOMES:
-            diff = (g[col] - base[col]).dropna()
-            se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else np.nan
-            mean = diff.mean()
-            rows.append(
-                {
-                    "scenario": name,
-                    "outcome": col,
-                    "final_mean": g[col].mean(),
-                    "effect_vs_baseline": mean,
-                    "ci90_low": mean - 1.645 * se,
-                    "ci90_high": mean + 1.645 * se,
-                    "distinguishable": bool(name != baseline and abs(mean) > 1.645 * se),
-                }
-            )
-    return pd.DataFrame(rows)
+STANDARD = {"sweep", "run", "scenario", "world", "seed", "replicate", "step", "preset", *COLUMNS}
 
 
-def plot_comparison(outcomes: pd.DataFrame, path: Path) -> None:
-    """Each key outcome over time: mean line and 90 % band across seeds, per scenario."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(2, 3, figsize=(15, 8.5), constrained_layout=True)
-    scenarios = list(dict.fromkeys(outcomes["scenario"]))
-    for ax, (col, title) in zip(axes.flat, KEY_OUTCOMES.items(), strict=True):
-        for i, name in enumerate(scenarios):
-            by_step = outcomes[outcomes["scenario"] == name].groupby("step")[col]
-            mean, low, high = by_step.mean(), by_step.quantile(0.05), by_step.quantile(0.95)
-            colour = PALETTE[i % len(PALETTE)]
-            ax.plot(mean.index / 4, mean.values, color=colour, label=name.replace("_", " "))
-            ax.fill_between(mean.index / 4, low.values, high.values, color=colour, alpha=0.15)
-        ax.set_title(title, fontsize=11)
-        ax.set_xlabel("Years from start")
-        ax.grid(alpha=0.3)
-    axes.flat[0].legend(title="Scenario (line: mean; band: 90 % of seeds)", fontsize=9)
-    fig.suptitle("Scenario comparison", fontsize=14)
-    write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=110, format=path.suffix[1:]))
-    plt.close(fig)
+def swept_parameters(outcomes: pd.DataFrame) -> list[str]:
+    """Numeric parameter columns whose value differs between runs."""
+    extra = [c for c in outcomes.columns if c not in STANDARD and c not in ("label", "steps")]
+    numeric = [c for c in extra if pd.api.types.is_numeric_dtype(outcomes[c])]
+    return [c for c in numeric if outcomes.groupby("run")[c].first().nunique() > 1]
 
 
-def summary_markdown(effects: pd.DataFrame, replicates: int, steps: int) -> str:
-    """A short readable summary of the paired effects."""
-    lines = [
-        "# Scenario comparison",
-        "",
-        f"{replicates} seeds per scenario (the same seeds for every scenario), {steps} quarters.",
-        "Effect = scenario minus baseline at the last quarter, paired by seed; "
-        "90 % interval of the mean difference.",
-        "",
-        "| scenario | outcome | final mean | effect vs baseline | 90 % interval | "
-        "distinguishable from noise |",
-        "|---|---|---:|---:|---|---|",
-    ]
-    for r in effects.itertuples():
-        interval = f"[{r.ci90_low:.4g}, {r.ci90_high:.4g}]" if r.scenario != "baseline" else "-"
-        verdict = ("yes" if r.distinguishable else "no") if r.scenario != "baseline" else "-"
-        lines.append(
-            f"| {r.scenario} | {r.outcome} | {r.final_mean:.4g} | "
-            f"{r.effect_vs_baseline:+.4g} | {interval} | {verdict} |"
+def assign_labels(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """A label per run: its scenario, plus swept values and sweep where needed to tell apart."""
+    params = swept_parameters(outcomes)
+    label = outcomes["scenario"].astype(str)
+    for p in params:
+        part = (" " + p.split(".")[-1] + "=" + outcomes[p].astype(str)).where(
+            outcomes[p].notna(), ""
         )
-    return "\n".join(lines) + "\n"
+        label = label + part
+    runs_per_label = outcomes.groupby(label)["run"].transform("nunique")
+    label = label.where(runs_per_label == 1, label + " [" + outcomes["sweep"].astype(str) + "]")
+    return outcomes.assign(label=label)
 
 
-def scenario_labels(outcomes: pd.DataFrame) -> pd.Series:
-    """One label per run: its scenario, or scenario and run folder when a scenario repeats."""
-    runs = outcomes.groupby("scenario")["run"].nunique()
-    repeated = outcomes["scenario"].map(runs) > 1
-    labelled = outcomes["scenario"] + " (" + outcomes["run"] + ")"
-    return outcomes["scenario"].where(~repeated, labelled)
+def failed_runs(root: Path) -> pd.DataFrame:
+    """Failed or unfinished runs of every sweep under ``root``."""
+    tables = []
+    for plan in sorted([root / SWEEP_FILE, *root.rglob(SWEEP_FILE)]):
+        if plan.exists():
+            table = manifest(plan.parent)
+            table.insert(0, "sweep", plan.parent.name)
+            tables.append(table[table["status"] != "done"])
+    return pd.concat(tables, ignore_index=True).drop_duplicates() if tables else pd.DataFrame()
+
+
+def save_figure(fig: Figure, folder: Path, name: str) -> str:
+    """Write ``name``.png and ``name``.svg atomically; return the PNG as base64."""
+    for suffix in ("png", "svg"):
+        path = folder / f"{name}.{suffix}"
+        write_atomically(path, lambda tmp, s=suffix: fig.savefig(tmp, dpi=110, format=s))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=110, format="png")
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def build_figures(
+    outcomes: pd.DataFrame,
+    final: pd.DataFrame,
+    alliances: pd.DataFrame | None,
+    snapshot: pd.DataFrame | None,
+    baseline: str | None,
+    folder: Path,
+) -> list[tuple[str, str, str]]:
+    """Every figure that applies to these results: (title, caption, base64 PNG) each."""
+    labels = list(dict.fromkeys(outcomes["label"]))
+    style = figures.colours(labels)
+    shown = []
+
+    def add(title: str, caption: str, name: str, fig: Figure) -> None:
+        shown.append((title, caption, save_figure(fig, folder, name)))
+
+    add(
+        "Key outcomes over time",
+        "Mean across seeds (line) and the range of 90 % of seeds (band), per scenario.",
+        "outcomes_over_time",
+        figures.outcomes_over_time(outcomes, style),
+    )
+    add(
+        "Final outcomes across seeds",
+        "Each point is one seed at the last quarter; boxes show the quartiles.",
+        "final_distributions",
+        figures.final_distributions(final, style),
+    )
+    if alliances is not None:
+        add(
+            "Alliance landscape",
+            "Share of firms in open alliances, closed ones and alone (mean across seeds), and "
+            "how large alliances are at the end.",
+            "alliance_landscape",
+            figures.alliance_landscape(outcomes, alliances, style),
+        )
+    if baseline is not None:
+        add(
+            "Policy trade-off",
+            f"Years of technology gap closed versus {baseline}, paired by seed, against the "
+            "government money spent; bars are 90 % intervals.",
+            "tradeoff",
+            figures.tradeoff(final, baseline, style),
+        )
+    params = swept_parameters(outcomes)
+    if 1 <= len(params) <= 2:
+        add(
+            "Outcomes against the swept parameters",
+            "How the final outcomes move with " + " and ".join(params) + ".",
+            "parameter_effects",
+            figures.parameter_effects(final, params, style),
+        )
+    if snapshot is not None and alliances is not None:
+        first = snapshot["label"].iloc[0]
+        run_alliances = alliances[(alliances["label"] == first) & (alliances["replicate"] == 0)]
+        add(
+            "Alliance network at the end of one run",
+            f"{first}, first seed: alliances as hubs (dark blue open, red closed, size by "
+            "members), firms coloured by technology domain.",
+            "network",
+            figures.network_snapshot(
+                snapshot[snapshot["label"] == first], run_alliances, f"Alliances of {first}"
+            ),
+        )
+    return shown
+
+
+def render_html(title: str, summary: str, failed: pd.DataFrame, shown: list) -> str:
+    """A self-contained HTML page: summary, failed runs, figures embedded as base64."""
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'>",
+        f"<title>{html.escape(title)}</title>",
+        "<style>body{font-family:sans-serif;max-width:1400px;margin:2em auto;padding:0 1em}"
+        "img{max-width:100%;border:1px solid #ddd}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:3px 8px;font-size:90%}"
+        ".fail{color:#b00}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+    ]
+    if not failed.empty:
+        parts.append(f"<h2 class='fail'>{len(failed)} runs failed or unfinished</h2>")
+        parts.append(failed.to_html(index=False, escape=True))
+    for heading, caption, png in shown:
+        parts.append(f"<h2>{html.escape(heading)}</h2><p>{html.escape(caption)}</p>")
+        parts.append(f"<img alt='{html.escape(heading)}' src='data:image/png;base64,{png}'>")
+    parts.append("<h2>Summary</h2><pre style='white-space:pre-wrap'>")
+    parts.append(html.escape(summary))
+    parts.append("</pre></body></html>")
+    return "\n".join(parts)
+
+
+def optional_table(root: Path, table: str, labels: pd.Series) -> pd.DataFrame | None:
+    """A results table that older runs may lack (None then), labelled like the outcomes.
+
+    Args:
+        root: The results folder.
+        table: The table name.
+        labels: Label per run folder (index: ``run``).
+    """
+    try:
+        frame = load(root, table)
+    except ResultsError:
+        return None
+    return frame.assign(label=frame["run"].map(labels))
+
+
+def write_report(root: Path, baseline: str | None = None) -> Path:
+    """Write the report for the results under ``root``; returns the HTML path.
+
+    Args:
+        root: A run, a sweep, or a folder of sweeps.
+        baseline: The scenario label compared against; by default ``baseline`` when such
+            a run exists (otherwise the report has no paired effects).
+
+    Raises:
+        ResultsError: ``root`` is missing, empty, or holds no finished run, or the
+            baseline asked for is not among the runs.
+    """
+    outcomes = with_totals(assign_labels(load(root)))
+    labels = list(dict.fromkeys(outcomes["label"]))
+    if baseline is not None and baseline not in labels:
+        raise ResultsError(
+            f"baseline={baseline!r} is not among the runs; allowed: {', '.join(labels)}"
+        )
+    baseline = baseline or "baseline"
+    base = baseline if baseline in labels else None
+    ordered = sorted(labels, key=lambda n: n != base)
+    outcomes["label"] = pd.Categorical(outcomes["label"], ordered, ordered=True)
+    outcomes = outcomes.sort_values(["label", "replicate", "step"], kind="stable")
+    outcomes["label"] = outcomes["label"].astype(str)
+    final = final_quarter(outcomes)
+    run_labels = outcomes.groupby("run")["label"].first()
+    folder = root / "figures"
+    shown = build_figures(
+        outcomes,
+        final,
+        optional_table(root, "alliances", run_labels),
+        optional_table(root, "snapshot", run_labels),
+        base,
+        folder,
+    )
+    replicates = int(final.groupby("label")["replicate"].nunique().min())
+    steps = int(outcomes["step"].max())
+    if base is not None:
+        effects = paired_effects(final, base)
+        summary = summary_markdown(effects, base, replicates, steps)
+    else:
+        effects = final.groupby("label")[list(KEY_OUTCOMES)].mean().reset_index()
+        summary = (
+            f"# Results\n\nNo `{baseline}` run here, so no paired effects. Final means over "
+            f"{replicates} seeds:\n\n```\n{effects.to_string(index=False)}\n```\n"
+        )
+    failed = failed_runs(root)
+    if not failed.empty:
+        summary += f"\n{len(failed)} runs failed or are unfinished; see manifest.csv.\n"
+    write_atomically(root / "summary.md", lambda tmp: tmp.write_text(summary, encoding="utf-8"))
+    write_atomically(root / "summary.csv", lambda tmp: effects.to_csv(tmp, index=False))
+    page = render_html(f"alliancesim report: {root.resolve().name}", summary, failed, shown)
+    write_atomically(root / "report.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    return root / "report.html"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: ``alliancesim-report RESULTS [--baseline NAME]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", type=Path, help="a run, a sweep, or a folder of sweeps")
-    parser.add_argument("--baseline", default="baseline", help="the scenario compared against")
+    parser.add_argument(
+        "--baseline", default=None, help="the scenario compared against (default: baseline)"
+    )
     args = parser.parse_args(argv)
     try:
-        outcomes = load(args.results)
+        page = write_report(args.results, args.baseline)
     except ResultsError as error:
         print(f"alliancesim-report: error: {error}", file=sys.stderr)
         return 2
-    outcomes = outcomes.assign(scenario=scenario_labels(outcomes))
-    order = sorted(dict.fromkeys(outcomes["scenario"]), key=lambda n: n != args.baseline)
-    outcomes["scenario"] = pd.Categorical(outcomes["scenario"], categories=order, ordered=True)
-    outcomes = outcomes.sort_values(["scenario", "replicate", "step"], kind="stable")
-    outcomes["scenario"] = outcomes["scenario"].astype(str)
-    if args.baseline not in order:
-        print(
-            f"alliancesim-report: error: baseline={args.baseline!r} is not among the "
-            f"scenarios; allowed: {', '.join(order)}",
-            file=sys.stderr,
-        )
-        return 2
-    effects = paired_effects(outcomes, baseline=args.baseline)
-    out = args.results
-    replicates = int(outcomes.groupby("scenario")["replicate"].nunique().min())
-    text = summary_markdown(effects, replicates, int(outcomes["step"].max()))
-    write_atomically(out / "summary.md", lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    write_atomically(out / "summary.csv", lambda tmp: effects.to_csv(tmp, index=False))
-    plot_comparison(outcomes, out / "comparison.png")
-    print(text)
-    print(f"Wrote {out}/summary.md, summary.csv, comparison.png")
+    print((args.results / "summary.md").read_text(encoding="utf-8"))
+    print(f"Wrote {page} (open it in a browser), summary.md, summary.csv, figures/")
     return 0
 
 

@@ -1,7 +1,9 @@
 """The results store: one folder per run, plain Parquet plus a small JSON, written atomically.
 
 A run folder holds ``steps.parquet`` (every quarter of every replicate), ``final.parquet``
-(the last quarter of each replicate), ``firms.parquet`` when per-firm rows were collected,
+(the last quarter of each replicate), ``alliances.parquet`` (the alliances at the end of
+each replicate), ``snapshot.parquet`` (every firm at the end of replicate 0),
+``firms.parquet`` when per-firm rows were collected each quarter,
 and ``run.json`` (status, resolved config, seed, package versions, git commit, wall time).
 ``run.json`` is written last: a folder without a finished ``run.json`` holds no results.
 A sweep folder holds run folders, ``sweep.json`` (the planned runs) and ``manifest.csv``
@@ -24,7 +26,7 @@ import pandas as pd
 RUN_FILE = "run.json"
 SWEEP_FILE = "sweep.json"
 MANIFEST_FILE = "manifest.csv"
-TABLES: tuple[str, ...] = ("steps", "final", "firms")
+TABLES: tuple[str, ...] = ("steps", "final", "alliances", "snapshot", "firms")
 DONE, FAILED, PENDING = "done", "failed", "pending"
 
 
@@ -92,8 +94,10 @@ def load(path: str | os.PathLike[str], table: str = "steps") -> pd.DataFrame:
 
     Args:
         path: A run folder, a sweep folder, or any folder containing them.
-        table: ``steps`` (every quarter), ``final`` (last quarter per replicate) or
-            ``firms`` (per-firm rows, when collected).
+        table: ``steps`` (every quarter), ``final`` (last quarter per replicate),
+            ``alliances`` (the alliances at the end of each replicate), ``snapshot`` (every
+            firm at the end of replicate 0) or ``firms`` (per-firm rows each quarter, when
+            ``collect_firms``).
 
     Returns:
         The rows of every finished run, with ``run`` (the run folder relative to

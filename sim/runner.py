@@ -56,6 +56,8 @@ class RunTables:
     steps: pd.DataFrame  # one row per replicate and quarter (quarter 0 = the start)
     final: pd.DataFrame  # the last quarter of each replicate
     firms: pd.DataFrame | None  # per-firm rows, when ``collect_firms``
+    alliances: pd.DataFrame  # the active alliances at the end of each replicate
+    snapshot: pd.DataFrame  # every firm at the end of replicate 0 (for network pictures)
 
 
 def run_replicates(
@@ -76,7 +78,8 @@ def run_replicates(
 
     labels = {"scenario": cfg.scenario.name, "world": cfg.world.name, "seed": cfg.seed}
     labels.update(params or {})
-    steps, firms = [], []
+    steps, firms, alliances = [], [], []
+    snapshot = pd.DataFrame()
     for replicate, child in enumerate(replicate_seeds(cfg)):
         model = AllianceModel(cfg, seed=child)
         for _ in range(cfg.steps):
@@ -87,10 +90,36 @@ def run_replicates(
         steps.append(frame.assign(replicate=replicate))
         if cfg.collect_firms:
             firms.append(model.firm_records().reset_index().assign(replicate=replicate))
+        alliances.append(model.alliance_table().assign(replicate=replicate))
+        if replicate == 0:
+            snapshot = firm_snapshot(model)
     table = _label(pd.concat(steps, ignore_index=True), labels)
     final = table[table["step"] == table["step"].max()].reset_index(drop=True)
     firm_table = _label(pd.concat(firms, ignore_index=True), labels) if firms else None
-    return RunTables(steps=table, final=final, firms=firm_table)
+    return RunTables(
+        steps=table,
+        final=final,
+        firms=firm_table,
+        alliances=_label(pd.concat(alliances, ignore_index=True), labels),
+        snapshot=_label(snapshot.assign(replicate=0), labels),
+    )
+
+
+def firm_snapshot(model: Any) -> pd.DataFrame:
+    """Every firm row of ``model`` now: kind, region, domain, alliance, capability, alive."""
+    f = model.firms
+    return pd.DataFrame(
+        {
+            "firm": np.arange(f.n),
+            "kind": f.kind,
+            "region": f.region,
+            "domain": f.domain,
+            "alliance": f.alliance,
+            "capability": f.capability,
+            "capital": f.capital,
+            "alive": f.alive,
+        }
+    )
 
 
 def _label(frame: pd.DataFrame, labels: Mapping[str, Any]) -> pd.DataFrame:
@@ -176,6 +205,8 @@ def run_to_folder(
         tables = run_replicates(cfg, params, progress)
         write_table(folder / "steps.parquet", tables.steps)
         write_table(folder / "final.parquet", tables.final)
+        write_table(folder / "alliances.parquet", tables.alliances)
+        write_table(folder / "snapshot.parquet", tables.snapshot)
         if tables.firms is not None:
             write_table(folder / "firms.parquet", tables.firms)
         record["status"] = DONE

@@ -1,48 +1,97 @@
+"""The comparison report: files, figures, paired effects, and clear errors on bad folders."""
+
+import json
+
+import numpy as np
 import pandas as pd
 import pytest
 
-from sim import report
+from sim import effects, report
 from sim.cli import main as alliancesim
 
-SMALL = ["world=synthetic", "world.n_startups=60", "steps=4", "replicates=3"]
+SMALL = ["world=synthetic", "world.n_startups=60", "world.n_initial_alliances=3", "steps=4"]
 
 
 @pytest.fixture
-def sweep(tmp_path, monkeypatch):
+def in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("sys.argv", ["alliancesim"])
-    assert alliancesim(["-m", *SMALL, "scenario=baseline,open_data", "hydra.sweep.dir=s"]) == 0
-    return tmp_path / "s"
+    return tmp_path
 
 
-def test_report_writes_plot_and_summaries(sweep, capsys):
+@pytest.fixture
+def sweep(in_tmp):
+    argv = ["-m", *SMALL, "replicates=3", "scenario=baseline,open_data,mega_alliance"]
+    assert alliancesim([*argv, "hydra.sweep.dir=s"]) == 0
+    return in_tmp / "s"
+
+
+FIGURES = {"outcomes_over_time", "final_distributions", "alliance_landscape", "tradeoff", "network"}
+
+
+def test_report_writes_html_figures_and_summaries(sweep):
     assert report.main([str(sweep)]) == 0
-    names = {p.name for p in sweep.iterdir()}
-    assert {"summary.md", "summary.csv", "comparison.png"} <= names
+    assert {p.stem for p in (sweep / "figures").glob("*.png")} == FIGURES
+    assert {p.stem for p in (sweep / "figures").glob("*.svg")} == FIGURES
+    page = (sweep / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == len(FIGURES)
+    assert "src='http" not in page and 'src="http' not in page  # opens offline
     table = pd.read_csv(sweep / "summary.csv")
-    assert set(table["scenario"]) == {"baseline", "open_data"}
+    assert set(table["scenario"]) == {"baseline", "open_data", "mega_alliance"}
     assert (table.loc[table["scenario"] == "baseline", "effect_vs_baseline"] == 0).all()
-    assert "distinguishable from noise" in (sweep / "summary.md").read_text()
-    assert (sweep / "comparison.png").read_bytes()[:4] == b"\x89PNG"
+    text = (sweep / "summary.md").read_text()
+    assert "distinguishable from noise" in text and "## mega_alliance" in text
+
+
+def test_a_single_run_gets_a_report_without_effects(in_tmp):
+    assert alliancesim([*SMALL, "replicates=2", "scenario=open_data", "hydra.run.dir=one"]) == 0
+    assert report.main(["one"]) == 0
+    assert "no paired effects" in (in_tmp / "one" / "summary.md").read_text()
+    assert not (in_tmp / "one" / "figures" / "tradeoff.png").exists()
+
+
+def test_several_sweeps_and_a_parameter_sweep(in_tmp):
+    base = ["-m", *SMALL, "replicates=2"]
+    assert alliancesim([*base, "scenario=baseline,open_data", "hydra.sweep.dir=all/a"]) == 0
+    assert alliancesim([*base, "scenario=baseline", "hydra.sweep.dir=all/b"]) == 0
+    sweep = ["scenario=antitrust_guidance", "scenario.antitrust.clarity=0.2,0.9"]
+    assert alliancesim([*base, *sweep, "hydra.sweep.dir=all/c"]) == 0
+    assert report.main(["all", "--baseline", "baseline [a]"]) == 0
+    labels = set(pd.read_csv(in_tmp / "all" / "summary.csv")["scenario"])
+    assert {"baseline [a]", "baseline [b]", "open_data"} <= labels
+    assert {"antitrust_guidance clarity=0.2", "antitrust_guidance clarity=0.9"} <= labels
+    assert (in_tmp / "all" / "figures" / "parameter_effects.png").exists()
+
+
+def test_failed_runs_are_reported_and_the_rest_plotted(sweep):
+    record = json.loads((sweep / "1_open_data" / "run.json").read_text())
+    record.update(status="failed", error="FloatingPointError: simulated")
+    (sweep / "1_open_data" / "run.json").write_text(json.dumps(record))
+    assert report.main([str(sweep)]) == 0
+    page = (sweep / "report.html").read_text()
+    assert "1 runs failed or unfinished" in page and "simulated" in page
+    assert "open_data" not in set(pd.read_csv(sweep / "summary.csv")["scenario"])
 
 
 def test_effects_are_paired_by_seed():
     rows = [
-        {
-            "scenario": s,
-            "seed": 0,
-            "replicate": r,
-            "step": 4,
-            **dict.fromkeys(report.KEY_OUTCOMES, v),
-        }
+        {"label": s, "seed": 0, "replicate": r, "step": 4, **dict.fromkeys(effects.KEY_OUTCOMES, v)}
         for s, shift in (("baseline", 0.0), ("other", 1.0))
         for r, v in enumerate(v + shift for v in (0.0, 5.0, 9.0))
     ]
-    effects = report.paired_effects(pd.DataFrame(rows))
-    other = effects[effects["scenario"] == "other"]
+    table = effects.paired_effects(pd.DataFrame(rows), "baseline")
+    other = table[table["scenario"] == "other"]
     # replicates differ by up to 9, yet pairing by seed sees the constant shift exactly
     assert (other["effect_vs_baseline"] == 1.0).all()
-    assert (other["ci90_high"] - other["ci90_low"] == 0).all()
+    assert (other["ci90_high"] - other["ci90_low"] == 0).all() and other["distinguishable"].all()
+
+
+def test_interval_is_a_student_t_interval():
+    mean, low, high = effects.interval(np.array([1.0, 2.0, 3.0, 4.0]))
+    assert mean == 2.5 and low == pytest.approx(
+        2.5 - 2.3534 * np.std([1, 2, 3, 4], ddof=1) / 2, rel=1e-4
+    )
+    assert high - mean == pytest.approx(mean - low)
 
 
 @pytest.mark.parametrize("folder", ["missing", "empty", "foreign"])
@@ -53,7 +102,7 @@ def test_bad_folder_exits_2_with_one_line(tmp_path, capsys, folder):
     assert report.main([str(tmp_path / folder)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("alliancesim-report: error:") and "\n" not in err
-    assert not (tmp_path / folder / "summary.md").exists()
+    assert not (tmp_path / folder / "report.html").exists()
 
 
 def test_unknown_baseline_is_an_error(sweep, capsys):

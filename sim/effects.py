@@ -1,0 +1,144 @@
+"""Scenario effects against the baseline, paired by seed, and their plain-words summary.
+
+Every scenario of a sweep runs on the same replicate seeds (common random numbers), so the
+difference between a scenario and the baseline on the same seed removes most of the noise
+that both share. The effect is the mean of those paired differences at the last quarter,
+with a 90 % Student-t interval; it is called distinguishable from noise when the interval
+excludes zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+# The outcomes a policy team reads first: column -> (plain name, unit, better when)
+KEY_OUTCOMES: dict[str, tuple[str, str, str]] = {
+    "tech_gap_years": ("Technology gap to the frontier", "years", "lower"),
+    "domestic_market_share": ("Domestic share of the global AI market", "share", "higher"),
+    "startups_alive": ("Domestic startups alive", "firms", "higher"),
+    "collusion_risk": (
+        "Market share held by alliances above the antitrust threshold",
+        "share",
+        "lower",
+    ),
+    "share_open": ("Share of firms in open alliances", "share", ""),
+    "share_closed": ("Share of firms in closed alliances", "share", ""),
+    "share_alone": ("Share of firms alone", "share", ""),
+    "spend_total": ("Government money spent since the start", "USD bn", ""),
+}
+PAIR_KEYS = ["seed", "replicate"]
+LEVEL = 0.90
+
+
+def with_totals(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Add ``spend_total``: cumulative government spending (USD bn) per run and replicate."""
+    order = outcomes.sort_values(["label", "replicate", "step"], kind="stable")
+    total = order.groupby(["label", "replicate"])["government_spend"].cumsum() / 1000.0
+    return outcomes.assign(spend_total=total.reindex(outcomes.index))
+
+
+def final_quarter(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """The last quarter of every (label, replicate)."""
+    last = outcomes.groupby("label")["step"].transform("max")
+    return outcomes[outcomes["step"] == last]
+
+
+def interval(diff: np.ndarray, level: float = LEVEL) -> tuple[float, float, float]:
+    """Mean and two-sided Student-t interval of the mean of ``diff``.
+
+    Returns:
+        (mean, low, high); low and high are NaN with fewer than two values.
+    """
+    diff = diff[np.isfinite(diff)]
+    mean = float(diff.mean()) if diff.size else float("nan")
+    if diff.size < 2:
+        return mean, float("nan"), float("nan")
+    half = stats.t.ppf(0.5 + level / 2, diff.size - 1) * diff.std(ddof=1) / np.sqrt(diff.size)
+    return mean, mean - half, mean + half
+
+
+def paired_effects(final: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Each label's effect against ``baseline`` on every key outcome, paired by seed.
+
+    Args:
+        final: Last-quarter rows with ``label``, ``seed``, ``replicate`` and the outcomes.
+        baseline: The label compared against.
+
+    Returns:
+        One row per label and outcome: final mean, effect (label minus baseline), its
+        interval, the number of pairs, and whether the interval excludes zero.
+    """
+    base = final[final["label"] == baseline].set_index(PAIR_KEYS)
+    rows = []
+    for label, group in final.groupby("label", sort=False):
+        g = group.set_index(PAIR_KEYS)
+        pairs = g.index.intersection(base.index)
+        for col in KEY_OUTCOMES:
+            diff = (g.loc[pairs, col] - base.loc[pairs, col]).to_numpy(dtype=float)
+            mean, low, high = interval(diff)
+            rows.append(
+                {
+                    "scenario": label,
+                    "outcome": col,
+                    "final_mean": float(g[col].mean()),
+                    "effect_vs_baseline": mean,
+                    "ci90_low": low,
+                    "ci90_high": high,
+                    "pairs": len(pairs),
+                    "distinguishable": bool(label != baseline and (low > 0 or high < 0)),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def verdict(row: pd.Series) -> str:
+    """One plain sentence on one effect."""
+    name, unit, better = KEY_OUTCOMES[row["outcome"]]
+    effect = row["effect_vs_baseline"]
+    units = "" if unit == "share" else f" {unit}"
+    bounds = f"90 % interval {row['ci90_low']:+.3g} to {row['ci90_high']:+.3g}{units}"
+    if not row["distinguishable"]:
+        return f"{name}: no difference distinguishable from noise ({effect:+.3g}{units}; {bounds})"
+    direction = "higher" if effect > 0 else "lower"
+    good = (better == "lower" and effect < 0) or (better == "higher" and effect > 0)
+    bad = (better == "lower" and effect > 0) or (better == "higher" and effect < 0)
+    judgement = " (better)" if good else " (worse)" if bad else ""
+    return f"{name}: {direction} by {abs(effect):.3g}{units}{judgement}; {bounds}"
+
+
+def summary_markdown(effects: pd.DataFrame, baseline: str, replicates: int, steps: int) -> str:
+    """The summary a person reads: sentences per scenario, then the full table."""
+    lines = [
+        "# Scenario comparison",
+        "",
+        f"Every scenario ran on the same {replicates} seeds for {steps} quarters. An effect is "
+        f"the scenario minus `{baseline}` at the last quarter, paired by seed, with a 90 % "
+        "interval; it is *distinguishable from noise* when that interval excludes zero.",
+        "",
+    ]
+    for label, group in effects.groupby("scenario", sort=False):
+        if label == baseline:
+            continue
+        lines.append(f"## {label}")
+        lines.append("")
+        for _, row in group.iterrows():
+            lines.append(f"- {verdict(row)}")
+        lines.append("")
+    lines += [
+        "## All effects",
+        "",
+        "| scenario | outcome | final mean | effect vs baseline | 90 % interval | "
+        "distinguishable from noise |",
+        "|---|---|---:|---:|---|---|",
+    ]
+    for r in effects.itertuples():
+        base = r.scenario == baseline
+        interval_text = "-" if base else f"[{r.ci90_low:.4g}, {r.ci90_high:.4g}]"
+        verdict_text = "-" if base else ("yes" if r.distinguishable else "no")
+        lines.append(
+            f"| {r.scenario} | {r.outcome} | {r.final_mean:.4g} | "
+            f"{r.effect_vs_baseline:+.4g} | {interval_text} | {verdict_text} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,287 @@
+"""The report's figures, each a function of tidy results returning a matplotlib Figure.
+
+One colour per scenario label in every figure (Okabe-Ito, colour-blind safe), plain-word
+titles and axis labels with units. Time is in years from the start (quarter / 4).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.effects import KEY_OUTCOMES, interval
+from sim.vocabulary import DOMAINS
+
+# Paul Tol's "muted" scheme (colour-blind safe), after black for the first label (the
+# baseline): ten labels get ten distinct colours; beyond that line styles repeat them.
+PALETTE = (
+    "#000000",
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+)
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+REGIME_COLOURS = {"open": "#004488", "closed": "#BB5566", "alone": "#BBBBBB"}
+OVER_TIME = (
+    "tech_gap_years",
+    "domestic_market_share",
+    "startups_alive",
+    "collusion_risk",
+    "share_open",
+    "share_closed",
+    "share_alone",
+    "spend_total",
+)
+
+
+def colours(labels: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+    """(colour, line style, marker) per label, fixed by position, the same in every figure."""
+    styles = ("-", "--", ":", "-.")
+    return {
+        label: (
+            PALETTE[i % len(PALETTE)],
+            styles[(i // len(PALETTE)) % len(styles)],
+            MARKERS[i % len(MARKERS)],
+        )
+        for i, label in enumerate(labels)
+    }
+
+
+def _axis_label(column: str) -> str:
+    name, unit, better = KEY_OUTCOMES[column]
+    hint = f", {better} is better" if better else ""
+    return f"{name}\n({unit}{hint})"
+
+
+def outcomes_over_time(outcomes: pd.DataFrame, style: dict) -> Figure:
+    """Each key outcome over time: mean line and 90 % band across seeds, per scenario."""
+    fig, axes = plt.subplots(2, 4, figsize=(18, 8.5), constrained_layout=True)
+    for ax, col in zip(axes.flat, OVER_TIME, strict=True):
+        for label, (colour, line, _) in style.items():
+            rows = outcomes[outcomes["label"] == label]
+            by_step = rows.groupby("step")[col]
+            mean, low, high = by_step.mean(), by_step.quantile(0.05), by_step.quantile(0.95)
+            years = mean.index / 4
+            ax.plot(years, mean.values, color=colour, linestyle=line, label=label, lw=1.6)
+            ax.fill_between(years, low.values, high.values, color=colour, alpha=0.07, lw=0)
+        ax.set_title(textwrap.fill(KEY_OUTCOMES[col][0], 42), fontsize=10.5)
+        ax.set_ylabel(KEY_OUTCOMES[col][1])
+        ax.set_xlabel("Years from start")
+        ax.grid(alpha=0.3)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 5))
+    fig.suptitle(
+        "Key outcomes over time (line: mean across seeds; band: 90 % of seeds)", fontsize=13
+    )
+    return fig
+
+
+def final_distributions(final: pd.DataFrame, style: dict) -> Figure:
+    """Final outcomes per scenario as distributions across seeds (box and points)."""
+    columns = [c for c in OVER_TIME if c != "share_alone"]
+    fig, axes = plt.subplots(2, 4, figsize=(18, 9), constrained_layout=True, sharey=False)
+    labels = list(style)
+    rng = np.random.default_rng(0)  # jitter of the points only
+    for ax, col in zip(axes.flat, [*columns, "share_alone"], strict=True):
+        data = [final.loc[final["label"] == lab, col].to_numpy(dtype=float) for lab in labels]
+        ax.boxplot(
+            data, orientation="horizontal", widths=0.6, showfliers=False, medianprops={"color": "k"}
+        )
+        for i, (lab, values) in enumerate(zip(labels, data, strict=True)):
+            y = i + 1 + rng.uniform(-0.18, 0.18, values.size)
+            ax.scatter(values, y, s=9, color=style[lab][0], alpha=0.7, zorder=3)
+        ax.set_yticks(range(1, len(labels) + 1), labels if ax in axes[:, 0] else [""] * len(labels))
+        ax.invert_yaxis()
+        ax.set_xlabel(_axis_label(col), fontsize=9)
+        ax.grid(alpha=0.3, axis="x")
+    fig.suptitle("Final outcomes across seeds (one point per seed; box: quartiles)", fontsize=13)
+    return fig
+
+
+def alliance_landscape(outcomes: pd.DataFrame, alliances: pd.DataFrame, style: dict) -> Figure:
+    """Firms in open alliances, closed ones and alone over time (stacked), and final sizes."""
+    labels = list(style)
+    cols = min(len(labels), 5)
+    rows = int(np.ceil(len(labels) / cols)) + 1
+    fig = plt.figure(figsize=(3.6 * cols, 2.9 * rows), constrained_layout=True)
+    grid = fig.add_gridspec(rows, cols)
+    for i, label in enumerate(labels):
+        ax = fig.add_subplot(grid[i // cols, i % cols])
+        mean = (
+            outcomes[outcomes["label"] == label]
+            .groupby("step")[["share_open", "share_closed", "share_alone"]]
+            .mean()
+        )
+        ax.stackplot(
+            mean.index / 4,
+            mean["share_open"],
+            mean["share_closed"],
+            mean["share_alone"],
+            colors=[REGIME_COLOURS[k] for k in ("open", "closed", "alone")],
+            labels=["in open alliances", "in closed alliances", "alone"],
+        )
+        ax.set_title(label, fontsize=10, color=style[label][0])
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("Years from start", fontsize=8)
+        ax.set_ylabel("Share of firms", fontsize=8)
+        if i == 0:
+            ax.legend(loc="lower left", fontsize=7, framealpha=0.8)
+    ax = fig.add_subplot(grid[rows - 1, :])
+    bins = np.unique(np.geomspace(2, max(3, int(alliances["size"].max()) + 1), 25).astype(int))
+    for label in labels:
+        sizes = alliances.loc[alliances["label"] == label, "size"]
+        counts, edges = np.histogram(sizes, bins=bins)
+        runs = max(alliances.loc[alliances["label"] == label, "replicate"].nunique(), 1)
+        colour, line, _ = style[label]
+        ax.step(edges[:-1], counts / runs, where="post", color=colour, ls=line, label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("Alliance size at the end (members, log scale)")
+    ax.set_ylabel("Alliances per seed")
+    ax.set_title("Size distribution of alliances at the end", fontsize=10)
+    ax.legend(fontsize=7, ncol=min(len(labels), 5))
+    ax.grid(alpha=0.3)
+    fig.suptitle("Alliance landscape: who is in open alliances, closed ones, or alone", fontsize=13)
+    return fig
+
+
+def tradeoff(final: pd.DataFrame, baseline: str, style: dict) -> Figure:
+    """Gap reduction against government money spent: one point per scenario, 90 % intervals."""
+    fig, ax = plt.subplots(figsize=(9, 6.5), constrained_layout=True)
+    base = final[final["label"] == baseline].set_index(["seed", "replicate"])
+    for label, (colour, _, marker) in style.items():
+        g = final[final["label"] == label].set_index(["seed", "replicate"])
+        pairs = g.index.intersection(base.index)
+        reduction = (base.loc[pairs, "tech_gap_years"] - g.loc[pairs, "tech_gap_years"]).to_numpy()
+        y, ylo, yhi = interval(reduction)
+        x, xlo, xhi = interval(g["spend_total"].to_numpy(dtype=float))
+        xerr = [[x - xlo], [xhi - x]] if np.isfinite(xlo) else None
+        yerr = [[y - ylo], [yhi - y]] if np.isfinite(ylo) else None
+        ax.errorbar(x, y, xerr=xerr, yerr=yerr, fmt=marker, color=colour, ms=8, capsize=4)
+        ax.annotate(label, (x, y), textcoords="offset points", xytext=(6, 6), fontsize=9)
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.set_xlabel("Government money spent over the run (USD bn; mean and 90 % interval)")
+    ax.set_ylabel(f"Technology gap closed versus {baseline} (years; higher is better)")
+    ax.set_title("Policy trade-off: gap reduction against money spent", fontsize=13)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def parameter_effects(final: pd.DataFrame, params: list[str], style: dict) -> Figure:
+    """Outcome against one swept parameter (lines), or a heatmap for two."""
+    if len(params) == 1:
+        (param,) = params
+        fig, axes = plt.subplots(1, 3, figsize=(16, 4.8), constrained_layout=True)
+        for ax, col in zip(axes, ("tech_gap_years", "share_alone", "startups_alive"), strict=True):
+            for i, (scenario, group) in enumerate(final.groupby("scenario")):
+                stats_ = group.groupby(param)[col]
+                mean = stats_.mean()
+                low, high = stats_.quantile(0.05), stats_.quantile(0.95)
+                colour = PALETTE[i % len(PALETTE)]
+                ax.plot(mean.index, mean.values, "o-", color=colour, label=scenario)
+                ax.fill_between(mean.index, low.values, high.values, color=colour, alpha=0.15)
+            ax.set_xlabel(param)
+            ax.set_ylabel(_axis_label(col), fontsize=9)
+            ax.grid(alpha=0.3)
+        axes[0].legend(fontsize=8)
+        fig.suptitle(f"Final outcomes against {param} (mean; band: 90 % of seeds)", fontsize=13)
+        return fig
+    x, y = params[:2]
+    table = final.pivot_table(index=y, columns=x, values="tech_gap_years", aggfunc="mean")
+    fig, ax = plt.subplots(figsize=(8, 6), constrained_layout=True)
+    image = ax.imshow(table.to_numpy(), cmap="viridis", origin="lower", aspect="auto")
+    ax.set_xticks(
+        range(table.shape[1]), [f"{v:g}" if isinstance(v, float) else v for v in table.columns]
+    )
+    ax.set_yticks(range(table.shape[0]), [str(v) for v in table.index])
+    for (r, c), value in np.ndenumerate(table.to_numpy()):
+        ax.text(c, r, f"{value:.2f}", ha="center", va="center", color="w", fontsize=9)
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    fig.colorbar(image, label="Technology gap at the end (years, mean across seeds)")
+    ax.set_title(f"Technology gap by {x} and {y}", fontsize=13)
+    return fig
+
+
+def network_snapshot(snapshot: pd.DataFrame, alliances: pd.DataFrame, title: str) -> Figure:
+    """The alliances of one run at its end: hubs by regime, members coloured by domain.
+
+    Alliances are placed on a circle by size; each member sits around its alliance's hub.
+    Firms alone are left out (their count is in the caption).
+    """
+    fig, ax = plt.subplots(figsize=(10, 10), constrained_layout=True)
+    alive = snapshot[snapshot["alive"]]
+    members = alive[alive["alliance"] >= 0]
+    table = alliances.sort_values("size", ascending=False).reset_index(drop=True)
+    k = len(table)
+    angle = 2 * np.pi * np.arange(k) / max(k, 1)
+    hub = {int(a): (np.cos(t), np.sin(t)) for a, t in zip(table["alliance"], angle, strict=True)}
+    rng = np.random.default_rng(0)  # placement of members around hubs only
+    radius = 0.9 * np.sin(np.pi / max(k, 2))
+    xs, ys, cs = [], [], []
+    domain_colours = OKABE_ITO
+    for a, group in members.groupby("alliance"):
+        if int(a) not in hub:
+            continue
+        cx, cy = hub[int(a)]
+        r = radius * np.sqrt(rng.uniform(0.05, 1.0, len(group)))
+        t = rng.uniform(0, 2 * np.pi, len(group))
+        px, py = cx + r * np.cos(t), cy + r * np.sin(t)
+        ax.plot(
+            np.column_stack([np.full(len(group), cx), px]).T,
+            np.column_stack([np.full(len(group), cy), py]).T,
+            color="#999999",
+            lw=0.3,
+            alpha=0.5,
+            zorder=1,
+        )
+        xs.extend(px)
+        ys.extend(py)
+        cs.extend(domain_colours[d % len(domain_colours)] for d in group["domain"])
+    ax.scatter(xs, ys, s=10, c=cs, zorder=2, linewidths=0)
+    for row in table.itertuples():
+        cx, cy = hub[int(row.alliance)]
+        ax.scatter(
+            cx, cy, s=40 + 4 * row.size, c=REGIME_COLOURS[row.regime], edgecolors="k", zorder=3
+        )
+        if row.Index < 12:
+            ax.annotate(
+                f"{row.name} ({row.size})",
+                (cx, cy),
+                fontsize=8,
+                zorder=4,
+                xytext=(0, 10),
+                textcoords="offset points",
+                ha="center",
+            )
+    for regime in ("open", "closed"):
+        ax.scatter(
+            [], [], s=80, c=REGIME_COLOURS[regime], edgecolors="k", label=f"{regime} alliance"
+        )
+    for d, name in enumerate(DOMAINS):
+        ax.scatter(
+            [], [], s=20, c=domain_colours[d % len(domain_colours)], label=name.replace("_", " ")
+        )
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, title="Hubs and firms")
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    alone = int((alive["alliance"] < 0).sum())
+    ax.set_title(
+        f"{title}\n{len(members)} firms in {k} alliances; {alone} firms alone (not drawn)",
+        fontsize=12,
+    )
+    return fig
