@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-all lint format bench clean
+.PHONY: run test test-all lint format bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,13 @@ run: $(STAMP)  ## the main job: the policy_comparison sweep on korea_2024, then 
 	$(BIN)/alliancesim sweep=policy_comparison hydra/launcher=joblib hydra.sweep.dir=$(RESULTS)
 	$(BIN)/alliancesim-report $(RESULTS)
 
-test: $(STAMP)  ## lint, then the test suite (slow tests excluded)
+# The dashboard's browser test drives Debian's chromium (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+		echo "warning: chromium could not be installed; the browser test will be skipped"
+
+test: $(STAMP) browser  ## lint, then the test suite (slow tests excluded)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q -m "not slow"

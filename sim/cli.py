@@ -28,7 +28,7 @@ from sim.checks import ConfigError
 from sim.composition import CONFIG_DIR, to_run_config
 from sim.config import register_configs
 from sim.results import FAILED, SWEEP_FILE, ResultsError, read_json, write_manifest
-from sim.runner import run_to_folder
+from sim.runner import environment, run_to_folder
 from sim.sweep import INFO_FLAGS, MULTIRUN_FLAGS, is_hydra_key, plan, save
 
 log = logging.getLogger("alliancesim")
@@ -70,6 +70,15 @@ def run_task(cfg: DictConfig) -> str:
         write_manifest(sweep_folder)
     if record.get("skipped"):
         log.info("%s: already finished in %s, kept", label, folder)
+        now = environment()["git_commit"]
+        if record.get("git_commit") and now and record["git_commit"] != now:
+            log.warning(
+                "%s was made by commit %s; the code is now at %s. Delete %s to redo it.",
+                label,
+                record["git_commit"][:10],
+                now[:10],
+                folder,
+            )
     elif record["status"] == FAILED:
         log.error("%s: FAILED (%s); see %s", label, record["error"], folder / "error.log")
     else:
