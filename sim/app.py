@@ -44,7 +44,7 @@ from mesa.visualization.utils import update_counter
 
 from sim.aggregates import alliance_totals
 from sim.composition import CONFIG_DIR, compose
-from sim.config import RunConfig
+from sim.config import ConfigError, RunConfig
 from sim.model import AllianceModel
 from sim.scenario_config import (
     INFRASTRUCTURE_DOMAINS,
@@ -146,12 +146,21 @@ def apply_levers(
 
     Raises:
         ValueError: ``subsidy_focus`` is not one of the choices.
-        sim.config.ConfigError: A value out of the lever's range.
+        sim.config.ConfigError: A negative setting, or a value out of the lever's range.
     """
     if subsidy_focus not in FOCUS_DOMAINS:
         raise ValueError(
             f"subsidy_focus={subsidy_focus!r} is unknown; allowed: {', '.join(FOCUS_DOMAINS)}"
         )
+    for name, value in (
+        ("mandate_strength", mandate_strength),
+        ("clarity", clarity),
+        ("subsidy_budget", subsidy_budget),
+    ):
+        if value < 0:
+            raise ConfigError(
+                f"{name}={value!r} is out of range; allowed: >= 0 (0 = as the scenario)"
+            )
     changes: dict[str, Any] = {}
     if mandate_strength > 0:
         mega = scenario.mega_alliance or MegaAllianceConfig()
@@ -636,15 +645,16 @@ def summary_html(model: AllianceModel) -> str:
         f"Government spend so far: USD {model.cumulative_spend:,.0f} m",
     ]
     outcomes = "".join(f"<li>{escape(line)}</li>" for line in now)
+    p, ul = '<p style="margin: 0 0 4px">', '<ul style="margin: 0 0 6px">'
     return (
-        f"<p><b>World</b> {escape(model.cfg.world.name)} · <b>scenario</b> "
+        f"{p}<b>World</b> {escape(model.cfg.world.name)} · <b>scenario</b> "
         f"{escape(model.cfg.scenario.name)} · <b>seed</b> {seed}</p>"
-        f'<p class="alliancesim-quarter"><b>Quarter {model.steps} of {model.cfg.steps}</b> '
+        f'{p}<b class="alliancesim-quarter">Quarter {model.steps} of {model.cfg.steps}</b> '
         f"(year {model.steps / 4:.2f}){status}</p>"
-        f"<p><b>Levers in this run</b></p><ul>{levers}</ul>"
-        f"<p><b>Now</b></p><ul>{outcomes}</ul>"
-        "<p><small>Policy sliders at 0 keep the scenario's own levers. Changed controls "
-        "take effect when you press Reset.</small></p>"
+        f"{p}<b>Levers in this run</b></p>{ul}{levers}</ul>"
+        f"{p}<b>Now</b></p>{ul}{outcomes}</ul>"
+        f'{p}<span style="color: #555">Policy sliders at 0 keep the scenario\'s own levers. '
+        "Changed controls take effect when you press Reset.</span></p>"
     )
 
 
@@ -652,7 +662,15 @@ def summary_html(model: AllianceModel) -> str:
 def RunSummary(model: AllianceModel) -> None:
     """Panel: what this run is (world, scenario, levers in force) and where it stands."""
     update_counter.get()
-    with solara.Column(classes=["alliancesim-summary"], style={"padding": "4px 8px"}):
+    with solara.Column(
+        classes=["alliancesim-summary"],
+        style={
+            "padding": "4px 8px",
+            "font-size": "13px",
+            "line-height": "1.35",
+            "overflow-y": "auto",
+        },
+    ):
         solara.HTML(tag="div", unsafe_innerHTML=summary_html(model))
 
 

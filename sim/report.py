@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
@@ -248,6 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--baseline", default=None, help="the scenario compared against (default: baseline)"
     )
     args = parser.parse_args(argv)
+    matplotlib.use("Agg")  # files only; a library import leaves the caller's backend alone
     try:
         page = write_report(args.results, args.baseline)
     except ResultsError as error:

@@ -977,3 +977,17 @@ def test_the_mandated_alliance_is_exempt_from_the_cap_only_if_configured(exempt)
     assert q.totals.share[mega.alliance] > 0.01
     assert q.fined[mega.alliance] == (not exempt)
     assert q.fined[0]  # other alliances above the cap are fined either way
+
+
+def test_the_mandated_alliance_keeps_a_domestic_leader():
+    firms, alliances = eligibility_world()
+    mega = MegaAllianceMandate(MegaAllianceConfig(invite_per_domain=1))
+    mega.restructure(0, firms, alliances, RNG)
+    a = mega.alliance
+    firms.alliance[3] = a  # the richest firm, foreign, joins
+    alliances.leader[a] = 3  # and succeeds a departed leader (the model's richest-member rule)
+    mega.restructure(1, firms, alliances, RNG)
+    leader = alliances.leader[a]
+    assert firms.region[leader] == DOMESTIC and firms.alliance[leader] == a
+    domestic = (firms.alliance == a) & (firms.region == DOMESTIC)
+    assert firms.capital[leader] == firms.capital[domestic].max()

@@ -53,8 +53,13 @@ class MegaAllianceMandate(Lever):
     def restructure(
         self, step: int, firms: FirmState, alliances: AllianceState, rng: np.random.Generator
     ) -> None:
-        """Found the national alliance at the first active quarter."""
+        """Found the national alliance at the first active quarter; keep a domestic leader.
+
+        When its leader leaves, the model's rule makes the richest member lead, which may
+        be a foreign firm; a national mandate keeps the richest domestic member instead.
+        """
         if self.alliance is not None:
+            self._keep_domestic_leader(firms, alliances)
             return
         rows = invitees(firms, self.cfg.invite_per_domain)
         if rows.size == 0:
@@ -74,6 +79,16 @@ class MegaAllianceMandate(Lever):
         if self.cfg.federate:
             for child in existing.tolist():
                 federate(alliances, child, self.alliance)
+
+    def _keep_domestic_leader(self, firms: FirmState, alliances: AllianceState) -> None:
+        a = self.alliance
+        if a is None or not alliances.active[a]:
+            return
+        if firms.region[alliances.leader[a]] == DOMESTIC:
+            return
+        domestic = np.flatnonzero(firms.alive & (firms.alliance == a) & (firms.region == DOMESTIC))
+        if domestic.size:
+            alliances.leader[a] = domestic[np.argmax(firms.capital[domestic])]
 
     def apply(
         self,
