@@ -17,7 +17,7 @@ from sim.scenario_config import ScenarioConfig
 from sim.vocabulary import DOMAINS, REGIONS
 
 ENGINES: tuple[str, ...] = ("vectorised", "agents")
-WORLD_KINDS: tuple[str, ...] = ("synthetic", "korea_2024")
+WORLD_KINDS: tuple[str, ...] = ("synthetic", "korea_2024", "korea_2016")
 
 
 @dataclass
