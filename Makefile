@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-all lint format bench clean browser
+.PHONY: run test test-all lint format bench clean browser dashboard
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+dashboard: $(STAMP)  ## the interactive dashboard (Mesa SolaraViz); prints its URL
+	$(BIN)/alliancesim-dashboard
 
 bench: $(STAMP)  ## engine speed and memory (prints figures; not a test)
 	$(BIN)/python benchmarks/bench_engine.py

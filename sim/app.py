@@ -24,14 +24,11 @@ import os
 import socket
 import sys
 import threading
+import warnings
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
-
-import matplotlib
-
-matplotlib.use("Agg")  # the server renders PNGs; it must never need a display
 
 import networkx as nx
 import numpy as np
@@ -39,8 +36,6 @@ import solara
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, PercentFormatter
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
 
 from sim.aggregates import alliance_totals
 from sim.composition import CONFIG_DIR, compose
@@ -53,17 +48,27 @@ from sim.scenario_config import (
     ScenarioConfig,
     SubsidyConfig,
 )
-from sim.state import CONGLOMERATE, KIND_NAMES, NO_ALLIANCE, REGIME_NAMES
+from sim.state import KIND_NAMES, NO_ALLIANCE, REGIME_NAMES
 from sim.vocabulary import DOMAINS
 
+with warnings.catch_warnings():
+    # Mesa 3.3.1's own ComponentsView trips Solara's rules-of-hooks check when it is
+    # defined (harmless; it is Mesa's code, not ours): keep it out of every start-up log.
+    warnings.filterwarnings("ignore", message=r".*ComponentsView: `use_state` found")
+    from mesa.visualization import SolaraViz
+    from mesa.visualization.utils import update_counter
+
 APP_PATH = Path(__file__).resolve()
-WORLDS: tuple[str, ...] = tuple(sorted(p.stem for p in (CONFIG_DIR / "world").glob("*.yaml")))
-_scenario_files = sorted(p.stem for p in (CONFIG_DIR / "scenario").glob("*.yaml"))
-SCENARIOS: tuple[str, ...] = tuple(
-    ["baseline", *(s for s in _scenario_files if s != "baseline")]
-    if "baseline" in _scenario_files
-    else _scenario_files
-)
+
+
+def _choices(group: str, first: str) -> tuple[str, ...]:
+    """The config files of ``configs/<group>``, ``first`` (the default) leading."""
+    names = sorted(p.stem for p in (CONFIG_DIR / group).glob("*.yaml"))
+    return tuple(sorted(names, key=lambda name: name != first))
+
+
+WORLDS: tuple[str, ...] = _choices("world", "korea_2024")
+SCENARIOS: tuple[str, ...] = _choices("scenario", "baseline")
 AS_SCENARIO = "as scenario"
 APPLICATION_DOMAINS: tuple[str, ...] = ("applications_services", "robotics")
 FOCUS_DOMAINS: dict[str, tuple[str, ...] | None] = {
@@ -289,7 +294,8 @@ def alliance_network(
         (alive members), ``name``, ``mandated``. Firm attributes: ``node_type="firm"``,
         ``domain``, ``firm_kind``, ``capability``, ``leader``. Edges carry ``relation``
         (``"member"`` or ``"federation"``). ``graph.graph`` holds ``active_alliances``,
-        ``shown_alliances``, ``in_alliances`` and ``alone`` (alive firms).
+        ``shown_alliances``, ``members_per_alliance``, ``in_alliances`` and ``alone``
+        (alive firms).
     """
     firms, alliances = model.firms, model.alliances
     graph = nx.Graph()
@@ -324,7 +330,7 @@ def alliance_network(
                 ("firm", row),
                 node_type="firm",
                 domain=DOMAINS[int(firms.domain[row])],
-                firm_kind=KIND_NAMES[int(firms.kind[row] == CONGLOMERATE)],
+                firm_kind=KIND_NAMES[int(firms.kind[row])],
                 capability=float(firms.capability[row]),
                 leader=row == leader,
             )
@@ -533,7 +539,15 @@ def shares_figure(model: AllianceModel) -> Figure:
     )
     for column, label, colour, style in lines:
         ax.plot(
-            df["step"], 100 * df[column], style, color=colour, label=label, marker="o", ms=2.5, lw=2
+            df["step"],
+            100 * df[column],
+            style,
+            color=colour,
+            label=label,
+            marker="o",
+            ms=2.5,
+            lw=2,
+            clip_on=False,  # quarter 0 sits on the axis: draw it whole
         )
     ax.set_ylim(0, 100)
     ax.yaxis.set_major_formatter(PercentFormatter(100))
@@ -552,7 +566,16 @@ def gap_figure(model: AllianceModel) -> Figure:
     df = model.datacollector.get_model_vars_dataframe()
     fig = Figure(figsize=(5.2, 3.4))
     ax = fig.add_subplot()
-    ax.plot(df["step"], df["tech_gap_years"], "-", color="black", marker="o", ms=2.5, lw=2)
+    ax.plot(
+        df["step"],
+        df["tech_gap_years"],
+        "-",
+        color="black",
+        marker="o",
+        ms=2.5,
+        lw=2,
+        clip_on=False,
+    )
     ax.axhline(
         df["tech_gap_years"].iloc[0], color=ALONE_COLOUR, ls="--", lw=1, label="Gap at the start"
     )
@@ -560,11 +583,7 @@ def gap_figure(model: AllianceModel) -> Figure:
     ax.set_ylabel("Years behind the global frontier")
     ax.set_xlabel("Quarter (4 quarters = 1 year)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(
-        "Technology gap (lower is better)",
-        fontsize=10,
-        loc="left",
-    )
+    ax.set_title("Technology gap (lower is better)", fontsize=11, loc="left")
     ax.legend(fontsize=8, loc="best")
     ax.grid(alpha=0.3)
     return fig
@@ -789,7 +808,6 @@ def entry(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     port = args.port or free_port(args.host)
     command = solara_command(args.host, port, args.open)
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
-    env.update({k: v for k, v in os.environ.items() if k == "SOLARA_TELEMETRY_MIXPANEL_ENABLE"})
+    env = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", **os.environ}
     print(f"alliancesim dashboard: http://{args.host}:{port}/  (Ctrl-C stops it)", flush=True)
     os.execve(sys.executable, command, env)
