@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     where = "hydra.sweep.dir" if command.multirun else "hydra.run.dir"
     pinned = [] if any(a.startswith(f"{where}=") for a in argv) else [pin(where, command.folder)]
     flags = ["-m"] if command.multirun else []
-    sys.argv = ["alliancesim", *flags, *overrides, *pinned]
+    sys.argv = ["alliancesim", *flags, *overrides, *command.extra, *pinned]
     if command.multirun:
         save(command)
     hydra_main()

@@ -87,7 +87,12 @@ def to_run_config(cfg: DictConfig) -> RunConfig:
         raise ConfigError(one_line(error)) from error
     if not isinstance(run, RunConfig):
         raise TypeError(f"composed config is {type(run).__name__}, expected RunConfig")
-    return run
+    from sim.sensitivity import apply_sample  # a design row sets the uncertain parameters
+
+    try:
+        return apply_sample(run)
+    except ConfigError as error:
+        raise keyed(error) from None
 
 
 def null_parent(overrides: Sequence[str], hydra_config: bool) -> str | None:

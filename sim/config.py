@@ -234,6 +234,41 @@ class ModelParams:
     reporting: ReportingParams = field(default_factory=ReportingParams)
 
 
+ANALYSIS_METHODS: tuple[str, ...] = ("none", "sobol", "morris", "latin")
+
+
+@dataclass
+class AnalysisConfig:
+    """A sensitivity design: uncertain parameters with ranges, sampled with SALib.
+
+    With a method other than ``none``, a sweep runs one job per row of the design
+    (``sample=0..N-1``, added by the command line), each setting the uncertain parameters
+    to that row's values. Set by the ``sweep/sobol``, ``sweep/morris`` and
+    ``sweep/discovery`` presets.
+    """
+
+    method: str = "none"  # none | sobol | morris | latin
+    n: int = 16  # base sample size (Saltelli N, Morris trajectories, Latin rows)
+    seed: int = 0  # seed of the design (SALib's sampler)
+    params: dict[str, list[float]] = field(default_factory=dict)  # dotted key -> [low, high]
+
+    def __post_init__(self) -> None:
+        check_choice(self, "method", ANALYSIS_METHODS)
+        check_range(self, "n", 1)
+        check_range(self, "seed", 0)
+        for key, bounds in self.params.items():
+            if len(bounds) != 2 or not bounds[0] < bounds[1]:
+                raise ConfigError(
+                    f"analysis.params.{key}={list(bounds)!r} is invalid; allowed: [low, high] "
+                    "with low < high"
+                )
+        if self.method != "none" and not self.params:
+            raise ConfigError(
+                f"analysis.params is empty for method {self.method!r}; allowed: at least one "
+                "dotted key with [low, high]"
+            )
+
+
 @dataclass
 class RunConfig:
     """One run (or one batch of replicates): world, behaviour, scenario and run settings."""
@@ -246,6 +281,8 @@ class RunConfig:
     replicates: int = 1  # seeds spawned from ``seed`` (SeedSequence.spawn)
     engine: str = "vectorised"  # vectorised | agents
     collect_firms: bool = False  # also record per-firm rows each step
+    analysis: AnalysisConfig = field(default_factory=AnalysisConfig)  # sensitivity design
+    sample: int = -1  # row of the design whose values this run takes; -1: none
 
     def __post_init__(self) -> None:
         check_range(self, "steps", 1)
@@ -263,6 +300,12 @@ class RunConfig:
             )
         check_range(self, "replicates", 1)
         check_choice(self, "engine", ENGINES)
+        check_range(self, "sample", -1)
+        if self.sample >= 0 and self.analysis.method == "none":
+            raise ConfigError(
+                f"sample={self.sample} needs a design; allowed: -1, or a sweep preset with "
+                "analysis.method sobol, morris or latin"
+            )
 
 
 def register_configs(cs: ConfigStore | None = None) -> None:

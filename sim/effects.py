@@ -28,7 +28,13 @@ KEY_OUTCOMES: dict[str, tuple[str, str, str]] = {
     "share_alone": ("Share of firms alone", "share", ""),
     "spend_total": ("Government money spent since the start", "USD bn", ""),
 }
-PAIR_KEYS = ["seed", "replicate"]
+
+
+def pair_keys(frame: pd.DataFrame) -> list[str]:
+    """What identifies one random world: seed and replicate (and design row, if any)."""
+    return [k for k in ("sample", "seed", "replicate") if k in frame.columns]
+
+
 LEVEL = 0.90
 
 
@@ -70,10 +76,11 @@ def paired_effects(final: pd.DataFrame, baseline: str) -> pd.DataFrame:
         One row per label and outcome: final mean, effect (label minus baseline), its
         interval, the number of pairs, and whether the interval excludes zero.
     """
-    base = final[final["label"] == baseline].set_index(PAIR_KEYS)
+    keys = pair_keys(final)
+    base = final[final["label"] == baseline].set_index(keys)
     rows = []
     for label, group in final.groupby("label", sort=False):
-        g = group.set_index(PAIR_KEYS)
+        g = group.set_index(keys)
         pairs = g.index.intersection(base.index)
         for col in KEY_OUTCOMES:
             diff = (g.loc[pairs, col] - base.loc[pairs, col]).to_numpy(dtype=float)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.effects import KEY_OUTCOMES, interval
+from sim.effects import KEY_OUTCOMES, interval, pair_keys
 from sim.vocabulary import DOMAINS
 
 # Paul Tol's "muted" scheme (colour-blind safe), after black for the first label (the
@@ -162,9 +162,10 @@ def alliance_landscape(outcomes: pd.DataFrame, alliances: pd.DataFrame, style: d
 def tradeoff(final: pd.DataFrame, baseline: str, style: dict) -> Figure:
     """Gap reduction against government money spent: one point per scenario, 90 % intervals."""
     fig, ax = plt.subplots(figsize=(9, 6.5), constrained_layout=True)
-    base = final[final["label"] == baseline].set_index(["seed", "replicate"])
+    keys = pair_keys(final)
+    base = final[final["label"] == baseline].set_index(keys)
     for label, (colour, _, marker) in style.items():
-        g = final[final["label"] == label].set_index(["seed", "replicate"])
+        g = final[final["label"] == label].set_index(keys)
         pairs = g.index.intersection(base.index)
         reduction = (base.loc[pairs, "tech_gap_years"] - g.loc[pairs, "tech_gap_years"]).to_numpy()
         y, ylo, yhi = interval(reduction)

@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim import figures
+from sim.design_report import design_of, design_section
 from sim.effects import (
     KEY_OUTCOMES,
     final_quarter,
@@ -37,24 +38,32 @@ from sim.results import SWEEP_FILE, ResultsError, load, manifest, write_atomical
 STANDARD = {"sweep", "run", "scenario", "world", "seed", "replicate", "step", "preset", *COLUMNS}
 
 
-def swept_parameters(outcomes: pd.DataFrame) -> list[str]:
-    """Numeric parameter columns whose value differs between runs."""
-    extra = [c for c in outcomes.columns if c not in STANDARD and c not in ("label", "steps")]
+def swept_parameters(outcomes: pd.DataFrame, design: set[str] = frozenset()) -> list[str]:
+    """Numeric parameter columns whose value differs between runs (design columns aside)."""
+    skip = STANDARD | design | {"label", "steps", "sample"}
+    extra = [c for c in outcomes.columns if c not in skip]
     numeric = [c for c in extra if pd.api.types.is_numeric_dtype(outcomes[c])]
     return [c for c in numeric if outcomes.groupby("run")[c].first().nunique() > 1]
 
 
-def assign_labels(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """A label per run: its scenario, plus swept values and sweep where needed to tell apart."""
-    params = swept_parameters(outcomes)
+def assign_labels(outcomes: pd.DataFrame, design: set[str] = frozenset()) -> pd.DataFrame:
+    """A label per run: its scenario, plus swept values and sweep where needed to tell apart.
+
+    Runs of a sensitivity design (``design``: its parameter columns) share their scenario's
+    label: the design rows are samples of one scenario, not scenarios of their own.
+    """
+    params = swept_parameters(outcomes, design)
     label = outcomes["scenario"].astype(str)
     for p in params:
         part = (" " + p.split(".")[-1] + "=" + outcomes[p].astype(str)).where(
             outcomes[p].notna(), ""
         )
         label = label + part
-    runs_per_label = outcomes.groupby(label)["run"].transform("nunique")
-    label = label.where(runs_per_label == 1, label + " [" + outcomes["sweep"].astype(str) + "]")
+    sweeps_per_label = outcomes.groupby(label)["sweep"].transform("nunique")
+    label = label.where(sweeps_per_label == 1, label + " [" + outcomes["sweep"].astype(str) + "]")
+    if not design:  # still two runs under one label: name the run
+        runs_per_label = outcomes.groupby(label)["run"].transform("nunique")
+        label = label.where(runs_per_label == 1, label + " (" + outcomes["run"].astype(str) + ")")
     return outcomes.assign(label=label)
 
 
@@ -197,7 +206,9 @@ def write_report(root: Path, baseline: str | None = None) -> Path:
         ResultsError: ``root`` is missing, empty, or holds no finished run, or the
             baseline asked for is not among the runs.
     """
-    outcomes = with_totals(assign_labels(load(root)))
+    design = design_of(root)
+    design_params = set(design.params) if design else set()
+    outcomes = with_totals(assign_labels(load(root), design_params))
     labels = list(dict.fromkeys(outcomes["label"]))
     if baseline is not None and baseline not in labels:
         raise ResultsError(
@@ -220,6 +231,11 @@ def write_report(root: Path, baseline: str | None = None) -> Path:
         base,
         folder,
     )
+    extra, design_text, design_table = design_section(root, final, base)
+    shown += [
+        (title, caption, save_figure(fig, folder, f"design_{i}"))
+        for i, (title, caption, fig) in enumerate(extra)
+    ]
     replicates = int(final.groupby("label")["replicate"].nunique().min())
     steps = int(outcomes["step"].max())
     if base is not None:
@@ -230,6 +246,11 @@ def write_report(root: Path, baseline: str | None = None) -> Path:
         summary = (
             f"# Results\n\nNo `{baseline}` run here, so no paired effects. Final means over "
             f"{replicates} seeds:\n\n```\n{effects.to_string(index=False)}\n```\n"
+        )
+    summary += design_text
+    if not design_table.empty:
+        write_atomically(
+            root / "sensitivity.csv", lambda tmp: design_table.to_csv(tmp, index=False)
         )
     failed = failed_runs(root)
     if not failed.empty:

@@ -75,9 +75,11 @@ def run_replicates(
         ``world``, ``seed``, ``replicate`` and the parameter columns.
     """
     from sim.model import AllianceModel
+    from sim.sensitivity import sample_values
 
     labels = {"scenario": cfg.scenario.name, "world": cfg.world.name, "seed": cfg.seed}
     labels.update(params or {})
+    labels.update(sample_values(cfg))  # the design row's parameter values, as columns
     steps, firms, alliances = [], [], []
     snapshot = pd.DataFrame()
     for replicate, child in enumerate(replicate_seeds(cfg)):

@@ -25,6 +25,7 @@ from sim.composition import CONFIG_DIR, compose_node, one_line, to_run_config
 from sim.config import RunConfig, register_configs
 from sim.results import SWEEP_FILE, ResultsError, read_json, run_status, write_json
 from sim.runner import fingerprint
+from sim.sensitivity import design_size
 
 MULTIRUN_FLAGS = ("-m", "--multirun")
 # Hydra flags after which the command does something other than run (help, print config)
@@ -60,6 +61,7 @@ class Plan:
     multirun: bool
     folder: Path  # the sweep folder, or the run folder of a single run
     jobs: list[Job] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)  # overrides the plan adds (design rows)
 
     def record(self) -> dict[str, Any]:
         """The plan as stored in ``sweep.json``."""
@@ -134,6 +136,11 @@ def plan(overrides: Sequence[str], multirun: bool) -> Plan:
         params = base.hydra.sweeper.get("params") or {}
         combined = [f"{k}={v}" for k, v in params.items()] + list(overrides)
         result = Plan(True, Path(base.hydra.sweep.dir))
+        analysis = to_run_config(base).analysis
+        keys = {o.get_key_element() for o in parse(combined)}
+        if analysis.method != "none" and "sample" not in keys:
+            result.extra = [f"sample=range(0,{design_size(analysis)})"]  # one job per row
+            combined += result.extra
         for num, job in enumerate(expand(combined)):
             cfg = compose_node([*job, f"hydra.job.num={num}"], hydra_config=True)
             subdir = OmegaConf.select(cfg, "hydra.sweep.subdir")

@@ -1,0 +1,152 @@
+"""Sensitivity designs and indices with SALib: which uncertain parameters drive the outcomes.
+
+A design (``AnalysisConfig``: method, size, seed, and ``[low, high]`` per dotted parameter)
+is a fixed matrix of parameter values; each sweep job takes one row (``sample``) and
+``apply_sample`` writes that row's values into its ``RunConfig``. After the sweep,
+``indices`` computes Sobol first-order and total indices (or Morris mu*, sigma) with
+confidence intervals from the final outcomes, averaged over each row's replicates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.checks import ConfigError
+from sim.config import AnalysisConfig, RunConfig
+
+
+def problem(analysis: AnalysisConfig) -> dict[str, Any]:
+    """The SALib problem: parameter names and bounds, in a fixed (sorted) order."""
+    names = sorted(analysis.params)
+    return {
+        "num_vars": len(names),
+        "names": names,
+        "bounds": [list(map(float, analysis.params[k])) for k in names],
+    }
+
+
+@lru_cache(maxsize=8)
+def _design(method: str, n: int, seed: int, bounds: tuple) -> np.ndarray:
+    from SALib.sample import latin, morris, sobol
+
+    spec = {
+        "num_vars": len(bounds),
+        "names": [name for name, _, _ in bounds],
+        "bounds": [[low, high] for _, low, high in bounds],
+    }
+    if method == "sobol":
+        return sobol.sample(spec, n, calc_second_order=False, seed=seed)
+    if method == "morris":
+        return morris.sample(spec, n, num_levels=4, seed=seed)
+    if method == "latin":
+        return latin.sample(spec, n, seed=seed)
+    raise ConfigError(f"analysis.method={method!r} has no design; allowed: sobol, morris, latin")
+
+
+def design(analysis: AnalysisConfig) -> np.ndarray:
+    """The design matrix: one row per sample, one column per parameter (``problem`` order)."""
+    spec = problem(analysis)
+    bounds = tuple(
+        (name, low, high) for name, (low, high) in zip(spec["names"], spec["bounds"], strict=True)
+    )
+    return _design(analysis.method, analysis.n, analysis.seed, bounds)
+
+
+def set_path(obj: Any, path: str, value: float) -> Any:
+    """A copy of the dataclass ``obj`` with the dotted field ``path`` set (checks rerun).
+
+    A path through an unused lever (``scenario.mega_alliance`` being None, as in the
+    baseline) sets nothing, so one design serves every scenario of a sweep.
+
+    Raises:
+        ConfigError: The path names no numeric field.
+    """
+    head, _, rest = path.partition(".")
+    names = {f.name for f in dataclasses.fields(obj)}
+    if head not in names:
+        raise ConfigError(
+            f"analysis.params key {path!r} is not a config field; allowed keys here: "
+            f"{', '.join(sorted(names))}"
+        )
+    current = getattr(obj, head)
+    if rest and current is None:  # a lever this scenario does not use: nothing to set
+        return obj
+    if rest:
+        if not dataclasses.is_dataclass(current):
+            raise ConfigError(f"analysis.params key {path!r}: {head} has no fields")
+        return dataclasses.replace(obj, **{head: set_path(current, rest, value)})
+    if isinstance(current, bool) or not isinstance(current, int | float):
+        raise ConfigError(f"analysis.params key {path!r} is not numeric; allowed: numeric fields")
+    return dataclasses.replace(
+        obj, **{head: round(value) if isinstance(current, int) else float(value)}
+    )
+
+
+def sample_values(cfg: RunConfig) -> dict[str, float]:
+    """The uncertain parameters' values of ``cfg``'s design row (empty without a sample)."""
+    if cfg.sample < 0:
+        return {}
+    matrix = design(cfg.analysis)
+    if cfg.sample >= len(matrix):
+        raise ConfigError(
+            f"sample={cfg.sample} is out of range; allowed: [0, {len(matrix) - 1}] for this design"
+        )
+    names = problem(cfg.analysis)["names"]
+    return {name: float(v) for name, v in zip(names, matrix[cfg.sample], strict=True)}
+
+
+def apply_sample(cfg: RunConfig) -> RunConfig:
+    """``cfg`` with its design row's values written into the named fields."""
+    for path, value in sample_values(cfg).items():
+        cfg = set_path(cfg, path, value)
+    return cfg
+
+
+def design_size(analysis: AnalysisConfig) -> int:
+    """Rows in the design (jobs of the sweep, per scenario)."""
+    return len(design(analysis))
+
+
+def indices(final: pd.DataFrame, analysis: AnalysisConfig, outcome: str) -> pd.DataFrame:
+    """Sensitivity indices of ``outcome`` for each uncertain parameter.
+
+    Args:
+        final: Last-quarter rows of one scenario with a ``sample`` column.
+        analysis: The design the sweep ran.
+        outcome: The outcome column.
+
+    Returns:
+        One row per parameter: Sobol ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (95 %
+        confidence half-widths), or Morris ``mu_star``, ``mu_star_conf``, ``sigma``.
+
+    Raises:
+        ValueError: Some design rows have no finished run.
+    """
+    from SALib.analyze import morris, sobol
+
+    spec = problem(analysis)
+    matrix = design(analysis)
+    y = final.groupby("sample")[outcome].mean().reindex(range(len(matrix)))
+    if y.isna().any():
+        missing = int(y.isna().sum())
+        raise ValueError(f"{missing} of {len(matrix)} design rows have no finished run")
+    values = y.to_numpy(dtype=float)
+    if analysis.method == "sobol":
+        result = sobol.analyze(
+            spec, values, calc_second_order=False, conf_level=0.95, seed=analysis.seed
+        )
+        keys = ("S1", "S1_conf", "ST", "ST_conf")
+    elif analysis.method == "morris":
+        result = morris.analyze(spec, matrix, values, conf_level=0.95, seed=analysis.seed)
+        keys = ("mu_star", "mu_star_conf", "sigma")
+    else:
+        raise ValueError(f"analysis.method={analysis.method!r} has no indices (sobol, morris)")
+    table = pd.DataFrame({k: np.asarray(result[k], dtype=float) for k in keys})
+    table.insert(0, "parameter", spec["names"])
+    table.insert(0, "outcome", outcome)
+    return table
