@@ -129,9 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"alliancesim: error: {error}", file=sys.stderr)
         return 2
     where = "hydra.sweep.dir" if command.multirun else "hydra.run.dir"
-    pinned = [] if any(a.startswith(f"{where}=") for a in argv) else [pin(where, command.folder)]
+    kept = [o for o in overrides if not o.startswith(f"{where}=")]  # the plan's folder wins
     flags = ["-m"] if command.multirun else []
-    sys.argv = ["alliancesim", *flags, *overrides, *command.extra, *pinned]
+    sys.argv = ["alliancesim", *flags, *kept, *command.extra, pin(where, command.folder)]
     if command.multirun:
         save(command)
     hydra_main()

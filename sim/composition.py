@@ -129,9 +129,13 @@ def compose_node(overrides: Sequence[str], hydra_config: bool = False) -> DictCo
     except (HydraException, OmegaConfBaseException) as error:
         explained = null_parent(overrides, hydra_config)
         raise ConfigError(explained or one_line(error)) from error
-    except (AssertionError, AttributeError) as error:  # OmegaConf: merging into a null node
+    except (AssertionError, AttributeError, ValueError) as error:  # e.g. merging into null
         explained = null_parent(overrides, hydra_config)
-        raise ConfigError(explained or f"could not apply {list(overrides)}: {error}") from error
+        raise ConfigError(
+            explained
+            or f"could not apply {list(overrides)}: {error}; allowed: key=value with an existing "
+            "key, and for a config group one of its options (alliancesim --help lists them)"
+        ) from error
 
 
 def compose(overrides: Sequence[str] = ()) -> RunConfig:

@@ -55,6 +55,7 @@ class WorldConfig:
     )  # region mix of generated foreign firms, in REGIONS order
     data_file: str = ""  # korea_2024: facts file (relative to scenarios/worlds/data)
     archetype_scale: float = 1.0  # korea_2024: multiply archetype member counts
+    domestic_capability_scale: float = 1.0  # korea_2024: multiply domestic capabilities
 
     def __post_init__(self) -> None:
         check_choice(self, "name", WORLD_KINDS)
@@ -81,6 +82,7 @@ class WorldConfig:
             check_range(self, name, 0.0, 1.0)
         check_range(self, "capability_sd", 0.0, 1.0)
         check_range(self, "archetype_scale", 1e-6)
+        check_range(self, "domestic_capability_scale", 1e-6, 3.0)
         check_weights(self, "domain_weights", len(DOMAINS))
         check_weights(self, "foreign_region_weights", len(REGIONS))
         total = self.n_startups + self.n_conglomerates + self.n_foreign
@@ -118,7 +120,7 @@ class ChoiceParams:
     leadership_value: float = 0.6  # utility of leading a newly founded alliance
     founding_cost: float = 100.0  # USD m one-off; only firms with more capital may found
     founding_grace_steps: int = 4  # quarters a new alliance may have one member
-    closed_selectivity: float = 0.9  # closed: admit if capability >= this x members' mean
+    closed_selectivity: float = 0.828  # closed: admit if capability >= this x mean; fitted
     fee_open: float = 0.0  # USD m per quarter paid by members to the leader, open regime
     fee_closed: float = 0.2  # USD m per quarter, closed regime
     baseline_clarity: float = 0.3  # antitrust clarity without any guidance policy
@@ -180,10 +182,10 @@ class RnDParams:
 class GrowthParams:
     """Capability growth, frontier, markets, entry and exit (MODEL.md 4.4-4.6)."""
 
-    learning_rate: float = 0.04  # capability gained per unit of knowledge input (x frontier)
+    learning_rate: float = 0.0328  # capability per unit of knowledge input (x frontier); fitted
     catch_up: float = 1.5  # growth multiplier per unit of relative distance to frontier
     obsolescence: float = 0.01  # share of capability lost each quarter
-    frontier_growth: float = 0.2  # yearly growth rate of the global frontier
+    frontier_growth: float = 0.1184  # yearly growth rate of the global frontier; fitted
     national_top_k: int = 3  # national capability: mean of the top k domestic firms/domain
     market_size: float = 60000.0  # USD m per quarter, global AI market at step 0
     domain_market_weights: list[float] = field(

@@ -89,7 +89,7 @@ def discovery_figure(
 
 
 def design_section(
-    root: Path, final: pd.DataFrame, baseline: str | None
+    root: Path, final: pd.DataFrame, against: dict[str, str]
 ) -> tuple[list[tuple[str, str, Figure]], str, pd.DataFrame]:
     """Figures, markdown and the indices table for a sensitivity design under ``root``."""
     design = design_of(root)
@@ -118,10 +118,8 @@ def design_section(
             )
             text.append(f"### {label}\n\n```\n{table.round(3).to_string(index=False)}\n```\n")
     params = sorted(design.params)
-    if baseline is not None:
-        for label in dict.fromkeys(final["label"]):
-            if label == baseline:
-                continue
+    for label, baseline in against.items():
+        if label != baseline:
             found = discover(final, label, baseline, params)
             text.append(describe(found, baseline))
             shown.append(

@@ -70,6 +70,12 @@ def discover(
         from ema_workbench.analysis import prim
 
         box = prim.Prim(x, y, threshold=threshold, peel_alpha=0.1).find_box()
+        # PRIM returns the whole space when no box reaches ``threshold``; take instead the
+        # box of its peeling trajectory with the best coverage x density
+        trajectory = box.peeling_trajectory
+        usable = trajectory[(trajectory["mass"] >= 0.05) & (trajectory["res_dim"] > 0)]
+        if not usable.empty:
+            box.select(int((usable["coverage"] * usable["density"]).idxmax()))
     limits = box.box_lim[-1] if isinstance(box.box_lim, list) else box.box_lim
     rows = []
     for p in params:

@@ -40,8 +40,8 @@ LEVEL = 0.90
 
 def with_totals(outcomes: pd.DataFrame) -> pd.DataFrame:
     """Add ``spend_total``: cumulative government spending (USD bn) per run and replicate."""
-    order = outcomes.sort_values(["label", "replicate", "step"], kind="stable")
-    total = order.groupby(["label", "replicate"])["government_spend"].cumsum() / 1000.0
+    order = outcomes.sort_values(["run", "replicate", "step"], kind="stable")
+    total = order.groupby(["run", "replicate"])["government_spend"].cumsum() / 1000.0
     return outcomes.assign(spend_total=total.reindex(outcomes.index))
 
 
@@ -94,10 +94,25 @@ def paired_effects(final: pd.DataFrame, baseline: str) -> pd.DataFrame:
                     "ci90_low": low,
                     "ci90_high": high,
                     "pairs": len(pairs),
+                    "against": baseline,
                     "distinguishable": bool(label != baseline and (low > 0 or high < 0)),
                 }
             )
     return pd.DataFrame(rows)
+
+
+def compare(final: pd.DataFrame, against: dict[str, str]) -> pd.DataFrame:
+    """Paired effects of every label against its own baseline (``against[label]``).
+
+    Baselines appear once, against themselves (effect 0). Labels without a baseline are
+    left out.
+    """
+    tables = []
+    for base in dict.fromkeys(against.values()):
+        members = [base, *[lab for lab, b in against.items() if b == base and lab != base]]
+        table = paired_effects(final[final["label"].isin(members)], base)
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
 
 
 def verdict(row: pd.Series) -> str:
@@ -105,6 +120,8 @@ def verdict(row: pd.Series) -> str:
     name, unit, better = KEY_OUTCOMES[row["outcome"]]
     effect = row["effect_vs_baseline"]
     units = "" if unit == "share" else f" {unit}"
+    if row["pairs"] < 2:
+        return f"{name}: not paired with `{row['against']}` (fewer than two common seeds)"
     bounds = f"90 % interval {row['ci90_low']:+.3g} to {row['ci90_high']:+.3g}{units}"
     if not row["distinguishable"]:
         return f"{name}: no difference distinguishable from noise ({effect:+.3g}{units}; {bounds})"
@@ -115,20 +132,24 @@ def verdict(row: pd.Series) -> str:
     return f"{name}: {direction} by {abs(effect):.3g}{units}{judgement}; {bounds}"
 
 
-def summary_markdown(effects: pd.DataFrame, baseline: str, replicates: int, steps: int) -> str:
+def summary_markdown(effects: pd.DataFrame, replicates: int, steps: int) -> str:
     """The summary a person reads: sentences per scenario, then the full table."""
+    baselines = list(dict.fromkeys(effects["against"]))
+    named = ", ".join(f"`{b}`" for b in baselines)
     lines = [
         "# Scenario comparison",
         "",
-        f"Every scenario ran on the same {replicates} seeds for {steps} quarters. An effect is "
-        f"the scenario minus `{baseline}` at the last quarter, paired by seed, with a 90 % "
-        "interval; it is *distinguishable from noise* when that interval excludes zero.",
+        f"At least {replicates} seeds per scenario, {steps} quarters. An effect is the "
+        f"scenario minus its baseline ({named}) at the last quarter, paired by seed (the same "
+        "seeds for every scenario), with a 90 % interval; it is *distinguishable from noise* "
+        f"when that interval excludes zero. {len(effects)} effects are listed, so at 90 % "
+        "about one in ten of those without a real difference will look distinguishable.",
         "",
     ]
     for label, group in effects.groupby("scenario", sort=False):
-        if label == baseline:
+        if label in baselines:
             continue
-        lines.append(f"## {label}")
+        lines.append(f"## {label} (against `{group['against'].iloc[0]}`)")
         lines.append("")
         for _, row in group.iterrows():
             lines.append(f"- {verdict(row)}")
@@ -141,7 +162,7 @@ def summary_markdown(effects: pd.DataFrame, baseline: str, replicates: int, step
         "|---|---|---:|---:|---|---|",
     ]
     for r in effects.itertuples():
-        base = r.scenario == baseline
+        base = r.scenario == r.against
         interval_text = "-" if base else f"[{r.ci90_low:.4g}, {r.ci90_high:.4g}]"
         verdict_text = "-" if base else ("yes" if r.distinguishable else "no")
         lines.append(

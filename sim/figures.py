@@ -142,11 +142,12 @@ def alliance_landscape(outcomes: pd.DataFrame, alliances: pd.DataFrame, style: d
         if i == 0:
             ax.legend(loc="lower left", fontsize=7, framealpha=0.8)
     ax = fig.add_subplot(grid[rows - 1, :])
-    bins = np.unique(np.geomspace(2, max(3, int(alliances["size"].max()) + 1), 25).astype(int))
+    largest = int(alliances["size"].max()) if len(alliances) else 2
+    bins = np.unique(np.geomspace(2, max(3, largest + 1), 25).astype(int))
     for label in labels:
-        sizes = alliances.loc[alliances["label"] == label, "size"]
-        counts, edges = np.histogram(sizes, bins=bins)
-        runs = max(alliances.loc[alliances["label"] == label, "replicate"].nunique(), 1)
+        mine = alliances[alliances["label"] == label]
+        counts, edges = np.histogram(mine["size"], bins=bins)
+        runs = max(len(mine[["run", "replicate"]].drop_duplicates()), 1)
         colour, line, _ = style[label]
         ax.step(edges[:-1], counts / runs, where="post", color=colour, ls=line, label=label)
     ax.set_xscale("log")
@@ -159,12 +160,17 @@ def alliance_landscape(outcomes: pd.DataFrame, alliances: pd.DataFrame, style: d
     return fig
 
 
-def tradeoff(final: pd.DataFrame, baseline: str, style: dict) -> Figure:
-    """Gap reduction against government money spent: one point per scenario, 90 % intervals."""
+def tradeoff(final: pd.DataFrame, against: dict[str, str], style: dict) -> Figure:
+    """Gap reduction against government money spent: one point per scenario, 90 % intervals.
+
+    Each scenario is paired by seed with its own baseline (``against``).
+    """
     fig, ax = plt.subplots(figsize=(9, 6.5), constrained_layout=True)
     keys = pair_keys(final)
-    base = final[final["label"] == baseline].set_index(keys)
     for label, (colour, _, marker) in style.items():
+        if label not in against:
+            continue
+        base = final[final["label"] == against[label]].set_index(keys)
         g = final[final["label"] == label].set_index(keys)
         pairs = g.index.intersection(base.index)
         reduction = (base.loc[pairs, "tech_gap_years"] - g.loc[pairs, "tech_gap_years"]).to_numpy()
@@ -176,7 +182,8 @@ def tradeoff(final: pd.DataFrame, baseline: str, style: dict) -> Figure:
         ax.annotate(label, (x, y), textcoords="offset points", xytext=(6, 6), fontsize=9)
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_xlabel("Government money spent over the run (USD bn; mean and 90 % interval)")
-    ax.set_ylabel(f"Technology gap closed versus {baseline} (years; higher is better)")
+    names = ", ".join(dict.fromkeys(against.values()))
+    ax.set_ylabel(f"Technology gap closed versus {names} (years; higher is better)")
     ax.set_title("Policy trade-off: gap reduction against money spent", fontsize=13)
     ax.grid(alpha=0.3)
     return fig
@@ -202,19 +209,23 @@ def parameter_effects(final: pd.DataFrame, params: list[str], style: dict) -> Fi
         fig.suptitle(f"Final outcomes against {param} (mean; band: 90 % of seeds)", fontsize=13)
         return fig
     x, y = params[:2]
-    table = final.pivot_table(index=y, columns=x, values="tech_gap_years", aggfunc="mean")
-    fig, ax = plt.subplots(figsize=(8, 6), constrained_layout=True)
-    image = ax.imshow(table.to_numpy(), cmap="viridis", origin="lower", aspect="auto")
-    ax.set_xticks(
-        range(table.shape[1]), [f"{v:g}" if isinstance(v, float) else v for v in table.columns]
+    scenarios = list(dict.fromkeys(final["scenario"]))
+    fig, axes = plt.subplots(
+        1, len(scenarios), figsize=(7 * len(scenarios), 5.5), constrained_layout=True
     )
-    ax.set_yticks(range(table.shape[0]), [str(v) for v in table.index])
-    for (r, c), value in np.ndenumerate(table.to_numpy()):
-        ax.text(c, r, f"{value:.2f}", ha="center", va="center", color="w", fontsize=9)
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
-    fig.colorbar(image, label="Technology gap at the end (years, mean across seeds)")
-    ax.set_title(f"Technology gap by {x} and {y}", fontsize=13)
+    for ax, scenario in zip(np.atleast_1d(axes), scenarios, strict=True):
+        rows = final[final["scenario"] == scenario]
+        table = rows.pivot_table(index=y, columns=x, values="tech_gap_years", aggfunc="mean")
+        image = ax.imshow(table.to_numpy(), cmap="viridis", origin="lower", aspect="auto")
+        ax.set_xticks(range(table.shape[1]), [f"{v:g}" for v in table.columns])
+        ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index])
+        for (r, c), value in np.ndenumerate(table.to_numpy()):
+            ax.text(c, r, f"{value:.2f}", ha="center", va="center", color="w", fontsize=9)
+        ax.set_xlabel(x)
+        ax.set_ylabel(y)
+        ax.set_title(scenario, fontsize=11)
+        fig.colorbar(image, ax=ax, label="Technology gap at the end (years, mean of seeds)")
+    fig.suptitle(f"Technology gap by {x} and {y}", fontsize=13)
     return fig
 
 

@@ -25,22 +25,17 @@ from matplotlib.figure import Figure
 
 from sim import figures
 from sim.design_report import design_of, design_section
-from sim.effects import (
-    KEY_OUTCOMES,
-    final_quarter,
-    paired_effects,
-    summary_markdown,
-    with_totals,
-)
+from sim.effects import KEY_OUTCOMES, compare, final_quarter, summary_markdown, with_totals
 from sim.outcomes import COLUMNS
 from sim.results import SWEEP_FILE, ResultsError, load, manifest, write_atomically
 
 STANDARD = {"sweep", "run", "scenario", "world", "seed", "replicate", "step", "preset", *COLUMNS}
+STANDARD |= {"steps", "replicates", "engine", "collect_firms", "label", "sample"}
 
 
 def swept_parameters(outcomes: pd.DataFrame, design: set[str] = frozenset()) -> list[str]:
     """Numeric parameter columns whose value differs between runs (design columns aside)."""
-    skip = STANDARD | design | {"label", "steps", "sample"}
+    skip = STANDARD | design
     extra = [c for c in outcomes.columns if c not in skip]
     numeric = [c for c in extra if pd.api.types.is_numeric_dtype(outcomes[c])]
     return [c for c in numeric if outcomes.groupby("run")[c].first().nunique() > 1]
@@ -61,10 +56,42 @@ def assign_labels(outcomes: pd.DataFrame, design: set[str] = frozenset()) -> pd.
         label = label + part
     sweeps_per_label = outcomes.groupby(label)["sweep"].transform("nunique")
     label = label.where(sweeps_per_label == 1, label + " [" + outcomes["sweep"].astype(str) + "]")
-    if not design:  # still two runs under one label: name the run
-        runs_per_label = outcomes.groupby(label)["run"].transform("nunique")
-        label = label.where(runs_per_label == 1, label + " (" + outcomes["run"].astype(str) + ")")
+    if not design:  # two runs under one label on the same seed: name the run
+        keys = [label, outcomes["seed"], outcomes["replicate"]]
+        clash = outcomes.groupby(keys)["run"].transform("nunique") > 1
+        clashing = clash.groupby(label).transform("any")
+        label = label.where(~clashing, label + " (" + outcomes["run"].astype(str) + ")")
     return outcomes.assign(label=label)
+
+
+def match_baselines(outcomes: pd.DataFrame, baseline: str) -> dict[str, str]:
+    """Each label's baseline label: the same swept values first, then the same sweep.
+
+    Args:
+        outcomes: Labelled rows.
+        baseline: A scenario name (``baseline``) or an exact label.
+
+    Returns:
+        ``{label: baseline label}``, baselines mapped to themselves; labels with no
+        baseline to compare with are left out.
+    """
+    info = outcomes.groupby("label", sort=False)[["scenario", "sweep"]].first()
+    info["rest"] = [lab[len(sc) :] for lab, sc in zip(info.index, info["scenario"], strict=True)]
+    bases = info[(info["scenario"] == baseline) | (info.index == baseline)]
+    if baseline in info.index:
+        bases = info.loc[[baseline]]
+    against = {b: b for b in bases.index}
+    for label, row in info.iterrows():
+        if label in against or bases.empty:
+            continue
+        for match in (bases["rest"] == row["rest"], bases["sweep"] == row["sweep"]):
+            if match.sum() == 1:
+                against[label] = bases.index[match.to_numpy()][0]
+                break
+        else:
+            if len(bases) == 1:
+                against[label] = bases.index[0]
+    return against
 
 
 def failed_runs(root: Path) -> pd.DataFrame:
@@ -78,15 +105,16 @@ def failed_runs(root: Path) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True).drop_duplicates() if tables else pd.DataFrame()
 
 
-def save_figure(fig: Figure, folder: Path, name: str) -> str:
-    """Write ``name``.png and ``name``.svg atomically; return the PNG as base64."""
-    for suffix in ("png", "svg"):
-        path = folder / f"{name}.{suffix}"
-        write_atomically(path, lambda tmp, s=suffix: fig.savefig(tmp, dpi=110, format=s))
-    buffer = io.BytesIO()
-    fig.savefig(buffer, dpi=110, format="png")
+def render(fig: Figure) -> tuple[bytes, bytes]:
+    """The figure as PNG and SVG bytes (then closed)."""
+    png, svg = io.BytesIO(), io.BytesIO()
+    fig.savefig(png, dpi=110, format="png")
+    fig.savefig(svg, format="svg")
     plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode()
+    return png.getvalue(), svg.getvalue()
+
+
+Shown = tuple[str, str, str, bytes, bytes]  # title, caption, file stem, PNG, SVG
 
 
 def build_figures(
@@ -94,16 +122,16 @@ def build_figures(
     final: pd.DataFrame,
     alliances: pd.DataFrame | None,
     snapshot: pd.DataFrame | None,
-    baseline: str | None,
-    folder: Path,
-) -> list[tuple[str, str, str]]:
-    """Every figure that applies to these results: (title, caption, base64 PNG) each."""
+    against: dict[str, str],
+    design: set[str],
+) -> list[Shown]:
+    """Every figure that applies to these results, rendered in memory."""
     labels = list(dict.fromkeys(outcomes["label"]))
     style = figures.colours(labels)
-    shown = []
+    shown: list[Shown] = []
 
     def add(title: str, caption: str, name: str, fig: Figure) -> None:
-        shown.append((title, caption, save_figure(fig, folder, name)))
+        shown.append((title, caption, name, *render(fig)))
 
     add(
         "Key outcomes over time",
@@ -125,15 +153,15 @@ def build_figures(
             "alliance_landscape",
             figures.alliance_landscape(outcomes, alliances, style),
         )
-    if baseline is not None:
+    if len(against) > len(set(against.values())):
         add(
             "Policy trade-off",
-            f"Years of technology gap closed versus {baseline}, paired by seed, against the "
+            "Years of technology gap closed versus the baseline, paired by seed, against the "
             "government money spent; bars are 90 % intervals.",
             "tradeoff",
-            figures.tradeoff(final, baseline, style),
+            figures.tradeoff(final, against, style),
         )
-    params = swept_parameters(outcomes)
+    params = swept_parameters(outcomes, design)
     if 1 <= len(params) <= 2:
         add(
             "Outcomes against the swept parameters",
@@ -141,16 +169,17 @@ def build_figures(
             "parameter_effects",
             figures.parameter_effects(final, params, style),
         )
-    if snapshot is not None and alliances is not None:
+    if snapshot is not None and alliances is not None and len(snapshot):
         first = snapshot["label"].iloc[0]
-        run_alliances = alliances[(alliances["label"] == first) & (alliances["replicate"] == 0)]
+        run = snapshot["run"].iloc[0]
+        one = alliances[(alliances["run"] == run) & (alliances["replicate"] == 0)]
         add(
             "Alliance network at the end of one run",
-            f"{first}, first seed: alliances as hubs (dark blue open, red closed, size by "
-            "members), firms coloured by technology domain.",
+            f"{first} ({run}), first seed: alliances as hubs (dark blue open, red closed, size "
+            "by members), firms coloured by technology domain.",
             "network",
             figures.network_snapshot(
-                snapshot[snapshot["label"] == first], run_alliances, f"Alliances of {first}"
+                snapshot[snapshot["run"] == run], one, f"Alliances of {first}"
             ),
         )
     return shown
@@ -170,9 +199,10 @@ def render_html(title: str, summary: str, failed: pd.DataFrame, shown: list) -> 
     if not failed.empty:
         parts.append(f"<h2 class='fail'>{len(failed)} runs failed or unfinished</h2>")
         parts.append(failed.to_html(index=False, escape=True))
-    for heading, caption, png in shown:
+    for heading, caption, _, png, _ in shown:
+        data = base64.b64encode(png).decode()
         parts.append(f"<h2>{html.escape(heading)}</h2><p>{html.escape(caption)}</p>")
-        parts.append(f"<img alt='{html.escape(heading)}' src='data:image/png;base64,{png}'>")
+        parts.append(f"<img alt='{html.escape(heading)}' src='data:image/png;base64,{data}'>")
     parts.append("<h2>Summary</h2><pre style='white-space:pre-wrap'>")
     parts.append(html.escape(summary))
     parts.append("</pre></body></html>")
@@ -197,10 +227,13 @@ def optional_table(root: Path, table: str, labels: pd.Series) -> pd.DataFrame | 
 def write_report(root: Path, baseline: str | None = None) -> Path:
     """Write the report for the results under ``root``; returns the HTML path.
 
+    Everything is computed and drawn first and written last, each file atomically, so a
+    failure leaves the previous report as it was.
+
     Args:
         root: A run, a sweep, or a folder of sweeps.
-        baseline: The scenario label compared against; by default ``baseline`` when such
-            a run exists (otherwise the report has no paired effects).
+        baseline: The label or scenario compared against; ``baseline`` by default. Each
+            scenario is paired with the baseline run of the same swept values or sweep.
 
     Raises:
         ResultsError: ``root`` is missing, empty, or holds no finished run, or the
@@ -210,54 +243,55 @@ def write_report(root: Path, baseline: str | None = None) -> Path:
     design_params = set(design.params) if design else set()
     outcomes = with_totals(assign_labels(load(root), design_params))
     labels = list(dict.fromkeys(outcomes["label"]))
-    if baseline is not None and baseline not in labels:
+    scenarios = set(outcomes["scenario"])
+    if baseline is not None and baseline not in labels and baseline not in scenarios:
         raise ResultsError(
             f"baseline={baseline!r} is not among the runs; allowed: {', '.join(labels)}"
         )
-    baseline = baseline or "baseline"
-    base = baseline if baseline in labels else None
-    ordered = sorted(labels, key=lambda n: n != base)
+    against = match_baselines(outcomes, baseline or "baseline")
+    ordered = sorted(labels, key=lambda n: (against.get(n) != n, labels.index(n)))
     outcomes["label"] = pd.Categorical(outcomes["label"], ordered, ordered=True)
-    outcomes = outcomes.sort_values(["label", "replicate", "step"], kind="stable")
+    outcomes = outcomes.sort_values(["label", "run", "replicate", "step"], kind="stable")
     outcomes["label"] = outcomes["label"].astype(str)
     final = final_quarter(outcomes)
     run_labels = outcomes.groupby("run")["label"].first()
-    folder = root / "figures"
     shown = build_figures(
         outcomes,
         final,
         optional_table(root, "alliances", run_labels),
         optional_table(root, "snapshot", run_labels),
-        base,
-        folder,
+        against,
+        design_params,
     )
-    extra, design_text, design_table = design_section(root, final, base)
-    shown += [
-        (title, caption, save_figure(fig, folder, f"design_{i}"))
-        for i, (title, caption, fig) in enumerate(extra)
-    ]
+    extra, design_text, design_table = design_section(root, final, against)
+    shown += [(t, c, f"design_{i}", *render(fig)) for i, (t, c, fig) in enumerate(extra)]
     replicates = int(final.groupby("label")["replicate"].nunique().min())
     steps = int(outcomes["step"].max())
-    if base is not None:
-        effects = paired_effects(final, base)
-        summary = summary_markdown(effects, base, replicates, steps)
+    if len(against) > len(set(against.values())):
+        effects = compare(final, against)
+        summary = summary_markdown(effects, replicates, steps)
     else:
         effects = final.groupby("label")[list(KEY_OUTCOMES)].mean().reset_index()
         summary = (
-            f"# Results\n\nNo `{baseline}` run here, so no paired effects. Final means over "
-            f"{replicates} seeds:\n\n```\n{effects.to_string(index=False)}\n```\n"
+            f"# Results\n\nNo scenario here has a `{baseline or 'baseline'}` run to be paired "
+            f"with, so no effects. Final means over {replicates} seeds:\n\n"
+            f"```\n{effects.to_string(index=False)}\n```\n"
         )
     summary += design_text
+    failed = failed_runs(root)
+    if not failed.empty:
+        summary += f"\n{len(failed)} runs failed or are unfinished; see manifest.csv.\n"
+    page = render_html(f"alliancesim report: {root.resolve().name}", summary, failed, shown)
+    folder = root / "figures"
+    for _, _, name, png, svg in shown:
+        write_atomically(folder / f"{name}.png", lambda tmp, b=png: tmp.write_bytes(b))
+        write_atomically(folder / f"{name}.svg", lambda tmp, b=svg: tmp.write_bytes(b))
     if not design_table.empty:
         write_atomically(
             root / "sensitivity.csv", lambda tmp: design_table.to_csv(tmp, index=False)
         )
-    failed = failed_runs(root)
-    if not failed.empty:
-        summary += f"\n{len(failed)} runs failed or are unfinished; see manifest.csv.\n"
     write_atomically(root / "summary.md", lambda tmp: tmp.write_text(summary, encoding="utf-8"))
     write_atomically(root / "summary.csv", lambda tmp: effects.to_csv(tmp, index=False))
-    page = render_html(f"alliancesim report: {root.resolve().name}", summary, failed, shown)
     write_atomically(root / "report.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
     return root / "report.html"
 
@@ -276,6 +310,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ResultsError as error:
         print(f"alliancesim-report: error: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # a bug or odd data: one line, nothing written
+        print(
+            f"alliancesim-report: error: could not build the report ({type(error).__name__}: "
+            f"{error}); nothing was written",
+            file=sys.stderr,
+        )
+        return 1
     print((args.results / "summary.md").read_text(encoding="utf-8"))
     print(f"Wrote {page} (open it in a browser), summary.md, summary.csv, figures/")
     return 0

@@ -28,6 +28,8 @@ SWEEP_FILE = "sweep.json"
 MANIFEST_FILE = "manifest.csv"
 TABLES: tuple[str, ...] = ("steps", "final", "alliances", "snapshot", "firms")
 DONE, FAILED, PENDING = "done", "failed", "pending"
+UMASK = os.umask(0o022)
+os.umask(UMASK)
 
 
 class ResultsError(ValueError):
@@ -47,6 +49,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
+    os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp makes owner-only files; results are shared
     try:
         write(Path(tmp))
         os.replace(tmp, path)

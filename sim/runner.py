@@ -30,6 +30,7 @@ from sim.results import (
     ResultsError,
     remove_leftovers,
     run_status,
+    write_atomically,
     write_json,
     write_table,
 )
@@ -75,11 +76,13 @@ def run_replicates(
         ``world``, ``seed``, ``replicate`` and the parameter columns.
     """
     from sim.model import AllianceModel
-    from sim.sensitivity import sample_values
+    from sim.sensitivity import get_path, sample_values
 
     labels = {"scenario": cfg.scenario.name, "world": cfg.world.name, "seed": cfg.seed}
     labels.update(params or {})
-    labels.update(sample_values(cfg))  # the design row's parameter values, as columns
+    # the design row's values as the run used them (integer fields rounded; None where the
+    # scenario does not use the lever)
+    labels.update({key: get_path(cfg, key) for key in sample_values(cfg)})
     steps, firms, alliances = [], [], []
     snapshot = pd.DataFrame()
     for replicate, child in enumerate(replicate_seeds(cfg)):
@@ -149,9 +152,24 @@ def environment() -> dict[str, Any]:
             timeout=10,
             check=False,
         ).stdout.strip()
+        dirty = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain", "--untracked-files=no"],
+                cwd=Path(__file__).resolve().parent,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            ).stdout.strip()
+        )
     except (OSError, subprocess.SubprocessError):
-        commit = ""
-    return {"python": platform.python_version(), "packages": versions, "git_commit": commit}
+        commit, dirty = "", False
+    return {
+        "python": platform.python_version(),
+        "packages": versions,
+        "git_commit": commit,
+        "git_dirty": dirty,  # uncommitted changes to tracked files when the run was made
+    }
 
 
 def check_folder(folder: Path, cfg: RunConfig) -> bool:
@@ -212,10 +230,12 @@ def run_to_folder(
         if tables.firms is not None:
             write_table(folder / "firms.parquet", tables.firms)
         record["status"] = DONE
+        (folder / "error.log").unlink(missing_ok=True)  # from an earlier failed attempt
     except Exception as error:  # recorded, so that a sweep goes on past one failed run
         record["status"] = FAILED
         record["error"] = f"{type(error).__name__}: {error}"
-        (folder / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
+        trace = traceback.format_exc()
+        write_atomically(folder / "error.log", lambda tmp: tmp.write_text(trace, encoding="utf-8"))
     record["wall_seconds"] = round(time.perf_counter() - started, 3)
     write_json(folder / RUN_FILE, record)
     return record

@@ -100,6 +100,15 @@ def sample_values(cfg: RunConfig) -> dict[str, float]:
     return {name: float(v) for name, v in zip(names, matrix[cfg.sample], strict=True)}
 
 
+def get_path(obj: Any, path: str) -> Any:
+    """The value of the dotted field ``path`` of ``obj`` (None through an unused lever)."""
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
+
+
 def apply_sample(cfg: RunConfig) -> RunConfig:
     """``cfg`` with its design row's values written into the named fields."""
     for path, value in sample_values(cfg).items():

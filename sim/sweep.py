@@ -8,6 +8,7 @@ new or holds this same sweep (to resume). Only then does Hydra launch anything.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
-from omegaconf import OmegaConf
+from omegaconf import OmegaConf, open_dict
 
 from sim.checks import ConfigError
 from sim.composition import CONFIG_DIR, compose_node, one_line, to_run_config
@@ -42,6 +43,9 @@ INFO_FLAGS = (
     "-sc",
 )
 HYDRA_FILES = {".hydra", "multirun.yaml", "alliancesim.log", "cli.log"}
+# what an interrupted run may leave before its run.json: the same command redoes it
+RUN_FILES = {"steps.parquet", "final.parquet", "alliances.parquet", "snapshot.parquet"}
+RUN_FILES |= {"firms.parquet", "error.log"}
 
 
 @dataclass
@@ -70,7 +74,7 @@ class Plan:
                 {
                     "num": j.num,
                     "dir": j.dir,
-                    "overrides": j.overrides,
+                    "overrides": [o for o in j.overrides if not is_hydra_key(o)],
                     "fingerprint": fingerprint(j.cfg),
                 }
                 for j in self.jobs
@@ -99,14 +103,61 @@ def expand(overrides: Sequence[str]) -> list[list[str]]:
     """
     parsed = parse(overrides)
     for override in parsed:
+        if override.is_sweep_override() and not override.is_discrete_sweep():
+            raise ConfigError(
+                f"{override.input_line}: this kind of sweep has no list of values; allowed: "
+                "a,b,c or choice(...) or range(start,stop[,step])"
+            )
         if override.is_sweep_override() and not list(override.sweep_string_iterator()):
             key = override.get_key_element()
             raise ConfigError(f"{key}: the sweep is empty; allowed: at least one value")
-    return BasicSweeper.split_arguments(parsed, None)[0]
+    try:
+        return BasicSweeper.split_arguments(parsed, None)[0]
+    except HydraException as error:
+        raise ConfigError(one_line(error)) from error
+
+
+def check_overrides(parsed: list[Any]) -> None:
+    """Refuse overrides the schema cannot check: added or deleted model keys, Hydra sweeps.
+
+    Raises:
+        ConfigError: ``+key``/``++key``/``~key`` on a model key (a typo would be added
+            silently and ignored), or a sweep over a Hydra setting.
+    """
+    for override in parsed:
+        line = override.input_line
+        key = override.get_key_element().lstrip("+~")
+        if line.startswith(("+", "~")) and not key.startswith("hydra"):
+            raise ConfigError(
+                f"{line}: adding or deleting model keys is not allowed; allowed: key=value "
+                "for keys that exist (alliancesim --cfg job lists them)"
+            )
+        if key.startswith("hydra") and override.is_sweep_override():
+            raise ConfigError(f"{line}: Hydra settings cannot be swept; allowed: one value")
+
+
+def output_folder(path: str) -> Path:
+    """The absolute output folder; an existing file there is an error."""
+    folder = Path(path).expanduser().resolve()
+    if folder.exists() and not folder.is_dir():
+        raise ResultsError(f"output folder {str(folder)!r} is a file; allowed: a folder path")
+    return folder
+
+
+def check_launcher(base: Any) -> None:
+    """The joblib launcher's worker count, which Hydra checks only after making folders."""
+    n_jobs = OmegaConf.select(base, "hydra.launcher.n_jobs", default=None)
+    if n_jobs is not None and not (n_jobs == -1 or n_jobs >= 1):
+        raise ConfigError(
+            f"hydra.launcher.n_jobs={n_jobs} is out of range; allowed: -1 (all cores) or >= 1"
+        )
 
 
 def plan(overrides: Sequence[str], multirun: bool) -> Plan:
     """Expand and validate a command's overrides; check its output folder.
+
+    Jobs that differ only in their design row (``sample``) are composed once and the row's
+    values applied to a copy, so large designs plan quickly.
 
     Args:
         overrides: The command line's overrides (no flags).
@@ -114,14 +165,17 @@ def plan(overrides: Sequence[str], multirun: bool) -> Plan:
 
     Raises:
         ConfigError: Any bad key, type, value or sweep, naming it.
-        ResultsError: The output folder holds different results.
+        ResultsError: The output folder is a file or holds different results.
     """
     register_configs()
-    sweeps = [o for o in parse(overrides) if o.is_sweep_override()]
-    fixed = [o.input_line for o in parse(overrides) if not o.is_sweep_override()]
+    parsed = parse(overrides)
+    check_overrides(parsed)
+    sweeps = [o for o in parsed if o.is_sweep_override()]
+    fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         base = compose_node(fixed, hydra_config=True)
+        check_launcher(base)
         multirun = multirun or str(base.hydra.mode).endswith("MULTIRUN")
         if not multirun:
             if sweeps:
@@ -129,25 +183,57 @@ def plan(overrides: Sequence[str], multirun: bool) -> Plan:
                     f"{sweeps[0].input_line} is a sweep; allowed: add -m (--multirun) to "
                     "sweep, or give one value"
                 )
-            result = Plan(False, Path(base.hydra.run.dir))
+            result = Plan(False, output_folder(base.hydra.run.dir))
             result.jobs = [Job(0, list(overrides), to_run_config(base), ".")]
             check_run_folder(result.folder, result.jobs[0].cfg)
             return result
         params = base.hydra.sweeper.get("params") or {}
         combined = [f"{k}={v}" for k, v in params.items()] + list(overrides)
-        result = Plan(True, Path(base.hydra.sweep.dir))
+        result = Plan(True, output_folder(base.hydra.sweep.dir))
         analysis = to_run_config(base).analysis
         keys = {o.get_key_element() for o in parse(combined)}
         if analysis.method != "none" and "sample" not in keys:
             result.extra = [f"sample=range(0,{design_size(analysis)})"]  # one job per row
             combined += result.extra
+        composed: dict[tuple[str, ...], Any] = {}
         for num, job in enumerate(expand(combined)):
-            cfg = compose_node([*job, f"hydra.job.num={num}"], hydra_config=True)
-            subdir = OmegaConf.select(cfg, "hydra.sweep.subdir")
-            result.jobs.append(Job(num, list(job), to_run_config(cfg), str(subdir)))
+            shared = tuple(o for o in job if not o.startswith("sample="))
+            if shared not in composed:
+                composed[shared] = compose_node(list(shared), hydra_config=True)
+            node = copy.deepcopy(composed[shared])
+            with open_dict(node):
+                node.hydra.job.num = num
+                for o in job:
+                    if o.startswith("sample="):
+                        node.sample = int(o.split("=", 1)[1])
+            subdir = str(OmegaConf.select(node, "hydra.sweep.subdir"))
+            result.jobs.append(Job(num, list(job), to_run_config(node), subdir))
     GlobalHydra.instance().clear()
+    check_subdirs(result)
     check_sweep_folder(result)
     return result
+
+
+def check_subdirs(sweep: Plan) -> None:
+    """Every job needs its own folder inside the sweep folder.
+
+    Raises:
+        ConfigError: Two jobs share a folder, or a folder lies outside the sweep's.
+    """
+    seen: dict[str, int] = {}
+    for job in sweep.jobs:
+        inside = (sweep.folder / job.dir).resolve()
+        if Path(job.dir).is_absolute() or sweep.folder not in inside.parents:
+            raise ConfigError(
+                f"hydra.sweep.subdir={job.dir!r} leaves the sweep folder; allowed: a relative "
+                "folder name such as ${hydra.job.num}_${scenario.name}"
+            )
+        if job.dir in seen:
+            raise ConfigError(
+                f"hydra.sweep.subdir gives jobs {seen[job.dir]} and {job.num} the same folder "
+                f"{job.dir!r}; allowed: a pattern with ${{hydra.job.num}}"
+            )
+        seen[job.dir] = job.num
 
 
 def visible_entries(folder: Path) -> list[str]:
@@ -171,7 +257,7 @@ def check_run_folder(folder: Path, cfg: RunConfig) -> None:
                 "hydra.run.dir, or the same config to resume"
             )
         return
-    foreign = [n for n in visible_entries(folder) if n not in HYDRA_FILES]
+    foreign = [n for n in visible_entries(folder) if n not in HYDRA_FILES | RUN_FILES]
     if foreign:
         raise ResultsError(
             f"results folder {str(folder)!r} is not empty ({', '.join(foreign[:3])}); "
@@ -187,7 +273,11 @@ def check_sweep_folder(sweep: Plan) -> None:
     """
     stored = read_json(sweep.folder / SWEEP_FILE)
     if stored is not None:
-        if stored != sweep.record():
+
+        def identity(record: dict[str, Any]) -> list[tuple[str, str]]:
+            return [(j["dir"], j["fingerprint"]) for j in record.get("jobs", [])]
+
+        if identity(stored) != identity(sweep.record()):  # launcher, path spelling: same sweep
             raise ResultsError(
                 f"results folder {str(sweep.folder)!r} holds a different sweep; allowed: "
                 "the same command to resume it, or a new hydra.sweep.dir"

@@ -54,6 +54,18 @@ BAD_INPUT = [
     (["-m", "scenario=baseline,nope"], "scenario/nope"),
     (["scenario=baseline,open_data"], "add -m"),
     (["--bogus"], "--bogus"),
+    (["+model.rnd.beta_publc=0.9"], "adding or deleting model keys"),
+    (["+foo=1"], "+foo=1"),
+    (["~steps"], "~steps"),
+    (["-m", "hydra.sweep.dir=a,b"], "cannot be swept"),
+    (["-m", "seed=interval(0,1)"], "seed"),
+    (["scenario=null"], "scenario"),
+    (["hydra/launcher=joblib", "hydra.launcher.n_jobs=0", "-m"], "n_jobs=0"),
+    (
+        ["-m", "scenario=baseline", "seed=1,2", "hydra.sweep.subdir=same"],
+        "the same folder",
+    ),
+    (["-m", "hydra.sweep.subdir=/abs"], "leaves the sweep folder"),
 ]
 
 
@@ -147,6 +159,32 @@ def test_different_results_are_never_overwritten(in_tmp, capsys):
     assert main([*argv[:-1], "hydra.sweep.dir=other"]) == 2
     assert main([*SMALL, "steps=2", "hydra.run.dir=other"]) == 2
     assert (in_tmp / "other" / "notes.txt").read_text() == "mine"
+
+
+def test_an_output_path_that_is_a_file_is_refused(in_tmp, capsys):
+    (in_tmp / "afile").write_text("x")
+    assert main([*SMALL, "hydra.run.dir=afile"]) == 2
+    assert main(["-m", *SMALL, "hydra.sweep.dir=afile"]) == 2
+    assert "is a file" in capsys.readouterr().err
+    assert (in_tmp / "afile").read_text() == "x"
+
+
+def test_resume_with_another_launcher_or_path_spelling(in_tmp):
+    argv = ["-m", *SMALL, "steps=2", "scenario=baseline,open_data"]
+    assert main([*argv, "hydra.sweep.dir=s"]) == 0
+    stamps = {p: p.stat().st_mtime_ns for p in (in_tmp / "s").rglob("*.parquet")}
+    assert (
+        main([*argv, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", "hydra.sweep.dir=./s"])
+        == 0
+    )
+    assert main([*reversed(argv[1:]), "-m", f"hydra.sweep.dir={in_tmp / 's'}"]) == 0
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+
+
+def test_results_files_are_readable_by_others(in_tmp):
+    assert main([*SMALL, "steps=2", "hydra.run.dir=one"]) == 0
+    for name in ("steps.parquet", "run.json"):
+        assert (in_tmp / "one" / name).stat().st_mode & 0o044 == 0o044
 
 
 def test_rerun_of_a_finished_sweep_redoes_nothing(in_tmp):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import effects, report
+from sim import effects, report, results
 from sim.cli import main as alliancesim
 
 SMALL = ["world=synthetic", "world.n_startups=60", "world.n_initial_alliances=3", "steps=4"]
@@ -46,7 +46,7 @@ def test_report_writes_html_figures_and_summaries(sweep):
 def test_a_single_run_gets_a_report_without_effects(in_tmp):
     assert alliancesim([*SMALL, "replicates=2", "scenario=open_data", "hydra.run.dir=one"]) == 0
     assert report.main(["one"]) == 0
-    assert "no paired effects" in (in_tmp / "one" / "summary.md").read_text()
+    assert "no effects" in (in_tmp / "one" / "summary.md").read_text()
     assert not (in_tmp / "one" / "figures" / "tradeoff.png").exists()
 
 
@@ -108,3 +108,43 @@ def test_bad_folder_exits_2_with_one_line(tmp_path, capsys, folder):
 def test_unknown_baseline_is_an_error(sweep, capsys):
     assert report.main([str(sweep), "--baseline", "nope"]) == 2
     assert "baseline='nope'" in capsys.readouterr().err
+
+
+def test_each_sweep_is_compared_with_its_own_baseline(in_tmp):
+    base = ["-m", *SMALL, "replicates=2"]
+    assert alliancesim([*base, "scenario=baseline,open_data", "hydra.sweep.dir=two/a"]) == 0
+    assert alliancesim([*base, "scenario=baseline,open_data", "hydra.sweep.dir=two/b"]) == 0
+    assert report.main(["two"]) == 0
+    table = pd.read_csv(in_tmp / "two" / "summary.csv")
+    against = dict(zip(table["scenario"], table["against"], strict=False))
+    assert against == {
+        "baseline [a]": "baseline [a]",
+        "open_data [a]": "baseline [a]",
+        "baseline [b]": "baseline [b]",
+        "open_data [b]": "baseline [b]",
+    }
+
+
+def test_a_sweep_over_seeds_keeps_one_label_per_scenario(in_tmp):
+    argv = ["-m", *SMALL, "replicates=2", "scenario=baseline,open_data", "seed=0,1"]
+    assert alliancesim([*argv, "hydra.sweep.dir=s"]) == 0
+    assert report.main(["s"]) == 0
+    table = pd.read_csv(in_tmp / "s" / "summary.csv")
+    assert set(table["scenario"]) == {"baseline", "open_data"}
+    assert (table["pairs"] == 4).all()  # two seeds x two replicates
+
+
+def test_spending_is_totalled_per_run_in_a_design(in_tmp):
+    argv = ["sweep=discovery", "analysis.n=3", "scenario=baseline,open_data", "replicates=1"]
+    assert alliancesim([*argv, *SMALL, "hydra.sweep.dir=d"]) == 0
+    steps = effects.with_totals(report.assign_labels(results.load("d"), {"x"}))
+    per_run = steps.groupby(["run", "replicate"])["government_spend"].sum() / 1000
+    last = steps[steps["step"] == steps["step"].max()].set_index(["run", "replicate"])
+    np.testing.assert_allclose(last["spend_total"].sort_index(), per_run.sort_index())
+
+
+def test_a_world_without_alliances_still_gets_a_report(in_tmp):
+    argv = ["world=synthetic", "world.n_startups=10", "world.n_initial_alliances=0", "steps=1"]
+    assert alliancesim([*argv, "model.choice.founding_cost=1e12", "hydra.run.dir=none"]) == 0
+    assert report.main(["none"]) == 0
+    assert (in_tmp / "none" / "report.html").exists()

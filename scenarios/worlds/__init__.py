@@ -18,4 +18,10 @@ def build_world(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, 
         from scenarios.worlds import korea_2024
 
         return korea_2024.build(cfg, rng)
-    raise ValueError(f"world.name={cfg.name!r} is unknown; allowed: synthetic, korea_2024")
+    if cfg.name == "korea_2016":
+        from scenarios.worlds import korea_2016
+
+        return korea_2016.build(cfg, rng)
+    raise ValueError(
+        f"world.name={cfg.name!r} is unknown; allowed: synthetic, korea_2024, korea_2016"
+    )

@@ -23,6 +23,7 @@ from sim.state import CLOSED, CONGLOMERATE, OPEN, STARTUP, AllianceState, FirmSt
 
 DATA_DIR = Path(__file__).parent / "data"
 START_YEAR = 2024
+MAX_START_CAPABILITY = 0.99  # no firm starts at or beyond the frontier (1.0)
 
 
 @lru_cache(maxsize=4)
@@ -96,4 +97,8 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, Allian
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))
     firms.append(**traits.conglomerates(cfg.n_conglomerates, cfg, rng))
     firms.append(**traits.conglomerates(cfg.n_foreign, cfg, rng, foreign=True))
+    domestic = firms.region == REGIONS.index("domestic")
+    firms.capability[domestic] = np.minimum(
+        firms.capability[domestic] * cfg.domestic_capability_scale, MAX_START_CAPABILITY
+    )
     return firms, alliances
