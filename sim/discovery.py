@@ -39,7 +39,8 @@ def outcomes_by_world(
     means = final.groupby(["label", "sample"])[outcome].mean().unstack(0)
     rows = means[[scenario, baseline]].dropna()
     x = final[final["label"] == scenario].groupby("sample")[params].first().loc[rows.index]
-    return x.reset_index(drop=True), (rows[scenario] < rows[baseline]).to_numpy()
+    # floats throughout: PRIM's pasting writes fractional limits into these columns
+    return x.reset_index(drop=True).astype(float), (rows[scenario] < rows[baseline]).to_numpy()
 
 
 def discover(

@@ -19,7 +19,7 @@ KEY_OUTCOMES: dict[str, tuple[str, str, str]] = {
     "domestic_market_share": ("Domestic share of the global AI market", "share", "higher"),
     "startups_alive": ("Domestic startups alive", "firms", "higher"),
     "collusion_risk": (
-        "Market share held by alliances above the antitrust threshold",
+        "Collusion risk: market share of alliances above the threshold",
         "share",
         "lower",
     ),
