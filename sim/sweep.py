@@ -24,7 +24,14 @@ from omegaconf import OmegaConf, open_dict
 from sim.checks import ConfigError
 from sim.composition import CONFIG_DIR, compose_node, one_line, to_run_config
 from sim.config import RunConfig, register_configs
-from sim.results import SWEEP_FILE, ResultsError, read_json, run_status, write_json
+from sim.results import (
+    SWEEP_FILE,
+    ResultsError,
+    read_json,
+    remove_leftovers,
+    run_status,
+    write_json,
+)
 from sim.runner import fingerprint
 from sim.sensitivity import design_size
 
@@ -292,5 +299,10 @@ def check_sweep_folder(sweep: Plan) -> None:
 
 
 def save(sweep: Plan) -> None:
-    """Write ``sweep.json`` into the sweep folder (atomically)."""
+    """Write ``sweep.json`` into the sweep folder (atomically).
+
+    Temporary files a killed earlier attempt left there (half a manifest) are cleared first.
+    """
+    if sweep.folder.is_dir():
+        remove_leftovers(sweep.folder)
     write_json(sweep.folder / SWEEP_FILE, sweep.record())
