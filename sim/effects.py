@@ -23,6 +23,11 @@ KEY_OUTCOMES: dict[str, tuple[str, str, str]] = {
         "share",
         "lower",
     ),
+    "collusion_risk_domain": (
+        "Collusion risk by domain: market share of alliances above the threshold in a domain",
+        "share",
+        "lower",
+    ),
     "share_open": ("Share of firms in open alliances", "share", ""),
     "share_closed": ("Share of firms in closed alliances", "share", ""),
     "share_alone": ("Share of firms alone", "share", ""),

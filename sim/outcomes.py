@@ -8,10 +8,11 @@ import numpy as np
 
 from sim import growth
 from sim.aggregates import alliance_totals, group_sum, members_mask
-from sim.config import REGIONS, ModelParams
+from sim.config import DOMAINS, REGIONS, ModelParams
 from sim.state import CLOSED, NO_ALLIANCE, OPEN, STARTUP, AllianceState, FirmState
 
 DOMESTIC = REGIONS.index("domestic")
+N_DOMAIN_COUNT = len(DOMAINS)
 
 COLUMNS: tuple[str, ...] = (
     "tech_gap_years",
@@ -26,6 +27,7 @@ COLUMNS: tuple[str, ...] = (
     "share_alone",
     "hhi",
     "collusion_risk",
+    "collusion_risk_domain",
     "firms_alive",
     "startups_alive",
     "startups_entered",
@@ -70,6 +72,27 @@ def hhi(shares: np.ndarray) -> float:
 def collusion_risk(shares: np.ndarray, threshold: float) -> float:
     """Market share held by alliances above the antitrust threshold."""
     return float(shares[shares > threshold].sum())
+
+
+def domain_collusion_risk(firms: FirmState, m: int, threshold: float) -> float:
+    """Share of the modelled market held, domain by domain, by alliances above ``threshold``.
+
+    Reason: ``collusion_risk`` pools an alliance's revenue over all domains, so an alliance
+    that dominates one domain (say chips) but is small overall stays below the threshold.
+    Here each alliance's share is taken within each domain (its members' revenue there over
+    all modelled firms' revenue there); the shares above the threshold are summed per domain
+    and weighted by the domain's revenue. Reported only: the antitrust lever's cap and the
+    legal-risk term still use the pooled share.
+    """
+    revenue = np.where(firms.alive, firms.revenue, 0.0)
+    domain = firms.domain.astype(np.int64)
+    total = np.bincount(domain, weights=revenue, minlength=N_DOMAIN_COUNT)
+    inside = members_mask(firms)
+    cell = firms.alliance[inside].astype(np.int64) * N_DOMAIN_COUNT + domain[inside]
+    held = group_sum(cell, revenue[inside], max(m, 1) * N_DOMAIN_COUNT)
+    share = held.reshape(-1, N_DOMAIN_COUNT) / np.maximum(total, 1e-12)
+    above = np.where(share > threshold, share, 0.0).sum(axis=0)
+    return float((above * total).sum() / max(total.sum(), 1e-12))
 
 
 def hollow_index(
@@ -126,6 +149,9 @@ def compute(
         "share_alone": share_alone,
         "hhi": hhi(shares),
         "collusion_risk": collusion_risk(shares, p.reporting.antitrust_threshold),
+        "collusion_risk_domain": domain_collusion_risk(
+            firms, alliances.m, p.reporting.antitrust_threshold
+        ),
         "firms_alive": int(firms.alive.sum()),
         "startups_alive": int((domestic & (firms.kind == STARTUP)).sum()),
         "startups_entered": flows.entered,

@@ -47,6 +47,7 @@ def check_state(model):
     assert all(0.0 <= s <= 1.0 for s in shares)
     assert abs(sum(shares) - 1.0) < 1e-12
     assert 0.0 <= out["hhi"] <= 1.0 and 0.0 <= out["collusion_risk"] <= 1.0
+    assert 0.0 <= out["collusion_risk_domain"] <= 1.0 + 1e-12
     assert 0.0 <= out["domestic_market_share"] <= 1.0
     assert 0.0 <= out["hollow_alliance_index"] <= 1.0
     for column in (f.capital, f.capability, f.effort, f.revenue, f.openness):
