@@ -6,9 +6,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.policy import Policy, PolicyEffects, is_active
-from sim.state import STARTUP
-from sim.traits import DOMESTIC
+from sim.policy import Policy, PolicyEffects, is_active, startup_funding
 
 if TYPE_CHECKING:
     from sim.model import AllianceModel
@@ -36,7 +34,5 @@ class Government(mesa.Agent):
         effects = PolicyEffects.neutral(m.firms.n, m.alliances.m, m.params.choice.baseline_clarity)
         for policy in active:
             policy.apply(step, m.firms, m.alliances, effects, m.rng)
-        firms = m.firms
-        funded = (firms.kind == STARTUP) & (firms.region == DOMESTIC)
-        effects.startup_funding = float(effects.subsidy[funded].sum())
+        effects.startup_funding = startup_funding(m.firms, effects.subsidy)
         return effects

@@ -70,6 +70,15 @@ def interval(diff: np.ndarray, level: float = LEVEL) -> tuple[float, float, floa
     return mean, mean - half, mean + half
 
 
+def paired_differences(final: pd.DataFrame, label: str, baseline: str, column: str) -> np.ndarray:
+    """``column`` of ``label`` minus ``baseline`` on every random world both ran."""
+    keys = pair_keys(final)
+    base = final[final["label"] == baseline].set_index(keys)[column]
+    mine = final[final["label"] == label].set_index(keys)[column]
+    pairs = mine.index.intersection(base.index)
+    return (mine.loc[pairs] - base.loc[pairs]).to_numpy(dtype=float)
+
+
 def paired_effects(final: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """Each label's effect against ``baseline`` on every key outcome, paired by seed.
 
@@ -81,24 +90,20 @@ def paired_effects(final: pd.DataFrame, baseline: str) -> pd.DataFrame:
         One row per label and outcome: final mean, effect (label minus baseline), its
         interval, the number of pairs, and whether the interval excludes zero.
     """
-    keys = pair_keys(final)
-    base = final[final["label"] == baseline].set_index(keys)
     rows = []
     for label, group in final.groupby("label", sort=False):
-        g = group.set_index(keys)
-        pairs = g.index.intersection(base.index)
         for col in KEY_OUTCOMES:
-            diff = (g.loc[pairs, col] - base.loc[pairs, col]).to_numpy(dtype=float)
+            diff = paired_differences(final, label, baseline, col)
             mean, low, high = interval(diff)
             rows.append(
                 {
                     "scenario": label,
                     "outcome": col,
-                    "final_mean": float(g[col].mean()),
+                    "final_mean": float(group[col].mean()),
                     "effect_vs_baseline": mean,
                     "ci90_low": low,
                     "ci90_high": high,
-                    "pairs": len(pairs),
+                    "pairs": len(diff),
                     "against": baseline,
                     "distinguishable": bool(label != baseline and (low > 0 or high < 0)),
                 }

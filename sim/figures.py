@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.effects import KEY_OUTCOMES, interval, pair_keys
+from sim.effects import KEY_OUTCOMES, interval, paired_differences
 from sim.vocabulary import DOMAINS
 
 # Paul Tol's "muted" scheme (colour-blind safe), after black for the first label (the
@@ -166,16 +166,12 @@ def tradeoff(final: pd.DataFrame, against: dict[str, str], style: dict) -> Figur
     Each scenario is paired by seed with its own baseline (``against``).
     """
     fig, ax = plt.subplots(figsize=(9, 6.5), constrained_layout=True)
-    keys = pair_keys(final)
     for label, (colour, _, marker) in style.items():
         if label not in against:
             continue
-        base = final[final["label"] == against[label]].set_index(keys)
-        g = final[final["label"] == label].set_index(keys)
-        pairs = g.index.intersection(base.index)
-        reduction = (base.loc[pairs, "tech_gap_years"] - g.loc[pairs, "tech_gap_years"]).to_numpy()
-        y, ylo, yhi = interval(reduction)
-        x, xlo, xhi = interval(g["spend_total"].to_numpy(dtype=float))
+        y, ylo, yhi = interval(-paired_differences(final, label, against[label], "tech_gap_years"))
+        spent = final.loc[final["label"] == label, "spend_total"]
+        x, xlo, xhi = interval(spent.to_numpy(dtype=float))
         xerr = [[x - xlo], [xhi - x]] if np.isfinite(xlo) else None
         yerr = [[y - ylo], [yhi - y]] if np.isfinite(ylo) else None
         ax.errorbar(x, y, xerr=xerr, yerr=yerr, fmt=marker, color=colour, ms=8, capsize=4)

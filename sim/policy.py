@@ -15,7 +15,8 @@ from typing import Protocol
 
 import numpy as np
 
-from sim.state import AllianceState, FirmState
+from sim.state import STARTUP, AllianceState, FirmState
+from sim.traits import DOMESTIC
 from sim.vocabulary import DOMAINS
 
 
@@ -85,6 +86,11 @@ class Policy(Protocol):
     ) -> None:
         """Write this policy's changes for quarter ``step`` into ``effects``."""
         ...
+
+
+def startup_funding(firms: FirmState, subsidy: np.ndarray) -> float:
+    """USD m of this quarter's subsidies paid to domestic startups (it drives entry)."""
+    return float(subsidy[(firms.kind == STARTUP) & (firms.region == DOMESTIC)].sum())
 
 
 def is_active(policy: Policy, step: int) -> bool:

@@ -32,7 +32,7 @@ from sim.results import (
     run_status,
     write_json,
 )
-from sim.runner import fingerprint
+from sim.runner import check_folder, fingerprint
 from sim.sensitivity import design_size
 
 MULTIRUN_FLAGS = ("-m", "--multirun")
@@ -256,13 +256,8 @@ def check_run_folder(folder: Path, cfg: RunConfig) -> None:
     Raises:
         ResultsError: It holds another run, or files that are not results.
     """
-    record = run_status(folder)
-    if record is not None:
-        if record.get("fingerprint") != fingerprint(cfg):
-            raise ResultsError(
-                f"results folder {str(folder)!r} holds a different run; allowed: a new "
-                "hydra.run.dir, or the same config to resume"
-            )
+    if run_status(folder) is not None:
+        check_folder(folder, cfg)  # the same fingerprint, or ResultsError
         return
     foreign = [n for n in visible_entries(folder) if n not in HYDRA_FILES | RUN_FILES]
     if foreign:
