@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim import quarter
-from sim.config import DOMAINS, REGIONS
-from sim.state import KIND_NAMES
+from sim.config.schema import DOMAINS, REGIONS
+from sim.engine import quarter
+from sim.engine.state import KIND_NAMES
 
 if TYPE_CHECKING:
     from sim.model import AllianceModel

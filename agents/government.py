@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.policy import Policy, PolicyEffects, is_active, startup_funding
+from sim.engine.policy import Policy, PolicyEffects, is_active, startup_funding
 
 if TYPE_CHECKING:
     from sim.model import AllianceModel

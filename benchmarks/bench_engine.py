@@ -32,7 +32,7 @@ def synthetic(n: int, steps: int) -> list[str]:
 
 def measure(n: int, steps: int, engine: str) -> dict:
     """Build and run one model in this process; return timings and peak memory."""
-    from sim.composition import compose
+    from sim.config.compose import compose
     from sim.model import AllianceModel  # imported before timing: build excludes imports
 
     cfg = compose(synthetic(n, steps))

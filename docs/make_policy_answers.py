@@ -20,11 +20,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from sim import results
-from sim.design_report import design_of
-from sim.discovery import describe, discover
-from sim.effects import KEY_OUTCOMES, final_quarter, paired_effects, with_totals
-from sim.report import assign_labels
+from sim.analysis.design_report import design_of
+from sim.analysis.discovery import describe, discover
+from sim.analysis.effects import KEY_OUTCOMES, final_quarter, paired_effects, with_totals
+from sim.analysis.report import assign_labels
+from sim.runs import store as results
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "docs" / "figures"

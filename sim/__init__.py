@@ -15,11 +15,11 @@ def __getattr__(name: str) -> Any:
 
         return AllianceModel
     if name == "compose":
-        from sim.composition import compose
+        from sim.config.compose import compose
 
         return compose
     if name == "RunConfig":
-        from sim.config import RunConfig
+        from sim.config.schema import RunConfig
 
         return RunConfig
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -3,7 +3,7 @@
 One ``step`` is one quarter, in the seven stages of MODEL.md section 4. The firms' state
 lives in ``self.firms`` and ``self.alliances`` (numpy arrays, one row each); the Mesa
 agents are views on those rows. Two engines run the same phase functions
-(``sim.quarter``): ``"vectorised"`` calls each phase once for all rows, ``"agents"`` has
+(``sim.engine.quarter``): ``"vectorised"`` calls each phase once for all rows, ``"agents"`` has
 each Mesa agent call it for its own row. Both draw the same random numbers from the one
 generator of the run and give identical results.
 """
@@ -18,16 +18,16 @@ import numpy as np
 from agents import Conglomerate, Government, Startup
 from scenarios.policies import build_policies
 from scenarios.worlds import build_world
-from sim import growth, quarter
-from sim.aggregates import alliance_totals
-from sim.choice import draw_revision
-from sim.config import ENGINES, RunConfig
-from sim.demography import expected_entrants, remove_exits
-from sim.membership import apply_moves, settle
-from sim.outcomes import COLUMNS, StepFlows, compute
-from sim.policy import PolicyEffects
-from sim.state import CONGLOMERATE, STARTUP
-from sim.traits import DOMESTIC, startups
+from sim.config.schema import ENGINES, RunConfig
+from sim.engine import growth, quarter
+from sim.engine.aggregates import alliance_totals
+from sim.engine.choice import draw_revision
+from sim.engine.demography import expected_entrants, remove_exits
+from sim.engine.membership import apply_moves, settle
+from sim.engine.outcomes import COLUMNS, StepFlows, compute
+from sim.engine.policy import PolicyEffects
+from sim.engine.state import CONGLOMERATE, STARTUP
+from sim.engine.traits import DOMESTIC, startups
 
 FIRM_COLUMNS: tuple[str, ...] = (
     "row",

@@ -3,8 +3,8 @@ import numpy as np
 
 import sim
 from agents import Conglomerate, Firm, Government, Startup
-from sim.outcomes import COLUMNS
-from sim.state import CONGLOMERATE
+from sim.engine.outcomes import COLUMNS
+from sim.engine.state import CONGLOMERATE
 
 
 def test_agents_are_mesa_agents_viewing_their_rows(small_cfg):

@@ -8,9 +8,9 @@ from scenarios.worlds import build_world
 from scenarios.worlds.korea_2016 import ARCHETYPE, archetype_id, founding_step, partners
 from scenarios.worlds.korea_2024 import load_facts
 from sim import calibration as cal
-from sim import growth
-from sim.config import ConfigError
-from sim.state import CLOSED, OPEN
+from sim.config.schema import ConfigError
+from sim.engine import growth
+from sim.engine.state import CLOSED, OPEN
 
 SPRI_LEVEL_2016 = 0.739  # Korea's AI level relative to the US in 2016 (SPRi)
 

@@ -1,8 +1,8 @@
 import numpy as np
 
 import sim
-from sim.aggregates import alliance_totals
-from sim.choice import (
+from sim.engine.aggregates import alliance_totals
+from sim.engine.choice import (
     accessible_capability,
     admits,
     complementarity_value,
@@ -14,8 +14,8 @@ from sim.choice import (
     rivalry_cost,
     scale_value,
 )
-from sim.policy import PolicyEffects
-from sim.state import CLOSED, OPEN
+from sim.engine.policy import PolicyEffects
+from sim.engine.state import CLOSED, OPEN
 
 
 def test_scale_value_rises_with_diminishing_returns():

@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import sim.runner
-from sim import results
-from sim.cli import job_params, main
+import sim.runs.replicates
+from sim.runs import store as results
+from sim.runs.cli import job_params, main
 
 SMALL = ["world=synthetic", "world.n_startups=60", "world.n_conglomerates=4", "world.n_foreign=2"]
 SCRIPT = Path(sys.executable).with_name("alliancesim")
@@ -102,7 +102,7 @@ def test_single_run_writes_parquet_and_metadata(in_tmp):
     assert len(final) == 3 and (final["step"] == 4).all()
     # different replicates are different runs; the same seed reproduces them
     assert final["tech_gap_years"].nunique() == 3
-    again = sim.runner.run_replicates(sim.compose([*SMALL, "steps=4", "replicates=3"]))
+    again = sim.runs.replicates.run_replicates(sim.compose([*SMALL, "steps=4", "replicates=3"]))
     assert again.final["tech_gap_years"].tolist() == final["tech_gap_years"].tolist()
 
 
@@ -126,14 +126,14 @@ def test_sweep_preset_runs_as_multirun(in_tmp):
 
 
 def test_failed_run_is_recorded_and_the_sweep_goes_on(in_tmp, monkeypatch):
-    real = sim.runner.run_replicates
+    real = sim.runs.replicates.run_replicates
 
     def flaky(cfg, params=None, progress=None):
         if cfg.scenario.name == "open_data":
             raise FloatingPointError("simulated failure")
         return real(cfg, params, progress)
 
-    monkeypatch.setattr(sim.runner, "run_replicates", flaky)
+    monkeypatch.setattr(sim.runs.replicates, "run_replicates", flaky)
     argv = ["-m", *SMALL, "steps=2", "scenario=open_data,baseline", "hydra.sweep.dir=s"]
     assert main(argv) == 1
     table = results.manifest("s").set_index("dir")
@@ -142,7 +142,7 @@ def test_failed_run_is_recorded_and_the_sweep_goes_on(in_tmp, monkeypatch):
     assert table.loc["1_baseline", "status"] == "done"
     assert "FloatingPointError" in (in_tmp / "s" / "0_open_data" / "error.log").read_text()
     assert set(results.load("s")["scenario"]) == {"baseline"}
-    monkeypatch.setattr(sim.runner, "run_replicates", real)
+    monkeypatch.setattr(sim.runs.replicates, "run_replicates", real)
     assert main(argv) == 0  # resuming retries the failed run only
     assert results.manifest("s")["status"].eq("done").all()
 

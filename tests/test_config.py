@@ -1,7 +1,7 @@
 import pytest
 
 import sim
-from sim.config import ConfigError, RunConfig
+from sim.config.schema import ConfigError, RunConfig
 
 
 def test_compose_returns_typed_config():

@@ -1,6 +1,6 @@
-"""The dashboard (sim/app.py): its model and panels, then the real app in headless Chromium.
+"""The dashboard (sim/dashboard.py): its model and panels, then the real app in headless Chromium.
 
-The browser test starts ``alliancesim-dashboard`` (``sim.app.entry``) on a free port,
+The browser test starts ``alliancesim-dashboard`` (``sim.dashboard.entry``) on a free port,
 opens it in Debian's ``/usr/bin/chromium`` through Playwright (never a downloaded browser),
 chooses a scenario, moves the mandate slider, resets, steps, and checks that the run and
 its plots change. Screenshots are kept in the test's ``tmp_path`` (the paths are printed;
@@ -24,9 +24,9 @@ import pytest
 from matplotlib.figure import Figure
 
 import sim
-from sim import app
-from sim.config import ConfigError
-from sim.scenario_config import INFRASTRUCTURE_DOMAINS, MegaAllianceConfig, SubsidyConfig
+import sim.dashboard as app
+from sim.config.levers import INFRASTRUCTURE_DOMAINS, MegaAllianceConfig, SubsidyConfig
+from sim.config.schema import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -229,7 +229,7 @@ def test_entry_serves_this_app_with_solara_and_prints_the_url(monkeypatch, capsy
     app.entry(["--port", "0", "--host", "127.0.0.1"])
     ((executable, argv, env),) = calls
     assert executable == sys.executable
-    assert argv[1:5] == ["-m", "solara", "run", str(ROOT / "sim" / "app.py")]
+    assert argv[1:5] == ["-m", "solara", "run", str(ROOT / "sim" / "dashboard" / "__init__.py")]
     port = argv[argv.index("--port") + 1]
     assert int(port) > 0 and "--no-open" in argv and "--no-check-version" in argv
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
@@ -292,7 +292,7 @@ def test_the_dashboard_in_headless_chromium(tmp_path):
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONUNBUFFERED": "1"}
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-c", "from sim.app import entry; entry()", "--port", "0"],
+            [sys.executable, "-c", "from sim.dashboard import entry; entry()", "--port", "0"],
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -3,8 +3,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.config import RnDParams
-from sim.economics import knowledge_input, public_spillover, rd_effort
+from sim.config.schema import RnDParams
+from sim.engine.economics import knowledge_input, public_spillover, rd_effort
 
 A_, A0, B, GAMMA = 2.0, 1.0, 1.0, 4.0
 
@@ -83,7 +83,7 @@ def test_open_alliances_raise_public_spillover():
 
 
 def test_effort_is_cut_to_what_the_firm_can_afford():
-    from sim.economics import affordable_effort, rd_cost
+    from sim.engine.economics import affordable_effort, rd_cost
 
     p = RnDParams(budget_share=0.25)
     effort, scale, capital = np.array([0.2, 0.2]), np.ones(2), np.array([100.0, 0.5])
@@ -94,7 +94,7 @@ def test_effort_is_cut_to_what_the_firm_can_afford():
 
 
 def test_large_alliances_pool_over_working_groups():
-    from sim.economics import working_group_share
+    from sim.engine.economics import working_group_share
 
     p = RnDParams(max_game_size=11)
     share = working_group_share(np.array([1.0, 2.0, 11.0, 21.0, 101.0]), p)

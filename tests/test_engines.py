@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.state import FirmState
+from sim.engine.state import FirmState
 from tests.conftest import SMALL_SYNTHETIC
 
 WORLDS = {

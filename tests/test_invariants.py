@@ -5,8 +5,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.aggregates import alliance_totals
-from sim.state import NO_ALLIANCE, STARTUP
+from sim.engine.aggregates import alliance_totals
+from sim.engine.state import NO_ALLIANCE, STARTUP
 
 configs = st.fixed_dictionaries(
     {

@@ -1,4 +1,4 @@
-"""Landscape theory of aggregation (Axelrod and Bennett 1993): sim.landscape.
+"""Landscape theory of aggregation (Axelrod and Bennett 1993): sim.analysis.landscape.
 
 The brute-force checks below decide stability from ``frustration`` alone (moving each firm
 to each other side and recomputing), not from ``best_moves``, so they test the rule rather
@@ -11,9 +11,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim import landscape
-from sim.config import ChoiceParams
-from sim.landscape import (
+from sim.analysis import landscape
+from sim.analysis.landscape import (
     all_assignments,
     energy,
     frustration,
@@ -22,6 +21,7 @@ from sim.landscape import (
     moves,
     settle,
 )
+from sim.config.schema import ChoiceParams
 
 # A pinned instance (worked by hand in test_pinned_energy_and_frustration).
 SIZES4 = np.array([1.0, 2.0, 3.0, 4.0])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import results
+from sim.runs import store as results
 
 SCRIPT = Path(sys.executable).with_name("alliancesim")
 SWEEP = [

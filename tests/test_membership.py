@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from sim.choice import FOUND_NEW
-from sim.membership import apply_moves, dissolve_small, replace_departed_leaders, settle
-from sim.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, federate
+from sim.engine.choice import FOUND_NEW
+from sim.engine.membership import apply_moves, dissolve_small, replace_departed_leaders, settle
+from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, federate
 
 
 def world(n=6):

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-import sim.results
+import sim.runs.store
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 KERNEL = "alliancesim-test"
@@ -106,7 +106,7 @@ def test_policy_comparison_runs_the_sweep_and_the_report(kernel, tmp_path, monke
     shown = texts(nb)
     assert summary.strip() in shown  # the report's summary is displayed as it was written
     assert all(name in summary for name in scenarios)
-    runs = sim.results.manifest(results)
+    runs = sim.runs.store.manifest(results)
     assert sorted(runs["status"]) == ["done"] * 3
     # the notebook's own tables (per scenario, then paired effects) name every scenario
     assert all(f"<th>{name}</th>" in shown for name in scenarios)

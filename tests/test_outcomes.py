@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from sim.outcomes import collusion_risk, domain_collusion_risk
-from sim.state import CONGLOMERATE, NO_ALLIANCE, FirmState, presence_mask
+from sim.engine.outcomes import collusion_risk, domain_collusion_risk
+from sim.engine.state import CONGLOMERATE, NO_ALLIANCE, FirmState, presence_mask
 
 
 def world(domains, revenues, alliances):

@@ -22,18 +22,7 @@ from scenarios.policies import (
 )
 from scenarios.policies.lever import alliance_flags, eligible, share_equally
 from scenarios.policies.mega_alliance import invitees
-from sim import quarter
-from sim.aggregates import alliance_totals
-from sim.choice import (
-    FIRST_CANDIDATE,
-    STAY,
-    decide,
-    draw_revision,
-    legal_risk,
-    option_utilities,
-)
-from sim.policy import PolicyEffects
-from sim.scenario_config import (
+from sim.config.levers import (
     AntitrustConfig,
     MegaAllianceConfig,
     OpenDataConfig,
@@ -42,7 +31,19 @@ from sim.scenario_config import (
     SubsidyConfig,
     TournamentConfig,
 )
-from sim.state import (
+from sim.config.vocabulary import DOMAINS
+from sim.engine import quarter
+from sim.engine.aggregates import alliance_totals
+from sim.engine.choice import (
+    FIRST_CANDIDATE,
+    STAY,
+    decide,
+    draw_revision,
+    legal_risk,
+    option_utilities,
+)
+from sim.engine.policy import PolicyEffects
+from sim.engine.state import (
     CLOSED,
     CONGLOMERATE,
     NO_ALLIANCE,
@@ -52,8 +53,7 @@ from sim.state import (
     FirmState,
     presence_mask,
 )
-from sim.traits import DOMESTIC
-from sim.vocabulary import DOMAINS
+from sim.engine.traits import DOMESTIC
 from tests.conftest import SMALL_SYNTHETIC
 
 FOREIGN = 1  # any region but DOMESTIC

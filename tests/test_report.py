@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import effects, report, results
-from sim.cli import main as alliancesim
+from sim.analysis import effects, report
+from sim.runs import store as results
+from sim.runs.cli import main as alliancesim
 
 SMALL = ["world=synthetic", "world.n_startups=60", "world.n_initial_alliances=3", "steps=4"]
 

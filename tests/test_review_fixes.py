@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 import sim
-from sim.choice import FOUND_NEW
-from sim.config import ConfigError
-from sim.membership import apply_moves
-from sim.state import AllianceState, FirmState, federate
+from sim.config.schema import ConfigError
+from sim.engine.choice import FOUND_NEW
+from sim.engine.membership import apply_moves
+from sim.engine.state import AllianceState, FirmState, federate
 
 
 @pytest.mark.parametrize("package", ["agents", "scenarios.worlds", "scenarios.policies", "sim"])

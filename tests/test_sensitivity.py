@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import discovery, report, results, sensitivity
-from sim.checks import ConfigError
-from sim.cli import main as alliancesim
-from sim.config import AnalysisConfig
+from sim.analysis import discovery, report, sensitivity
+from sim.config.checks import ConfigError
+from sim.config.schema import AnalysisConfig
+from sim.runs import store as results
+from sim.runs.cli import main as alliancesim
 
 TWO = {"model.growth.catch_up": [0.5, 2.5], "model.rnd.max_game_size": [5.0, 50.0]}
 

@@ -20,9 +20,9 @@ import pytest
 from scipy.optimize import brentq, minimize_scalar
 
 import sim
-from sim.config import RunConfig
-from sim.economics import rd_effort
-from sim.state import NO_ALLIANCE
+from sim.config.schema import RunConfig
+from sim.engine.economics import rd_effort
+from sim.engine.state import NO_ALLIANCE
 
 # --- 1. d'Aspremont and Jacquemin (1988) ---------------------------------------------------
 

@@ -4,8 +4,8 @@ import pytest
 import sim
 from scenarios.worlds import build_world
 from scenarios.worlds.korea_2024 import founding_step, load_facts
-from sim.config import REGIONS
-from sim.state import CLOSED, CONGLOMERATE, OPEN, STARTUP
+from sim.config.schema import REGIONS
+from sim.engine.state import CLOSED, CONGLOMERATE, OPEN, STARTUP
 
 
 def test_synthetic_world_has_the_counts_asked():

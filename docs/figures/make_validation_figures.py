@@ -46,7 +46,7 @@ def validation_module() -> Any:
 
 def daj_figure(v: Any, path: Path) -> None:
     """Effort against spillover, cooperative and not, formula and model step, n = 2 and 5."""
-    from sim.economics import rd_effort
+    from sim.engine.economics import rd_effort
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.6))
     grid = np.linspace(0.0, 1.0, 201)
@@ -101,8 +101,8 @@ def landscape_figure(path: Path) -> None:
     the firms of a synthetic model world, with two and four sides.
     """
     import sim
-    from sim import landscape
-    from sim.config import ChoiceParams
+    from sim.analysis import landscape
+    from sim.config.schema import ChoiceParams
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.6))
     rng = np.random.default_rng(1)

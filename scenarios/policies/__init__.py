@@ -9,7 +9,7 @@ from scenarios.policies.open_data import OpenData
 from scenarios.policies.public_compute import PublicCompute
 from scenarios.policies.subsidy import SubsidyFocus
 from scenarios.policies.tournament import SovereignTournament
-from sim.scenario_config import ScenarioConfig
+from sim.config.levers import ScenarioConfig
 
 LEVERS: dict[str, type[Lever]] = {
     "mega_alliance": MegaAllianceMandate,

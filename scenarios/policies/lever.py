@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.policy import PolicyEffects
-from sim.scenario_config import LeverWindow
-from sim.state import NO_ALLIANCE, OPEN, STARTUP, AllianceState, FirmState
-from sim.traits import DOMESTIC
+from sim.config.levers import LeverWindow
+from sim.engine.policy import PolicyEffects
+from sim.engine.state import NO_ALLIANCE, OPEN, STARTUP, AllianceState, FirmState
+from sim.engine.traits import DOMESTIC
 
 
 class Lever:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from scenarios.policies.lever import Lever
-from sim.policy import PolicyEffects
-from sim.scenario_config import OpenDataConfig
-from sim.state import AllianceState, FirmState
+from sim.config.levers import OpenDataConfig
+from sim.engine.policy import PolicyEffects
+from sim.engine.state import AllianceState, FirmState
 
 
 class OpenData(Lever):

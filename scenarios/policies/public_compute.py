@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from scenarios.policies.lever import Lever, eligible
-from sim.policy import PolicyEffects
-from sim.scenario_config import PublicComputeConfig
-from sim.state import AllianceState, FirmState
+from sim.config.levers import PublicComputeConfig
+from sim.engine.policy import PolicyEffects
+from sim.engine.state import AllianceState, FirmState
 
 
 class PublicCompute(Lever):

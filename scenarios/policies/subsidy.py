@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from scenarios.policies.lever import Lever, alliance_flags, eligible, share_equally
-from sim.policy import PolicyEffects
-from sim.scenario_config import SubsidyConfig
-from sim.state import AllianceState, FirmState
-from sim.traits import DOMESTIC
-from sim.vocabulary import DOMAINS
+from sim.config.levers import SubsidyConfig
+from sim.config.vocabulary import DOMAINS
+from sim.engine.policy import PolicyEffects
+from sim.engine.state import AllianceState, FirmState
+from sim.engine.traits import DOMESTIC
 
 
 def domestic_revenue(firms: FirmState) -> np.ndarray:

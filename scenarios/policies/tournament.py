@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from scenarios.policies.lever import Lever, domestic_members, share_equally
-from sim.aggregates import group_sum, members_mask
-from sim.policy import PolicyEffects
-from sim.scenario_config import TournamentConfig
-from sim.state import AllianceState, FirmState
-from sim.traits import DOMESTIC
+from sim.config.levers import TournamentConfig
+from sim.engine.aggregates import group_sum, members_mask
+from sim.engine.policy import PolicyEffects
+from sim.engine.state import AllianceState, FirmState
+from sim.engine.traits import DOMESTIC
 
 
 def consortium_scores(firms: FirmState, alliances: AllianceState, min_members: int) -> np.ndarray:

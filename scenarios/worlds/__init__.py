@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import WorldConfig
-from sim.state import AllianceState, FirmState
+from sim.config.schema import WorldConfig
+from sim.engine.state import AllianceState, FirmState
 
 
 def build_world(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, AllianceState]:

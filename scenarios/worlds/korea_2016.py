@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 
 from scenarios.worlds.korea_2024 import _named_firms, load_facts
-from sim import traits
-from sim.config import REGIONS, WorldConfig
-from sim.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState
+from sim.config.schema import REGIONS, WorldConfig
+from sim.engine import traits
+from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState
 
 DATA_FILE = "korea_2016.yaml"
 ARCHETYPE = "K-AI-like archetype"  # the alliance whose growth is a calibration target

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import yaml
 
-from sim import traits
-from sim.config import DOMAINS, REGIONS, WorldConfig
-from sim.state import CLOSED, CONGLOMERATE, OPEN, STARTUP, AllianceState, FirmState
+from sim.config.schema import DOMAINS, REGIONS, WorldConfig
+from sim.engine import traits
+from sim.engine.state import CLOSED, CONGLOMERATE, OPEN, STARTUP, AllianceState, FirmState
 
 DATA_DIR = Path(__file__).parent / "data"
 START_YEAR = 2024

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import traits
-from sim.choice import founding_regime
-from sim.config import WorldConfig
-from sim.state import AllianceState, FirmState
+from sim.config.schema import WorldConfig
+from sim.engine import traits
+from sim.engine.choice import founding_regime
+from sim.engine.state import AllianceState, FirmState
 
 
 def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, AllianceState]:

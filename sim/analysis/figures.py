@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.effects import KEY_OUTCOMES, interval, paired_differences
-from sim.vocabulary import DOMAINS
+from sim.analysis.effects import KEY_OUTCOMES, interval, paired_differences
+from sim.config.vocabulary import DOMAINS
 
 # Paul Tol's "muted" scheme (colour-blind safe), after black for the first label (the
 # baseline): ten labels get ten distinct colours; beyond that line styles repeat them.

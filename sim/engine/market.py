@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.aggregates import N_DOMAINS, group_sum
-from sim.config import GrowthParams
-from sim.state import NO_ALLIANCE
+from sim.config.schema import GrowthParams
+from sim.engine.aggregates import N_DOMAINS, group_sum
+from sim.engine.state import NO_ALLIANCE
 
 
 def domain_markets(step: int, p: GrowthParams) -> np.ndarray:

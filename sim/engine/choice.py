@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.aggregates import AllianceTotals
-from sim.config import DOMAINS, ChoiceParams
-from sim.policy import PolicyEffects
-from sim.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, padded
-from sim.traits import DOMESTIC
+from sim.config.schema import DOMAINS, ChoiceParams
+from sim.engine.aggregates import AllianceTotals
+from sim.engine.policy import PolicyEffects
+from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, padded
+from sim.engine.traits import DOMESTIC
 
 ALONE, STAY, FOUND, FIRST_CANDIDATE = 0, 1, 2, 3
 FOUND_NEW = -2  # target code: found a new alliance

@@ -15,9 +15,9 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config import ConfigError, RunConfig, register_configs
+from sim.config.schema import ConfigError, RunConfig, register_configs
 
-CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
+CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 
 
 def one_line(error: BaseException) -> str:
@@ -87,7 +87,7 @@ def to_run_config(cfg: DictConfig) -> RunConfig:
         raise ConfigError(one_line(error)) from error
     if not isinstance(run, RunConfig):
         raise TypeError(f"composed config is {type(run).__name__}, expected RunConfig")
-    from sim.sensitivity import apply_sample  # a design row sets the uncertain parameters
+    from sim.analysis.sensitivity import apply_sample  # a design row sets the uncertain parameters
 
     try:
         return apply_sample(run)

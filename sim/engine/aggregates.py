@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import DOMAINS
-from sim.state import NO_ALLIANCE, AllianceState, FirmState
+from sim.config.schema import DOMAINS
+from sim.engine.state import NO_ALLIANCE, AllianceState, FirmState
 
 N_DOMAINS = len(DOMAINS)
 

@@ -21,10 +21,12 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from omegaconf import OmegaConf, open_dict
 
-from sim.checks import ConfigError
-from sim.composition import CONFIG_DIR, compose_node, one_line, to_run_config
-from sim.config import RunConfig, register_configs
-from sim.results import (
+from sim.analysis.sensitivity import design_size
+from sim.config.checks import ConfigError
+from sim.config.compose import CONFIG_DIR, compose_node, one_line, to_run_config
+from sim.config.schema import RunConfig, register_configs
+from sim.runs.replicates import check_folder, fingerprint
+from sim.runs.store import (
     SWEEP_FILE,
     ResultsError,
     read_json,
@@ -32,8 +34,6 @@ from sim.results import (
     run_status,
     write_json,
 )
-from sim.runner import check_folder, fingerprint
-from sim.sensitivity import design_size
 
 MULTIRUN_FLAGS = ("-m", "--multirun")
 # Hydra flags after which the command does something other than run (help, print config)

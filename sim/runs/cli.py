@@ -5,9 +5,9 @@
 sweep=policy_comparison`` runs a named sweep preset. Any Hydra launcher works
 (``hydra/launcher=joblib``, ``ray``, ``submitit_local``, ``submitit_slurm``).
 
-``main`` plans the command first (``sim.sweep.plan``): bad input ends there with one line
+``main`` plans the command first (``sim.runs.plan.plan``): bad input ends there with one line
 and exit status 2, before any folder is made. The Hydra task, ``run_task``, is a thin
-wrapper around ``sim.runner.run_to_folder``.
+wrapper around ``sim.runs.replicates.run_to_folder``.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 from tqdm import tqdm
 
-from sim.checks import ConfigError
-from sim.composition import CONFIG_DIR, to_run_config
-from sim.config import register_configs
-from sim.results import FAILED, SWEEP_FILE, ResultsError, read_json, write_manifest
-from sim.runner import environment, run_to_folder
-from sim.sweep import INFO_FLAGS, MULTIRUN_FLAGS, is_hydra_key, plan, save
+from sim.config.checks import ConfigError
+from sim.config.compose import CONFIG_DIR, to_run_config
+from sim.config.schema import register_configs
+from sim.runs.plan import INFO_FLAGS, MULTIRUN_FLAGS, is_hydra_key, plan, save
+from sim.runs.replicates import environment, run_to_folder
+from sim.runs.store import FAILED, SWEEP_FILE, ResultsError, read_json, write_manifest
 
 log = logging.getLogger("alliancesim")
 LABEL_KEYS = {"scenario", "world", "seed"}  # already columns of every table

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.aggregates import N_DOMAINS
-from sim.config import GrowthParams
+from sim.config.schema import GrowthParams
+from sim.engine.aggregates import N_DOMAINS
 
 
 def capability_gain(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.checks import ConfigError, check_choice, check_range
-from sim.vocabulary import DOMAINS
+from sim.config.checks import ConfigError, check_choice, check_range
+from sim.config.vocabulary import DOMAINS
 
 ELIGIBILITY: tuple[str, ...] = ("all", "startups", "open_members", "mandated")
 SCHEDULES: tuple[str, ...] = ("sustained", "fad")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.aggregates import members_mask
-from sim.choice import FOUND_NEW, founding_regime
-from sim.state import NO_ALLIANCE, AllianceState, FirmState
+from sim.engine.aggregates import members_mask
+from sim.engine.choice import FOUND_NEW, founding_regime
+from sim.engine.state import NO_ALLIANCE, AllianceState, FirmState
 
 
 def apply_moves(

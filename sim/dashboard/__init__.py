@@ -4,7 +4,7 @@ Pick a world and a scenario, move the policy sliders, press Reset to build the m
 with them, then Step or Play quarter by quarter and watch the alliance network, where
 firms are (open alliance, closed alliance, alone) and the technology gap.
 
-Start it with ``alliancesim-dashboard`` (see :func:`entry`) or ``solara run sim/app.py``;
+Start it with ``alliancesim-dashboard`` (see :func:`entry`) or ``solara run sim/dashboard.py``;
 ``page`` is what Solara serves. ``docs/dashboard.md`` explains every control and panel.
 
 The policy sliders follow one rule: **0 means "as the scenario"**. A slider left at 0
@@ -37,19 +37,19 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from sim.aggregates import alliance_totals
-from sim.composition import CONFIG_DIR, compose
-from sim.config import ConfigError, RunConfig
-from sim.model import AllianceModel
-from sim.scenario_config import (
+from sim.config.compose import CONFIG_DIR, compose
+from sim.config.levers import (
     INFRASTRUCTURE_DOMAINS,
     AntitrustConfig,
     MegaAllianceConfig,
     ScenarioConfig,
     SubsidyConfig,
 )
-from sim.state import KIND_NAMES, NO_ALLIANCE, REGIME_NAMES
-from sim.vocabulary import DOMAINS
+from sim.config.schema import ConfigError, RunConfig
+from sim.config.vocabulary import DOMAINS
+from sim.engine.aggregates import alliance_totals
+from sim.engine.state import KIND_NAMES, NO_ALLIANCE, REGIME_NAMES
+from sim.model import AllianceModel
 
 with warnings.catch_warnings():
     # Mesa 3.3.1's own ComponentsView trips Solara's rules-of-hooks check when it is
@@ -151,7 +151,7 @@ def apply_levers(
 
     Raises:
         ValueError: ``subsidy_focus`` is not one of the choices.
-        sim.config.ConfigError: A negative setting, or a value out of the lever's range.
+        sim.config.schema.ConfigError: A negative setting, or a value out of the lever's range.
     """
     if subsidy_focus not in FOCUS_DOMAINS:
         raise ValueError(
@@ -791,7 +791,7 @@ def solara_command(host: str, port: int, open_browser: bool = False) -> list[str
 def entry(argv: Sequence[str] | None = None) -> None:
     """Console script ``alliancesim-dashboard``: serve the dashboard and print its URL.
 
-    Replaces this process with ``solara run sim/app.py`` (so stopping this process stops
+    Replaces this process with ``solara run sim/dashboard.py`` (so stopping this process stops
     the server). Solara's usage telemetry is off unless ``SOLARA_TELEMETRY_MIXPANEL_ENABLE``
     says otherwise.
 

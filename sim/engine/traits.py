@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import DOMAINS, REGIONS, WorldConfig
-from sim.state import CONGLOMERATE, STARTUP, presence_mask
+from sim.config.schema import DOMAINS, REGIONS, WorldConfig
+from sim.engine.state import CONGLOMERATE, STARTUP, presence_mask
 
 DOMESTIC = REGIONS.index("domestic")
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim import growth
-from sim.aggregates import alliance_totals, group_sum, members_mask
-from sim.config import DOMAINS, REGIONS, ModelParams
-from sim.state import CLOSED, NO_ALLIANCE, OPEN, STARTUP, AllianceState, FirmState
+from sim.config.schema import DOMAINS, REGIONS, ModelParams
+from sim.engine import growth
+from sim.engine.aggregates import alliance_totals, group_sum, members_mask
+from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, STARTUP, AllianceState, FirmState
 
 DOMESTIC = REGIONS.index("domestic")
 N_DOMAIN_COUNT = len(DOMAINS)

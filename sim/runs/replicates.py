@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.config import RunConfig, as_plain
-from sim.results import (
+from sim.config.schema import RunConfig, as_plain
+from sim.runs.store import (
     DONE,
     FAILED,
     RUN_FILE,
@@ -75,8 +75,8 @@ def run_replicates(
         The per-step, final and (optionally) per-firm tables, with ``scenario``,
         ``world``, ``seed``, ``replicate`` and the parameter columns.
     """
+    from sim.analysis.sensitivity import get_path, sample_values
     from sim.model import AllianceModel
-    from sim.sensitivity import get_path, sample_values
 
     labels = {"scenario": cfg.scenario.name, "world": cfg.world.name, "seed": cfg.seed}
     labels.update(params or {})

@@ -10,11 +10,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from sim.config import AnalysisConfig
-from sim.discovery import DiscoveredBox, describe, discover
-from sim.effects import KEY_OUTCOMES
-from sim.results import finished_runs, run_status
-from sim.sensitivity import indices
+from sim.analysis.discovery import DiscoveredBox, describe, discover
+from sim.analysis.effects import KEY_OUTCOMES
+from sim.analysis.sensitivity import indices
+from sim.config.schema import AnalysisConfig
+from sim.runs.store import finished_runs, run_status
 
 SENSITIVITY_OUTCOMES = ("tech_gap_years", "domestic_market_share", "startups_alive", "share_alone")
 
@@ -61,7 +61,7 @@ def discovery_figure(
     final: pd.DataFrame, found: DiscoveredBox, baseline: str, params: list[str]
 ) -> Figure:
     """The sampled worlds on the two parameters the box restricts first, wins marked."""
-    from sim.discovery import outcomes_by_world
+    from sim.analysis.discovery import outcomes_by_world
 
     restricted = list(found.limits["parameter"]) if not found.limits.empty else []
     chosen = (restricted + [p for p in params if p not in restricted])[:2]

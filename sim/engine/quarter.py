@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim import economics, growth, market
-from sim.aggregates import N_DOMAINS, AllianceTotals, firm_regime, group_sum, members_mask
-from sim.choice import RevisionDraws, decide
-from sim.config import ModelParams
-from sim.policy import PolicyEffects
-from sim.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, padded
+from sim.config.schema import ModelParams
+from sim.engine import economics, growth, market
+from sim.engine.aggregates import N_DOMAINS, AllianceTotals, firm_regime, group_sum, members_mask
+from sim.engine.choice import RevisionDraws, decide
+from sim.engine.policy import PolicyEffects
+from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, padded
 
 
 @dataclass

@@ -15,9 +15,9 @@ from typing import Protocol
 
 import numpy as np
 
-from sim.state import STARTUP, AllianceState, FirmState
-from sim.traits import DOMESTIC
-from sim.vocabulary import DOMAINS
+from sim.config.vocabulary import DOMAINS
+from sim.engine.state import STARTUP, AllianceState, FirmState
+from sim.engine.traits import DOMESTIC
 
 
 @dataclass

@@ -23,11 +23,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim import figures
-from sim.design_report import design_of, design_section
-from sim.effects import KEY_OUTCOMES, compare, final_quarter, summary_markdown, with_totals
-from sim.outcomes import COLUMNS
-from sim.results import SWEEP_FILE, ResultsError, load, manifest, write_atomically
+from sim.analysis import figures
+from sim.analysis.design_report import design_of, design_section
+from sim.analysis.effects import KEY_OUTCOMES, compare, final_quarter, summary_markdown, with_totals
+from sim.engine.outcomes import COLUMNS
+from sim.runs.store import SWEEP_FILE, ResultsError, load, manifest, write_atomically
 
 STANDARD = {"sweep", "run", "scenario", "world", "seed", "replicate", "step", "preset", *COLUMNS}
 STANDARD |= {"steps", "replicates", "engine", "collect_firms", "label", "sample"}

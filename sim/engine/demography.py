@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import GrowthParams
-from sim.state import NO_ALLIANCE, STARTUP, FirmState
+from sim.config.schema import GrowthParams
+from sim.engine.state import NO_ALLIANCE, STARTUP, FirmState
 
 
 def bankrupt(

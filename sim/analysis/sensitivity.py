@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.checks import ConfigError
-from sim.config import AnalysisConfig, RunConfig
+from sim.config.checks import ConfigError
+from sim.config.schema import AnalysisConfig, RunConfig
 
 
 def problem(analysis: AnalysisConfig) -> dict[str, Any]:

@@ -12,9 +12,9 @@ from typing import Any
 
 from hydra.core.config_store import ConfigStore
 
-from sim.checks import ConfigError, check_choice, check_range, check_weights
-from sim.scenario_config import ScenarioConfig
-from sim.vocabulary import DOMAINS, REGIONS
+from sim.config.checks import ConfigError, check_choice, check_range, check_weights
+from sim.config.levers import ScenarioConfig
+from sim.config.vocabulary import DOMAINS, REGIONS
 
 ENGINES: tuple[str, ...] = ("vectorised", "agents")
 WORLD_KINDS: tuple[str, ...] = ("synthetic", "korea_2024", "korea_2016")

@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 import yaml
 
-from sim.config import RunConfig
+from sim.config.schema import RunConfig
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SPEC_FILE = ROOT / "configs" / "calibration" / "korea_2016.yaml"
 RESULT_FILE = ROOT / "configs" / "calibration" / "korea_2016_result.yaml"
 START_YEAR = 2016
@@ -124,7 +124,7 @@ def load_spec(path: Path | str = SPEC_FILE) -> CalibrationSpec:
 
 def base_config(spec: CalibrationSpec, extra: Sequence[str] = ()) -> RunConfig:
     """The run configuration every evaluation starts from (before the free parameters)."""
-    from sim.composition import compose
+    from sim.config.compose import compose
 
     return compose(
         [

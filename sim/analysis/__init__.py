@@ -1,0 +1,1 @@
+"""Analysis of stored results: effects, figures, report, sensitivity, discovery, landscape."""

@@ -1,0 +1,1 @@
+"""Running the model: the command line, sweep planning, replicates and the results store."""
