@@ -8,6 +8,7 @@ import pytest
 
 import sim
 from sim.analysis import discovery, report, sensitivity
+from sim.config import design
 from sim.config.checks import ConfigError
 from sim.config.schema import AnalysisConfig
 from sim.runs import store as results
@@ -17,15 +18,15 @@ TWO = {"model.growth.catch_up": [0.5, 2.5], "model.rnd.max_game_size": [5.0, 50.
 
 
 def test_design_sizes_follow_the_methods():
-    assert sensitivity.design_size(AnalysisConfig("sobol", 8, 0, TWO)) == 8 * (2 + 2)
-    assert sensitivity.design_size(AnalysisConfig("morris", 5, 0, TWO)) == 5 * (2 + 1)
-    assert sensitivity.design_size(AnalysisConfig("latin", 7, 0, TWO)) == 7
+    assert design.design_size(AnalysisConfig("sobol", 8, 0, TWO)) == 8 * (2 + 2)
+    assert design.design_size(AnalysisConfig("morris", 5, 0, TWO)) == 5 * (2 + 1)
+    assert design.design_size(AnalysisConfig("latin", 7, 0, TWO)) == 7
 
 
 def test_a_sample_sets_the_named_fields_within_bounds():
     over = ["sweep=discovery", "scenario=mega_alliance", "analysis.n=6"]
     cfg = sim.compose([*over, "sample=3"])
-    values = sensitivity.sample_values(cfg)
+    values = design.sample_values(cfg)
     assert set(values) == set(cfg.analysis.params) and len(values) == 5
     assert cfg.model.growth.catch_up == values["model.growth.catch_up"]
     assert 0.5 <= cfg.model.growth.catch_up <= 2.5
@@ -39,9 +40,9 @@ def test_a_sample_sets_the_named_fields_within_bounds():
 
 def test_a_path_through_an_unused_lever_sets_nothing_and_a_typo_is_an_error():
     base = sim.compose(["scenario=baseline"])
-    assert sensitivity.set_path(base, "scenario.mega_alliance.mission", 0.5) == base
+    assert design.set_path(base, "scenario.mega_alliance.mission", 0.5) == base
     with pytest.raises(ConfigError, match="not a config field"):
-        sensitivity.set_path(base, "model.growth.catchup", 1.0)
+        design.set_path(base, "model.growth.catchup", 1.0)
 
 
 @pytest.mark.parametrize(
@@ -64,7 +65,7 @@ def test_bounds_must_be_low_below_high():
 
 def test_sobol_indices_recover_a_known_function():
     analysis = AnalysisConfig("sobol", 256, 3, {"a": [0.0, 1.0], "b": [0.0, 1.0]})
-    x = sensitivity.design(analysis)
+    x = design.design(analysis)
     y = 4 * x[:, 0] + 0.1 * x[:, 1]  # b explains about 0.06 % of the variance
     final = pd.DataFrame({"sample": np.arange(len(x)), "tech_gap_years": y})
     table = sensitivity.indices(final, analysis, "tech_gap_years").set_index("parameter")

@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 
 import sim
-from scenarios.worlds import build_world
+from scenarios.worlds import WORLDS, build_world
 from scenarios.worlds.korea_2024 import founding_step, load_facts
+from sim.config.checks import ConfigError
 from sim.config.schema import REGIONS
 from sim.engine.state import CLOSED, CONGLOMERATE, OPEN, STARTUP
 
@@ -95,3 +96,24 @@ def test_korea_40_quarters_keeps_a_mixed_landscape():
     assert {"open", "closed"} <= set(table["regime"])
     assert df["tech_gap_years"].nunique() > 10
     assert abs(df["tech_gap_years"].iloc[-1] - df["tech_gap_years"].iloc[0]) > 0.01
+
+
+def test_every_world_file_has_a_builder_and_every_builder_a_file():
+    from sim.config.compose import CONFIG_DIR
+
+    files = {p.stem for p in (CONFIG_DIR / "world").glob("*.yaml")}
+    assert files == set(WORLDS)
+
+
+def test_an_unknown_world_is_refused_at_build_with_the_allowed_names():
+    cfg = sim.compose(["world=synthetic", "world.name=atlantis"])
+    with pytest.raises(ConfigError, match=r"world.name='atlantis' is unknown; allowed: synthetic"):
+        sim.AllianceModel(cfg)
+
+
+def test_an_unknown_world_is_refused_before_a_run_with_exit_2(tmp_path, capsys):
+    from sim.runs.cli import main
+
+    assert main(["world.name=atlantis", f"hydra.run.dir={tmp_path / 'r'}"]) == 2
+    assert "world.name='atlantis' is unknown" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()

@@ -1,27 +1,62 @@
-"""World builders: the firms and alliances a run starts from."""
+"""Worlds: the firms and alliances a run starts from, one registry of every world.
+
+To add a world: write a module here with ``build(cfg, rng) -> (FirmState, AllianceState)``,
+add one ``World`` row to ``WORLDS`` and a file ``configs/world/<name>.yaml`` (a test checks
+that the two agree).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
+from scenarios.worlds import korea_2016, korea_2024, synthetic
+from sim.config.checks import ConfigError
 from sim.config.schema import WorldConfig
 from sim.engine.state import AllianceState, FirmState
+
+Builder = Callable[[WorldConfig, np.random.Generator], tuple[FirmState, AllianceState]]
+
+
+@dataclass(frozen=True)
+class World:
+    """One world a run can start from.
+
+    Attributes:
+        name: The value of ``world.name`` (and the config file ``configs/world/<name>.yaml``).
+        build: Draws the firms and alliances from the world's config and the run's generator.
+        summary: One line for help texts and the docs.
+    """
+
+    name: str
+    build: Builder
+    summary: str
+
+
+WORLDS: dict[str, World] = {
+    w.name: w
+    for w in (
+        World("synthetic", synthetic.build, "a synthetic world of any size from trait draws"),
+        World("korea_2024", korea_2024.build, "Korea's AI industry in 2024 and its alliances"),
+        World("korea_2016", korea_2016.build, "Korea in 2016, the calibration's starting point"),
+    )
+}
+
+
+def world_named(name: str) -> World:
+    """The registered world ``name``.
+
+    Raises:
+        ConfigError: No world has that name (the message lists those that do).
+    """
+    try:
+        return WORLDS[name]
+    except KeyError:
+        raise ConfigError(f"world.name={name!r} is unknown; allowed: {', '.join(WORLDS)}") from None
 
 
 def build_world(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, AllianceState]:
     """Build the world ``cfg.name`` names, drawing only from ``rng``."""
-    if cfg.name == "synthetic":
-        from scenarios.worlds import synthetic
-
-        return synthetic.build(cfg, rng)
-    if cfg.name == "korea_2024":
-        from scenarios.worlds import korea_2024
-
-        return korea_2024.build(cfg, rng)
-    if cfg.name == "korea_2016":
-        from scenarios.worlds import korea_2016
-
-        return korea_2016.build(cfg, rng)
-    raise ValueError(
-        f"world.name={cfg.name!r} is unknown; allowed: synthetic, korea_2024, korea_2016"
-    )
+    return world_named(cfg.name).build(cfg, rng)

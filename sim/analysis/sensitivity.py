@@ -1,6 +1,6 @@
-"""Sensitivity designs and indices with SALib: which uncertain parameters drive the outcomes.
+"""Sensitivity indices with SALib: which uncertain parameters drive the outcomes.
 
-A design (``AnalysisConfig``: method, size, seed, and ``[low, high]`` per dotted parameter)
+The design (``AnalysisConfig``: method, size, seed, and ``[low, high]`` per dotted parameter)
 is a fixed matrix of parameter values; each sweep job takes one row (``sample``) and
 ``apply_sample`` writes that row's values into its ``RunConfig``. After the sweep,
 ``indices`` computes Sobol first-order and total indices (or Morris mu*, sigma) with
@@ -9,116 +9,11 @@ confidence intervals from the final outcomes, averaged over each row's replicate
 
 from __future__ import annotations
 
-import dataclasses
-from functools import lru_cache
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
-from sim.config.checks import ConfigError
-from sim.config.schema import AnalysisConfig, RunConfig
-
-
-def problem(analysis: AnalysisConfig) -> dict[str, Any]:
-    """The SALib problem: parameter names and bounds, in a fixed (sorted) order."""
-    names = sorted(analysis.params)
-    return {
-        "num_vars": len(names),
-        "names": names,
-        "bounds": [list(map(float, analysis.params[k])) for k in names],
-    }
-
-
-@lru_cache(maxsize=8)
-def _design(method: str, n: int, seed: int, bounds: tuple) -> np.ndarray:
-    from SALib.sample import latin, morris, sobol
-
-    spec = {
-        "num_vars": len(bounds),
-        "names": [name for name, _, _ in bounds],
-        "bounds": [[low, high] for _, low, high in bounds],
-    }
-    if method == "sobol":
-        return sobol.sample(spec, n, calc_second_order=False, seed=seed)
-    if method == "morris":
-        return morris.sample(spec, n, num_levels=4, seed=seed)
-    if method == "latin":
-        return latin.sample(spec, n, seed=seed)
-    raise ConfigError(f"analysis.method={method!r} has no design; allowed: sobol, morris, latin")
-
-
-def design(analysis: AnalysisConfig) -> np.ndarray:
-    """The design matrix: one row per sample, one column per parameter (``problem`` order)."""
-    spec = problem(analysis)
-    bounds = tuple(
-        (name, low, high) for name, (low, high) in zip(spec["names"], spec["bounds"], strict=True)
-    )
-    return _design(analysis.method, analysis.n, analysis.seed, bounds)
-
-
-def set_path(obj: Any, path: str, value: float) -> Any:
-    """A copy of the dataclass ``obj`` with the dotted field ``path`` set (checks rerun).
-
-    A path through an unused lever (``scenario.mega_alliance`` being None, as in the
-    baseline) sets nothing, so one design serves every scenario of a sweep.
-
-    Raises:
-        ConfigError: The path names no numeric field.
-    """
-    head, _, rest = path.partition(".")
-    names = {f.name for f in dataclasses.fields(obj)}
-    if head not in names:
-        raise ConfigError(
-            f"analysis.params key {path!r} is not a config field; allowed keys here: "
-            f"{', '.join(sorted(names))}"
-        )
-    current = getattr(obj, head)
-    if rest and current is None:  # a lever this scenario does not use: nothing to set
-        return obj
-    if rest:
-        if not dataclasses.is_dataclass(current):
-            raise ConfigError(f"analysis.params key {path!r}: {head} has no fields")
-        return dataclasses.replace(obj, **{head: set_path(current, rest, value)})
-    if isinstance(current, bool) or not isinstance(current, int | float):
-        raise ConfigError(f"analysis.params key {path!r} is not numeric; allowed: numeric fields")
-    return dataclasses.replace(
-        obj, **{head: round(value) if isinstance(current, int) else float(value)}
-    )
-
-
-def sample_values(cfg: RunConfig) -> dict[str, float]:
-    """The uncertain parameters' values of ``cfg``'s design row (empty without a sample)."""
-    if cfg.sample < 0:
-        return {}
-    matrix = design(cfg.analysis)
-    if cfg.sample >= len(matrix):
-        raise ConfigError(
-            f"sample={cfg.sample} is out of range; allowed: [0, {len(matrix) - 1}] for this design"
-        )
-    names = problem(cfg.analysis)["names"]
-    return {name: float(v) for name, v in zip(names, matrix[cfg.sample], strict=True)}
-
-
-def get_path(obj: Any, path: str) -> Any:
-    """The value of the dotted field ``path`` of ``obj`` (None through an unused lever)."""
-    for part in path.split("."):
-        if obj is None:
-            return None
-        obj = getattr(obj, part)
-    return obj
-
-
-def apply_sample(cfg: RunConfig) -> RunConfig:
-    """``cfg`` with its design row's values written into the named fields."""
-    for path, value in sample_values(cfg).items():
-        cfg = set_path(cfg, path, value)
-    return cfg
-
-
-def design_size(analysis: AnalysisConfig) -> int:
-    """Rows in the design (jobs of the sweep, per scenario)."""
-    return len(design(analysis))
+from sim.config.design import design, problem
+from sim.config.schema import AnalysisConfig
 
 
 def indices(final: pd.DataFrame, analysis: AnalysisConfig, outcome: str) -> pd.DataFrame:

@@ -87,7 +87,7 @@ def to_run_config(cfg: DictConfig) -> RunConfig:
         raise ConfigError(one_line(error)) from error
     if not isinstance(run, RunConfig):
         raise TypeError(f"composed config is {type(run).__name__}, expected RunConfig")
-    from sim.analysis.sensitivity import apply_sample  # a design row sets the uncertain parameters
+    from sim.config.design import apply_sample  # a design row sets the uncertain parameters
 
     try:
         return apply_sample(run)

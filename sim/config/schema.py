@@ -17,7 +17,6 @@ from sim.config.levers import ScenarioConfig
 from sim.config.vocabulary import DOMAINS, REGIONS
 
 ENGINES: tuple[str, ...] = ("vectorised", "agents")
-WORLD_KINDS: tuple[str, ...] = ("synthetic", "korea_2024", "korea_2016")
 
 
 @dataclass
@@ -28,7 +27,7 @@ class WorldConfig:
     (frontier = 1.0).
     """
 
-    name: str = "synthetic"  # which builder: synthetic | korea_2024
+    name: str = "synthetic"  # which world (scenarios.worlds.WORLDS); checked where it is built
     n_startups: int = 1000  # domestic startups (the official count is a user assumption)
     n_conglomerates: int = 10  # domestic conglomerates (chaebol groups)
     n_foreign: int = 10  # foreign big tech (conglomerates of other regions)
@@ -58,7 +57,6 @@ class WorldConfig:
     domestic_capability_scale: float = 1.0  # korea_2024: multiply domestic capabilities
 
     def __post_init__(self) -> None:
-        check_choice(self, "name", WORLD_KINDS)
         for name in ("n_startups", "n_conglomerates", "n_foreign", "n_initial_alliances"):
             check_range(self, name, 0)
         check_range(self, "initial_alliance_size", 2)

@@ -21,9 +21,11 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from omegaconf import OmegaConf, open_dict
 
-from sim.analysis.sensitivity import design_size
+from scenarios.worlds import world_named
 from sim.config.checks import ConfigError
-from sim.config.compose import CONFIG_DIR, compose_node, one_line, to_run_config
+from sim.config.compose import CONFIG_DIR, compose_node, one_line
+from sim.config.compose import to_run_config as _to_run_config
+from sim.config.design import design_size
 from sim.config.schema import RunConfig, register_configs
 from sim.runs.replicates import check_folder, fingerprint
 from sim.runs.store import (
@@ -87,6 +89,13 @@ class Plan:
                 for j in self.jobs
             ]
         }
+
+
+def to_run_config(node: Any) -> RunConfig:
+    """A job's typed config, with its world checked against the registry of worlds."""
+    cfg = _to_run_config(node)
+    world_named(cfg.world.name)
+    return cfg
 
 
 def is_hydra_key(override: str) -> bool:

@@ -75,7 +75,7 @@ def run_replicates(
         The per-step, final and (optionally) per-firm tables, with ``scenario``,
         ``world``, ``seed``, ``replicate`` and the parameter columns.
     """
-    from sim.analysis.sensitivity import get_path, sample_values
+    from sim.config.design import get_path, sample_values
     from sim.model import AllianceModel
 
     labels = {"scenario": cfg.scenario.name, "world": cfg.world.name, "seed": cfg.seed}
