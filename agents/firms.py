@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.config.schema import DOMAINS, REGIONS
+from sim.config.vocabulary import DOMAINS, KIND_NAMES, REGIONS
 from sim.engine import quarter
-from sim.engine.state import KIND_NAMES
 
 if TYPE_CHECKING:
     from sim.model import AllianceModel

@@ -19,6 +19,7 @@ from agents import Conglomerate, Government, Startup
 from scenarios.policies import build_policies
 from scenarios.worlds import build_world
 from sim.config.schema import ENGINES, RunConfig
+from sim.config.vocabulary import DOMESTIC
 from sim.engine import growth, quarter
 from sim.engine.aggregates import alliance_totals
 from sim.engine.choice import draw_revision
@@ -27,7 +28,7 @@ from sim.engine.membership import apply_moves, settle
 from sim.engine.outcomes import COLUMNS, StepFlows, compute
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import CONGLOMERATE, STARTUP
-from sim.engine.traits import DOMESTIC, startups
+from sim.engine.traits import startups
 
 FIRM_COLUMNS: tuple[str, ...] = (
     "row",

@@ -31,7 +31,7 @@ from sim.config.levers import (
     SubsidyConfig,
     TournamentConfig,
 )
-from sim.config.vocabulary import DOMAINS
+from sim.config.vocabulary import DOMAINS, DOMESTIC
 from sim.engine import quarter
 from sim.engine.aggregates import alliance_totals
 from sim.engine.choice import (
@@ -53,7 +53,6 @@ from sim.engine.state import (
     FirmState,
     presence_mask,
 )
-from sim.engine.traits import DOMESTIC
 from tests.conftest import SMALL_SYNTHETIC
 
 FOREIGN = 1  # any region but DOMESTIC

@@ -5,7 +5,7 @@ import sim
 from scenarios.worlds import WORLDS, build_world
 from scenarios.worlds.korea_2024 import founding_step, load_facts
 from sim.config.checks import ConfigError
-from sim.config.schema import REGIONS
+from sim.config.vocabulary import REGIONS
 from sim.engine.state import CLOSED, CONGLOMERATE, OPEN, STARTUP
 
 

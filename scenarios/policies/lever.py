@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config.levers import LeverWindow
+from sim.config.vocabulary import DOMESTIC
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import NO_ALLIANCE, OPEN, STARTUP, AllianceState, FirmState
-from sim.engine.traits import DOMESTIC
 
 
 class Lever:

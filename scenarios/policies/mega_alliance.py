@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from scenarios.policies.lever import Lever, domestic_members, share_equally
-from sim.config.levers import REGIME_NAMES, MegaAllianceConfig
+from sim.config.levers import MegaAllianceConfig
+from sim.config.vocabulary import DOMESTIC, REGIME_NAMES
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import CONGLOMERATE, NO_ALLIANCE, AllianceState, FirmState, federate
-from sim.engine.traits import DOMESTIC
 
 
 def invitees(firms: FirmState, per_domain: int) -> np.ndarray:

@@ -6,16 +6,15 @@ import numpy as np
 
 from scenarios.policies.lever import Lever, alliance_flags, eligible, share_equally
 from sim.config.levers import SubsidyConfig
-from sim.config.vocabulary import DOMAINS
+from sim.config.vocabulary import DOMAINS, DOMESTIC, N_DOMAINS
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import AllianceState, FirmState
-from sim.engine.traits import DOMESTIC
 
 
 def domestic_revenue(firms: FirmState) -> np.ndarray:
     """Domestic firms' revenue per domain (USD m this quarter)."""
     who = firms.alive & (firms.region == DOMESTIC)
-    return np.bincount(firms.domain[who], weights=firms.revenue[who], minlength=len(DOMAINS))
+    return np.bincount(firms.domain[who], weights=firms.revenue[who], minlength=N_DOMAINS)
 
 
 class SubsidyFocus(Lever):
@@ -34,7 +33,7 @@ class SubsidyFocus(Lever):
         self.targets = np.array([DOMAINS.index(d) for d in cfg.target_domains])
         self.hot: int | None = None  # fad: the domain funded now
         self.last_switch = -1
-        self.revenue_then = np.zeros(len(DOMAINS))
+        self.revenue_then = np.zeros(N_DOMAINS)
         self.history: list[tuple[int, int | None]] = []  # (step, funded domain) per quarter
 
     def funded_domains(self, step: int, firms: FirmState) -> np.ndarray:

@@ -6,10 +6,10 @@ import numpy as np
 
 from scenarios.policies.lever import Lever, domestic_members, share_equally
 from sim.config.levers import TournamentConfig
+from sim.config.vocabulary import DOMESTIC
 from sim.engine.aggregates import group_sum, members_mask
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import AllianceState, FirmState
-from sim.engine.traits import DOMESTIC
 
 
 def consortium_scores(firms: FirmState, alliances: AllianceState, min_members: int) -> np.ndarray:

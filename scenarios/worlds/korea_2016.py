@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from scenarios.worlds.korea_2024 import _named_firms, load_facts
-from sim.config.schema import REGIONS, WorldConfig
+from sim.config.schema import WorldConfig
+from sim.config.vocabulary import REGIONS
 from sim.engine import traits
 from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState
 

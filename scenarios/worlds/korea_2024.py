@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-from sim.config.schema import DOMAINS, REGIONS, WorldConfig
+from sim.config.schema import WorldConfig
+from sim.config.vocabulary import DOMAINS, DOMESTIC, REGIONS
 from sim.engine import traits
 from sim.engine.state import CLOSED, CONGLOMERATE, OPEN, STARTUP, AllianceState, FirmState
 
@@ -97,7 +98,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, Allian
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))
     firms.append(**traits.conglomerates(cfg.n_conglomerates, cfg, rng))
     firms.append(**traits.conglomerates(cfg.n_foreign, cfg, rng, foreign=True))
-    domestic = firms.region == REGIONS.index("domestic")
+    domestic = firms.region == DOMESTIC
     firms.capability[domestic] = np.minimum(
         firms.capability[domestic] * cfg.domestic_capability_scale, MAX_START_CAPABILITY
     )

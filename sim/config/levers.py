@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sim.config.checks import ConfigError, check_choice, check_range
-from sim.config.vocabulary import DOMAINS
+from sim.config.vocabulary import DOMAINS, REGIME_NAMES
 
 ELIGIBILITY: tuple[str, ...] = ("all", "startups", "open_members", "mandated")
 SCHEDULES: tuple[str, ...] = ("sustained", "fad")
-REGIME_NAMES: tuple[str, ...] = ("open", "closed")
 INFRASTRUCTURE_DOMAINS: tuple[str, ...] = (
     "foundation_models",
     "ai_chips",

@@ -14,7 +14,7 @@ from hydra.core.config_store import ConfigStore
 
 from sim.config.checks import ConfigError, check_choice, check_range, check_weights
 from sim.config.levers import ScenarioConfig
-from sim.config.vocabulary import DOMAINS, REGIONS
+from sim.config.vocabulary import N_DOMAINS, REGIONS
 
 ENGINES: tuple[str, ...] = ("vectorised", "agents")
 
@@ -81,7 +81,7 @@ class WorldConfig:
         check_range(self, "capability_sd", 0.0, 1.0)
         check_range(self, "archetype_scale", 1e-6)
         check_range(self, "domestic_capability_scale", 1e-6, 3.0)
-        check_weights(self, "domain_weights", len(DOMAINS))
+        check_weights(self, "domain_weights", N_DOMAINS)
         check_weights(self, "foreign_region_weights", len(REGIONS))
         total = self.n_startups + self.n_conglomerates + self.n_foreign
         if total < 2:
@@ -209,7 +209,7 @@ class GrowthParams:
         check_range(self, "entry_funding_elasticity", 0.0)
         check_range(self, "exit_capital", 0.0)
         check_range(self, "entrant_capability", 0.0, 1.0)
-        check_weights(self, "domain_market_weights", len(DOMAINS))
+        check_weights(self, "domain_market_weights", N_DOMAINS)
 
 
 @dataclass

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config.schema import DOMAINS
+from sim.config.vocabulary import N_DOMAINS
 from sim.engine.state import NO_ALLIANCE, AllianceState, FirmState
-
-N_DOMAINS = len(DOMAINS)
 
 
 @dataclass

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config.schema import DOMAINS, ChoiceParams
+from sim.config.schema import ChoiceParams
+from sim.config.vocabulary import DOMESTIC, N_DOMAINS
 from sim.engine.aggregates import AllianceTotals
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, padded
-from sim.engine.traits import DOMESTIC
 
 ALONE, STAY, FOUND, FIRST_CANDIDATE = 0, 1, 2, 3
 FOUND_NEW = -2  # target code: found a new alliance
@@ -93,8 +93,8 @@ def complementarity_value(
         home: (...) the firm's home domain.
     """
     others = coverage - own_presence * is_member[..., None]
-    not_home = np.arange(len(DOMAINS)) != home[..., None]
-    return ((others > 0) & not_home).sum(axis=-1) / (len(DOMAINS) - 1)
+    not_home = np.arange(N_DOMAINS) != home[..., None]
+    return ((others > 0) & not_home).sum(axis=-1) / (N_DOMAINS - 1)
 
 
 def rivalry_cost(same_domain_capability: np.ndarray, capability: np.ndarray) -> np.ndarray:
@@ -190,7 +190,7 @@ def option_utilities(
     pooled = totals.capability[a] + cap2 * ~member
     regime = padded(alliances.regime)[a]
     access = membership_access(regime, *access_rates)
-    bits = ((firms.presence[rows][:, None] >> np.arange(len(DOMAINS))) & 1).astype(np.float64)
+    bits = ((firms.presence[rows][:, None] >> np.arange(N_DOMAINS)) & 1).astype(np.float64)
     coverage = totals.coverage[a]  # (K, C+1, D)
     home2 = np.broadcast_to(home[:, None], a.shape)
     same = totals.domain_capability[a, home2] - cap2 * member

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config.schema import GrowthParams
-from sim.engine.aggregates import N_DOMAINS
+from sim.config.vocabulary import N_DOMAINS
 
 
 def capability_gain(

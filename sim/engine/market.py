@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config.schema import GrowthParams
-from sim.engine.aggregates import N_DOMAINS, group_sum
+from sim.config.vocabulary import N_DOMAINS
+from sim.engine.aggregates import group_sum
 from sim.engine.state import NO_ALLIANCE
 
 

@@ -6,13 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config.schema import DOMAINS, REGIONS, ModelParams
+from sim.config.schema import ModelParams
+from sim.config.vocabulary import DOMESTIC, N_DOMAINS
 from sim.engine import growth
 from sim.engine.aggregates import alliance_totals, group_sum, members_mask
 from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, STARTUP, AllianceState, FirmState
-
-DOMESTIC = REGIONS.index("domestic")
-N_DOMAIN_COUNT = len(DOMAINS)
 
 COLUMNS: tuple[str, ...] = (
     "tech_gap_years",
@@ -86,11 +84,11 @@ def domain_collusion_risk(firms: FirmState, m: int, threshold: float) -> float:
     """
     revenue = np.where(firms.alive, firms.revenue, 0.0)
     domain = firms.domain.astype(np.int64)
-    total = np.bincount(domain, weights=revenue, minlength=N_DOMAIN_COUNT)
+    total = np.bincount(domain, weights=revenue, minlength=N_DOMAINS)
     inside = members_mask(firms)
-    cell = firms.alliance[inside].astype(np.int64) * N_DOMAIN_COUNT + domain[inside]
-    held = group_sum(cell, revenue[inside], max(m, 1) * N_DOMAIN_COUNT)
-    share = held.reshape(-1, N_DOMAIN_COUNT) / np.maximum(total, 1e-12)
+    cell = firms.alliance[inside].astype(np.int64) * N_DOMAINS + domain[inside]
+    held = group_sum(cell, revenue[inside], max(m, 1) * N_DOMAINS)
+    share = held.reshape(-1, N_DOMAINS) / np.maximum(total, 1e-12)
     above = np.where(share > threshold, share, 0.0).sum(axis=0)
     return float((above * total).sum() / max(total.sum(), 1e-12))
 

@@ -15,9 +15,8 @@ from typing import Protocol
 
 import numpy as np
 
-from sim.config.vocabulary import DOMAINS
+from sim.config.vocabulary import DOMESTIC, N_DOMAINS
 from sim.engine.state import STARTUP, AllianceState, FirmState
-from sim.engine.traits import DOMESTIC
 
 
 @dataclass
@@ -56,7 +55,7 @@ class PolicyEffects:
             spillover_bonus=0.0,
             cost_reduction=np.zeros(n),
             subsidy=np.zeros(n),
-            member_subsidy=np.zeros((m, len(DOMAINS))),
+            member_subsidy=np.zeros((m, N_DOMAINS)),
             mission=np.zeros(m),
             mandate_pull=np.zeros(m),
             mandated=np.zeros(m, dtype=bool),

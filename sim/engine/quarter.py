@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.config.schema import ModelParams
+from sim.config.vocabulary import N_DOMAINS
 from sim.engine import economics, growth, market
-from sim.engine.aggregates import N_DOMAINS, AllianceTotals, firm_regime, group_sum, members_mask
+from sim.engine.aggregates import AllianceTotals, firm_regime, group_sum, members_mask
 from sim.engine.choice import RevisionDraws, decide
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, padded

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-STARTUP, CONGLOMERATE = 0, 1
-KIND_NAMES: tuple[str, ...] = ("startup", "conglomerate")
-OPEN, CLOSED = 0, 1
-REGIME_NAMES: tuple[str, ...] = ("open", "closed")
+from sim.config.vocabulary import KIND_NAMES, REGIME_NAMES
+
+STARTUP, CONGLOMERATE = KIND_NAMES.index("startup"), KIND_NAMES.index("conglomerate")
+OPEN, CLOSED = REGIME_NAMES.index("open"), REGIME_NAMES.index("closed")
 NO_ALLIANCE = -1
 
 

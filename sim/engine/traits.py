@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config.schema import DOMAINS, REGIONS, WorldConfig
+from sim.config.schema import WorldConfig
+from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
 from sim.engine.state import CONGLOMERATE, STARTUP, presence_mask
-
-DOMESTIC = REGIONS.index("domestic")
 
 
 def beta_openness(
@@ -28,7 +27,7 @@ def capability_draw(
 def domain_draw(k: int, weights: list[float], rng: np.random.Generator) -> np.ndarray:
     """Home domains drawn with the given weights (in DOMAINS order)."""
     w = np.asarray(weights, dtype=np.float64)
-    return rng.choice(len(DOMAINS), size=k, p=w / w.sum()).astype(np.int8)
+    return rng.choice(N_DOMAINS, size=k, p=w / w.sum()).astype(np.int8)
 
 
 def startups(
@@ -65,8 +64,8 @@ def conglomerates(
     foreign region weights, and capability near the frontier.
     """
     domain = domain_draw(k, cfg.domain_weights, rng)
-    others = rng.random((k, len(DOMAINS))) < cfg.presence_probability
-    bits = (others * (1 << np.arange(len(DOMAINS)))).sum(axis=1).astype(np.uint8)
+    others = rng.random((k, N_DOMAINS)) < cfg.presence_probability
+    bits = (others * (1 << np.arange(N_DOMAINS))).sum(axis=1).astype(np.uint8)
     presence = bits | presence_mask(domain)
     openness = beta_openness(k, cfg.conglomerate_openness_mean, cfg.openness_concentration, rng)
     if foreign:
