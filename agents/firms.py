@@ -74,26 +74,32 @@ class Firm(mesa.Agent):
         return KIND_NAMES[int(self.model.firms.kind[self.row])]
 
     # the phases of a quarter, for this firm ------------------------------------------
-    def reconsider(self, k: int, q: quarter.Quarter) -> int:
+    def reconsider(
+        self, k: int, q: quarter.Quarter, revision: quarter.Revision, rnd: quarter.RnDConditions
+    ) -> int:
         """Choose where to be: alone, my alliance, another one, or a new one I found."""
         m = self.model
-        return int(quarter.reconsider(np.array([k]), m.firms, m.alliances, q)[0])
+        return int(quarter.reconsider(np.array([k]), m.firms, m.alliances, q, revision, rnd)[0])
 
-    def invest(self, q: quarter.Quarter) -> tuple[float, float, float]:
+    def invest(self, q: quarter.Quarter, rnd: quarter.RnDConditions) -> tuple[float, float, float]:
         """Choose R&D effort; returns (effort, spend, cost paid by the state)."""
         m = self.model
-        effort, spend, paid = quarter.invest(self._rows, m.firms, m.alliances, q)
+        effort, spend, paid = quarter.invest(self._rows, m.firms, m.alliances, q, rnd)
         return float(effort[0]), float(spend[0]), float(paid[0])
 
-    def learn(self, q: quarter.Quarter) -> float:
+    def learn(
+        self, q: quarter.Quarter, rnd: quarter.RnDConditions, pool: quarter.KnowledgePool
+    ) -> float:
         """New capability from my effort and the spillovers I receive."""
         m = self.model
-        return float(quarter.learn(self._rows, m.firms, m.alliances, q)[0])
+        return float(quarter.learn(self._rows, m.firms, m.alliances, q, rnd, pool)[0])
 
-    def earn(self, q: quarter.Quarter) -> tuple[float, float]:
-        """Revenue and profit this quarter."""
+    def earn(
+        self, q: quarter.Quarter, mc: quarter.MarketConditions, rd_spend: np.ndarray
+    ) -> tuple[float, float]:
+        """Revenue and profit this quarter (``rd_spend``: every firm's R&D spending)."""
         m = self.model
-        revenue, profit = quarter.earn(self._rows, m.firms, m.alliances, q)
+        revenue, profit = quarter.earn(self._rows, m.firms, m.alliances, q, mc, rd_spend)
         return float(revenue[0]), float(profit[0])
 
 

@@ -22,8 +22,9 @@ import pandas as pd
 
 from sim.analysis.design_report import design_of
 from sim.analysis.discovery import describe, discover
-from sim.analysis.effects import KEY_OUTCOMES, final_quarter, paired_effects, with_totals
+from sim.analysis.effects import final_quarter, paired_effects, with_totals
 from sim.analysis.report import assign_labels
+from sim.engine.outcomes import BY_NAME
 from sim.runs import store as results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +55,7 @@ def effect(final: pd.DataFrame, scenario: str, against: str, outcome: str) -> pd
 def sentence(final: pd.DataFrame, scenario: str, against: str, outcome: str) -> str:
     """One measured comparison in words, with its 90 % interval and verdict."""
     row = effect(final, scenario, against, outcome)
-    name, unit, _ = KEY_OUTCOMES[outcome]
+    name, unit = BY_NAME[outcome].label, BY_NAME[outcome].unit
     units = "" if unit == "share" else f" {unit}"
     verdict = "distinguishable from noise" if row["distinguishable"] else "not distinguishable"
     return (
@@ -76,7 +77,7 @@ def short(final: pd.DataFrame, scenario: str, against: str, outcomes: list[str])
     """A one-sentence measured answer: the direction of each outcome."""
     parts = []
     for outcome in outcomes:
-        name = KEY_OUTCOMES[outcome][0]
+        name = BY_NAME[outcome].label
         parts.append(
             f"{name[0].lower() + name[1:]}: {direction(final, scenario, against, outcome)}"
         )
@@ -101,7 +102,7 @@ def comparison_figure(
         ax.axvline(0, color="k", lw=0.8)
         ax.set_yticks(range(len(pairs)), [f"{s}\nvs {a}" for s, a in pairs], fontsize=8)
         ax.invert_yaxis()
-        name_, unit, better = KEY_OUTCOMES[outcome]
+        name_, unit, better = BY_NAME[outcome].label, BY_NAME[outcome].unit, BY_NAME[outcome].better
         ax.set_title(name_, fontsize=9)
         ax.set_xlabel(f"difference ({unit}{', ' + better + ' is better' if better else ''})")
         ax.grid(alpha=0.3, axis="x")

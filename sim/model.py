@@ -108,10 +108,11 @@ class AllianceModel(mesa.Model):
             self.firms.n, self.alliances.m, self.params.choice.baseline_clarity
         )
         q = self._new_quarter(0, neutral)
-        quarter.prepare_market(self.firms, self.alliances, q)
+        mc = quarter.prepare_market(self.firms, self.alliances, q, None)
         rows = np.flatnonzero(self.firms.alive)
-        self.firms.revenue[rows] = quarter.earn(rows, self.firms, self.alliances, q)[0]
-        self.flows.world_market = float(q.markets.sum())
+        no_rnd = np.zeros(self.firms.n)
+        self.firms.revenue[rows] = quarter.earn(rows, self.firms, self.alliances, q, mc, no_rnd)[0]
+        self.flows.world_market = float(mc.markets.sum())
 
     def _new_quarter(self, t: int, effects: Any) -> quarter.Quarter:
         return quarter.Quarter(
@@ -121,27 +122,35 @@ class AllianceModel(mesa.Model):
             params=self.params,
             effects=effects,
             reference_capital=self.reference_capital,
-            rd_spend=np.zeros(self.firms.n),
         )
 
     # --- the engines ----------------------------------------------------------------------
-    def _each(self, phase: str, rows: np.ndarray, q: quarter.Quarter) -> tuple[np.ndarray, ...]:
-        """Run a per-firm phase over ``rows``: all at once, or agent by agent."""
+    def _each(self, phase: str, rows: np.ndarray, *inputs: Any) -> tuple[np.ndarray, ...]:
+        """Run a per-firm phase over ``rows``: all at once, or agent by agent.
+
+        ``inputs`` are the phase's stage values (``Quarter`` first), the same for every firm.
+        """
         if self.engine == "vectorised" or rows.size == 0:
-            out = getattr(quarter, phase)(rows, self.firms, self.alliances, q)
+            out = getattr(quarter, phase)(rows, self.firms, self.alliances, *inputs)
             return out if isinstance(out, tuple) else (out,)
-        results = [getattr(self.firm_agents[row], phase)(q) for row in rows.tolist()]
+        results = [getattr(self.firm_agents[row], phase)(*inputs) for row in rows.tolist()]
         columns = list(zip(*results, strict=True)) if isinstance(results[0], tuple) else [results]
         return tuple(np.asarray(c, dtype=np.float64) for c in columns)
 
-    def _revise(self, q: quarter.Quarter) -> np.ndarray:
+    def _revise(
+        self, q: quarter.Quarter, revision: quarter.Revision, rnd: quarter.RnDConditions
+    ) -> np.ndarray:
         """Targets of this quarter's revisers (synchronous: all decide on the same state)."""
-        k = np.arange(q.draws.revisers.size)
+        revisers = revision.draws.revisers
+        k = np.arange(revisers.size)
         if self.engine == "vectorised":
-            return quarter.reconsider(k, self.firms, self.alliances, q)
+            return quarter.reconsider(k, self.firms, self.alliances, q, revision, rnd)
         agents = self.firm_agents
         return np.array(
-            [agents[row].reconsider(i, q) for i, row in enumerate(q.draws.revisers.tolist())],
+            [
+                agents[row].reconsider(i, q, revision, rnd)
+                for i, row in enumerate(revisers.tolist())
+            ],
             dtype=np.int64,
         )
 
@@ -157,34 +166,35 @@ class AllianceModel(mesa.Model):
         settle(firms, alliances, t, p.choice.founding_grace_steps)
 
         # 2. membership revision, on the start-of-quarter snapshot
-        q.totals = alliance_totals(firms, alliances)
-        quarter.prepare_rnd(firms, alliances, q)  # the public spillover revisers expect
-        q.draws = draw_revision(firms, alliances, p.choice, self.rng)
-        targets = self._revise(q)
-        apply_moves(firms, alliances, q.draws.revisers, targets, t, p.choice.founding_cost)
+        totals = alliance_totals(firms, alliances)
+        rnd = quarter.prepare_rnd(firms, alliances, q)  # the public spillover revisers expect
+        revision = quarter.Revision(totals, draw_revision(firms, alliances, p.choice, self.rng))
+        targets = self._revise(q, revision, rnd)
+        apply_moves(firms, alliances, revision.draws.revisers, targets, t, p.choice.founding_cost)
         settle(firms, alliances, t, p.choice.founding_grace_steps)
 
         # 3. R&D
         alive = np.flatnonzero(firms.alive)
-        quarter.prepare_rnd(firms, alliances, q)
-        effort, spend, paid = self._each("invest", alive, q)
+        rnd = quarter.prepare_rnd(firms, alliances, q)
+        effort, spend, paid = self._each("invest", alive, q, rnd)
         firms.effort[:] = 0.0
         firms.effort[alive] = effort
-        q.rd_spend[alive] = spend
+        rd_spend = np.zeros(firms.n)
+        rd_spend[alive] = spend
         flows.rnd_spend = float(spend.sum() + paid.sum())
 
         # 4. capability
-        quarter.prepare_learning(firms, alliances, q)
-        (capability,) = self._each("learn", alive, q)
+        pool = quarter.prepare_learning(firms, alliances, rnd)
+        (capability,) = self._each("learn", alive, q, rnd, pool)
         firms.capability[alive] = capability
 
         # 5. market and capital; exit and entry
-        quarter.prepare_market(firms, alliances, q)
-        revenue, profit = self._each("earn", alive, q)
+        mc = quarter.prepare_market(firms, alliances, q, totals)
+        revenue, profit = self._each("earn", alive, q, mc, rd_spend)
         firms.revenue[:] = 0.0
         firms.revenue[alive] = revenue
         firms.capital[alive] += profit
-        flows.world_market = float(q.markets.sum())
+        flows.world_market = float(mc.markets.sum())
         gone = remove_exits(firms, t, p.growth.exit_capital)
         flows.exited = int((firms.region[gone] == DOMESTIC).sum())
         settle(firms, alliances, t, p.choice.founding_grace_steps)

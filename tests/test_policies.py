@@ -736,8 +736,7 @@ def _public_beta(model, effects):
         effects=effects,
         reference_capital=model.reference_capital,
     )
-    quarter.prepare_rnd(model.firms, model.alliances, q)
-    return q.public_beta
+    return quarter.prepare_rnd(model.firms, model.alliances, q).public_beta
 
 
 def test_open_data_raises_public_spillover_by_its_bonus_and_costs_spend():
@@ -971,11 +970,11 @@ def test_the_mandated_alliance_is_exempt_from_the_cap_only_if_configured(exempt)
         effects=effects,
         reference_capital=5.0,
     )
-    q.totals = alliance_totals(firms, alliances)
-    quarter.prepare_market(firms, alliances, q)
-    assert q.totals.share[mega.alliance] > 0.01
-    assert q.fined[mega.alliance] == (not exempt)
-    assert q.fined[0]  # other alliances above the cap are fined either way
+    totals = alliance_totals(firms, alliances)
+    fined = quarter.prepare_market(firms, alliances, q, totals).fined
+    assert totals.share[mega.alliance] > 0.01
+    assert fined[mega.alliance] == (not exempt)
+    assert fined[0]  # other alliances above the cap are fined either way
 
 
 def test_the_mandated_alliance_keeps_a_domestic_leader():

@@ -11,12 +11,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from sim.analysis.discovery import DiscoveredBox, describe, discover
-from sim.analysis.effects import KEY_OUTCOMES
 from sim.analysis.sensitivity import indices
 from sim.config.schema import AnalysisConfig
+from sim.engine.outcomes import BY_NAME, for_sensitivity
 from sim.runs.store import finished_runs, run_status
 
-SENSITIVITY_OUTCOMES = ("tech_gap_years", "domestic_market_share", "startups_alive", "share_alone")
+SENSITIVITY_OUTCOMES: tuple[str, ...] = tuple(o.name for o in for_sensitivity())
 
 
 def design_of(root: Path) -> AnalysisConfig | None:
@@ -45,9 +45,9 @@ def indices_figure(table: pd.DataFrame, method: str, label: str) -> Figure:
         else:
             ax.barh(y, t["mu_star"], 0.6, xerr=t["mu_star_conf"], color="#332288", label="mu*")
             ax.scatter(t["sigma"], y, color="#CC6677", zorder=3, label="sigma")
-            ax.set_xlabel(f"Morris elementary effect ({KEY_OUTCOMES[outcome][1]})")
+            ax.set_xlabel(f"Morris elementary effect ({BY_NAME[outcome].unit})")
         ax.set_yticks(y, names)
-        ax.set_title(KEY_OUTCOMES[outcome][0], fontsize=10)
+        ax.set_title(BY_NAME[outcome].label, fontsize=10)
         ax.grid(alpha=0.3, axis="x")
     np.atleast_1d(axes)[0].legend(fontsize=8)
     fig.suptitle(

@@ -13,26 +13,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-# The outcomes a policy team reads first: column -> (plain name, unit, better when)
-KEY_OUTCOMES: dict[str, tuple[str, str, str]] = {
-    "tech_gap_years": ("Technology gap to the frontier", "years", "lower"),
-    "domestic_market_share": ("Domestic share of the global AI market", "share", "higher"),
-    "startups_alive": ("Domestic startups alive", "firms", "higher"),
-    "collusion_risk": (
-        "Collusion risk: market share of alliances above the threshold",
-        "share",
-        "lower",
-    ),
-    "collusion_risk_domain": (
-        "Collusion risk by domain: market share of alliances above the threshold in a domain",
-        "share",
-        "lower",
-    ),
-    "share_open": ("Share of firms in open alliances", "share", ""),
-    "share_closed": ("Share of firms in closed alliances", "share", ""),
-    "share_alone": ("Share of firms alone", "share", ""),
-    "spend_total": ("Government money spent since the start", "USD bn", ""),
-}
+from sim.engine.outcomes import BY_NAME, headline
+
+# The outcomes a policy team reads first, in order (sim.engine.outcomes.OUTCOMES says which)
+KEY_OUTCOMES: tuple[str, ...] = tuple(o.name for o in headline())
 
 
 def pair_keys(frame: pd.DataFrame) -> list[str]:
@@ -127,7 +111,8 @@ def compare(final: pd.DataFrame, against: dict[str, str]) -> pd.DataFrame:
 
 def verdict(row: pd.Series) -> str:
     """One plain sentence on one effect."""
-    name, unit, better = KEY_OUTCOMES[row["outcome"]]
+    outcome = BY_NAME[row["outcome"]]
+    name, unit, better = outcome.label, outcome.unit, outcome.better
     effect = row["effect_vs_baseline"]
     units = "" if unit == "share" else f" {unit}"
     if row["pairs"] < 2:

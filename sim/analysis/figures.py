@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis.effects import KEY_OUTCOMES, interval, paired_differences
+from sim.analysis.effects import interval, paired_differences
 from sim.config.vocabulary import DOMAINS
+from sim.engine.outcomes import BY_NAME, over_time
 
 # Paul Tol's "muted" scheme (colour-blind safe), after black for the first label (the
 # baseline): ten labels get ten distinct colours; beyond that line styles repeat them.
@@ -37,16 +38,7 @@ PALETTE = (
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 REGIME_COLOURS = {"open": "#004488", "closed": "#BB5566", "alone": "#BBBBBB"}
-OVER_TIME = (
-    "tech_gap_years",
-    "domestic_market_share",
-    "startups_alive",
-    "collusion_risk",
-    "share_open",
-    "share_closed",
-    "share_alone",
-    "spend_total",
-)
+OVER_TIME: tuple[str, ...] = tuple(o.name for o in over_time())
 
 
 def colours(labels: Sequence[str]) -> dict[str, tuple[str, str, str]]:
@@ -63,7 +55,8 @@ def colours(labels: Sequence[str]) -> dict[str, tuple[str, str, str]]:
 
 
 def _axis_label(column: str) -> str:
-    name, unit, better = KEY_OUTCOMES[column]
+    o = BY_NAME[column]
+    name, unit, better = o.label, o.unit, o.better
     hint = f", {better} is better" if better else ""
     return f"{name}\n({unit}{hint})"
 
@@ -79,8 +72,8 @@ def outcomes_over_time(outcomes: pd.DataFrame, style: dict) -> Figure:
             years = mean.index / 4
             ax.plot(years, mean.values, color=colour, linestyle=line, label=label, lw=1.6)
             ax.fill_between(years, low.values, high.values, color=colour, alpha=0.07, lw=0)
-        ax.set_title(textwrap.fill(KEY_OUTCOMES[col][0], 42), fontsize=10.5)
-        ax.set_ylabel(KEY_OUTCOMES[col][1])
+        ax.set_title(textwrap.fill(BY_NAME[col].label, 42), fontsize=10.5)
+        ax.set_ylabel(BY_NAME[col].unit)
         ax.set_xlabel("Years from start")
         ax.grid(alpha=0.3)
     handles, labels = axes.flat[0].get_legend_handles_labels()

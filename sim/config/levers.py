@@ -7,7 +7,8 @@ quarter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import typing
+from dataclasses import dataclass, field, fields
 
 from sim.config.checks import ConfigError, check_choice, check_range
 from sim.config.vocabulary import DOMAINS, REGIME_NAMES
@@ -163,3 +164,18 @@ class ScenarioConfig:
     public_compute: PublicComputeConfig | None = None
     open_data: OpenDataConfig | None = None
     tournament: TournamentConfig | None = None
+
+
+def lever_fields() -> dict[str, type[LeverWindow]]:
+    """The lever keys of ``ScenarioConfig`` and the config class each holds.
+
+    A lever key is a field whose type is ``SomeLeverConfig | None``; the registry of levers
+    (``scenarios.policies.LEVERS``) must have exactly these keys.
+    """
+    hints = typing.get_type_hints(ScenarioConfig)
+    out: dict[str, type[LeverWindow]] = {}
+    for f in fields(ScenarioConfig):
+        for arg in typing.get_args(hints[f.name]):
+            if isinstance(arg, type) and issubclass(arg, LeverWindow):
+                out[f.name] = arg
+    return out

@@ -1,111 +1,278 @@
-"""Per-step outcomes (MODEL.md section 6), computed from the arrays after a quarter."""
+"""Outcomes: the registry of everything the model reports, and the rules that measure them.
+
+``OUTCOMES`` is the one table of outcomes. Each row names a column, says in plain words what
+it measures, its unit and which direction is better, and gives the function that measures
+it from the state at the end of a quarter (``QuarterEnd``). The model records every
+measured outcome each quarter; the report, the sensitivity analysis, the policy answers and
+the notebooks read labels, units and directions from here.
+
+To add an outcome: write its rule below (a function of arrays), add one ``Outcome`` row to
+``OUTCOMES``; it then appears in ``steps.parquet``, ``final.parquet`` and, if marked, in the
+report. ``tests/engine/test_outcomes.py`` checks that every row is measured and labelled.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-
-import numpy as np
+from typing import Literal
 
 from sim.config.schema import ModelParams
-from sim.config.vocabulary import DOMESTIC, N_DOMAINS
-from sim.engine import growth
-from sim.engine.aggregates import alliance_totals, group_sum, members_mask
-from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, STARTUP, AllianceState, FirmState
+from sim.engine.aggregates import members_mask
+from sim.engine.measures import (
+    QuarterEnd,
+    StepFlows,
+    collusion_risk,
+    domain_collusion_risk,
+    hhi,
+    hollow_index,
+    membership_shares,
+    per_spend,
+)
+from sim.engine.state import STARTUP, AllianceState, FirmState
 
-COLUMNS: tuple[str, ...] = (
-    "tech_gap_years",
-    "national_capability",
-    "frontier",
-    "domestic_market_share",
-    "n_alliances",
-    "mean_alliance_size",
-    "largest_alliance_size",
-    "share_open",
-    "share_closed",
-    "share_alone",
-    "hhi",
+__all__ = [
+    "COLUMNS",
+    "OUTCOMES",
+    "Outcome",
+    "QuarterEnd",
+    "StepFlows",
     "collusion_risk",
-    "collusion_risk_domain",
-    "firms_alive",
-    "startups_alive",
-    "startups_entered",
-    "startups_exited",
-    "total_rnd",
-    "government_spend",
-    "gap_reduction_per_spend",
-    "hollow_alliance_index",
+    "compute",
+    "domain_collusion_risk",
+    "hhi",
+    "hollow_index",
+    "membership_shares",
+]
+
+
+Better = Literal["lower", "higher", ""]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One reported outcome.
+
+    Attributes:
+        name: Its column in every results table.
+        label: What it measures, in plain words (titles, tables, verdicts).
+        unit: Its unit (``share`` for fractions in [0, 1]).
+        better: ``"lower"`` or ``"higher"`` if a policy team prefers one direction, ``""``
+            for descriptions that are neither good nor bad.
+        measure: Measures it at the end of a quarter; ``None`` for an outcome derived from
+            stored columns after the run (see ``derived_from``).
+        derived_from: For a derived outcome, the stored column it is computed from.
+        headline: Position in the report's table of effects (1 first); ``None`` if the
+            report does not lead with it.
+        over_time: Drawn over time in the report (headline outcomes only).
+        sensitivity: Analysed in sensitivity designs (headline outcomes only).
+    """
+
+    name: str
+    label: str
+    unit: str
+    better: Better
+    measure: Callable[[QuarterEnd], float] | None
+    derived_from: str | None = None
+    headline: int | None = None
+    over_time: bool = False
+    sensitivity: bool = False
+
+
+OUTCOMES: tuple[Outcome, ...] = (
+    Outcome(
+        "tech_gap_years",
+        "Technology gap to the frontier",
+        "years",
+        "lower",
+        lambda e: e.gap,
+        headline=1,
+        over_time=True,
+        sensitivity=True,
+    ),
+    Outcome(
+        "national_capability",
+        "National capability: mean of the best domestic firms per domain",
+        "frontier = 1 at start",
+        "higher",
+        lambda e: e.national,
+    ),
+    Outcome("frontier", "Global frontier", "frontier = 1 at start", "", lambda e: e.frontier),
+    Outcome(
+        "domestic_market_share",
+        "Domestic share of the global AI market",
+        "share",
+        "higher",
+        lambda e: (
+            float(e.firms.revenue[e.domestic].sum() / e.flows.world_market)
+            if e.flows.world_market
+            else 0.0
+        ),
+        headline=2,
+        over_time=True,
+        sensitivity=True,
+    ),
+    Outcome(
+        "n_alliances",
+        "Alliances of two or more members",
+        "alliances",
+        "",
+        lambda e: int(e.formed.sum()),
+    ),
+    Outcome(
+        "mean_alliance_size",
+        "Mean alliance size",
+        "firms",
+        "",
+        lambda e: float(e.sizes.mean()) if e.sizes.size else 0.0,
+    ),
+    Outcome(
+        "largest_alliance_size",
+        "Largest alliance size",
+        "firms",
+        "",
+        lambda e: int(e.sizes.max()) if e.sizes.size else 0,
+    ),
+    Outcome(
+        "share_open",
+        "Share of firms in open alliances",
+        "share",
+        "",
+        lambda e: e.membership[0],
+        headline=6,
+        over_time=True,
+    ),
+    Outcome(
+        "share_closed",
+        "Share of firms in closed alliances",
+        "share",
+        "",
+        lambda e: e.membership[1],
+        headline=7,
+        over_time=True,
+    ),
+    Outcome(
+        "share_alone",
+        "Share of firms alone",
+        "share",
+        "",
+        lambda e: e.membership[2],
+        headline=8,
+        over_time=True,
+        sensitivity=True,
+    ),
+    Outcome(
+        "hhi",
+        "Concentration: Herfindahl index of alliances' market shares",
+        "index 0-1",
+        "lower",
+        lambda e: hhi(e.shares),
+    ),
+    Outcome(
+        "collusion_risk",
+        "Collusion risk: market share of alliances above the threshold",
+        "share",
+        "lower",
+        lambda e: collusion_risk(e.shares, e.params.reporting.antitrust_threshold),
+        headline=4,
+        over_time=True,
+    ),
+    Outcome(
+        "collusion_risk_domain",
+        "Collusion risk by domain: market share of alliances above the threshold in a domain",
+        "share",
+        "lower",
+        lambda e: domain_collusion_risk(
+            e.firms, e.alliances.m, e.params.reporting.antitrust_threshold
+        ),
+        headline=5,
+    ),
+    Outcome("firms_alive", "Firms alive", "firms", "", lambda e: int(e.firms.alive.sum())),
+    Outcome(
+        "startups_alive",
+        "Domestic startups alive",
+        "firms",
+        "higher",
+        lambda e: int((e.domestic & (e.firms.kind == STARTUP)).sum()),
+        headline=3,
+        over_time=True,
+        sensitivity=True,
+    ),
+    Outcome(
+        "startups_entered",
+        "Startups entered this quarter",
+        "firms",
+        "higher",
+        lambda e: e.flows.entered,
+    ),
+    Outcome(
+        "startups_exited",
+        "Domestic firms exited this quarter",
+        "firms",
+        "lower",
+        lambda e: e.flows.exited,
+    ),
+    Outcome(
+        "total_rnd", "R&D spending this quarter", "USD m", "higher", lambda e: e.flows.rnd_spend
+    ),
+    Outcome(
+        "government_spend",
+        "Government spending this quarter",
+        "USD m",
+        "",
+        lambda e: e.flows.government_spend,
+    ),
+    Outcome(
+        "gap_reduction_per_spend",
+        "Years of gap closed since the start per USD bn spent",
+        "years per USD bn",
+        "higher",
+        per_spend,
+    ),
+    Outcome(
+        "hollow_alliance_index",
+        "Hollow alliance index: share of members investing well below their alliance's mean",
+        "share",
+        "lower",
+        lambda e: hollow_index(
+            e.firms.alliance,
+            e.firms.effort,
+            members_mask(e.firms),
+            max(e.alliances.m, 1),
+            e.params.reporting.hollow_threshold,
+        ),
+    ),
+    Outcome(
+        "spend_total",
+        "Government money spent since the start",
+        "USD bn",
+        "",
+        None,
+        derived_from="government_spend",
+        headline=9,
+        over_time=True,
+    ),
 )
 
-
-@dataclass
-class StepFlows:
-    """What happened during the quarter (not visible in the end state)."""
-
-    entered: int = 0
-    exited: int = 0
-    rnd_spend: float = 0.0
-    government_spend: float = 0.0
-    world_market: float = 0.0
+BY_NAME: dict[str, Outcome] = {o.name: o for o in OUTCOMES}
+# the columns the model records every quarter, in the order of the table
+COLUMNS: tuple[str, ...] = tuple(o.name for o in OUTCOMES if o.measure is not None)
 
 
-def membership_shares(
-    alliance: np.ndarray, regime: np.ndarray, alive: np.ndarray
-) -> tuple[float, float, float]:
-    """Shares of alive firms in open alliances, closed ones and alone (sum to 1)."""
-    n = int(alive.sum())
-    if n == 0:
-        return 0.0, 0.0, 1.0
-    inside = alive & (alliance != NO_ALLIANCE)
-    r = regime[np.where(inside, alliance, 0)]
-    n_open = int((inside & (r == OPEN)).sum())
-    n_closed = int((inside & (r == CLOSED)).sum())
-    return n_open / n, n_closed / n, (n - n_open - n_closed) / n
+def headline() -> tuple[Outcome, ...]:
+    """The outcomes the report leads with, in the order of its table of effects."""
+    chosen = [o for o in OUTCOMES if o.headline is not None]
+    return tuple(sorted(chosen, key=lambda o: o.headline or 0))
 
 
-def hhi(shares: np.ndarray) -> float:
-    """Herfindahl index of alliance market shares (shares of modelled revenue, 0..1)."""
-    return float(np.sum(shares * shares))
+def over_time() -> tuple[Outcome, ...]:
+    """The headline outcomes drawn over time."""
+    return tuple(o for o in headline() if o.over_time)
 
 
-def collusion_risk(shares: np.ndarray, threshold: float) -> float:
-    """Market share held by alliances above the antitrust threshold."""
-    return float(shares[shares > threshold].sum())
-
-
-def domain_collusion_risk(firms: FirmState, m: int, threshold: float) -> float:
-    """Share of the modelled market held, domain by domain, by alliances above ``threshold``.
-
-    Reason: ``collusion_risk`` pools an alliance's revenue over all domains, so an alliance
-    that dominates one domain (say chips) but is small overall stays below the threshold.
-    Here each alliance's share is taken within each domain (its members' revenue there over
-    all modelled firms' revenue there); the shares above the threshold are summed per domain
-    and weighted by the domain's revenue. Reported only: the antitrust lever's cap and the
-    legal-risk term still use the pooled share.
-    """
-    revenue = np.where(firms.alive, firms.revenue, 0.0)
-    domain = firms.domain.astype(np.int64)
-    total = np.bincount(domain, weights=revenue, minlength=N_DOMAINS)
-    inside = members_mask(firms)
-    cell = firms.alliance[inside].astype(np.int64) * N_DOMAINS + domain[inside]
-    held = group_sum(cell, revenue[inside], max(m, 1) * N_DOMAINS)
-    share = held.reshape(-1, N_DOMAINS) / np.maximum(total, 1e-12)
-    above = np.where(share > threshold, share, 0.0).sum(axis=0)
-    return float((above * total).sum() / max(total.sum(), 1e-12))
-
-
-def hollow_index(
-    alliance: np.ndarray, effort: np.ndarray, inside: np.ndarray, m: int, threshold: float
-) -> float:
-    """Share of alliance members whose R&D effort is below ``threshold`` x their alliance's mean.
-
-    Reason: an alliance whose members contribute little keeps the form of cooperation
-    without the substance ("talk, not technology").
-    """
-    if not inside.any():
-        return 0.0
-    a = alliance[inside]
-    mean = group_sum(a, effort[inside], m) / np.maximum(np.bincount(a, minlength=m), 1)
-    return float((effort[inside] < threshold * mean[a]).mean())
+def for_sensitivity() -> tuple[Outcome, ...]:
+    """The headline outcomes analysed in sensitivity designs."""
+    return tuple(o for o in headline() if o.sensitivity)
 
 
 def compute(
@@ -117,54 +284,6 @@ def compute(
     cumulative_spend: float,
     p: ModelParams,
 ) -> dict[str, float]:
-    """All per-step outcome columns, from the state at the end of a quarter."""
-    g = p.growth
-    domestic = firms.alive & (firms.region == DOMESTIC)
-    national = growth.national_capability(
-        firms.capability, firms.domain, domestic, g.national_top_k
-    )
-    gap = growth.technology_gap_years(national, frontier, g)
-    totals = alliance_totals(firms, alliances)
-    active = alliances.active if alliances.m else np.zeros(1, dtype=bool)
-    formed = active & (totals.size >= 2)  # a founder still recruiting is not yet an alliance
-    sizes = totals.size[formed]
-    shares = totals.share[active]
-    share_open, share_closed, share_alone = membership_shares(
-        firms.alliance, alliances.regime if alliances.m else np.zeros(1, np.int8), firms.alive
-    )
-    inside = members_mask(firms)
-    world = flows.world_market
-    return {
-        "tech_gap_years": gap,
-        "national_capability": national,
-        "frontier": frontier,
-        "domestic_market_share": float(firms.revenue[domestic].sum() / world) if world else 0.0,
-        "n_alliances": int(formed.sum()),
-        "mean_alliance_size": float(sizes.mean()) if sizes.size else 0.0,
-        "largest_alliance_size": int(sizes.max()) if sizes.size else 0,
-        "share_open": share_open,
-        "share_closed": share_closed,
-        "share_alone": share_alone,
-        "hhi": hhi(shares),
-        "collusion_risk": collusion_risk(shares, p.reporting.antitrust_threshold),
-        "collusion_risk_domain": domain_collusion_risk(
-            firms, alliances.m, p.reporting.antitrust_threshold
-        ),
-        "firms_alive": int(firms.alive.sum()),
-        "startups_alive": int((domestic & (firms.kind == STARTUP)).sum()),
-        "startups_entered": flows.entered,
-        "startups_exited": flows.exited,
-        "total_rnd": flows.rnd_spend,
-        "government_spend": flows.government_spend,
-        "gap_reduction_per_spend": (
-            # per USD bn; below one dollar of spending the ratio is undefined: 0
-            (initial_gap - gap) / (cumulative_spend / 1000) if cumulative_spend > 1e-6 else 0.0
-        ),
-        "hollow_alliance_index": hollow_index(
-            firms.alliance,
-            firms.effort,
-            inside,
-            max(alliances.m, 1),
-            p.reporting.hollow_threshold,
-        ),
-    }
+    """Every measured outcome, from the state at the end of a quarter."""
+    end = QuarterEnd(firms, alliances, frontier, flows, initial_gap, cumulative_spend, p)
+    return {o.name: o.measure(end) for o in OUTCOMES if o.measure is not None}

@@ -1,15 +1,22 @@
 """The per-firm phases of one quarter, written once for any set of rows.
 
-Each phase is a function ``(rows, firms, alliances, q) -> values for those rows``. The
-vectorised engine calls it once with every row; the agent engine has each Mesa agent call
-it with its own row. Quantities that need the whole population (group sums, the market's
-denominators) are computed once by the model between phases and handed over in ``Quarter``,
-so both engines see exactly the same numbers.
+Each phase is a function ``(rows, firms, alliances, q, <stage values>) -> values for those
+rows``. The vectorised engine calls it once with every row; the agent engine has each Mesa
+agent call it with its own row. Quantities that need the whole population (group sums, the
+market's denominators) are computed once by the model between phases, by the ``prepare_*``
+functions, and handed to the phases as immutable values, so both engines see exactly the
+same numbers:
+
+- ``Quarter``: what every firm knows at the start (step, frontier, parameters, policy);
+- ``Revision``: alliance totals and the revision draws (``reconsider``);
+- ``RnDConditions``: alliance sizes and the public spillover rate (``invest``, ``learn``);
+- ``KnowledgePool``: effort pooled per alliance, federation and domain (``learn``);
+- ``MarketConditions``: market sizes, attraction, fees, fines (``earn``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,9 +29,9 @@ from sim.engine.policy import PolicyEffects
 from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, padded
 
 
-@dataclass
+@dataclass(frozen=True)
 class Quarter:
-    """What every firm sees this quarter; filled in by the model stage by stage."""
+    """What every firm knows at the start of a quarter."""
 
     step: int  # quarter index, 0 for the first simulated quarter
     frontier: float  # the frontier at the start of the quarter
@@ -32,19 +39,42 @@ class Quarter:
     params: ModelParams
     effects: PolicyEffects
     reference_capital: float  # median startup capital: the R&D programme's unit
-    totals: AllianceTotals | None = None
-    draws: RevisionDraws | None = None
-    public_beta: float = 0.0
-    alliance_size: np.ndarray = field(default_factory=lambda: np.zeros(1))
-    alliance_effort: np.ndarray = field(default_factory=lambda: np.zeros(1))
-    federation_effort: np.ndarray = field(default_factory=lambda: np.zeros(1))
-    public_total: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))
-    public_count: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))
-    markets: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))
-    domain_attraction: np.ndarray = field(default_factory=lambda: np.zeros(N_DOMAINS))
-    fees_in: np.ndarray = field(default_factory=lambda: np.zeros(1))
-    fined: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=bool))
-    rd_spend: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What revisers see: alliance totals at the start of the quarter and the draws."""
+
+    totals: AllianceTotals
+    draws: RevisionDraws
+
+
+@dataclass(frozen=True)
+class RnDConditions:
+    """Alliance sizes (members per alliance row) and the public spillover rate."""
+
+    alliance_size: np.ndarray
+    public_beta: float
+
+
+@dataclass(frozen=True)
+class KnowledgePool:
+    """Effort pooled per alliance and per federation, and published per domain."""
+
+    alliance_effort: np.ndarray
+    federation_effort: np.ndarray
+    public_total: np.ndarray
+    public_count: np.ndarray
+
+
+@dataclass(frozen=True)
+class MarketConditions:
+    """Market sizes and attraction per domain, fees owed to leaders, alliances fined."""
+
+    markets: np.ndarray
+    domain_attraction: np.ndarray
+    fees_in: np.ndarray
+    fined: np.ndarray
 
 
 def _alliance_of(rows: np.ndarray, firms: FirmState) -> tuple[np.ndarray, np.ndarray]:
@@ -54,15 +84,24 @@ def _alliance_of(rows: np.ndarray, firms: FirmState) -> tuple[np.ndarray, np.nda
     return np.where(inside, a, 0), inside
 
 
-def reconsider(k: np.ndarray, firms: FirmState, alliances: AllianceState, q: Quarter):
+def reconsider(
+    k: np.ndarray,
+    firms: FirmState,
+    alliances: AllianceState,
+    q: Quarter,
+    revision: Revision,
+    rnd: RnDConditions,
+) -> np.ndarray:
     """Phase 2: revisers ``k`` (positions in the draws) pick a target alliance."""
     r = q.params.rnd
-    rates = (r.beta_open_internal, r.beta_closed_internal, q.public_beta)
-    return decide(k, q.draws, firms, alliances, q.totals, q.effects, q.params.choice, rates)
+    rates = (r.beta_open_internal, r.beta_closed_internal, rnd.public_beta)
+    return decide(
+        k, revision.draws, firms, alliances, revision.totals, q.effects, q.params.choice, rates
+    )
 
 
 def invest(
-    rows: np.ndarray, firms: FirmState, alliances: AllianceState, q: Quarter
+    rows: np.ndarray, firms: FirmState, alliances: AllianceState, q: Quarter, rnd: RnDConditions
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Phase 3: effort, money spent on R&D, and the part of the cost the state paid."""
     p = q.params.rnd
@@ -70,7 +109,13 @@ def invest(
     scale = economics.size_factor(firms.capital[rows], q.reference_capital, p)
     reduction = q.effects.cost_reduction[rows]
     effort = economics.choose_effort(
-        q.alliance_size[a], padded(alliances.regime)[a], inside, scale, reduction, q.public_beta, p
+        rnd.alliance_size[a],
+        padded(alliances.regime)[a],
+        inside,
+        scale,
+        reduction,
+        rnd.public_beta,
+        p,
     )
     wanted = economics.rd_cost(effort / scale, scale, reduction, p)
     effort = economics.affordable_effort(effort, wanted, firms.capital[rows], p)
@@ -80,24 +125,31 @@ def invest(
     return effort, spend, paid_by_state
 
 
-def learn(rows: np.ndarray, firms: FirmState, alliances: AllianceState, q: Quarter) -> np.ndarray:
+def learn(
+    rows: np.ndarray,
+    firms: FirmState,
+    alliances: AllianceState,
+    q: Quarter,
+    rnd: RnDConditions,
+    pool: KnowledgePool,
+) -> np.ndarray:
     """Phase 4: new capability from own effort and the spillovers received."""
     a, inside = _alliance_of(rows, firms)
     effort = firms.effort[rows]
     regime = padded(alliances.regime)[a]
-    group = economics.working_group_share(q.alliance_size[a], q.params.rnd)
-    partners = np.where(inside, q.alliance_effort[a] - effort, 0.0) * group
+    group = economics.working_group_share(rnd.alliance_size[a], q.params.rnd)
+    partners = np.where(inside, pool.alliance_effort[a] - effort, 0.0) * group
     domain = firms.domain[rows]
     publishes = ~(inside & (regime == CLOSED))
-    others = q.public_count[domain] - publishes
-    pool = (q.public_total[domain] - effort * publishes) / np.maximum(others, 1.0)
+    others = pool.public_count[domain] - publishes
+    public = (pool.public_total[domain] - effort * publishes) / np.maximum(others, 1.0)
     knowledge = economics.knowledge_input(
         effort,
         partners,
         economics.internal_beta_of(firms.alliance[rows], regime, q.params.rnd),
-        np.where(inside, q.federation_effort[a], 0.0),
-        pool,
-        q.public_beta,
+        np.where(inside, pool.federation_effort[a], 0.0),
+        public,
+        rnd.public_beta,
         q.params.rnd,
     )
     return growth.capability_gain(
@@ -106,23 +158,31 @@ def learn(rows: np.ndarray, firms: FirmState, alliances: AllianceState, q: Quart
 
 
 def earn(
-    rows: np.ndarray, firms: FirmState, alliances: AllianceState, q: Quarter
+    rows: np.ndarray,
+    firms: FirmState,
+    alliances: AllianceState,
+    q: Quarter,
+    mc: MarketConditions,
+    rd_spend: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Phase 5: revenue and profit (added to capital by the model)."""
+    """Phase 5: revenue and profit (added to capital by the model).
+
+    ``rd_spend`` is this quarter's R&D spending of every firm row (zeros before any R&D).
+    """
     p = q.params
     a, inside = _alliance_of(rows, firms)
     attraction = market.attraction(firms.capability[rows], q.frontier, p.growth)
     revenue = market.revenue(
-        firms.domain[rows], attraction, q.domain_attraction, q.markets, p.growth
+        firms.domain[rows], attraction, mc.domain_attraction, mc.markets, p.growth
     )
     is_leader = inside & (padded(alliances.leader, -1)[a] == rows)
     fee_out = market.fees_paid(
         firms.alliance[rows], is_leader, regime_fee(padded(alliances.regime)[a], p)
     )
-    fee_in = np.where(is_leader, q.fees_in[a], 0.0)
-    fines = np.where(inside & q.fined[a], q.effects.fine_rate * revenue, 0.0)
+    fee_in = np.where(is_leader, mc.fees_in[a], 0.0)
+    fines = np.where(inside & mc.fined[a], q.effects.fine_rate * revenue, 0.0)
     profit = market.profit(
-        revenue, q.rd_spend[rows], fee_out, fee_in, q.effects.subsidy[rows], fines, p.growth
+        revenue, rd_spend[rows], fee_out, fee_in, q.effects.subsidy[rows], fines, p.growth
     )
     return revenue, profit
 
@@ -135,42 +195,54 @@ def regime_fee(regime: np.ndarray, p: ModelParams) -> np.ndarray:
 # --- population-level quantities the model computes between phases -------------------
 
 
-def prepare_rnd(firms: FirmState, alliances: AllianceState, q: Quarter) -> None:
+def prepare_rnd(firms: FirmState, alliances: AllianceState, q: Quarter) -> RnDConditions:
     """Alliance sizes and the public spillover rate, before R&D."""
     m = max(alliances.m, 1)
     inside = members_mask(firms)
-    q.alliance_size = np.bincount(firms.alliance[inside], minlength=m).astype(np.float64)
+    size = np.bincount(firms.alliance[inside], minlength=m).astype(np.float64)
     alive = max(int(firms.alive.sum()), 1)
     in_open = firm_regime(firms, alliances) == OPEN
-    q.public_beta = economics.public_spillover(
+    beta = economics.public_spillover(
         in_open.sum() / alive, q.effects.spillover_bonus, q.params.rnd
     )
+    return RnDConditions(alliance_size=size, public_beta=beta)
 
 
-def prepare_learning(firms: FirmState, alliances: AllianceState, q: Quarter) -> None:
+def prepare_learning(
+    firms: FirmState, alliances: AllianceState, rnd: RnDConditions
+) -> KnowledgePool:
     """Effort pooled per alliance, per federation, and published per domain."""
     m = max(alliances.m, 1)
     inside = members_mask(firms)
     a = firms.alliance[inside]
-    q.alliance_effort = group_sum(a, firms.effort[inside], m)
+    alliance_effort = group_sum(a, firms.effort[inside], m)
     root = alliances.root() if alliances.m else np.zeros(1, dtype=np.int64)
-    fed_effort = group_sum(root, q.alliance_effort[: len(root)], m)[root]
-    fed_size = group_sum(root, q.alliance_size[: len(root)], m)[root]
-    others = np.maximum(fed_size - q.alliance_size[: len(root)], 1.0)
-    q.federation_effort = np.maximum(fed_effort - q.alliance_effort[: len(root)], 0.0) / others
+    size = rnd.alliance_size[: len(root)]
+    fed_effort = group_sum(root, alliance_effort[: len(root)], m)[root]
+    fed_size = group_sum(root, size, m)[root]
+    others = np.maximum(fed_size - size, 1.0)
+    federation_effort = np.maximum(fed_effort - alliance_effort[: len(root)], 0.0) / others
     publishes = firms.alive & (firm_regime(firms, alliances) != CLOSED)
     dom = firms.domain[publishes].astype(np.int64)
-    q.public_total = group_sum(dom, firms.effort[publishes], N_DOMAINS)
-    q.public_count = group_sum(dom, None, N_DOMAINS)
+    return KnowledgePool(
+        alliance_effort=alliance_effort,
+        federation_effort=federation_effort,
+        public_total=group_sum(dom, firms.effort[publishes], N_DOMAINS),
+        public_count=group_sum(dom, None, N_DOMAINS),
+    )
 
 
-def prepare_market(firms: FirmState, alliances: AllianceState, q: Quarter) -> None:
-    """Market sizes, attraction per domain, fees owed to leaders, alliances fined."""
+def prepare_market(
+    firms: FirmState, alliances: AllianceState, q: Quarter, totals: AllianceTotals | None
+) -> MarketConditions:
+    """Market sizes, attraction per domain, fees owed to leaders, alliances fined.
+
+    ``totals`` are the alliance totals the quarter's revisers saw (their shares decide who is
+    above the antitrust cap); ``None`` before the first quarter (no one is fined).
+    """
     p = q.params
     m = max(alliances.m, 1)
-    q.markets = market.domain_markets(q.step, p.growth)
     attraction = market.attraction(firms.capability, q.frontier, p.growth)
-    q.domain_attraction = market.domain_totals(firms.domain, attraction, firms.alive)
     inside = members_mask(firms)
     a = np.where(inside, firms.alliance, 0)
     is_leader = inside & (padded(alliances.leader, -1)[a] == np.arange(firms.n))
@@ -179,8 +251,13 @@ def prepare_market(firms: FirmState, alliances: AllianceState, q: Quarter) -> No
         is_leader,
         regime_fee(padded(alliances.regime)[a], p),
     )
-    q.fees_in = group_sum(a[inside], fees[inside], m)
-    share = q.totals.share if q.totals is not None else np.zeros(m)
-    q.fined = np.zeros(m, dtype=bool)
+    share = totals.share if totals is not None else np.zeros(m)
+    fined = np.zeros(m, dtype=bool)
     exempt = q.effects.cap_exempt[: len(share)]
-    q.fined[: len(share)] = (share > q.effects.share_cap) & ~exempt
+    fined[: len(share)] = (share > q.effects.share_cap) & ~exempt
+    return MarketConditions(
+        markets=market.domain_markets(q.step, p.growth),
+        domain_attraction=market.domain_totals(firms.domain, attraction, firms.alive),
+        fees_in=group_sum(a[inside], fees[inside], m),
+        fined=fined,
+    )

@@ -1,0 +1,176 @@
+"""The rules that measure outcomes at the end of a quarter (each a function of arrays).
+
+``QuarterEnd`` holds the state at the end of a quarter and computes the quantities several
+outcomes share once; ``sim.engine.outcomes.OUTCOMES`` says which rule measures which column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from sim.config.schema import ModelParams
+from sim.config.vocabulary import DOMESTIC, N_DOMAINS
+from sim.engine import growth
+from sim.engine.aggregates import AllianceTotals, alliance_totals, group_sum, members_mask
+from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState
+
+
+@dataclass
+class StepFlows:
+    """What happened during the quarter (not visible in the end state)."""
+
+    entered: int = 0
+    exited: int = 0
+    rnd_spend: float = 0.0
+    government_spend: float = 0.0
+    world_market: float = 0.0
+
+
+def membership_shares(
+    alliance: np.ndarray, regime: np.ndarray, alive: np.ndarray
+) -> tuple[float, float, float]:
+    """Shares of alive firms in open alliances, closed ones and alone (sum to 1)."""
+    n = int(alive.sum())
+    if n == 0:
+        return 0.0, 0.0, 1.0
+    inside = alive & (alliance != NO_ALLIANCE)
+    r = regime[np.where(inside, alliance, 0)]
+    n_open = int((inside & (r == OPEN)).sum())
+    n_closed = int((inside & (r == CLOSED)).sum())
+    return n_open / n, n_closed / n, (n - n_open - n_closed) / n
+
+
+def hhi(shares: np.ndarray) -> float:
+    """Herfindahl index of alliance market shares (shares of modelled revenue, 0..1)."""
+    return float(np.sum(shares * shares))
+
+
+def collusion_risk(shares: np.ndarray, threshold: float) -> float:
+    """Market share held by alliances above the antitrust threshold."""
+    return float(shares[shares > threshold].sum())
+
+
+def domain_collusion_risk(firms: FirmState, m: int, threshold: float) -> float:
+    """Share of the modelled market held, domain by domain, by alliances above ``threshold``.
+
+    Reason: ``collusion_risk`` pools an alliance's revenue over all domains, so an alliance
+    that dominates one domain (say chips) but is small overall stays below the threshold.
+    Here each alliance's share is taken within each domain (its members' revenue there over
+    all modelled firms' revenue there); the shares above the threshold are summed per domain
+    and weighted by the domain's revenue. Reported only: the antitrust lever's cap and the
+    legal-risk term still use the pooled share.
+    """
+    revenue = np.where(firms.alive, firms.revenue, 0.0)
+    domain = firms.domain.astype(np.int64)
+    total = np.bincount(domain, weights=revenue, minlength=N_DOMAINS)
+    inside = members_mask(firms)
+    cell = firms.alliance[inside].astype(np.int64) * N_DOMAINS + domain[inside]
+    held = group_sum(cell, revenue[inside], max(m, 1) * N_DOMAINS)
+    share = held.reshape(-1, N_DOMAINS) / np.maximum(total, 1e-12)
+    above = np.where(share > threshold, share, 0.0).sum(axis=0)
+    return float((above * total).sum() / max(total.sum(), 1e-12))
+
+
+def hollow_index(
+    alliance: np.ndarray, effort: np.ndarray, inside: np.ndarray, m: int, threshold: float
+) -> float:
+    """Share of alliance members whose R&D effort is below ``threshold`` x their alliance's mean.
+
+    Reason: an alliance whose members contribute little keeps the form of cooperation
+    without the substance ("talk, not technology").
+    """
+    if not inside.any():
+        return 0.0
+    a = alliance[inside]
+    mean = group_sum(a, effort[inside], m) / np.maximum(np.bincount(a, minlength=m), 1)
+    return float((effort[inside] < threshold * mean[a]).mean())
+
+
+class QuarterEnd:
+    """The state at the end of a quarter, with the intermediate quantities outcomes share.
+
+    Each shared quantity (national capability, alliance totals, ...) is computed once, on
+    first use, so that outcomes measured one by one cost what one pass over them would.
+    """
+
+    def __init__(
+        self,
+        firms: FirmState,
+        alliances: AllianceState,
+        frontier: float,
+        flows: StepFlows,
+        initial_gap: float,
+        cumulative_spend: float,
+        params: ModelParams,
+    ) -> None:
+        self.firms = firms
+        self.alliances = alliances
+        self.frontier = frontier
+        self.flows = flows
+        self.initial_gap = initial_gap
+        self.cumulative_spend = cumulative_spend
+        self.params = params
+
+    @cached_property
+    def domestic(self) -> np.ndarray:
+        """Alive domestic firms (mask over rows)."""
+        return self.firms.alive & (self.firms.region == DOMESTIC)
+
+    @cached_property
+    def national(self) -> float:
+        """National capability (mean of the best domestic firms per domain)."""
+        g = self.params.growth
+        firms = self.firms
+        return growth.national_capability(
+            firms.capability, firms.domain, self.domestic, g.national_top_k
+        )
+
+    @cached_property
+    def gap(self) -> float:
+        """Technology gap to the frontier in years (SPRi's definition)."""
+        return growth.technology_gap_years(self.national, self.frontier, self.params.growth)
+
+    @cached_property
+    def totals(self) -> AllianceTotals:
+        """Sizes and market shares of every alliance."""
+        return alliance_totals(self.firms, self.alliances)
+
+    @cached_property
+    def active(self) -> np.ndarray:
+        """Alliances not dissolved (mask over alliance rows; one False row if none)."""
+        return self.alliances.active if self.alliances.m else np.zeros(1, dtype=bool)
+
+    @cached_property
+    def formed(self) -> np.ndarray:
+        """Active alliances of two or more: a founder still recruiting is not yet one."""
+        return self.active & (self.totals.size >= 2)
+
+    @cached_property
+    def sizes(self) -> np.ndarray:
+        """Member counts of the formed alliances."""
+        return self.totals.size[self.formed]
+
+    @cached_property
+    def shares(self) -> np.ndarray:
+        """Market shares of the active alliances (of all modelled revenue)."""
+        return self.totals.share[self.active]
+
+    @cached_property
+    def membership(self) -> tuple[float, float, float]:
+        """Shares of alive firms in open alliances, closed ones and alone."""
+        a = self.alliances
+        regime = a.regime if a.m else np.zeros(1, np.int8)
+        return membership_shares(self.firms.alliance, regime, self.firms.alive)
+
+
+def per_spend(end: QuarterEnd) -> float:
+    """Years of gap closed since the start per USD bn the government spent.
+
+    Below one dollar of spending the ratio is undefined and reported as 0.
+    """
+    if end.cumulative_spend <= 1e-6:
+        return 0.0
+    return (end.initial_gap - end.gap) / (end.cumulative_spend / 1000)
