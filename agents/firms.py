@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 
+from agents.host import AllianceWorld
 from sim.config.vocabulary import DOMAINS, KIND_NAMES, REGIONS
 from sim.engine import quarter
-
-if TYPE_CHECKING:
-    from sim.model import AllianceModel
 
 
 class Firm(mesa.Agent):
@@ -21,9 +17,9 @@ class Firm(mesa.Agent):
     stepping alone computes exactly what the vectorised engine computes for it.
     """
 
-    model: AllianceModel
+    model: AllianceWorld
 
-    def __init__(self, model: AllianceModel, row: int) -> None:
+    def __init__(self, model: AllianceWorld, row: int) -> None:
         super().__init__(model)
         self.row = int(row)
         self._rows = np.array([self.row])

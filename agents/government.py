@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 import mesa
 
+from agents.host import AllianceWorld
 from sim.engine.policy import Policy, PolicyEffects, is_active, startup_funding
-
-if TYPE_CHECKING:
-    from sim.model import AllianceModel
 
 
 class Government(mesa.Agent):
     """Applies the active policies at the start of each quarter."""
 
-    model: AllianceModel
+    model: AllianceWorld
 
-    def __init__(self, model: AllianceModel, policies: list[Policy]) -> None:
+    def __init__(self, model: AllianceWorld, policies: Sequence[Policy]) -> None:
         super().__init__(model)
         self.policies = list(policies)
 

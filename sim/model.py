@@ -16,6 +16,7 @@ import mesa
 import numpy as np
 
 from agents import Conglomerate, Government, Startup
+from agents.host import AllianceWorld
 from scenarios.policies import build_policies
 from scenarios.worlds import build_world
 from sim.config.schema import ENGINES, RunConfig
@@ -43,7 +44,7 @@ FIRM_COLUMNS: tuple[str, ...] = (
 )
 
 
-class AllianceModel(mesa.Model):
+class AllianceModel(AllianceWorld):
     """Startups, conglomerates and a government forming open and closed AI alliances.
 
     Args:

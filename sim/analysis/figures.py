@@ -233,7 +233,9 @@ def network_snapshot(snapshot: pd.DataFrame, alliances: pd.DataFrame, title: str
     hub = {int(a): (np.cos(t), np.sin(t)) for a, t in zip(table["alliance"], angle, strict=True)}
     rng = np.random.default_rng(0)  # placement of members around hubs only
     radius = 0.9 * np.sin(np.pi / max(k, 2))
-    xs, ys, cs = [], [], []
+    xs: list[float] = []
+    ys: list[float] = []
+    cs: list[str] = []
     domain_colours = OKABE_ITO
     for a, group in members.groupby("alliance"):
         if int(a) not in hub:

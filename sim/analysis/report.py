@@ -15,7 +15,8 @@ import base64
 import html
 import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import matplotlib
@@ -33,7 +34,7 @@ STANDARD = {"sweep", "run", "scenario", "world", "seed", "replicate", "step", "p
 STANDARD |= {"steps", "replicates", "engine", "collect_firms", "label", "sample"}
 
 
-def swept_parameters(outcomes: pd.DataFrame, design: set[str] = frozenset()) -> list[str]:
+def swept_parameters(outcomes: pd.DataFrame, design: AbstractSet[str] = frozenset()) -> list[str]:
     """Numeric parameter columns whose value differs between runs (design columns aside)."""
     skip = STANDARD | design
     extra = [c for c in outcomes.columns if c not in skip]
@@ -41,7 +42,7 @@ def swept_parameters(outcomes: pd.DataFrame, design: set[str] = frozenset()) -> 
     return [c for c in numeric if outcomes.groupby("run")[c].first().nunique() > 1]
 
 
-def assign_labels(outcomes: pd.DataFrame, design: set[str] = frozenset()) -> pd.DataFrame:
+def assign_labels(outcomes: pd.DataFrame, design: AbstractSet[str] = frozenset()) -> pd.DataFrame:
     """A label per run: its scenario, plus swept values and sweep where needed to tell apart.
 
     Runs of a sensitivity design (``design``: its parameter columns) share their scenario's
@@ -284,15 +285,13 @@ def write_report(root: Path, baseline: str | None = None) -> Path:
     page = render_html(f"alliancesim report: {root.resolve().name}", summary, failed, shown)
     folder = root / "figures"
     for _, _, name, png, svg in shown:
-        write_atomically(folder / f"{name}.png", lambda tmp, b=png: tmp.write_bytes(b))
-        write_atomically(folder / f"{name}.svg", lambda tmp, b=svg: tmp.write_bytes(b))
+        write_atomically(folder / f"{name}.png", _bytes(png))
+        write_atomically(folder / f"{name}.svg", _bytes(svg))
     if not design_table.empty:
-        write_atomically(
-            root / "sensitivity.csv", lambda tmp: design_table.to_csv(tmp, index=False)
-        )
-    write_atomically(root / "summary.md", lambda tmp: tmp.write_text(summary, encoding="utf-8"))
-    write_atomically(root / "summary.csv", lambda tmp: effects.to_csv(tmp, index=False))
-    write_atomically(root / "report.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
+        write_atomically(root / "sensitivity.csv", _csv(design_table))
+    write_atomically(root / "summary.md", _bytes(summary.encode("utf-8")))
+    write_atomically(root / "summary.csv", _csv(effects))
+    write_atomically(root / "report.html", _bytes(page.encode("utf-8")))
     return root / "report.html"
 
 
@@ -329,3 +328,21 @@ def entry() -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _bytes(data: bytes) -> Callable[[Path], None]:
+    """A writer of ``data`` for ``write_atomically``."""
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    return write
+
+
+def _csv(table: pd.DataFrame) -> Callable[[Path], None]:
+    """A writer of ``table`` as CSV (no index) for ``write_atomically``."""
+
+    def write(tmp: Path) -> None:
+        table.to_csv(tmp, index=False)
+
+    return write

@@ -44,7 +44,7 @@ def indices(final: pd.DataFrame, analysis: AnalysisConfig, outcome: str) -> pd.D
         result = sobol.analyze(
             spec, values, calc_second_order=False, conf_level=0.95, seed=analysis.seed
         )
-        keys = ("S1", "S1_conf", "ST", "ST_conf")
+        keys: tuple[str, ...] = ("S1", "S1_conf", "ST", "ST_conf")
     elif analysis.method == "morris":
         result = morris.analyze(spec, matrix, values, conf_level=0.95, seed=analysis.seed)
         keys = ("mu_star", "mu_star_conf", "sigma")

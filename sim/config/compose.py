@@ -51,7 +51,7 @@ def config_paths(schema: type = RunConfig, prefix: str = "") -> dict[str, str]:
     for f in dataclasses.fields(schema):
         kinds = [t for t in typing.get_args(hints[f.name]) or (hints[f.name],) if t is not None]
         for kind in kinds:
-            if dataclasses.is_dataclass(kind):
+            if isinstance(kind, type) and dataclasses.is_dataclass(kind):
                 paths[kind.__name__] = f"{prefix}{f.name}"
                 paths.update(config_paths(kind, f"{prefix}{f.name}."))
     return paths

@@ -120,7 +120,7 @@ class AllianceState:
     def copy(self) -> AllianceState:
         """Deep copy of every column."""
         return AllianceState(
-            **{
+            **{  # type: ignore[arg-type]  # each value has its own field's type
                 f.name: (list(v) if isinstance(v := getattr(self, f.name), list) else v.copy())
                 for f in fields(self)
             }

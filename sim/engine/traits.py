@@ -72,8 +72,8 @@ def conglomerates(
         w = np.asarray(cfg.foreign_region_weights, dtype=np.float64)
         w[DOMESTIC] = 0.0
         region = rng.choice(len(REGIONS), size=k, p=w / w.sum()).astype(np.int8)
-        capital = cfg.startup_capital_median * cfg.foreign_capital_multiple
-        capital = capital * rng.lognormal(0.0, 0.5, k)
+        multiple = cfg.startup_capital_median * cfg.foreign_capital_multiple
+        capital = multiple * rng.lognormal(0.0, 0.5, k)
         capability = capability_draw(
             k, cfg.foreign_capability_mean, cfg.capability_sd / 2, 1.0, rng
         )
