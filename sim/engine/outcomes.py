@@ -287,3 +287,25 @@ def compute(
     """Every measured outcome, from the state at the end of a quarter."""
     end = QuarterEnd(firms, alliances, frontier, flows, initial_gap, cumulative_spend, p)
     return {o.name: o.measure(end) for o in OUTCOMES if o.measure is not None}
+
+
+def markdown_table() -> str:
+    """The registry as a Markdown table (``docs/outcomes.md`` holds it; a test keeps it so)."""
+    lines = [
+        "| column | what it measures | unit | better | in the report |",
+        "|---|---|---|---|---|",
+    ]
+    for o in OUTCOMES:
+        roles = []
+        if o.headline is not None:
+            roles.append(f"headline #{o.headline}")
+        if o.over_time:
+            roles.append("over time")
+        if o.sensitivity:
+            roles.append("sensitivity")
+        if o.derived_from:
+            roles.append(f"derived from `{o.derived_from}`")
+        lines.append(
+            f"| `{o.name}` | {o.label} | {o.unit} | {o.better or '-'} | {', '.join(roles) or '-'} |"
+        )
+    return "\n".join(lines) + "\n"

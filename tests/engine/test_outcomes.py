@@ -79,3 +79,10 @@ def test_verdicts_read_direction_and_unit_from_the_registry():
     text = effects.verdict(row)
     assert text.startswith(BY_NAME["tech_gap_years"].label)
     assert "lower by 0.5 years (better)" in text
+
+
+def test_the_docs_table_is_the_registry():
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "outcomes.md"
+    assert outcomes.markdown_table() in docs.read_text(encoding="utf-8")
