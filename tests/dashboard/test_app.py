@@ -1,0 +1,212 @@
+"""The Solara page (sim/dashboard/app.py), then the real app in headless Chromium.
+
+The browser test starts ``alliancesim-dashboard`` (``sim.dashboard.entry``) on a free port,
+opens it in Debian's ``/usr/bin/chromium`` through Playwright (never a downloaded browser),
+chooses a scenario, moves the mandate slider, resets, steps, and checks that the run and
+its plots change. Screenshots are kept in the test's ``tmp_path`` (the paths are printed;
+``pytest -rP`` shows them).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import sim.dashboard
+from sim.dashboard import panels
+from sim.dashboard.controls import model_params
+from sim.dashboard.model import DashboardModel
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def test_the_page_is_a_solaraviz_of_the_default_model_with_the_controls_and_panels():
+    from sim.dashboard import app
+
+    assert sim.dashboard.page is app.page  # the package hands out the page lazily
+    assert app.page.args == (app.model,)
+    assert isinstance(app.model, DashboardModel)
+    assert (app.model.cfg.world.name, app.model.cfg.scenario.name) == ("korea_2024", "baseline")
+    assert app.model.steps == 0 and app.model.cfg.steps == 40
+    assert app.page.kwargs["model_params"] is model_params
+    assert app.page.kwargs["components"] == [
+        panels.AllianceNetwork,
+        panels.MembershipShares,
+        panels.TechnologyGap,
+        panels.RunSummary,
+    ]
+
+
+def _server_url(log: Path, server: subprocess.Popen, timeout: float) -> str:
+    """Wait for the URL ``entry`` prints, then until the server answers on it."""
+    deadline = time.monotonic() + timeout
+    url = None
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"the server exited ({server.returncode}):\n{log.read_text()}")
+        if url is None:
+            found = re.search(r"alliancesim dashboard: (http://\S+)", log.read_text())
+            url = found.group(1) if found else None
+        if url is not None:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return url
+            except OSError:
+                pass
+        time.sleep(0.3)
+    raise AssertionError(f"the server did not answer within {timeout:.0f} s:\n{log.read_text()}")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """Stop the server we started (its own process group), for sure."""
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
+
+
+def _changed_image(locator, before: bytes, timeout: float) -> bytes:
+    """Wait until the element's pixels differ from ``before``; return the new ones."""
+    deadline = time.monotonic() + timeout
+    while True:
+        now = locator.screenshot()
+        if now != before or time.monotonic() > deadline:
+            return now
+        time.sleep(0.25)
+
+
+@pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
+)
+@pytest.mark.timeout(150)
+def test_the_dashboard_in_headless_chromium(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=20_000)
+
+    log = tmp_path / "server.log"
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONUNBUFFERED": "1"}
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from sim.dashboard import entry; entry()", "--port", "0"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,  # its own process group, so _stop reaches everything
+        )
+    try:
+        url = _server_url(log, server, timeout=60)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.set_default_timeout(30_000)
+                failed: list[str] = []
+                page.on("pageerror", lambda error: failed.append(f"page error: {error}"))
+                _use_the_dashboard(page, expect, url, tmp_path)
+                assert not failed, failed
+            finally:
+                browser.close()
+        assert "Traceback" not in log.read_text(), log.read_text()
+    finally:
+        _stop(server)
+
+
+def _control(page, label: str):
+    """The Vuetify input (a select or a slider) whose label is exactly ``label``."""
+    exact = page.locator("label", has_text=re.compile(f"^{re.escape(label)}$"))
+    return page.locator(".v-input").filter(has=exact)
+
+
+def _use_the_dashboard(page, expect, url: str, tmp_path: Path) -> None:
+    """Load, choose a scenario, move a slider, reset, step; check what the user sees."""
+    sidebar_steps = page.get_by_text(re.compile(r"^Step: \d+$"))
+    scenario = _control(page, "Scenario")
+    summary = page.locator(".alliancesim-summary")
+    network = page.locator(".alliancesim-network img")
+    shares = page.locator(".alliancesim-shares img")
+    gap = page.locator(".alliancesim-gap img")
+
+    # 1. the page loads with its controls and panels
+    page.goto(url)
+    expect(page.get_by_text("Model Parameters")).to_be_visible(timeout=45_000)
+    for label in ("Mandate strength", "Antitrust clarity", "Subsidy (USD m/quarter)", "Seed"):
+        expect(_control(page, label).locator("[role=slider]")).to_have_count(1)
+    for label in ("World", "Scenario", "Subsidy focus"):
+        expect(_control(page, label)).to_have_count(1)
+    for name in ("Reset", "Step"):
+        expect(page.get_by_role("button", name=name)).to_be_enabled()
+    for image in (network, shares, gap):
+        expect(image).to_be_visible()
+    expect(summary).to_contain_text("Quarter 0 of 40")
+    expect(summary).to_contain_text("scenario baseline")
+    expect(sidebar_steps).to_have_text("Step: 0")
+
+    # 2. choose a scenario and move the mandate slider; Reset builds the model with them
+    scenario.click()
+    page.locator(".menuable__content__active .v-list-item", has_text="antitrust_guidance").click()
+    expect(scenario).to_contain_text("antitrust_guidance")
+    slider = _control(page, "Mandate strength").locator("[role=slider]")
+    expect(slider).to_have_attribute("aria-valuenow", "0")
+    slider.focus()
+    for _ in range(5):
+        slider.press("ArrowRight")
+    expect(slider).to_have_attribute("aria-valuenow", "0.5")
+    expect(summary).to_contain_text("National alliance: none")  # not applied before Reset
+    page.get_by_role("button", name="Reset").click()
+    expect(summary).to_contain_text("scenario antitrust_guidance")
+    expect(summary).to_contain_text("mandate strength: 0.50")
+    expect(summary).to_contain_text("Antitrust clarity: 0.90")  # the scenario's own lever
+    expect(summary).to_contain_text("Quarter 0 of 40")
+    before = {
+        "network": network.screenshot(),
+        "shares": shares.screenshot(),
+        "gap": gap.screenshot(),
+    }
+    first = tmp_path / "dashboard_after_reset.png"
+    page.screenshot(path=str(first), full_page=True)
+
+    # 3. Step advances the model, and the plots change
+    for quarter in (1, 2, 3):
+        page.get_by_role("button", name="Step").click()
+        expect(sidebar_steps).to_have_text(f"Step: {quarter}")
+    expect(summary).to_contain_text("Quarter 3 of 40")
+    for name, locator in (("network", network), ("shares", shares), ("gap", gap)):
+        after = _changed_image(locator, before[name], timeout=15)
+        assert after != before[name], f"the {name} panel did not change after stepping"
+        (tmp_path / f"panel_{name}_after_steps.png").write_bytes(after)
+
+    # 4. Play runs quarters by itself until paused
+    page.get_by_role("button", name="▶").click()
+    expect(sidebar_steps).to_have_text(re.compile(r"^Step: ([6-9]|\d\d)$"))
+    page.get_by_role("button", name="❚❚").click()
+    expect(page.get_by_role("button", name="Step")).to_be_enabled()
+    expect(summary).not_to_contain_text("Quarter 3 of 40")
+    shot = tmp_path / "dashboard_after_steps.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    print(f"\ndashboard screenshots: {first} and {shot}")

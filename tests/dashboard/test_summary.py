@@ -1,0 +1,28 @@
+"""The run summary (sim/dashboard/summary.py): the run, its levers in force, the outcomes."""
+
+from __future__ import annotations
+
+from sim.dashboard.model import DashboardModel
+from sim.dashboard.summary import lever_lines, summary_html
+
+SMALL = {"world": "synthetic", "quarters": 6}
+
+
+def test_the_summary_describes_the_run():
+    model = DashboardModel(
+        scenario="subsidy_infrastructure", clarity=0.7, subsidy_focus="applications", **SMALL
+    )
+    model.run(2)
+    html = summary_html(model)
+    assert "scenario</b> subsidy_infrastructure" in html
+    assert "Quarter 2 of 6" in html
+    assert "Antitrust clarity: 0.70" in html
+    assert "USD 250 m a quarter" in html and "robotics" in html
+    assert "National alliance: none" in html
+
+
+def test_the_lever_lines_name_the_levers_the_model_actually_uses():
+    lines = lever_lines(DashboardModel(scenario="mega_alliance", mandate_strength=2.0, **SMALL))
+    assert lines[0].startswith("National alliance: ") and "mandate strength: 2.00" in lines[0]
+    assert lines[1].startswith("Antitrust clarity: ") and "status quo, no guidance" in lines[1]
+    assert lines[2:] == ["Subsidy: none", "Other levers of the scenario: none"]
