@@ -1,0 +1,307 @@
+"""Logit demand over (domain, geography) markets and the profit derivatives the R&D game needs.
+
+Markets are given as flat arrays with one row per seller-in-market (a firm appears at most
+once in a market): ``market[r]`` the market index, ``firm[r]`` the seller, ``value[r]`` its
+logit value ``v = theta * k + h`` (capability k, market sensitivity theta, shift h). Market m
+also has an outside good of weight ``O_m = exp(v_0) >= 0``, so
+``s_r = exp(v_r) / (sum_{r' in m} exp(v_r') + O_m)``. Every market needs a seller or
+``O_m > 0``.
+
+Profits: a firm earns ``pi_j = Lambda * sum_m mu_m S_m s_jm`` (USD m), market size S_m
+(USD m of revenue a quarter), margin mu_m (share of revenue kept), horizon multiplier Lambda
+(quarters over which a capability gain earns); ``scale_m = Lambda mu_m S_m`` below. Capability
+responds to effective R&D with ``g'_l = dk_l / dX_l`` (capability per USD m).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from sim.engine.rnd_game import member_value, publishes
+from sim.engine.state import NO_ALLIANCE
+
+
+def _at(per_market: ArrayLike, market: np.ndarray) -> np.ndarray:
+    """Per-market values (or a scalar) read at each row's market."""
+    values = np.asarray(per_market, dtype=np.float64)
+    return values[market] if values.ndim else np.full(market.shape, float(values))
+
+
+def logit_value(capability: ArrayLike, theta: ArrayLike, shift: ArrayLike) -> np.ndarray:
+    """Logit value ``v = theta * k + h`` of each row.
+
+    Args:
+        capability: Capability k of the row's seller (capability units).
+        theta: Sensitivity of buyers to capability (per capability unit).
+        shift: Everything else buyers value, h (logit units).
+
+    Returns:
+        ``v`` (logit units), broadcast.
+    """
+    k = np.asarray(capability, dtype=np.float64)
+    return np.asarray(theta, dtype=np.float64) * k + np.asarray(shift, dtype=np.float64)
+
+
+def _weights(
+    value: ArrayLike, market: ArrayLike, n_markets: int, outside: ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shifted exp-weights of rows and outside goods, and the per-market denominators."""
+    value = np.asarray(value, dtype=np.float64)
+    market = np.asarray(market, dtype=np.int64)
+    outside = np.broadcast_to(np.asarray(outside, dtype=np.float64), (n_markets,))
+    with np.errstate(divide="ignore"):
+        log_outside = np.log(outside)  # -inf where there is no outside good
+    top = log_outside.copy()
+    np.maximum.at(top, market, value)  # per-market max over sellers and log O_m
+    top = np.where(np.isfinite(top), top, 0.0)
+    row = np.exp(value - top[market])
+    out = np.exp(log_outside - top)
+    return row, out, np.bincount(market, weights=row, minlength=n_markets) + out
+
+
+def shares(value: ArrayLike, market: ArrayLike, n_markets: int, outside: ArrayLike) -> np.ndarray:
+    """Logit market share of each row, computed stably.
+
+    Reason: ``s_r = exp(v_r) / (sum_{r' in m} exp(v_r') + O_m)``; every exponent is shifted by
+    the market's max of its values and ``log O_m`` so nothing overflows.
+
+    Args:
+        value: Logit value of each row, shape (R,).
+        market: Market index of each row in ``[0, n_markets)``, shape (R,).
+        n_markets: Number of markets.
+        outside: Outside-good weight ``O_m >= 0`` per market, scalar or shape (n_markets,).
+
+    Returns:
+        Share of each row, shape (R,).
+    """
+    row, _, total = _weights(value, market, n_markets, outside)
+    return row / total[np.asarray(market, dtype=np.int64)]
+
+
+def outside_share(
+    value: ArrayLike, market: ArrayLike, n_markets: int, outside: ArrayLike
+) -> np.ndarray:
+    """Share of the outside good in each market, ``O_m / (sum_{r in m} exp(v_r) + O_m)``.
+
+    Args:
+        value: Logit value of each row, shape (R,).
+        market: Market index of each row, shape (R,).
+        n_markets: Number of markets.
+        outside: Outside-good weight per market, scalar or shape (n_markets,).
+
+    Returns:
+        Outside share per market, shape (n_markets,).
+    """
+    _, out, total = _weights(value, market, n_markets, outside)
+    return out / total
+
+
+def own_share_derivative(share: ArrayLike, theta: ArrayLike) -> np.ndarray:
+    """``d s_i / d k_i = theta s_i (1 - s_i)`` (share per capability unit).
+
+    Args:
+        share: Share of the row.
+        theta: Buyers' sensitivity to capability in its market.
+
+    Returns:
+        The derivative, broadcast.
+    """
+    s = np.asarray(share, dtype=np.float64)
+    return np.asarray(theta, dtype=np.float64) * s * (1.0 - s)
+
+
+def cross_share_derivative(share_j: ArrayLike, share_l: ArrayLike, theta: ArrayLike) -> np.ndarray:
+    """``d s_j / d k_l = -theta s_j s_l`` for two different sellers in the same market.
+
+    Args:
+        share_j: Share of the row whose share moves.
+        share_l: Share of the row whose capability moves.
+        theta: Buyers' sensitivity to capability in their market.
+
+    Returns:
+        The derivative, broadcast.
+    """
+    s_j, s_l = np.asarray(share_j, dtype=np.float64), np.asarray(share_l, dtype=np.float64)
+    return -np.asarray(theta, dtype=np.float64) * s_j * s_l
+
+
+def share_jacobian_dense(share: ArrayLike, market: ArrayLike, theta: ArrayLike) -> np.ndarray:
+    """Dense ``d s_r / d k_r'`` over rows (validation, O(R^2)): zero across markets.
+
+    Args:
+        share: Share of each row, shape (R,).
+        market: Market index of each row, shape (R,).
+        theta: Sensitivity per market, scalar or shape (n_markets,).
+
+    Returns:
+        Matrix (R, R) of ``theta_m s_r (delta_rr' - s_r')`` within markets.
+    """
+    s = np.asarray(share, dtype=np.float64)
+    market = np.asarray(market, dtype=np.int64)
+    same = market[:, None] == market[None, :]
+    return np.where(same, _at(theta, market)[:, None] * s[:, None] * (np.eye(s.size) - s), 0.0)
+
+
+def firm_profits(
+    share: ArrayLike, market: ArrayLike, firm: ArrayLike, n_firms: int, scale: ArrayLike
+) -> np.ndarray:
+    """Each firm's profit ``pi_j = sum_m scale_m s_jm`` (USD m).
+
+    Args:
+        share: Share of each row, shape (R,).
+        market: Market index of each row, shape (R,).
+        firm: Seller of each row in ``[0, n_firms)``, shape (R,).
+        n_firms: Number of firms.
+        scale: ``Lambda mu_m S_m`` per market (USD m per unit of share), scalar or array.
+
+    Returns:
+        Profit per firm, shape (n_firms,).
+    """
+    weight = _at(scale, np.asarray(market, dtype=np.int64)) * share
+    return np.bincount(np.asarray(firm, dtype=np.int64), weights=weight, minlength=n_firms)
+
+
+def profit_jacobian_dense(
+    share: ArrayLike,
+    market: ArrayLike,
+    firm: ArrayLike,
+    n_firms: int,
+    scale: ArrayLike,
+    theta: ArrayLike,
+    dk_dX: ArrayLike,
+) -> np.ndarray:
+    """Dense ``J[j, l] = d pi_j / d X_l`` (validation worlds, O(R^2 + n^2)).
+
+    Reason: ``J[j, l] = sum_m Lambda mu_m S_m theta_m s_jm (delta_jl - s_lm) g'_l`` over the
+    markets both j and l sell in.
+
+    Args:
+        share: Share of each row, shape (R,).
+        market: Market index of each row, shape (R,).
+        firm: Seller of each row, shape (R,).
+        n_firms: Number of firms.
+        scale: ``Lambda mu_m S_m`` per market (USD m per unit of share).
+        theta: Sensitivity per market (per capability unit).
+        dk_dX: ``g'_l``, capability per USD m of effective R&D, shape (n_firms,).
+
+    Returns:
+        ``J``, shape (n_firms, n_firms) (USD m per USD m).
+    """
+    market = np.asarray(market, dtype=np.int64)
+    rows = share_jacobian_dense(share, market, theta) * _at(scale, market)[:, None]
+    onehot = np.zeros((market.size, n_firms))
+    onehot[np.arange(market.size), np.asarray(firm, dtype=np.int64)] = 1.0
+    return np.asarray(onehot.T @ rows @ onehot * np.asarray(dk_dX, dtype=np.float64)[None, :])
+
+
+def _group_rows(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum the rows of ``values`` (K, D) per group id: result (n_groups, D)."""
+    D = values.shape[1]
+    flat = (group[:, None] * D + np.arange(D)).ravel()
+    return np.bincount(flat, weights=values.ravel(), minlength=n_groups * D).reshape(n_groups, D)
+
+
+def marginal_value_grouped(
+    share: ArrayLike,
+    market: ArrayLike,
+    firm: ArrayLike,
+    *,
+    scale: ArrayLike,
+    theta: ArrayLike,
+    dk_dX: ArrayLike,
+    domain: ArrayLike,
+    alliance: ArrayLike,
+    depth: ArrayLike,
+    closed: ArrayLike,
+    absorption: ArrayLike,
+    relatedness: ArrayLike,
+    internal_rate: ArrayLike,
+    public_rate: float,
+) -> np.ndarray:
+    """``MV_i = sum_j W_ij sum_l B_il J_jl`` for the model's structure, by group sums.
+
+    Cost: one sort of the R rows, then O(R D) work; no n x n matrix is formed.
+    Structure: W_ij = depth of i's alliance for partners; ``B_il = a_l R[d_i, d_l] c_il`` off
+    the diagonal, ``c_il`` = internal rate iota if same alliance, else rho P_i (public rate if
+    the giver publishes), each pair through one channel: ``c_il = rho P_i + [same](iota - rho
+    P_i)``. Firms alone form singleton groups (w = iota = 0, P = 1).
+
+    Derivation. With ``C_m = Lambda mu_m S_m theta_m``, ``y_lm = s_lm g'_l`` (0 where l does not
+    sell), ``J_jl = sum_m C_m s_jm (delta_jl - s_lm) g'_l`` gives
+    ``sum_l B_il J_jl = sum_m C_m s_jm (B_ij g'_j - T_im)``, ``T_im = sum_l B_il y_lm``; so
+    ``MV_i = sum_m C_m (U_im - T_im V_im)`` with ``U_im = sum_j W_ij B_ij y_jm`` and
+    ``V_im = sum_j W_ij s_jm = (1 - w) s_im + w S_gm`` (S_gm: the group's share of m). Writing
+    ``Z[d, m] = sum_{l in d} a_l y_lm`` (all firms) and ``G[g, d, m]`` (the same within group
+    g), ``T_im = y_im (1 - iota a_i R_ii) + rho P_i (R Z)[d_i, m] + (iota - rho P_i)
+    (R G_g)[d_i, m]`` and ``U_im = y_im (1 - w iota a_i R_ii) + w iota (R G_g)[d_i, m]`` (the
+    ``a_i R_ii y_im`` terms remove i from its own sums; ``B_ii = 1``). Summed over m the
+    w-terms need only per-group totals over the group's (group, market) keys:
+    ``K = sum_m C_m G``, ``H = sum_m C_m S_gm G``, ``Q[g, d] = sum_m C_m S_gm (R Z)[d, m]``;
+    the (1 - w)-terms are sums over i's own rows.
+
+    Args:
+        share: Share of each row, shape (R,).
+        market: Market index of each row, shape (R,).
+        firm: Seller of each row, shape (R,).
+        scale: ``Lambda mu_m S_m`` per market (USD m per unit of share).
+        theta: Sensitivity per market (per capability unit).
+        dk_dX: ``g'``, capability per USD m of effective R&D, shape (n,).
+        domain: Domain index of each firm, shape (n,).
+        alliance: Alliance id of each firm, shape (n,) (-1 alone).
+        depth: Depth w of each alliance, indexed by alliance id.
+        closed: Whether each alliance is closed (members do not publish).
+        absorption: Absorptive capacity a of each firm, shape (n,).
+        relatedness: Relatedness R[giver domain, receiver domain], shape (D, D).
+        internal_rate: Internal spillover rate of each alliance.
+        public_rate: Public spillover rate rho.
+
+    Returns:
+        ``MV``, shape (n,) (USD m per USD m of effort), equal to the dense
+        ``rnd_game.marginal_value(profit_jacobian_dense(...), B, W)``.
+    """
+    s = np.asarray(share, dtype=np.float64)
+    market, firm = np.asarray(market, dtype=np.int64), np.asarray(firm, dtype=np.int64)
+    domain, alliance = np.asarray(domain, dtype=np.int64), np.asarray(alliance, dtype=np.int64)
+    a, R = np.asarray(absorption, dtype=np.float64), np.asarray(relatedness, dtype=np.float64)
+    depth, rate = np.asarray(depth, dtype=np.float64), np.asarray(internal_rate, dtype=np.float64)
+    n, D, n_all = domain.size, R.shape[0], depth.size
+    M = int(market.max()) + 1 if market.size else 1
+    inside = alliance != NO_ALLIANCE
+    w, iota = member_value(depth, alliance, 0.0), member_value(rate, alliance, 0.0)
+    pub = publishes(alliance, closed) * float(public_rate)  # rho P_i
+    group = np.where(inside, alliance, n_all + np.arange(n))
+    own = a * R[domain, domain]  # a_i R_ii: i's weight in its own sums
+    # rows
+    d = domain[firm]
+    C = _at(scale, market) * _at(theta, market)
+    y = s * np.asarray(dk_dX, dtype=np.float64)[firm]
+    ay = a[firm] * y
+    Z = np.bincount(d * M + market, weights=ay, minlength=D * M).reshape(D, M)
+    RZ = R @ Z  # (D, M): what all firms' effort, weighted, is worth to a giver in domain d
+    keys, k = np.unique(group[firm] * M + market, return_inverse=True)
+    k = k.reshape(-1)
+    key_group, key_market = keys // M, keys % M
+    S = np.bincount(k, weights=s, minlength=keys.size)
+    G = np.bincount(k * D + d, weights=ay, minlength=keys.size * D).reshape(keys.size, D)
+    Ck = _at(scale, key_market) * _at(theta, key_market)
+    n_groups = n_all + n
+    Q = _group_rows(key_group, (Ck * S)[:, None] * RZ[:, key_market].T, n_groups)
+    H = _group_rows(key_group, (Ck * S)[:, None] * G, n_groups)
+    K = _group_rows(key_group, Ck[:, None] * G, n_groups)
+    V = (1.0 - w[firm]) * s + w[firm] * S[k]
+
+    def per_firm(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(firm, weights=weights, minlength=n)
+
+    self_sum, u_sum = per_firm(C * y * V), per_firm(C * y)
+    pub_sum = per_firm(C * s * RZ[d, market])
+    grp_sum = per_firm(C * s * (R[d] * G[k]).sum(axis=1))
+    Rg = R[domain]  # (n, D): relatedness of each firm's domain to every domain
+    gain = u_sum * (1.0 - w * iota * own) + w * iota * (Rg * K[group]).sum(axis=1)
+    loss = (
+        (1.0 - iota * own) * self_sum
+        + pub * ((1.0 - w) * pub_sum + w * Q[group, domain])
+        + (iota - pub) * ((1.0 - w) * grp_sum + w * (Rg * H[group]).sum(axis=1))
+    )
+    return np.asarray(gain - loss)

@@ -1,0 +1,239 @@
+"""Logit demand: shares, their derivatives, the profit Jacobian and the grouped marginal value."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from sim.engine import demand, rnd_game
+
+
+@st.composite
+def markets(draw, max_rows=12, span=15.0):
+    """Rows of up to 4 markets: market index, value, outside weight, sensitivity."""
+    n_markets = draw(st.integers(1, 4))
+    market = np.array(draw(st.lists(st.integers(0, n_markets - 1), min_size=1, max_size=max_rows)))
+    value = draw(arrays(np.float64, market.size, elements=st.floats(-span, span)))
+    log_outside = draw(arrays(np.float64, n_markets, elements=st.floats(-span, span)))
+    theta = draw(arrays(np.float64, n_markets, elements=st.floats(0.1, 3.0)))
+    return market, value, np.exp(log_outside), n_markets, theta
+
+
+@settings(max_examples=100, deadline=None)
+@given(markets())
+def test_shares_and_outside_share_sum_to_one_and_lie_strictly_inside(world):
+    market, value, outside, n_markets, _ = world
+    s = demand.shares(value, market, n_markets, outside)
+    s0 = demand.outside_share(value, market, n_markets, outside)
+    total = np.bincount(market, weights=s, minlength=n_markets) + s0
+    np.testing.assert_allclose(total, 1.0, rtol=1e-12)
+    assert np.all((s > 0) & (s < 1))
+    served = np.bincount(market, minlength=n_markets) > 0
+    assert np.all((s0 > 0) & (s0 < 1) | ~served) and np.all(s0[~served] == 1.0)
+
+
+def test_shares_are_stable_for_huge_values_and_without_outside_good():
+    market = np.array([0, 0, 1, 1])
+    value = np.array([1000.0, 999.0, -800.0, -801.0])
+    s = demand.shares(value, market, 2, np.array([1.0, 0.0]))
+    assert np.all(np.isfinite(s))
+    np.testing.assert_allclose(s, [1 / (1 + np.exp(-1)), np.exp(-1) / (1 + np.exp(-1))] * 2)
+    assert demand.outside_share(value, market, 2, np.array([1.0, 0.0]))[1] == 0.0
+    # a market with no sellers: all to the outside good
+    np.testing.assert_array_equal(demand.outside_share(value, market, 3, 1.0)[2], 1.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(markets(max_rows=8, span=4.0))
+def test_share_derivatives_equal_central_differences(world):
+    market, shift, outside, n_markets, theta = world
+    k = np.zeros(market.size)
+
+    def s_of(k):
+        return demand.shares(
+            demand.logit_value(k, theta[market], shift), market, n_markets, outside
+        )
+
+    s = s_of(k)
+    h = 1e-5
+    fd = np.empty((market.size, market.size))
+    for r in range(market.size):
+        e = np.zeros_like(k)
+        e[r] = h
+        fd[:, r] = (s_of(k + e) - s_of(k - e)) / (2 * h)
+    dense = demand.share_jacobian_dense(s, market, theta)
+    np.testing.assert_allclose(dense, fd, atol=1e-8)
+    t = theta[market]
+    np.testing.assert_allclose(np.diag(dense), demand.own_share_derivative(s, t), rtol=1e-12)
+    for j in range(market.size):
+        for m in range(market.size):
+            if j != m and market[j] == market[m]:
+                cross = demand.cross_share_derivative(s[j], s[m], t[j])
+                assert dense[j, m] == pytest.approx(float(cross), rel=1e-12)
+            elif j != m:
+                assert dense[j, m] == 0.0
+
+
+def random_world(seed, n_firms, n_domains, n_geos, n_alliances):
+    """A small world: firms sell in random markets (any domain), random alliances and rates."""
+    rng = np.random.default_rng(seed)
+    n_markets = n_domains * n_geos
+    sells = rng.random((n_firms, n_markets)) < 0.5
+    firm, market = np.nonzero(sells)
+    return dict(
+        firm=firm,
+        market=market,
+        n_markets=n_markets,
+        value=rng.normal(size=firm.size),
+        outside=rng.uniform(0.1, 3.0, n_markets),
+        scale=rng.uniform(0.5, 5.0, n_markets),
+        theta=rng.uniform(0.1, 2.0, n_markets),
+        dk_dX=rng.uniform(0.05, 2.0, n_firms),
+        domain=rng.integers(0, n_domains, n_firms),
+        alliance=rng.integers(-1, n_alliances, n_firms),
+        depth=rng.uniform(0.0, 1.0, n_alliances),
+        closed=rng.random(n_alliances) < 0.5,
+        absorption=rng.uniform(0.0, 1.0, n_firms),
+        relatedness=rng.uniform(0.0, 1.0, (n_domains, n_domains)),
+        internal_rate=rng.uniform(0.0, 1.0, n_alliances),
+        public_rate=rng.uniform(0.0, 1.0),
+    )
+
+
+def dense_and_grouped(w):
+    n = w["domain"].size
+    s = demand.shares(w["value"], w["market"], w["n_markets"], w["outside"])
+    J = demand.profit_jacobian_dense(
+        s, w["market"], w["firm"], n, w["scale"], w["theta"], w["dk_dX"]
+    )
+    B = rnd_game.channel_spillover_matrix(
+        w["domain"],
+        w["alliance"],
+        w["closed"],
+        w["absorption"],
+        w["relatedness"],
+        w["internal_rate"],
+        w["public_rate"],
+    )
+    W = rnd_game.profit_weights(w["alliance"], w["depth"])
+    keys = (
+        "scale",
+        "theta",
+        "dk_dX",
+        "domain",
+        "alliance",
+        "depth",
+        "closed",
+        "absorption",
+        "relatedness",
+        "internal_rate",
+        "public_rate",
+    )
+    grouped = demand.marginal_value_grouped(
+        s, w["market"], w["firm"], **{key: w[key] for key in keys}
+    )
+    return rnd_game.marginal_value(J, B, W), grouped, J, s
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(1, 3), st.integers(1, 3))
+def test_dense_jacobian_equals_finite_differences_of_profit(seed, n_firms, n_domains, n_geos):
+    w = random_world(seed, n_firms, n_domains, n_geos, 1)
+    market, firm, theta, g = w["market"], w["firm"], w["theta"], w["dk_dX"]
+    k0 = np.random.default_rng(seed + 1).normal(size=n_firms)
+    shift = w["value"]
+
+    def profit(X):
+        v = demand.logit_value(k0[firm] + g[firm] * X[firm], theta[market], shift)
+        s = demand.shares(v, market, w["n_markets"], w["outside"])
+        return demand.firm_profits(s, market, firm, n_firms, w["scale"])
+
+    X = np.zeros(n_firms)
+    v0 = demand.logit_value(k0[firm], theta[market], shift)
+    s0 = demand.shares(v0, market, w["n_markets"], w["outside"])
+    J = demand.profit_jacobian_dense(s0, market, firm, n_firms, w["scale"], theta, g)
+    h = 1e-6
+    fd = np.stack(
+        [(profit(X + h * e) - profit(X - h * e)) / (2 * h) for e in np.eye(n_firms)], axis=1
+    )
+    np.testing.assert_allclose(J, fd, atol=1e-7 * max(1.0, np.abs(fd).max()))
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(1, 9),
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.integers(0, 3),
+)
+def test_grouped_marginal_value_equals_dense(seed, n_firms, n_domains, n_geos, n_alliances):
+    w = random_world(seed, n_firms, n_domains, n_geos, n_alliances)
+    dense, grouped, _, _ = dense_and_grouped(w)
+    np.testing.assert_allclose(grouped, dense, rtol=1e-10, atol=1e-12)
+
+
+def test_same_alliance_open_partner_is_counted_once():
+    # firms 0, 1 in open alliance 0 (depth 0.5), firm 2 alone; one domain, one market
+    w = dict(
+        firm=np.array([0, 1, 2]),
+        market=np.zeros(3, dtype=int),
+        n_markets=1,
+        value=np.array([0.2, -0.1, 0.4]),
+        outside=np.array([1.0]),
+        scale=np.array([3.0]),
+        theta=np.array([0.8]),
+        dk_dX=np.array([1.0, 0.7, 1.3]),
+        domain=np.zeros(3, dtype=int),
+        alliance=np.array([0, 0, -1]),
+        depth=np.array([0.5]),
+        closed=np.array([False]),
+        absorption=np.array([0.5, 0.8, 0.6]),
+        relatedness=np.array([[0.9]]),
+        internal_rate=np.array([0.3]),
+        public_rate=0.2,
+    )
+    dense, grouped, J, _ = dense_and_grouped(w)
+    a, R, iota, rho = w["absorption"], 0.9, 0.3, 0.2
+    B_once = np.array(
+        [
+            [1.0, a[1] * R * iota, a[2] * R * rho],
+            [a[0] * R * iota, 1.0, a[2] * R * rho],
+            [a[0] * R * rho, a[1] * R * rho, 1.0],
+        ]
+    )
+    W = np.array([[1.0, 0.5, 0.0], [0.5, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    by_hand = rnd_game.marginal_value(J, B_once, W)
+    np.testing.assert_allclose(grouped, by_hand, rtol=1e-12)
+    np.testing.assert_allclose(dense, by_hand, rtol=1e-12)
+    B_twice = B_once.copy()  # the error: partners also through the public channel
+    B_twice[0, 1] += a[1] * R * rho
+    B_twice[1, 0] += a[0] * R * rho
+    assert not np.allclose(grouped, rnd_game.marginal_value(J, B_twice, W), rtol=1e-6)
+
+
+def test_grouped_runs_on_a_large_world_without_dense_matrices():
+    rng = np.random.default_rng(7)
+    n, n_markets, rows = 20_000, 35, 60_000
+    firm = rng.integers(0, n, rows)
+    market = rng.integers(0, n_markets, rows)
+    firm, market = np.unique(np.stack([firm, market]), axis=1)  # one row per seller-in-market
+    s = demand.shares(rng.normal(size=firm.size), market, n_markets, 1.0)
+    mv = demand.marginal_value_grouped(
+        s,
+        market,
+        firm,
+        scale=rng.uniform(1, 5, n_markets),
+        theta=1.0,
+        dk_dX=rng.uniform(0.1, 1, n),
+        domain=rng.integers(0, 7, n),
+        alliance=rng.integers(-1, 300, n),
+        depth=rng.uniform(0, 1, 300),
+        closed=rng.random(300) < 0.3,
+        absorption=rng.uniform(0, 1, n),
+        relatedness=rng.uniform(0, 1, (7, 7)),
+        internal_rate=rng.uniform(0, 1, 300),
+        public_rate=0.1,
+    )
+    assert mv.shape == (n,) and np.all(np.isfinite(mv))
