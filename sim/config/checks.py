@@ -6,6 +6,19 @@ allowed, so a bad config fails when it is built.
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import re
+
+# Upper bounds sized to this kind of machine (2 cores, 24 GB): a world of 1e6 firms peaks at
+# about 1.9 GB for 40 quarters, so 5e6 firms of one kind still fit in memory.
+MAX_FIRMS = 5_000_000  # firms of one kind in a world, and firms in a world
+MAX_STEPS = 400  # quarters in a run (100 years)
+MAX_REPLICATES = 100_000  # replicates of one config
+MAX_SEED = 2**63 - 1  # numpy's SeedSequence takes any non-negative int; keep it in int64
+MAX_INT = 10**9  # any other integer setting (counts of quarters, consortia, candidates)
+PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # a file or folder name, no path
+
 
 class ConfigError(ValueError):
     """A config value is out of its allowed range; the message names key, value and range."""
@@ -23,9 +36,13 @@ def check_range(
         high: Inclusive upper bound, or None for no bound.
     """
     value = getattr(obj, name)
+    lo = "-inf" if low is None else low
+    hi = "inf" if high is None else high
+    if not _finite(value):
+        raise ConfigError(
+            f"{type(obj).__name__}.{name}={value!r} is not a finite number; allowed: [{lo}, {hi}]"
+        )
     if (low is not None and value < low) or (high is not None and value > high):
-        lo = "-inf" if low is None else low
-        hi = "inf" if high is None else high
         raise ConfigError(
             f"{type(obj).__name__}.{name}={value!r} is out of range; allowed: [{lo}, {hi}]"
         )
@@ -48,3 +65,92 @@ def check_weights(obj: object, name: str, length: int) -> None:
             f"{type(obj).__name__}.{name}={value!r} is invalid; allowed: {length} non-negative "
             "weights with a positive sum"
         )
+
+
+def check_unique(obj: object, name: str) -> None:
+    """Raise ConfigError if the list ``obj.name`` names an element twice."""
+    value = list(getattr(obj, name))
+    twice = sorted({v for v in value if value.count(v) > 1})
+    if twice:
+        raise ConfigError(
+            f"{type(obj).__name__}.{name}={value!r} names {', '.join(map(str, twice))} twice; "
+            "allowed: each at most once"
+        )
+
+
+def check_plain_name(obj: object, name: str) -> None:
+    """Raise ConfigError unless ``obj.name`` is a plain name (letters, digits, ``_.-``).
+
+    Names end up in file and folder names: a path separator, ``..`` or an interpolation
+    would let a name write outside the results folder or read outside the data folder.
+    """
+    value = getattr(obj, name)
+    if not isinstance(value, str) or not PLAIN_NAME.fullmatch(value) or ".." in value:
+        raise ConfigError(
+            f"{type(obj).__name__}.{name}={value!r} is not a plain name; allowed: up to 100 "
+            "letters, digits, '_', '.', '-', starting with a letter or digit, without '..'"
+        )
+
+
+def check_finite_fields(obj: object) -> None:
+    """Raise ConfigError if a float field of the dataclass ``obj`` (or in a list) is not finite.
+
+    Runs first in every config's ``__post_init__``, so that no later check compares with NaN
+    (every comparison with NaN is false) or derives a bound from an infinite value.
+    """
+    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
+        value = getattr(obj, f.name)
+        values = value if isinstance(value, list) else [value]
+        if not all(_finite(v) for v in values):
+            raise ConfigError(
+                f"{type(obj).__name__}.{f.name}={value!r} is not a finite number; allowed: a "
+                "finite number"
+            )
+
+
+def _finite(value: object) -> bool:
+    """Whether a number is finite (ints always are; bools are not numbers here)."""
+    return not isinstance(value, float) or math.isfinite(value)
+
+
+def check_tree(obj: object, path: str = "") -> None:
+    """Refuse a non-finite float or an out-of-bounds int anywhere in a config tree.
+
+    Walks the dataclass ``obj`` and every dataclass, list and dict inside it. Fields with
+    their own range checks have run them already; this catches the fields without one
+    (every float must be finite unless a field says otherwise, and no integer may exceed
+    ``MAX_INT`` in magnitude, except a seed, which may reach ``MAX_SEED``).
+
+    Args:
+        obj: A config dataclass (``RunConfig`` at the top).
+        path: The dotted path of ``obj`` in the tree, for messages.
+
+    Raises:
+        ConfigError: Naming the dotted key, the value and what is allowed.
+    """
+    prefix = f"{path}." if path else ""
+    items: list[tuple[str, object]]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        items = [(f.name, getattr(obj, f.name)) for f in dataclasses.fields(obj)]
+    elif isinstance(obj, dict):
+        items = [(str(k), v) for k, v in obj.items()]
+    elif isinstance(obj, list | tuple):
+        items = [(f"{i}", v) for i, v in enumerate(obj)]
+    else:
+        return
+    for key, value in items:
+        where = f"{prefix}{key}" if not isinstance(obj, list | tuple) else f"{path}[{key}]"
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(
+                f"RunConfig.{where}={value!r} is not a finite number; allowed: a finite number"
+            )
+        if isinstance(value, int):
+            limit = MAX_SEED if key == "seed" else MAX_INT
+            if abs(value) > limit:
+                raise ConfigError(
+                    f"RunConfig.{where}={value!r} is out of range; allowed: at most {limit} "
+                    "in magnitude"
+                )
+        check_tree(value, where)

@@ -10,7 +10,15 @@ from __future__ import annotations
 import typing
 from dataclasses import dataclass, field, fields
 
-from sim.config.checks import ConfigError, check_choice, check_range
+from sim.config.checks import (
+    MAX_STEPS,
+    ConfigError,
+    check_choice,
+    check_finite_fields,
+    check_plain_name,
+    check_range,
+    check_unique,
+)
 from sim.config.vocabulary import DOMAINS, REGIME_NAMES
 
 ELIGIBILITY: tuple[str, ...] = ("all", "startups", "open_members", "mandated")
@@ -31,7 +39,8 @@ class LeverWindow:
     end: int = 10_000  # quarter it stops acting (exclusive)
 
     def __post_init__(self) -> None:
-        check_range(self, "start", 0)
+        check_finite_fields(self)
+        check_range(self, "start", 0, MAX_STEPS - 1)
         check_range(self, "end", self.start + 1)
 
 
@@ -49,6 +58,7 @@ class MegaAllianceConfig(LeverWindow):
     cap_exempt: bool = True  # the antitrust share cap and fines do not apply to it
 
     def __post_init__(self) -> None:
+        check_finite_fields(self)
         super().__post_init__()
         check_choice(self, "regime", REGIME_NAMES)
         check_range(self, "invite_per_domain", 1)
@@ -65,6 +75,7 @@ class AntitrustConfig(LeverWindow):
     fine_rate: float = 0.0  # share of revenue fined each quarter from members above the cap
 
     def __post_init__(self) -> None:
+        check_finite_fields(self)
         super().__post_init__()
         for name in ("clarity", "share_cap", "fine_rate"):
             check_range(self, name, 0.0, 1.0)
@@ -87,6 +98,7 @@ class SubsidyConfig(LeverWindow):
     hype_quarters: int = 12  # fad: quarters after start when the hype ends and money stops
 
     def __post_init__(self) -> None:
+        check_finite_fields(self)
         super().__post_init__()
         check_range(self, "budget", 0.0)
         check_choice(self, "eligibility", ELIGIBILITY)
@@ -99,6 +111,7 @@ class SubsidyConfig(LeverWindow):
                 f"SubsidyConfig.target_domains={list(self.target_domains)!r} is not allowed; "
                 f"allowed: a non-empty list from {', '.join(DOMAINS)}"
             )
+        check_unique(self, "target_domains")
 
 
 @dataclass
@@ -109,6 +122,7 @@ class PublicComputeConfig(LeverWindow):
     eligibility: str = "startups"  # all | startups | open_members | mandated
 
     def __post_init__(self) -> None:
+        check_finite_fields(self)
         super().__post_init__()
         check_range(self, "cost_reduction", 0.0, 0.9)
         check_choice(self, "eligibility", ELIGIBILITY)
@@ -122,6 +136,7 @@ class OpenDataConfig(LeverWindow):
     cost: float = 20.0  # USD m per quarter of curating and hosting the data
 
     def __post_init__(self) -> None:
+        check_finite_fields(self)
         super().__post_init__()
         check_range(self, "spillover_bonus", 0.0, 1.0)
         check_range(self, "cost", 0.0)
@@ -143,6 +158,7 @@ class TournamentConfig(LeverWindow):
     min_members: int = 2  # smallest alliance that counts as a consortium
 
     def __post_init__(self) -> None:
+        check_finite_fields(self)
         super().__post_init__()
         check_range(self, "consortia", 1)
         check_range(self, "funding", 0.0)
@@ -164,6 +180,10 @@ class ScenarioConfig:
     public_compute: PublicComputeConfig | None = None
     open_data: OpenDataConfig | None = None
     tournament: TournamentConfig | None = None
+
+    def __post_init__(self) -> None:
+        check_finite_fields(self)
+        check_plain_name(self, "name")  # it names result folders
 
 
 def lever_fields() -> dict[str, type[LeverWindow]]:

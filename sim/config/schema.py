@@ -7,12 +7,25 @@ in ``__post_init__`` so a bad value fails when the config is built, naming the k
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
 
-from sim.config.checks import ConfigError, check_choice, check_range, check_weights
+from sim.config.checks import (
+    MAX_FIRMS,
+    MAX_REPLICATES,
+    MAX_SEED,
+    MAX_STEPS,
+    ConfigError,
+    check_choice,
+    check_finite_fields,
+    check_plain_name,
+    check_range,
+    check_tree,
+    check_weights,
+)
 from sim.config.levers import ScenarioConfig
 from sim.config.vocabulary import N_DOMAINS, REGIONS
 
@@ -57,8 +70,11 @@ class WorldConfig:
     domestic_capability_scale: float = 1.0  # korea_2024: multiply domestic capabilities
 
     def __post_init__(self) -> None:
+        check_finite_fields(self)
         for name in ("n_startups", "n_conglomerates", "n_foreign", "n_initial_alliances"):
-            check_range(self, name, 0)
+            check_range(self, name, 0, MAX_FIRMS)
+        if self.data_file:
+            check_plain_name(self, "data_file")
         check_range(self, "initial_alliance_size", 2)
         for name in ("startup_capital_median", "conglomerate_capital_min"):
             check_range(self, name, 1e-9)
@@ -84,10 +100,10 @@ class WorldConfig:
         check_weights(self, "domain_weights", N_DOMAINS)
         check_weights(self, "foreign_region_weights", len(REGIONS))
         total = self.n_startups + self.n_conglomerates + self.n_foreign
-        if total < 2:
+        if not 2 <= total <= MAX_FIRMS:
             raise ConfigError(
                 f"WorldConfig.n_startups+n_conglomerates+n_foreign={total} is out of range; "
-                "allowed: at least 2 firms"
+                f"allowed: 2 to {MAX_FIRMS} firms (the memory of this kind of machine)"
             )
         seeded = self.n_initial_alliances * self.initial_alliance_size
         if self.name == "synthetic" and seeded > total:
@@ -124,6 +140,7 @@ class ChoiceParams:
     baseline_clarity: float = 0.3  # antitrust clarity without any guidance policy
 
     def __post_init__(self) -> None:
+        check_finite_fields(self)
         for name in ("revision_share", "closed_selectivity", "baseline_clarity"):
             check_range(self, name, 0.0, 1.0)
         check_range(self, "n_candidates", 1, 64)
@@ -154,6 +171,7 @@ class RnDParams:
     budget_share: float = 0.25  # most of its capital a firm spends on R&D in one quarter
 
     def __post_init__(self) -> None:
+        check_finite_fields(self)
         for name in (
             "beta_public",
             "beta_open_internal",
@@ -162,6 +180,7 @@ class RnDParams:
             "beta_federation",
         ):
             check_range(self, name, 0.0, 1.0)
+        check_range(self, "unit_cost", 0.0)
         check_range(self, "demand_intercept", self.unit_cost + 1e-9)
         check_range(self, "demand_slope", 1e-9)
         check_range(self, "n_rivals_alone", 1)
@@ -199,6 +218,7 @@ class GrowthParams:
     entrant_capability: float = 0.35  # entrants' capability relative to frontier
 
     def __post_init__(self) -> None:
+        check_finite_fields(self)
         for name in ("obsolescence", "market_growth", "margin", "entry_rate"):
             check_range(self, name, 0.0, 1.0)
         check_range(self, "frontier_growth", 1e-6, 1.0)
@@ -220,6 +240,7 @@ class ReportingParams:
     hollow_threshold: float = 0.25  # member is hollow if its effort < this x alliance mean
 
     def __post_init__(self) -> None:
+        check_finite_fields(self)
         check_range(self, "antitrust_threshold", 0.0, 1.0)
         check_range(self, "hollow_threshold", 0.0, 1.0)
 
@@ -253,14 +274,16 @@ class AnalysisConfig:
     params: dict[str, list[float]] = field(default_factory=dict)  # dotted key -> [low, high]
 
     def __post_init__(self) -> None:
+        check_finite_fields(self)
         check_choice(self, "method", ANALYSIS_METHODS)
         check_range(self, "n", 1)
-        check_range(self, "seed", 0)
+        check_range(self, "seed", 0, MAX_SEED)
         for key, bounds in self.params.items():
-            if len(bounds) != 2 or not bounds[0] < bounds[1]:
+            finite = all(isinstance(b, int | float) and math.isfinite(b) for b in bounds)
+            if len(bounds) != 2 or not finite or not bounds[0] < bounds[1]:
                 raise ConfigError(
                     f"analysis.params.{key}={list(bounds)!r} is invalid; allowed: [low, high] "
-                    "with low < high"
+                    "of finite numbers with low < high"
                 )
         if self.method != "none" and not self.params:
             raise ConfigError(
@@ -285,8 +308,10 @@ class RunConfig:
     sample: int = -1  # row of the design whose values this run takes; -1: none
 
     def __post_init__(self) -> None:
-        check_range(self, "steps", 1)
-        check_range(self, "seed", 0)
+        check_finite_fields(self)
+        check_tree(self)
+        check_range(self, "steps", 1, MAX_STEPS)
+        check_range(self, "seed", 0, MAX_SEED)
         compute = self.scenario.public_compute
         rnd = self.model.rnd
         if (
@@ -298,7 +323,7 @@ class RunConfig:
                 "range; allowed: model.rnd.rd_cost x (1 - cost_reduction) x demand_slope > 2 "
                 f"(here below {1 - 2 / (rnd.rd_cost * rnd.demand_slope):.3g})"
             )
-        check_range(self, "replicates", 1)
+        check_range(self, "replicates", 1, MAX_REPLICATES)
         check_choice(self, "engine", ENGINES)
         check_range(self, "sample", -1)
         if self.sample >= 0 and self.analysis.method == "none":
