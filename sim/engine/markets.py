@@ -6,10 +6,14 @@ domestic markets are ids ``0..N_DOMAINS-1``. Every alive firm sells in both geog
 every domain it is present in (home domain included): foreign firms sell in the domestic
 market, without home bias, and domestic firms sell in the rest of the world. Rows are the
 seller-in-market rows of ``sim.engine.demand`` (``firm[r]``, ``market[r]``); shares are
-shares of the whole market, outside good counted, as ``demand.shares`` returns them.
+shares of the whole market, outside good counted, as ``demand.shares`` returns them (basis
+``"market"``); basis ``"sellers"`` means shares among the sellers only. The start's outside
+goods, home bias and rest-of-world penalty are solved in ``sim.engine.market_start``.
 """
 
 from __future__ import annotations
+
+from typing import Literal, get_args
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -24,6 +28,15 @@ DOMESTIC_MARKET = GEOGRAPHIES.index("domestic")
 REST_OF_WORLD = GEOGRAPHIES.index("rest_of_world")  # the world less the domestic market
 N_MARKETS = N_GEOGRAPHIES * N_DOMAINS
 KITA_YEAR = 2030  # the year of the KITA market figures (docs/model.md, section 5)
+HHI_POINTS = 10_000.0  # HHI scale of competition authorities: a monopoly scores 10 000
+
+ShareBasis = Literal["market", "sellers"]  # whole market (outside good counted), or sellers only
+
+
+def check_basis(basis: str) -> None:
+    """Raise ``ValueError`` unless ``basis`` is a ``ShareBasis``."""
+    if basis not in get_args(ShareBasis):
+        raise ValueError(f"share basis must be one of {get_args(ShareBasis)}; got {basis!r}")
 
 
 def market_id(domain: ArrayLike, geography: ArrayLike) -> np.ndarray:
@@ -170,6 +183,32 @@ def home_bias_shift(region: ArrayLike, geography: ArrayLike, home_bias: ArrayLik
     return np.where(home, np.asarray(home_bias, dtype=np.float64), 0.0)
 
 
+def seller_shift(
+    region: ArrayLike, market: ArrayLike, home_bias: ArrayLike, row_penalty: ArrayLike = 0.0
+) -> np.ndarray:
+    """Value shift of each row from its seller's region and its market (logit units).
+
+    A domestic seller gets ``+h_d`` in the domestic market of domain d and ``-p_d`` in its
+    rest-of-world market; foreign sellers get 0 everywhere (``sim.engine.market_start``
+    solves h and p at the start).
+
+    Args:
+        region: Region of each row's seller (``REGIONS`` index), shape (R,).
+        market: Market of each row, shape (R,).
+        home_bias: h, scalar or per domain (N_DOMAINS,) (logit units).
+        row_penalty: p, scalar or per domain (N_DOMAINS,) (logit units; > 0 lowers value).
+
+    Returns:
+        The shift per row (logit units), shape (R,).
+    """
+    m = np.asarray(market, dtype=np.int64)
+    h = np.broadcast_to(np.asarray(home_bias, dtype=np.float64), (N_DOMAINS,))
+    p = np.broadcast_to(np.asarray(row_penalty, dtype=np.float64), (N_DOMAINS,))
+    d, home = market_domain(m), market_geography(m) == DOMESTIC_MARKET
+    shift = np.where(home, h[d], -p[d])
+    return np.where(np.asarray(region) == DOMESTIC, shift, 0.0)
+
+
 def quality_values(
     capability_rel: ArrayLike,
     theta: ArrayLike,
@@ -241,31 +280,51 @@ def competitor_id(firm: ArrayLike, alliance: ArrayLike) -> np.ndarray:
 
 
 def hhi_by_market(
-    shares: ArrayLike, market: ArrayLike, n_markets: int, owner: ArrayLike | None = None
+    shares: ArrayLike,
+    market: ArrayLike,
+    n_markets: int,
+    owner: ArrayLike | None = None,
+    basis: ShareBasis = "market",
 ) -> np.ndarray:
-    """Herfindahl index ``sum_o (sum_{r of o} s_r)^2`` of each market, in [0, 1].
+    """Herfindahl-Hirschman index of each market, in points (0 to 10 000).
 
-    The shares are sellers' shares of the whole market, outside good in the denominator; the
-    outside good is not a seller and adds no term (docs/model.md: shares "counting every seller
-    and the outside good"), so the index is at most the squared inside share.
+    ``HHI_m = 10 000 sum_o S_om^2`` over owners o, with ``S_om`` the owner's share on ``basis``:
+
+    - ``"market"``: shares of the whole market, outside good in the denominator. The outside
+      good is not a seller and adds no term, so ``HHI <= 10 000 (1 - s_0m)^2``. This is the
+      index of the relevant-market outputs (``hhi_<domain>``, ``hhi``; docs/model.md sections
+      6.8, 7 and 9.21): it is the same share the safe harbour, the collusion threshold and
+      ``collusion_risk`` use, and the market size M_m is all of KITA's AI market, so the
+      outside good stands for the fragmented fringe of unmodelled suppliers, each of whose
+      squared share is negligible.
+    - ``"sellers"``: shares among the modelled sellers only (``S_om / sum_o S_om``), i.e. the
+      ``"market"`` index over the squared inside share. It treats the modelled firms as the
+      whole market, so it overstates concentration (4-fold at an outside share of 0.5) and
+      moves with the outside share when no seller's position changes; a diagnostic.
 
     Args:
-        shares: Share of each row, shape (R,).
+        shares: Share of each row of its whole market (``demand.shares``), shape (R,).
         market: Market of each row, shape (R,).
         n_markets: Number of markets.
         owner: Optional owner id per row (e.g. ``competitor_id``): rows of one owner in a
             market count as one seller. Default: every row its own seller.
+        basis: ``"market"`` or ``"sellers"``, as above.
 
     Returns:
-        HHI per market (share squared, not x 10 000), shape (n_markets,); 0 without sellers.
+        HHI per market (points, 0 to 10 000), shape (n_markets,); 0 without sellers.
     """
+    check_basis(basis)
     s, m = np.asarray(shares, dtype=np.float64), np.asarray(market, dtype=np.int64)
+    inside = np.bincount(m, weights=s, minlength=n_markets)
     if owner is not None:
         _, who = np.unique(np.asarray(owner, dtype=np.int64), return_inverse=True)
         keys, row_key = np.unique(who.reshape(-1) * n_markets + m, return_inverse=True)
         s = np.asarray(np.bincount(row_key.reshape(-1), weights=s), dtype=np.float64)
         m = np.asarray(keys % n_markets, dtype=np.int64)
-    return np.bincount(m, weights=s * s, minlength=n_markets)
+    hhi = HHI_POINTS * np.bincount(m, weights=s * s, minlength=n_markets)
+    if basis == "sellers":
+        hhi = np.divide(hhi, inside**2, out=np.zeros(n_markets), where=inside > 0.0)
+    return np.asarray(hhi)
 
 
 def outside_good_for_shares(

@@ -180,24 +180,72 @@ def test_domestic_relevant_shares_equal_a_direct_loop(w):
 
 @FAST
 @given(worlds())
-def test_hhi_lies_between_the_largest_share_squared_and_the_inside_share_squared(w):
+def test_hhi_in_points_lies_between_the_largest_share_squared_and_the_inside_share_squared(w):
     firm, market, v, s = market_shares(w)
     inside = 1 - demand.outside_share(v, market, N_MARKETS, w["outside"])
     for owner in (None, markets.competitor_id(firm, w["alliance"])):
         hhi = markets.hhi_by_market(s, market, N_MARKETS, owner)
         top = np.zeros(N_MARKETS)
         np.maximum.at(top, market, s)
-        assert np.all((hhi >= 0) & (hhi <= 1))
-        assert np.all(hhi >= top**2 * (1 - 1e-12)) and np.all(hhi <= inside**2 * (1 + 1e-12))
+        assert np.all((hhi >= 0) & (hhi <= 10_000))
+        assert np.all(hhi >= 1e4 * top**2 * (1 - 1e-12))
+        assert np.all(hhi <= 1e4 * inside**2 * (1 + 1e-12))
     grouped = markets.hhi_by_market(
         s, market, N_MARKETS, markets.competitor_id(firm, w["alliance"])
     )
     assert np.all(grouped >= markets.hhi_by_market(s, market, N_MARKETS) * (1 - 1e-12))
 
 
-def test_hhi_of_a_monopoly_without_outside_good_is_one():
+@FAST
+@given(worlds(max_firms=6))
+def test_hhi_among_sellers_renormalises_shares_and_equals_a_direct_loop(w):
+    firm, market, v, s = market_shares(w)
+    owner = markets.competitor_id(firm, w["alliance"])
+    whole = markets.hhi_by_market(s, market, N_MARKETS, owner, basis="market")
+    among = markets.hhi_by_market(s, market, N_MARKETS, owner, basis="sellers")
+    inside = 1 - demand.outside_share(v, market, N_MARKETS, w["outside"])
+    for m in range(N_MARKETS):
+        rows = np.flatnonzero(market == m)
+        held = {o: s[rows][owner[rows] == o].sum() for o in set(owner[rows].tolist())}
+        direct = 1e4 * sum(x**2 for x in held.values())
+        np.testing.assert_allclose(whole[m], direct, rtol=1e-12, atol=1e-12)
+        expected = 1e4 * sum((x / inside[m]) ** 2 for x in held.values()) if rows.size else 0.0
+        np.testing.assert_allclose(among[m], expected, rtol=1e-10, atol=1e-12)
+        if rows.size:  # among sellers: at least 10 000 / (number of owners), at most 10 000
+            assert 1e4 / len(held) * (1 - 1e-12) <= among[m] <= 1e4 * (1 + 1e-12)
+
+
+def test_hhi_of_a_monopoly_is_10000_among_sellers_and_its_squared_share_of_the_market():
     s = demand.shares(np.array([2.0]), np.array([0]), 1, 0.0)
-    np.testing.assert_allclose(markets.hhi_by_market(s, np.array([0]), 2), [1.0, 0.0])
+    np.testing.assert_allclose(markets.hhi_by_market(s, np.array([0]), 2), [10_000.0, 0.0])
+    s = demand.shares(np.array([0.0]), np.array([0]), 1, 1.0)  # half the market
+    np.testing.assert_allclose(markets.hhi_by_market(s, np.array([0]), 1), [2_500.0])
+    np.testing.assert_allclose(
+        markets.hhi_by_market(s, np.array([0]), 1, basis="sellers"), [10_000.0]
+    )
+    with pytest.raises(ValueError, match="share basis"):
+        markets.hhi_by_market(s, np.array([0]), 1, basis="inside")  # type: ignore[arg-type]
+
+
+@FAST
+@given(
+    worlds(),
+    arrays(np.float64, N_DOMAINS, elements=st.floats(-3.0, 3.0)),
+    arrays(np.float64, N_DOMAINS, elements=st.floats(-3.0, 8.0)),
+)
+def test_seller_shift_gives_domestic_sellers_h_at_home_and_minus_p_abroad(w, h, p):
+    firm, market = markets.seller_rows(w["presence"], w["alive"])
+    region = w["region"][firm]
+    shift = markets.seller_shift(region, market, h, p)
+    for r in range(firm.size):
+        d, g = markets.market_domain(market[r]), markets.market_geography(market[r])
+        expected = 0.0 if region[r] != DOMESTIC else (h[d] if g == DOMESTIC_MARKET else -p[d])
+        assert shift[r] == expected
+    geography = markets.market_geography(market)
+    np.testing.assert_array_equal(
+        markets.seller_shift(region, market, 0.7),
+        markets.home_bias_shift(region, geography, 0.7),
+    )
 
 
 @FAST
