@@ -1,1 +1,1 @@
-"""Running the model: the command line, sweep planning, replicates and the results store."""
+"""Running the model: the command line, planning, the launch process, replicates, results."""

@@ -1,23 +1,26 @@
 """Plan a run or a sweep before Hydra starts it: expand, validate, check the output folder.
 
 Hydra only finds a bad value when a job starts, after it has made the output folder. The
-command line therefore plans first: it expands the sweep exactly as Hydra's basic sweeper
-does, composes and range-checks every job's config, and checks that the output folder is
-new or holds this same sweep (to resume). Only then does Hydra launch anything.
+command line therefore plans first: it expands the sweep into the jobs Hydra's basic sweeper
+launches, in the same order (with Hydra's public override parser), composes and
+range-checks every job's config (with Hydra's compose API), and checks that the output
+folder is new or holds this same sweep (to resume). Only then does Hydra launch anything.
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hydra import initialize_config_dir
-from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra.core.config_loader import ConfigLoader
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import ChoiceSweep, Override, RangeSweep
 from hydra.errors import HydraException
 from omegaconf import OmegaConf, open_dict
 
@@ -103,37 +106,74 @@ def is_hydra_key(override: str) -> bool:
     return override.lstrip("+~").startswith("hydra")
 
 
-def parse(overrides: Sequence[str]) -> list[Any]:
-    """Parse override strings with Hydra's grammar; a syntax error is a ConfigError."""
+def parse(overrides: Sequence[str], loader: ConfigLoader | None = None) -> list[Override]:
+    """Parse override strings with Hydra's grammar; a syntax error is a ConfigError.
+
+    Args:
+        overrides: Override strings as on the command line.
+        loader: The config loader of an initialised Hydra, which ``glob(...)`` sweeps over
+            config groups need to list the group's options.
+    """
     try:
-        return OverridesParser.create().parse_overrides(list(overrides))
+        return OverridesParser.create(config_loader=loader).parse_overrides(list(overrides))
     except HydraException as error:
         raise ConfigError(one_line(error)) from error
 
 
-def expand(overrides: Sequence[str]) -> list[list[str]]:
-    """Every job's overrides, in the order Hydra's basic sweeper launches them.
+def sweep_values(override: Override) -> list[str]:
+    """The values a sweep override runs over, in Hydra's order, as override strings.
 
     Raises:
-        ConfigError: A sweep over no values (e.g. ``x=range(0,0)``).
+        ConfigError: A sweep without a list of values (``interval``), a shuffled sweep
+            (its order would differ between the plan and the launch) or an empty one.
     """
-    parsed = parse(overrides)
-    for override in parsed:
-        if override.is_sweep_override() and not override.is_discrete_sweep():
-            raise ConfigError(
-                f"{override.input_line}: this kind of sweep has no list of values; allowed: "
-                "a,b,c or choice(...) or range(start,stop[,step])"
-            )
-        if override.is_sweep_override() and not list(override.sweep_string_iterator()):
-            key = override.get_key_element()
-            raise ConfigError(f"{key}: the sweep is empty; allowed: at least one value")
+    key = override.get_key_element()
+    if not override.is_discrete_sweep():
+        raise ConfigError(
+            f"{override.input_line}: this kind of sweep has no list of values; allowed: "
+            "a,b,c or choice(...) or range(start,stop[,step])"
+        )
+    value = override.value()
+    if isinstance(value, ChoiceSweep | RangeSweep) and value.shuffle:
+        raise ConfigError(
+            f"{override.input_line}: a shuffled sweep runs in a different order each time, "
+            "so it cannot be planned or resumed; allowed: a,b,c or choice(...) or range(...)"
+        )
+    values = [f"{key}={item}" for item in override.sweep_string_iterator()]
+    if not values:
+        raise ConfigError(f"{key}: the sweep is empty; allowed: at least one value")
+    return values
+
+
+def expand(overrides: Sequence[str], loader: ConfigLoader | None = None) -> list[list[str]]:
+    """Every job's overrides, in the order Hydra's basic sweeper launches them.
+
+    As the basic sweeper does: one list of choices per key (a later override of a key
+    replaces its values but keeps its place), then the cartesian product, the first
+    key varying slowest.
+
+    Args:
+        overrides: The sweeper's ``params`` as ``key=value`` strings, then the command line's.
+        loader: The config loader of an initialised Hydra (for ``glob(...)`` sweeps).
+
+    Raises:
+        ConfigError: A sweep over no values (e.g. ``x=range(0,0)``) or one that cannot
+            be listed.
+    """
+    choices: dict[str, list[str]] = {}
     try:
-        return BasicSweeper.split_arguments(parsed, None)[0]
+        for override in parse(overrides, loader):
+            key = override.get_key_element()
+            if override.is_sweep_override():
+                choices[key] = sweep_values(override)
+            else:
+                choices[key] = [f"{key}={override.get_value_element_as_str()}"]
     except HydraException as error:
         raise ConfigError(one_line(error)) from error
+    return [list(job) for job in itertools.product(*choices.values())]
 
 
-def check_overrides(parsed: list[Any]) -> None:
+def check_overrides(parsed: Sequence[Override]) -> None:
     """Refuse overrides the schema cannot check: added or deleted model keys, Hydra sweeps.
 
     Raises:
@@ -143,7 +183,8 @@ def check_overrides(parsed: list[Any]) -> None:
     for override in parsed:
         line = override.input_line
         key = override.get_key_element().lstrip("+~")
-        if line.startswith(("+", "~")) and not key.startswith("hydra"):
+        added = override.is_add() or override.is_force_add() or override.is_delete()
+        if added and not key.startswith("hydra"):
             raise ConfigError(
                 f"{line}: adding or deleting model keys is not allowed; allowed: key=value "
                 "for keys that exist (alliancesim --cfg job lists them)"
@@ -187,7 +228,7 @@ def plan(overrides: Sequence[str], multirun: bool) -> Plan:
     parsed = parse(overrides)
     check_overrides(parsed)
     sweeps = [o for o in parsed if o.is_sweep_override()]
-    fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
+    fixed = [line for line, o in zip(overrides, parsed, strict=True) if not o.is_sweep_override()]
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         base = compose_node(fixed, hydra_config=True)
@@ -212,7 +253,8 @@ def plan(overrides: Sequence[str], multirun: bool) -> Plan:
             result.extra = [f"sample=range(0,{design_size(analysis)})"]  # one job per row
             combined += result.extra
         composed: dict[tuple[str, ...], Any] = {}
-        for num, job in enumerate(expand(combined)):
+        loader = GlobalHydra.instance().config_loader()
+        for num, job in enumerate(expand(combined, loader)):
             shared = tuple(o for o in job if not o.startswith("sample="))
             if shared not in composed:
                 composed[shared] = compose_node(list(shared), hydra_config=True)

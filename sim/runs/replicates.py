@@ -152,7 +152,7 @@ def _git(*args: str) -> str:
 
 def environment() -> dict[str, Any]:
     """Package versions, Python version and git commit, for the run record."""
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in PACKAGES:
         try:
             versions[name] = metadata.version(name)

@@ -36,7 +36,7 @@ class ResultsError(ValueError):
     """A results folder is missing, empty, foreign, or holds different results."""
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """Write ``path`` through a temporary file in the same folder, then rename it.
 
     A reader sees either the old file or the complete new one, never a partial file, and
@@ -44,7 +44,8 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 
     Args:
         path: The destination.
-        write: Writes the content to the temporary path it is given.
+        write: Writes the content to the temporary path it is given (what it returns
+            is ignored).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -51,6 +51,7 @@ def basic(tmp_path_factory):
     return cwd, sweep(cwd, "basic", [])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(LAUNCHERS))
 def test_launcher_matches_basic_launcher(basic, name):
     cwd, expected = basic

@@ -1,0 +1,129 @@
+"""Planning: sweeps expand as Hydra's basic sweeper launches them; bad sweeps are refused."""
+
+from __future__ import annotations
+
+import pytest
+from hydra import initialize_config_dir
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper  # the reference only
+from hydra.core.global_hydra import GlobalHydra
+from omegaconf import OmegaConf
+
+from sim.config.checks import ConfigError
+from sim.config.compose import CONFIG_DIR, compose_node
+from sim.config.schema import register_configs
+from sim.runs.plan import check_overrides, expand, parse, plan
+
+PRESETS = sorted(p.stem for p in (CONFIG_DIR / "sweep").glob("*.yaml"))
+SWEEPS = [
+    ["a=1,2", "b=x,y,z"],
+    ["steps=range(1,4)", "seed=0,1"],
+    ["scenario=choice(baseline,open_data)", "seed=range(0,6,2)", "replicates=2"],
+    ["seed=1,2", "steps=3", "seed=5,6,7"],  # a repeated key keeps its first place
+    ["hydra/launcher=joblib", "x=1,2", "hydra.sweep.dir=out"],
+    ["x=range(0.5,2.0,0.5)", "y=sort(3,1,2)", "z=[1,2],[3,4]"],
+    ["name='a,b'", "k=null", "+new=1,2", "w=choice('p q',r)"],
+    ["x=range(0,3)", "y=tag(t,choice(1,2))", "z=1"],
+]
+
+
+@pytest.fixture
+def hydra_loader():
+    """An initialised Hydra on the project's configs; its config loader."""
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        yield GlobalHydra.instance().config_loader()
+    GlobalHydra.instance().clear()
+
+
+def hydra_jobs(overrides: list[str], loader=None, batch: int | None = None) -> list[list[str]]:
+    """The jobs Hydra's basic sweeper launches, batch after batch."""
+    batches = BasicSweeper.split_arguments(parse(overrides, loader), batch)
+    return [job for jobs in batches for job in jobs]
+
+
+@pytest.mark.parametrize("overrides", SWEEPS)
+def test_expansion_is_hydras_basic_sweeper(overrides):
+    assert expand(overrides) == hydra_jobs(overrides)
+    assert expand(overrides) == hydra_jobs(overrides, batch=2)  # batches: same jobs, in order
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_preset_params_expand_as_hydra_does(hydra_loader, preset):
+    base = compose_node([f"sweep={preset}"], hydra_config=True)
+    params = OmegaConf.select(base, "hydra.sweeper.params") or {}
+    for command in ([f"sweep={preset}"], [f"sweep={preset}", "seed=1,2", "scenario=baseline"]):
+        combined = [f"{k}={v}" for k, v in params.items()] + command
+        assert expand(combined, hydra_loader) == hydra_jobs(combined, hydra_loader)
+
+
+def test_a_glob_over_a_config_group_expands_as_hydra_does(hydra_loader):
+    overrides = ["scenario=glob(*,exclude=sub*)", "seed=1,2"]
+    jobs = expand(overrides, hydra_loader)
+    assert jobs == hydra_jobs(overrides, hydra_loader)
+    assert ["scenario=baseline", "seed=1"] in jobs and len(jobs) == 2 * 7
+
+
+def test_a_preset_sweep_plans_the_jobs_in_hydras_order(tmp_path):
+    command = plan(["sweep=quick", "seed=1,2", f"hydra.sweep.dir={tmp_path / 'q'}"], False)
+    assert command.multirun and command.folder == tmp_path / "q"
+    assert [job.dir for job in command.jobs] == [
+        f"{num}_{name}"
+        for num, name in enumerate(
+            [s for s in ("baseline", "mega_alliance", "antitrust_guidance") for _ in (1, 2)]
+        )
+    ]
+    assert [job.cfg.seed for job in command.jobs] == [1, 2] * 3
+    assert not (tmp_path / "q").exists()  # planning writes nothing
+
+
+def test_a_single_run_plans_one_job_in_its_folder(tmp_path):
+    command = plan(["steps=3", f"hydra.run.dir={tmp_path / 'one'}"], False)
+    assert not command.multirun and command.folder == tmp_path / "one"
+    assert [(job.num, job.dir, job.cfg.steps) for job in command.jobs] == [(0, ".", 3)]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        (["seed=shuffle(1,2,3)"], "shuffled"),
+        (["seed=shuffle(range(0,3))"], "shuffled"),
+        (["seed=interval(0,1)"], "no list of values"),
+        (["seed=range(3,3)"], "the sweep is empty"),
+        (["scenario=glob(nothing*)"], "the sweep is empty"),
+    ],
+)
+def test_sweeps_that_cannot_be_planned_are_refused(hydra_loader, overrides, named):
+    with pytest.raises(ConfigError, match=named):
+        expand(overrides, hydra_loader)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        (["+steps2=1"], "adding or deleting model keys"),
+        (["++steps=1"], "adding or deleting model keys"),
+        (["~seed"], "adding or deleting model keys"),
+        (["hydra.job.name=a,b"], "cannot be swept"),
+    ],
+)
+def test_unchecked_overrides_are_refused(overrides, named):
+    with pytest.raises(ConfigError, match=named):
+        check_overrides(parse(overrides))
+    check_overrides(parse(["+hydra.launcher.x=1", "steps=1,2"]))  # Hydra's own keys may be added
+
+
+def test_bad_syntax_is_a_config_error():
+    with pytest.raises(ConfigError):
+        parse(["steps=range(1"])
+
+
+def test_planning_an_existing_sweep_checks_it_is_the_same(tmp_path):
+    from sim.runs.plan import save
+    from sim.runs.store import ResultsError
+
+    argv = ["world=synthetic", "steps=2", "seed=1,2", f"hydra.sweep.dir={tmp_path / 's'}"]
+    save(plan(argv, True))
+    assert plan([*argv[:-1], f"hydra.sweep.dir={tmp_path}/./s/"], True).jobs  # same sweep
+    with pytest.raises(ResultsError, match="holds a different sweep"):
+        plan(["world=synthetic", "steps=3", "seed=1,2", argv[-1]], True)
