@@ -9,8 +9,10 @@ also has an outside good of weight ``O_m = exp(v_0) >= 0``, so
 
 Profits: a firm earns ``pi_j = Lambda * sum_m mu_m S_m s_jm`` (USD m), market size S_m
 (USD m of revenue a quarter), margin mu_m (share of revenue kept), horizon multiplier Lambda
-(quarters over which a capability gain earns); ``scale_m = Lambda mu_m S_m`` below. Capability
-responds to effective R&D with ``g'_l = dk_l / dX_l`` (capability per USD m).
+(quarters, ``rnd_game.horizon_multipliers(...).gain``); ``scale_m = Lambda mu_m S_m`` below.
+Capability responds to effective R&D (effort units; effort x costs ``gamma x^2 / 2`` USD m)
+with ``g'_l = dk_l / dX_l`` (relative capability per effort unit,
+``knowledge.marginal_capability``).
 """
 
 from __future__ import annotations
@@ -18,8 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sim.engine.rnd_game import member_value, publishes
-from sim.engine.state import NO_ALLIANCE
+from sim.engine.channels import Channels, member_value
 
 
 def _at(per_market: ArrayLike, market: np.ndarray) -> np.ndarray:
@@ -183,10 +184,10 @@ def profit_jacobian_dense(
         n_firms: Number of firms.
         scale: ``Lambda mu_m S_m`` per market (USD m per unit of share).
         theta: Sensitivity per market (per capability unit).
-        dk_dX: ``g'_l``, capability per USD m of effective R&D, shape (n_firms,).
+        dk_dX: ``g'_l``, capability per effort unit of effective R&D, shape (n_firms,).
 
     Returns:
-        ``J``, shape (n_firms, n_firms) (USD m per USD m).
+        ``J``, shape (n_firms, n_firms) (USD m per effort unit).
     """
     market = np.asarray(market, dtype=np.int64)
     rows = share_jacobian_dense(share, market, theta) * _at(scale, market)[:, None]
@@ -202,6 +203,16 @@ def _group_rows(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndar
     return np.bincount(flat, weights=values.ravel(), minlength=n_groups * D).reshape(n_groups, D)
 
 
+def _level_sums(
+    group: np.ndarray, market: np.ndarray, d: np.ndarray, weight: np.ndarray, M: int, D: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sums of ``weight`` per (group, market) key and sender domain, read back at each row."""
+    keys, key = np.unique(group * M + market, return_inverse=True)
+    key = key.reshape(-1)
+    G = np.bincount(key * D + d, weights=weight, minlength=keys.size * D).reshape(keys.size, D)
+    return G[key], key
+
+
 def marginal_value_grouped(
     share: ArrayLike,
     market: ArrayLike,
@@ -211,97 +222,84 @@ def marginal_value_grouped(
     theta: ArrayLike,
     dk_dX: ArrayLike,
     domain: ArrayLike,
-    alliance: ArrayLike,
     depth: ArrayLike,
-    closed: ArrayLike,
     absorption: ArrayLike,
     relatedness: ArrayLike,
-    internal_rate: ArrayLike,
-    public_rate: float,
+    channels: Channels,
 ) -> np.ndarray:
     """``MV_i = sum_j W_ij sum_l B_il J_jl`` for the model's structure, by group sums.
 
-    Cost: one sort of the R rows, then O(R D) work; no n x n matrix is formed.
-    Structure: W_ij = depth of i's alliance for partners; ``B_il = a_l R[d_i, d_l] c_il`` off
-    the diagonal, ``c_il`` = internal rate iota if same alliance, else rho P_i (public rate if
-    the giver publishes), each pair through one channel: ``c_il = rho P_i + [same](iota - rho
-    P_i)``. Firms alone form singleton groups (w = iota = 0, P = 1).
+    Cost: three sorts of the R rows, then O(R D) work; no n x n matrix is formed.
+    Structure: ``W_ij`` = depth w of i's alliance for partners (``rnd_game.profit_weights``);
+    ``B_il = a_l R[d_i, d_l] rate(i -> l)`` off the diagonal, with the channels that deliver
+    knowledge (``sim.engine.channels``, also read by ``knowledge.effective_rnd_grouped``):
+    ``rate(i -> l) = p_i + e_i [l in A(i)] + f_i [l in Fed(i) - A(i)]``, ``p = rho pi``,
+    e and f the sender's alliance and federation excess. Firms alone are their own groups.
 
-    Derivation. With ``C_m = Lambda mu_m S_m theta_m``, ``y_lm = s_lm g'_l`` (0 where l does not
-    sell), ``J_jl = sum_m C_m s_jm (delta_jl - s_lm) g'_l`` gives
-    ``sum_l B_il J_jl = sum_m C_m s_jm (B_ij g'_j - T_im)``, ``T_im = sum_l B_il y_lm``; so
-    ``MV_i = sum_m C_m (U_im - T_im V_im)`` with ``U_im = sum_j W_ij B_ij y_jm`` and
-    ``V_im = sum_j W_ij s_jm = (1 - w) s_im + w S_gm`` (S_gm: the group's share of m). Writing
-    ``Z[d, m] = sum_{l in d} a_l y_lm`` (all firms) and ``G[g, d, m]`` (the same within group
-    g), ``T_im = y_im (1 - iota a_i R_ii) + rho P_i (R Z)[d_i, m] + (iota - rho P_i)
-    (R G_g)[d_i, m]`` and ``U_im = y_im (1 - w iota a_i R_ii) + w iota (R G_g)[d_i, m]`` (the
-    ``a_i R_ii y_im`` terms remove i from its own sums; ``B_ii = 1``). Summed over m the
-    w-terms need only per-group totals over the group's (group, market) keys:
-    ``K = sum_m C_m G``, ``H = sum_m C_m S_gm G``, ``Q[g, d] = sum_m C_m S_gm (R Z)[d, m]``;
-    the (1 - w)-terms are sums over i's own rows.
+    Derivation. With ``C_m = Lambda mu_m S_m theta_m``, ``y_lm = s_lm g'_l`` (0 where l does
+    not sell), ``J_jl = sum_m C_m s_jm (delta_jl - s_lm) g'_l`` gives ``sum_l B_il J_jl =
+    sum_m C_m s_jm (B_ij g'_j - T_im)``, ``T_im = sum_l B_il y_lm``; so ``MV_i = sum_m C_m
+    (U_im - T_im V_im)`` with ``U_im = sum_j W_ij B_ij y_jm`` and ``V_im = sum_j W_ij s_jm =
+    (1 - w) s_im + w S_Am``. With ``G^L[g, d, m] = sum_{l in g, d_l = d} a_l y_lm`` per level
+    L (alliance A, federation F, everyone D) and ``RG^L = sum_d R[d_i, d] G^L[L(i), d, m]``:
+    ``T_im = (1 - (p_i + e_i) a_i R_ii) y_im + p_i RG^D + (e_i - f_i) RG^A + f_i RG^F`` and
+    ``U_im = (1 - w c_i a_i R_ii) y_im + w c_i RG^A``, ``c_i = p_i + e_i`` the partner rate
+    (the ``a_i R_ii y_im`` terms remove i from its own sums; ``B_ii = 1``). Summed over m, the
+    w-terms need only per-alliance totals over the alliance's rows, as levels A, F and D
+    contain i's whole alliance: ``sum_m C_m S_Am RG^L = sum_d R[d_i, d] H^L[A(i), d]``,
+    ``H^L[A, d] = sum_{rows r of A} C_r s_r G^L[L(r), d, m_r]``; the (1 - w)-terms are sums
+    over i's own rows.
 
     Args:
         share: Share of each row, shape (R,).
         market: Market index of each row, shape (R,).
         firm: Seller of each row, shape (R,).
         scale: ``Lambda mu_m S_m`` per market (USD m per unit of share).
-        theta: Sensitivity per market (per capability unit).
-        dk_dX: ``g'``, capability per USD m of effective R&D, shape (n,).
+        theta: Sensitivity per market (per unit of relative capability).
+        dk_dX: ``g'``, relative capability per effort unit of effective R&D, shape (n,).
         domain: Domain index of each firm, shape (n,).
-        alliance: Alliance id of each firm, shape (n,) (-1 alone).
         depth: Depth w of each alliance, indexed by alliance id.
-        closed: Whether each alliance is closed (members do not publish).
         absorption: Absorptive capacity a of each firm, shape (n,).
-        relatedness: Relatedness R[giver domain, receiver domain], shape (D, D).
-        internal_rate: Internal spillover rate of each alliance.
-        public_rate: Public spillover rate rho.
+        relatedness: Relatedness ``R[sender domain, receiver domain]``, shape (D, D).
+        channels: The channel structure (``channels.build``).
 
     Returns:
-        ``MV``, shape (n,) (USD m per USD m of effort), equal to the dense
-        ``rnd_game.marginal_value(profit_jacobian_dense(...), B, W)``.
+        ``MV``, shape (n,) (USD m per effort unit), equal to the dense
+        ``rnd_game.marginal_value(profit_jacobian_dense(...), B, W)`` with
+        ``B = channels.spillover_matrix(channels, domain, absorption, relatedness)``.
     """
+    ch = channels
     s = np.asarray(share, dtype=np.float64)
     market, firm = np.asarray(market, dtype=np.int64), np.asarray(firm, dtype=np.int64)
-    domain, alliance = np.asarray(domain, dtype=np.int64), np.asarray(alliance, dtype=np.int64)
+    domain = np.asarray(domain, dtype=np.int64)
     a, R = np.asarray(absorption, dtype=np.float64), np.asarray(relatedness, dtype=np.float64)
-    depth, rate = np.asarray(depth, dtype=np.float64), np.asarray(internal_rate, dtype=np.float64)
-    n, D, n_all = domain.size, R.shape[0], depth.size
+    n, D = domain.size, R.shape[0]
     M = int(market.max()) + 1 if market.size else 1
-    inside = alliance != NO_ALLIANCE
-    w, iota = member_value(depth, alliance, 0.0), member_value(rate, alliance, 0.0)
-    pub = publishes(alliance, closed) * float(public_rate)  # rho P_i
-    group = np.where(inside, alliance, n_all + np.arange(n))
-    own = a * R[domain, domain]  # a_i R_ii: i's weight in its own sums
+    w = member_value(np.asarray(depth, dtype=np.float64), ch.alliance, 0.0)
+    p, e, f = ch.public, ch.alliance_excess, ch.federation_excess
+    partner, own = p + e, a * R[domain, domain]  # own: a_i R_ii, i's weight in its own sums
     # rows
-    d = domain[firm]
+    d, group = domain[firm], ch.group[firm]
     C = _at(scale, market) * _at(theta, market)
     y = s * np.asarray(dk_dX, dtype=np.float64)[firm]
-    ay = a[firm] * y
-    Z = np.bincount(d * M + market, weights=ay, minlength=D * M).reshape(D, M)
-    RZ = R @ Z  # (D, M): what all firms' effort, weighted, is worth to a giver in domain d
-    keys, k = np.unique(group[firm] * M + market, return_inverse=True)
-    k = k.reshape(-1)
-    key_group, key_market = keys // M, keys % M
-    S = np.bincount(k, weights=s, minlength=keys.size)
-    G = np.bincount(k * D + d, weights=ay, minlength=keys.size * D).reshape(keys.size, D)
-    Ck = _at(scale, key_market) * _at(theta, key_market)
-    n_groups = n_all + n
-    Q = _group_rows(key_group, (Ck * S)[:, None] * RZ[:, key_market].T, n_groups)
-    H = _group_rows(key_group, (Ck * S)[:, None] * G, n_groups)
-    K = _group_rows(key_group, Ck[:, None] * G, n_groups)
-    V = (1.0 - w[firm]) * s + w[firm] * S[k]
+    ay, Cs = a[firm] * y, C * s
+    Rg = R[domain]  # (n, D): relatedness of each firm's domain to every domain
 
     def per_firm(weights: np.ndarray) -> np.ndarray:
         return np.bincount(firm, weights=weights, minlength=n)
 
-    self_sum, u_sum = per_firm(C * y * V), per_firm(C * y)
-    pub_sum = per_firm(C * s * RZ[d, market])
-    grp_sum = per_firm(C * s * (R[d] * G[k]).sum(axis=1))
-    Rg = R[domain]  # (n, D): relatedness of each firm's domain to every domain
-    gain = u_sum * (1.0 - w * iota * own) + w * iota * (Rg * K[group]).sum(axis=1)
-    loss = (
-        (1.0 - iota * own) * self_sum
-        + pub * ((1.0 - w) * pub_sum + w * Q[group, domain])
-        + (iota - pub) * ((1.0 - w) * grp_sum + w * (Rg * H[group]).sum(axis=1))
-    )
+    def level(G: np.ndarray) -> np.ndarray:  # sum_m C_m V_im RG^L_im, G read at each row
+        rows = per_firm(Cs * (R[d] * G).sum(axis=1))
+        H = _group_rows(group, Cs[:, None] * G, ch.n_groups)
+        return (1.0 - w) * rows + w * (Rg * H[ch.group]).sum(axis=1)
+
+    G_A, key_A = _level_sums(group, market, d, ay, M, D)
+    S_A = np.bincount(key_A, weights=s)  # the alliance's share of each of its markets
+    V = (1.0 - w[firm]) * s + w[firm] * S_A[key_A]
+    K = np.bincount(group * D + d, weights=C * ay, minlength=ch.n_groups * D).reshape(-1, D)
+    gain = (1.0 - w * partner * own) * per_firm(C * y) + w * partner * (Rg * K[ch.group]).sum(1)
+    loss = (1.0 - partner * own) * per_firm(C * y * V) + (e - f) * level(G_A)
+    loss += p * level(_level_sums(np.zeros_like(firm), market, d, ay, M, D)[0])
+    if ch.has_federations:
+        loss += f * level(_level_sums(ch.federation[firm], market, d, ay, M, D)[0])
     return np.asarray(gain - loss)

@@ -1,16 +1,18 @@
-"""Spillovers received and capability growth (design brief 5.2 and 5.3; docs/model.md 6.3-6.4).
+"""Spillovers received, capability growth, the frontier and the gap (docs/model.md 6.2-6.4).
 
-Conventions. Firms are rows; ``x`` is each firm's R&D effort this quarter (USD m a quarter,
-the unit of ``sim.engine.rnd_game``; docs/model.md says "effort units"). A pair is written
-giver l -> receiver i, and ``beta_li`` is the dense ``rnd_game`` entry ``B[l, i] =
-dX_i / dx_l`` (rows give, columns receive). Capability ``k`` and the frontier ``F`` share one
-unit, "frontier units" (the frontier is 1 at the start). Every rule broadcasts, so it serves
-one firm or a million; a firm's domain frontier is passed as ``frontier[domain]``.
+Conventions. Firms (units) are rows. Effort ``x`` and effective R&D ``X`` are in effort
+units; effort x costs ``gamma x^2 / 2`` USD m (``gamma`` in USD m per effort unit squared).
+A pair is written sender l -> receiver i, and ``beta_li`` is the dense entry ``B[l, i] =
+dX_i / dx_l`` of ``sim.engine.channels.spillover_matrix`` (rows send, columns receive).
+Capability ``k`` is relative, a share of its domain's frontier (docs/model.md section 2):
+the frontier level ``F_d`` is kept apart, and ``push_frontier`` renormalises k when a unit
+passes the frontier. Every rule broadcasts, so it serves one firm or a million.
 
 New parameters, with proposed defaults (assumptions, docs/model.md 6.2-6.3): ``a0`` 0.5
-(share), ``half_effort`` 0.05 (USD m a quarter), ``returns_exponent`` 0.5 (1 reproduces
-``sim.engine.growth``). ``learning_rate``, ``catch_up``, ``obsolescence`` and the frontier's
-growth come from ``GrowthParams``, passed by the caller.
+(share), ``half_effort`` 0.05 (effort units), ``returns_exponent`` 0.5 (1 reproduces
+``sim.engine.growth``), ``effort_offset`` X0 = 0.001 (effort units; regularises the law at
+X = 0). ``learning_rate``, ``catch_up``, ``obsolescence`` and the frontier's growth come from
+``GrowthParams``, passed by the caller.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sim.engine.state import NO_ALLIANCE
+from sim.engine.channels import Channels
+
+EFFORT_OFFSET = 1e-3  # X0, effort units: the law is lambda ((X + X0)^alpha - X0^alpha)
 
 
 def _keyed_sum(
@@ -29,77 +33,58 @@ def _keyed_sum(
     return np.bincount(flat, weights=weight, minlength=n_keys * D).reshape(n_keys, D)
 
 
+def _reach(sums: np.ndarray, key: np.ndarray, R: np.ndarray, domain: np.ndarray) -> np.ndarray:
+    """``sum_d sums[key_i, d] R[d, d_i]``: a group's sent effort as received by each firm i."""
+    return np.asarray(np.einsum("nd,dn->n", sums[key], R[:, domain]))
+
+
 def effective_rnd_grouped(
     x: ArrayLike,
     domain: ArrayLike,
-    alliance: ArrayLike,
-    closed_alliance: ArrayLike,
-    internal_rate: ArrayLike,
-    public_rate: float,
     relatedness: ArrayLike,
     absorption: ArrayLike,
-    federation: ArrayLike | None = None,
-    federation_rate: float = 0.0,
+    channels: Channels,
 ) -> np.ndarray:
     """Effective R&D each firm works with, ``X_i = x_i + sum_{l != i} beta_li x_l``.
 
-    Reason: ``beta_li = channel(l, i) * relatedness[d_l, d_i] * absorption_i``, and each pair
-    passes through exactly one channel, the closest relation first: the alliance's internal
-    rate if l and i are in the same alliance, else ``federation_rate`` if their alliances are
-    in the same federation (even if l publishes, and even if l's alliance is closed), else
-    ``public_rate`` if the giver publishes (alone or in an open alliance), else 0; so a
-    partner's effort is never counted both as alliance and as public knowledge.
+    Reason: ``beta_li = rate(l -> i) relatedness[d_l, d_i] absorption_i``, each pair through
+    one channel, ``rate(l -> i) = max(rho pi_l, c(l, i))`` (``sim.engine.channels``, the
+    structure ``demand.marginal_value_grouped`` decides on). The rate splits into sender
+    parts per level, so with P the public effort per domain, AX the alliance-excess effort
+    per (alliance, domain), FX and FXA the federation-excess effort per (federation |
+    alliance, domain): ``X_i = x_i + a_i [(P R)[d_i] + (AX R)[A_i, d_i] + (FX R)[F_i, d_i]
+    - (FXA R)[A_i, d_i] - (rho pi_i + alliance_excess_i) R[d_i, d_i] x_i]``; the last term
+    removes i itself.
 
-    Cost: O(n D + m D^2), bincounts over (alliance, domain), (federation, domain) and domain
-    keys; no n x n matrix. Summed over all givers, i included: ``rho (P R)[d_i] - rho (FP R)
-    [f_i, d_i] + phi ((F - A) R)[a_i, d_i] + iota_a (A R)[a_i, d_i]``, with P the published
-    effort per domain, A and F the effort per (alliance | federation, domain), FP its
-    published part; then i's own term ``R[d_i, d_i] x_i`` (times iota, or rho if alone) goes.
+    Cost: O(n D + D^2), four bincounts; no n x n matrix.
 
     Args:
-        x: Effort of each firm, shape (n,) (USD m a quarter).
+        x: Effort of each firm, shape (n,) (effort units).
         domain: Domain index of each firm in ``[0, D)``, shape (n,).
-        alliance: Alliance id of each firm, shape (n,) (``NO_ALLIANCE`` = -1 alone).
-        closed_alliance: Whether each alliance is closed, indexed by alliance id, shape (m,).
-        internal_rate: Internal spillover rate per alliance id, shape (m,) or scalar.
-        public_rate: Public spillover rate rho (share of a publisher's effort).
-        relatedness: ``R[giver domain, receiver domain]`` in [0, 1], shape (D, D).
+        relatedness: ``R[sender domain, receiver domain]`` in [0, 1], shape (D, D).
         absorption: Absorptive capacity of each (receiving) firm in [0, 1], shape (n,).
-        federation: Federation id (any int >= 0, e.g. ``AllianceState.root()``) per alliance
-            id, shape (m,); None: no federations (each alliance its own).
-        federation_rate: Spillover rate phi between alliances of one federation.
+        channels: The channel structure (``channels.build``).
 
     Returns:
-        ``X``, shape (n,) (USD m a quarter), equal to ``rnd_game.effective_rnd(x, B)`` for the
-        dense B of the same structure (``rnd_game.channel_spillover_matrix`` plus federation).
+        ``X``, shape (n,) (effort units), equal to ``rnd_game.effective_rnd(x, B)`` for
+        ``B = channels.spillover_matrix(channels, domain, absorption, relatedness)``.
     """
-    x = np.asarray(x, dtype=np.float64)
-    domain, alliance = np.asarray(domain, dtype=np.int64), np.asarray(alliance, dtype=np.int64)
+    ch = channels
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    domain = np.asarray(domain, dtype=np.int64).reshape(-1)
     R = np.asarray(relatedness, dtype=np.float64)
-    closed = np.asarray(closed_alliance, dtype=bool).reshape(-1)
-    n, D, m = x.size, R.shape[0], closed.size
-    fed = np.arange(m) if federation is None else np.asarray(federation, dtype=np.int64)
-    n_fed = int(fed.max()) + 1 if m else 0
-    # slot m (alliances) and n_fed (federations) stand for "alone": their sums stay zero
-    inside = alliance != NO_ALLIANCE
-    g = np.where(inside, alliance, m)
-    iota = np.append(np.broadcast_to(np.asarray(internal_rate, dtype=np.float64), (m,)), 0.0)
-    pub_alliance = np.append(~closed, True)
-    fed_of = np.append(fed, n_fed)
-    pub = pub_alliance[g]
-    A = _keyed_sum(g, domain, np.where(inside, x, 0.0), m + 1, D)
-    rows, cols = np.repeat(fed_of, D), np.tile(np.arange(D), m + 1)
-    F = _keyed_sum(rows, cols, A.ravel(), n_fed + 1, D)
-    FP = _keyed_sum(rows, cols, (A * pub_alliance[:, None]).ravel(), n_fed + 1, D)
-    P = np.bincount(domain, weights=np.where(pub, x, 0.0), minlength=D)
-    AR, FR, FPR = A @ R, F @ R, FP @ R  # (group, receiver domain)
-    f = fed_of[g]
-    public = public_rate * ((P @ R)[domain] - FPR[f, domain])
-    federated = federation_rate * (FR[f, domain] - AR[g, domain])
-    internal = iota[g] * AR[g, domain]
-    self_rate = np.where(inside, iota[g], public_rate)
-    received = public + federated + internal - self_rate * R[domain, domain] * x
-    return np.asarray(x + np.asarray(absorption, dtype=np.float64) * received).reshape(n)
+    D = R.shape[0]
+    public, excess = ch.public, ch.alliance_excess
+    P = np.bincount(domain, weights=public * x, minlength=D)
+    AX = _keyed_sum(ch.group, domain, excess * x, ch.n_groups, D)
+    received = (P @ R)[domain] + _reach(AX, ch.group, R, domain)
+    if ch.has_federations:
+        fed_x = ch.federation_excess * x
+        FX = _keyed_sum(ch.federation, domain, fed_x, ch.n_federations, D)
+        FXA = _keyed_sum(ch.group, domain, fed_x, ch.n_groups, D)
+        received += _reach(FX, ch.federation, R, domain) - _reach(FXA, ch.group, R, domain)
+    received -= (public + excess) * R[domain, domain] * x
+    return np.asarray(x + np.asarray(absorption, dtype=np.float64) * received)
 
 
 def absorption(
@@ -119,11 +104,11 @@ def absorption(
     fixed within the quarter's R&D game (docs/model.md section 9, item 3).
 
     Args:
-        capability: Capability k (frontier units).
-        effort: Own R&D effort, last quarter's (USD m a quarter).
-        frontier: The firm's domain frontier F (frontier units); 1 if k is already relative.
+        capability: Capability k (relative, or in the unit of ``frontier``).
+        effort: Own R&D effort, last quarter's (effort units).
+        frontier: The firm's domain frontier F in the unit of k; 1 (default) if k is relative.
         a0: Absorption at zero effort of a firm at the frontier (share). Assumption: 0.5.
-        half_effort: Effort at which ``a / r`` is halfway from ``a0`` to 1 (USD m a quarter,
+        half_effort: Effort at which ``a / r`` is halfway from ``a0`` to 1 (effort units,
             > 0). Assumption: 0.05.
 
     Returns:
@@ -134,78 +119,124 @@ def absorption(
     return np.asarray(np.clip(k / F, 0.0, 1.0) * (a0 + (1.0 - a0) * e / (e + half_effort)))
 
 
-def _law(k: ArrayLike, X: ArrayLike, F: ArrayLike, *law: float) -> tuple[np.ndarray, np.ndarray]:
-    """Uncapped ``k'`` and its slope ``dk'/dX``; ``law = (lambda, kappa, delta, alpha)``."""
-    lam, kappa, delta, alpha = law
-    k, F = np.asarray(k, dtype=np.float64), np.asarray(F, dtype=np.float64)
+def _law(
+    k: ArrayLike, X: ArrayLike, frontier_growth: ArrayLike, *law: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Uncapped relative ``k'`` and its slope; ``law = (lambda, kappa, delta, alpha, X0)``."""
+    lam, kappa, delta, alpha, X0 = law
+    if not X0 > 0.0:
+        raise ValueError(f"effort_offset must be > 0 (effort units), got {X0!r}")
+    k = np.asarray(k, dtype=np.float64)
     X = np.maximum(np.asarray(X, dtype=np.float64), 0.0)
-    scale = lam * F * (1.0 + kappa * np.clip(1.0 - k / F, 0.0, 1.0))
-    with np.errstate(divide="ignore"):
-        slope = alpha * scale * X ** (alpha - 1.0)
-    return (1.0 - delta) * k + scale * X**alpha, slope
+    scale = lam * (1.0 + kappa * np.clip(1.0 - k, 0.0, 1.0))
+    drift = 1.0 + np.asarray(frontier_growth, dtype=np.float64)
+    gain = scale * (np.power(X + X0, alpha) - X0**alpha)
+    slope = alpha * scale * np.power(X + X0, alpha - 1.0)
+    return ((1.0 - delta) * k + gain) / drift, slope / drift
 
 
 def capability_gain(
     k: ArrayLike,
     X: ArrayLike,
-    frontier: ArrayLike,
-    ceiling: ArrayLike,
+    frontier_growth: ArrayLike,
     *,
     learning_rate: float,
     catch_up: float,
     obsolescence: float,
     returns_exponent: float = 0.5,
+    effort_offset: float = EFFORT_OFFSET,
+    ceiling: ArrayLike | None = None,
 ) -> np.ndarray:
-    """Capability at the end of the quarter, capped at the end-of-quarter frontier.
+    """Relative capability at the end of the quarter, before the frontier push.
 
-    Reason: ``k' = min((1 - delta) k + lambda F (1 + kappa b) X^alpha, ceiling)``,
-    ``b = clip(1 - k / F, 0, 1)``: effective R&D builds capability with diminishing returns
-    (``alpha < 1``) in proportion to the frontier's scale, faster the further the firm is
-    behind (catch-up: imitation is cheaper than invention), while a share ``delta`` becomes
-    obsolete each quarter; nobody passes the frontier at the end of the quarter (pass
-    ``ceiling=inf`` and move the frontier instead for docs/model.md 6.4's frontier push).
-    Divided by ``F (1 + f)`` this is docs/model.md 6.2's relative law; with ``alpha = 1`` it
-    is ``sim.engine.growth.capability_gain``. Increasing and concave in X; ``>= 0`` for
+    Reason: docs/model.md 6.2, regularised at X = 0:
+    ``k' = [(1 - delta) k + lambda (1 + kappa b) ((X + X0)^alpha - X0^alpha)] / (1 + f)``,
+    ``b = clip(1 - k, 0, 1)``: effective R&D builds capability with diminishing returns
+    (``alpha < 1``), faster the further the unit is behind (catch-up: imitation is cheaper
+    than invention), a share ``delta`` becomes obsolete, and the frontier drifts by f. The
+    offset X0 keeps the slope finite at X = 0 (``alpha lambda (1 + kappa b) X0^(alpha - 1) /
+    (1 + f)``); with ``alpha = 1`` it cancels. k' may exceed 1: the unit passed the drifted
+    frontier, and ``push_frontier`` makes it the frontier (docs/model.md 6.4). ``ceiling``
+    caps k' instead (version 1, ``ceiling=1``: nobody passes the frontier; not for the model,
+    as the cap's kink stops a leader's R&D). Increasing and concave in X; ``>= 0`` for
     ``k, X >= 0``.
 
     Args:
-        k: Capability at the start of the quarter (frontier units, >= 0).
-        X: Effective R&D this quarter (USD m a quarter); negative values count as 0.
-        frontier: The domain frontier F at the start of the quarter (frontier units, > 0).
-        ceiling: The domain frontier at the end of the quarter (frontier units).
-        learning_rate: lambda, share of the frontier per (USD m)^alpha (``GrowthParams``).
+        k: Capability at the start of the quarter, relative to the frontier then (>= 0).
+        X: Effective R&D this quarter (effort units); negative values count as 0.
+        frontier_growth: f, the frontier's drift this quarter (``quarterly_rate`` of phi_d).
+        learning_rate: lambda, share of the frontier per effort unit^alpha (``GrowthParams``).
         catch_up: kappa, growth multiplier per unit of relative distance to the frontier.
         obsolescence: delta, share of capability lost per quarter, in [0, 1].
         returns_exponent: alpha in (0, 1]. Assumption: 0.5 (docs/model.md 6.2).
+        effort_offset: X0 > 0 (effort units), where returns turn from linear to
+            ``X^alpha``. Assumption: 0.001, a fiftieth of absorption's ``half_effort``; the
+            gain falls short of ``lambda X^alpha`` by about ``(X0 / X)^alpha`` (10 % at 0.1).
+        ceiling: Optional cap on k' (relative to the drifted frontier); None: no cap.
 
     Returns:
-        Next quarter's capability k' (frontier units), broadcast.
+        k', relative to the drifted frontier ``F (1 + f)``, broadcast.
     """
-    law = _law(k, X, frontier, learning_rate, catch_up, obsolescence, returns_exponent)
-    return np.asarray(np.minimum(law[0], ceiling))
+    law = (learning_rate, catch_up, obsolescence, returns_exponent, effort_offset)
+    k_next = _law(k, X, frontier_growth, *law)[0]
+    return k_next if ceiling is None else np.asarray(np.minimum(k_next, ceiling))
 
 
 def marginal_capability(
     k: ArrayLike,
     X: ArrayLike,
-    frontier: ArrayLike,
-    ceiling: ArrayLike,
+    frontier_growth: ArrayLike,
     *,
     learning_rate: float,
     catch_up: float,
     obsolescence: float,
     returns_exponent: float = 0.5,
+    effort_offset: float = EFFORT_OFFSET,
+    ceiling: ArrayLike | None = None,
 ) -> np.ndarray:
-    """``g' = dk'/dX = alpha lambda F (1 + kappa b) X^(alpha - 1)`` below the ceiling, else 0.
+    """Relative ``g' = d(k'/F')/dX = alpha lambda (1 + kappa b) (X + X0)^(alpha - 1) / (1 + f)``.
 
-    The right derivative of ``capability_gain`` (same arguments and units): 0 where k'
-    reaches the ceiling, ``inf`` at ``X = 0`` when ``alpha < 1``.
+    The derivative of ``capability_gain`` (same arguments and units). Relative, like the
+    logit's theta acts on relative k, so marginal values do not grow with the frontier.
+    Finite at X = 0. With a ``ceiling``, 0 where k' reaches it (the right derivative).
 
     Returns:
-        ``g'`` (frontier units per USD m of effective R&D), broadcast.
+        ``g'`` (share of the frontier per effort unit of effective R&D), broadcast.
     """
-    raw, slope = _law(k, X, frontier, learning_rate, catch_up, obsolescence, returns_exponent)
+    law = (learning_rate, catch_up, obsolescence, returns_exponent, effort_offset)
+    raw, slope = _law(k, X, frontier_growth, *law)
+    if ceiling is None:
+        return slope
     return np.asarray(np.where(raw < np.asarray(ceiling, dtype=np.float64), slope, 0.0))
+
+
+def push_frontier(
+    k: ArrayLike, domain: ArrayLike, n_domains: int, drift: ArrayLike = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """A unit that passes its domain's frontier becomes the frontier (docs/model.md 6.4).
+
+    Reason: in a domain whose best relative k' exceeds 1, the frontier is multiplied by that
+    k' and every k' of the domain divided by it, so the best unit has k = 1; elsewhere
+    nothing moves. Ratios within a domain, hence the order, are kept.
+
+    Args:
+        k: Relative capability of each unit after ``capability_gain``, shape (n,).
+        domain: Domain index of each unit in ``[0, n_domains)``, shape (n,).
+        n_domains: Number of domains.
+        drift: f_d, the frontier's drift this quarter (the growth ``capability_gain`` divided
+            by), scalar or shape (n_domains,).
+
+    Returns:
+        ``(k, growth)``: the renormalised relative capabilities, shape (n,), and the
+        realised frontier growth this quarter per domain, ``(1 + f_d) push_d - 1`` with
+        ``push_d = max(1, max k'_d)``, shape (n_domains,): ``F_{t+1} = F_t (1 + growth)``.
+    """
+    k = np.asarray(k, dtype=np.float64)
+    domain = np.asarray(domain, dtype=np.int64)
+    push = np.ones(n_domains)
+    np.maximum.at(push, domain, k)
+    growth = (1.0 + np.asarray(drift, dtype=np.float64)) * push - 1.0
+    return k / push[domain], np.asarray(np.broadcast_to(growth, (n_domains,)))
 
 
 def quarterly_rate(per_year: ArrayLike) -> np.ndarray:
@@ -276,30 +307,3 @@ def overall_gap_years(gap: ArrayLike, market_size: ArrayLike) -> np.ndarray:
     gap, M = np.asarray(gap, dtype=np.float64), np.asarray(market_size, dtype=np.float64)
     M = np.broadcast_to(M, gap.shape)
     return np.asarray((gap * M).sum(axis=-1) / M.sum(axis=-1))
-
-
-def horizon_multiplier(
-    discount_per_quarter: ArrayLike, depreciation: ArrayLike, quarters: ArrayLike
-) -> np.ndarray:
-    """Present value, in quarters of profit, of a lasting capability gain: ``sum_{h=1..H} q^h``.
-
-    Reason: with ``q = delta (1 - dep)``, a gain worth one quarter's profit derivative that
-    depreciates at ``dep`` a quarter and is discounted by ``delta`` a quarter is worth
-    ``q (1 - q^H) / (1 - q)`` (H if q = 1; ``q / (1 - q)`` for ``H = inf``, q < 1). To fold
-    in market growth n and erosion by the frontier f (docs/model.md 6.2), pass ``delta =
-    rho (1 + n)`` and ``1 - dep = (1 - obsolescence) / (1 + f)``; the doc's Lambda, which does
-    not depreciate the first quarter, is this divided by ``1 - dep``.
-
-    Args:
-        discount_per_quarter: delta, the discount factor per quarter (> 0).
-        depreciation: dep, share of the gain lost per quarter (< 1).
-        quarters: H, the horizon (quarters, >= 1; may be ``inf``).
-
-    Returns:
-        The multiplier (quarters), broadcast.
-    """
-    q = np.multiply(discount_per_quarter, np.subtract(1.0, depreciation), dtype=np.float64)
-    H = np.asarray(quarters, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        geometric = q * np.expm1(H * np.log(q)) / (q - 1.0)
-    return np.asarray(np.where(q == 1.0, H, geometric))

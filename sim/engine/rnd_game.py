@@ -1,8 +1,11 @@
 """The R&D game: each decision unit's effort from the first-order condition of its objective.
 
-Firms i, j, l. Effort ``x`` (USD m a quarter) costs ``gamma_i x_i^2 / 2``. The spillover
-matrix ``B[i, l] = dX_l / dx_i`` (1 on the diagonal) turns effort into effective R&D
-``X = B.T @ x``. A market hands over its profit Jacobian ``J[j, l] = d pi_j / d X_l``.
+Firms i, j, l. Effort ``x`` (effort units) costs ``gamma_i x_i^2 / 2`` USD m (``gamma`` in
+USD m per effort unit squared; docs/model.md 6.2). The spillover matrix ``B[i, l] = dX_l /
+dx_i`` (1 on the diagonal; the model's is ``sim.engine.channels.spillover_matrix``) turns
+effort into effective R&D ``X = B.T @ x``. A market hands over its profit Jacobian
+``J[j, l] = d pi_j / d X_l`` (USD m per effort unit), in the logit market scaled by the
+horizon multiplier Lambda (``horizon_multipliers``).
 Profit weights ``W[i, j]`` (O'Brien-Salop): 1 on the diagonal, the alliance's depth ``w`` for
 partners, 0 otherwise, so a member maximises own profit + w x partners' profits (w = 1 is
 Kamien-Muller-Zang's research joint venture cartel, w = 0 the non-cooperative firm).
@@ -26,10 +29,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from sim.engine import channels
+from sim.engine.channels import member_value
+from sim.engine.knowledge import quarterly_rate
 from sim.engine.state import NO_ALLIANCE
 
 
@@ -56,8 +63,8 @@ class Equilibrium:
     """Fixed point of the best responses.
 
     Attributes:
-        effort: Effort x of each firm (USD m a quarter).
-        effective: Effective R&D ``X = B.T @ x`` (USD m a quarter).
+        effort: Effort x of each firm (effort units).
+        effective: Effective R&D ``X = B.T @ x`` (effort units).
         iterations: Best responses computed.
         residual: Scaled residual at the last iteration.
     """
@@ -72,11 +79,11 @@ def effective_rnd(x: np.ndarray, B: np.ndarray) -> np.ndarray:
     """Effective R&D ``X_l = x_l + sum_{i != l} B[i, l] x_i``, i.e. ``X = B.T @ x``.
 
     Args:
-        x: Effort of each firm, shape (n,) (USD m a quarter).
+        x: Effort of each firm, shape (n,) (effort units).
         B: Spillover matrix, ``B[i, l] = dX_l / dx_i``, shape (n, n).
 
     Returns:
-        Effective R&D of each firm, shape (n,) (USD m a quarter).
+        Effective R&D of each firm, shape (n,) (effort units).
     """
     return np.asarray(B, dtype=np.float64).T @ np.asarray(x, dtype=np.float64)
 
@@ -89,12 +96,12 @@ def marginal_value(J: np.ndarray, B: np.ndarray, W: np.ndarray) -> np.ndarray:
     about j's profit with weight ``W[i, j]``.
 
     Args:
-        J: Profit Jacobian ``d pi_j / d X_l``, shape (n, n) (USD m per USD m).
+        J: Profit Jacobian ``d pi_j / d X_l``, shape (n, n) (USD m per effort unit).
         B: Spillover matrix ``dX_l / dx_i``, shape (n, n).
         W: Profit weights, shape (n, n).
 
     Returns:
-        ``MV``, shape (n,) (USD m of objective per USD m of effort).
+        ``MV``, shape (n,) (USD m of objective per effort unit).
     """
     return np.asarray((W * (B @ J.T)).sum(axis=1), dtype=np.float64)
 
@@ -107,34 +114,16 @@ def best_response(mv: np.ndarray, gamma: ArrayLike, cash: ArrayLike) -> np.ndarr
 
     Args:
         mv: Marginal value of effort, shape (n,).
-        gamma: R&D cost parameter (per USD m), scalar or shape (n,).
-        cash: Cash cap on effort (USD m), scalar or shape (n,); may be ``inf``.
+        gamma: R&D cost parameter (USD m per effort unit squared), scalar or shape (n,).
+        cash: Most effort the firm can fund (effort units; ``sqrt(2 budget / gamma)`` for a
+            budget in USD m), scalar or shape (n,); may be ``inf``.
 
     Returns:
-        Effort of each firm, shape (n,) (USD m a quarter).
+        Effort of each firm, shape (n,) (effort units).
     """
     return np.clip(
         np.asarray(mv, dtype=np.float64) / np.asarray(gamma, dtype=np.float64), 0.0, cash
     )
-
-
-def member_value(per_alliance: ArrayLike, alliance: ArrayLike, alone: float) -> np.ndarray:
-    """Each firm's value of a per-alliance quantity, ``alone`` for firms in no alliance.
-
-    Args:
-        per_alliance: Quantity per alliance, indexed by alliance id.
-        alliance: Alliance id of each firm, shape (n,) (-1 alone).
-        alone: Value for firms alone.
-
-    Returns:
-        Per-firm values, shape (n,), with the dtype of ``per_alliance``.
-    """
-    values = np.asarray(per_alliance)
-    alliance = np.asarray(alliance, dtype=np.int64)
-    inside = alliance != NO_ALLIANCE
-    if not values.size:
-        return np.full(alliance.shape, alone, dtype=values.dtype)
-    return np.where(inside, values[np.where(inside, alliance, 0)], alone)
 
 
 def profit_weights(alliance: ArrayLike, depth: ArrayLike) -> np.ndarray:
@@ -169,19 +158,6 @@ def spillover_matrix(n: int, beta: float) -> np.ndarray:
     return (1.0 - beta) * np.eye(n) + beta * np.ones((n, n))
 
 
-def publishes(alliance: ArrayLike, closed: ArrayLike) -> np.ndarray:
-    """Whether each firm publishes its R&D: firms alone and members of open alliances do.
-
-    Args:
-        alliance: Alliance id of each firm, shape (n,) (-1 alone).
-        closed: Whether each alliance is closed, indexed by alliance id.
-
-    Returns:
-        Boolean mask, shape (n,).
-    """
-    return ~member_value(np.asarray(closed, dtype=bool), alliance, False)
-
-
 def channel_spillover_matrix(
     domain: ArrayLike,
     alliance: ArrayLike,
@@ -190,36 +166,36 @@ def channel_spillover_matrix(
     relatedness: ArrayLike,
     internal_rate: ArrayLike,
     public_rate: float,
+    *,
+    openness: ArrayLike,
+    federation: ArrayLike | None = None,
+    federation_rate: float = 0.0,
 ) -> np.ndarray:
     """Dense spillover matrix of the model's structure (validation worlds only, O(n^2)).
 
-    Reason: off the diagonal ``B[i, l] = absorption_l * relatedness[d_i, d_l] * channel``,
-    each pair through exactly one channel: the giver's alliance's internal rate if i and l
-    are in the same alliance, else the public rate if the giver i publishes, else 0.
+    A shortcut for ``channels.spillover_matrix(channels.build(...), ...)``, the one
+    definition of the channels (``sim.engine.channels``): off the diagonal ``B[i, l] =
+    max(rho pi_i, c(i, l)) relatedness[d_i, d_l] absorption_l``.
 
     Args:
         domain: Domain index of each firm, shape (n,).
         alliance: Alliance id of each firm, shape (n,) (-1 alone).
         closed: Whether each alliance is closed, indexed by alliance id.
         absorption: Absorptive capacity of each (receiving) firm in [0, 1], shape (n,).
-        relatedness: Relatedness of giver domain to receiver domain, shape (D, D).
+        relatedness: Relatedness of sender domain to receiver domain, shape (D, D).
         internal_rate: Internal spillover rate of each alliance, indexed by alliance id.
-        public_rate: Public spillover rate.
+        public_rate: Public spillover rate rho.
+        openness: Openness of each firm (a firm alone publishes with this weight).
+        federation: Federation id per alliance id; None: no federations.
+        federation_rate: Spillover rate between alliances of one federation.
 
     Returns:
         ``B``, shape (n, n), 1 on the diagonal.
     """
-    domain = np.asarray(domain, dtype=np.int64)
-    alliance = np.asarray(alliance, dtype=np.int64)
-    inside = alliance != NO_ALLIANCE
-    iota = member_value(np.asarray(internal_rate, dtype=np.float64), alliance, 0.0)
-    same = inside[:, None] & (alliance[:, None] == alliance[None, :])
-    public = publishes(alliance, closed)[:, None] * public_rate
-    channel = np.where(same, iota[:, None], public)
-    related = np.asarray(relatedness, dtype=np.float64)[domain[:, None], domain[None, :]]
-    B = np.asarray(absorption, dtype=np.float64)[None, :] * related * channel
-    np.fill_diagonal(B, 1.0)
-    return B
+    structure = channels.build(
+        alliance, closed, openness, internal_rate, public_rate, federation, federation_rate
+    )
+    return channels.spillover_matrix(structure, domain, absorption, relatedness)
 
 
 def solve(
@@ -244,9 +220,9 @@ def solve(
         market_jacobian: Maps effective R&D X, shape (n,), to the profit Jacobian (n, n).
         B: Spillover matrix, shape (n, n).
         W: Profit weights, shape (n, n).
-        gamma: R&D cost parameter (per USD m), scalar or shape (n,).
-        cash: Cash cap on effort (USD m), scalar or shape (n,).
-        x0: Starting effort (USD m a quarter); zeros if None.
+        gamma: R&D cost parameter (USD m per effort unit squared), scalar or shape (n,).
+        cash: Most effort the firm can fund (effort units), scalar or shape (n,).
+        x0: Starting effort (effort units); zeros if None.
         tol: Relative tolerance on the best-response residual.
         max_iter: Most best responses to compute.
         damping: Weight in (0, 1] on the new best response.
@@ -268,3 +244,69 @@ def solve(
             return Equilibrium(target, effective_rnd(target, B), iteration, residual)
         x = x + damping * (target - x)
     raise NoConvergenceError(max_iter, residual, tol)
+
+
+class HorizonMultipliers(NamedTuple):
+    """The multipliers of docs/model.md 6.2, in quarters (sums over ``tau = 0..H-1``).
+
+    Attributes:
+        gain: Lambda, a one-off capability gain: ``sum_tau z^tau psi^tau``.
+        flow: Lambda^flow, the same gain every quarter: ``sum_tau z^tau sum_{s<=tau} psi^s``.
+        level: Lambda^lev, a level shift of revenue: ``sum_tau z^tau``.
+        money: Lambda^0, a constant money flow: ``sum_tau rho^tau``.
+    """
+
+    gain: np.ndarray
+    flow: np.ndarray
+    level: np.ndarray
+    money: np.ndarray
+
+
+def horizon_multipliers(
+    discount_rate: ArrayLike,
+    market_growth: ArrayLike,
+    frontier_growth: ArrayLike,
+    obsolescence: ArrayLike,
+    horizon: int,
+    lag: int = 0,
+) -> HorizonMultipliers:
+    """Present values over the horizon, per unit of this quarter's profit term.
+
+    Reason: docs/model.md 6.2. A gain made this quarter persists at ``psi = (1 - delta) /
+    (1 + f)`` a quarter (obsolescence, erosion by the frontier), the market grows by n and
+    money is discounted by ``rho = (1 + r)^(-1/4)``, so with ``z = rho (1 + n)`` the sums run
+    over ``tau = 0..H-1``: the quarter's markets (stage 8) already use the capability its
+    R&D built (stage 7), so the first quarter is neither discounted nor eroded. ``lag = 1``
+    starts one quarter later and multiplies each sum by z (``money``: by rho); it reproduces
+    the formulas printed in docs/model.md 6.2 (``sum_{tau=1..H} z^tau psi^(tau-1)`` ...), whose
+    defaults give 11.99, 89.04, 14.86, 10.31 against 11.61, 86.24, 14.39, 10.56 at
+    ``lag = 0``.
+
+    Args:
+        discount_rate: r (/yr).
+        market_growth: n, the market's growth (/yr).
+        frontier_growth: phi_d, the frontier's drift (/yr).
+        obsolescence: delta (/quarter).
+        horizon: H (quarters, >= 1).
+        lag: Quarters before the first one that counts (>= 0).
+
+    Returns:
+        The four multipliers (quarters), rate arguments broadcast.
+    """
+    if horizon < 1 or lag < 0:
+        raise ValueError(f"horizon must be >= 1 and lag >= 0, got {horizon!r} and {lag!r}")
+    rho = np.power(1.0 + np.asarray(discount_rate, dtype=np.float64), -0.25)
+    z = rho * (1.0 + quarterly_rate(market_growth))
+    psi = (1.0 - np.asarray(obsolescence, dtype=np.float64)) / (
+        1.0 + quarterly_rate(frontier_growth)
+    )
+    rho, z, psi = np.broadcast_arrays(rho, z, psi)
+    tau = np.arange(horizon)
+    zt, rt = z[..., None] ** tau, rho[..., None] ** tau
+    pt = psi[..., None] ** tau
+    return HorizonMultipliers(
+        gain=(zt * pt).sum(axis=-1) * z**lag,
+        flow=(zt * np.cumsum(pt, axis=-1)).sum(axis=-1) * z**lag,
+        level=zt.sum(axis=-1) * z**lag,
+        money=rt.sum(axis=-1) * rho**lag,
+    )

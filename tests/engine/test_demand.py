@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.engine import demand, rnd_game
+from sim.engine import channels, demand, knowledge, rnd_game
 
 
 @st.composite
@@ -75,12 +75,13 @@ def test_share_derivatives_equal_central_differences(world):
                 assert dense[j, m] == 0.0
 
 
-def random_world(seed, n_firms, n_domains, n_geos, n_alliances):
+def random_world(seed, n_firms, n_domains, n_geos, n_alliances, federated=False):
     """A small world: firms sell in random markets (any domain), random alliances and rates."""
     rng = np.random.default_rng(seed)
     n_markets = n_domains * n_geos
     sells = rng.random((n_firms, n_markets)) < 0.5
     firm, market = np.nonzero(sells)
+    m = n_alliances
     return dict(
         firm=firm,
         market=market,
@@ -91,13 +92,33 @@ def random_world(seed, n_firms, n_domains, n_geos, n_alliances):
         theta=rng.uniform(0.1, 2.0, n_markets),
         dk_dX=rng.uniform(0.05, 2.0, n_firms),
         domain=rng.integers(0, n_domains, n_firms),
-        alliance=rng.integers(-1, n_alliances, n_firms),
-        depth=rng.uniform(0.0, 1.0, n_alliances),
-        closed=rng.random(n_alliances) < 0.5,
+        alliance=rng.integers(-1, m, n_firms),
+        depth=rng.uniform(0.0, 1.0, m),
+        closed=rng.random(m) < 0.5,
+        openness=rng.uniform(0.0, 1.0, n_firms),
         absorption=rng.uniform(0.0, 1.0, n_firms),
         relatedness=rng.uniform(0.0, 1.0, (n_domains, n_domains)),
-        internal_rate=rng.uniform(0.0, 1.0, n_alliances),
+        internal_rate=rng.uniform(0.0, 1.0, m),
         public_rate=rng.uniform(0.0, 1.0),
+        federation=rng.integers(0, max(m // 2, 1), m) if federated else None,
+        federation_rate=rng.uniform(0.0, 1.0) if federated else 0.0,
+    )
+
+
+def structure(w):
+    keys = ("alliance", "closed", "openness", "internal_rate", "public_rate", "federation")
+    return channels.build(*(w[k] for k in keys), federation_rate=w["federation_rate"])
+
+
+def grouped_mv(w, s, dk_dX=None):
+    keys = ("scale", "theta", "domain", "depth", "absorption", "relatedness")
+    return demand.marginal_value_grouped(
+        s,
+        w["market"],
+        w["firm"],
+        **{key: w[key] for key in keys},
+        dk_dX=w["dk_dX"] if dk_dX is None else dk_dX,
+        channels=structure(w),
     )
 
 
@@ -107,33 +128,9 @@ def dense_and_grouped(w):
     J = demand.profit_jacobian_dense(
         s, w["market"], w["firm"], n, w["scale"], w["theta"], w["dk_dX"]
     )
-    B = rnd_game.channel_spillover_matrix(
-        w["domain"],
-        w["alliance"],
-        w["closed"],
-        w["absorption"],
-        w["relatedness"],
-        w["internal_rate"],
-        w["public_rate"],
-    )
+    B = channels.spillover_matrix(structure(w), w["domain"], w["absorption"], w["relatedness"])
     W = rnd_game.profit_weights(w["alliance"], w["depth"])
-    keys = (
-        "scale",
-        "theta",
-        "dk_dX",
-        "domain",
-        "alliance",
-        "depth",
-        "closed",
-        "absorption",
-        "relatedness",
-        "internal_rate",
-        "public_rate",
-    )
-    grouped = demand.marginal_value_grouped(
-        s, w["market"], w["firm"], **{key: w[key] for key in keys}
-    )
-    return rnd_game.marginal_value(J, B, W), grouped, J, s
+    return rnd_game.marginal_value(J, B, W), grouped_mv(w, s), J, s
 
 
 @settings(max_examples=30, deadline=None)
@@ -167,9 +164,12 @@ def test_dense_jacobian_equals_finite_differences_of_profit(seed, n_firms, n_dom
     st.integers(1, 3),
     st.integers(1, 3),
     st.integers(0, 3),
+    st.booleans(),
 )
-def test_grouped_marginal_value_equals_dense(seed, n_firms, n_domains, n_geos, n_alliances):
-    w = random_world(seed, n_firms, n_domains, n_geos, n_alliances)
+def test_grouped_marginal_value_equals_dense(
+    seed, n_firms, n_domains, n_geos, n_alliances, federated
+):
+    w = random_world(seed, n_firms, n_domains, n_geos, n_alliances, federated)
     dense, grouped, _, _ = dense_and_grouped(w)
     np.testing.assert_allclose(grouped, dense, rtol=1e-10, atol=1e-12)
 
@@ -189,10 +189,13 @@ def test_same_alliance_open_partner_is_counted_once():
         alliance=np.array([0, 0, -1]),
         depth=np.array([0.5]),
         closed=np.array([False]),
+        openness=np.array([0.0, 0.0, 1.0]),  # the members' is not used: they publish fully
         absorption=np.array([0.5, 0.8, 0.6]),
         relatedness=np.array([[0.9]]),
         internal_rate=np.array([0.3]),
         public_rate=0.2,
+        federation=None,
+        federation_rate=0.0,
     )
     dense, grouped, J, _ = dense_and_grouped(w)
     a, R, iota, rho = w["absorption"], 0.9, 0.3, 0.2
@@ -215,11 +218,20 @@ def test_same_alliance_open_partner_is_counted_once():
 
 def test_grouped_runs_on_a_large_world_without_dense_matrices():
     rng = np.random.default_rng(7)
-    n, n_markets, rows = 20_000, 35, 60_000
+    n, n_markets, rows, m = 20_000, 35, 60_000, 300
     firm = rng.integers(0, n, rows)
     market = rng.integers(0, n_markets, rows)
     firm, market = np.unique(np.stack([firm, market]), axis=1)  # one row per seller-in-market
     s = demand.shares(rng.normal(size=firm.size), market, n_markets, 1.0)
+    structure = channels.build(
+        rng.integers(-1, m, n),
+        rng.random(m) < 0.3,
+        rng.uniform(0, 1, n),
+        rng.uniform(0, 1, m),
+        0.1,
+        rng.integers(0, 100, m),
+        0.25,
+    )
     mv = demand.marginal_value_grouped(
         s,
         market,
@@ -228,12 +240,30 @@ def test_grouped_runs_on_a_large_world_without_dense_matrices():
         theta=1.0,
         dk_dX=rng.uniform(0.1, 1, n),
         domain=rng.integers(0, 7, n),
-        alliance=rng.integers(-1, 300, n),
-        depth=rng.uniform(0, 1, 300),
-        closed=rng.random(300) < 0.3,
+        depth=rng.uniform(0, 1, m),
         absorption=rng.uniform(0, 1, n),
         relatedness=rng.uniform(0, 1, (7, 7)),
-        internal_rate=rng.uniform(0, 1, 300),
-        public_rate=0.1,
+        channels=structure,
     )
     assert mv.shape == (n,) and np.all(np.isfinite(mv))
+
+
+def test_marginal_values_are_finite_with_zero_effort_entrants():
+    # B1: with alpha < 1, g' was infinite at X = 0, and every MV of the entrant's market NaN
+    w = random_world(5, 12, 2, 2, 3, federated=True)
+    X = np.random.default_rng(5).uniform(0.05, 3.0, 12)
+    X[[0, 4, 7]] = 0.0  # three entrants, no effort yet, no inflow
+    k = np.random.default_rng(6).uniform(0.2, 1.0, 12)
+    law = {"learning_rate": 0.0328, "catch_up": 1.5, "obsolescence": 0.01}
+
+    def mv(X):
+        g = knowledge.marginal_capability(k, X, 0.028, **law, returns_exponent=0.5)
+        assert np.all(np.isfinite(g))
+        s = demand.shares(w["value"], w["market"], w["n_markets"], w["outside"])
+        return grouped_mv(w, s, dk_dX=g)
+
+    at_zero = mv(X)
+    assert np.all(np.isfinite(at_zero))
+    # and continuous at zero: an entrant with a trace of effort changes nothing much
+    tol = 1e-6 * np.abs(at_zero).max()
+    np.testing.assert_allclose(mv(np.where(X == 0.0, 1e-9, X)), at_zero, rtol=1e-5, atol=tol)

@@ -151,12 +151,66 @@ def test_channel_spillover_counts_each_pair_through_one_channel():
     a = np.array([0.5, 0.8, 0.6, 0.7, 0.4])
     iota, rho = np.array([0.3, 0.6]), 0.2
     B = rnd_game.channel_spillover_matrix(
-        np.zeros(5, int), alliance, [False, True], a, [[0.9]], iota, rho
+        np.zeros(5, int), alliance, [False, True], a, [[0.9]], iota, rho, openness=1.0
     )
     assert B[0, 1] == pytest.approx(0.8 * 0.9 * 0.3)  # internal only, not 0.3 + 0.2
     assert B[2, 3] == pytest.approx(0.7 * 0.9 * 0.6)
     assert B[0, 4] == pytest.approx(0.4 * 0.9 * 0.2)  # open member publishes
-    assert B[4, 0] == pytest.approx(0.5 * 0.9 * 0.2)  # firm alone publishes
+    assert B[4, 0] == pytest.approx(0.5 * 0.9 * 0.2)  # firm alone publishes (openness 1)
     assert B[2, 0] == 0.0 and B[3, 4] == 0.0  # closed members do not
     assert B[0, 2] == pytest.approx(0.6 * 0.9 * 0.2)  # but receive what others publish
     np.testing.assert_array_equal(np.diag(B), 1.0)
+    shy = rnd_game.channel_spillover_matrix(
+        np.zeros(5, int), alliance, [False, True], a, [[0.9]], iota, rho, openness=0.25
+    )
+    assert shy[4, 0] == pytest.approx(0.5 * 0.9 * 0.2 * 0.25)  # ... with weight its openness
+    np.testing.assert_array_equal(np.delete(shy, 4, axis=0), np.delete(B, 4, axis=0))
+
+
+# --- horizon multipliers (docs/model.md 6.2) ------------------------------------------------
+
+DOC = {"discount_rate": 0.10, "market_growth": 0.25, "frontier_growth": 0.1184}
+DOC |= {"obsolescence": 0.01, "horizon": 12}
+
+
+def test_horizon_multipliers_reproduce_the_design_documents_numbers():
+    # docs/model.md 6.2 prints Lambda ~ 12.0, flow ~ 89.0, lev ~ 14.9, Lambda^0 ~ 10.3 from
+    # sums over tau = 1..H: lag = 1 here
+    printed = rnd_game.horizon_multipliers(**DOC, lag=1)
+    np.testing.assert_allclose(printed, [12.0, 89.0, 14.9, 10.3], atol=0.05)
+    np.testing.assert_allclose(printed.gain, 11.9857, atol=5e-5)
+    # the model's timing (lag 0): the quarter's markets use the quarter's new capability
+    model = rnd_game.horizon_multipliers(**DOC)
+    np.testing.assert_allclose(model, [11.6087, 86.2364, 14.3932, 10.5617], atol=5e-5)
+    rho = 1.1**-0.25
+    z = rho * 1.25**0.25
+    np.testing.assert_allclose(printed, np.multiply(model, [z, z, z, rho]), rtol=1e-14)
+
+
+@pytest.mark.parametrize("lag", [0, 1, 3])
+@pytest.mark.parametrize("H", [1, 2, 12, 40])
+def test_horizon_multipliers_are_the_documented_sums(H, lag):
+    r, n, phi, delta = 0.07, 0.3, 0.2, 0.02
+    rho = (1 + r) ** -0.25
+    z = rho * (1 + n) ** 0.25
+    psi = (1 - delta) / (1 + phi) ** 0.25
+    taus = range(lag, lag + H)
+    expected = [
+        sum(z**t * psi ** (t - lag) for t in taus),
+        sum(z**t * (1 - psi ** (t - lag + 1)) / (1 - psi) for t in taus),
+        sum(z**t for t in taus),
+        sum(rho**t for t in taus),
+    ]
+    got = rnd_game.horizon_multipliers(r, n, phi, delta, H, lag)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_horizon_multipliers_broadcast_and_limits():
+    got = rnd_game.horizon_multipliers(0.0, 0.0, 0.0, np.array([0.0, 1.0]), 5)
+    np.testing.assert_allclose(got.gain, [5.0, 1.0])  # no loss; all lost after one quarter
+    np.testing.assert_allclose(got.flow, [15.0, 5.0])  # stock 1, 2, .., 5; or 1 each quarter
+    np.testing.assert_allclose([got.level, got.money], 5.0)
+    per_market = rnd_game.horizon_multipliers(0.1, np.array([0.0, 0.25, 0.5]), 0.1184, 0.01, 12)
+    assert per_market.gain.shape == (3,) and np.all(np.diff(per_market.gain) > 0)
+    with pytest.raises(ValueError, match="horizon"):
+        rnd_game.horizon_multipliers(0.1, 0.0, 0.0, 0.0, 0)
