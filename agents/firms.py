@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import mesa
 import numpy as np
 
-from agents.host import AllianceWorld
+from agents.host import AllianceWorld, ModelAgent
 from sim.config.vocabulary import DOMAINS, KIND_NAMES, REGIONS
 from sim.engine import quarter
 
 
-class Firm(mesa.Agent):
+class Firm(ModelAgent):
     """A firm: reads and writes row ``row`` of ``model.firms``.
 
     Its decisions are the quarter's phase functions applied to its own row, so one firm

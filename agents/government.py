@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import mesa
-
-from agents.host import AllianceWorld
+from agents.host import AllianceWorld, ModelAgent
 from sim.engine.policy import Policy, PolicyEffects, is_active, startup_funding
 
 
-class Government(mesa.Agent):
+class Government(ModelAgent):
     """Applies the active policies at the start of each quarter."""
 
     model: AllianceWorld

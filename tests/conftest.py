@@ -1,6 +1,12 @@
+"""Fixtures and constants shared by every test folder (see tests/README.md)."""
+
 import pytest
 
 import sim
+
+# Helper modules with plain ``assert`` statements, imported by test modules: rewrite them
+# too, so that a failing check inside a helper reports its values.
+pytest.register_assert_rewrite("tests.engine.validation_worlds")
 
 SMALL_SYNTHETIC = [
     "world=synthetic",

@@ -1,3 +1,5 @@
+"""sim.engine.economics: R&D effort (d'Aspremont-Jacquemin), spillovers, budgets, game size."""
+
 import numpy as np
 import pytest
 from hypothesis import given

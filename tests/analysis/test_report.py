@@ -1,23 +1,13 @@
-"""The comparison report: files, figures, paired effects, and clear errors on bad folders."""
+"""sim.analysis.report: files, figures, labels and baselines, and clear errors on bad folders."""
 
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis import effects, report
-from sim.runs import store as results
+from sim.analysis import report
 from sim.runs.cli import main as alliancesim
-
-SMALL = ["world=synthetic", "world.n_startups=60", "world.n_initial_alliances=3", "steps=4"]
-
-
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("sys.argv", ["alliancesim"])
-    return tmp_path
+from tests.analysis.conftest import SMALL
 
 
 @pytest.fixture
@@ -51,6 +41,7 @@ def test_a_single_run_gets_a_report_without_effects(in_tmp):
     assert not (in_tmp / "one" / "figures" / "tradeoff.png").exists()
 
 
+@pytest.mark.slow  # 25-53 s measured (2 shared cores): three CLI sweeps
 def test_several_sweeps_and_a_parameter_sweep(in_tmp):
     base = ["-m", *SMALL, "replicates=2"]
     assert alliancesim([*base, "scenario=baseline,open_data", "hydra.sweep.dir=all/a"]) == 0
@@ -74,27 +65,6 @@ def test_failed_runs_are_reported_and_the_rest_plotted(sweep):
     assert "open_data" not in set(pd.read_csv(sweep / "summary.csv")["scenario"])
 
 
-def test_effects_are_paired_by_seed():
-    rows = [
-        {"label": s, "seed": 0, "replicate": r, "step": 4, **dict.fromkeys(effects.KEY_OUTCOMES, v)}
-        for s, shift in (("baseline", 0.0), ("other", 1.0))
-        for r, v in enumerate(v + shift for v in (0.0, 5.0, 9.0))
-    ]
-    table = effects.paired_effects(pd.DataFrame(rows), "baseline")
-    other = table[table["scenario"] == "other"]
-    # replicates differ by up to 9, yet pairing by seed sees the constant shift exactly
-    assert (other["effect_vs_baseline"] == 1.0).all()
-    assert (other["ci90_high"] - other["ci90_low"] == 0).all() and other["distinguishable"].all()
-
-
-def test_interval_is_a_student_t_interval():
-    mean, low, high = effects.interval(np.array([1.0, 2.0, 3.0, 4.0]))
-    assert mean == 2.5 and low == pytest.approx(
-        2.5 - 2.3534 * np.std([1, 2, 3, 4], ddof=1) / 2, rel=1e-4
-    )
-    assert high - mean == pytest.approx(mean - low)
-
-
 @pytest.mark.parametrize("folder", ["missing", "empty", "foreign"])
 def test_bad_folder_exits_2_with_one_line(tmp_path, capsys, folder):
     (tmp_path / "empty").mkdir()
@@ -111,6 +81,7 @@ def test_unknown_baseline_is_an_error(sweep, capsys):
     assert "baseline='nope'" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # 19-32 s measured (2 shared cores): two CLI sweeps
 def test_each_sweep_is_compared_with_its_own_baseline(in_tmp):
     base = ["-m", *SMALL, "replicates=2"]
     assert alliancesim([*base, "scenario=baseline,open_data", "hydra.sweep.dir=two/a"]) == 0
@@ -133,15 +104,6 @@ def test_a_sweep_over_seeds_keeps_one_label_per_scenario(in_tmp):
     table = pd.read_csv(in_tmp / "s" / "summary.csv")
     assert set(table["scenario"]) == {"baseline", "open_data"}
     assert (table["pairs"] == 4).all()  # two seeds x two replicates
-
-
-def test_spending_is_totalled_per_run_in_a_design(in_tmp):
-    argv = ["sweep=discovery", "analysis.n=3", "scenario=baseline,open_data", "replicates=1"]
-    assert alliancesim([*argv, *SMALL, "hydra.sweep.dir=d"]) == 0
-    steps = effects.with_totals(report.assign_labels(results.load("d"), {"x"}))
-    per_run = steps.groupby(["run", "replicate"])["government_spend"].sum() / 1000
-    last = steps[steps["step"] == steps["step"].max()].set_index(["run", "replicate"])
-    np.testing.assert_allclose(last["spend_total"].sort_index(), per_run.sort_index())
 
 
 def test_a_world_without_alliances_still_gets_a_report(in_tmp):

@@ -1,3 +1,5 @@
+"""scenarios.worlds: the registry of worlds and the synthetic and Korean worlds they build."""
+
 import numpy as np
 import pytest
 

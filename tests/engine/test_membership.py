@@ -1,3 +1,5 @@
+"""sim.engine.membership: moves, founding, leaders, dissolution and federation."""
+
 import numpy as np
 import pytest
 
@@ -29,6 +31,18 @@ def test_founder_leads_new_alliance_with_its_regime():
     assert alliances.leader.tolist() == [1, 2] and alliances.founded.tolist() == [3, 3]
     assert alliances.regime.tolist() == [OPEN, CLOSED]
     assert firms.alliance[1] == 0 and firms.alliance[2] == 1
+
+
+def test_founding_costs_the_founder():
+    firms = FirmState()
+    firms.append(
+        kind=np.zeros(2, np.int8),
+        capital=np.array([500.0, 50.0]),
+        openness=np.array([0.9, 0.9]),
+        domain=np.zeros(2, np.int8),
+    )
+    apply_moves(firms, AllianceState(), np.array([0]), np.array([FOUND_NEW]), 0, 100.0)
+    assert firms.capital.tolist() == [400.0, 50.0]
 
 
 def test_alliance_left_with_one_member_dissolves_after_grace():

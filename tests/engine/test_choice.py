@@ -1,3 +1,5 @@
+"""sim.engine.choice: the terms of a firm's utility for each option, and admission."""
+
 import numpy as np
 
 import sim

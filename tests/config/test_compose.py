@@ -1,3 +1,5 @@
+"""sim.config.compose: overrides become a typed RunConfig; bad keys and values, one-line errors."""
+
 import pytest
 
 import sim
@@ -52,22 +54,6 @@ def test_out_of_range_values_name_the_key(override, key):
     assert "\n" not in str(error.value) and "allowed" in str(error.value)
 
 
-def test_policy_values_are_range_checked():
-    with pytest.raises(ConfigError, match="clarity=2"):
-        sim.compose(["scenario=antitrust_guidance", "scenario.antitrust.clarity=2"])
-
-
 def test_unknown_group_option_is_an_error():
     with pytest.raises(ConfigError, match="mars"):
         sim.compose(["world=mars"])
-
-
-def test_policy_start_must_precede_end():
-    with pytest.raises(ConfigError, match="end"):
-        sim.compose(
-            [
-                "scenario=antitrust_guidance",
-                "scenario.antitrust.start=8",
-                "scenario.antitrust.end=4",
-            ]
-        )
