@@ -4,7 +4,7 @@ Run from the repository root (about 15 s):
 
     .venv/bin/python docs/figures/make_validation_figures.py
 
-The model configurations come from tests/test_validation.py, so the figures show exactly
+The model configurations come from tests/engine/validation_worlds.py, so the figures show exactly
 what the tests check. Colours are the Okabe-Ito palette (safe for colour-blind readers),
 and every series also differs by line style or marker.
 """
@@ -38,10 +38,10 @@ GJ_FIGURE_SEEDS = tuple(range(8))
 
 
 def validation_module() -> Any:
-    """tests/test_validation.py, imported from the repository root."""
+    """tests/engine/validation_worlds.py, imported from the repository root."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    return importlib.import_module("tests.test_validation")
+    return importlib.import_module("tests.engine.validation_worlds")
 
 
 def daj_figure(v: Any, path: Path) -> None:

@@ -2,7 +2,7 @@
 
 ``LEVERS`` lists every lever in the order the government applies them each quarter. Its keys
 are exactly the lever fields of ``sim.config.levers.ScenarioConfig`` (checked when levers
-are built and by ``tests/scenarios/test_policies.py``), so a lever cannot be configured and
+are built and by ``tests/scenarios/test_lever_registry.py``), so a lever cannot be configured and
 silently never applied.
 
 To add a lever: its typed config (a ``LeverWindow``) as a field of ``ScenarioConfig``, a
