@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-all lint format bench clean browser dashboard
+.PHONY: run test test-slow test-all lint format bench clean browser dashboard
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +28,18 @@ browser:
 # Coverage of sim/, agents/ and scenarios/ by the tests make test runs; the run fails below it.
 COVERAGE_FLOOR ?= 89
 
+# Tests run on every core (pytest-xdist); each test is independent of the others.
+PYTEST := $(BIN)/python -m pytest -q -n auto
+
 test: lint browser  ## lint, then the test suite (slow tests excluded) with a coverage floor
-	$(BIN)/python -m pytest -q -m "not slow" --cov --cov-report=term:skip-covered \
+	$(PYTEST) -m "not slow" --cov --cov-report=term:skip-covered \
 		--cov-fail-under=$(COVERAGE_FLOOR)
 
+test-slow: $(STAMP) browser  ## only the tests marked slow (over about 20 s each); CI runs them
+	$(PYTEST) -m slow
+
 test-all: lint browser  ## every test, including those marked slow
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
 
 lint: $(STAMP)  ## style, types, and the import layers (docs/architecture.md)
 	$(BIN)/ruff check .

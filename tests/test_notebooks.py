@@ -95,6 +95,7 @@ def test_quickstart_runs_and_shows_alliances_forming(kernel, tmp_path):
     print(f"01_quickstart.ipynb ran in {seconds:.1f} s")
 
 
+@pytest.mark.slow  # about 30 s: the notebook runs a sweep and the report
 @pytest.mark.timeout(300)
 def test_policy_comparison_runs_the_sweep_and_the_report(kernel, tmp_path, monkeypatch):
     results = tmp_path / "sweep"

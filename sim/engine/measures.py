@@ -44,13 +44,21 @@ def membership_shares(
 
 
 def hhi(shares: np.ndarray) -> float:
-    """Herfindahl index of alliance market shares (shares of modelled revenue, 0..1)."""
-    return float(np.sum(shares * shares))
+    """Herfindahl index of alliance market shares (shares of modelled revenue, 0..1).
+
+    Shares are ratios of sums and may add up to 1 plus a rounding error; the index is clipped
+    to [0, 1] so that it never reports more than a monopoly.
+    """
+    return float(min(np.sum(shares * shares), 1.0))
 
 
 def collusion_risk(shares: np.ndarray, threshold: float) -> float:
-    """Market share held by alliances above the antitrust threshold."""
-    return float(shares[shares > threshold].sum())
+    """Market share held by alliances above the antitrust threshold (clipped to [0, 1]).
+
+    Shares are ratios of sums and may add up to 1 plus a rounding error (a hypothesis test
+    found 1.0000000000000002); a share of the market is never above 1.
+    """
+    return float(min(shares[shares > threshold].sum(), 1.0))
 
 
 def domain_collusion_risk(firms: FirmState, m: int, threshold: float) -> float:

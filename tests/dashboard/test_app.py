@@ -99,6 +99,7 @@ def _changed_image(locator, before: bytes, timeout: float) -> bytes:
 @pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
 )
+@pytest.mark.slow  # about 30-60 s in a real browser; CI runs it (make test-slow)
 @pytest.mark.timeout(150)
 def test_the_dashboard_in_headless_chromium(tmp_path):
     from playwright.sync_api import expect, sync_playwright

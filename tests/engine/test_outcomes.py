@@ -123,3 +123,10 @@ def test_domain_risk_is_zero_below_the_threshold_and_counts_each_domain():
     assert domain_collusion_risk(firms, 2, 0.65) == 0.0  # 30 % and 60 % are below 65 %
     assert domain_collusion_risk(firms, 2, 0.5) == pytest.approx(6 / 110)
     assert domain_collusion_risk(firms, 2, 0.25) == pytest.approx(36 / 110)
+
+
+def test_shares_summing_past_one_by_rounding_stay_shares():
+    # found by hypothesis in test_model: alliances' shares summed to 1.0000000000000002
+    shares = np.array([0.6, 0.4000000000000002])
+    assert outcomes.collusion_risk(shares, 0.1) == 1.0
+    assert outcomes.hhi(np.array([1.0000000000000002])) == 1.0
