@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from sim.config.schema import RnDParams
+from sim.engine.cournot import dasp_jacquemin_effort
 from sim.engine.state import CLOSED, NO_ALLIANCE
 
 
@@ -34,8 +35,9 @@ def rd_effort(
 ) -> np.ndarray:
     """Symmetric equilibrium R&D effort of the n-firm d'Aspremont-Jacquemin game.
 
-    All arguments broadcast against each other (numpy rules), so this serves one firm
-    or a million.
+    The closed forms live in one place, ``sim.engine.cournot.dasp_jacquemin_effort`` (the
+    validation market of version 2); this name is kept for the version-1 engine and for
+    users (``sim.economics.rd_effort``). Arguments broadcast against each other.
 
     Args:
         n: Number of firms in the game (>= 1).
@@ -43,23 +45,13 @@ def rd_effort(
         a: Demand intercept.
         A: Unit cost without R&D (a > A).
         b: Demand slope (> 0).
-        gamma: R&D cost parameter (gamma b large enough that the denominator is positive;
-            gamma b > 2 suffices for every n and beta).
+        gamma: R&D cost parameter (gamma b > 2 suffices for every n and beta).
         cooperative: True where firms choose effort to maximise joint profit.
 
     Returns:
         The effort x per firm, broadcast to the common shape (float array).
     """
-    n = np.asarray(n, dtype=np.float64)
-    beta = np.asarray(beta, dtype=np.float64)
-    spread = 1.0 + (n - 1.0) * beta  # how much of one firm's effort lowers everyone's cost
-    own = n - (n - 1.0) * beta  # how much one firm's effort helps itself relative to rivals
-    scale = np.asarray(gamma, dtype=np.float64) * np.asarray(b) * (n + 1.0) ** 2
-    margin = np.asarray(a, dtype=np.float64) - np.asarray(A, dtype=np.float64)
-    coop = np.asarray(cooperative, dtype=bool)
-    numerator = 2.0 * np.where(coop, spread, own) * margin
-    denominator = scale - 2.0 * np.where(coop, spread * spread, own * spread)
-    return numerator / denominator
+    return dasp_jacquemin_effort(n, beta, a, A, b, gamma, cooperative)
 
 
 def game_size(alliance_size: np.ndarray, in_alliance: np.ndarray, p: RnDParams) -> np.ndarray:
