@@ -1,6 +1,6 @@
 """AllianceModel: the Mesa model of how AI alliances form under policy.
 
-One ``step`` is one quarter, in the seven stages of MODEL.md section 4. The firms' state
+One ``step`` is one quarter, in the seven stages the README's "One quarter" lists. The firms' state
 lives in ``self.firms`` and ``self.alliances`` (numpy arrays, one row each); the Mesa
 agents are views on those rows. Two engines run the same phase functions
 (``sim.engine.quarter``): ``"vectorised"`` calls each phase once for all rows, ``"agents"`` has
@@ -157,7 +157,7 @@ class AllianceModel(AllianceWorld):
 
     # --- one quarter -----------------------------------------------------------------------
     def step(self) -> None:
-        """Advance one quarter through the seven stages of MODEL.md section 4."""
+        """Advance one quarter through its seven stages (the README's "One quarter")."""
         firms, alliances, p = self.firms, self.alliances, self.params
         t = self.steps - 1  # Mesa counts the step before calling it; quarters start at 0
         flows = StepFlows()

@@ -1,4 +1,4 @@
-"""Policy levers (MODEL.md section 9), built from a scenario's config; one registry of levers.
+"""Policy levers (docs/model.md 6.10), built from a scenario's config; one registry of levers.
 
 ``LEVERS`` lists every lever in the order the government applies them each quarter. Its keys
 are exactly the lever fields of ``sim.config.levers.ScenarioConfig`` (checked when levers

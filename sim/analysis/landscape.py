@@ -11,7 +11,7 @@ otherwise, Axelrod and Bennett define
   relieves;
 * the *energy* of the configuration: ``E(X) = sum_i s_i F_i(X)
   = sum_i sum_{j != i} s_i s_j p_ij d_ij(X)``, the sum over ordered pairs (the paper's
-  convention, and MODEL.md section 7's), which is twice ``sum_{i<j} s_i s_j p_ij d_ij(X)``.
+  convention, and the design's), which is twice ``sum_{i<j} s_i s_j p_ij d_ij(X)``.
 
 Because propensities are symmetric, an actor that moves from side ``a`` to side ``b`` changes
 the energy by exactly ``2 s_i (F_i(after) - F_i(before))``: every move that lowers the

@@ -1,4 +1,4 @@
-"""Calibration of the free rates to the Korean record (MODEL.md section 7, docs/calibration.md).
+"""Calibration of the free rates to the Korean record (docs/calibration.md).
 
 The baseline scenario runs on the ``korea_2016`` world (step 0 = 2016 Q1). A few free
 parameters (``configs/calibration/korea_2016.yaml``: the frontier's growth, the learning rate

@@ -1,4 +1,4 @@
-"""Typed configs of the six policy levers (MODEL.md section 5) and of a scenario.
+"""Typed configs of the six policy levers (docs/model.md, section 6.10) and of a scenario.
 
 A scenario names the levers it pulls; a lever left ``None`` is not used. Every lever acts
 from quarter ``start`` (inclusive) to ``end`` (exclusive). Money is in USD millions per

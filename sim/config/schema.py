@@ -34,7 +34,7 @@ ENGINES: tuple[str, ...] = ("vectorised", "agents")
 
 @dataclass
 class WorldConfig:
-    """The firms a run starts from (section 2-3 of MODEL.md).
+    """The firms a run starts from (docs/model.md, sections 2 and 4).
 
     Capital is in USD millions; capability is relative to the global frontier at step 0
     (frontier = 1.0).
@@ -116,7 +116,7 @@ class WorldConfig:
 
 @dataclass
 class ChoiceParams:
-    """Membership revision: who reconsiders, and the utility weights of MODEL.md 4.2."""
+    """Membership revision: who reconsiders, and the version-1 utility weights."""
 
     revision_share: float = 0.15  # share of firms reconsidering each quarter
     noise_scale: float = 0.25  # Gumbel noise scale of the logit choice (0 = fully rational)
@@ -197,7 +197,7 @@ class RnDParams:
 
 @dataclass
 class GrowthParams:
-    """Capability growth, frontier, markets, entry and exit (MODEL.md 4.4-4.6)."""
+    """Capability growth, frontier, markets, entry and exit (version 1; README, "One quarter")."""
 
     learning_rate: float = 0.0328  # capability per unit of knowledge input (x frontier); fitted
     catch_up: float = 1.5  # growth multiplier per unit of relative distance to frontier
@@ -234,7 +234,7 @@ class GrowthParams:
 
 @dataclass
 class ReportingParams:
-    """Thresholds used by the per-step outcomes (MODEL.md section 6)."""
+    """Thresholds used by the per-step outcomes (docs/outcomes.md)."""
 
     antitrust_threshold: float = 0.3  # alliance market share above which collusion is a risk
     hollow_threshold: float = 0.25  # member is hollow if its effort < this x alliance mean

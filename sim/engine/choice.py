@@ -1,4 +1,4 @@
-"""Membership revision (MODEL.md 4.2): who reconsiders, what they weigh, what they pick.
+"""Membership revision (version 1): who reconsiders, what they weigh, what they pick.
 
 A reviser's options are laid out in columns: ``ALONE``, ``STAY`` (its current alliance),
 ``FOUND`` (a new alliance it leads), then ``n_candidates`` alliances it happened to look at

@@ -1,4 +1,4 @@
-"""Startups exiting and entering (MODEL.md 4.5)."""
+"""Startups exiting and entering (version 1; README, "One quarter", stage 5)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def bankrupt(
 ) -> np.ndarray:
     """Startups whose capital fell below ``floor`` (conglomerates are backed by their groups).
 
-    Reason: MODEL.md's rule is capital below zero (``floor`` = 0); since R&D spending is
+    Reason: the design's rule is capital below zero (``floor`` = 0); since R&D spending is
     capped at a share of capital, capital only decays towards zero, so a small positive
     floor (the least a startup needs to keep a team) is the default.
     """

@@ -130,7 +130,7 @@ def choose_effort(
     """Each firm's R&D effort this quarter (knowledge units).
 
     Reason: members act cooperatively with their alliance's internal spillover, firms
-    alone non-cooperatively with the public spillover (MODEL.md 4.3); cheaper R&D (public
+    alone non-cooperatively with the public spillover (version 1); cheaper R&D (public
     compute) lowers gamma and raises effort.
     """
     n = game_size(alliance_size, in_alliance, p)

@@ -1,4 +1,4 @@
-"""Capability, frontier and the technology gap (MODEL.md 4.4 and 4.6)."""
+"""Capability, frontier and the technology gap (version 1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Markets and capital (MODEL.md 4.5): revenue shares by capability, profit, fees."""
+"""Markets and capital (version 1): revenue shares by capability, profit, fees."""
 
 from __future__ import annotations
 
