@@ -1,11 +1,13 @@
 """Turn a results folder into a report a person reads in five minutes.
 
 ``alliancesim-report RESULTS`` (and ``make run`` after its sweep) reads every finished run
-under RESULTS (a run, a sweep, or several sweeps) and writes into RESULTS, each file
-atomically: ``report.html`` (self-contained: images embedded, opens offline), the PNG and
-SVG figures it shows (under ``figures/``), ``summary.md`` and ``summary.csv`` (each
-scenario's effect against the baseline, paired by seed, with a 90 % interval). Failed runs
-are listed and the rest are plotted.
+under RESULTS (a run, a sweep, or several sweeps) and writes into RESULTS ``report.html``
+(self-contained: images embedded, opens offline), the PNG and SVG figures it shows (under
+``figures/``), ``summary.md`` and ``summary.csv`` (each scenario's effect against the
+baseline, paired by seed, with a 90 % interval). Failed runs, and runs the store skipped
+as damaged (where it can skip them), are listed; the rest are plotted. The report is built
+in a hidden folder and put in place as a whole (``report_files``): a killed or failed
+report leaves the previous one complete.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import base64
 import html
 import io
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
@@ -24,11 +26,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis import figures
+from sim.analysis import figures, report_files
 from sim.analysis.design_report import design_of, design_section
 from sim.analysis.effects import KEY_OUTCOMES, compare, final_quarter, summary_markdown, with_totals
 from sim.engine.outcomes import COLUMNS
-from sim.runs.store import SWEEP_FILE, ResultsError, load, manifest, write_atomically
+from sim.runs.store import SWEEP_FILE, ResultsError, finished_runs, manifest
 
 STANDARD = {"sweep", "run", "scenario", "world", "seed", "replicate", "step", "preset", *COLUMNS}
 STANDARD |= {"steps", "replicates", "engine", "collect_firms", "label", "sample"}
@@ -186,8 +188,10 @@ def build_figures(
     return shown
 
 
-def render_html(title: str, summary: str, failed: pd.DataFrame, shown: list) -> str:
-    """A self-contained HTML page: summary, failed runs, figures embedded as base64."""
+def render_html(
+    title: str, summary: str, failed: pd.DataFrame, shown: list, skipped: Sequence = ()
+) -> str:
+    """A self-contained HTML page: summary, failed and skipped runs, figures as base64."""
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title>",
@@ -200,6 +204,9 @@ def render_html(title: str, summary: str, failed: pd.DataFrame, shown: list) -> 
     if not failed.empty:
         parts.append(f"<h2 class='fail'>{len(failed)} runs failed or unfinished</h2>")
         parts.append(failed.to_html(index=False, escape=True))
+    if skipped:
+        parts.append("<h2 class='fail'>Runs not included</h2>")
+        parts.append(pd.DataFrame(skipped, columns=["run", "reason"]).to_html(index=False))
     for heading, caption, _, png, _ in shown:
         data = base64.b64encode(png).decode()
         parts.append(f"<h2>{html.escape(heading)}</h2><p>{html.escape(caption)}</p>")
@@ -210,39 +217,47 @@ def render_html(title: str, summary: str, failed: pd.DataFrame, shown: list) -> 
     return "\n".join(parts)
 
 
-def optional_table(root: Path, table: str, labels: pd.Series) -> pd.DataFrame | None:
+def optional_table(
+    root: Path, table: str, labels: pd.Series, skipped: list | None = None
+) -> pd.DataFrame | None:
     """A results table that older runs may lack (None then), labelled like the outcomes.
 
     Args:
         root: The results folder.
         table: The table name.
         labels: Label per run folder (index: ``run``).
+        skipped: Where to add the runs the store skipped as damaged.
     """
-    try:
-        frame = load(root, table)
-    except ResultsError:
+    if not any((run / f"{table}.parquet").exists() for run in finished_runs(root)):
         return None
-    return frame.assign(label=frame["run"].map(labels))
+    frame, missed = report_files.load_results(root, table)
+    if skipped is not None:
+        skipped += missed
+    frame = frame.assign(label=frame["run"].map(labels))
+    return frame[frame["label"].notna()] if frame["label"].isna().any() else frame  # skipped
 
 
-def write_report(root: Path, baseline: str | None = None) -> Path:
-    """Write the report for the results under ``root``; returns the HTML path.
-
-    Everything is computed and drawn first and written last, each file atomically, so a
-    failure leaves the previous report as it was.
+def build_report(
+    root: Path, baseline: str | None = None
+) -> tuple[str, dict[str, report_files.Writer]]:
+    """The report for the results under ``root``, computed and drawn in memory.
 
     Args:
         root: A run, a sweep, or a folder of sweeps.
         baseline: The label or scenario compared against; ``baseline`` by default. Each
             scenario is paired with the baseline run of the same swept values or sweep.
 
+    Returns:
+        The summary (markdown), and each file of the report (``report_files.publish``).
+
     Raises:
-        ResultsError: ``root`` is missing, empty, or holds no finished run, or the
-            baseline asked for is not among the runs.
+        ResultsError: ``root`` is missing, empty, or holds no finished run, the store
+            found a damaged run, or the baseline asked for is not among the runs.
     """
     design = design_of(root)
     design_params = set(design.params) if design else set()
-    outcomes = with_totals(assign_labels(load(root), design_params))
+    steps, skipped = report_files.load_results(root)
+    outcomes = with_totals(assign_labels(steps, design_params))
     labels = list(dict.fromkeys(outcomes["label"]))
     scenarios = set(outcomes["scenario"])
     if baseline is not None and baseline not in labels and baseline not in scenarios:
@@ -259,18 +274,18 @@ def write_report(root: Path, baseline: str | None = None) -> Path:
     shown = build_figures(
         outcomes,
         final,
-        optional_table(root, "alliances", run_labels),
-        optional_table(root, "snapshot", run_labels),
+        optional_table(root, "alliances", run_labels, skipped),
+        optional_table(root, "snapshot", run_labels, skipped),
         against,
         design_params,
     )
     extra, design_text, design_table = design_section(root, final, against)
     shown += [(t, c, f"design_{i}", *render(fig)) for i, (t, c, fig) in enumerate(extra)]
     replicates = int(final.groupby("label")["replicate"].nunique().min())
-    steps = int(outcomes["step"].max())
+    steps_run = int(outcomes["step"].max())
     if len(against) > len(set(against.values())):
         effects = compare(final, against)
-        summary = summary_markdown(effects, replicates, steps)
+        summary = summary_markdown(effects, replicates, steps_run)
     else:
         effects = final.groupby("label")[list(KEY_OUTCOMES)].mean().reset_index()
         summary = (
@@ -282,16 +297,32 @@ def write_report(root: Path, baseline: str | None = None) -> Path:
     failed = failed_runs(root)
     if not failed.empty:
         summary += f"\n{len(failed)} runs failed or are unfinished; see manifest.csv.\n"
-    page = render_html(f"alliancesim report: {root.resolve().name}", summary, failed, shown)
-    folder = root / "figures"
+    skipped = list(dict.fromkeys(skipped))
+    if skipped:
+        summary += "\n## Runs not included\n\n" + "".join(f"- `{r}`: {w}\n" for r, w in skipped)
+    page = render_html(
+        f"alliancesim report: {root.resolve().name}", summary, failed, shown, skipped
+    )
+    files: dict[str, report_files.Writer] = {}
     for _, _, name, png, svg in shown:
-        write_atomically(folder / f"{name}.png", _bytes(png))
-        write_atomically(folder / f"{name}.svg", _bytes(svg))
+        files[f"figures/{name}.png"] = report_files.bytes_writer(png)
+        files[f"figures/{name}.svg"] = report_files.bytes_writer(svg)
     if not design_table.empty:
-        write_atomically(root / "sensitivity.csv", _csv(design_table))
-    write_atomically(root / "summary.md", _bytes(summary.encode("utf-8")))
-    write_atomically(root / "summary.csv", _csv(effects))
-    write_atomically(root / "report.html", _bytes(page.encode("utf-8")))
+        files["sensitivity.csv"] = report_files.csv_writer(design_table)
+    files["summary.md"] = report_files.bytes_writer(summary.encode("utf-8"))
+    files["summary.csv"] = report_files.csv_writer(effects)
+    files["report.html"] = report_files.bytes_writer(page.encode("utf-8"))
+    return summary, files
+
+
+def write_report(root: Path, baseline: str | None = None) -> Path:
+    """Write the report for the results under ``root``; returns the HTML path.
+
+    Everything is computed and drawn first, then written into a hidden folder that replaces
+    the previous report as a whole (``report_files``): a failure or a kill leaves the
+    previous report as it was. Arguments and errors as ``build_report``.
+    """
+    report_files.publish(root, build_report(root, baseline)[1])
     return root / "report.html"
 
 
@@ -305,8 +336,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     matplotlib.use("Agg")  # files only; a library import leaves the caller's backend alone
     try:
-        page = write_report(args.results, args.baseline)
-    except ResultsError as error:
+        summary, files = build_report(args.results, args.baseline)
+        report_files.publish(args.results, files)
+    except (ResultsError, report_files.ReportFolderError) as error:
         print(f"alliancesim-report: error: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # a bug or odd data: one line, nothing written
@@ -316,7 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    print((args.results / "summary.md").read_text(encoding="utf-8"))
+    print(summary)
+    page = args.results / "report.html"
     print(f"Wrote {page} (open it in a browser), summary.md, summary.csv, figures/")
     return 0
 
@@ -328,21 +361,3 @@ def entry() -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def _bytes(data: bytes) -> Callable[[Path], None]:
-    """A writer of ``data`` for ``write_atomically``."""
-
-    def write(tmp: Path) -> None:
-        tmp.write_bytes(data)
-
-    return write
-
-
-def _csv(table: pd.DataFrame) -> Callable[[Path], None]:
-    """A writer of ``table`` as CSV (no index) for ``write_atomically``."""
-
-    def write(tmp: Path) -> None:
-        table.to_csv(tmp, index=False)
-
-    return write

@@ -19,6 +19,11 @@ command then runs in a fresh process through ``@hydra.main`` (``sim.runs.launch`
   output and error (file descriptors 1 and 2).
 
 Information flags (``--help``, ``--cfg job``, ``--info`` ...) are handed over the same way.
+
+The planner locks the output folder (``sim.runs.lock``) before it writes anything there
+and hands the lock to the launch process, so a second command on the same folder stops
+with exit status 2, naming the first. A results file that cannot be written while
+planning (disk full ...) is one line and exit status 1.
 """
 
 from __future__ import annotations
@@ -32,9 +37,21 @@ from typing import NoReturn
 
 from sim.config.checks import ConfigError
 from sim.runs import launch
+from sim.runs.faults import WriteFault
 from sim.runs.launch import PLAN_ENV, Handoff
-from sim.runs.plan import INFO_FLAGS, MULTIRUN_FLAGS, plan, save
-from sim.runs.store import ResultsError
+from sim.runs.lock import acquire, release
+from sim.runs.overrides import check_info
+from sim.runs.plan import (
+    INFO_FLAGS,
+    MULTIRUN_FLAGS,
+    Plan,
+    check_run_folder,
+    check_sweep_folder,
+    plan,
+    save,
+)
+from sim.runs.recover import check_anew, plan_anew, scratch_folder
+from sim.runs.store import SWEEP_FILE, GarbledFile, ResultsError
 
 LAUNCH_MODULE = "sim.runs.launch"
 
@@ -49,7 +66,7 @@ def split_argv(argv: Sequence[str]) -> tuple[bool, list[str], bool]:
 
 def pin(key: str, folder: Path) -> str:
     """An override fixing an output folder to the path planned (quoted for Hydra)."""
-    text = str(folder).replace("\\", "\\\\").replace("'", "\\'")
+    text = str(folder).replace("\\", "\\\\").replace("'", "\\'").replace("${", "\\${")
     return f"{key}='{text}'"
 
 
@@ -75,16 +92,50 @@ def plan_command(argv: Sequence[str]) -> Handoff:
             f"option {unknown[0]!r} is unknown; allowed: -m/--multirun, --help, "
             "--cfg job|hydra|all, --info, and key=value overrides"
         )
-    if info:  # --help, --cfg ...: Hydra answers, nothing runs
+    if info:  # --help, --cfg ...: Hydra answers, nothing runs; confined like a run first
+        check_info(argv)  # e.g. --experimental-rerun would unpickle a file
         return Handoff(argv, multirun, None, os.getpid())
-    command = plan(overrides, multirun)
+    garbled = None
+    try:
+        command = plan(overrides, multirun)
+    except GarbledFile as error:  # sweep.json: the runs may still show it is this sweep
+        if error.path.name != SWEEP_FILE:
+            raise
+        garbled = error
+        command = plan_anew(
+            overrides, multirun, error, pin("hydra.sweep.dir", scratch_folder(error))
+        )
     where = "hydra.sweep.dir" if command.multirun else "hydra.run.dir"
     kept = [o for o in overrides if not o.startswith(f"{where}=")]  # the plan's folder wins
     flags = ["-m"] if command.multirun else []
     args = [*flags, *kept, *command.extra, pin(where, command.folder)]
+    lock = acquire(command.folder, " ".join(["alliancesim", *argv]))
+    try:
+        notes = [*lock.notes, *check_locked(command, garbled)]
+        if command.multirun:
+            save(command)
+    except BaseException:
+        release(lock.fd)
+        raise
+    for note in notes:
+        print(f"alliancesim: warning: {note}", file=sys.stderr)
+    return Handoff(args, command.multirun, str(command.folder), os.getpid(), lock.fd)
+
+
+def check_locked(command: Plan, garbled: GarbledFile | None) -> list[str]:
+    """Check the output folder again, now that it is locked; warnings to print.
+
+    Raises:
+        ResultsError: Another command changed the folder meanwhile, or a garbled
+            ``sweep.json`` whose runs do not show the folder holds this sweep.
+    """
+    if garbled is not None:
+        return [check_anew(command, garbled)]
     if command.multirun:
-        save(command)
-    return Handoff(args, command.multirun, str(command.folder), os.getpid())
+        check_sweep_folder(command)
+    else:
+        check_run_folder(command.folder, command.jobs[0].cfg)
+    return []
 
 
 def handoff_environment(handoff: Handoff) -> dict[str, str]:
@@ -105,7 +156,16 @@ def launch_command(handoff: Handoff, script: str | None = None) -> list[str]:
 
 
 def report(error: Exception) -> int:
-    """Print a planning error as the one line the user sees; the exit status (2)."""
+    """Print a planning error as the one line the user sees; the exit status.
+
+    Returns:
+        1 for a file that could not be written (disk full ...), else 2 (bad input, or an
+        output folder that cannot be used as it is).
+    """
+    if isinstance(error, OSError):
+        fault = WriteFault.from_error(error)
+        print(f"alliancesim: error: {fault}; {fault.advice}, then run again", file=sys.stderr)
+        return 1
     print(f"alliancesim: error: {error}", file=sys.stderr)
     return 2
 
@@ -121,11 +181,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     try:
         handoff = plan_command(sys.argv[1:] if argv is None else argv)
-    except (ConfigError, ResultsError) as error:
+    except (ConfigError, ResultsError, OSError) as error:
         return report(error)
     sys.stdout.flush()
     sys.stderr.flush()
-    done = subprocess.run(launch_command(handoff), env=handoff_environment(handoff), check=False)
+    fds = () if handoff.lock_fd is None else (handoff.lock_fd,)
+    try:
+        command, env = launch_command(handoff), handoff_environment(handoff)
+        done = subprocess.run(command, env=env, check=False, pass_fds=fds)
+    finally:
+        release(handoff.lock_fd)
     return done.returncode
 
 
@@ -139,10 +204,12 @@ def entry() -> NoReturn:
         sys.exit(launch.main())
     try:
         handoff = plan_command(sys.argv[1:])
-    except (ConfigError, ResultsError) as error:
+    except (ConfigError, ResultsError, OSError) as error:
         sys.exit(report(error))
     script = sys.argv[0] if Path(sys.argv[0]).is_file() else None
     command = launch_command(handoff, script)
+    if handoff.lock_fd is not None:
+        os.set_inheritable(handoff.lock_fd, True)  # the lock lasts into the launch process
     sys.stdout.flush()
     sys.stderr.flush()
     os.execve(command[0], command, handoff_environment(handoff))

@@ -8,6 +8,14 @@ that plan, lets ``@hydra.main`` parse the command line as it always does, and ru
 Once Hydra returns, ``main`` writes a sweep's manifest, prints its summary and returns the
 exit status: 0 all done, 1 some runs failed.
 
+A finished run found damaged (a table missing or not as its ``run.json`` records it) is
+redone, with one log line saying why. Results that cannot be written (disk full,
+permission denied, a folder gone) stop the command: the jobs left are not run, the
+manifest is brought up to date for what finished, and one line on stderr says what
+happened and what to do (exit status 1); the same command then resumes. The planner's
+lock on the output folder (``sim.runs.lock``) is handed over as an open file descriptor
+and released when the command ends.
+
 A command nobody planned (no plan in the environment, or one made for another command
 line or process) is refused with one line and exit status 2: only the planner checks the
 input and the output folder before Hydra makes anything.
@@ -19,10 +27,11 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 import hydra
 import yaml
@@ -32,12 +41,24 @@ from tqdm import tqdm
 
 from sim.config.compose import CONFIG_DIR
 from sim.config.schema import register_configs
+from sim.runs.faults import WriteFault, brief
+from sim.runs.lock import release
 from sim.runs.plan import is_hydra_key, to_run_config
 from sim.runs.replicates import environment, run_to_folder
-from sim.runs.store import FAILED, RUN_FILE, SWEEP_FILE, read_json, write_manifest
+from sim.runs.store import (
+    DONE,
+    FAILED,
+    MANIFEST_FILE,
+    RUN_FILE,
+    SWEEP_FILE,
+    ResultsError,
+    read_json,
+    write_manifest,
+)
 
 PLAN_ENV = "ALLIANCESIM_PLAN"
 LABEL_KEYS = {"scenario", "world", "seed"}  # already columns of every table
+FAULTS: list[WriteFault] = []  # write faults in this process: the jobs left are not run
 log = logging.getLogger("alliancesim")
 
 
@@ -52,12 +73,15 @@ class Handoff:
             command such as ``--help`` or ``--cfg job``, which runs nothing.
         pid: The planner's process id. The launch process is the planner itself after
             ``os.execv`` (same id) or its child.
+        lock_fd: The open descriptor of the output folder's lock (``sim.runs.lock``),
+            inherited by the launch process, which releases it at the end.
     """
 
     args: list[str]
     multirun: bool
     folder: str | None
     pid: int
+    lock_fd: int | None = None
 
     def encode(self) -> str:
         """The handoff as the value of ``ALLIANCESIM_PLAN``."""
@@ -68,8 +92,10 @@ class Handoff:
         """The handoff a planner wrote; None if ``text`` is not one."""
         try:
             data = json.loads(text)
-            return cls(list(data["args"]), bool(data["multirun"]), data["folder"], data["pid"])
-        except (ValueError, TypeError, KeyError):
+            fd = data.get("lock_fd")
+            fd = fd if isinstance(fd, int) else None
+            return cls(list(data["args"]), bool(data["multirun"]), data["folder"], data["pid"], fd)
+        except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
 
@@ -98,7 +124,11 @@ def task(cfg: DictConfig) -> str:
     """The Hydra task: run one job's replicates into its output folder.
 
     Returns:
-        The job's status (``done`` or ``failed``).
+        The job's status (``done`` or ``failed``; ``not run`` after a write fault).
+
+    Raises:
+        WriteFault: Its results could not be written; later jobs in this process are
+            then not run.
     """
     run_cfg = to_run_config(cfg)
     hc = HydraConfig.get()
@@ -109,12 +139,26 @@ def task(cfg: DictConfig) -> str:
         total = len((read_json(sweep_folder / SWEEP_FILE) or {"jobs": [0]})["jobs"])
         num = int(hc.job.num)
     label = f"run {num + 1}/{total} {run_cfg.scenario.name}"
-    with tqdm(
-        total=run_cfg.replicates * run_cfg.steps, desc=label, unit="quarter", disable=None
-    ) as bar:
-        record = run_to_folder(run_cfg, folder, job_params(hc.overrides.task), bar.update)
-    if sweep_folder is not None:
-        write_manifest(sweep_folder)
+    if FAULTS:
+        log.info("%s: not run (an earlier run could not write its results)", label)
+        return "not run"
+    try:
+        with tqdm(
+            total=run_cfg.replicates * run_cfg.steps, desc=label, unit="quarter", disable=None
+        ) as bar:
+            record = run_to_folder(
+                run_cfg,
+                folder,
+                job_params(hc.overrides.task),
+                bar.update,
+                lambda why: log.warning("%s: %s; redoing it", label, why),
+            )
+        if sweep_folder is not None:
+            write_manifest(sweep_folder)
+    except (WriteFault, OSError) as error:
+        fault = error if isinstance(error, WriteFault) else WriteFault.from_error(error)
+        FAULTS.append(fault)
+        raise fault from None
     if record.get("skipped"):
         log.info("%s: already finished in %s, kept", label, folder)
         now = environment()["git_commit"]
@@ -152,11 +196,100 @@ def exit_status(handoff: Handoff) -> int:
     return 1 if failed else 0
 
 
+def after_fault(handoff: Handoff, fault: WriteFault) -> int:
+    """Stop after a write fault: the manifest brought up to date, one line; exit status 1."""
+    note = ""
+    if handoff.multirun and handoff.folder is not None:
+        folder = Path(handoff.folder)
+        try:
+            table = write_manifest(folder)
+            done = int((table["status"] == DONE).sum())
+            note = f"; {done} of {len(table)} runs done, as {folder / MANIFEST_FILE} records"
+        except (OSError, ResultsError) as error:
+            note = f"; {MANIFEST_FILE} could not be brought up to date ({brief(error)})"
+    print(
+        f"alliancesim: error: {fault}{note}; {fault.advice}, then run the same command to resume",
+        file=sys.stderr,
+    )
+    return 1
+
+
+class HeldLines:
+    """Standard error with Hydra's ``Error executing job with overrides`` lines held back.
+
+    Hydra writes that line before it raises a job's exception; ``main`` reports the
+    exceptions it knows in one line of its own, and puts held lines back for the others.
+    Everything else (``isatty``, ``fileno`` ...) is the stream's own, so that progress
+    bars still show on a terminal.
+    """
+
+    PREFIX = "Error executing job with overrides:"
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.held: list[str] = []
+
+    def write(self, text: str) -> int:
+        """Write ``text`` through, unless it is Hydra's job error line (then held)."""
+        if text.startswith(self.PREFIX):
+            self.held.append(text)
+            return len(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        """Flush the stream underneath."""
+        self.stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+@contextmanager
+def errors_raised() -> Iterator[None]:
+    """Let Hydra raise a job's exception (not print it), and ignore log-file errors.
+
+    Hydra prints an exception escaping a job as a traceback; with ``HYDRA_FULL_ERROR`` it
+    raises it instead, for ``main`` to report in one line. A log file on a full disk is
+    not worth a traceback either (the log is also on the console).
+    """
+    saved = os.environ.get("HYDRA_FULL_ERROR"), logging.raiseExceptions, sys.stderr
+    os.environ["HYDRA_FULL_ERROR"] = "1"
+    logging.raiseExceptions = False
+    held = HeldLines(sys.stderr)
+    sys.stderr = cast(TextIO, held)
+    try:
+        yield
+    except (WriteFault, OSError, ResultsError):
+        raise  # reported by ``main`` in one line
+    except BaseException:
+        for line in held.held:
+            saved[2].write(line)
+        raise
+    finally:
+        if saved[0] is None:
+            os.environ.pop("HYDRA_FULL_ERROR", None)
+        else:
+            os.environ["HYDRA_FULL_ERROR"] = saved[0]
+        logging.raiseExceptions, sys.stderr = saved[1], saved[2]
+
+
+def adopt_lock(fd: int | None) -> int | None:
+    """The inherited lock descriptor, kept from the launchers' own processes; None if gone."""
+    if fd is None:
+        return None
+    try:
+        os.set_inheritable(fd, False)
+    except OSError:
+        return None
+    return fd
+
+
 def main() -> int:
     """Run the planned command on ``sys.argv`` through ``@hydra.main``; the exit status.
 
     Returns:
-        0 all runs done, 1 some failed, 2 the command was not planned by ``alliancesim``.
+        0 all runs done, 1 some failed or results could not be written, 2 the command was
+        not planned by ``alliancesim`` (or its folder holds different results).
     """
     handoff = planned()
     if handoff is None:
@@ -168,9 +301,26 @@ def main() -> int:
         )
         return 2
     os.environ.pop(PLAN_ENV)  # the jobs' own processes are not launch processes
+    lock_fd = adopt_lock(handoff.lock_fd)
+    FAULTS.clear()
     register_configs()
-    hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")(task)()
-    return exit_status(handoff)
+    run = hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")
+    try:
+        if handoff.folder is None:  # --help, --cfg ...: Hydra answers, nothing runs
+            run(task)()
+            return 0
+        with errors_raised():
+            run(task)()
+        return exit_status(handoff)
+    except WriteFault as fault:
+        return after_fault(handoff, fault)
+    except OSError as error:  # Hydra's own files (.hydra/*.yaml) or the manifest
+        return after_fault(handoff, WriteFault.from_error(error))
+    except ResultsError as error:  # e.g. a planned run folder holding another run
+        print(f"alliancesim: error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        release(lock_fd)
 
 
 if __name__ == "__main__":

@@ -1,16 +1,20 @@
-"""Plan a run or a sweep before Hydra starts it: expand, validate, check the output folder.
+"""Plan a run or a sweep before Hydra starts it: confine, expand, validate, check the folder.
 
 Hydra only finds a bad value when a job starts, after it has made the output folder. The
-command line therefore plans first: it expands the sweep into the jobs Hydra's basic sweeper
-launches, in the same order (with Hydra's public override parser), composes and
-range-checks every job's config (with Hydra's compose API), and checks that the output
-folder is new or holds this same sweep (to resume). Only then does Hydra launch anything.
+command line therefore plans first: it confines the overrides (``sim.runs.overrides``: no
+Hydra setting outside an allow-list, no config file from outside its group, no
+interpolation or instantiation, no output folder leading out), expands the sweep into the
+jobs Hydra's basic sweeper launches, in the same order (with Hydra's public override
+parser), composes and range-checks every job's config (with Hydra's compose API), and
+checks that the output folder is new or holds this same sweep (to resume). Only then does
+Hydra launch anything.
 """
 
 from __future__ import annotations
 
 import copy
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +23,10 @@ from typing import Any
 from hydra import initialize_config_dir
 from hydra.core.config_loader import ConfigLoader
 from hydra.core.global_hydra import GlobalHydra
-from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import ChoiceSweep, Override, RangeSweep
 from hydra.errors import HydraException
 from omegaconf import OmegaConf, open_dict
+from omegaconf.errors import OmegaConfBaseException
 
 from scenarios.worlds import world_named
 from sim.config.checks import ConfigError
@@ -30,7 +34,22 @@ from sim.config.compose import CONFIG_DIR, compose_node, one_line
 from sim.config.compose import to_run_config as _to_run_config
 from sim.config.design import design_size
 from sim.config.schema import RunConfig, register_configs
-from sim.runs.replicates import check_folder, fingerprint
+from sim.runs.overrides import (
+    INFO_FLAGS,
+    MAX_JOBS,
+    MULTIRUN_FLAGS,
+    check_composed,
+    check_design,
+    check_folder,
+    check_names,
+    confine,
+    folder_setting,
+    is_hydra_key,
+    parse,
+    sweep_count,
+)
+from sim.runs.replicates import check_folder as check_results
+from sim.runs.replicates import fingerprint
 from sim.runs.store import (
     SWEEP_FILE,
     ResultsError,
@@ -40,20 +59,8 @@ from sim.runs.store import (
     write_json,
 )
 
-MULTIRUN_FLAGS = ("-m", "--multirun")
-# Hydra flags after which the command does something other than run (help, print config)
-INFO_FLAGS = (
-    "-h",
-    "--help",
-    "--hydra-help",
-    "--version",
-    "-c",
-    "--cfg",
-    "-i",
-    "--info",
-    "--shell-completion",
-    "-sc",
-)
+__all__ = ["INFO_FLAGS", "MULTIRUN_FLAGS", "is_hydra_key", "parse"]  # the CLI's, launch's
+
 HYDRA_FILES = {".hydra", "multirun.yaml", "alliancesim.log", "cli.log"}
 # what an interrupted run may leave before its run.json: the same command redoes it
 RUN_FILES = {"steps.parquet", "final.parquet", "alliances.parquet", "snapshot.parquet"}
@@ -101,31 +108,13 @@ def to_run_config(node: Any) -> RunConfig:
     return cfg
 
 
-def is_hydra_key(override: str) -> bool:
-    """Whether an override sets Hydra itself (launcher, output dirs), not the model."""
-    return override.lstrip("+~").startswith("hydra")
-
-
-def parse(overrides: Sequence[str], loader: ConfigLoader | None = None) -> list[Override]:
-    """Parse override strings with Hydra's grammar; a syntax error is a ConfigError.
-
-    Args:
-        overrides: Override strings as on the command line.
-        loader: The config loader of an initialised Hydra, which ``glob(...)`` sweeps over
-            config groups need to list the group's options.
-    """
-    try:
-        return OverridesParser.create(config_loader=loader).parse_overrides(list(overrides))
-    except HydraException as error:
-        raise ConfigError(one_line(error)) from error
-
-
 def sweep_values(override: Override) -> list[str]:
     """The values a sweep override runs over, in Hydra's order, as override strings.
 
     Raises:
         ConfigError: A sweep without a list of values (``interval``), a shuffled sweep
-            (its order would differ between the plan and the launch) or an empty one.
+            (its order would differ between the plan and the launch), an empty one, or
+            a range with more than ``MAX_JOBS`` values.
     """
     key = override.get_key_element()
     if not override.is_discrete_sweep():
@@ -139,6 +128,7 @@ def sweep_values(override: Override) -> list[str]:
             f"{override.input_line}: a shuffled sweep runs in a different order each time, "
             "so it cannot be planned or resumed; allowed: a,b,c or choice(...) or range(...)"
         )
+    sweep_count(override)
     values = [f"{key}={item}" for item in override.sweep_string_iterator()]
     if not values:
         raise ConfigError(f"{key}: the sweep is empty; allowed: at least one value")
@@ -157,8 +147,8 @@ def expand(overrides: Sequence[str], loader: ConfigLoader | None = None) -> list
         loader: The config loader of an initialised Hydra (for ``glob(...)`` sweeps).
 
     Raises:
-        ConfigError: A sweep over no values (e.g. ``x=range(0,0)``) or one that cannot
-            be listed.
+        ConfigError: A sweep over no values (e.g. ``x=range(0,0)``), one that cannot be
+            listed, or more than ``MAX_JOBS`` jobs.
     """
     choices: dict[str, list[str]] = {}
     try:
@@ -170,33 +160,31 @@ def expand(overrides: Sequence[str], loader: ConfigLoader | None = None) -> list
                 choices[key] = [f"{key}={override.get_value_element_as_str()}"]
     except HydraException as error:
         raise ConfigError(one_line(error)) from error
+    count = math.prod(len(values) for values in choices.values())
+    if count > MAX_JOBS:
+        raise ConfigError(f"the sweep has {count} jobs; allowed: at most {MAX_JOBS}")
     return [list(job) for job in itertools.product(*choices.values())]
 
 
-def check_overrides(parsed: Sequence[Override]) -> None:
-    """Refuse overrides the schema cannot check: added or deleted model keys, Hydra sweeps.
-
-    Raises:
-        ConfigError: ``+key``/``++key``/``~key`` on a model key (a typo would be added
-            silently and ignored), or a sweep over a Hydra setting.
-    """
-    for override in parsed:
-        line = override.input_line
-        key = override.get_key_element().lstrip("+~")
-        added = override.is_add() or override.is_force_add() or override.is_delete()
-        if added and not key.startswith("hydra"):
-            raise ConfigError(
-                f"{line}: adding or deleting model keys is not allowed; allowed: key=value "
-                "for keys that exist (alliancesim --cfg job lists them)"
-            )
-        if key.startswith("hydra") and override.is_sweep_override():
-            raise ConfigError(f"{line}: Hydra settings cannot be swept; allowed: one value")
+def select(node: Any, key: str) -> str:
+    """A setting of a composed config as text, interpolations resolved (or a ConfigError)."""
+    try:
+        return str(OmegaConf.select(node, key))
+    except OmegaConfBaseException as error:
+        message = one_line(error)
+        hint = "" if "allowed" in message else "; allowed: references to existing config keys"
+        raise ConfigError(f"{message}{hint}") from None
 
 
-def output_folder(path: str) -> Path:
-    """The absolute output folder; an existing file there is an error."""
-    folder = Path(path).expanduser().resolve()
-    if folder.exists() and not folder.is_dir():
+def output_folder(base: Any, key: str, overrides: Sequence[str]) -> Path:
+    """The absolute output folder, confined (``check_folder``); a file there is an error."""
+    folder = check_folder(key, select(base, key), folder_setting(overrides, key), Path.cwd())
+    try:
+        folder = folder.resolve()
+        is_file = folder.exists() and not folder.is_dir()
+    except (OSError, RuntimeError) as error:  # a name too long, a symbolic link loop ...
+        raise ConfigError(f"{key}={str(folder)!r}: {error}; allowed: a folder path") from None
+    if is_file:
         raise ResultsError(f"output folder {str(folder)!r} is a file; allowed: a folder path")
     return folder
 
@@ -204,67 +192,83 @@ def output_folder(path: str) -> Path:
 def check_launcher(base: Any) -> None:
     """The joblib launcher's worker count, which Hydra checks only after making folders."""
     n_jobs = OmegaConf.select(base, "hydra.launcher.n_jobs", default=None)
-    if n_jobs is not None and not (n_jobs == -1 or n_jobs >= 1):
+    if n_jobs is not None and not (n_jobs == -1 or (isinstance(n_jobs, int) and n_jobs >= 1)):
         raise ConfigError(
             f"hydra.launcher.n_jobs={n_jobs} is out of range; allowed: -1 (all cores) or >= 1"
         )
 
 
 def plan(overrides: Sequence[str], multirun: bool) -> Plan:
-    """Expand and validate a command's overrides; check its output folder.
+    """Confine, expand and validate a command's overrides; check its output folder.
 
-    Jobs that differ only in their design row (``sample``) are composed once and the row's
-    values applied to a copy, so large designs plan quickly.
+    The overrides are confined first (``sim.runs.overrides``: Hydra settings from an
+    allow-list, config group options that exist, no interpolation or instantiation), and
+    so are a sweep preset's values. Jobs that differ only in their design row (``sample``)
+    are composed once and the row's values applied to a copy, so large designs plan quickly.
 
     Args:
         overrides: The command line's overrides (no flags).
         multirun: Whether ``-m`` was given (a sweep preset may also ask for it).
 
     Raises:
-        ConfigError: Any bad key, type, value or sweep, naming it.
+        ConfigError: Any override not allowed, bad key, type, value or sweep, naming it.
         ResultsError: The output folder is a file or holds different results.
     """
     register_configs()
-    parsed = parse(overrides)
-    check_overrides(parsed)
-    sweeps = [o for o in parsed if o.is_sweep_override()]
-    fixed = [line for line, o in zip(overrides, parsed, strict=True) if not o.is_sweep_override()]
+    confine(overrides)  # text, syntax and keys: before Hydra reads any file
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        loader = GlobalHydra.instance().config_loader()
+        parsed = confine(overrides, loader)  # config group options: files of their group
+        sweeps = [o for o in parsed if o.is_sweep_override()]
+        fixed = [
+            line for line, o in zip(overrides, parsed, strict=True) if not o.is_sweep_override()
+        ]
         base = compose_node(fixed, hydra_config=True)
+        check_composed(base)
         check_launcher(base)
         multirun = multirun or str(base.hydra.mode).endswith("MULTIRUN")
+        rows = check_design(base, overrides, multirun)
         if not multirun:
             if sweeps:
                 raise ConfigError(
                     f"{sweeps[0].input_line} is a sweep; allowed: add -m (--multirun) to "
                     "sweep, or give one value"
                 )
-            result = Plan(False, output_folder(base.hydra.run.dir))
-            result.jobs = [Job(0, list(overrides), to_run_config(base), ".")]
+            cfg = to_run_config(base)  # the config's errors first: they name the user's key
+            result = Plan(False, output_folder(base, "hydra.run.dir", overrides))
+            result.jobs = [Job(0, list(overrides), cfg, ".")]
             check_run_folder(result.folder, result.jobs[0].cfg)
             return result
-        params = base.hydra.sweeper.get("params") or {}
-        combined = [f"{k}={v}" for k, v in params.items()] + list(overrides)
-        result = Plan(True, output_folder(base.hydra.sweep.dir))
+        sweeper = OmegaConf.select(base, "hydra.sweeper.params")
+        params: Any = OmegaConf.to_container(sweeper, resolve=False) if sweeper else {}
+        preset = [f"{k}={v}" for k, v in params.items()]  # as written: not resolved
+        confine(preset, loader, f"sweep/{OmegaConf.select(base, 'hydra.runtime.choices.sweep')}")
+        combined = preset + list(overrides)
         analysis = to_run_config(base).analysis
+        result = Plan(True, output_folder(base, "hydra.sweep.dir", overrides))
         keys = {o.get_key_element() for o in parse(combined)}
-        if analysis.method != "none" and "sample" not in keys:
-            result.extra = [f"sample=range(0,{design_size(analysis)})"]  # one job per row
-            combined += result.extra
+        if rows and "sample" not in keys:
+            result.extra = [f"sample=range(0,{design_size(analysis)})"]
+            combined += result.extra  # one job per row
         composed: dict[tuple[str, ...], Any] = {}
-        loader = GlobalHydra.instance().config_loader()
         for num, job in enumerate(expand(combined, loader)):
             shared = tuple(o for o in job if not o.startswith("sample="))
             if shared not in composed:
                 composed[shared] = compose_node(list(shared), hydra_config=True)
+                check_composed(composed[shared])
+                if composed[shared].analysis != base.analysis:
+                    raise ConfigError(
+                        f"{list(shared)}: a job's design differs from the sweep's; allowed: "
+                        "analysis.* set once for the whole sweep"
+                    )
             node = copy.deepcopy(composed[shared])
             with open_dict(node):
                 node.hydra.job.num = num
                 for o in job:
                     if o.startswith("sample="):
                         node.sample = int(o.split("=", 1)[1])
-            subdir = str(OmegaConf.select(node, "hydra.sweep.subdir"))
+            subdir = select(node, "hydra.sweep.subdir")
             result.jobs.append(Job(num, list(job), to_run_config(node), subdir))
     GlobalHydra.instance().clear()
     check_subdirs(result)
@@ -280,7 +284,13 @@ def check_subdirs(sweep: Plan) -> None:
     """
     seen: dict[str, int] = {}
     for job in sweep.jobs:
-        inside = (sweep.folder / job.dir).resolve()
+        check_names("hydra.sweep.subdir", job.dir)
+        try:
+            inside = (sweep.folder / job.dir).resolve()
+        except RuntimeError as error:  # a symbolic link loop
+            raise ConfigError(
+                f"hydra.sweep.subdir={job.dir!r}: {error}; allowed: a folder"
+            ) from None
         if Path(job.dir).is_absolute() or sweep.folder not in inside.parents:
             raise ConfigError(
                 f"hydra.sweep.subdir={job.dir!r} leaves the sweep folder; allowed: a relative "
@@ -308,7 +318,7 @@ def check_run_folder(folder: Path, cfg: RunConfig) -> None:
         ResultsError: It holds another run, or files that are not results.
     """
     if run_status(folder) is not None:
-        check_folder(folder, cfg)  # the same fingerprint, or ResultsError
+        check_results(folder, cfg)  # the same fingerprint, or ResultsError
         return
     foreign = [n for n in visible_entries(folder) if n not in HYDRA_FILES | RUN_FILES]
     if foreign:

@@ -1,14 +1,18 @@
 """Run one configuration over its replicate seeds and store the results in a folder.
 
 ``run_replicates`` is the plain computation (no files); ``run_to_folder`` adds the results
-store: it skips a run already finished with the same config, refuses a folder holding a
-different run, and records a failure instead of losing the sweep.
+store: it skips a run already finished with the same config and intact files (checked
+against the sizes and SHA-256 checksums its ``run.json`` records), redoes a damaged one,
+refuses a folder holding a different run, and records a failure instead of losing the
+sweep. A failure to write (disk full, permission denied, folder gone) is a ``WriteFault``.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import platform
 import subprocess
 import time
@@ -23,10 +27,12 @@ import numpy as np
 import pandas as pd
 
 from sim.config.schema import RunConfig, as_plain
+from sim.runs.faults import WriteFault
 from sim.runs.store import (
     DONE,
     FAILED,
     RUN_FILE,
+    GarbledFile,
     ResultsError,
     remove_leftovers,
     run_status,
@@ -34,9 +40,11 @@ from sim.runs.store import (
     write_json,
     write_table,
 )
+from sim.runs.verify import check_run, file_record
 
 PACKAGES: tuple[str, ...] = ("alliancesim", "mesa", "numpy", "pandas", "pyarrow", "hydra-core")
 Progress = Callable[[int], None]
+Notify = Callable[[str], None]
 
 
 def fingerprint(cfg: RunConfig) -> str:
@@ -168,22 +176,75 @@ def environment() -> dict[str, Any]:
     }
 
 
-def check_folder(folder: Path, cfg: RunConfig) -> bool:
-    """Whether ``folder`` already holds this run finished (True) or nothing yet (False).
+def resume_state(folder: Path, cfg: RunConfig) -> tuple[bool, str | None]:
+    """Whether ``folder`` holds this run finished and intact, and if not, why to redo it.
+
+    Returns:
+        ``(True, None)``: finished, every file as ``run.json`` records it. ``(False,
+        None)``: nothing finished yet (or a failed run) to do or redo. ``(False, why)``:
+        a finished run that is damaged (``why``: one line, e.g. ``steps.parquet is
+        missing``), has a garbled ``run.json``, or records no checksums (older code).
 
     Raises:
         ResultsError: The folder holds a different run's results.
     """
-    record = run_status(folder)
+    try:
+        record = run_status(folder)
+    except GarbledFile as error:
+        return False, str(error.damage())
     if record is None:
-        return False
+        return False, None
     if record.get("fingerprint") != fingerprint(cfg):
         raise ResultsError(
             f"results folder {str(folder)!r} holds a different run (config fingerprint "
             f"{record.get('fingerprint')} != {fingerprint(cfg)}); allowed: an empty folder, "
             "or the same config to resume"
         )
-    return record.get("status") == DONE
+    if record.get("status") != DONE:
+        return False, None
+    damage = check_run(folder, record, RUN_FILE)
+    if damage:
+        more = f" (and {len(damage) - 1} more files)" if len(damage) > 1 else ""
+        return False, f"{damage[0]}{more}"
+    return True, None
+
+
+def check_folder(folder: Path, cfg: RunConfig) -> bool:
+    """Whether ``folder`` already holds this run finished and intact (True), or not.
+
+    Raises:
+        ResultsError: The folder holds a different run's results.
+    """
+    return resume_state(folder, cfg)[0]
+
+
+def write_tables(folder: Path, tables: RunTables) -> list[dict[str, Any]]:
+    """Write a run's tables into ``folder``; what ``run.json`` records of each file.
+
+    The folder must exist: one that vanished meanwhile is an error, not made anew. On an
+    error the tables written so far are deleted (without ``run.json`` they are no results).
+    """
+    frames = {"steps": tables.steps, "final": tables.final, "alliances": tables.alliances}
+    frames["snapshot"] = tables.snapshot
+    if tables.firms is not None:
+        frames["firms"] = tables.firms
+    files: list[dict[str, Any]] = []
+    try:
+        for name, frame in frames.items():
+            path = folder / f"{name}.parquet"
+            write_table(path, frame, parents=False)
+            files.append(file_record(path, len(frame)))
+        for entry in files:  # still there as written (not a folder made anew meanwhile)
+            if (folder / entry["name"]).stat().st_size != entry["bytes"]:
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(folder))
+    except OSError:
+        for entry in files:
+            try:
+                (folder / entry["name"]).unlink(missing_ok=True)
+            except OSError:
+                pass
+        raise
+    return files
 
 
 def run_to_folder(
@@ -191,19 +252,51 @@ def run_to_folder(
     folder: Path,
     params: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
+    notify: Notify | None = None,
 ) -> dict[str, Any]:
     """Run ``cfg`` and store its results in ``folder``; returns the ``run.json`` record.
 
-    A folder already holding this run finished is left as it is (status ``done``,
-    ``skipped`` true). An error inside the model is recorded as status ``failed`` with
-    the error, and written to ``error.log``, rather than raised.
+    A folder already holding this run finished, with every file as its ``run.json``
+    records (name, bytes, rows, sha256 under ``files``), is left as it is (status
+    ``done``, ``skipped`` true). A damaged one is redone, after ``notify`` is called with
+    why. An error inside the model is recorded as status ``failed`` with the error, and
+    written to ``error.log``, rather than raised.
+
+    Args:
+        cfg: The run's configuration.
+        folder: Its results folder.
+        params: Parameter columns for every table.
+        progress: Called with 1 after every simulated quarter.
+        notify: Called with one line (e.g. ``steps.parquet is missing``) before a
+            finished but damaged run is redone.
 
     Raises:
         ResultsError: The folder holds a different run's results.
+        WriteFault: The results could not be written (disk full, permission denied, the
+            folder vanished); nothing of this run is left recorded as finished.
     """
+    try:
+        return _run_to_folder(cfg, folder, params, progress, notify)
+    except OSError as error:
+        raise WriteFault.from_error(error, folder) from error
+
+
+def _run_to_folder(
+    cfg: RunConfig,
+    folder: Path,
+    params: Mapping[str, Any] | None,
+    progress: Progress | None,
+    notify: Notify | None,
+) -> dict[str, Any]:
+    """``run_to_folder`` without turning an ``OSError`` into a ``WriteFault``."""
     folder.mkdir(parents=True, exist_ok=True)
-    if check_folder(folder, cfg):
+    done, damaged = resume_state(folder, cfg)
+    if done:
         return {**(run_status(folder) or {}), "skipped": True}
+    if damaged is not None:
+        if notify:
+            notify(damaged)
+        (folder / RUN_FILE).unlink(missing_ok=True)  # no longer a finished run
     remove_leftovers(folder)
     record: dict[str, Any] = {
         "fingerprint": fingerprint(cfg),
@@ -217,21 +310,21 @@ def run_to_folder(
         **environment(),
     }
     started = time.perf_counter()
+    writing = False
     try:
         tables = run_replicates(cfg, params, progress)
-        write_table(folder / "steps.parquet", tables.steps)
-        write_table(folder / "final.parquet", tables.final)
-        write_table(folder / "alliances.parquet", tables.alliances)
-        write_table(folder / "snapshot.parquet", tables.snapshot)
-        if tables.firms is not None:
-            write_table(folder / "firms.parquet", tables.firms)
+        writing = True
+        record["files"] = write_tables(folder, tables)
         record["status"] = DONE
         (folder / "error.log").unlink(missing_ok=True)  # from an earlier failed attempt
     except Exception as error:  # recorded, so that a sweep goes on past one failed run
+        if writing and isinstance(error, OSError):  # not the run's fault: the command stops
+            raise
         record["status"] = FAILED
         record["error"] = f"{type(error).__name__}: {error}"
         trace = traceback.format_exc()
-        write_atomically(folder / "error.log", lambda tmp: tmp.write_text(trace, encoding="utf-8"))
+        write = lambda tmp: tmp.write_text(trace, encoding="utf-8")  # noqa: E731
+        write_atomically(folder / "error.log", write, parents=False)
     record["wall_seconds"] = round(time.perf_counter() - started, 3)
-    write_json(folder / RUN_FILE, record)
+    write_json(folder / RUN_FILE, record, parents=False)
     return record

@@ -295,6 +295,9 @@ def test_killed_sweep_resumes_to_identical_results(tmp_path, kill_after, clean_s
         [str(SCRIPT), *argv], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert resumed.returncode == 0, resumed.stderr
+    # the killed command never released its lock: the resume takes it over and says so
+    assert resumed.stderr.startswith("alliancesim: warning: took over the lock on ")
+    assert "ended without releasing it" in resumed.stderr.splitlines()[0]
     assert {p: (p / "run.json").stat().st_mtime_ns for p in stamps} == stamps  # not redone
     assert not list((tmp_path / "killed").rglob(".*.tmp"))
     killed = results.load(tmp_path / "killed").drop(columns="sweep")

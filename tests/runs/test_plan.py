@@ -1,6 +1,11 @@
-"""Planning: sweeps expand as Hydra's basic sweeper launches them; bad sweeps are refused."""
+"""Planning: sweeps expand as Hydra's basic sweeper launches them; bad sweeps are refused.
+
+Overrides are confined first (``sim.runs.overrides``; hostile ones in ``test_hostile.py``).
+"""
 
 from __future__ import annotations
+
+import shutil
 
 import pytest
 from hydra import initialize_config_dir
@@ -11,7 +16,8 @@ from omegaconf import OmegaConf
 from sim.config.checks import ConfigError
 from sim.config.compose import CONFIG_DIR, compose_node
 from sim.config.schema import register_configs
-from sim.runs.plan import check_overrides, expand, parse, plan
+from sim.runs.overrides import MAX_JOBS, check_overrides
+from sim.runs.plan import expand, parse, plan
 
 PRESETS = sorted(p.stem for p in (CONFIG_DIR / "sweep").glob("*.yaml"))
 SWEEPS = [
@@ -104,7 +110,8 @@ def test_sweeps_that_cannot_be_planned_are_refused(hydra_loader, overrides, name
         (["+steps2=1"], "adding or deleting model keys"),
         (["++steps=1"], "adding or deleting model keys"),
         (["~seed"], "adding or deleting model keys"),
-        (["hydra.job.name=a,b"], "cannot be swept"),
+        (["hydra.sweep.dir=a,b"], "cannot be swept"),
+        (["hydra.job.name=a"], "hydra.job.name cannot be set; allowed Hydra settings"),
     ],
 )
 def test_unchecked_overrides_are_refused(overrides, named):
@@ -127,3 +134,113 @@ def test_planning_an_existing_sweep_checks_it_is_the_same(tmp_path):
     assert plan([*argv[:-1], f"hydra.sweep.dir={tmp_path}/./s/"], True).jobs  # same sweep
     with pytest.raises(ResultsError, match="holds a different sweep"):
         plan(["world=synthetic", "steps=3", "seed=1,2", argv[-1]], True)
+
+
+CATCH_UP = "++analysis.params={model.growth.catch_up:[0.5,2.5]}"
+
+
+def test_design_ranges_set_on_the_command_line_plan_one_job_per_row(tmp_path):
+    ranges = CATCH_UP.replace("]}", "],model.rnd.beta_public:[0.1,0.2]}")
+    argv = ["analysis.method=morris", "analysis.n=2", ranges, f"hydra.sweep.dir={tmp_path}/d"]
+    command = plan(argv, True)
+    assert command.extra == ["sample=range(0,6)"]  # Morris: n x (2 ranges + 1)
+    assert [job.cfg.sample for job in command.jobs] == list(range(6))
+    assert command.jobs[0].cfg.analysis.params == {
+        "model.growth.catch_up": [0.5, 2.5],
+        "model.rnd.beta_public": [0.1, 0.2],
+    }
+    values = {job.cfg.model.growth.catch_up for job in command.jobs}
+    assert len(values) > 1 and all(0.5 <= v <= 2.5 for v in values)
+
+
+def test_ranges_added_to_a_preset_design_add_or_change_its_rows():
+    ranges = "++analysis.params={model.choice.w_mandate:[0.0,2.0],model.choice.w_rivalry:[1.0,1.5]}"
+    command = plan(["sweep=morris", "analysis.n=2", ranges], False)
+    assert len(command.jobs) == 2 * (7 + 1) and command.folder.name == "morris"  # 6 + 1 ranges
+    params = command.jobs[0].cfg.analysis.params
+    assert params["model.choice.w_rivalry"] == [1.0, 1.5] and len(params) == 7
+    assert len({job.cfg.model.choice.w_mandate for job in command.jobs}) > 1
+    assert all(1.0 <= job.cfg.model.choice.w_rivalry <= 1.5 for job in command.jobs)
+
+
+@pytest.mark.parametrize(
+    ("argv", "multirun", "named"),
+    [
+        ([CATCH_UP], True, "analysis.params is set but analysis.method is none; allowed"),
+        (["analysis.method=latin", CATCH_UP], False, "design of 16 runs; allowed: -m"),
+        (["analysis.method=sobol", "analysis.n=1000000", CATCH_UP], True, f"at most {MAX_JOBS}"),
+        (
+            ["analysis.method=latin", "++analysis.params={model.growth.nope:[0.5,2.5]}"],
+            True,
+            "nope",
+        ),
+        (
+            ["analysis.method=latin", "analysis.params={model.growth.catch_up:[0.5,2.5]}"],
+            True,
+            "++",
+        ),
+    ],
+)
+def test_bad_designs_are_refused(argv, multirun, named):
+    with pytest.raises(ConfigError, match=named.replace("+", r"\+")):
+        plan(argv, multirun)
+
+
+def test_one_row_of_a_design_runs_alone():
+    command = plan(["analysis.method=latin", "analysis.n=4", CATCH_UP, "sample=2"], False)
+    assert not command.multirun and command.jobs[0].cfg.sample == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["seed=range(0,1e300)"], f"more than {MAX_JOBS} values"),
+        (["seed=range(0,5,0)"], "step of a range is 0"),
+        (["seed=range(0,nan)"], "finite numbers"),
+        ([f"seed=range(0,{MAX_JOBS})", "steps=1,2"], f"jobs; allowed: at most {MAX_JOBS}"),
+    ],
+)
+def test_sweeps_too_large_to_plan_are_refused_at_once(argv, named):
+    with pytest.raises(ConfigError, match=named):
+        plan(argv, True)
+
+
+def test_output_folders_stay_inside_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert plan(["hydra.run.dir=one"], False).folder == tmp_path / "one"
+    assert plan(["hydra.sweep.dir=a/../s", "seed=1,2"], True).folder == tmp_path / "s"
+    assert plan([f"hydra.run.dir={tmp_path}/../abs"], False).folder == tmp_path.parent / "abs"
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert plan(["hydra.run.dir='~/r'"], False).folder == tmp_path / "home" / "r"
+    assert plan([], False).folder.parent.parent == tmp_path / "results" / "runs"
+    for argv in (["hydra.run.dir=../x"], ["hydra.run.dir=a/../../x"], ["hydra.run.dir=."]):
+        with pytest.raises(ConfigError, match="is not inside"):
+            plan(argv, False)
+    with pytest.raises(ConfigError, match="is not inside"):
+        plan(["hydra.sweep.dir=..", "seed=1,2"], True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_presets_sweep_values_are_confined(tmp_path, monkeypatch):
+    configs = tmp_path / "configs"
+    shutil.copytree(CONFIG_DIR, configs)
+    monkeypatch.setattr("sim.runs.plan.CONFIG_DIR", configs)
+    preset = configs / "sweep" / "hostile.yaml"
+    for params, named in [
+        ("scenario: baseline,../../../x", "sweep/hostile: scenario=baseline,../../../x: there is"),
+        ("steps: ${oc.env:HOME}", "sweep/hostile: steps=.*: interpolations are not allowed"),
+        ("hydra.callbacks.x: '1'", "sweep/hostile: hydra.callbacks.x=1: hydra.callbacks.x cannot"),
+        ("sweep: quick,sobol", "sweep/hostile: sweep=quick,sobol: sweep cannot be swept"),
+    ]:
+        preset.write_text(
+            "# @package _global_\nhydra:\n  mode: MULTIRUN\n  sweeper:\n    params:\n"
+            f"      {params}\n"
+        )
+        with pytest.raises(ConfigError, match=named):
+            plan(["sweep=hostile", f"hydra.sweep.dir={tmp_path / 'out'}"], False)
+    preset.write_text(
+        "# @package _global_\nhydra:\n  callbacks:\n    x:\n      a: 1\n"
+    )  # a preset file itself setting callbacks (no key of a file is an override)
+    with pytest.raises(ConfigError, match=r"hydra\.callbacks is set"):
+        plan(["sweep=hostile", f"hydra.run.dir={tmp_path / 'out'}"], False)
+    assert not (tmp_path / "out").exists()

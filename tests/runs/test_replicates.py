@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+
+import pandas as pd
 import pytest
 
 import sim
@@ -34,6 +37,17 @@ def test_a_run_is_stored_once_and_kept(cfg, tmp_path):
     assert record["status"] == "done" and record["fingerprint"] == fingerprint(cfg)
     assert len(steps) == cfg.replicates * cfg.steps
     assert {p.name for p in tmp_path.iterdir()} >= {"steps.parquet", "final.parquet", "run.json"}
+    for entry in record["files"]:  # what a resume and load check each file against
+        data = (tmp_path / entry["name"]).read_bytes()
+        assert entry["bytes"] == len(data)
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["rows"] == len(pd.read_parquet(tmp_path / entry["name"]))
+    assert [f["name"] for f in record["files"]] == [
+        "steps.parquet",
+        "final.parquet",
+        "alliances.parquet",
+        "snapshot.parquet",
+    ]
     for path in tmp_path.iterdir():  # readable by others
         assert path.stat().st_mode & 0o044 == 0o044
     stamp = (tmp_path / "steps.parquet").stat().st_mtime_ns
@@ -57,3 +71,13 @@ def test_a_failure_is_recorded_then_redone(cfg, tmp_path, monkeypatch):
     assert run_to_folder(cfg, tmp_path)["status"] == "done"
     assert not (tmp_path / "error.log").exists()
     assert results.run_status(tmp_path)["status"] == "done"
+
+
+def test_a_damaged_run_is_redone_saying_why(cfg, tmp_path):
+    run_to_folder(cfg, tmp_path)
+    (tmp_path / "snapshot.parquet").unlink()
+    said = []
+    record = run_to_folder(cfg, tmp_path, notify=said.append)
+    assert said == ["snapshot.parquet is missing"] and not record.get("skipped")
+    assert run_to_folder(cfg, tmp_path, notify=said.append)["skipped"] is True
+    assert len(said) == 1  # an intact run is kept without a word
