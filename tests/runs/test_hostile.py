@@ -344,6 +344,7 @@ def stage(message: str) -> str:
     return next((k for k, words in STAGES.items() if any(w in message for w in words)), "config")
 
 
+@pytest.mark.slow  # about 40 s: 200 planned commands; make test-slow runs it
 @settings(
     max_examples=200,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
