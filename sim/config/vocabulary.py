@@ -20,3 +20,6 @@ REGIONS: tuple[str, ...] = ("domestic", "us", "china", "eu", "japan")
 DOMESTIC = REGIONS.index("domestic")  # the home country whose policy the model studies
 KIND_NAMES: tuple[str, ...] = ("startup", "conglomerate")
 REGIME_NAMES: tuple[str, ...] = ("open", "closed")
+# market geographies: the home country, and the world less the home country
+GEOGRAPHIES: tuple[str, ...] = ("domestic", "rest_of_world")
+N_GEOGRAPHIES = len(GEOGRAPHIES)

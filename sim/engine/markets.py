@@ -18,12 +18,10 @@ from typing import Literal, get_args
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sim.config.vocabulary import DOMESTIC, N_DOMAINS
+from sim.config.vocabulary import DOMESTIC, GEOGRAPHIES, N_DOMAINS, N_GEOGRAPHIES
 from sim.engine.demand import logit_value
 from sim.engine.state import NO_ALLIANCE
 
-GEOGRAPHIES: tuple[str, ...] = ("domestic", "rest_of_world")
-N_GEOGRAPHIES = len(GEOGRAPHIES)
 DOMESTIC_MARKET = GEOGRAPHIES.index("domestic")
 REST_OF_WORLD = GEOGRAPHIES.index("rest_of_world")  # the world less the domestic market
 N_MARKETS = N_GEOGRAPHIES * N_DOMAINS
