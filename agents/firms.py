@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from agents.host import AllianceWorld, ModelAgent
@@ -76,25 +78,25 @@ class Firm(ModelAgent):
         m = self.model
         return int(quarter.reconsider(np.array([k]), m.firms, m.alliances, q, revision, rnd)[0])
 
-    def invest(self, q: quarter.Quarter, rnd: quarter.RnDConditions) -> tuple[float, float, float]:
-        """Choose R&D effort; returns (effort, spend, cost paid by the state)."""
+    def invest(self, q: quarter.Quarter, *stage: Any) -> tuple[float, float, float]:
+        """Choose R&D effort; returns (effort, spend, cost paid by the state).
+
+        ``stage`` is what the run's economics computed for every firm before the phase
+        (version 1: ``RnDConditions``; version 2: the R&D ``Plan``).
+        """
         m = self.model
-        effort, spend, paid = quarter.invest(self._rows, m.firms, m.alliances, q, rnd)
+        effort, spend, paid = m.phases.invest(self._rows, m.firms, m.alliances, q, *stage)
         return float(effort[0]), float(spend[0]), float(paid[0])
 
-    def learn(
-        self, q: quarter.Quarter, rnd: quarter.RnDConditions, pool: quarter.KnowledgePool
-    ) -> float:
+    def learn(self, q: quarter.Quarter, *stage: Any) -> float:
         """New capability from my effort and the spillovers I receive."""
         m = self.model
-        return float(quarter.learn(self._rows, m.firms, m.alliances, q, rnd, pool)[0])
+        return float(m.phases.learn(self._rows, m.firms, m.alliances, q, *stage)[0])
 
-    def earn(
-        self, q: quarter.Quarter, mc: quarter.MarketConditions, rd_spend: np.ndarray
-    ) -> tuple[float, float]:
-        """Revenue and profit this quarter (``rd_spend``: every firm's R&D spending)."""
+    def earn(self, q: quarter.Quarter, *stage: Any) -> tuple[float, float]:
+        """Revenue and profit this quarter (``stage`` ends with every firm's R&D spending)."""
         m = self.model
-        revenue, profit = quarter.earn(self._rows, m.firms, m.alliances, q, mc, rd_spend)
+        revenue, profit = m.phases.earn(self._rows, m.firms, m.alliances, q, *stage)
         return float(revenue[0]), float(profit[0])
 
 

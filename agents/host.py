@@ -37,6 +37,11 @@ class AllianceWorld(mesa.Model):
     alliances: AllianceState
     params: ModelParams
 
+    @property
+    def phases(self) -> Any:
+        """The per-firm phase functions of this run's economics (``invest``, ``learn``, ...)."""
+        raise NotImplementedError
+
 
 class CountersPerModel(weakref.WeakKeyDictionary[Any, Any]):
     """One ``itertools.count(1)`` per model, held without keeping the model alive."""

@@ -20,14 +20,15 @@ from agents.host import AllianceWorld
 from scenarios.policies import build_policies
 from scenarios.worlds import build_world
 from sim.config.schema import ENGINES, RunConfig
-from sim.config.vocabulary import DOMESTIC
-from sim.engine import growth, quarter
+from sim.config.vocabulary import DOMAINS, DOMESTIC
+from sim.engine import economy, growth, innovation, quarter
 from sim.engine.aggregates import alliance_totals
 from sim.engine.choice import draw_revision
 from sim.engine.demography import expected_entrants, remove_exits
 from sim.engine.membership import apply_moves, settle
 from sim.engine.outcomes import COLUMNS, StepFlows, compute
 from sim.engine.policy import PolicyEffects
+from sim.engine.stages import deepen, start_economy
 from sim.engine.state import CONGLOMERATE, STARTUP
 from sim.engine.traits import startups
 
@@ -82,6 +83,8 @@ class AllianceModel(AllianceWorld):
         self.firm_agents: list[Startup | Conglomerate] = []
         self._add_agents(np.arange(self.firms.n))
         self.flows = StepFlows()
+        self.v2 = self.params.economics == "v2"
+        self.economy: economy.Economy | None = None
         self._prime_market()
         self.cumulative_spend = 0.0
         self.outcomes: dict[str, float] = {}
@@ -109,9 +112,15 @@ class AllianceModel(AllianceWorld):
             self.firms.n, self.alliances.m, self.params.choice.baseline_clarity
         )
         q = self._new_quarter(0, neutral)
-        mc = quarter.prepare_market(self.firms, self.alliances, q, None)
         rows = np.flatnonzero(self.firms.alive)
         no_rnd = np.zeros(self.firms.n)
+        if self.v2:  # a consistent start: shares, efforts and learning rates (docs 4)
+            self.economy = start_economy(self.firms, self.alliances, q, self.cfg.world.start_year)
+            trade = economy.prepare_trade(self.firms, self.alliances, q, self.economy, None)
+            self.firms.revenue[:] = trade.revenue
+            self._market_flows(trade, self.flows)
+            return
+        mc = quarter.prepare_market(self.firms, self.alliances, q, None)
         self.firms.revenue[rows] = quarter.earn(rows, self.firms, self.alliances, q, mc, no_rnd)[0]
         self.flows.world_market = float(mc.markets.sum())
 
@@ -132,7 +141,7 @@ class AllianceModel(AllianceWorld):
         ``inputs`` are the phase's stage values (``Quarter`` first), the same for every firm.
         """
         if self.engine == "vectorised" or rows.size == 0:
-            out = getattr(quarter, phase)(rows, self.firms, self.alliances, *inputs)
+            out = getattr(self.phases, phase)(rows, self.firms, self.alliances, *inputs)
             return out if isinstance(out, tuple) else (out,)
         results = [getattr(self.firm_agents[row], phase)(*inputs) for row in rows.tolist()]
         columns = list(zip(*results, strict=True)) if isinstance(results[0], tuple) else [results]
@@ -174,6 +183,22 @@ class AllianceModel(AllianceWorld):
         apply_moves(firms, alliances, revision.draws.revisers, targets, t, p.choice.founding_cost)
         settle(firms, alliances, t, p.choice.founding_grace_steps)
 
+        if self.v2:
+            self._economy_quarter(q, t, totals, flows)
+        else:
+            self._quarter_v1(q, t, totals, flows)
+        settle(firms, alliances, t, p.choice.founding_grace_steps)
+        flows.entered = self._enter(q, t)
+
+        # 7. data collection
+        self.flows = flows
+        self.cumulative_spend += flows.government_spend
+        self._record()
+        self.datacollector.collect(self)
+
+    def _quarter_v1(self, q: quarter.Quarter, t: int, totals: Any, flows: StepFlows) -> None:
+        """R&D, capability, market and exit under the version-1 rules (README)."""
+        firms, alliances, p = self.firms, self.alliances, self.params
         # 3. R&D
         alive = np.flatnonzero(firms.alive)
         rnd = quarter.prepare_rnd(firms, alliances, q)
@@ -198,18 +223,56 @@ class AllianceModel(AllianceWorld):
         flows.world_market = float(mc.markets.sum())
         gone = remove_exits(firms, t, p.growth.exit_capital)
         flows.exited = int((firms.region[gone] == DOMESTIC).sum())
-        settle(firms, alliances, t, p.choice.founding_grace_steps)
-        flows.entered = self._enter(q, t)
         flows.government_spend = float(q.effects.spend + paid.sum() + q.effects.subsidy.sum())
 
         # 6. frontier (the gap is measured against it in the outcomes)
         self.frontier = growth.next_frontier(self.frontier, p.growth)
 
-        # 7. data collection
-        self.flows = flows
-        self.cumulative_spend += flows.government_spend
-        self._record()
-        self.datacollector.collect(self)
+    def _economy_quarter(self, q: quarter.Quarter, t: int, totals: Any, flows: StepFlows) -> None:
+        """Depth, R&D, capability, frontiers, markets and exit (docs/model.md 6.1-6.7)."""
+        firms, alliances, p = self.firms, self.alliances, self.params
+        assert self.economy is not None  # set at the start of a version-2 run
+        # 4. depth
+        deepen(firms, alliances, p, q.effects.mission, t)
+        # 6. R&D: every firm's condition at the start-of-quarter state
+        alive = np.flatnonzero(firms.alive)
+        start = economy.sales(firms, self.economy, t, p)
+        game = innovation.plan(firms, alliances, q, self.economy, start)
+        effort, spend, paid = self._each("invest", alive, q, game)
+        firms.effort[:] = 0.0
+        firms.effort[alive] = effort
+        rd_spend = np.zeros(firms.n)
+        rd_spend[alive] = spend
+        flows.rnd_spend = float(spend.sum() + paid.sum())
+        # 7. capability and frontiers
+        effective = innovation.deliver(firms, game, firms.effort, p)
+        (capability,) = self._each("learn", alive, q, game, effective)
+        self.economy = economy.advance(firms, alive, capability, self.economy)
+        self.frontier = float(self.economy.frontier.mean())
+        # 8. markets and capital; exit
+        trade = economy.prepare_trade(firms, alliances, q, self.economy, totals)
+        revenue, profit = self._each("earn", alive, q, trade, rd_spend)
+        firms.revenue[:] = 0.0
+        firms.revenue[alive] = revenue
+        firms.capital[alive] += profit
+        self._market_flows(trade, flows)
+        gone = remove_exits(firms, t, p.growth.exit_capital)
+        flows.exited = int((firms.region[gone] == DOMESTIC).sum())
+        flows.government_spend = float(q.effects.spend + paid.sum() + q.effects.subsidy.sum())
+
+    def _market_flows(self, trade: economy.Trade, flows: StepFlows) -> None:
+        """Market sizes, domestic sales at home and concentration, for the outcomes."""
+        size = trade.sales.size
+        flows.world_market = float(size.sum())
+        flows.domestic_market = float(size[: len(DOMAINS)].sum())
+        home = self.firms.alive & (self.firms.region == DOMESTIC)
+        flows.domestic_sales_home = float(trade.domestic_revenue[home].sum())
+        flows.hhi_domestic = tuple(economy.domestic_hhi(trade.sales).tolist())
+
+    @property
+    def phases(self) -> Any:
+        """The module of the per-firm phases of this run's economics."""
+        return _PhasesV2 if self.v2 else quarter
 
     def _enter(self, q: quarter.Quarter, t: int) -> int:
         """New startups enter, at a rate that rises with funding; returns how many."""
@@ -222,9 +285,8 @@ class AllianceModel(AllianceWorld):
         )
         k = int(self.rng.poisson(lam))
         if k:
-            columns = startups(
-                k, world, self.rng, self.params.growth.entrant_capability, self.frontier
-            )
+            scale = 1.0 if self.v2 else self.frontier  # version 2 keeps capability relative
+            columns = startups(k, world, self.rng, self.params.growth.entrant_capability, scale)
             rows = self.firms.append(**columns, entered=np.full(k, t + 1))
             self._add_agents(rows)
         return k
@@ -238,6 +300,7 @@ class AllianceModel(AllianceWorld):
             self.initial_gap,
             self.cumulative_spend,
             self.params,
+            self.economy,
         )
 
     # --- conveniences -----------------------------------------------------------------------
@@ -271,6 +334,15 @@ class AllianceModel(AllianceWorld):
                 "market_share": totals.share[ids],
             }
         )
+
+
+class _PhasesV2:
+    """The per-firm phases of version 2, under the names the agents call."""
+
+    invest = staticmethod(innovation.invest)
+    learn = staticmethod(innovation.learn)
+    earn = staticmethod(economy.earn)
+    reconsider = staticmethod(quarter.reconsider)
 
 
 def _reporter(column: str) -> Any:

@@ -27,9 +27,21 @@ from sim.config.checks import (
     check_weights,
 )
 from sim.config.levers import ScenarioConfig
+from sim.config.markets import MarketParams
 from sim.config.vocabulary import N_DOMAINS, REGIONS
 
 ENGINES: tuple[str, ...] = ("vectorised", "agents")
+ECONOMICS: tuple[str, ...] = ("v1", "v2")  # the economics of design version 1 or 2
+# Technological proximity of the domains (Jaffe 1986), in DOMAINS order; docs/model.md 6.3.
+RELATEDNESS: tuple[tuple[float, ...], ...] = (
+    (1.0, 0.3, 0.4, 0.6, 0.5, 0.2, 0.3),
+    (0.3, 1.0, 0.5, 0.1, 0.1, 0.4, 0.3),
+    (0.4, 0.5, 1.0, 0.5, 0.3, 0.5, 0.2),
+    (0.6, 0.1, 0.5, 1.0, 0.5, 0.2, 0.3),
+    (0.5, 0.1, 0.3, 0.5, 1.0, 0.3, 0.3),
+    (0.2, 0.4, 0.5, 0.2, 0.3, 1.0, 0.2),
+    (0.3, 0.3, 0.2, 0.3, 0.3, 0.2, 1.0),
+)
 
 
 @dataclass
@@ -68,9 +80,11 @@ class WorldConfig:
     data_file: str = ""  # korea_2024: facts file (relative to scenarios/worlds/data)
     archetype_scale: float = 1.0  # korea_2024: multiply archetype member counts
     domestic_capability_scale: float = 1.0  # korea_2024: multiply domestic capabilities
+    start_year: int = 2024  # calendar year whose first quarter is step 0 (market sizes, v2)
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
+        check_range(self, "start_year", 1990, 2100)
         for name in ("n_startups", "n_conglomerates", "n_foreign", "n_initial_alliances"):
             check_range(self, name, 0, MAX_FIRMS)
         if self.data_file:
@@ -138,11 +152,27 @@ class ChoiceParams:
     fee_open: float = 0.0  # USD m per quarter paid by members to the leader, open regime
     fee_closed: float = 0.2  # USD m per quarter, closed regime
     baseline_clarity: float = 0.3  # antitrust clarity without any guidance policy
+    horizon_quarters: int = 12  # v2: quarters over which decisions value profit
+    discount_rate: float = 0.10  # v2: /yr, firms' discount rate
+    depth_base: float = 0.8  # v2: depth of a small homogeneous alliance (share of R&D pooled)
+    depth_size_elasticity: float = 0.5  # v2: depth falls as (working group / size)^this
+    working_group_size: int = 10  # v2: firms one working group coordinates
+    depth_adjustment: float = 0.25  # v2: share of the way to its target depth moved a quarter
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
-        for name in ("revision_share", "closed_selectivity", "baseline_clarity"):
+        for name in (
+            "revision_share",
+            "closed_selectivity",
+            "baseline_clarity",
+            "depth_base",
+            "depth_adjustment",
+        ):
             check_range(self, name, 0.0, 1.0)
+        check_range(self, "horizon_quarters", 1, 400)
+        check_range(self, "discount_rate", 0.0, 1.0)
+        check_range(self, "depth_size_elasticity", 0.0, 5.0)
+        check_range(self, "working_group_size", 1, MAX_FIRMS)
         check_range(self, "n_candidates", 1, 64)
         check_range(self, "founding_grace_steps", 0)
         check_range(self, "scale_half", 1e-9)
@@ -169,10 +199,26 @@ class RnDParams:
     size_elasticity: float = 0.3  # effort scales as (capital / startup median)^this
     cost_per_effort: float = 30.0  # USD m per unit gamma x^2/2 at the reference size
     budget_share: float = 0.25  # most of its capital a firm spends on R&D in one quarter
+    # design version 2 (docs/model.md 6.2-6.3; assumptions until refitted)
+    rd_cost_by_domain: list[float] = field(
+        default_factory=lambda: [130.0, 130.0, 80.0, 40.0, 40.0, 80.0, 80.0]
+    )  # v2: gamma_d, USD m per effort unit squared, in DOMAINS order
+    beta_alliance_shallow: float = 0.3  # v2: partners' spillover rate in a depth-0 alliance
+    beta_alliance_deep: float = 0.9  # v2: partners' spillover rate in a depth-1 alliance
+    relatedness: list[list[float]] = field(
+        default_factory=lambda: [list(row) for row in RELATEDNESS]
+    )  # v2: r[sender domain][receiver domain], symmetric, 1 on the diagonal
+    absorption_floor: float = 0.5  # v2: a0, absorption without own effort (share)
+    absorption_half_effort: float = 0.05  # v2: effort units at which absorption is half-way
+    effort_adjustment: float = 0.5  # v2: share of the way to the best response moved a quarter
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
         for name in (
+            "beta_alliance_shallow",
+            "beta_alliance_deep",
+            "absorption_floor",
+            "effort_adjustment",
             "beta_public",
             "beta_open_internal",
             "beta_closed_internal",
@@ -188,6 +234,9 @@ class RnDParams:
         check_range(self, "size_elasticity", 0.0, 1.0)
         check_range(self, "cost_per_effort", 0.0)
         check_range(self, "budget_share", 0.0, 1.0)
+        check_range(self, "absorption_half_effort", 1e-9)
+        _check_positive_list(self, "rd_cost_by_domain", N_DOMAINS)
+        _check_relatedness(self)
         if self.rd_cost * self.demand_slope <= 2.0:
             raise ConfigError(
                 f"RnDParams.rd_cost={self.rd_cost!r} is out of range; allowed: "
@@ -216,6 +265,11 @@ class GrowthParams:
     entry_rate: float = 0.02  # startups entering per quarter, share of initial startups
     entry_funding_elasticity: float = 0.5  # entry multiplier per unit startup subsidy share
     entrant_capability: float = 0.35  # entrants' capability relative to frontier
+    rd_returns_exponent: float = 0.5  # v2: alpha, capability grows with effective R&D^alpha
+    effort_offset: float = 0.001  # v2: X0, effort units keeping the marginal gain finite at 0
+    frontier_growth_by_domain: list[float] = field(
+        default_factory=list
+    )  # v2: /yr per domain in DOMAINS order; empty: frontier_growth for each
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
@@ -230,6 +284,14 @@ class GrowthParams:
         check_range(self, "exit_capital", 0.0)
         check_range(self, "entrant_capability", 0.0, 1.0)
         check_weights(self, "domain_market_weights", N_DOMAINS)
+        check_range(self, "rd_returns_exponent", 0.05, 1.0)
+        check_range(self, "effort_offset", 1e-9, 1.0)
+        if self.frontier_growth_by_domain:
+            _check_positive_list(self, "frontier_growth_by_domain", N_DOMAINS, high=1.0)
+
+    def frontier_growth_of_domains(self) -> list[float]:
+        """The frontier's trend growth per domain (/yr), in DOMAINS order."""
+        return list(self.frontier_growth_by_domain) or [self.frontier_growth] * N_DOMAINS
 
 
 @dataclass
@@ -253,6 +315,11 @@ class ModelParams:
     rnd: RnDParams = field(default_factory=RnDParams)
     growth: GrowthParams = field(default_factory=GrowthParams)
     reporting: ReportingParams = field(default_factory=ReportingParams)
+    markets: MarketParams = field(default_factory=MarketParams)  # v2 only
+    economics: str = "v1"  # v1 | v2: the design version of R&D, capability and markets
+
+    def __post_init__(self) -> None:
+        check_choice(self, "economics", ECONOMICS)
 
 
 ANALYSIS_METHODS: tuple[str, ...] = ("none", "sobol", "morris", "latin")
@@ -331,6 +398,37 @@ class RunConfig:
                 f"sample={self.sample} needs a design; allowed: -1, or a sweep preset with "
                 "analysis.method sobol, morris or latin"
             )
+
+
+def _check_positive_list(obj: object, name: str, length: int, high: float | None = None) -> None:
+    """Raise ConfigError unless ``obj.name`` has ``length`` numbers, each > 0 (and <= high)."""
+    value = list(getattr(obj, name))
+    bad = [v for v in value if not (_is_number(v) and v > 0 and (high is None or v <= high))]
+    if len(value) != length or bad:
+        top = "" if high is None else f" and at most {high}"
+        raise ConfigError(
+            f"{type(obj).__name__}.{name}={value!r} is invalid; allowed: {length} numbers "
+            f"above 0{top}, one per domain"
+        )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_relatedness(p: RnDParams) -> None:
+    """Relatedness must be a symmetric N_DOMAINS square in [0, 1] with 1 on the diagonal."""
+    r = [list(row) for row in p.relatedness]
+    ok = len(r) == N_DOMAINS and all(len(row) == N_DOMAINS for row in r)
+    ok = ok and all(_is_number(v) and 0.0 <= v <= 1.0 for row in r for v in row)
+    ok = ok and all(
+        r[i][i] == 1.0 and r[i][j] == r[j][i] for i in range(N_DOMAINS) for j in range(i)
+    )
+    if not ok:
+        raise ConfigError(
+            f"RnDParams.relatedness={r!r} is invalid; allowed: a symmetric {N_DOMAINS}x"
+            f"{N_DOMAINS} table of numbers in [0, 1] with 1 on the diagonal, in DOMAINS order"
+        )
 
 
 def register_configs(cs: ConfigStore | None = None) -> None:

@@ -120,11 +120,11 @@ def absorption(
 
 
 def _law(
-    k: ArrayLike, X: ArrayLike, frontier_growth: ArrayLike, *law: float
+    k: ArrayLike, X: ArrayLike, frontier_growth: ArrayLike, *law: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray]:
     """Uncapped relative ``k'`` and its slope; ``law = (lambda, kappa, delta, alpha, X0)``."""
-    lam, kappa, delta, alpha, X0 = law
-    if not X0 > 0.0:
+    lam, kappa, delta, alpha, X0 = (np.asarray(v, dtype=np.float64) for v in law)
+    if not np.all(X0 > 0.0):
         raise ValueError(f"effort_offset must be > 0 (effort units), got {X0!r}")
     k = np.asarray(k, dtype=np.float64)
     X = np.maximum(np.asarray(X, dtype=np.float64), 0.0)
@@ -140,7 +140,7 @@ def capability_gain(
     X: ArrayLike,
     frontier_growth: ArrayLike,
     *,
-    learning_rate: float,
+    learning_rate: ArrayLike,
     catch_up: float,
     obsolescence: float,
     returns_exponent: float = 0.5,
@@ -187,7 +187,7 @@ def marginal_capability(
     X: ArrayLike,
     frontier_growth: ArrayLike,
     *,
-    learning_rate: float,
+    learning_rate: ArrayLike,
     catch_up: float,
     obsolescence: float,
     returns_exponent: float = 0.5,

@@ -6,7 +6,7 @@ outcomes share once; ``sim.engine.outcomes.OUTCOMES`` says which rule measures w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -15,6 +15,7 @@ from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS
 from sim.engine import growth
 from sim.engine.aggregates import AllianceTotals, alliance_totals, group_sum, members_mask
+from sim.engine.economy import Economy
 from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState
 
 
@@ -27,6 +28,9 @@ class StepFlows:
     rnd_spend: float = 0.0
     government_spend: float = 0.0
     world_market: float = 0.0
+    domestic_market: float = 0.0  # version 2: size of the domestic markets (USD m a quarter)
+    domestic_sales_home: float = 0.0  # version 2: domestic firms' revenue in them (USD m)
+    hhi_domestic: tuple[float, ...] = field(default_factory=tuple)  # version 2: per domain
 
 
 def membership_shares(
@@ -113,7 +117,9 @@ class QuarterEnd:
         initial_gap: float,
         cumulative_spend: float,
         params: ModelParams,
+        economy: Economy | None = None,
     ) -> None:
+        self.economy = economy  # version 2's frontiers; None under version 1
         self.firms = firms
         self.alliances = alliances
         self.frontier = frontier
@@ -128,8 +134,49 @@ class QuarterEnd:
         return self.firms.alive & (self.firms.region == DOMESTIC)
 
     @cached_property
+    def best_domestic(self) -> np.ndarray:
+        """k*_d: the best domestic capability per domain relative to its frontier (0 if none).
+
+        Version 1 holds one frontier and absolute capabilities; version 2 keeps capability
+        relative to each domain's frontier.
+        """
+        k = (
+            self.firms.capability
+            if self.economy is not None
+            else (self.firms.capability / self.frontier)
+        )
+        best = np.zeros(N_DOMAINS)
+        rows = self.domestic
+        np.maximum.at(best, self.firms.domain[rows].astype(np.int64), k[rows])
+        return best
+
+    @cached_property
+    def trend(self) -> np.ndarray:
+        """phi_d, the frontier's yearly trend growth per domain (the gap's denominator)."""
+        if self.economy is not None:
+            return self.economy.trend
+        return np.full(N_DOMAINS, self.params.growth.frontier_growth)
+
+    @cached_property
+    def domain_gaps(self) -> np.ndarray:
+        """Gap per domain in years, ``(1 - k*_d) / phi_d`` (SPRi; docs/model.md 6.4)."""
+        return (1.0 - self.best_domestic) / self.trend
+
+    @cached_property
+    def domain_weights(self) -> np.ndarray:
+        """w_d, each domain's share of the world market (the gap's weights)."""
+        w = np.asarray(self.params.growth.domain_market_weights, dtype=np.float64)
+        return w / w.sum()
+
+    @cached_property
     def national(self) -> float:
-        """National capability (mean of the best domestic firms per domain)."""
+        """National capability.
+
+        Version 1: mean over domains of the mean of the top-k domestic firms. Version 2:
+        ``sum_d w_d k*_d``, the best domestic unit per domain, market-weighted.
+        """
+        if self.economy is not None:
+            return float(self.domain_weights @ self.best_domestic)
         g = self.params.growth
         firms = self.firms
         return growth.national_capability(
@@ -138,7 +185,13 @@ class QuarterEnd:
 
     @cached_property
     def gap(self) -> float:
-        """Technology gap to the frontier in years (SPRi's definition)."""
+        """Technology gap to the frontier in years (SPRi's definition).
+
+        Version 1: ``(F - N) / (phi F)`` with the top-k national capability. Version 2:
+        ``sum_d w_d (1 - k*_d) / phi_d``, market-weighted over domains.
+        """
+        if self.economy is not None:
+            return float(self.domain_weights @ self.domain_gaps)
         return growth.technology_gap_years(self.national, self.frontier, self.params.growth)
 
     @cached_property

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sim.config.schema import ModelParams
+from sim.config.vocabulary import DOMAINS
 from sim.engine.aggregates import members_mask
+from sim.engine.economy import Economy
 from sim.engine.measures import (
     QuarterEnd,
     StepFlows,
@@ -77,6 +79,16 @@ class Outcome:
     headline: int | None = None
     over_time: bool = False
     sensitivity: bool = False
+
+
+def _domain_gap(i: int) -> Callable[[QuarterEnd], float]:
+    """The rule measuring the gap in domain ``i`` (years)."""
+    return lambda e: float(e.domain_gaps[i])
+
+
+def _domain_hhi(i: int) -> Callable[[QuarterEnd], float]:
+    """The rule measuring the HHI of domain ``i``'s domestic market (points)."""
+    return lambda e: float(e.flows.hhi_domestic[i]) if e.flows.hhi_domestic else 0.0
 
 
 OUTCOMES: tuple[Outcome, ...] = (
@@ -252,7 +264,57 @@ OUTCOMES: tuple[Outcome, ...] = (
         headline=9,
         over_time=True,
     ),
+    Outcome(
+        "domestic_share_domestic_market",
+        "Domestic firms' share of the domestic market (version 2; 0 under version 1)",
+        "share",
+        "higher",
+        lambda e: (
+            float(e.flows.domestic_sales_home / e.flows.domestic_market)
+            if e.flows.domestic_market
+            else 0.0
+        ),
+    ),
+    Outcome(
+        "mean_alliance_depth",
+        "Depth the average member of a formed alliance experiences (version 2; 0 under 1)",
+        "share",
+        "",
+        lambda e: mean_depth(e),
+    ),
+    *(
+        Outcome(
+            f"tech_gap_years_{d}",
+            f"Technology gap in {d.replace('_', ' ')} (best domestic unit)",
+            "years",
+            "lower",
+            _domain_gap(i),
+        )
+        for i, d in enumerate(DOMAINS)
+    ),
+    *(
+        Outcome(
+            f"hhi_{d}",
+            f"HHI of the domestic {d.replace('_', ' ')} market (version 2; 0 under 1)",
+            "points",
+            "lower",
+            _domain_hhi(i),
+        )
+        for i, d in enumerate(DOMAINS)
+    ),
 )
+
+
+def mean_depth(end: QuarterEnd) -> float:
+    """Member-weighted mean depth of the formed alliances (docs/model.md section 7)."""
+    a = end.alliances
+    if not a.m:
+        return 0.0
+    size = end.totals.size[: a.m]
+    formed = end.formed[: a.m] & (size >= 2)
+    members = float(size[formed].sum())
+    return float((a.depth[formed] * size[formed]).sum() / members) if members else 0.0
+
 
 BY_NAME: dict[str, Outcome] = {o.name: o for o in OUTCOMES}
 # the columns the model records every quarter, in the order of the table
@@ -283,9 +345,13 @@ def compute(
     initial_gap: float,
     cumulative_spend: float,
     p: ModelParams,
+    economy: Economy | None = None,
 ) -> dict[str, float]:
-    """Every measured outcome, from the state at the end of a quarter."""
-    end = QuarterEnd(firms, alliances, frontier, flows, initial_gap, cumulative_spend, p)
+    """Every measured outcome, from the state at the end of a quarter.
+
+    ``economy`` holds version 2's frontiers per domain (None under version 1).
+    """
+    end = QuarterEnd(firms, alliances, frontier, flows, initial_gap, cumulative_spend, p, economy)
     return {o.name: o.measure(end) for o in OUTCOMES if o.measure is not None}
 
 

@@ -84,6 +84,7 @@ class AllianceState:
     parent: np.ndarray = field(default_factory=lambda: _column(np.int32))  # federation
     active: np.ndarray = field(default_factory=lambda: _column(np.bool_))
     mandated: np.ndarray = field(default_factory=lambda: _column(np.bool_))
+    depth: np.ndarray = field(default_factory=lambda: _column(np.float64))  # w_A (version 2)
     names: list[str] = field(default_factory=list)
 
     @property
@@ -114,6 +115,7 @@ class AllianceState:
         self.parent = np.concatenate([self.parent, np.full(k, NO_ALLIANCE, np.int32)])
         self.active = np.concatenate([self.active, np.ones(k, np.bool_)])
         self.mandated = np.concatenate([self.mandated, np.zeros(k, np.bool_)])
+        self.depth = np.concatenate([self.depth, np.zeros(k, np.float64)])
         self.names.extend(names or [f"alliance-{i}" for i in range(start, start + k)])
         return np.arange(start, start + k)
 

@@ -1,0 +1,229 @@
+"""Markets and frontiers of design version 2 (docs/model.md 6.1 and 6.4), per quarter.
+
+``Economy`` is the state version 2 keeps besides the firm and alliance rows: each domain's
+frontier and trend, the outside goods and the domestic sellers' shifts solved at the start,
+and the learning rate per domain. ``sales`` lays out the seller rows (each alive firm sells in
+both geographies of its home domain: one division per firm in this release, docs/model.md
+section 9, item 1) with their logit shares; ``prepare_trade`` and ``earn`` turn them into
+revenue and profit, the way ``sim.engine.quarter`` does for version 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from sim.config.schema import ModelParams
+from sim.config.vocabulary import N_DOMAINS
+from sim.engine import market as market_v1
+from sim.engine.aggregates import AllianceTotals, group_sum, members_mask
+from sim.engine.demand import shares as logit_shares
+from sim.engine.knowledge import push_frontier, quarterly_rate
+from sim.engine.markets import (
+    DOMESTIC_MARKET,
+    N_MARKETS,
+    hhi_by_market,
+    market_geography,
+    market_id,
+    market_sizes,
+    seller_rows,
+    seller_shift,
+)
+from sim.engine.quarter import Quarter
+from sim.engine.state import NO_ALLIANCE, AllianceState, FirmState, padded, presence_mask
+
+
+@dataclass(frozen=True)
+class Economy:
+    """Frontiers and market constants of version 2 at the start of a quarter.
+
+    Attributes:
+        frontier: Frontier level F_d per domain (index, 1 at step 0).
+        trend: The frontier's trend growth phi_d per domain (/yr): the gap's denominator.
+        outside: Outside-good weight O_m per market, fixed in frontier-relative units.
+        home_bias: h_d, domestic sellers' value shift at home (logit units).
+        row_penalty: p_d, domestic sellers' value shift abroad, subtracted (logit units).
+        learning_rate: lambda_d per domain (share of the frontier per effort unit^alpha).
+        realised_growth: The frontier's growth in the last quarter per domain (/quarter).
+        start_year: Calendar year whose first quarter is step 0.
+    """
+
+    frontier: np.ndarray
+    trend: np.ndarray
+    outside: np.ndarray
+    home_bias: np.ndarray
+    row_penalty: np.ndarray
+    learning_rate: np.ndarray
+    realised_growth: np.ndarray
+    start_year: int
+
+    @property
+    def drift(self) -> np.ndarray:
+        """f_d, the frontier's trend drift per quarter."""
+        return quarterly_rate(self.trend)
+
+
+@dataclass(frozen=True)
+class Sales:
+    """Seller rows of the alive firms with their shares of their whole markets.
+
+    Attributes:
+        firm: Seller (firm row) of each row, shape (R,).
+        market: Market of each row (``sim.engine.markets.market_id``), shape (R,).
+        share: Logit share of each row, outside good counted, shape (R,).
+        size: Size of every market this quarter (USD m a quarter), shape (N_MARKETS,).
+    """
+
+    firm: np.ndarray
+    market: np.ndarray
+    share: np.ndarray
+    size: np.ndarray
+
+    @property
+    def revenue(self) -> np.ndarray:
+        """Revenue of each row, share times market size (USD m a quarter)."""
+        return np.asarray(self.share * self.size[self.market])
+
+    def per_firm(self, n: int, domestic_only: bool = False) -> np.ndarray:
+        """Revenue of each of ``n`` firm rows, in all markets or the domestic ones only."""
+        weights = self.revenue
+        if domestic_only:
+            weights = np.where(market_geography(self.market) == DOMESTIC_MARKET, weights, 0.0)
+        return np.bincount(self.firm, weights=weights, minlength=n)
+
+
+def market_sizes_at(step: int, p: ModelParams, start_year: int) -> np.ndarray:
+    """Every market's size at quarter ``step`` (USD m a quarter; KITA totals, docs 6.1)."""
+    m = p.markets
+    growth = np.array([[m.growth_domestic], [m.growth_world]]) * np.ones(N_DOMAINS)
+    weights = np.asarray(p.growth.domain_market_weights, dtype=np.float64)
+    return np.asarray(
+        market_sizes(step, m.domestic_size_2030, m.world_size_2030, growth, weights, start_year)
+    )
+
+
+def sales(firms: FirmState, economy: Economy, step: int, p: ModelParams) -> Sales:
+    """The seller rows of every alive firm, with this quarter's shares and market sizes.
+
+    Reason: docs/model.md 6.1, ``u = theta k + h + b`` and ``s = e^u / (sum e^u + O_m)``
+    in every (domain, geography) market, every seller counted, domestic and foreign (the
+    complementarity bonus b enters with membership by expected profit, not yet wired).
+    """
+    firm, market = seller_rows(presence_mask(firms.domain), firms.alive)
+    value = p.growth.share_sensitivity * firms.capability[firm] + seller_shift(
+        firms.region[firm], market, economy.home_bias, economy.row_penalty
+    )
+    share = logit_shares(value, market, N_MARKETS, economy.outside)
+    return Sales(firm, market, share, market_sizes_at(step, p, economy.start_year))
+
+
+def advance(
+    firms: FirmState, rows: np.ndarray, capability: np.ndarray, economy: Economy
+) -> Economy:
+    """Write the quarter's new capabilities and move the frontiers (docs/model.md 6.4).
+
+    Reason: every frontier drifts at its trend; a unit that passes its drifted frontier
+    becomes it, and every capability of its domain is renormalised so that the best is 1.
+
+    Args:
+        firms: The firm rows (``capability`` of ``rows`` is overwritten).
+        rows: The alive firm rows whose capabilities ``capability`` holds.
+        capability: Their new capability relative to the drifted frontier.
+        economy: The economy at the start of the quarter.
+
+    Returns:
+        The economy with the frontiers at the end of the quarter.
+    """
+    k, growth = push_frontier(capability, firms.domain[rows], N_DOMAINS, economy.drift)
+    firms.capability[rows] = k
+    return replace(economy, frontier=economy.frontier * (1.0 + growth), realised_growth=growth)
+
+
+@dataclass(frozen=True)
+class Trade:
+    """Revenue per firm, fees owed to leaders, alliances fined: what ``earn`` reads."""
+
+    revenue: np.ndarray
+    domestic_revenue: np.ndarray
+    fees_in: np.ndarray
+    fined: np.ndarray
+    sales: Sales
+
+
+def regime_fee(regime: np.ndarray, p: ModelParams) -> np.ndarray:
+    """Quarterly membership fee by regime (USD m)."""
+    return np.where(regime == 0, p.choice.fee_open, p.choice.fee_closed)
+
+
+def prepare_trade(
+    firms: FirmState,
+    alliances: AllianceState,
+    q: Quarter,
+    economy: Economy,
+    totals: AllianceTotals | None,
+) -> Trade:
+    """Shares with this quarter's capabilities, revenue, fees and the alliances fined.
+
+    Fines stay the version-1 rule (an alliance above the antitrust lever's share cap pays
+    ``fine_rate`` of its revenue) until competition policy (docs/model.md 6.8) is wired.
+    ``totals`` are the alliance totals the quarter's revisers saw; None at the start.
+    """
+    p = q.params
+    s = sales(firms, economy, q.step, p)
+    m = max(alliances.m, 1)
+    inside = members_mask(firms)
+    a = np.where(inside, firms.alliance, 0)
+    is_leader = inside & (padded(alliances.leader, -1)[a] == np.arange(firms.n))
+    fees = market_v1.fees_paid(
+        np.where(firms.alive, firms.alliance, NO_ALLIANCE),
+        is_leader,
+        regime_fee(padded(alliances.regime)[a], p),
+    )
+    share = totals.share if totals is not None else np.zeros(m)
+    fined = np.zeros(m, dtype=bool)
+    exempt = q.effects.cap_exempt[: len(share)]
+    fined[: len(share)] = (share > q.effects.share_cap) & ~exempt
+    return Trade(
+        revenue=s.per_firm(firms.n),
+        domestic_revenue=s.per_firm(firms.n, domestic_only=True),
+        fees_in=group_sum(a[inside], fees[inside], m),
+        fined=fined,
+        sales=s,
+    )
+
+
+def earn(
+    rows: np.ndarray,
+    firms: FirmState,
+    alliances: AllianceState,
+    q: Quarter,
+    trade: Trade,
+    rd_spend: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Revenue and profit of ``rows`` this quarter (docs/model.md 6.1), USD m.
+
+    Profit is the margin on revenue less the firm's share of its R&D cost, fees paid, plus
+    fees received and subsidies, less fines. ``rd_spend`` holds every firm row's R&D
+    spending this quarter.
+    """
+    p = q.params
+    inside = firms.alliance[rows] != NO_ALLIANCE
+    a = np.where(inside, firms.alliance[rows], 0)
+    revenue = trade.revenue[rows]
+    is_leader = inside & (padded(alliances.leader, -1)[a] == rows)
+    fee_out = market_v1.fees_paid(
+        firms.alliance[rows], is_leader, regime_fee(padded(alliances.regime)[a], p)
+    )
+    fee_in = np.where(is_leader, trade.fees_in[a], 0.0)
+    fines = np.where(inside & trade.fined[a], q.effects.fine_rate * revenue, 0.0)
+    profit = market_v1.profit(
+        revenue, rd_spend[rows], fee_out, fee_in, q.effects.subsidy[rows], fines, p.growth
+    )
+    return revenue, profit
+
+
+def domestic_hhi(s: Sales) -> np.ndarray:
+    """HHI of each domain's domestic market in points, firms as sellers (docs/model.md 6.8)."""
+    hhi = hhi_by_market(s.share, s.market, N_MARKETS)
+    return np.asarray(hhi[market_id(np.arange(N_DOMAINS), DOMESTIC_MARKET)])

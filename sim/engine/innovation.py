@@ -1,0 +1,280 @@
+"""R&D of design version 2: each firm's first-order condition and the knowledge it delivers.
+
+docs/model.md 6.2-6.4. Each quarter, before anyone chooses, ``plan`` computes from the
+start-of-quarter state what every firm's condition needs: absorption (last quarter's effort),
+the channels, the inflow ``xi`` from others' last efforts, and the split of the marginal value
+``MV_i = Omega_i g'_i + Z_i`` into the coefficient of the firm's own marginal capability and
+the rest (others' ``g'`` at their last effective R&D: myopic best response, section 9 item 2).
+``invest`` then solves ``(1 - c_pc) gamma_d x = Omega g'(x + xi) + Z`` firm by firm (closed
+form at ``alpha = 1``, bisection below), capped by cash; ``deliver`` sums the knowledge each
+firm receives from this quarter's efforts, and ``learn`` grows capability. The per-firm
+phases (``invest``, ``learn``) read only their own rows of the plan, so the agent engine
+gives exactly the vectorised engine's numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.config.schema import ModelParams
+from sim.engine.channels import Channels, build, member_value
+from sim.engine.demand import marginal_value_grouped
+from sim.engine.economy import Economy, Sales
+from sim.engine.knowledge import (
+    absorption,
+    capability_gain,
+    effective_rnd_grouped,
+    marginal_capability,
+)
+from sim.engine.markets import N_MARKETS, market_domain, market_geography
+from sim.engine.quarter import Quarter
+from sim.engine.rnd_game import horizon_multipliers
+from sim.engine.state import CLOSED, AllianceState, FirmState
+
+BISECTION_STEPS = 60  # halvings of the effort bracket: 2^-60 of the bracket, below rounding
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What this quarter's R&D conditions read, for every firm row (0 for exited firms).
+
+    Attributes:
+        rows: Alive firm rows, in the order of the channel structure.
+        channels: The knowledge channels among ``rows`` (``sim.engine.channels``).
+        absorption: Absorptive capacity per firm row (from last quarter's effort).
+        inflow: xi, effective R&D reaching each firm from others' last-quarter efforts.
+        omega: Coefficient of the firm's own g' in its marginal value (USD m per share).
+        rest: Z, the rest of the marginal value (USD m per effort unit).
+        cost: ``(1 - c_pc) gamma_d``, the firm's marginal cost slope (USD m per effort^2).
+        economy: The frontiers and learning rates this quarter.
+    """
+
+    rows: np.ndarray
+    channels: Channels
+    absorption: np.ndarray
+    inflow: np.ndarray
+    omega: np.ndarray
+    rest: np.ndarray
+    cost: np.ndarray
+    economy: Economy
+
+
+def law(p: ModelParams, economy: Economy, domain: np.ndarray, region: np.ndarray) -> dict[str, Any]:
+    """Keyword arguments of the capability law for units of ``domain`` (docs/model.md 6.2).
+
+    Reason: the frontier is exogenous unless a domestic unit leads (review finding 2 of
+    docs/model.md section 10): foreign units are capped at the drifted frontier, so the
+    frontier grows at its trend, the rate the gap is measured with, instead of being pushed
+    by foreign leaders whose R&D grows with their markets; a domestic unit that passes it
+    becomes the frontier.
+    """
+    g = p.growth
+    return {
+        "ceiling": np.ones(domain.shape),
+        "frontier_growth": economy.drift[domain],
+        "learning_rate": economy.learning_rate[domain],
+        "catch_up": g.catch_up,
+        "obsolescence": g.obsolescence,
+        "returns_exponent": g.rd_returns_exponent,
+        "effort_offset": g.effort_offset,
+    }
+
+
+def channels_of(
+    firms: FirmState, alliances: AllianceState, rows: np.ndarray, p: ModelParams, bonus: float
+) -> Channels:
+    """The channel structure of ``rows`` (docs/model.md 6.3).
+
+    Reason: partners share at ``c_A = beta_sh + (beta_dp - beta_sh) w_A`` (deep alliances
+    share more), alliances of one federation at ``beta_F``, everyone at the public rate
+    ``beta_P`` plus the open-data bonus times the sender's publishing weight.
+    """
+    r = p.rnd
+    internal = r.beta_alliance_shallow + (r.beta_alliance_deep - r.beta_alliance_shallow) * (
+        alliances.depth
+    )
+    return build(
+        firms.alliance[rows],
+        alliances.regime == CLOSED,
+        firms.openness[rows],
+        internal,
+        min(1.0, r.beta_public + bonus),
+        alliances.root() if alliances.m else None,
+        r.beta_federation,
+    )
+
+
+def market_multipliers(p: ModelParams, economy: Economy) -> np.ndarray:
+    """Lambda_m, the horizon value of a one-off capability gain in each market (quarters)."""
+    m = np.arange(N_MARKETS)
+    domestic = market_geography(m) == 0
+    growth = np.where(domestic, p.markets.growth_domestic, p.markets.growth_world)
+    return np.asarray(
+        horizon_multipliers(
+            p.choice.discount_rate,
+            growth,
+            economy.trend[market_domain(m)],
+            p.growth.obsolescence,
+            p.choice.horizon_quarters,
+        ).gain
+    )
+
+
+def own_coefficient(
+    sales: Sales, position: np.ndarray, n: int, C: np.ndarray, depth: np.ndarray, ch: Channels
+) -> np.ndarray:
+    """Omega_i = sum_m C_m s_im (1 - V_im), V_im = (1 - w) s_im + w S_Am (docs/model.md 6.2).
+
+    ``position`` maps firm rows to the channel structure's order; ``C`` is per market.
+    """
+    firm = position[sales.firm]
+    w = member_value(depth, ch.alliance, 0.0)[firm]
+    keys, key = np.unique(ch.group[firm] * N_MARKETS + sales.market, return_inverse=True)
+    group_share = np.bincount(key.reshape(-1), weights=sales.share, minlength=keys.size)
+    V = (1.0 - w) * sales.share + w * group_share[key.reshape(-1)]
+    weights = C[sales.market] * sales.share * (1.0 - V)
+    return np.bincount(firm, weights=weights, minlength=n)
+
+
+def plan(
+    firms: FirmState, alliances: AllianceState, q: Quarter, economy: Economy, sales: Sales
+) -> Plan:
+    """Everything the quarter's R&D conditions need, from the start-of-quarter state."""
+    p = q.params
+    rows = np.flatnonzero(firms.alive)
+    position = np.full(firms.n, -1, dtype=np.int64)
+    position[rows] = np.arange(rows.size)
+    k, domain, x_last = (
+        firms.capability[rows],
+        firms.domain[rows].astype(np.int64),
+        firms.effort[rows],
+    )
+    R = np.asarray(p.rnd.relatedness, dtype=np.float64)
+    a = absorption(k, x_last, a0=p.rnd.absorption_floor, half_effort=p.rnd.absorption_half_effort)
+    ch = channels_of(firms, alliances, rows, p, q.effects.spillover_bonus)
+    X_last = effective_rnd_grouped(x_last, domain, R, a, ch)
+    slope = marginal_capability(k, X_last, **law(p, economy, domain, firms.region[rows]))
+    scale = market_multipliers(p, economy) * p.growth.margin * sales.size
+    theta = p.growth.share_sensitivity
+    depth = alliances.depth
+    mv = marginal_value_grouped(
+        sales.share,
+        sales.market,
+        position[sales.firm],
+        scale=scale,
+        theta=theta,
+        dk_dX=slope,
+        domain=domain,
+        depth=depth,
+        absorption=a,
+        relatedness=R,
+        channels=ch,
+    )
+    omega = own_coefficient(sales, position, rows.size, scale * theta, depth, ch)
+    gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)[domain]
+    full = np.zeros((5, firms.n))
+    full[:, rows] = (a, X_last - x_last, omega, mv - omega * slope, gamma)
+    cost = full[4] * (1.0 - q.effects.cost_reduction[: firms.n])
+    return Plan(rows, ch, full[0], full[1], full[2], full[3], cost, economy)
+
+
+def solve_effort(
+    omega: np.ndarray,
+    rest: np.ndarray,
+    inflow: np.ndarray,
+    cost: np.ndarray,
+    limit: np.ndarray,
+    slope: Any,
+    alpha: float,
+) -> np.ndarray:
+    """Effort solving ``cost x = omega g'(x + inflow) + rest``, capped at ``limit``.
+
+    Reason: docs/model.md 6.2, "Solving the condition". The right side falls in x (g' falls
+    with effective R&D when alpha < 1) and the left rises, so the root is unique: 0 when the
+    right side is negative at 0, else in ``[0, (omega g'(inflow) + rest) / cost]``, found by
+    bisection; at ``alpha = 1`` g' is constant and the root is closed-form. A firm alone in
+    its cash constraint spends at most ``limit`` effort (``cost x^2 / 2 <= budget``).
+
+    Args:
+        omega: Coefficient of the firm's own g' in its marginal value, per firm.
+        rest: Z, the rest of the marginal value, per firm.
+        inflow: xi, effective R&D from others' last efforts, per firm.
+        cost: ``(1 - c_pc) gamma_d`` per firm (USD m per effort unit squared).
+        limit: The most effort the firm's cash allows, per firm (effort units).
+        slope: ``slope(x)`` gives g' at effort x for these firms (x + inflow inside).
+        alpha: The returns exponent (1: closed form).
+
+    Returns:
+        Effort per firm (effort units), in ``[0, limit]``.
+    """
+    top = omega * slope(np.zeros_like(omega)) + rest
+    hi = np.maximum(top, 0.0) / cost
+    if alpha >= 1.0:
+        return np.minimum(hi, limit)
+    lo = np.zeros_like(hi)
+    for _ in range(BISECTION_STEPS):
+        mid = 0.5 * (lo + hi)
+        above = omega * slope(mid) + rest - cost * mid > 0.0
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    return np.minimum(0.5 * (lo + hi), limit)
+
+
+def invest(
+    rows: np.ndarray, firms: FirmState, alliances: AllianceState, q: Quarter, game: Plan
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Effort, the firm's R&D spending and the part public compute paid, for ``rows``."""
+    p = q.params
+    k, domain = firms.capability[rows], firms.domain[rows].astype(np.int64)
+    inflow = game.inflow[rows]
+    terms = law(p, game.economy, domain, firms.region[rows])
+
+    def slope(x: np.ndarray) -> np.ndarray:
+        return np.asarray(marginal_capability(k, x + inflow, **terms))
+
+    cost = game.cost[rows]
+    limit = np.sqrt(2.0 * p.rnd.budget_share * np.maximum(firms.capital[rows], 0.0) / cost)
+    x = solve_effort(
+        game.omega[rows],
+        game.rest[rows],
+        inflow,
+        cost,
+        limit,
+        slope,
+        p.growth.rd_returns_exponent,
+    )
+    eta = p.rnd.effort_adjustment
+    x = np.minimum(eta * x + (1.0 - eta) * firms.effort[rows], limit)
+    spend = cost * x * x / 2.0
+    gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)[domain]
+    return x, spend, gamma * x * x / 2.0 - spend
+
+
+def deliver(firms: FirmState, game: Plan, effort: np.ndarray, p: ModelParams) -> np.ndarray:
+    """Effective R&D of every firm row from this quarter's efforts (0 for exited firms)."""
+    rows = game.rows
+    X = np.zeros(firms.n)
+    X[rows] = effective_rnd_grouped(
+        effort[rows],
+        firms.domain[rows].astype(np.int64),
+        np.asarray(p.rnd.relatedness, dtype=np.float64),
+        game.absorption[rows],
+        game.channels,
+    )
+    return X
+
+
+def learn(
+    rows: np.ndarray,
+    firms: FirmState,
+    alliances: AllianceState,
+    q: Quarter,
+    game: Plan,
+    effective: np.ndarray,
+) -> np.ndarray:
+    """New capability of ``rows``, relative to the drifted frontier (docs/model.md 6.2)."""
+    domain = firms.domain[rows].astype(np.int64)
+    terms = law(q.params, game.economy, domain, firms.region[rows])
+    return np.asarray(capability_gain(firms.capability[rows], effective[rows], **terms))

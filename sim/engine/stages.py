@@ -1,0 +1,186 @@
+"""Population stages of design version 2 that the model runs between the firms' phases.
+
+- ``depth_targets`` / ``deepen``: every alliance's depth moves toward its target
+  (docs/model.md 6.7), stage 4 of the quarter.
+- ``start_economy``: a consistent start (docs/model.md section 4): outside goods, home bias
+  and the rest-of-world penalty solved from the target shares; step-0 efforts from the
+  first-order conditions in three passes (effort, absorption, effort); and the learning rate
+  of each domain solved so that its best unit keeps pace with the frontier's trend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from sim.config.schema import ModelParams
+from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
+from sim.engine import innovation
+from sim.engine.depth import adjust_depth, heterogeneity, target_depth
+from sim.engine.economy import Economy, Sales, sales
+from sim.engine.knowledge import quarterly_rate
+from sim.engine.market_start import calibrate_start
+from sim.engine.markets import N_MARKETS, seller_rows
+from sim.engine.quarter import Quarter
+from sim.engine.state import AllianceState, FirmState, presence_mask
+
+START_PASSES = 3  # effort, then absorption from it, then effort again (docs/model.md 4.4)
+LEARNING_RATE_ITERATIONS = 40  # fixed-point steps for lambda_d (contraction about 1/3 a step)
+
+
+def depth_targets(
+    firms: FirmState, alliances: AllianceState, p: ModelParams, mission: np.ndarray
+) -> np.ndarray:
+    """Target depth w* of every alliance row (docs/model.md 6.7).
+
+    ``mission`` is the mandate's mission per alliance row (clipped to [0, 1]).
+    """
+    m = alliances.m
+    if m == 0:
+        return np.zeros(0)
+    alive = firms.alive
+    alliance = np.where(alive, firms.alliance, -1)
+    h = heterogeneity(
+        alliance, firms.openness, firms.region, firms.domain, m, len(REGIONS), N_DOMAINS
+    )
+    size = np.bincount(alliance[alliance >= 0], minlength=m).astype(np.float64)
+    c = p.choice
+    given = np.zeros(m)  # alliances founded after the policies acted have no mission
+    given[: min(m, mission.size)] = mission[:m]
+    return np.asarray(
+        target_depth(
+            h,
+            size,
+            np.clip(given, 0.0, 1.0),
+            c.depth_base,
+            c.working_group_size,
+            c.depth_size_elasticity,
+        )
+    )
+
+
+def deepen(
+    firms: FirmState,
+    alliances: AllianceState,
+    p: ModelParams,
+    mission: np.ndarray,
+    step: int,
+) -> None:
+    """Move every alliance's depth toward its target; alliances new this quarter start there."""
+    if alliances.m == 0:
+        return
+    target = depth_targets(firms, alliances, p, mission)
+    moved = adjust_depth(alliances.depth, target, p.choice.depth_adjustment)
+    alliances.depth[:] = np.where(alliances.founded >= step, target, moved)
+
+
+def _calibrated_shifts(firms: FirmState, economy: Economy, p: ModelParams) -> Economy:
+    """Outside goods, home bias and rest-of-world penalty from the start's target shares."""
+    firm, market = seller_rows(presence_mask(firms.domain), firms.alive)
+    m = p.markets
+    inside = 1.0 - m.outside_share_initial
+    region = firms.region[firm]
+    domain = firms.domain[firm].astype(np.int64)
+    has_domestic = np.bincount(domain[region == DOMESTIC], minlength=N_DOMAINS) > 0
+    has_foreign = np.bincount(domain[region != DOMESTIC], minlength=N_DOMAINS) > 0
+
+    def target(share: float) -> np.ndarray:
+        """The target where both groups sell; all or nothing of the inside share otherwise."""
+        return np.where(has_foreign, np.where(has_domestic, share, 0.0), inside)
+
+    solved = calibrate_start(
+        p.growth.share_sensitivity * firms.capability[firm],
+        market,
+        region,
+        inside,
+        target(m.domestic_share_initial),
+        target(m.domestic_share_row_initial),
+    )
+    return replace(
+        economy,
+        outside=solved.outside,
+        home_bias=solved.home_bias,
+        row_penalty=solved.row_penalty,
+    )
+
+
+def _solve_efforts(
+    firms: FirmState, alliances: AllianceState, q: Quarter, economy: Economy, s: Sales
+) -> np.ndarray:
+    """Step-0 efforts: three passes of the conditions, absorption updated between them."""
+    rows = np.flatnonzero(firms.alive)
+    firms.effort[:] = 0.0
+    for _ in range(START_PASSES):
+        game = innovation.plan(firms, alliances, q, economy, s)
+        firms.effort[rows] = innovation.invest(rows, firms, alliances, q, game)[0]
+    return firms.effort
+
+
+def _anchors(firms: FirmState) -> np.ndarray:
+    """Row of the best domestic unit of each domain (the best unit where none is domestic).
+
+    -1 where a domain has no unit at all.
+    """
+    anchor = np.full(N_DOMAINS, -1)
+    domestic = firms.region == DOMESTIC
+    for d in range(N_DOMAINS):  # seven domains, not a loop over firms
+        here = firms.alive & (firms.domain == d)
+        rows = np.flatnonzero(here & domestic)
+        rows = rows if rows.size else np.flatnonzero(here)
+        if rows.size:
+            anchor[d] = rows[np.argmax(firms.capability[rows])]
+    return anchor
+
+
+def start_economy(
+    firms: FirmState,
+    alliances: AllianceState,
+    q: Quarter,
+    start_year: int,
+) -> Economy:
+    """The economy at step 0, with firms' step-0 efforts written to ``firms.effort``.
+
+    Reason (docs/model.md section 4): the start must not contradict itself. Shares hit the
+    targets by construction; efforts solve the conditions; and lambda_d is chosen so that
+    the best domestic unit of each domain, at its step-0 effort, keeps its distance to the
+    frontier (its capability grows exactly at the frontier's trend). The gap, measured on
+    those units, then starts at rest: it moves because markets grow, alliances form and
+    policies act, not because the start was inconsistent. (Fitting the gap's path, 2.2 to 1.3
+    years from 2016, is the calibration's job.) With the version-1 rate instead, the best
+    domestic units closed half the gap within three years.
+    """
+    p = q.params
+    trend = np.asarray(p.growth.frontier_growth_of_domains(), dtype=np.float64)
+    economy = Economy(
+        frontier=np.ones(N_DOMAINS),
+        trend=trend,
+        outside=np.ones(N_MARKETS),
+        home_bias=np.zeros(N_DOMAINS),
+        row_penalty=np.zeros(N_DOMAINS),
+        learning_rate=np.full(N_DOMAINS, p.growth.learning_rate),
+        realised_growth=quarterly_rate(trend),
+        start_year=start_year,
+    )
+    economy = _calibrated_shifts(firms, economy, p)
+    s = sales(firms, economy, 0, p)
+    deepen(firms, alliances, p, q.effects.mission, 0)
+    leader = _anchors(firms)
+    has = leader >= 0
+    g = p.growth
+    for _ in range(LEARNING_RATE_ITERATIONS):
+        _solve_efforts(firms, alliances, q, economy, s)
+        game = innovation.plan(firms, alliances, q, economy, s)
+        X = innovation.deliver(firms, game, firms.effort, p)
+        rows = leader[has]
+        k = firms.capability[rows]
+        reach = (1.0 + g.catch_up * np.clip(1.0 - k, 0.0, 1.0)) * (
+            np.power(X[rows] + g.effort_offset, g.rd_returns_exponent)
+            - g.effort_offset**g.rd_returns_exponent
+        )
+        needed = (economy.drift[has] + g.obsolescence) * k
+        lam = economy.learning_rate.copy()
+        lam[has] = needed / np.maximum(reach, 1e-300)
+        economy = replace(economy, learning_rate=lam)
+    _solve_efforts(firms, alliances, q, economy, s)
+    return economy

@@ -1,0 +1,165 @@
+"""sim.engine.innovation: the R&D conditions of version 2, solved and wired into the model.
+
+Pinned properties of the solver, a dense reference for the marginal value the plan splits,
+the deep-alliance mechanism the issue asks for, and whole version-2 runs: finite, capability
+never above the frontier, shares summing to 1 with the outside good, both engines equal.
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import sim
+from sim.engine import economy, innovation
+from sim.engine.channels import spillover_matrix
+from sim.engine.demand import outside_share, profit_jacobian_dense
+from sim.engine.knowledge import marginal_capability
+from sim.engine.markets import N_MARKETS, seller_shift
+from sim.engine.rnd_game import marginal_value, profit_weights
+from sim.engine.state import CLOSED, NO_ALLIANCE
+from tests.conftest import SMALL_SYNTHETIC
+
+V2 = [*SMALL_SYNTHETIC, "model.economics=v2"]
+
+
+@pytest.fixture(scope="module")
+def v2_cfg():
+    return sim.compose([*V2, "steps=6"])
+
+
+def _plan(model):
+    q = model._new_quarter(0, model.government.act(0))
+    s = economy.sales(model.firms, model.economy, 0, model.params)
+    return q, s, innovation.plan(model.firms, model.alliances, q, model.economy, s)
+
+
+# --- the solver ------------------------------------------------------------------------------
+
+
+@given(
+    omega=st.floats(0.0, 1e4),
+    rest=st.floats(-50.0, 50.0),
+    inflow=st.floats(0.0, 2.0),
+    cost=st.floats(1.0, 200.0),
+)
+def test_the_effort_solves_its_condition(omega, rest, inflow, cost):
+    def slope(x):
+        return 0.02 * np.power(x + inflow + 1e-3, -0.5)
+
+    args = [np.array([v]) for v in (omega, rest, inflow, cost)]
+    x = innovation.solve_effort(*args, np.array([np.inf]), slope, 0.5)[0]
+    residual = omega * slope(np.array([x]))[0] + rest - cost * x
+    if x == 0.0:
+        assert omega * slope(np.zeros(1))[0] + rest <= 1e-12 * cost  # x below rounding
+    else:
+        assert abs(residual) <= 1e-9 * max(1.0, omega * slope(np.zeros(1))[0] + abs(rest))
+
+
+def test_linear_returns_give_the_closed_form_and_cash_caps_effort():
+    def slope(x):
+        return np.full_like(x, 0.5)
+
+    x = innovation.solve_effort(
+        np.array([10.0, 10.0, 1.0]),
+        np.array([1.0, 1.0, -2.0]),
+        np.zeros(3),
+        np.array([2.0, 2.0, 2.0]),
+        np.array([np.inf, 1.0, np.inf]),
+        slope,
+        1.0,
+    )
+    assert x.tolist() == [3.0, 1.0, 0.0]  # (10 x 0.5 + 1) / 2; capped at 1; negative -> 0
+
+
+# --- the plan against the dense machinery -----------------------------------------------------
+
+
+def test_the_split_marginal_value_equals_the_dense_reference(v2_cfg):
+    model = sim.AllianceModel(v2_cfg)
+    _, s, plan = _plan(model)
+    f, rows = model.firms, plan.rows
+    position = np.full(f.n, -1)
+    position[rows] = np.arange(rows.size)
+    k, d = f.capability[rows], f.domain[rows].astype(np.int64)
+    X = f.effort[rows] + plan.inflow[rows]
+    law = innovation.law(model.params, model.economy, d, f.region[rows])
+    slope = marginal_capability(k, X, **law)
+    scale = innovation.market_multipliers(model.params, model.economy)
+    scale = scale * model.params.growth.margin * s.size
+    theta = model.params.growth.share_sensitivity
+    J = profit_jacobian_dense(s.share, s.market, position[s.firm], rows.size, scale, theta, slope)
+    R = np.asarray(model.params.rnd.relatedness)
+    B = spillover_matrix(plan.channels, d, plan.absorption[rows], R)
+    W = profit_weights(f.alliance[rows], model.alliances.depth)
+    dense = marginal_value(J, B, W)
+    split = plan.omega[rows] * slope + plan.rest[rows]  # the grouped MV at these slopes
+    np.testing.assert_allclose(split, dense, rtol=1e-9, atol=1e-9 * np.abs(dense).max())
+    # Omega_i = dMV_i / dg'_i = sum_j W_ij J_ji at g' = 1 (only l = i carries g'_i; B_ii = 1)
+    unit = np.ones(rows.size)
+    J1 = profit_jacobian_dense(s.share, s.market, position[s.firm], rows.size, scale, theta, unit)
+    omega = (W * J1.T).sum(axis=1)
+    np.testing.assert_allclose(plan.omega[rows], omega, rtol=1e-9, atol=1e-9 * omega.max())
+    assert (W[W < 1] > 0).any()  # some partners weigh each other: the depth term is tested
+
+
+def test_a_deep_alliance_across_domains_raises_its_members_effective_rnd(v2_cfg):
+    """Six firms in six domains: alone, then in one closed alliance of depth 1 (docs 6.2)."""
+    model = sim.AllianceModel(v2_cfg)
+    f, a = model.firms, model.alliances
+    domestic = np.flatnonzero(f.alive & (f.region == 0) & (f.alliance == NO_ALLIANCE))
+    chosen = np.array([domestic[f.domain[domestic] == d][0] for d in range(6)])
+    _, _, alone = _plan(model)
+    X_alone = innovation.deliver(f, alone, f.effort, model.params)
+
+    a.append(np.array([CLOSED]), np.array([chosen[0]]), 0, ["test-jv"])
+    a.depth[-1] = 1.0
+    f.alliance[chosen] = a.m - 1
+    q, _, deep = _plan(model)
+    effort_deep = innovation.invest(chosen, f, a, q, deep)[0]
+    f.effort[chosen] = effort_deep
+    X_deep = innovation.deliver(f, deep, f.effort, model.params)
+    assert np.all(X_deep[chosen] > X_alone[chosen])
+    assert np.all(deep.rest[chosen] > alone.rest[chosen])  # partners' gains now count
+
+
+# --- whole runs ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def v2_run(v2_cfg):
+    return sim.AllianceModel(v2_cfg).run()
+
+
+def test_a_version_2_run_is_finite_and_below_the_frontier(v2_run):
+    df = v2_run.datacollector.get_model_vars_dataframe()
+    assert np.isfinite(df.to_numpy(dtype=float)).all()
+    alive = v2_run.firms.alive
+    assert v2_run.firms.capability[alive].max() <= 1.0 + 1e-12
+    assert (df["total_rnd"].iloc[1:] > 0).all()
+    assert np.all(np.diff(np.log(v2_run.economy.frontier)) == 0.0)  # one trend for all
+
+
+def test_shares_with_the_outside_good_sum_to_one_in_every_market(v2_run):
+    f, e = v2_run.firms, v2_run.economy
+    s = economy.sales(f, e, 6, v2_run.params)
+    value = v2_run.params.growth.share_sensitivity * f.capability[s.firm] + seller_shift(
+        f.region[s.firm], s.market, e.home_bias, e.row_penalty
+    )
+    inside = np.bincount(s.market, weights=s.share, minlength=N_MARKETS)
+    total = inside + outside_share(value, s.market, N_MARKETS, e.outside)
+    served = np.bincount(s.market, minlength=N_MARKETS) > 0
+    assert served.sum() == N_MARKETS  # every domain has sellers in this world
+    np.testing.assert_allclose(total, 1.0, rtol=0, atol=1e-12)
+    assert np.all(inside > 0.0) and np.all(inside < 1.0)
+
+
+def test_both_engines_give_identical_version_2_runs():
+    cfg = sim.compose([*V2, "world.n_startups=40", "steps=4"])
+    vec = sim.AllianceModel(cfg, engine="vectorised").run()
+    agents = sim.AllianceModel(cfg, engine="agents").run()
+    a = vec.datacollector.get_model_vars_dataframe()
+    b = agents.datacollector.get_model_vars_dataframe()
+    assert a.equals(b)
+    np.testing.assert_array_equal(vec.firms.capability, agents.firms.capability)
+    np.testing.assert_array_equal(vec.firms.effort, agents.firms.effort)

@@ -1,0 +1,59 @@
+"""sim.engine.stages: the consistent start of version 2 and the depth stage."""
+
+import numpy as np
+import pytest
+
+import sim
+from sim.engine import economy, innovation
+from sim.engine.knowledge import capability_gain
+from sim.engine.markets import DOMESTIC_MARKET, N_MARKETS, market_geography
+from sim.engine.stages import _anchors, deepen, depth_targets
+from tests.conftest import SMALL_SYNTHETIC
+
+
+@pytest.fixture(scope="module")
+def start():
+    return sim.AllianceModel(sim.compose([*SMALL_SYNTHETIC, "model.economics=v2"]))
+
+
+def test_the_start_hits_the_target_shares(start):
+    f, p = start.firms, start.params
+    s = economy.sales(f, start.economy, 0, p)
+    domestic = f.region[s.firm] == 0
+    inside = np.bincount(s.market, weights=s.share, minlength=N_MARKETS)
+    np.testing.assert_allclose(inside, 1.0 - p.markets.outside_share_initial, atol=1e-9)
+    dom = np.bincount(s.market[domestic], weights=s.share[domestic], minlength=N_MARKETS)
+    has_both = (np.bincount(s.market[domestic], minlength=N_MARKETS) > 0) & (
+        np.bincount(s.market[~domestic], minlength=N_MARKETS) > 0
+    )
+    at_home = market_geography(np.arange(N_MARKETS)) == DOMESTIC_MARKET
+    target = np.where(
+        at_home, p.markets.domestic_share_initial, p.markets.domestic_share_row_initial
+    )
+    np.testing.assert_allclose(dom[has_both], target[has_both], atol=1e-9)
+    assert has_both.sum() >= 4  # the targets are tested where they bind
+
+
+def test_the_best_domestic_units_keep_their_distance_at_start_efforts(start):
+    """lambda_d is solved so that each anchor's capability grows exactly at the trend."""
+    f, p = start.firms, start.params
+    q = start._new_quarter(0, start.government.act(0))
+    s = economy.sales(f, start.economy, 0, p)
+    plan = innovation.plan(f, start.alliances, q, start.economy, s)
+    X = innovation.deliver(f, plan, f.effort, p)
+    anchor = _anchors(f)
+    rows = anchor[anchor >= 0]
+    law = innovation.law(p, start.economy, f.domain[rows].astype(np.int64), f.region[rows])
+    k_next = capability_gain(f.capability[rows], X[rows], **law)
+    np.testing.assert_allclose(k_next, f.capability[rows], rtol=1e-6)
+    assert not np.allclose(start.economy.learning_rate, p.growth.learning_rate)
+
+
+def test_depth_falls_with_size_and_new_alliances_start_at_their_target(start):
+    f, a, p = start.firms, start.alliances, start.params
+    target = depth_targets(f, a, p, np.zeros(a.m))
+    np.testing.assert_allclose(a.depth, target)  # the start sets every alliance at its target
+    a.depth[:] = 0.0
+    deepen(f, a, p, np.zeros(a.m), step=5)  # founded at 0 < 5: move a quarter of the way
+    np.testing.assert_allclose(a.depth, p.choice.depth_adjustment * target)
+    assert np.all((target > 0) & (target <= p.choice.depth_base))
