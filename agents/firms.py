@@ -71,12 +71,13 @@ class Firm(ModelAgent):
         return KIND_NAMES[int(self.model.firms.kind[self.row])]
 
     # the phases of a quarter, for this firm ------------------------------------------
-    def reconsider(
-        self, k: int, q: quarter.Quarter, revision: quarter.Revision, rnd: quarter.RnDConditions
-    ) -> int:
-        """Choose where to be: alone, my alliance, another one, or a new one I found."""
+    def reconsider(self, k: int, q: quarter.Quarter, revision: quarter.Revision, view: Any) -> int:
+        """Choose where to be: alone, my alliance, another one, or a new one I found.
+
+        ``view`` is what revisers see (version 1: ``RnDConditions``; 2: ``Prospects``).
+        """
         m = self.model
-        return int(quarter.reconsider(np.array([k]), m.firms, m.alliances, q, revision, rnd)[0])
+        return int(m.phases.reconsider(np.array([k]), m.firms, m.alliances, q, revision, view)[0])
 
     def invest(self, q: quarter.Quarter, *stage: Any) -> tuple[float, float, float]:
         """Choose R&D effort; returns (effort, spend, cost paid by the state).

@@ -21,9 +21,9 @@ from scenarios.policies import build_policies
 from scenarios.worlds import build_world
 from sim.config.schema import ENGINES, RunConfig
 from sim.config.vocabulary import DOMAINS, DOMESTIC
-from sim.engine import economy, growth, innovation, quarter
+from sim.engine import economy, growth, innovation, quarter, valuation
 from sim.engine.aggregates import alliance_totals
-from sim.engine.choice import draw_revision
+from sim.engine.choice import FOUND_NEW, draw_revision
 from sim.engine.demography import expected_entrants, remove_exits
 from sim.engine.membership import apply_moves, settle
 from sim.engine.outcomes import COLUMNS, StepFlows, compute
@@ -147,18 +147,21 @@ class AllianceModel(AllianceWorld):
         columns = list(zip(*results, strict=True)) if isinstance(results[0], tuple) else [results]
         return tuple(np.asarray(c, dtype=np.float64) for c in columns)
 
-    def _revise(
-        self, q: quarter.Quarter, revision: quarter.Revision, rnd: quarter.RnDConditions
-    ) -> np.ndarray:
-        """Targets of this quarter's revisers (synchronous: all decide on the same state)."""
+    def _revise(self, q: quarter.Quarter, revision: quarter.Revision, view: Any) -> np.ndarray:
+        """Targets of this quarter's revisers (synchronous: all decide on the same state).
+
+        ``view`` is what revisers see: ``RnDConditions`` (version 1) or ``Prospects`` (2).
+        """
         revisers = revision.draws.revisers
         k = np.arange(revisers.size)
         if self.engine == "vectorised":
-            return quarter.reconsider(k, self.firms, self.alliances, q, revision, rnd)
+            return np.asarray(
+                self.phases.reconsider(k, self.firms, self.alliances, q, revision, view)
+            )
         agents = self.firm_agents
         return np.array(
             [
-                agents[row].reconsider(i, q, revision, rnd)
+                agents[row].reconsider(i, q, revision, view)
                 for i, row in enumerate(revisers.tolist())
             ],
             dtype=np.int64,
@@ -177,10 +180,22 @@ class AllianceModel(AllianceWorld):
 
         # 2. membership revision, on the start-of-quarter snapshot
         totals = alliance_totals(firms, alliances)
-        rnd = quarter.prepare_rnd(firms, alliances, q)  # the public spillover revisers expect
         revision = quarter.Revision(totals, draw_revision(firms, alliances, p.choice, self.rng))
-        targets = self._revise(q, revision, rnd)
-        apply_moves(firms, alliances, revision.draws.revisers, targets, t, p.choice.founding_cost)
+        if self.v2:  # values in USD m over the horizon (docs/model.md 6.5)
+            assert self.economy is not None
+            view: Any = valuation.prospects(firms, alliances, q, self.economy)
+            _, regime, cost = valuation.founding_choice(p, view.outlook.multipliers.money[0])
+            founding: dict[str, Any] = {"founding_cost": cost, "regimes": regime}
+        else:  # the public spillover revisers expect
+            view, founding = quarter.prepare_rnd(firms, alliances, q), {}
+        targets = self._revise(q, revision, view)
+        revisers = revision.draws.revisers
+        if self.v2:
+            n_found = int((targets == FOUND_NEW).sum())
+            founding["regimes"] = np.full(n_found, founding["regimes"], dtype=np.int8)
+        else:
+            founding["founding_cost"] = p.choice.founding_cost
+        apply_moves(firms, alliances, revisers, targets, t, **founding)
         settle(firms, alliances, t, p.choice.founding_grace_steps)
 
         if self.v2:
@@ -236,7 +251,7 @@ class AllianceModel(AllianceWorld):
         deepen(firms, alliances, p, q.effects.mission, t)
         # 6. R&D: every firm's condition at the start-of-quarter state
         alive = np.flatnonzero(firms.alive)
-        start = economy.sales(firms, self.economy, t, p)
+        start = economy.sales(firms, self.economy, t, p, alliances)
         game = innovation.plan(firms, alliances, q, self.economy, start)
         effort, spend, paid = self._each("invest", alive, q, game)
         firms.effort[:] = 0.0
@@ -342,7 +357,7 @@ class _PhasesV2:
     invest = staticmethod(innovation.invest)
     learn = staticmethod(innovation.learn)
     earn = staticmethod(economy.earn)
-    reconsider = staticmethod(quarter.reconsider)
+    reconsider = staticmethod(valuation.reconsider)
 
 
 def _reporter(column: str) -> Any:

@@ -105,6 +105,7 @@ class MegaAllianceMandate(Lever):
         effects.mandated[a] = True
         effects.cap_exempt[a] |= self.cfg.cap_exempt
         effects.mandate_pull[a] += self.cfg.mandate_strength
+        effects.mandate_value[a] += self.cfg.member_value
         effects.mission[a] += self.cfg.mission
         each = share_equally(self.cfg.budget, domestic_members(firms, a), effects.subsidy)
         effects.member_subsidy[a] += each

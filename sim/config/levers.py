@@ -53,6 +53,7 @@ class MegaAllianceConfig(LeverWindow):
     invite_per_domain: int = 2  # top domestic firms invited per domain, conglomerates first
     mandate_strength: float = 1.0  # utility pull toward the mandated alliance (>= 0)
     mission: float = 0.3  # complementarity bonus of the coordinated mission (>= 0)
+    member_value: float = 0.5  # v2: USD m a quarter each domestic member gets (procurement)
     federate: bool = False  # place existing domestic-led alliances inside it
     budget: float = 0.0  # USD m per quarter shared equally by its domestic members
     cap_exempt: bool = True  # the antitrust share cap and fines do not apply to it
@@ -62,7 +63,7 @@ class MegaAllianceConfig(LeverWindow):
         super().__post_init__()
         check_choice(self, "regime", REGIME_NAMES)
         check_range(self, "invite_per_domain", 1)
-        for name in ("mandate_strength", "mission", "budget"):
+        for name in ("mandate_strength", "mission", "budget", "member_value"):
             check_range(self, name, 0.0)
 
 

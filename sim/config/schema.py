@@ -26,6 +26,7 @@ from sim.config.checks import (
     check_tree,
     check_weights,
 )
+from sim.config.competition import CompetitionParams
 from sim.config.levers import ScenarioConfig
 from sim.config.markets import MarketParams
 from sim.config.vocabulary import N_DOMAINS, REGIONS
@@ -158,6 +159,21 @@ class ChoiceParams:
     depth_size_elasticity: float = 0.5  # v2: depth falls as (working group / size)^this
     working_group_size: int = 10  # v2: firms one working group coordinates
     depth_adjustment: float = 0.25  # v2: share of the way to its target depth moved a quarter
+    noise_revenue: float = 1.0  # v2: choice noise scale, in quarters of the firm's revenue
+    noise_revenue_floor: float = 0.05  # v2: USD m a quarter, the noise's revenue floor
+    complementarity_uplift: float = 0.2  # v2: log-odds uplift from a full value chain at depth 1
+    coord_cost_fixed: float = 0.02  # v2: USD m a quarter per member
+    coord_cost_share: float = 0.05  # v2: share of the R&D coordinated (depth x spend)
+    coord_size_elasticity: float = 0.5  # v2: cost rises as (size / working group)^this
+    coord_heterogeneity: float = 1.0  # v2: cost multiplier per unit of heterogeneity
+    coord_regime_misfit: float = 1.0  # v2: per unit of |openness - regime|
+    distance_cost: float = 1.0  # v2: multiplier for joining an alliance of another region
+    switching_cost_fixed: float = 0.05  # v2: USD m one-off on any change of alliance
+    switching_cost_revenue: float = 0.25  # v2: quarters of revenue, one-off on any change
+    founding_cost_open: float = 1.0  # v2: USD m one-off (governance, hosting, licences)
+    founding_cost_closed: float = 0.3  # v2: USD m one-off (a consortium contract)
+    n_prospects: int = 5  # v2: firms a founder counts on recruiting
+    recruit_expectation: float = 0.5  # v2: share of prospects expected to join
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
@@ -173,6 +189,24 @@ class ChoiceParams:
         check_range(self, "discount_rate", 0.0, 1.0)
         check_range(self, "depth_size_elasticity", 0.0, 5.0)
         check_range(self, "working_group_size", 1, MAX_FIRMS)
+        for name in (
+            "noise_revenue",
+            "complementarity_uplift",
+            "coord_cost_fixed",
+            "coord_cost_share",
+            "coord_size_elasticity",
+            "coord_heterogeneity",
+            "coord_regime_misfit",
+            "distance_cost",
+            "switching_cost_fixed",
+            "switching_cost_revenue",
+            "founding_cost_open",
+            "founding_cost_closed",
+        ):
+            check_range(self, name, 0.0, 1e6)
+        check_range(self, "noise_revenue_floor", 1e-9, 1e6)
+        check_range(self, "n_prospects", 0, 1000)
+        check_range(self, "recruit_expectation", 0.0, 1.0)
         check_range(self, "n_candidates", 1, 64)
         check_range(self, "founding_grace_steps", 0)
         check_range(self, "scale_half", 1e-9)
@@ -316,6 +350,7 @@ class ModelParams:
     growth: GrowthParams = field(default_factory=GrowthParams)
     reporting: ReportingParams = field(default_factory=ReportingParams)
     markets: MarketParams = field(default_factory=MarketParams)  # v2 only
+    competition: CompetitionParams = field(default_factory=CompetitionParams)  # v2 only
     economics: str = "v1"  # v1 | v2: the design version of R&D, capability and markets
 
     def __post_init__(self) -> None:

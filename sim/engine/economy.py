@@ -18,6 +18,7 @@ from sim.config.schema import ModelParams
 from sim.config.vocabulary import N_DOMAINS
 from sim.engine import market as market_v1
 from sim.engine.aggregates import AllianceTotals, group_sum, members_mask
+from sim.engine.channels import member_value
 from sim.engine.demand import shares as logit_shares
 from sim.engine.knowledge import push_frontier, quarterly_rate
 from sim.engine.markets import (
@@ -93,6 +94,52 @@ class Sales:
         return np.bincount(self.firm, weights=weights, minlength=n)
 
 
+def complementarity_bonus(
+    domain: np.ndarray, alliance: np.ndarray, best: np.ndarray, depth: np.ndarray, p: ModelParams
+) -> np.ndarray:
+    """The bonus b = nu w_A sum_{d' != d} comp_{d d'} best_{A d'}: the uplift of integrated offers.
+
+    Reason: docs/model.md 6.5, "Complementarity as revenue"; the table is uniform (1/6 off
+    the diagonal) until value-chain data exist; a hollow (shallow) alliance sells none.
+    """
+    if best.size == 0:
+        return np.zeros(domain.shape)
+    comp = (1.0 - np.eye(N_DOMAINS)) / (N_DOMAINS - 1)
+    a = np.where(alliance == NO_ALLIANCE, 0, alliance)
+    value = (comp[domain] * best[a]).sum(axis=-1)
+    w = member_value(depth, alliance, 0.0)
+    return np.asarray(
+        np.where(alliance == NO_ALLIANCE, 0.0, p.choice.complementarity_uplift * w * value)
+    )
+
+
+def best_capability(firms: FirmState, alliances: AllianceState) -> np.ndarray:
+    """Members' best capability per (alliance, domain), shape (m, D) (0 where none)."""
+    best = np.zeros((alliances.m, N_DOMAINS))
+    inside = firms.alive & (firms.alliance != NO_ALLIANCE)
+    np.maximum.at(
+        best,
+        (firms.alliance[inside], firms.domain[inside].astype(np.int64)),
+        firms.capability[inside],
+    )
+    return best
+
+
+def seller_values(
+    firms: FirmState, alliances: AllianceState, firm: np.ndarray, p: ModelParams
+) -> np.ndarray:
+    """``theta k + b`` of each seller row before the domestic shifts (logit units).
+
+    The complementarity bonus b of alliance members (docs/model.md 6.5) enters demand here,
+    so the start's calibration and every quarter's shares see the same values.
+    """
+    best = best_capability(firms, alliances) if alliances.m else np.zeros((1, N_DOMAINS))
+    depth = alliances.depth if alliances.m else np.zeros(1)
+    alliance = np.where(firms.alive, firms.alliance, NO_ALLIANCE)[firm]
+    bonus = complementarity_bonus(firms.domain[firm].astype(np.int64), alliance, best, depth, p)
+    return np.asarray(p.growth.share_sensitivity * firms.capability[firm] + bonus)
+
+
 def market_sizes_at(step: int, p: ModelParams, start_year: int) -> np.ndarray:
     """Every market's size at quarter ``step`` (USD m a quarter; KITA totals, docs 6.1)."""
     m = p.markets
@@ -103,15 +150,17 @@ def market_sizes_at(step: int, p: ModelParams, start_year: int) -> np.ndarray:
     )
 
 
-def sales(firms: FirmState, economy: Economy, step: int, p: ModelParams) -> Sales:
+def sales(
+    firms: FirmState, economy: Economy, step: int, p: ModelParams, alliances: AllianceState
+) -> Sales:
     """The seller rows of every alive firm, with this quarter's shares and market sizes.
 
     Reason: docs/model.md 6.1, ``u = theta k + h + b`` and ``s = e^u / (sum e^u + O_m)``
     in every (domain, geography) market, every seller counted, domestic and foreign (the
-    complementarity bonus b enters with membership by expected profit, not yet wired).
+    complementarity bonus b of alliance members).
     """
     firm, market = seller_rows(presence_mask(firms.domain), firms.alive)
-    value = p.growth.share_sensitivity * firms.capability[firm] + seller_shift(
+    value = seller_values(firms, alliances, firm, p) + seller_shift(
         firms.region[firm], market, economy.home_bias, economy.row_penalty
     )
     share = logit_shares(value, market, N_MARKETS, economy.outside)
@@ -170,7 +219,7 @@ def prepare_trade(
     ``totals`` are the alliance totals the quarter's revisers saw; None at the start.
     """
     p = q.params
-    s = sales(firms, economy, q.step, p)
+    s = sales(firms, economy, q.step, p, alliances)
     m = max(alliances.m, 1)
     inside = members_mask(firms)
     a = np.where(inside, firms.alliance, 0)

@@ -15,20 +15,23 @@ def apply_moves(
     rows: np.ndarray,
     targets: np.ndarray,
     step: int,
-    founding_cost: float = 0.0,
+    founding_cost: float | np.ndarray = 0.0,
+    regimes: np.ndarray | None = None,
 ) -> np.ndarray:
     """Move firms ``rows`` to ``targets`` (alliance id, NO_ALLIANCE or FOUND_NEW).
 
     Reason: revision is synchronous, so all decisions of a quarter take effect together;
     each founder pays the founding cost and gets a new alliance it leads, with the regime
-    its openness leans to.
+    its openness leans to (version 1) or the one it chose (``regimes``, one per founder,
+    version 2; ``founding_cost`` may then be one per founder too).
 
     Returns:
         Ids of the alliances founded.
     """
     founders = rows[targets == FOUND_NEW]
     firms.capital[founders] -= founding_cost
-    new_ids = alliances.append(founding_regime(firms.openness[founders]), founders, founded=step)
+    regime = founding_regime(firms.openness[founders]) if regimes is None else regimes
+    new_ids = alliances.append(regime, founders, founded=step)
     targets = targets.copy()
     targets[targets == FOUND_NEW] = new_ids
     firms.alliance[rows] = targets

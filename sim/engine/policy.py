@@ -33,6 +33,7 @@ class PolicyEffects:
     # home domain, expects per quarter
     mission: np.ndarray  # (m,) complementarity bonus of a coordinated mission
     mandate_pull: np.ndarray  # (m,) utility pull of a government mandate
+    mandate_value: np.ndarray  # (m,) USD m a quarter a domestic member gets (version 2)
     mandated: np.ndarray  # (m,) alliances under an active government mandate
     cap_exempt: np.ndarray  # (m,) alliances the share cap and fines do not apply to
     spend: float = 0.0  # USD m the government commits this quarter (besides cost shares)
@@ -58,6 +59,7 @@ class PolicyEffects:
             member_subsidy=np.zeros((m, N_DOMAINS)),
             mission=np.zeros(m),
             mandate_pull=np.zeros(m),
+            mandate_value=np.zeros(m),
             mandated=np.zeros(m, dtype=bool),
             cap_exempt=np.zeros(m, dtype=bool),
         )

@@ -18,7 +18,7 @@ from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
 from sim.engine import innovation
 from sim.engine.depth import adjust_depth, heterogeneity, target_depth
-from sim.engine.economy import Economy, Sales, sales
+from sim.engine.economy import Economy, Sales, sales, seller_values
 from sim.engine.knowledge import quarterly_rate
 from sim.engine.market_start import calibrate_start
 from sim.engine.markets import N_MARKETS, seller_rows
@@ -75,7 +75,9 @@ def deepen(
     alliances.depth[:] = np.where(alliances.founded >= step, target, moved)
 
 
-def _calibrated_shifts(firms: FirmState, economy: Economy, p: ModelParams) -> Economy:
+def _calibrated_shifts(
+    firms: FirmState, alliances: AllianceState, economy: Economy, p: ModelParams
+) -> Economy:
     """Outside goods, home bias and rest-of-world penalty from the start's target shares."""
     firm, market = seller_rows(presence_mask(firms.domain), firms.alive)
     m = p.markets
@@ -90,7 +92,7 @@ def _calibrated_shifts(firms: FirmState, economy: Economy, p: ModelParams) -> Ec
         return np.where(has_foreign, np.where(has_domestic, share, 0.0), inside)
 
     solved = calibrate_start(
-        p.growth.share_sensitivity * firms.capability[firm],
+        seller_values(firms, alliances, firm, p),
         market,
         region,
         inside,
@@ -162,9 +164,9 @@ def start_economy(
         realised_growth=quarterly_rate(trend),
         start_year=start_year,
     )
-    economy = _calibrated_shifts(firms, economy, p)
-    s = sales(firms, economy, 0, p)
-    deepen(firms, alliances, p, q.effects.mission, 0)
+    deepen(firms, alliances, p, q.effects.mission, 0)  # depth first: the bonus reads it
+    economy = _calibrated_shifts(firms, alliances, economy, p)
+    s = sales(firms, economy, 0, p, alliances)
     leader = _anchors(firms)
     has = leader >= 0
     g = p.growth

@@ -30,7 +30,7 @@ def v2_cfg():
 
 def _plan(model):
     q = model._new_quarter(0, model.government.act(0))
-    s = economy.sales(model.firms, model.economy, 0, model.params)
+    s = economy.sales(model.firms, model.economy, 0, model.params, model.alliances)
     return q, s, innovation.plan(model.firms, model.alliances, q, model.economy, s)
 
 
@@ -142,8 +142,8 @@ def test_a_version_2_run_is_finite_and_below_the_frontier(v2_run):
 
 def test_shares_with_the_outside_good_sum_to_one_in_every_market(v2_run):
     f, e = v2_run.firms, v2_run.economy
-    s = economy.sales(f, e, 6, v2_run.params)
-    value = v2_run.params.growth.share_sensitivity * f.capability[s.firm] + seller_shift(
+    s = economy.sales(f, e, 6, v2_run.params, v2_run.alliances)
+    value = economy.seller_values(f, v2_run.alliances, s.firm, v2_run.params) + seller_shift(
         f.region[s.firm], s.market, e.home_bias, e.row_penalty
     )
     inside = np.bincount(s.market, weights=s.share, minlength=N_MARKETS)

@@ -18,7 +18,7 @@ def start():
 
 def test_the_start_hits_the_target_shares(start):
     f, p = start.firms, start.params
-    s = economy.sales(f, start.economy, 0, p)
+    s = economy.sales(f, start.economy, 0, p, start.alliances)
     domestic = f.region[s.firm] == 0
     inside = np.bincount(s.market, weights=s.share, minlength=N_MARKETS)
     np.testing.assert_allclose(inside, 1.0 - p.markets.outside_share_initial, atol=1e-9)
@@ -38,7 +38,7 @@ def test_the_best_domestic_units_keep_their_distance_at_start_efforts(start):
     """lambda_d is solved so that each anchor's capability grows exactly at the trend."""
     f, p = start.firms, start.params
     q = start._new_quarter(0, start.government.act(0))
-    s = economy.sales(f, start.economy, 0, p)
+    s = economy.sales(f, start.economy, 0, p, start.alliances)
     plan = innovation.plan(f, start.alliances, q, start.economy, s)
     X = innovation.deliver(f, plan, f.effort, p)
     anchor = _anchors(f)

@@ -1,0 +1,110 @@
+"""sim.engine.valuation: membership by expected profit (version 2), in USD m."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import sim
+from sim.engine import valuation
+from sim.engine.choice import ALONE, FIRST_CANDIDATE, FOUND, STAY, draw_revision
+from sim.engine.state import CLOSED, NO_ALLIANCE
+from tests.conftest import SMALL_SYNTHETIC
+
+
+@pytest.fixture(scope="module")
+def world():
+    cfg = sim.compose([*SMALL_SYNTHETIC, "model.economics=v2", "model.choice.revision_share=1"])
+    model = sim.AllianceModel(cfg)
+    q = model._new_quarter(0, model.government.act(0))
+    view = valuation.prospects(model.firms, model.alliances, q, model.economy)
+    draws = draw_revision(model.firms, model.alliances, cfg.model.choice, model.rng)
+    return model, q, view, draws
+
+
+def _values(world, effects=None, params=None):
+    model, q, view, draws = world
+    k = np.arange(draws.revisers.size)
+    return valuation.option_values(
+        k,
+        draws,
+        model.firms,
+        model.alliances,
+        view.outlook,
+        view.channels,
+        view.position,
+        effects or q.effects,
+        params or q.params,
+    )
+
+
+def test_staying_is_worth_nothing_and_alone_from_alone_too(world):
+    model, _, _, draws = world
+    values, _ = _values(world)
+    assert np.all(values[:, STAY] == 0.0)
+    alone = model.firms.alliance[draws.revisers] == NO_ALLIANCE
+    assert np.all(values[alone, ALONE] == 0.0)
+    assert np.isfinite(values[:, [ALONE, STAY]]).all()
+
+
+def test_every_change_pays_the_switching_cost(world):
+    model, q, _, draws = world
+    base, _ = _values(world)
+    dearer = replace(q.params.choice, switching_cost_fixed=q.params.choice.switching_cost_fixed + 1)
+    values, _ = _values(world, params=replace(q.params, choice=dearer))
+    inside = model.firms.alliance[draws.revisers] != NO_ALLIANCE
+    np.testing.assert_allclose(values[inside, ALONE], base[inside, ALONE] - 1.0, atol=1e-9)
+    cand = np.isfinite(base[:, FIRST_CANDIDATE:])
+    diff = values[:, FIRST_CANDIDATE:][cand] - base[:, FIRST_CANDIDATE:][cand]
+    np.testing.assert_allclose(diff, -1.0, atol=1e-9)
+
+
+def test_clarity_raises_the_value_of_joining_inside_the_safe_harbour(world):
+    """For a firm alone, joining gets dearer in fear the murkier the rules (docs 6.8)."""
+    model, q, _, draws = world
+    murky, _ = _values(world, effects=replace(q.effects, clarity=0.0))
+    clear, _ = _values(world, effects=replace(q.effects, clarity=1.0))
+    alone = model.firms.alliance[draws.revisers] == NO_ALLIANCE
+    cand = np.isfinite(murky[:, FIRST_CANDIDATE:]) & alone[:, None]
+    gain = clear[:, FIRST_CANDIDATE:][cand] - murky[:, FIRST_CANDIDATE:][cand]
+    assert np.all(gain >= -1e-9) and np.any(gain > 0)
+
+
+def test_a_closed_leader_weighs_a_rivals_share_and_not_a_complements(world):
+    """Admission by the leader's interest: a same-market applicant steals customers."""
+    model, q, view, draws = world
+    f, a = model.firms, model.alliances
+    o = view.outlook
+    closed = np.flatnonzero(a.active & (a.regime == CLOSED))
+    assert closed.size
+    leader = a.leader[closed[0]]
+    rows = np.flatnonzero(f.alive & (f.alliance == NO_ALLIANCE))
+    rival = rows[f.domain[rows] == f.domain[leader]][0]
+    complement = rows[f.domain[rows] != f.domain[leader]][0]
+    picked = replace(draws, revisers=np.array([rival, complement]), gumbel=draws.gumbel[:2])
+    r = valuation.reviser_of(np.arange(2), picked, f, o, view.channels, view.position)
+    target = np.full((2, 1), closed[0])
+    R = np.asarray(q.params.rnd.relatedness)
+    g = q.params.growth
+    flow = o.multipliers.flow * g.margin * g.share_sensitivity * o.sizes
+
+    def interest(rev):
+        return valuation.leader_interest(rev, target, f, a, o, R, flow, q.params)[:, 0]
+
+    base = interest(r)
+    bigger = interest(replace(r, share=2.0 * r.share))
+    assert bigger[0] < base[0]  # a larger rival takes more of the leader's customers
+    assert bigger[1] == base[1]  # a complement's share is not the leader's concern
+    fee = float(o.multipliers.money[0]) * q.params.choice.fee_closed
+    assert base[1] >= fee  # a complement brings knowledge and pays the fee
+
+
+def test_founding_needs_the_founding_cost_and_picks_the_better_regime(world):
+    model, q, _, draws = world
+    values, regime = _values(world)
+    value, chosen, cost = valuation.founding_choice(q.params, 10.0)
+    c = q.params.choice
+    assert cost in (c.founding_cost_open, c.founding_cost_closed)
+    poor = model.firms.capital[draws.revisers] < cost
+    assert np.all(np.isneginf(values[poor, FOUND]))
+    assert np.all(regime == chosen)
