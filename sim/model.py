@@ -10,6 +10,7 @@ generator of the run and give identical results.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import mesa
@@ -21,10 +22,11 @@ from scenarios.policies import build_policies
 from scenarios.worlds import build_world
 from sim.config.schema import ENGINES, RunConfig
 from sim.config.vocabulary import DOMAINS, DOMESTIC
-from sim.engine import economy, growth, innovation, quarter, valuation
+from sim.engine import economy, growth, innovation, policing, quarter, valuation
 from sim.engine.aggregates import alliance_totals
 from sim.engine.choice import FOUND_NEW, draw_revision
 from sim.engine.demography import expected_entrants, remove_exits
+from sim.engine.markets import N_MARKETS
 from sim.engine.membership import apply_moves, settle
 from sim.engine.outcomes import COLUMNS, StepFlows, compute
 from sim.engine.policy import PolicyEffects
@@ -85,6 +87,7 @@ class AllianceModel(AllianceWorld):
         self.flows = StepFlows()
         self.v2 = self.params.economics == "v2"
         self.economy: economy.Economy | None = None
+        self.cooldown = np.zeros(N_MARKETS, dtype=np.int64)  # version 2: markets barred
         self._prime_market()
         self.cumulative_spend = 0.0
         self.outcomes: dict[str, float] = {}
@@ -249,9 +252,11 @@ class AllianceModel(AllianceWorld):
         assert self.economy is not None  # set at the start of a version-2 run
         # 4. depth
         deepen(firms, alliances, p, q.effects.mission, t)
+        # 5. collusion decisions, on the start-of-quarter shares
+        start = economy.sales(firms, self.economy, t, p, alliances)
+        colluding = policing.decide_collusion(start, firms, alliances, self.cooldown, p)
         # 6. R&D: every firm's condition at the start-of-quarter state
         alive = np.flatnonzero(firms.alive)
-        start = economy.sales(firms, self.economy, t, p, alliances)
         game = innovation.plan(firms, alliances, q, self.economy, start)
         effort, spend, paid = self._each("invest", alive, q, game)
         firms.effort[:] = 0.0
@@ -266,6 +271,17 @@ class AllianceModel(AllianceWorld):
         self.frontier = float(self.economy.frontier.mean())
         # 8. markets and capital; exit
         trade = economy.prepare_trade(firms, alliances, q, self.economy, totals)
+        exempt = q.effects.cap_exempt
+        law = policing.enforce(
+            trade.sales, firms, alliances, colluding, exempt, self.cooldown, p, self.rng
+        )
+        self.cooldown = law.cooldown
+        flows.collusion_harm, flows.collusion_risk, flows.fines = (
+            law.harm,
+            law.risk,
+            float(law.fines.sum()),
+        )
+        trade = replace(trade, margin_income=law.margin_income, fines=law.fines)
         revenue, profit = self._each("earn", alive, q, trade, rd_spend)
         firms.revenue[:] = 0.0
         firms.revenue[alive] = revenue

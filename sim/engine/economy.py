@@ -191,12 +191,17 @@ def advance(
 
 @dataclass(frozen=True)
 class Trade:
-    """Revenue per firm, fees owed to leaders, alliances fined: what ``earn`` reads."""
+    """What ``earn`` reads, per firm row: revenue, margin earned, fees, fines (USD m).
+
+    ``margin_income`` and ``fines`` start as the margin on revenue and nothing; competition
+    policy (``sim.engine.policing``) replaces them with collusive margins and fines.
+    """
 
     revenue: np.ndarray
     domestic_revenue: np.ndarray
     fees_in: np.ndarray
-    fined: np.ndarray
+    margin_income: np.ndarray
+    fines: np.ndarray
     sales: Sales
 
 
@@ -212,11 +217,10 @@ def prepare_trade(
     economy: Economy,
     totals: AllianceTotals | None,
 ) -> Trade:
-    """Shares with this quarter's capabilities, revenue, fees and the alliances fined.
+    """Shares with this quarter's capabilities, revenue and fees (docs/model.md 6.1).
 
-    Fines stay the version-1 rule (an alliance above the antitrust lever's share cap pays
-    ``fine_rate`` of its revenue) until competition policy (docs/model.md 6.8) is wired.
-    ``totals`` are the alliance totals the quarter's revisers saw; None at the start.
+    The share cap acts at admission (``sim.engine.valuation``); fines and collusive margins
+    come from ``sim.engine.policing``. ``totals`` is kept for the signature of version 1.
     """
     p = q.params
     s = sales(firms, economy, q.step, p, alliances)
@@ -229,15 +233,13 @@ def prepare_trade(
         is_leader,
         regime_fee(padded(alliances.regime)[a], p),
     )
-    share = totals.share if totals is not None else np.zeros(m)
-    fined = np.zeros(m, dtype=bool)
-    exempt = q.effects.cap_exempt[: len(share)]
-    fined[: len(share)] = (share > q.effects.share_cap) & ~exempt
+    revenue = s.per_firm(firms.n)
     return Trade(
-        revenue=s.per_firm(firms.n),
+        revenue=revenue,
         domestic_revenue=s.per_firm(firms.n, domestic_only=True),
         fees_in=group_sum(a[inside], fees[inside], m),
-        fined=fined,
+        margin_income=p.growth.margin * revenue,
+        fines=np.zeros(firms.n),
         sales=s,
     )
 
@@ -252,8 +254,8 @@ def earn(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Revenue and profit of ``rows`` this quarter (docs/model.md 6.1), USD m.
 
-    Profit is the margin on revenue less the firm's share of its R&D cost, fees paid, plus
-    fees received and subsidies, less fines. ``rd_spend`` holds every firm row's R&D
+    Profit is the margin earned (collusive uplift included) less the firm's share of its R&D
+    cost and fees paid, plus fees received and subsidies, less fines. ``rd_spend`` holds every firm row's R&D
     spending this quarter.
     """
     p = q.params
@@ -265,9 +267,13 @@ def earn(
         firms.alliance[rows], is_leader, regime_fee(padded(alliances.regime)[a], p)
     )
     fee_in = np.where(is_leader, trade.fees_in[a], 0.0)
-    fines = np.where(inside & trade.fined[a], q.effects.fine_rate * revenue, 0.0)
-    profit = market_v1.profit(
-        revenue, rd_spend[rows], fee_out, fee_in, q.effects.subsidy[rows], fines, p.growth
+    profit = (
+        trade.margin_income[rows]
+        - rd_spend[rows]
+        - fee_out
+        + fee_in
+        + q.effects.subsidy[rows]
+        - trade.fines[rows]
     )
     return revenue, profit
 

@@ -185,7 +185,11 @@ OUTCOMES: tuple[Outcome, ...] = (
         "Collusion risk: market share of alliances above the threshold",
         "share",
         "lower",
-        lambda e: collusion_risk(e.shares, e.params.reporting.antitrust_threshold),
+        lambda e: (
+            e.flows.collusion_risk
+            if e.economy is not None
+            else collusion_risk(e.shares, e.params.reporting.antitrust_threshold)
+        ),
         headline=4,
         over_time=True,
     ),
@@ -274,6 +278,20 @@ OUTCOMES: tuple[Outcome, ...] = (
             if e.flows.domestic_market
             else 0.0
         ),
+    ),
+    Outcome(
+        "collusion_harm",
+        "Overcharge colluding alliances take from buyers (version 2; 0 under 1)",
+        "USD m",
+        "lower",
+        lambda e: e.flows.collusion_harm,
+    ),
+    Outcome(
+        "fines_paid",
+        "Antitrust fines paid this quarter (version 2; 0 under 1)",
+        "USD m",
+        "",
+        lambda e: e.flows.fines,
     ),
     Outcome(
         "mean_alliance_depth",
