@@ -22,7 +22,7 @@ from scenarios.policies import build_policies
 from scenarios.worlds import build_world
 from sim.config.schema import ENGINES, RunConfig
 from sim.config.vocabulary import DOMAINS, DOMESTIC
-from sim.engine import economy, growth, innovation, policing, quarter, valuation
+from sim.engine import economy, growth, innovation, policing, quarter, turnover, valuation
 from sim.engine.aggregates import alliance_totals
 from sim.engine.choice import FOUND_NEW, draw_revision
 from sim.engine.demography import expected_entrants, remove_exits
@@ -88,6 +88,7 @@ class AllianceModel(AllianceWorld):
         self.v2 = self.params.economics == "v2"
         self.economy: economy.Economy | None = None
         self.cooldown = np.zeros(N_MARKETS, dtype=np.int64)  # version 2: markets barred
+        self._entry_values = np.zeros(len(DOMAINS))  # version 2: V^e_d, set each quarter
         self._prime_market()
         self.cumulative_spend = 0.0
         self.outcomes: dict[str, float] = {}
@@ -308,6 +309,21 @@ class AllianceModel(AllianceWorld):
     def _enter(self, q: quarter.Quarter, t: int) -> int:
         """New startups enter, at a rate that rises with funding; returns how many."""
         world = self.cfg.world
+        if self.v2:  # by expected profit and funding (docs/model.md 6.9)
+            columns = turnover.enter(
+                self.firms,
+                world,
+                self._entry_values,
+                q.effects.startup_funding,
+                self.initial_startups,
+                self.params,
+                self.rng,
+            )
+            k = int(columns["kind"].size)
+            if k:
+                rows = self.firms.append(**columns, entered=np.full(k, t + 1))
+                self._add_agents(rows)
+            return k
         lam = expected_entrants(
             self.initial_startups,
             q.effects.startup_funding,

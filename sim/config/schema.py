@@ -304,6 +304,11 @@ class GrowthParams:
     frontier_growth_by_domain: list[float] = field(
         default_factory=list
     )  # v2: /yr per domain in DOMAINS order; empty: frontier_growth for each
+    entry_pool: float = 0.04  # v2: potential entrants a quarter, share of initial startups
+    entry_cost: float = 1.5  # v2: USD m a new startup needs to set up
+    entry_noise: float = 1.0  # v2: logit scale of entry, multiple of entry_cost
+    seed_funding: float = 1.0  # v2: USD m of private funding per potential entrant
+    fixed_cost_startup: float = 0.1  # v2: USD m a quarter a startup's team costs
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
@@ -319,6 +324,9 @@ class GrowthParams:
         check_range(self, "entrant_capability", 0.0, 1.0)
         check_weights(self, "domain_market_weights", N_DOMAINS)
         check_range(self, "rd_returns_exponent", 0.05, 1.0)
+        check_range(self, "entry_pool", 0.0, 1.0)
+        for name in ("entry_cost", "entry_noise", "seed_funding", "fixed_cost_startup"):
+            check_range(self, name, 0.0, 1e6)
         check_range(self, "effort_offset", 1e-9, 1.0)
         if self.frontier_growth_by_domain:
             _check_positive_list(self, "frontier_growth_by_domain", N_DOMAINS, high=1.0)

@@ -23,6 +23,11 @@ def bankrupt(
 def remove_exits(firms: FirmState, step: int, floor: float = 0.0) -> np.ndarray:
     """Mark bankrupt startups as exited; they leave their alliance and their row freezes."""
     gone = np.flatnonzero(bankrupt(firms.kind, firms.capital, firms.alive, floor))
+    return retire(firms, gone, step)
+
+
+def retire(firms: FirmState, gone: np.ndarray, step: int) -> np.ndarray:
+    """Firms ``gone`` exit at ``step``: they leave their alliance and their row freezes."""
     firms.alive[gone] = False
     firms.exited[gone] = step
     firms.alliance[gone] = NO_ALLIANCE

@@ -32,7 +32,14 @@ from sim.engine.markets import (
     seller_shift,
 )
 from sim.engine.quarter import Quarter
-from sim.engine.state import NO_ALLIANCE, AllianceState, FirmState, padded, presence_mask
+from sim.engine.state import (
+    NO_ALLIANCE,
+    STARTUP,
+    AllianceState,
+    FirmState,
+    padded,
+    presence_mask,
+)
 
 
 @dataclass(frozen=True)
@@ -200,6 +207,7 @@ class Trade:
     revenue: np.ndarray
     domestic_revenue: np.ndarray
     fees_in: np.ndarray
+    fees_out: np.ndarray
     margin_income: np.ndarray
     fines: np.ndarray
     sales: Sales
@@ -238,6 +246,7 @@ def prepare_trade(
         revenue=revenue,
         domestic_revenue=s.per_firm(firms.n, domestic_only=True),
         fees_in=group_sum(a[inside], fees[inside], m),
+        fees_out=fees,
         margin_income=p.growth.margin * revenue,
         fines=np.zeros(firms.n),
         sales=s,
@@ -255,7 +264,8 @@ def earn(
     """Revenue and profit of ``rows`` this quarter (docs/model.md 6.1), USD m.
 
     Profit is the margin earned (collusive uplift included) less the firm's share of its R&D
-    cost and fees paid, plus fees received and subsidies, less fines. ``rd_spend`` holds every firm row's R&D
+    cost and fees paid, plus fees received and subsidies, less fines and, for a startup, the
+    fixed cost of its team (docs/model.md 6.9). ``rd_spend`` holds every firm row's R&D
     spending this quarter.
     """
     p = q.params
@@ -274,6 +284,7 @@ def earn(
         + fee_in
         + q.effects.subsidy[rows]
         - trade.fines[rows]
+        - np.where(firms.kind[rows] == STARTUP, p.growth.fixed_cost_startup, 0.0)
     )
     return revenue, profit
 

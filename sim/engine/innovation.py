@@ -31,7 +31,7 @@ from sim.engine.knowledge import (
 )
 from sim.engine.markets import N_MARKETS, market_domain, market_geography
 from sim.engine.quarter import Quarter
-from sim.engine.rnd_game import horizon_multipliers
+from sim.engine.rnd_game import HorizonMultipliers, horizon_multipliers
 from sim.engine.state import CLOSED, AllianceState, FirmState
 
 BISECTION_STEPS = 60  # halvings of the effort bracket: 2^-60 of the bracket, below rounding
@@ -107,20 +107,23 @@ def channels_of(
     )
 
 
-def market_multipliers(p: ModelParams, economy: Economy) -> np.ndarray:
-    """Lambda_m, the horizon value of a one-off capability gain in each market (quarters)."""
+def horizon(p: ModelParams, economy: Economy) -> HorizonMultipliers:
+    """The horizon multipliers of every market (quarters; docs/model.md 6.2)."""
     m = np.arange(N_MARKETS)
     domestic = market_geography(m) == 0
     growth = np.where(domestic, p.markets.growth_domestic, p.markets.growth_world)
-    return np.asarray(
-        horizon_multipliers(
-            p.choice.discount_rate,
-            growth,
-            economy.trend[market_domain(m)],
-            p.growth.obsolescence,
-            p.choice.horizon_quarters,
-        ).gain
+    return horizon_multipliers(
+        p.choice.discount_rate,
+        growth,
+        economy.trend[market_domain(m)],
+        p.growth.obsolescence,
+        p.choice.horizon_quarters,
     )
+
+
+def market_multipliers(p: ModelParams, economy: Economy) -> np.ndarray:
+    """Lambda_m, the horizon value of a one-off capability gain in each market (quarters)."""
+    return np.asarray(horizon(p, economy).gain)
 
 
 def own_coefficient(

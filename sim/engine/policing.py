@@ -123,7 +123,7 @@ def enforce(
     challenge = challenge_probability(
         cells.share,
         colluding,
-        free[:, None],
+        free,
         DOMESTIC_MARKETS,
         c.detection_probability,
         c.safe_harbour,

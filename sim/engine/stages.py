@@ -18,15 +18,15 @@ from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
 from sim.engine import innovation
 from sim.engine.depth import adjust_depth, heterogeneity, target_depth
-from sim.engine.economy import Economy, Sales, sales, seller_values
+from sim.engine.economy import Economy, sales, seller_values
 from sim.engine.knowledge import quarterly_rate
 from sim.engine.market_start import calibrate_start
 from sim.engine.markets import N_MARKETS, seller_rows
 from sim.engine.quarter import Quarter
 from sim.engine.state import AllianceState, FirmState, presence_mask
 
-START_PASSES = 3  # effort, then absorption from it, then effort again (docs/model.md 4.4)
-LEARNING_RATE_ITERATIONS = 40  # fixed-point steps for lambda_d (contraction about 1/3 a step)
+START_ITERATIONS = 200  # most passes of effort, absorption and lambda_d before giving up
+START_TOLERANCE = 1e-9  # relative change of lambda_d and effort at which the start is settled
 
 
 def depth_targets(
@@ -107,18 +107,6 @@ def _calibrated_shifts(
     )
 
 
-def _solve_efforts(
-    firms: FirmState, alliances: AllianceState, q: Quarter, economy: Economy, s: Sales
-) -> np.ndarray:
-    """Step-0 efforts: three passes of the conditions, absorption updated between them."""
-    rows = np.flatnonzero(firms.alive)
-    firms.effort[:] = 0.0
-    for _ in range(START_PASSES):
-        game = innovation.plan(firms, alliances, q, economy, s)
-        firms.effort[rows] = innovation.invest(rows, firms, alliances, q, game)[0]
-    return firms.effort
-
-
 def _anchors(firms: FirmState) -> np.ndarray:
     """Row of the best domestic unit of each domain (the best unit where none is domestic).
 
@@ -167,22 +155,31 @@ def start_economy(
     deepen(firms, alliances, p, q.effects.mission, 0)  # depth first: the bonus reads it
     economy = _calibrated_shifts(firms, alliances, economy, p)
     s = sales(firms, economy, 0, p, alliances)
-    leader = _anchors(firms)
-    has = leader >= 0
-    g = p.growth
-    for _ in range(LEARNING_RATE_ITERATIONS):
-        _solve_efforts(firms, alliances, q, economy, s)
+    anchor = _anchors(firms)
+    has = anchor >= 0
+    rows, g = anchor[has], p.growth
+    live = np.flatnonzero(firms.alive)
+    firms.effort[:] = 0.0
+    for _ in range(START_ITERATIONS):  # efforts, absorption and lambda_d settle together
         game = innovation.plan(firms, alliances, q, economy, s)
+        effort = innovation.invest(live, firms, alliances, q, game)[0]
+        moved = np.abs(effort - firms.effort[live]).max(initial=0.0)
+        firms.effort[live] = effort
         X = innovation.deliver(firms, game, firms.effort, p)
-        rows = leader[has]
         k = firms.capability[rows]
         reach = (1.0 + g.catch_up * np.clip(1.0 - k, 0.0, 1.0)) * (
             np.power(X[rows] + g.effort_offset, g.rd_returns_exponent)
             - g.effort_offset**g.rd_returns_exponent
         )
-        needed = (economy.drift[has] + g.obsolescence) * k
         lam = economy.learning_rate.copy()
-        lam[has] = needed / np.maximum(reach, 1e-300)
+        lam[has] = (economy.drift[has] + g.obsolescence) * k / np.maximum(reach, 1e-300)
+        change = np.abs(lam / economy.learning_rate - 1.0).max()
         economy = replace(economy, learning_rate=lam)
-    _solve_efforts(firms, alliances, q, economy, s)
+        if change < START_TOLERANCE and moved <= START_TOLERANCE * effort.max(initial=1.0):
+            break
+    else:
+        raise ArithmeticError(
+            f"the start did not settle in {START_ITERATIONS} iterations (learning rates moved "
+            f"by {change:.2e}, efforts by {moved:.2e}); check the world's capabilities"
+        )
     return economy

@@ -1,0 +1,128 @@
+"""Entry and exit of design version 2 in the quarter (docs/model.md 6.9).
+
+The rules are the functions of ``sim.engine.entry_exit``; this module reads the state they
+need: the value a new startup of each domain expects (its logit share at the entrant
+capability, with the domestic shifts, and the effort it would choose alone), the funding per
+potential entrant, and each startup's value of continuing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config.schema import ModelParams, WorldConfig
+from sim.config.vocabulary import DOMESTIC, N_DOMAINS
+from sim.engine import entry_exit, innovation
+from sim.engine.economy import Economy, Sales
+from sim.engine.knowledge import marginal_capability
+from sim.engine.markets import DOMESTIC_MARKET, N_MARKETS, market_id
+from sim.engine.rnd_game import HorizonMultipliers
+from sim.engine.state import STARTUP, FirmState, presence_mask
+from sim.engine.traits import startups
+
+
+def entrant_values(
+    economy: Economy, sales: Sales, multipliers: HorizonMultipliers, p: ModelParams
+) -> np.ndarray:
+    """V^e_d, the value a new domestic startup of each domain expects (USD m), (N_DOMAINS,).
+
+    Reason: docs/model.md 6.9: its logit share in both markets of its domain at capability
+    k_e with the domestic shifts (``E_m = O_m inside_m / (1 - inside_m)`` recovers the sum of
+    the sellers' exp-values from the shares), the margin on that revenue over the horizon,
+    less the fixed cost and the R&D it would choose alone (own product only).
+    """
+    g = p.growth
+    d = np.arange(N_DOMAINS)
+    markets = market_id(d[:, None], np.arange(2))  # (D, 2)
+    inside = np.bincount(sales.market, weights=sales.share, minlength=N_MARKETS)
+    E = economy.outside * inside / np.maximum(1.0 - inside, 1e-300)
+    shift = np.stack([economy.home_bias, -economy.row_penalty], axis=1)
+    v = g.share_sensitivity * g.entrant_capability + shift
+    s = entry_exit.entrant_share(v, E[markets], economy.outside[markets])
+    gain = multipliers.gain[markets] * g.margin * g.share_sensitivity * sales.size[markets]
+    omega = (gain * s * (1.0 - s)).sum(axis=1)
+    terms = innovation.law(p, economy, d, np.full(N_DOMAINS, DOMESTIC))
+    k = np.full(N_DOMAINS, g.entrant_capability)
+
+    def slope(x: np.ndarray) -> np.ndarray:
+        return np.asarray(marginal_capability(k, x, **terms))
+
+    gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)
+    zero = np.zeros(N_DOMAINS)
+    x = innovation.solve_effort(
+        omega, zero, zero, gamma, np.full(N_DOMAINS, np.inf), slope, g.rd_returns_exponent
+    )
+    return np.asarray(
+        entry_exit.entrant_value(
+            s,
+            sales.size[markets],
+            g.margin,
+            multipliers.level[markets],
+            multipliers.money[0],
+            g.fixed_cost_startup,
+            gamma * x * x / 2.0,
+        )
+    )
+
+
+def enter(
+    firms: FirmState,
+    world: WorldConfig,
+    values: np.ndarray,
+    public_funding: float,
+    initial_startups: int,
+    p: ModelParams,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
+    """Columns of this quarter's entrants (docs/model.md 6.9); empty columns if none.
+
+    Reason: each potential entrant enters with a logistic probability in its domain's value
+    plus its funding against the entry cost; entrants per domain are Poisson; capital is the
+    funding per potential entrant scaled by a lognormal draw; they enter alone at k_e.
+    """
+    g = p.growth
+    pool = g.entry_pool * initial_startups
+    funding = float(entry_exit.funding_per_entrant(g.seed_funding, public_funding, pool))
+    chance = entry_exit.entry_probability(values, funding, g.entry_cost, g.entry_noise)
+    counts = entry_exit.draw_entrants(pool, world.domain_weights, chance, rng)
+    k = int(counts.sum())
+    columns = startups(k, world, rng, g.entrant_capability, 1.0)
+    domain = np.repeat(np.arange(N_DOMAINS), counts).astype(np.int8)
+    columns["domain"] = domain
+    columns["presence"] = presence_mask(domain)
+    columns["capital"] = entry_exit.entrant_capital(funding, world.startup_capital_sigma, k, rng)
+    return columns
+
+
+def leaving(
+    firms: FirmState,
+    rd_spend: np.ndarray,
+    fees: np.ndarray,
+    subsidy: np.ndarray,
+    multipliers: HorizonMultipliers,
+    p: ModelParams,
+) -> np.ndarray:
+    """Startups that exit this quarter (bool over rows; docs/model.md 6.9).
+
+    Reason: a startup exits when its capital is below the floor or when its cash plus the
+    value of continuing over the horizon is negative (funders pull the plug when the runway
+    is shorter than the horizon); conglomerates are backed by their groups.
+    """
+    g = p.growth
+    d = firms.domain.astype(np.int64)
+    level = multipliers.level[market_id(d, DOMESTIC_MARKET)]
+    value = entry_exit.continuation_value(
+        firms.capital,
+        firms.revenue * level,
+        g.margin,
+        1.0,
+        multipliers.money[0],
+        g.fixed_cost_startup,
+        rd_spend,
+        fees,
+        0.0,
+        subsidy,
+    )
+    startup = firms.kind == STARTUP
+    gone = entry_exit.exits(firms.capital, value, g.exit_capital, startup, firms.alive)
+    return np.asarray(gone)
