@@ -26,6 +26,7 @@ from sim.engine import economy, growth, innovation, policing, quarter, turnover,
 from sim.engine.aggregates import alliance_totals
 from sim.engine.choice import FOUND_NEW, draw_revision
 from sim.engine.demography import expected_entrants, remove_exits
+from sim.engine.depth import hollow_share
 from sim.engine.markets import N_MARKETS
 from sim.engine.membership import apply_moves, settle
 from sim.engine.outcomes import COLUMNS, StepFlows, compute
@@ -88,6 +89,7 @@ class AllianceModel(AllianceWorld):
         self.v2 = self.params.economics == "v2"
         self.economy: economy.Economy | None = None
         self.cooldown = np.zeros(N_MARKETS, dtype=np.int64)  # version 2: markets barred
+        self.hollow: np.ndarray | None = None  # version 2: hollow members this quarter
         self._entry_values = np.zeros(len(DOMAINS))  # version 2: V^e_d, set each quarter
         self._prime_market()
         self.cumulative_spend = 0.0
@@ -259,6 +261,11 @@ class AllianceModel(AllianceWorld):
         # 6. R&D: every firm's condition at the start-of-quarter state
         alive = np.flatnonzero(firms.alive)
         game = innovation.plan(firms, alliances, q, self.economy, start)
+        alone = economy.sales(firms, self.economy, t, p, None)
+        self.hollow = innovation.hollow_members(firms, alliances, q, game, alone)
+        _, flows.hollow_share = hollow_share(
+            self.hollow[alive], firms.alliance[alive], max(alliances.m, 1)
+        )
         effort, spend, paid = self._each("invest", alive, q, game)
         firms.effort[:] = 0.0
         firms.effort[alive] = effort

@@ -342,11 +342,13 @@ class ReportingParams:
 
     antitrust_threshold: float = 0.3  # alliance market share above which collusion is a risk
     hollow_threshold: float = 0.25  # member is hollow if its effort < this x alliance mean
+    hollow_share_of_alone: float = 0.5  # v2: hollow if its R&D inside < this x its R&D alone
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
         check_range(self, "antitrust_threshold", 0.0, 1.0)
         check_range(self, "hollow_threshold", 0.0, 1.0)
+        check_range(self, "hollow_share_of_alone", 0.0, 1.0)
 
 
 @dataclass

@@ -133,13 +133,16 @@ def best_capability(firms: FirmState, alliances: AllianceState) -> np.ndarray:
 
 
 def seller_values(
-    firms: FirmState, alliances: AllianceState, firm: np.ndarray, p: ModelParams
+    firms: FirmState, alliances: AllianceState | None, firm: np.ndarray, p: ModelParams
 ) -> np.ndarray:
     """``theta k + b`` of each seller row before the domestic shifts (logit units).
 
     The complementarity bonus b of alliance members (docs/model.md 6.5) enters demand here,
-    so the start's calibration and every quarter's shares see the same values.
+    so the start's calibration and every quarter's shares see the same values. Without
+    ``alliances`` (a counterfactual of everyone alone) there is no bonus.
     """
+    if alliances is None:
+        return np.asarray(p.growth.share_sensitivity * firms.capability[firm])
     best = best_capability(firms, alliances) if alliances.m else np.zeros((1, N_DOMAINS))
     depth = alliances.depth if alliances.m else np.zeros(1)
     alliance = np.where(firms.alive, firms.alliance, NO_ALLIANCE)[firm]
@@ -158,7 +161,11 @@ def market_sizes_at(step: int, p: ModelParams, start_year: int) -> np.ndarray:
 
 
 def sales(
-    firms: FirmState, economy: Economy, step: int, p: ModelParams, alliances: AllianceState
+    firms: FirmState,
+    economy: Economy,
+    step: int,
+    p: ModelParams,
+    alliances: AllianceState | None,
 ) -> Sales:
     """The seller rows of every alive firm, with this quarter's shares and market sizes.
 

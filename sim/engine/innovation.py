@@ -14,12 +14,13 @@ gives exactly the vectorised engine's numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from sim.config.schema import ModelParams
+from sim.engine import depth as depth_rules
 from sim.engine.channels import Channels, build, member_value
 from sim.engine.demand import marginal_value_grouped
 from sim.engine.economy import Economy, Sales
@@ -32,7 +33,7 @@ from sim.engine.knowledge import (
 from sim.engine.markets import N_MARKETS, market_domain, market_geography
 from sim.engine.quarter import Quarter
 from sim.engine.rnd_game import HorizonMultipliers, horizon_multipliers
-from sim.engine.state import CLOSED, AllianceState, FirmState
+from sim.engine.state import CLOSED, NO_ALLIANCE, AllianceState, FirmState
 
 BISECTION_STEPS = 60  # halvings of the effort bracket: 2^-60 of the bracket, below rounding
 
@@ -225,10 +226,8 @@ def solve_effort(
     return np.minimum(0.5 * (lo + hi), limit)
 
 
-def invest(
-    rows: np.ndarray, firms: FirmState, alliances: AllianceState, q: Quarter, game: Plan
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Effort, the firm's R&D spending and the part public compute paid, for ``rows``."""
+def best_response(rows: np.ndarray, firms: FirmState, q: Quarter, game: Plan) -> np.ndarray:
+    """Effort solving each firm's condition this quarter, within cash (effort units)."""
     p = q.params
     k, domain = firms.capability[rows], firms.domain[rows].astype(np.int64)
     inflow = game.inflow[rows]
@@ -239,7 +238,7 @@ def invest(
 
     cost = game.cost[rows]
     limit = np.sqrt(2.0 * p.rnd.budget_share * np.maximum(firms.capital[rows], 0.0) / cost)
-    x = solve_effort(
+    return solve_effort(
         game.omega[rows],
         game.rest[rows],
         inflow,
@@ -248,11 +247,50 @@ def invest(
         slope,
         p.growth.rd_returns_exponent,
     )
+
+
+def invest(
+    rows: np.ndarray, firms: FirmState, alliances: AllianceState, q: Quarter, game: Plan
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Effort, the firm's R&D spending and the part public compute paid, for ``rows``.
+
+    Reason: firms move ``effort_adjustment`` of the way from last quarter's effort to their
+    best response (partial adjustment; docs/model.md status note), within cash.
+    """
+    p = q.params
+    x = best_response(rows, firms, q, game)
+    cost = game.cost[rows]
+    limit = np.sqrt(2.0 * p.rnd.budget_share * np.maximum(firms.capital[rows], 0.0) / cost)
     eta = p.rnd.effort_adjustment
     x = np.minimum(eta * x + (1.0 - eta) * firms.effort[rows], limit)
+    domain = firms.domain[rows].astype(np.int64)
     spend = cost * x * x / 2.0
     gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)[domain]
     return x, spend, gamma * x * x / 2.0 - spend
+
+
+def hollow_members(
+    firms: FirmState, alliances: AllianceState, q: Quarter, game: Plan, sales_alone: Sales
+) -> np.ndarray:
+    """Members whose best response inside is below ``hollow_threshold`` x their effort alone.
+
+    Reason: docs/model.md section 10, finding 3: a member keeps the form of cooperation
+    without the substance when being in the alliance makes it do much less R&D than it would
+    do alone (it lives off its partners' knowledge). The effort alone solves the same
+    condition with no alliance: no partners' weights, public channels only, no integrated
+    offers (``sales_alone``), at the same start-of-quarter state.
+    """
+    rows = game.rows
+    inside = best_response(rows, firms, q, game)
+    alone_firms = replace(firms, alliance=np.full(firms.n, NO_ALLIANCE, dtype=firms.alliance.dtype))
+    alone_game = plan(alone_firms, alliances, q, game.economy, sales_alone)
+    alone = best_response(rows, alone_firms, q, alone_game)
+    members = firms.alliance[rows] != NO_ALLIANCE
+    hollow = np.zeros(firms.n, dtype=bool)
+    hollow[rows] = members & depth_rules.hollow_members(
+        inside, alone, q.params.reporting.hollow_share_of_alone
+    )
+    return hollow
 
 
 def deliver(firms: FirmState, game: Plan, effort: np.ndarray, p: ModelParams) -> np.ndarray:

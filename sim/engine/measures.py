@@ -34,6 +34,7 @@ class StepFlows:
     collusion_harm: float = 0.0  # version 2: overcharge taken by colluders (USD m)
     collusion_risk: float = 0.0  # version 2: domestic market share held by colluders
     fines: float = 0.0  # version 2: antitrust fines paid this quarter (USD m)
+    hollow_share: float = 0.0  # version 2: members doing far less R&D than they would alone
 
 
 def membership_shares(

@@ -247,15 +247,20 @@ OUTCOMES: tuple[Outcome, ...] = (
     ),
     Outcome(
         "hollow_alliance_index",
-        "Hollow alliance index: share of members investing well below their alliance's mean",
+        "Hollow alliance index: share of members investing well below their alliance's mean "
+        "(version 2: below half of what they would invest alone)",
         "share",
         "lower",
-        lambda e: hollow_index(
-            e.firms.alliance,
-            e.firms.effort,
-            members_mask(e.firms),
-            max(e.alliances.m, 1),
-            e.params.reporting.hollow_threshold,
+        lambda e: (
+            e.flows.hollow_share
+            if e.economy is not None
+            else hollow_index(
+                e.firms.alliance,
+                e.firms.effort,
+                members_mask(e.firms),
+                max(e.alliances.m, 1),
+                e.params.reporting.hollow_threshold,
+            )
         ),
     ),
     Outcome(

@@ -1,5 +1,6 @@
-"""Competition policy in the quarter (design version 2, docs/model.md 6.8): who colludes,
-who is caught, what it costs buyers, and which cooperation is challenged.
+"""Competition policy in the quarter (design version 2, docs/model.md 6.8).
+
+Who colludes, who is caught, what it costs buyers, and which cooperation is challenged.
 
 ``decide_collusion`` runs in stage 5, on the shares at the start of the quarter; ``enforce``
 runs in stage 8, on the quarter's sales: colluders earn the margin uplift on their sales in

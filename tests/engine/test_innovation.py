@@ -5,6 +5,8 @@ the deep-alliance mechanism the issue asks for, and whole version-2 runs: finite
 never above the frontier, shares summing to 1 with the outside good, both engines equal.
 """
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -163,3 +165,18 @@ def test_both_engines_give_identical_version_2_runs():
     assert a.equals(b)
     np.testing.assert_array_equal(vec.firms.capability, agents.firms.capability)
     np.testing.assert_array_equal(vec.firms.effort, agents.firms.effort)
+
+
+def test_hollow_members_are_those_who_would_do_far_more_alone(v2_cfg):
+    """Version 2's hollow index (docs/model.md section 10, finding 3)."""
+    model = sim.AllianceModel(v2_cfg)
+    q, _s, plan = _plan(model)
+    f, a = model.firms, model.alliances
+    alone = economy.sales(f, model.economy, 0, model.params, None)
+    hollow = innovation.hollow_members(f, a, q, plan, alone)
+    assert not hollow[f.alliance == NO_ALLIANCE].any()  # only members can be hollow
+    strict = replace(q.params, reporting=replace(q.params.reporting, hollow_share_of_alone=1.0))
+    every = innovation.hollow_members(f, a, replace(q, params=strict), plan, alone)
+    assert every.sum() >= hollow.sum() and np.all(every[hollow])  # monotone in the threshold
+    lax = replace(q.params, reporting=replace(q.params.reporting, hollow_share_of_alone=0.0))
+    assert not innovation.hollow_members(f, a, replace(q, params=lax), plan, alone).any()

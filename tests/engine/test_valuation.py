@@ -102,7 +102,7 @@ def test_a_closed_leader_weighs_a_rivals_share_and_not_a_complements(world):
 def test_founding_needs_the_founding_cost_and_picks_the_better_regime(world):
     model, q, _, draws = world
     values, regime = _values(world)
-    value, chosen, cost = valuation.founding_choice(q.params, 10.0)
+    _value, chosen, cost = valuation.founding_choice(q.params, 10.0)
     c = q.params.choice
     assert cost in (c.founding_cost_open, c.founding_cost_closed)
     poor = model.firms.capital[draws.revisers] < cost
