@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -25,7 +26,8 @@ from sim.engine.markets import N_MARKETS, seller_rows
 from sim.engine.quarter import Quarter
 from sim.engine.state import AllianceState, FirmState, presence_mask
 
-START_ITERATIONS = 200  # most passes of effort, absorption and lambda_d before giving up
+START_ITERATIONS = 120  # most passes of effort, absorption and lambda_d before averaging
+CYCLE_WINDOW = 12  # passes averaged when efforts cycle (a multiple of 2, 3 and 4)
 # Relative change of lambda_d, and change of efforts relative to the largest, at which the start
 # is settled. Not tighter: a unit held at the frontier's cap can cycle by about 0.2 % of its
 # effort around the cap's kink (seen in a generated world), which moves nothing else.
@@ -163,6 +165,7 @@ def start_economy(
     rows, g = anchor[has], p.growth
     live = np.flatnonzero(firms.alive)
     firms.effort[:] = 0.0
+    history: list[tuple[np.ndarray, np.ndarray]] = []
     for _ in range(START_ITERATIONS):  # efforts, absorption and lambda_d settle together
         game = innovation.plan(firms, alliances, q, economy, s)
         effort = innovation.invest(live, firms, alliances, q, game)[0]
@@ -179,11 +182,17 @@ def start_economy(
         lam[has] = np.sqrt(lam[has] * wanted)  # half-way in logs: damps the two-way feedback
         change = np.abs(wanted / economy.learning_rate[has] - 1.0).max(initial=0.0)
         economy = replace(economy, learning_rate=lam)
+        history = [*history[-(CYCLE_WINDOW - 1) :], (effort, lam)]
         if change < START_TOLERANCE and moved <= START_TOLERANCE * effort.max(initial=1.0):
             break
-    else:
-        raise ArithmeticError(
-            f"the start did not settle in {START_ITERATIONS} iterations (learning rates moved "
-            f"by {change:.2e}, efforts by {moved:.2e}); check the world's capabilities"
+    else:  # a cycle around the frontier cap's kink: settle on its average, and say so
+        firms.effort[live] = np.mean([h[0] for h in history], axis=0)
+        economy = replace(economy, learning_rate=np.mean([h[1] for h in history], axis=0))
+        warnings.warn(
+            f"the start's efforts cycled instead of settling (last change {moved:.2e} effort "
+            f"units, learning rates {change:.1e}); it starts from their average over "
+            f"{CYCLE_WINDOW} passes",
+            RuntimeWarning,
+            stacklevel=2,
         )
     return economy

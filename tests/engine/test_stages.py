@@ -67,3 +67,22 @@ def test_the_start_settles_in_generated_worlds(seed, startups):
     model = sim.AllianceModel(sim.compose([*overrides, "model.economics=v2"]))
     assert np.isfinite(model.economy.learning_rate).all()
     assert (model.economy.learning_rate > 0).all()
+
+
+@pytest.mark.slow
+def test_a_start_that_cycles_settles_on_its_average_and_says_so():
+    """Found by the benchmark's 3,000-firm world: one unit cycles around the frontier cap."""
+    n = 3000
+    overrides = [
+        "world=synthetic",
+        f"world.n_startups={n - n // 50 - n // 100}",
+        f"world.n_conglomerates={n // 50}",
+        f"world.n_foreign={n // 100}",
+        f"world.n_initial_alliances={n // 100}",
+        "model.economics=v2",
+        "steps=2",
+    ]
+    with pytest.warns(RuntimeWarning, match="cycled"):
+        model = sim.AllianceModel(sim.compose(overrides))
+    df = model.run().datacollector.get_model_vars_dataframe()
+    assert np.isfinite(df.to_numpy(dtype=float)).all()
