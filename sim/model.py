@@ -257,7 +257,7 @@ class AllianceModel(AllianceWorld):
         deepen(firms, alliances, p, q.effects.mission, t)
         # 5. collusion decisions, on the start-of-quarter shares
         start = economy.sales(firms, self.economy, t, p, alliances)
-        colluding = policing.decide_collusion(start, firms, alliances, self.cooldown, p)
+        colluding = policing.decide_collusion(start, firms, alliances, self.cooldown, p, q.effects)
         # 6. R&D: every firm's condition at the start-of-quarter state
         alive = np.flatnonzero(firms.alive)
         game = innovation.plan(firms, alliances, q, self.economy, start)
@@ -279,9 +279,8 @@ class AllianceModel(AllianceWorld):
         self.frontier = float(self.economy.frontier.mean())
         # 8. markets and capital; exit
         trade = economy.prepare_trade(firms, alliances, q, self.economy, totals)
-        exempt = q.effects.cap_exempt
         law = policing.enforce(
-            trade.sales, firms, alliances, colluding, exempt, self.cooldown, p, self.rng
+            trade.sales, firms, alliances, colluding, q.effects, self.cooldown, p, self.rng
         )
         self.cooldown = law.cooldown
         flows.collusion_harm, flows.collusion_risk, flows.fines = (

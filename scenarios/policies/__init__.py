@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scenarios.policies.antitrust import AntitrustGuidance
+from scenarios.policies.enforcement import Enforcement
 from scenarios.policies.lever import Lever
 from scenarios.policies.mega_alliance import MegaAllianceMandate
 from scenarios.policies.open_data import OpenData
@@ -50,6 +51,11 @@ LEVERS: tuple[LeverSpec, ...] = (
         "antitrust",
         AntitrustGuidance,
         "sets clarity, the share cap and fines, which do not depend on the other levers",
+    ),
+    LeverSpec(
+        "enforcement",
+        Enforcement,
+        "after guidance: both may lower the share cap, and the lower one holds",
     ),
     LeverSpec("subsidy", SubsidyFocus, "after the mandate, whose members it may target"),
     LeverSpec("public_compute", PublicCompute, "after the mandate, whose members it may target"),

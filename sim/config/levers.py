@@ -83,6 +83,25 @@ class AntitrustConfig(LeverWindow):
 
 
 @dataclass
+class EnforcementConfig(LeverWindow):
+    """Enforcement against collusion (version 2, docs/model.md 6.8): separate from clarity.
+
+    While active, the detection probability and the collusion fine rate are at least these
+    (``model.competition`` holds the status quo), and joining above the share cap is refused.
+    """
+
+    detection_probability: float = 0.1  # /quarter (strong: about 34 %/yr)
+    fine_rate: float = 0.2  # share of relevant sales over the fine base (Korea's cap, 20 %)
+    share_cap: float = 1.0  # joining an alliance above this domestic market share is refused
+
+    def __post_init__(self) -> None:
+        check_finite_fields(self)
+        super().__post_init__()
+        for name in ("detection_probability", "fine_rate", "share_cap"):
+            check_range(self, name, 0.0, 1.0)
+
+
+@dataclass
 class SubsidyConfig(LeverWindow):
     """Subsidies for eligible domestic firms of target domains, sustained or fad-chasing.
 
@@ -177,6 +196,7 @@ class ScenarioConfig:
     description: str = "No policy beyond the status quo."
     mega_alliance: MegaAllianceConfig | None = None
     antitrust: AntitrustConfig | None = None
+    enforcement: EnforcementConfig | None = None
     subsidy: SubsidyConfig | None = None
     public_compute: PublicComputeConfig | None = None
     open_data: OpenDataConfig | None = None

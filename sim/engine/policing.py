@@ -11,10 +11,11 @@ cooperation above the safe harbour (a smaller fine). The rules are the functions
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from sim.config.competition import CompetitionParams
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import N_DOMAINS
 from sim.engine.competition import (
@@ -33,9 +34,20 @@ from sim.engine.competition import (
 )
 from sim.engine.economy import Sales
 from sim.engine.markets import N_MARKETS
+from sim.engine.policy import PolicyEffects
 from sim.engine.state import NO_ALLIANCE, AllianceState, FirmState
 
 DOMESTIC_MARKETS = np.arange(N_MARKETS) < N_DOMAINS  # the relevant markets of Korean policy
+
+
+def enforced(p: ModelParams, effects: PolicyEffects) -> CompetitionParams:
+    """The quarter's competition parameters: the status quo, strengthened by enforcement."""
+    c = p.competition
+    return replace(
+        c,
+        detection_probability=max(c.detection_probability, effects.detection),
+        fine_rate=max(c.fine_rate, effects.collusion_fine_rate),
+    )
 
 
 def cells_of(sales: Sales, firms: FirmState, alliances: AllianceState) -> AllianceMarkets:
@@ -52,13 +64,14 @@ def decide_collusion(
     alliances: AllianceState,
     cooldown: np.ndarray,
     p: ModelParams,
+    effects: PolicyEffects,
 ) -> np.ndarray:
     """Cells whose member sellers collude this quarter, (max(m, 1), N_MARKETS) bool.
 
     Reason: docs/model.md 6.8: two or more members selling in a domestic market, above the
     sustainability threshold, where the expected fine is below the gain, and not barred.
     """
-    c = p.competition
+    c = enforced(p, effects)
     cells = cells_of(sales, firms, alliances)
     decided = collusion_decision(
         cells.share,
@@ -100,7 +113,7 @@ def enforce(
     firms: FirmState,
     alliances: AllianceState,
     colluding: np.ndarray,
-    exempt: np.ndarray,
+    effects: PolicyEffects,
     cooldown: np.ndarray,
     p: ModelParams,
     rng: np.random.Generator,
@@ -108,10 +121,11 @@ def enforce(
     """Margins with collusion, enforcement draws, fines, harm and risk for the quarter.
 
     ``colluding`` comes from ``decide_collusion`` (membership does not change in between);
-    ``exempt`` marks cap-exempt mandated alliances (never challenged). The draws are one
+    ``effects.cap_exempt`` marks mandated alliances never challenged. The draws are one
     uniform per cell and kind, whatever the state (``competition.enforcement_draws``).
     """
-    c = p.competition
+    c = enforced(p, effects)
+    exempt = effects.cap_exempt
     cells = cells_of(sales, firms, alliances)
     m = cells.share.shape[0]
     colluding = (

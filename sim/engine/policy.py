@@ -36,6 +36,8 @@ class PolicyEffects:
     mandate_value: np.ndarray  # (m,) USD m a quarter a domestic member gets (version 2)
     mandated: np.ndarray  # (m,) alliances under an active government mandate
     cap_exempt: np.ndarray  # (m,) alliances the share cap and fines do not apply to
+    detection: float = 0.0  # version 2: enforcement's detection probability (0: status quo)
+    collusion_fine_rate: float = 0.0  # version 2: enforcement's collusion fine rate (0: same)
     spend: float = 0.0  # USD m the government commits this quarter (besides cost shares)
     startup_funding: float = 0.0  # USD m of this quarter's subsidy that went to startups
 

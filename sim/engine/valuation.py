@@ -29,6 +29,7 @@ from sim.engine.depth import heterogeneity
 from sim.engine.economy import Economy, Sales, best_capability, complementarity_bonus, sales
 from sim.engine.knowledge import marginal_capability
 from sim.engine.markets import N_MARKETS, market_id
+from sim.engine.policing import enforced
 from sim.engine.policy import PolicyEffects
 from sim.engine.quarter import Quarter, Revision
 from sim.engine.rnd_game import HorizonMultipliers, horizon_multipliers
@@ -287,7 +288,7 @@ def antitrust_exposure(
     ]
     share = np.where(target >= 0, held + ~member * r.share[:, None, 0], 0.0)
     exempt = _take(effects.cap_exempt.astype(np.float64), target) > 0
-    cp = p.competition
+    cp = enforced(p, effects)
     at = expected_antitrust_cost(
         share[..., None],
         np.broadcast_to(r.revenue[:, None, :1], (*share.shape, 1)),

@@ -42,10 +42,16 @@ def test_clarity_leaves_the_collusion_rule_alone(weak):
 
     model = sim.AllianceModel(sim.compose(KOREA_V2)).run(4)
     s = economy.sales(model.firms, model.economy, 4, model.params, model.alliances)
-    base = decide_collusion(s, model.firms, model.alliances, model.cooldown, model.params)
+    effects = model.government.act(4)
+    base = decide_collusion(s, model.firms, model.alliances, model.cooldown, model.params, effects)
     from dataclasses import replace
 
     p = model.params
     clear = replace(p, choice=replace(p.choice, baseline_clarity=1.0))
-    same = decide_collusion(s, model.firms, model.alliances, model.cooldown, clear)
+    same = decide_collusion(s, model.firms, model.alliances, model.cooldown, clear, effects)
     np.testing.assert_array_equal(base, same)
+
+
+def test_the_enforcement_lever_deters_what_the_status_quo_allows(weak):
+    lever = _run(["scenario=strong_enforcement"])
+    assert (lever["collusion_risk"] == 0).all() and (weak["collusion_risk"] > 0).any()
