@@ -32,7 +32,7 @@ from sim.engine.membership import apply_moves, settle
 from sim.engine.outcomes import COLUMNS, StepFlows, compute
 from sim.engine.policy import PolicyEffects
 from sim.engine.stages import deepen, start_economy
-from sim.engine.state import CONGLOMERATE, STARTUP
+from sim.engine.state import CLOSED, CONGLOMERATE, OPEN, STARTUP
 from sim.engine.traits import startups
 
 FIRM_COLUMNS: tuple[str, ...] = (
@@ -187,20 +187,26 @@ class AllianceModel(AllianceWorld):
         # 2. membership revision, on the start-of-quarter snapshot
         totals = alliance_totals(firms, alliances)
         revision = quarter.Revision(totals, draw_revision(firms, alliances, p.choice, self.rng))
+        founding: dict[str, Any] = {}
         if self.v2:  # values in USD m over the horizon (docs/model.md 6.5)
             assert self.economy is not None
-            view: Any = valuation.prospects(firms, alliances, q, self.economy)
-            _, regime, cost = valuation.founding_choice(p, view.outlook.multipliers.money[0])
-            founding: dict[str, Any] = {"founding_cost": cost, "regimes": regime}
+            view: Any = valuation.prospects(
+                firms, alliances, q, self.economy, revision.draws, self.rng
+            )
         else:  # the public spillover revisers expect
-            view, founding = quarter.prepare_rnd(firms, alliances, q), {}
+            view = quarter.prepare_rnd(firms, alliances, q)
+            founding["founding_cost"] = p.choice.founding_cost
         targets = self._revise(q, revision, view)
         revisers = revision.draws.revisers
-        if self.v2:
-            n_found = int((targets == FOUND_NEW).sum())
-            founding["regimes"] = np.full(n_found, founding["regimes"], dtype=np.int8)
-        else:
-            founding["founding_cost"] = p.choice.founding_cost
+        if self.v2:  # founders chose their regime; each pays that regime's founding cost
+            found = targets[(targets == FOUND_NEW) | (targets == valuation.FOUND_CLOSED)]
+            closed = found == valuation.FOUND_CLOSED
+            founding["regimes"] = np.where(closed, CLOSED, OPEN).astype(np.int8)
+            c = p.choice
+            founding["founding_cost"] = np.where(
+                closed, c.founding_cost_closed, c.founding_cost_open
+            )
+            targets = np.where(targets == valuation.FOUND_CLOSED, FOUND_NEW, targets)
         apply_moves(firms, alliances, revisers, targets, t, **founding)
         settle(firms, alliances, t, p.choice.founding_grace_steps)
 

@@ -91,14 +91,17 @@ def channels_of(
 
     Reason: partners share at ``c_A = beta_sh + (beta_dp - beta_sh) w_A`` (deep alliances
     share more), alliances of one federation at ``beta_F``, everyone at the public rate
-    ``beta_P`` plus the open-data bonus times the sender's publishing weight.
+    ``beta_P`` plus the open-data bonus times the sender's publishing weight. A founder
+    still alone in its alliance has no partners and publishes as a firm alone does (its
+    openness): an empty closed alliance keeps nothing in.
     """
     r = p.rnd
+    alliance = formed_alliance(firms, alliances)[rows]
     internal = r.beta_alliance_shallow + (r.beta_alliance_deep - r.beta_alliance_shallow) * (
         alliances.depth
     )
     return build(
-        firms.alliance[rows],
+        alliance,
         alliances.regime == CLOSED,
         firms.openness[rows],
         internal,
@@ -106,6 +109,14 @@ def channels_of(
         alliances.root() if alliances.m else None,
         r.beta_federation,
     )
+
+
+def formed_alliance(firms: FirmState, alliances: AllianceState) -> np.ndarray:
+    """Each firm's alliance if it has two or more alive members, else ``NO_ALLIANCE``."""
+    member = np.where(firms.alive, firms.alliance, NO_ALLIANCE)
+    size = np.bincount(member[member >= 0], minlength=max(alliances.m, 1))
+    safe = np.where(member >= 0, member, 0)
+    return np.asarray(np.where((member >= 0) & (size[safe] >= 2), member, NO_ALLIANCE))
 
 
 def horizon(p: ModelParams, economy: Economy) -> HorizonMultipliers:

@@ -225,10 +225,19 @@ class QuarterEnd:
 
     @cached_property
     def membership(self) -> tuple[float, float, float]:
-        """Shares of alive firms in open alliances, closed ones and alone."""
+        """Shares of alive firms in open alliances, closed ones and alone.
+
+        Version 2 counts only alliances of two or more: a founder still recruiting is alone.
+        """
         a = self.alliances
         regime = a.regime if a.m else np.zeros(1, np.int8)
-        return membership_shares(self.firms.alliance, regime, self.firms.alive)
+        alliance = self.firms.alliance
+        if self.economy is not None:
+            member = np.where(self.firms.alive, alliance, NO_ALLIANCE)
+            size = np.bincount(member[member >= 0], minlength=max(a.m, 1))
+            formed = (member >= 0) & (size[np.where(member >= 0, member, 0)] >= 2)
+            alliance = np.where(formed, member, NO_ALLIANCE)
+        return membership_shares(alliance, regime, self.firms.alive)
 
 
 def per_spend(end: QuarterEnd) -> float:

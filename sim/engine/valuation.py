@@ -384,6 +384,7 @@ def option_values(
     position: np.ndarray,
     effects: PolicyEffects,
     p: ModelParams,
+    recruits: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Value of every option against staying (USD m), and the regime each reviser would found.
 
@@ -438,7 +439,7 @@ def option_values(
     value -= np.where(unchanged, 0.0, switch[:, None])
     value[:, 1] = 0.0  # staying is the reference
 
-    found_value, found_regime, cost = founding_choice(p, money)
+    found_value, found_regime, cost = founding_values(r, recruits[k], firms, o, R, flow, p)
     value[:, FOUND] += found_value
     capital = firms.capital[r.rows]
 
@@ -456,25 +457,73 @@ def option_values(
     ok[:, 0] = True  # going alone is always possible
     ok[:, 1] = True  # so is staying
     ok[:, FOUND] = capital >= cost
-    return np.where(ok, value, -np.inf), np.full(K, found_regime, dtype=np.int8)
+    return np.where(ok, value, -np.inf), found_regime
 
 
-def founding_choice(p: ModelParams, money: float) -> tuple[float, int, float]:
-    """Founding's value beyond going alone, the regime chosen and its cost (USD m).
+FOUND_CLOSED = -3  # target code: found a new closed alliance (FOUND_NEW: an open one)
 
-    Reason: docs/model.md 6.6, "Founding" (coarse on purpose): the founder expects
-    ``recruit_expectation x n_prospects`` members paying the regime's fee over the horizon,
-    less the regime's founding cost; it takes the better regime. Knowledge and
-    complementarity come once the prospects have joined (they see the new alliance among
-    their candidates from the next quarter).
+
+def founding_values(
+    r: Reviser,
+    prospect: np.ndarray,
+    firms: FirmState,
+    o: Outlook,
+    R: np.ndarray,
+    flow: np.ndarray,
+    p: ModelParams,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Value of founding beyond going alone, per reviser: (value, regime, founding cost).
+
+    Reason: docs/model.md 6.6, "Founding": the founder looks at ``n_prospects`` firms
+    (``prospect``, (K, P) firm rows). A prospect counts if joining pays for it (the founder's
+    knowledge at the new alliance's rate, less the fee, its coordination and switching
+    costs) and pays for the founder (the prospect's knowledge and fee, less the customers a
+    same-market prospect takes with the founder's knowledge); the founder expects
+    ``recruit_expectation`` of those. Less the founding cost and its own coordination cost;
+    the better regime is taken, founder by founder. A new alliance is small and
+    homogeneous, so its depth is taken at ``depth_base``.
     """
-    c = p.choice
-    recruits = c.recruit_expectation * c.n_prospects * money
-    found_open = recruits * c.fee_open - c.founding_cost_open
-    found_closed = recruits * c.fee_closed - c.founding_cost_closed
-    if found_closed > found_open:
-        return found_closed, CLOSED, c.founding_cost_closed
-    return found_open, OPEN, c.founding_cost_open
+    c, rr = p.choice, p.rnd
+    money = float(o.multipliers.money[0])
+    rate = rr.beta_alliance_shallow + (rr.beta_alliance_deep - rr.beta_alliance_shallow) * (
+        c.depth_base
+    )
+    j = prospect
+    d_j = firms.domain[j].astype(np.int64)
+    markets_j = market_id(d_j[..., None], np.arange(GEOGRAPHIES))
+    s_j, g_j, a_j, x_j = o.share[j], o.slope[j], o.absorption[j], o.effort[j]
+    own_j = (flow[markets_j] * s_j * (1.0 - s_j)).sum(-1) * g_j
+    own_f = (flow[r.markets] * r.share * (1.0 - r.share)).sum(-1) * r.slope
+    steal = (flow[r.markets][:, None, :] * r.share[:, None, :] * s_j).sum(-1) * g_j * a_j
+    rival = d_j == r.domain[:, None]
+    distinct = j != r.rows[:, None]
+    switch_j = c.switching_cost_fixed + c.switching_cost_revenue * o.revenue[j].sum(-1)
+    best = np.full(len(r.rows), -np.inf)
+    regime = np.full(len(r.rows), OPEN, dtype=np.int8)
+    cost = np.full(len(r.rows), c.founding_cost_open)
+    for option, fee_r, found_cost in (
+        (OPEN, c.fee_open, c.founding_cost_open),
+        (CLOSED, c.fee_closed, c.founding_cost_closed),
+    ):
+        publish = 1.0 if option == OPEN else 0.0
+        excess = max(rate - o.public_rate * publish, 0.0)
+        openness_j = firms.openness[j]
+        cc_j = money * (c.coord_cost_fixed + c.coord_cost_share * c.depth_base * o.spend[j])
+        cc_j = cc_j * (1.0 + c.coord_regime_misfit * np.abs(openness_j - publish))
+        to_j = a_j * R[r.domain[:, None], d_j] * excess * r.effort[:, None]
+        gain_j = own_j * to_j - money * fee_r - cc_j - switch_j
+        from_j = r.absorption[:, None] * R[d_j, r.domain[:, None]] * excess * x_j
+        gain_f = own_f[:, None] * from_j + money * fee_r
+        gain_f = gain_f - np.where(rival, steal * excess * r.effort[:, None], 0.0)
+        joins = distinct & (gain_j > 0.0) & (gain_f > 0.0)
+        cc_f = money * (c.coord_cost_fixed + c.coord_cost_share * c.depth_base * o.spend[r.rows])
+        cc_f = cc_f * (1.0 + c.coord_regime_misfit * np.abs(firms.openness[r.rows] - publish))
+        value = c.recruit_expectation * np.where(joins, gain_f, 0.0).sum(-1) - found_cost - cc_f
+        better = value > best
+        best = np.where(better, value, best)
+        regime = np.where(better, option, regime).astype(np.int8)
+        cost = np.where(better, found_cost, cost)
+    return best, regime, cost
 
 
 def decide(
@@ -487,14 +536,20 @@ def decide(
     position: np.ndarray,
     effects: PolicyEffects,
     p: ModelParams,
+    recruits: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Target of each reviser (alliance id, NO_ALLIANCE or FOUND_NEW) and its founding regime.
+    """Target of each reviser and the regime it would found.
+
+    Targets: an alliance id, ``NO_ALLIANCE``, ``FOUND_NEW`` (found an open alliance) or
+    ``FOUND_CLOSED``. ``recruits`` holds each reviser's prospects (firm rows, (R, P)).
 
     Reason: docs/model.md 6.5, "Noise": a logit over options by the Gumbel-max trick, the
     noise scaled by the firm's own revenue so that small and large firms are equally noisy
     in relative terms.
     """
-    value, regime = option_values(k, draws, firms, alliances, o, channels, position, effects, p)
+    value, regime = option_values(
+        k, draws, firms, alliances, o, channels, position, effects, p, recruits
+    )
     rows = draws.revisers[k]
     scale = p.choice.noise_revenue * np.maximum(
         o.revenue[rows].sum(-1), p.choice.noise_revenue_floor
@@ -503,23 +558,34 @@ def decide(
     targets = np.concatenate([firms.alliance[rows][:, None], draws.candidates[k]], axis=1)
     column = np.where(pick >= FIRST_CANDIDATE, pick - (FIRST_CANDIDATE - 1), 0)
     chosen = np.take_along_axis(targets, column[:, None], axis=1)[:, 0]
-    target = np.select([pick == 0, pick == FOUND], [NO_ALLIANCE, FOUND_NEW], chosen)
+    founding = np.where(regime == CLOSED, FOUND_CLOSED, FOUND_NEW)
+    target = np.select([pick == 0, pick == FOUND], [NO_ALLIANCE, founding], chosen)
     return target.astype(np.int64), regime
 
 
 @dataclass(frozen=True)
 class Prospects:
-    """What revisers see this quarter: the outlook and the channels it was built from."""
+    """What revisers see this quarter: the outlook, its channels, founders' prospects."""
 
     outlook: Outlook
     channels: Channels
     position: np.ndarray
+    recruits: np.ndarray  # (revisers, n_prospects) firm rows a founder would approach
 
 
 def prospects(
-    firms: FirmState, alliances: AllianceState, q: Quarter, economy: Economy
+    firms: FirmState,
+    alliances: AllianceState,
+    q: Quarter,
+    economy: Economy,
+    draws: RevisionDraws,
+    rng: np.random.Generator,
 ) -> Prospects:
-    """The start-of-quarter outlook every reviser's values read (computed once a quarter)."""
+    """The start-of-quarter outlook every reviser's values read (computed once a quarter).
+
+    Draws ``n_prospects`` alive firms per reviser (uniformly, one call whatever the state's
+    values): the firms a founder would approach (docs/model.md 6.6).
+    """
     p = q.params
     s = sales(firms, economy, q.step, p, alliances)
     plan = innovation.plan(firms, alliances, q, economy, s)
@@ -533,7 +599,9 @@ def prospects(
         firms.capability[rows], firms.effort[rows] + plan.inflow[rows], **terms
     )
     o = outlook(firms, alliances, economy, s, plan.channels, rows, slope, plan.absorption, p)
-    return Prospects(o, plan.channels, position)
+    shape = (draws.revisers.size, p.choice.n_prospects)
+    recruits = rows[rng.integers(0, max(rows.size, 1), size=shape)] if rows.size else rows
+    return Prospects(o, plan.channels, position, np.asarray(recruits).reshape(shape))
 
 
 def reconsider(
@@ -555,5 +623,6 @@ def reconsider(
         view.position,
         q.effects,
         q.params,
+        view.recruits,
     )
     return targets

@@ -17,8 +17,8 @@ def world():
     cfg = sim.compose([*SMALL_SYNTHETIC, "model.economics=v2", "model.choice.revision_share=1"])
     model = sim.AllianceModel(cfg)
     q = model._new_quarter(0, model.government.act(0))
-    view = valuation.prospects(model.firms, model.alliances, q, model.economy)
     draws = draw_revision(model.firms, model.alliances, cfg.model.choice, model.rng)
+    view = valuation.prospects(model.firms, model.alliances, q, model.economy, draws, model.rng)
     return model, q, view, draws
 
 
@@ -35,6 +35,7 @@ def _values(world, effects=None, params=None):
         view.position,
         effects or q.effects,
         params or q.params,
+        view.recruits,
     )
 
 
@@ -99,12 +100,27 @@ def test_a_closed_leader_weighs_a_rivals_share_and_not_a_complements(world):
     assert base[1] >= fee  # a complement brings knowledge and pays the fee
 
 
-def test_founding_needs_the_founding_cost_and_picks_the_better_regime(world):
-    model, q, _, draws = world
+def test_founding_counts_only_prospects_for_whom_joining_pays(world):
+    """docs/model.md 6.6: founding is worth what willing recruits bring, less its costs."""
+    model, q, view, draws = world
     values, regime = _values(world)
-    _value, chosen, cost = valuation.founding_choice(q.params, 10.0)
     c = q.params.choice
-    assert cost in (c.founding_cost_open, c.founding_cost_closed)
-    poor = model.firms.capital[draws.revisers] < cost
+    poor = model.firms.capital[draws.revisers] < np.where(
+        regime == CLOSED, c.founding_cost_closed, c.founding_cost_open
+    )
     assert np.all(np.isneginf(values[poor, FOUND]))
-    assert np.all(regime == chosen)
+    k = np.arange(draws.revisers.size)
+    r = valuation.reviser_of(k, draws, model.firms, view.outlook, view.channels, view.position)
+    o = view.outlook
+    g = q.params.growth
+    flow = o.multipliers.flow * g.margin * g.share_sensitivity * o.sizes
+    R = np.asarray(q.params.rnd.relatedness)
+    value, chosen, cost = valuation.founding_values(
+        r, view.recruits, model.firms, o, R, flow, q.params
+    )
+    assert np.array_equal(chosen, regime)
+    assert np.all(value >= -cost - 1e3)  # never worse than the cost and its coordination
+    nobody = np.repeat(r.rows[:, None], view.recruits.shape[1], axis=1)  # only oneself
+    alone, _, _ = valuation.founding_values(r, nobody, model.firms, o, R, flow, q.params)
+    assert np.all(alone < 0) and np.all(value >= alone - 1e-12)  # recruits only add
+    assert (value > alone).any()
