@@ -207,6 +207,11 @@ class AllianceModel(AllianceWorld):
                 closed, c.founding_cost_closed, c.founding_cost_open
             )
             targets = np.where(targets == valuation.FOUND_CLOSED, FOUND_NEW, targets)
+            moved = revisers[targets != firms.alliance[revisers]]  # switching is paid
+            c = p.choice
+            firms.capital[moved] -= (
+                c.switching_cost_fixed + c.switching_cost_revenue * (firms.revenue[moved])
+            )
         apply_moves(firms, alliances, revisers, targets, t, **founding)
         settle(firms, alliances, t, p.choice.founding_grace_steps)
 
@@ -294,7 +299,10 @@ class AllianceModel(AllianceWorld):
             law.risk,
             float(law.fines.sum()),
         )
-        trade = replace(trade, margin_income=law.margin_income, fines=law.fines)
+        coordination = economy.coordination_costs(firms, alliances, rd_spend, p)
+        trade = replace(
+            trade, margin_income=law.margin_income, fines=law.fines, coordination=coordination
+        )
         revenue, profit = self._each("earn", alive, q, trade, rd_spend)
         firms.revenue[:] = 0.0
         firms.revenue[alive] = revenue

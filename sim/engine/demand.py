@@ -226,6 +226,7 @@ def marginal_value_grouped(
     absorption: ArrayLike,
     relatedness: ArrayLike,
     channels: Channels,
+    weight: ArrayLike | None = None,
 ) -> np.ndarray:
     """``MV_i = sum_j W_ij sum_l B_il J_jl`` for the model's structure, by group sums.
 
@@ -262,6 +263,8 @@ def marginal_value_grouped(
         absorption: Absorptive capacity a of each firm, shape (n,).
         relatedness: Relatedness ``R[sender domain, receiver domain]``, shape (D, D).
         channels: The channel structure (``channels.build``).
+        weight: Optional profit weight of each firm on its partners, shape (n,)
+            (``W_ij = weight_i`` for partners j); default: its alliance's depth.
 
     Returns:
         ``MV``, shape (n,) (USD m per effort unit), equal to the dense
@@ -275,7 +278,11 @@ def marginal_value_grouped(
     a, R = np.asarray(absorption, dtype=np.float64), np.asarray(relatedness, dtype=np.float64)
     n, D = domain.size, R.shape[0]
     M = int(market.max()) + 1 if market.size else 1
-    w = member_value(np.asarray(depth, dtype=np.float64), ch.alliance, 0.0)
+    w = (
+        member_value(np.asarray(depth, dtype=np.float64), ch.alliance, 0.0)
+        if weight is None
+        else np.where(ch.inside, np.asarray(weight, dtype=np.float64), 0.0)
+    )
     p, e, f = ch.public, ch.alliance_excess, ch.federation_excess
     partner, own = p + e, a * R[domain, domain]  # own: a_i R_ii, i's weight in its own sums
     # rows

@@ -15,11 +15,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from sim.config.schema import ModelParams
-from sim.config.vocabulary import N_DOMAINS
+from sim.config.vocabulary import N_DOMAINS, REGIONS
 from sim.engine import market as market_v1
 from sim.engine.aggregates import AllianceTotals, group_sum, members_mask
 from sim.engine.channels import member_value
 from sim.engine.demand import shares as logit_shares
+from sim.engine.depth import heterogeneity
 from sim.engine.knowledge import push_frontier, quarterly_rate
 from sim.engine.markets import (
     DOMESTIC_MARKET,
@@ -218,6 +219,7 @@ class Trade:
     margin_income: np.ndarray
     fines: np.ndarray
     sales: Sales
+    coordination: np.ndarray | None = None  # USD m a quarter each member pays (version 2)
 
 
 def regime_fee(regime: np.ndarray, p: ModelParams) -> np.ndarray:
@@ -292,8 +294,38 @@ def earn(
         + q.effects.subsidy[rows]
         - trade.fines[rows]
         - np.where(firms.kind[rows] == STARTUP, p.growth.fixed_cost_startup, 0.0)
+        - (0.0 if trade.coordination is None else trade.coordination[rows])
     )
     return revenue, profit
+
+
+def coordination_costs(
+    firms: FirmState, alliances: AllianceState, spend: np.ndarray, p: ModelParams
+) -> np.ndarray:
+    """cc_f, what each member of a formed alliance pays a quarter to coordinate (USD m).
+
+    Reason: docs/model.md 6.5, "Coordination cost" (a real cost, paid, not only feared): a
+    fixed part and a part proportional to the R&D coordinated (depth x own R&D spend),
+    rising with size beyond a working group, heterogeneity, the misfit between the firm's
+    openness and the regime, and distance from the alliance's home region.
+    """
+    c = p.choice
+    member = np.where(firms.alive, firms.alliance, NO_ALLIANCE)
+    if alliances.m == 0:
+        return np.zeros(firms.n)
+    size = np.bincount(member[member >= 0], minlength=alliances.m).astype(np.float64)
+    safe = np.where(member >= 0, member, 0)
+    formed = (member >= 0) & (size[safe] >= 2)
+    hetero = heterogeneity(
+        member, firms.openness, firms.region, firms.domain, alliances.m, len(REGIONS), N_DOMAINS
+    )
+    home = firms.region[np.maximum(alliances.leader, 0)]
+    base = c.coord_cost_fixed + c.coord_cost_share * alliances.depth[safe] * spend
+    crowd = np.maximum(1.0, size[safe] / c.working_group_size) ** c.coord_size_elasticity
+    misfit = np.abs(firms.openness - (alliances.regime[safe] == 0))
+    factor = 1.0 + c.coord_heterogeneity * hetero[safe] + c.coord_regime_misfit * misfit
+    factor = factor + c.distance_cost * (firms.region != home[safe])
+    return np.asarray(np.where(formed, base * crowd * factor, 0.0))
 
 
 def domestic_hhi(s: Sales) -> np.ndarray:

@@ -138,15 +138,48 @@ def market_multipliers(p: ModelParams, economy: Economy) -> np.ndarray:
     return np.asarray(horizon(p, economy).gain)
 
 
-def own_coefficient(
-    sales: Sales, position: np.ndarray, n: int, C: np.ndarray, depth: np.ndarray, ch: Channels
+def partner_weights(
+    revenue: np.ndarray, depth: np.ndarray, ch: Channels, floor: float
 ) -> np.ndarray:
-    """Omega_i = sum_m C_m s_im (1 - V_im), V_im = (1 - w) s_im + w S_Am (docs/model.md 6.2).
+    """Each member's profit weight on its partners: depth, scaled down for small members.
 
-    ``position`` maps firm rows to the channel structure's order; ``C`` is per market.
+    Reason: economist review of the wired model (docs/model.md section 10, finding 10):
+    profit weights presume ownership or side payments; without them a small member of a
+    deep alliance with a giant partner would spend most of its R&D for the giant. The weight
+    is ``w_A min(1, R_i / mean R of the other members)`` (revenue of last quarter, floored
+    at ``floor``): a member weighs partners' profits fully only against partners no larger
+    than itself.
+
+    Args:
+        revenue: Revenue of each firm in the channel structure's order (USD m a quarter).
+        depth: Depth per alliance id.
+        ch: The channel structure.
+        floor: Smallest revenue counted (USD m a quarter, > 0).
+
+    Returns:
+        The weight per firm, 0 for firms alone, shape (n,).
+    """
+    r = np.maximum(revenue, floor)
+    inside = ch.inside
+    a = np.where(inside, ch.alliance, 0)
+    m = max(int(depth.size), 1)
+    total = np.bincount(a[inside], weights=r[inside], minlength=m)
+    count = np.bincount(a[inside], minlength=m)
+    others = (total[a] - r) / np.maximum(count[a] - 1, 1)
+    w = member_value(depth, ch.alliance, 0.0)
+    return np.asarray(np.where(inside, w * np.minimum(1.0, r / np.maximum(others, floor)), 0.0))
+
+
+def own_coefficient(
+    sales: Sales, position: np.ndarray, n: int, C: np.ndarray, weight: np.ndarray, ch: Channels
+) -> np.ndarray:
+    """Omega_i = sum_m C_m s_im (1 - V_im), V_im = (1 - w_i) s_im + w_i S_Am (docs 6.2).
+
+    ``position`` maps firm rows to the channel structure's order; ``C`` is per market;
+    ``weight`` is each firm's profit weight on its partners (``partner_weights``).
     """
     firm = position[sales.firm]
-    w = member_value(depth, ch.alliance, 0.0)[firm]
+    w = weight[firm]
     keys, key = np.unique(ch.group[firm] * N_MARKETS + sales.market, return_inverse=True)
     group_share = np.bincount(key.reshape(-1), weights=sales.share, minlength=keys.size)
     V = (1.0 - w) * sales.share + w * group_share[key.reshape(-1)]
@@ -175,6 +208,7 @@ def plan(
     scale = market_multipliers(p, economy) * p.growth.margin * sales.size
     theta = p.growth.share_sensitivity
     depth = alliances.depth
+    weight = partner_weights(firms.revenue[rows], depth, ch, p.choice.noise_revenue_floor)
     mv = marginal_value_grouped(
         sales.share,
         sales.market,
@@ -187,8 +221,9 @@ def plan(
         absorption=a,
         relatedness=R,
         channels=ch,
+        weight=weight,
     )
-    omega = own_coefficient(sales, position, rows.size, scale * theta, depth, ch)
+    omega = own_coefficient(sales, position, rows.size, scale * theta, weight, ch)
     gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)[domain]
     full = np.zeros((5, firms.n))
     full[:, rows] = (a, X_last - x_last, omega, mv - omega * slope, gamma)

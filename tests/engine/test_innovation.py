@@ -93,7 +93,14 @@ def test_the_split_marginal_value_equals_the_dense_reference(v2_cfg):
     J = profit_jacobian_dense(s.share, s.market, position[s.firm], rows.size, scale, theta, slope)
     R = np.asarray(model.params.rnd.relatedness)
     B = spillover_matrix(plan.channels, d, plan.absorption[rows], R)
-    W = profit_weights(f.alliance[rows], model.alliances.depth)
+    W = profit_weights(plan.channels.alliance, np.ones(max(model.alliances.m, 1)))
+    weight = innovation.partner_weights(
+        f.revenue[rows],
+        model.alliances.depth,
+        plan.channels,
+        model.params.choice.noise_revenue_floor,
+    )
+    W = np.where(np.eye(rows.size, dtype=bool), 1.0, W * weight[:, None])
     dense = marginal_value(J, B, W)
     split = plan.omega[rows] * slope + plan.rest[rows]  # the grouped MV at these slopes
     np.testing.assert_allclose(split, dense, rtol=1e-9, atol=1e-9 * np.abs(dense).max())
@@ -180,3 +187,14 @@ def test_hollow_members_are_those_who_would_do_far_more_alone(v2_cfg):
     assert every.sum() >= hollow.sum() and np.all(every[hollow])  # monotone in the threshold
     lax = replace(q.params, reporting=replace(q.params.reporting, hollow_share_of_alone=0.0))
     assert not innovation.hollow_members(f, a, replace(q, params=lax), plan, alone).any()
+
+
+def test_a_small_member_weighs_a_giant_partner_less():
+    """Finding 10 of docs/model.md section 10: no side payments, no full profit weight."""
+    from sim.engine.channels import build
+
+    ch = build(np.array([0, 0, 0, -1]), np.array([True]), 0.5, 0.9, 0.1)
+    w = innovation.partner_weights(np.array([1.0, 100.0, 100.0, 5.0]), np.array([0.8]), ch, 0.05)
+    assert w[3] == 0.0  # alone
+    assert w[1] == pytest.approx(0.8) and w[2] == pytest.approx(0.8)  # as large as the others
+    assert w[0] == pytest.approx(0.8 * 1.0 / 100.0)  # a hundredth of its partners' size
