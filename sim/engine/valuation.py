@@ -180,6 +180,21 @@ class Reviser:
     publishing: np.ndarray
     own_excess: np.ndarray
     domestic: np.ndarray
+    room: np.ndarray  # (K,) quarterly capability gain the horizon leaves room for
+
+
+def headroom(capability: np.ndarray, domain: np.ndarray, o: Outlook) -> np.ndarray:
+    """The largest quarterly capability gain worth counting over the horizon.
+
+    Reason: economist review (docs/model.md section 10, finding 11): knowledge is valued as a
+    flow over the horizon, ``Lambda^flow`` quarters of gains, but capability cannot pass the
+    frontier: a quarterly gain dk repeated adds about ``dk Lambda^flow / Lambda^lev`` over the
+    horizon, so dk is worth counting only up to ``(1 - k) Lambda^lev / Lambda^flow`` (a firm
+    at 0.98 of the frontier had valued an alliance's knowledge at 1,352 USD m).
+    """
+    home = market_id(domain, 0)
+    ratio = o.multipliers.level[home] / np.maximum(o.multipliers.flow[home], 1e-12)
+    return np.asarray(np.maximum(1.0 - capability, 0.0) * ratio)
 
 
 def knowledge_value(
@@ -201,8 +216,9 @@ def knowledge_value(
     flow = flow[r.markets]  # (K, 2): C^flow of the firm's two markets
     inflow = np.einsum("kcd,kd->kc", _take(o.excess, target), R[:, r.domain].T)
     inflow = r.absorption[:, None] * (inflow - member * r.own_excess[:, None])
-    own = (flow * r.share * (1.0 - r.share)).sum(-1) * r.slope  # value of one unit of X
-    gain = own[:, None] * (inflow - inflow[np.arange(len(r.rows)), 1][:, None])
+    value_of_k = (flow * r.share * (1.0 - r.share)).sum(-1)  # a quarterly gain of capability
+    more = r.slope[:, None] * (inflow - inflow[np.arange(len(r.rows)), 1][:, None])
+    gain = value_of_k[:, None] * np.minimum(more, r.room[:, None])  # never past the frontier
     s = r.share[:, None, :]
     self_reach = (r.absorption * r.slope)[:, None, None] * s
     rivals_all = o.reach_all[r.markets][:, None, :] - self_reach
@@ -371,6 +387,7 @@ def reviser_of(
         publishing=channels.publishing[pos],
         own_excess=channels.alliance_excess[pos] * o.effort[rows],
         domestic=firms.region[rows] == DOMESTIC,
+        room=headroom(firms.capability[rows], domain, o),
     )
 
 

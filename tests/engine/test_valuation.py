@@ -124,3 +124,13 @@ def test_founding_counts_only_prospects_for_whom_joining_pays(world):
     alone, _, _ = valuation.founding_values(r, nobody, model.firms, o, R, flow, q.params)
     assert np.all(alone < 0) and np.all(value >= alone - 1e-12)  # recruits only add
     assert (value > alone).any()
+
+
+def test_knowledge_is_never_counted_past_the_frontier(world):
+    """Finding 11: a firm at the frontier values no capability gain from partners."""
+    _, _, view, _ = world
+    o = view.outlook
+    room = valuation.headroom(np.array([1.0, 0.99, 0.5]), np.array([0, 0, 0]), o)
+    assert room[0] == 0.0 and 0.0 < room[1] < room[2]
+    ratio = o.multipliers.level[0] / o.multipliers.flow[0]
+    assert room[2] == pytest.approx(0.5 * ratio)
