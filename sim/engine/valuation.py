@@ -63,6 +63,7 @@ class Outlook:
     reach_all: np.ndarray
     best: np.ndarray
     held: np.ndarray
+    sellers: np.ndarray
     size: np.ndarray
     depth: np.ndarray
     hetero: np.ndarray
@@ -97,6 +98,8 @@ def outlook(
     np.add.at(reach, (member[inside], sales.market[inside]), ay[inside])
     held = np.zeros((m, N_MARKETS))
     np.add.at(held, (member[inside], sales.market[inside]), sales.share[inside])
+    sellers = np.zeros((m, N_MARKETS))
+    np.add.at(sellers, (member[inside], sales.market[inside]), 1.0)
     excess = np.zeros((m, N_DOMAINS))
     sender = channels.alliance_excess * firms.effort[rows]
     in_a = channels.inside
@@ -145,6 +148,7 @@ def outlook(
         reach_all=np.bincount(sales.market, weights=ay, minlength=N_MARKETS),
         best=best,
         held=held,
+        sellers=sellers,
         size=size,
         depth=depth,
         hetero=hetero,
@@ -291,24 +295,36 @@ def antitrust_exposure(
     effects: PolicyEffects,
     p: ModelParams,
 ) -> np.ndarray:
-    """AT(o): expected fines on legitimate cooperation in the firm's domestic market (USD m).
+    """AT(o): expected fines less the net value of collusion, domestic market (USD m).
 
-    Reason: docs/model.md 6.5 and 6.8: the perceived challenge probability rises with the
-    alliance's share above the safe harbour and falls with clarity. Collusion's value enters
-    once collusion is wired; here no option colludes.
+    Reason: docs/model.md 6.5 and 6.8: the perceived challenge probability of legitimate
+    cooperation rises with the alliance's share above the safe harbour and falls with
+    clarity; where the option's alliance would collude in the firm's market after the move
+    (two or more member sellers, share above the threshold, expected fine below the gain),
+    the collusive margin net of expected fines counts as a gain (finding 13 of section 10).
+    Cooldowns are not foreseen.
     """
     member = target == r.current[:, None]
     home = r.markets[:, 0]
-    held = _take(o.held, target)[
-        np.arange(len(r.rows))[:, None], np.arange(target.shape[1]), home[:, None]
-    ]
+    pick = (np.arange(len(r.rows))[:, None], np.arange(target.shape[1]), home[:, None])
+    held = _take(o.held, target)[pick]
     share = np.where(target >= 0, held + ~member * r.share[:, None, 0], 0.0)
+    sellers = _take(o.sellers, target)[pick] + ~member
     exempt = _take(effects.cap_exempt.astype(np.float64), target) > 0
     cp = enforced(p, effects)
+    colludes = (
+        (target >= 0)
+        & (sellers >= 2)
+        & (share >= cp.collusion_share_threshold)
+        & (
+            cp.collusion_margin_uplift * share
+            > cp.detection_probability * cp.fine_rate * cp.fine_base_quarters
+        )
+    )
     at = expected_antitrust_cost(
         share[..., None],
         np.broadcast_to(r.revenue[:, None, :1], (*share.shape, 1)),
-        False,
+        colludes[..., None],
         effects.clarity,
         float(o.multipliers.money[0]),
         o.multipliers.level[home][:, None, None],

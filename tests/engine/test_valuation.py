@@ -134,3 +134,47 @@ def test_knowledge_is_never_counted_past_the_frontier(world):
     assert room[0] == 0.0 and 0.0 < room[1] < room[2]
     ratio = o.multipliers.level[0] / o.multipliers.flow[0]
     assert room[2] == pytest.approx(0.5 * ratio)
+
+
+def test_joining_a_cartel_is_worth_its_net_margin_unless_enforcement_deters_it(world):
+    """Finding 13: collusion's value enters membership; enforcement takes it away."""
+    model, q, view, draws = world
+    o = view.outlook
+    k = np.arange(draws.revisers.size)
+    r = valuation.reviser_of(k, draws, model.firms, o, view.channels, view.position)
+    alone = np.flatnonzero(r.current == NO_ALLIANCE)[:5]
+    r = replace(
+        r,
+        **{
+            f: getattr(r, f)[alone]
+            for f in (
+                "rows",
+                "current",
+                "domain",
+                "markets",
+                "share",
+                "revenue",
+                "slope",
+                "absorption",
+                "effort",
+                "publishing",
+                "own_excess",
+                "domestic",
+                "room",
+            )
+        },
+    )
+    target = np.zeros((alone.size, 1), dtype=np.int64)  # alliance 0 for all
+    held, sellers = o.held.copy(), o.sellers.copy()
+    home = r.markets[:, 0]
+    held[0, home], sellers[0, home] = 0.6, 3.0  # a dominant alliance with three sellers
+    cartel = replace(o, held=held, sellers=sellers)
+    held_small = held.copy()
+    held_small[0, home] = 0.1
+    small = replace(o, held=held_small)
+    at_cartel = valuation.antitrust_exposure(r, target, cartel, q.effects, q.params)
+    at_small = valuation.antitrust_exposure(r, target, small, q.effects, q.params)
+    assert np.all(at_cartel < at_small)  # the collusive margin outweighs the feared fines
+    strong = replace(q.effects, detection=0.1, collusion_fine_rate=0.2)
+    deterred = valuation.antitrust_exposure(r, target, cartel, strong, q.params)
+    assert np.all(deterred >= 0.0)  # no gain left: only the fines on cooperation are feared
