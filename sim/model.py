@@ -271,7 +271,8 @@ class AllianceModel(AllianceWorld):
         colluding = policing.decide_collusion(start, firms, alliances, self.cooldown, p, q.effects)
         # 6. R&D: every firm's condition at the start-of-quarter state
         alive = np.flatnonzero(firms.alive)
-        game = innovation.plan(firms, alliances, q, self.economy, start)
+        margins = policing.row_margins(start, firms, alliances, colluding, p)
+        game = innovation.plan(firms, alliances, q, self.economy, start, margins)
         alone = economy.sales(firms, self.economy, t, p, None)
         self.hollow = innovation.hollow_members(firms, alliances, q, game, alone)
         _, flows.hollow_share = hollow_share(

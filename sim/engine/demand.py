@@ -227,6 +227,7 @@ def marginal_value_grouped(
     relatedness: ArrayLike,
     channels: Channels,
     weight: ArrayLike | None = None,
+    row_scale: ArrayLike | None = None,
 ) -> np.ndarray:
     """``MV_i = sum_j W_ij sum_l B_il J_jl`` for the model's structure, by group sums.
 
@@ -265,6 +266,9 @@ def marginal_value_grouped(
         channels: The channel structure (``channels.build``).
         weight: Optional profit weight of each firm on its partners, shape (n,)
             (``W_ij = weight_i`` for partners j); default: its alliance's depth.
+        row_scale: Optional ``scale`` per row instead of per market, shape (R,): the margin
+            of the profit a row carries may differ (colluders earn ``mu + Delta mu``). C
+            always multiplies the row whose profit is counted, so the group sums hold.
 
     Returns:
         ``MV``, shape (n,) (USD m per effort unit), equal to the dense
@@ -287,7 +291,8 @@ def marginal_value_grouped(
     partner, own = p + e, a * R[domain, domain]  # own: a_i R_ii, i's weight in its own sums
     # rows
     d, group = domain[firm], ch.group[firm]
-    C = _at(scale, market) * _at(theta, market)
+    C = _at(scale, market) if row_scale is None else np.asarray(row_scale, dtype=np.float64)
+    C = C * _at(theta, market)
     y = s * np.asarray(dk_dX, dtype=np.float64)[firm]
     ay, Cs = a[firm] * y, C * s
     Rg = R[domain]  # (n, D): relatedness of each firm's domain to every domain
@@ -301,11 +306,12 @@ def marginal_value_grouped(
         return (1.0 - w) * rows + w * (Rg * H[ch.group]).sum(axis=1)
 
     G_A, key_A = _level_sums(group, market, d, ay, M, D)
-    S_A = np.bincount(key_A, weights=s)  # the alliance's share of each of its markets
-    V = (1.0 - w[firm]) * s + w[firm] * S_A[key_A]
+    # sum_j W_ij C_jm s_jm: the partners' shares weighted by the margin of whose profit it is
+    CS_A = np.bincount(key_A, weights=C * s)
+    CV = (1.0 - w[firm]) * C * s + w[firm] * CS_A[key_A]
     K = np.bincount(group * D + d, weights=C * ay, minlength=ch.n_groups * D).reshape(-1, D)
     gain = (1.0 - w * partner * own) * per_firm(C * y) + w * partner * (Rg * K[ch.group]).sum(1)
-    loss = (1.0 - partner * own) * per_firm(C * y * V) + (e - f) * level(G_A)
+    loss = (1.0 - partner * own) * per_firm(y * CV) + (e - f) * level(G_A)
     loss += p * level(_level_sums(np.zeros_like(firm), market, d, ay, M, D)[0])
     if ch.has_federations:
         loss += f * level(_level_sums(ch.federation[firm], market, d, ay, M, D)[0])

@@ -173,24 +173,35 @@ def partner_weights(
 def own_coefficient(
     sales: Sales, position: np.ndarray, n: int, C: np.ndarray, weight: np.ndarray, ch: Channels
 ) -> np.ndarray:
-    """Omega_i = sum_m C_m s_im (1 - V_im), V_im = (1 - w_i) s_im + w_i S_Am (docs 6.2).
+    """Omega_i = sum_m s_im (C_im - sum_j W_ij C_jm s_jm), the coefficient of i's own g'.
 
-    ``position`` maps firm rows to the channel structure's order; ``C`` is per market;
-    ``weight`` is each firm's profit weight on its partners (``partner_weights``).
+    Reason: docs/model.md 6.2, "Solving the condition"; with one margin per market it is
+    ``sum_m C_m s_im (1 - V_im)``, ``V_im = (1 - w_i) s_im + w_i S_Am``. ``position`` maps firm
+    rows to the channel structure's order; ``C`` is per seller row (a colluder's margin
+    differs); ``weight`` is each firm's profit weight on its partners (``partner_weights``).
     """
     firm = position[sales.firm]
     w = weight[firm]
     keys, key = np.unique(ch.group[firm] * N_MARKETS + sales.market, return_inverse=True)
-    group_share = np.bincount(key.reshape(-1), weights=sales.share, minlength=keys.size)
-    V = (1.0 - w) * sales.share + w * group_share[key.reshape(-1)]
-    weights = C[sales.market] * sales.share * (1.0 - V)
-    return np.bincount(firm, weights=weights, minlength=n)
+    key = key.reshape(-1)
+    group_value = np.bincount(key, weights=C * sales.share, minlength=keys.size)
+    CV = (1.0 - w) * C * sales.share + w * group_value[key]
+    return np.bincount(firm, weights=sales.share * (C - CV), minlength=n)
 
 
 def plan(
-    firms: FirmState, alliances: AllianceState, q: Quarter, economy: Economy, sales: Sales
+    firms: FirmState,
+    alliances: AllianceState,
+    q: Quarter,
+    economy: Economy,
+    sales: Sales,
+    margins: np.ndarray | None = None,
 ) -> Plan:
-    """Everything the quarter's R&D conditions need, from the start-of-quarter state."""
+    """Everything the quarter's R&D conditions need, from the start-of-quarter state.
+
+    ``margins`` is the margin of each seller row (colluders earn ``mu + Delta mu`` on their
+    sales in the market, docs/model.md 6.2); the base margin everywhere if None.
+    """
     p = q.params
     rows = np.flatnonzero(firms.alive)
     position = np.full(firms.n, -1, dtype=np.int64)
@@ -205,7 +216,10 @@ def plan(
     ch = channels_of(firms, alliances, rows, p, q.effects.spillover_bonus)
     X_last = effective_rnd_grouped(x_last, domain, R, a, ch)
     slope = marginal_capability(k, X_last, **law(p, economy, domain, firms.region[rows]))
-    scale = market_multipliers(p, economy) * p.growth.margin * sales.size
+    value = market_multipliers(p, economy) * sales.size  # Lambda_m M_m
+    scale = value * p.growth.margin
+    margin = np.full(sales.share.shape, p.growth.margin) if margins is None else margins
+    row_scale = value[sales.market] * margin
     theta = p.growth.share_sensitivity
     depth = alliances.depth
     weight = partner_weights(firms.revenue[rows], depth, ch, p.choice.noise_revenue_floor)
@@ -222,8 +236,9 @@ def plan(
         relatedness=R,
         channels=ch,
         weight=weight,
+        row_scale=row_scale,
     )
-    omega = own_coefficient(sales, position, rows.size, scale * theta, weight, ch)
+    omega = own_coefficient(sales, position, rows.size, row_scale * theta, weight, ch)
     gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)[domain]
     full = np.zeros((5, firms.n))
     full[:, rows] = (a, X_last - x_last, omega, mv - omega * slope, gamma)

@@ -89,6 +89,26 @@ def decide_collusion(
     return np.asarray(decided & active[:, None])
 
 
+def row_margins(
+    sales: Sales,
+    firms: FirmState,
+    alliances: AllianceState,
+    colluding: np.ndarray,
+    p: ModelParams,
+) -> np.ndarray:
+    """Margin of each seller row this quarter: ``mu + Delta mu(S)`` where its alliance colludes.
+
+    Reason: docs/model.md 6.2: a colluding member's own profit terms carry the collusive
+    margin, so its R&D condition values a better product at that margin.
+    """
+    cells = cells_of(sales, firms, alliances)
+    alliance = np.where(firms.alive, firms.alliance, NO_ALLIANCE)[sales.firm]
+    cell = row_cell(sales.market, alliance, N_MARKETS)
+    uplift = margin_uplift(cells.share, p.competition.collusion_margin_uplift)
+    rows = colluding[: cells.share.shape[0]]
+    return np.asarray(row_margin(p.growth.margin, cell, rows, uplift))
+
+
 @dataclass(frozen=True)
 class Enforcement:
     """The quarter's competition-policy outcome.

@@ -267,3 +267,46 @@ def test_marginal_values_are_finite_with_zero_effort_entrants():
     # and continuous at zero: an entrant with a trace of effort changes nothing much
     tol = 1e-6 * np.abs(at_zero).max()
     np.testing.assert_allclose(mv(np.where(X == 0.0, 1e-9, X)), at_zero, rtol=1e-5, atol=tol)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(1, 9),
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.integers(0, 3),
+    st.booleans(),
+)
+def test_per_firm_weights_and_per_row_margins_keep_grouped_equal_to_dense(
+    seed, n_firms, n_domains, n_geos, n_alliances, federated
+):
+    """Partner weights per firm (W_ij = w_i) and margins per seller row (colluders)."""
+    w = random_world(seed, n_firms, n_domains, n_geos, n_alliances, federated)
+    rng = np.random.default_rng(seed + 7)
+    n = w["domain"].size
+    s = demand.shares(w["value"], w["market"], w["n_markets"], w["outside"])
+    row_scale = w["scale"][w["market"]] * rng.uniform(0.5, 2.0, s.size)
+    weight = rng.uniform(0.0, 1.0, n)
+    rows = demand.share_jacobian_dense(s, w["market"], w["theta"]) * row_scale[:, None]
+    onehot = np.zeros((s.size, n))
+    onehot[np.arange(s.size), w["firm"]] = 1.0
+    J = onehot.T @ rows @ onehot * w["dk_dX"][None, :]  # the owner's margin on each row
+    B = channels.spillover_matrix(structure(w), w["domain"], w["absorption"], w["relatedness"])
+    inside = w["alliance"] >= 0
+    partners = inside[:, None] & (w["alliance"][:, None] == w["alliance"][None, :])
+    W = np.where(partners, weight[:, None], 0.0)
+    np.fill_diagonal(W, 1.0)
+    dense = rnd_game.marginal_value(J, B, W)
+    keys = ("scale", "theta", "domain", "depth", "absorption", "relatedness")
+    grouped = demand.marginal_value_grouped(
+        s,
+        w["market"],
+        w["firm"],
+        **{key: w[key] for key in keys},
+        dk_dX=w["dk_dX"],
+        channels=structure(w),
+        weight=weight,
+        row_scale=row_scale,
+    )
+    np.testing.assert_allclose(grouped, dense, rtol=1e-10, atol=1e-12)
