@@ -31,6 +31,7 @@ from sim.engine.markets import N_MARKETS
 from sim.engine.membership import apply_moves, settle
 from sim.engine.outcomes import COLUMNS, StepFlows, compute
 from sim.engine.policy import PolicyEffects
+from sim.engine.reviews import review_regimes
 from sim.engine.stages import deepen, start_economy
 from sim.engine.state import CLOSED, CONGLOMERATE, OPEN, STARTUP
 from sim.engine.traits import startups
@@ -193,6 +194,13 @@ class AllianceModel(AllianceWorld):
             view: Any = valuation.prospects(
                 firms, alliances, q, self.economy, revision.draws, self.rng
             )
+            if t % p.choice.regime_review_every == 0:  # leaders' reviews (stage 2)
+                switched = review_regimes(firms, alliances, view, p, self.rng)
+                firms.capital[alliances.leader[switched]] -= p.choice.regime_switch_cost
+                if switched.size:  # revisers see the new regimes
+                    view = valuation.prospects(
+                        firms, alliances, q, self.economy, revision.draws, self.rng
+                    )
         else:  # the public spillover revisers expect
             view = quarter.prepare_rnd(firms, alliances, q)
             founding["founding_cost"] = p.choice.founding_cost

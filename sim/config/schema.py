@@ -174,6 +174,8 @@ class ChoiceParams:
     founding_cost_closed: float = 0.3  # v2: USD m one-off (a consortium contract)
     n_prospects: int = 5  # v2: firms a founder counts on recruiting
     recruit_expectation: float = 0.5  # v2: share of prospects expected to join
+    regime_review_every: int = 4  # v2: quarters between leaders' regime reviews
+    regime_switch_cost: float = 1.0  # v2: USD m one-off for changing an alliance's regime
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
@@ -207,6 +209,8 @@ class ChoiceParams:
         check_range(self, "noise_revenue_floor", 1e-9, 1e6)
         check_range(self, "n_prospects", 0, 1000)
         check_range(self, "recruit_expectation", 0.0, 1.0)
+        check_range(self, "regime_review_every", 1, 400)
+        check_range(self, "regime_switch_cost", 0.0, 1e6)
         check_range(self, "n_candidates", 1, 64)
         check_range(self, "founding_grace_steps", 0)
         check_range(self, "scale_half", 1e-9)

@@ -1,0 +1,90 @@
+"""Leaders' regime reviews (design version 2, docs/model.md 6.6 and section 3, stage 2).
+
+Every ``regime_review_every`` quarters the leader of each formed alliance compares its
+expected profit under the other regime: the fees its members pay, the knowledge its own
+effort leaks to rivals when the alliance publishes, and the recruits the other regime would
+attract (prospects drawn, each counted if joining pays for it and for the leader). It
+switches when the gain exceeds ``regime_switch_cost``. This is the K-AI Alliance's 2024 move:
+it opened once the knowledge of recruits at scale outweighed the leak of its own.
+Mandated alliances keep the regime their mandate sets.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config.schema import ModelParams
+from sim.engine.state import CLOSED, OPEN, AllianceState, FirmState
+from sim.engine.valuation import GEOGRAPHIES, Prospects, Reviser, recruit_value
+
+
+def leaders_as_revisers(firms: FirmState, leaders: np.ndarray, view: Prospects) -> Reviser:
+    """The leaders' own quantities, in the form the membership terms read."""
+    from sim.config.vocabulary import DOMESTIC
+    from sim.engine.markets import market_id
+
+    o, ch = view.outlook, view.channels
+    pos = view.position[leaders]
+    domain = firms.domain[leaders].astype(np.int64)
+    return Reviser(
+        rows=leaders,
+        current=firms.alliance[leaders].astype(np.int64),
+        domain=domain,
+        markets=market_id(domain[:, None], np.arange(GEOGRAPHIES)),
+        share=o.share[leaders],
+        revenue=o.revenue[leaders],
+        slope=o.slope[leaders],
+        absorption=o.absorption[leaders],
+        effort=o.effort[leaders],
+        publishing=ch.publishing[pos],
+        own_excess=ch.alliance_excess[pos] * o.effort[leaders],
+        domestic=firms.region[leaders] == DOMESTIC,
+        room=np.ones(leaders.size),
+    )
+
+
+def review_regimes(
+    firms: FirmState,
+    alliances: AllianceState,
+    view: Prospects,
+    p: ModelParams,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Switch the regime of alliances whose leader gains from it; returns the ids switched.
+
+    Draws ``n_prospects`` alive firms per formed alliance (one call, whatever the values).
+    """
+    c = p.choice
+    o = view.outlook
+    member = np.where(firms.alive, firms.alliance, -1)
+    size = np.bincount(member[member >= 0], minlength=max(alliances.m, 1))[: alliances.m]
+    ids = np.flatnonzero(alliances.active & (size >= 2) & ~alliances.mandated)
+    alive = np.flatnonzero(firms.alive)
+    prospects = alive[rng.integers(0, max(alive.size, 1), size=(ids.size, c.n_prospects))]
+    if ids.size == 0:
+        return ids
+    leaders = alliances.leader[ids]
+    r = leaders_as_revisers(firms, leaders, view)
+    money = float(o.multipliers.money[0])
+    g = p.growth
+    flow = o.multipliers.flow * g.margin * g.share_sensitivity * o.sizes
+    R = np.asarray(p.rnd.relatedness, dtype=np.float64)
+    regime = alliances.regime[ids]
+    other = np.where(regime == OPEN, CLOSED, OPEN)
+    fee = np.where(regime == OPEN, c.fee_open, c.fee_closed)
+    fee_other = np.where(other == OPEN, c.fee_open, c.fee_closed)
+    fees = money * (size[ids] - 1) * (fee_other - fee)
+    # the leader's own effort reaches every rival in its markets at the public rate if open
+    fl = flow[r.markets]
+    rivals = o.reach_all[r.markets] - (r.absorption * r.slope)[:, None] * r.share
+    leak = (fl * r.share * rivals).sum(-1) * o.public_rate * r.effort
+    leak_change = np.where(other == OPEN, leak, -leak)
+    rate = o.internal[ids]
+    recruits = np.zeros(ids.size)
+    for option in (OPEN, CLOSED):
+        value = recruit_value(r, prospects, firms, o, R, flow, p, option, rate)
+        recruits += np.where(other == option, value, 0.0) - np.where(regime == option, value, 0.0)
+    gain = fees - leak_change + recruits - c.regime_switch_cost
+    switch = ids[gain > 0.0]
+    alliances.regime[switch] = np.where(alliances.regime[switch] == OPEN, CLOSED, OPEN)
+    return switch
