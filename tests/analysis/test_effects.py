@@ -6,8 +6,7 @@ import pytest
 
 from sim.analysis import effects, report
 from sim.runs import store as results
-from sim.runs.cli import main as alliancesim
-from tests.analysis.conftest import SMALL
+from tests.analysis.conftest import SMALL, alliancesim
 
 
 def test_effects_are_paired_by_seed():
@@ -32,7 +31,7 @@ def test_interval_is_a_student_t_interval():
 
 
 def test_spending_is_totalled_per_run_in_a_design(in_tmp):
-    argv = ["sweep=discovery", "analysis.n=3", "scenario=baseline,open_data", "replicates=1"]
+    argv = ["sweep=discovery", "analysis.n=2", "scenario=baseline,open_data", "replicates=1"]
     assert alliancesim([*argv, *SMALL, "hydra.sweep.dir=d"]) == 0
     steps = effects.with_totals(report.assign_labels(results.load("d"), {"x"}))
     per_run = steps.groupby(["run", "replicate"])["government_spend"].sum() / 1000

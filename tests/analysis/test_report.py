@@ -1,20 +1,20 @@
 """sim.analysis.report: files, figures, labels and baselines, and clear errors on bad folders."""
 
 import json
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from sim.analysis import report
-from sim.runs.cli import main as alliancesim
-from tests.analysis.conftest import SMALL
+from tests.analysis.conftest import SMALL, alliancesim
 
 
 @pytest.fixture
-def sweep(in_tmp):
-    argv = ["-m", *SMALL, "replicates=3", "scenario=baseline,open_data,mega_alliance"]
-    assert alliancesim([*argv, "hydra.sweep.dir=s"]) == 0
-    return in_tmp / "s"
+def sweep(comparison, in_tmp):
+    """A copy of the shared sweep (``COMPARISON``: three scenarios, three replicates)."""
+    return Path(shutil.copytree(comparison, in_tmp / "s"))
 
 
 FIGURES = {"outcomes_over_time", "final_distributions", "alliance_landscape", "tradeoff", "network"}

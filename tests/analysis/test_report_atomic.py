@@ -24,9 +24,7 @@ import pytest
 
 from sim.analysis import report
 from sim.analysis import report_files as rf
-from sim.runs.cli import main as alliancesim
 from sim.runs.store import ResultsError
-from tests.analysis.conftest import SMALL
 
 
 def version(tag, figures, design=False):
@@ -362,16 +360,10 @@ def test_skipped_runs_are_described_whatever_shape_the_store_gives(tmp_path):
         assert rf.where_and_why(item, tmp_path) == expected
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    """A small sweep, made once for this module (copy it before changing it)."""
-    folder = tmp_path_factory.mktemp("sweep")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(folder)
-        patch.setattr("sys.argv", ["alliancesim"])
-        argv = ["-m", *SMALL, "replicates=2", "scenario=baseline,open_data", "hydra.sweep.dir=s"]
-        assert alliancesim(argv) == 0
-    return folder / "s"
+@pytest.fixture
+def results(comparison):
+    """A small sweep (``COMPARISON``, shared with test_report.py; copy it before changing it)."""
+    return comparison
 
 
 @pytest.fixture
