@@ -83,6 +83,7 @@ def test_notebooks_are_stored_without_outputs(name):
             assert cell.outputs == [] and cell.execution_count is None, f"{name}: clear outputs"
 
 
+@pytest.mark.slow  # 11 s: a kernel and a run; make test-slow runs it
 @pytest.mark.timeout(300)
 def test_quickstart_runs_and_shows_alliances_forming(kernel, tmp_path):
     nb, seconds = execute("01_quickstart.ipynb", kernel, tmp_path)

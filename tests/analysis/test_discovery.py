@@ -9,6 +9,7 @@ import pytest
 from sim.analysis import discovery
 
 
+@pytest.mark.slow  # 9 s; make test-slow runs it
 def test_prim_finds_the_box_where_the_policy_wins():
     rng = np.random.default_rng(0)
     x = rng.uniform(0, 1, (300, 2))

@@ -97,6 +97,7 @@ def test_each_sweep_is_compared_with_its_own_baseline(in_tmp):
     }
 
 
+@pytest.mark.slow  # 14 s; make test-slow runs it
 def test_a_sweep_over_seeds_keeps_one_label_per_scenario(in_tmp):
     argv = ["-m", *SMALL, "replicates=2", "scenario=baseline,open_data", "seed=0,1"]
     assert alliancesim([*argv, "hydra.sweep.dir=s"]) == 0

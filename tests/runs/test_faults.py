@@ -35,6 +35,7 @@ def disk_full(path) -> OSError:
     return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
 
+@pytest.mark.slow  # 12 s; the real full disk below stays in make test
 def test_disk_full_after_two_runs_is_one_line_and_a_resume_completes(
     clean, tmp_path, capfd, monkeypatch
 ):
