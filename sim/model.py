@@ -229,6 +229,8 @@ class AllianceModel(AllianceWorld):
             self._quarter_v1(q, t, totals, flows)
         settle(firms, alliances, t, p.choice.founding_grace_steps)
         flows.entered = self._enter(q, t)
+        if not self.v2:  # 6. frontier, after entry (entrants start relative to the old one)
+            self.frontier = growth.next_frontier(self.frontier, p.growth)
 
         # 7. data collection
         self.flows = flows
@@ -264,9 +266,6 @@ class AllianceModel(AllianceWorld):
         gone = remove_exits(firms, t, p.growth.exit_capital)
         flows.exited = int((firms.region[gone] == DOMESTIC).sum())
         flows.government_spend = float(q.effects.spend + paid.sum() + q.effects.subsidy.sum())
-
-        # 6. frontier (the gap is measured against it in the outcomes)
-        self.frontier = growth.next_frontier(self.frontier, p.growth)
 
     def _economy_quarter(self, q: quarter.Quarter, t: int, totals: Any, flows: StepFlows) -> None:
         """Depth, R&D, capability, frontiers, markets and exit (docs/model.md 6.1-6.7)."""
