@@ -14,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config.schema import ModelParams
+from sim.engine.founding import recruit_value
+from sim.engine.outlook import GEOGRAPHIES, Prospects, Reviser
 from sim.engine.state import CLOSED, OPEN, AllianceState, FirmState
-from sim.engine.valuation import GEOGRAPHIES, Prospects, Reviser, recruit_value
 
 
 def leaders_as_revisers(firms: FirmState, leaders: np.ndarray, view: Prospects) -> Reviser:

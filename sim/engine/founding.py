@@ -1,0 +1,99 @@
+"""Founding and recruiting (design version 2, docs/model.md 6.6), in USD m.
+
+A founder (or a leader reviewing its regime) draws prospects and counts, at the recruitment
+expectation, those for whom joining pays both sides; founding takes the better regime.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config.schema import ModelParams
+from sim.engine.markets import market_id
+from sim.engine.outlook import GEOGRAPHIES, Outlook, Reviser
+from sim.engine.state import CLOSED, OPEN, FirmState
+
+FOUND_CLOSED = -3  # target code: found a new closed alliance (FOUND_NEW: an open one)
+
+
+def recruit_value(
+    r: Reviser,
+    prospect: np.ndarray,
+    firms: FirmState,
+    o: Outlook,
+    R: np.ndarray,
+    flow: np.ndarray,
+    p: ModelParams,
+    option: int,
+    rate: np.ndarray | float,
+) -> np.ndarray:
+    """What the prospects a founder or leader draws are expected to bring it (USD m), (K,).
+
+    Reason: docs/model.md 6.6: a prospect counts if joining pays for it (the recruiter's
+    knowledge at the alliance's rate, less the fee, its coordination and switching costs)
+    and pays for the recruiter (the prospect's knowledge and fee, less the customers a
+    same-market prospect takes with the recruiter's knowledge); ``recruit_expectation`` of
+    those are expected to come. ``option`` is the regime (OPEN or CLOSED), ``rate`` the
+    alliance's internal rate (scalar or (K,)); ``prospect`` holds (K, P) firm rows.
+    """
+    c = p.choice
+    money = float(o.multipliers.money[0])
+    j = prospect
+    d_j = firms.domain[j].astype(np.int64)
+    markets_j = market_id(d_j[..., None], np.arange(GEOGRAPHIES))
+    s_j, g_j, a_j, x_j = o.share[j], o.slope[j], o.absorption[j], o.effort[j]
+    own_j = (flow[markets_j] * s_j * (1.0 - s_j)).sum(-1) * g_j
+    own_f = (flow[r.markets] * r.share * (1.0 - r.share)).sum(-1) * r.slope
+    steal = (flow[r.markets][:, None, :] * r.share[:, None, :] * s_j).sum(-1) * g_j * a_j
+    rival = d_j == r.domain[:, None]
+    distinct = j != r.rows[:, None]
+    switch_j = c.switching_cost_fixed + c.switching_cost_revenue * o.revenue[j].sum(-1)
+    publish = 1.0 if option == OPEN else 0.0
+    fee_r = c.fee_open if option == OPEN else c.fee_closed
+    excess = np.maximum(np.asarray(rate, dtype=np.float64) - o.public_rate * publish, 0.0)
+    excess = np.broadcast_to(excess, r.rows.shape)[:, None]
+    cc_j = money * (c.coord_cost_fixed + c.coord_cost_share * c.depth_base * o.spend[j])
+    cc_j = cc_j * (1.0 + c.coord_regime_misfit * np.abs(firms.openness[j] - publish))
+    to_j = a_j * R[r.domain[:, None], d_j] * excess * r.effort[:, None]
+    gain_j = own_j * to_j - money * fee_r - cc_j - switch_j
+    from_j = r.absorption[:, None] * R[d_j, r.domain[:, None]] * excess * x_j
+    gain_f = own_f[:, None] * from_j + money * fee_r
+    gain_f = gain_f - np.where(rival, steal * excess * r.effort[:, None], 0.0)
+    joins = distinct & (gain_j > 0.0) & (gain_f > 0.0)
+    return np.asarray(c.recruit_expectation * np.where(joins, gain_f, 0.0).sum(-1))
+
+
+def founding_values(
+    r: Reviser,
+    prospect: np.ndarray,
+    firms: FirmState,
+    o: Outlook,
+    R: np.ndarray,
+    flow: np.ndarray,
+    p: ModelParams,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Value of founding beyond going alone, per reviser: (value, regime, founding cost).
+
+    Reason: docs/model.md 6.6, "Founding": what the founder's prospects are expected to
+    bring (``recruit_value``), less the founding cost and its own coordination cost; the
+    better regime is taken, founder by founder. A new alliance is small and homogeneous, so
+    its depth is taken at ``depth_base``.
+    """
+    c, rr = p.choice, p.rnd
+    money = float(o.multipliers.money[0])
+    rate = rr.beta_alliance_shallow + (rr.beta_alliance_deep - rr.beta_alliance_shallow) * (
+        c.depth_base
+    )
+    best = np.full(len(r.rows), -np.inf)
+    regime = np.full(len(r.rows), OPEN, dtype=np.int8)
+    cost = np.full(len(r.rows), c.founding_cost_open)
+    for option, found_cost in ((OPEN, c.founding_cost_open), (CLOSED, c.founding_cost_closed)):
+        publish = 1.0 if option == OPEN else 0.0
+        cc_f = money * (c.coord_cost_fixed + c.coord_cost_share * c.depth_base * o.spend[r.rows])
+        cc_f = cc_f * (1.0 + c.coord_regime_misfit * np.abs(firms.openness[r.rows] - publish))
+        value = recruit_value(r, prospect, firms, o, R, flow, p, option, rate) - found_cost - cc_f
+        better = value > best
+        best = np.where(better, value, best)
+        regime = np.where(better, option, regime).astype(np.int8)
+        cost = np.where(better, found_cost, cost)
+    return best, regime, cost

@@ -1,0 +1,260 @@
+"""What membership decisions read at the start of a quarter (design version 2, docs 6.5-6.6).
+
+``Outlook`` gathers, once per quarter and for every firm and alliance, the quantities the
+money terms of ``sim.engine.valuation`` read; ``Reviser`` is a reviser's own row of it;
+``prospects`` builds both, with the prospects founders would approach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config.schema import ModelParams
+from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
+from sim.engine import innovation
+from sim.engine.channels import Channels
+from sim.engine.choice import RevisionDraws
+from sim.engine.depth import heterogeneity
+from sim.engine.economy import Economy, Sales, best_capability, complementarity_bonus, sales
+from sim.engine.knowledge import marginal_capability
+from sim.engine.markets import N_MARKETS, market_id
+from sim.engine.quarter import Quarter
+from sim.engine.rnd_game import HorizonMultipliers, horizon_multipliers
+from sim.engine.state import NO_ALLIANCE, AllianceState, FirmState, padded
+
+GEOGRAPHIES = 2  # domestic, rest of the world
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What membership values read, per firm (n rows) and per alliance (m rows).
+
+    Per firm: ``share`` and ``revenue`` (n, 2) in its two markets, ``slope`` g' and
+    ``absorption`` a (n,), ``effort`` x (last quarter), ``spend`` (USD m), ``bonus``
+    (complementarity log-odds now). Per alliance: ``excess`` (m, D), effort partners receive
+    on top of the public rate by sender domain; ``reach`` (m, N_MARKETS), ``sum a s g'`` of the
+    members selling in each market; ``best`` (m, D), members' best capability per domain;
+    ``size``, ``depth``, ``hetero``, ``home`` (leader's region), ``internal`` rate c_A; and
+    per market ``reach_all`` (N_MARKETS,) over every seller; multipliers per market.
+    """
+
+    share: np.ndarray
+    revenue: np.ndarray
+    slope: np.ndarray
+    absorption: np.ndarray
+    effort: np.ndarray
+    spend: np.ndarray
+    bonus: np.ndarray
+    excess: np.ndarray
+    reach: np.ndarray
+    reach_all: np.ndarray
+    best: np.ndarray
+    held: np.ndarray
+    sellers: np.ndarray
+    size: np.ndarray
+    depth: np.ndarray
+    hetero: np.ndarray
+    home: np.ndarray
+    internal: np.ndarray
+    public_rate: float
+    multipliers: HorizonMultipliers
+    sizes: np.ndarray
+
+
+def outlook(
+    firms: FirmState,
+    alliances: AllianceState,
+    economy: Economy,
+    sales: Sales,
+    channels: Channels,
+    rows: np.ndarray,
+    slope: np.ndarray,
+    absorption: np.ndarray,
+    p: ModelParams,
+) -> Outlook:
+    """Gather the start-of-quarter quantities every reviser's values read (one pass)."""
+    n, m = firms.n, max(alliances.m, 1)
+    geo = sales.market // N_DOMAINS
+    share = np.zeros((n, GEOGRAPHIES))
+    share[sales.firm, geo] = sales.share
+    revenue = share * sales.size[market_id(firms.domain[:, None], np.arange(GEOGRAPHIES))]
+    ay = absorption[sales.firm] * sales.share * slope[sales.firm]
+    member = firms.alliance[sales.firm]
+    inside = member != NO_ALLIANCE
+    reach = np.zeros((m, N_MARKETS))
+    np.add.at(reach, (member[inside], sales.market[inside]), ay[inside])
+    held = np.zeros((m, N_MARKETS))
+    np.add.at(held, (member[inside], sales.market[inside]), sales.share[inside])
+    sellers = np.zeros((m, N_MARKETS))
+    np.add.at(sellers, (member[inside], sales.market[inside]), 1.0)
+    excess = np.zeros((m, N_DOMAINS))
+    sender = channels.alliance_excess * firms.effort[rows]
+    in_a = channels.inside
+    np.add.at(excess, (channels.alliance[in_a], firms.domain[rows][in_a]), sender[in_a])
+    a = alliances
+    alive_member = np.where(firms.alive, firms.alliance, NO_ALLIANCE)
+    size = np.bincount(alive_member[alive_member >= 0], minlength=m).astype(np.float64)
+    hetero = (
+        heterogeneity(
+            alive_member, firms.openness, firms.region, firms.domain, m, len(REGIONS), N_DOMAINS
+        )
+        if a.m
+        else np.zeros(1)
+    )
+    depth = a.depth if a.m else np.zeros(1)
+    r = p.rnd
+    g = np.where(
+        np.arange(N_MARKETS) < N_DOMAINS, p.markets.growth_domestic, p.markets.growth_world
+    )
+    mult = horizon_multipliers(
+        p.choice.discount_rate,
+        g,
+        economy.trend[np.arange(N_MARKETS) % N_DOMAINS],
+        p.growth.obsolescence,
+        p.choice.horizon_quarters,
+    )
+    best = best_capability(firms, a) if a.m else np.zeros((1, N_DOMAINS))
+    gamma = np.asarray(r.rd_cost_by_domain)[firms.domain.astype(np.int64)]
+    bonus = complementarity_bonus(
+        firms.domain.astype(np.int64),
+        np.where(firms.alive, firms.alliance, NO_ALLIANCE),
+        best,
+        depth,
+        p,
+    )
+    return Outlook(
+        share=share,
+        revenue=revenue,
+        slope=slope,
+        absorption=absorption,
+        effort=firms.effort.copy(),
+        spend=gamma * firms.effort**2 / 2.0,
+        bonus=bonus,
+        excess=excess,
+        reach=reach,
+        reach_all=np.bincount(sales.market, weights=ay, minlength=N_MARKETS),
+        best=best,
+        held=held,
+        sellers=sellers,
+        size=size,
+        depth=depth,
+        hetero=hetero,
+        home=padded(firms.region[np.maximum(a.leader, 0)] if a.m else np.zeros(0, np.int8)),
+        internal=r.beta_alliance_shallow + (r.beta_alliance_deep - r.beta_alliance_shallow) * depth,
+        public_rate=channels.public_rate,
+        multipliers=mult,
+        sizes=sales.size,
+    )
+
+
+def at_alliance(table: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """``table[target]`` with -1 (no alliance) read as zeros, broadcast over (K, C)."""
+    safe = np.where(target >= 0, target, 0)
+    values = table[safe]
+    mask = (target >= 0).reshape(target.shape + (1,) * (values.ndim - target.ndim))
+    return np.asarray(np.where(mask, values, 0.0))
+
+
+@dataclass(frozen=True)
+class Reviser:
+    """The revisers' own quantities, one row each (K,), markets on the last axis (K, 2)."""
+
+    rows: np.ndarray
+    current: np.ndarray
+    domain: np.ndarray
+    markets: np.ndarray
+    share: np.ndarray
+    revenue: np.ndarray
+    slope: np.ndarray
+    absorption: np.ndarray
+    effort: np.ndarray
+    publishing: np.ndarray
+    own_excess: np.ndarray
+    domestic: np.ndarray
+    room: np.ndarray  # (K,) quarterly capability gain the horizon leaves room for
+
+
+def headroom(capability: np.ndarray, domain: np.ndarray, o: Outlook) -> np.ndarray:
+    """The largest quarterly capability gain worth counting over the horizon.
+
+    Reason: economist review (docs/model.md section 10, finding 11): knowledge is valued as a
+    flow over the horizon, ``Lambda^flow`` quarters of gains, but capability cannot pass the
+    frontier: a quarterly gain dk repeated adds about ``dk Lambda^flow / Lambda^lev`` over the
+    horizon, so dk is worth counting only up to ``(1 - k) Lambda^lev / Lambda^flow`` (a firm
+    at 0.98 of the frontier had valued an alliance's knowledge at 1,352 USD m).
+    """
+    home = market_id(domain, 0)
+    ratio = o.multipliers.level[home] / np.maximum(o.multipliers.flow[home], 1e-12)
+    return np.asarray(np.maximum(1.0 - capability, 0.0) * ratio)
+
+
+def reviser_of(
+    k: np.ndarray,
+    draws: RevisionDraws,
+    firms: FirmState,
+    o: Outlook,
+    channels: Channels,
+    position: np.ndarray,
+) -> Reviser:
+    """The revisers' own quantities from the outlook."""
+    rows = draws.revisers[k]
+    domain = firms.domain[rows].astype(np.int64)
+    pos = position[rows]
+    return Reviser(
+        rows=rows,
+        current=firms.alliance[rows].astype(np.int64),
+        domain=domain,
+        markets=market_id(domain[:, None], np.arange(GEOGRAPHIES)),
+        share=o.share[rows],
+        revenue=o.revenue[rows],
+        slope=o.slope[rows],
+        absorption=o.absorption[rows],
+        effort=o.effort[rows],
+        publishing=channels.publishing[pos],
+        own_excess=channels.alliance_excess[pos] * o.effort[rows],
+        domestic=firms.region[rows] == DOMESTIC,
+        room=headroom(firms.capability[rows], domain, o),
+    )
+
+
+@dataclass(frozen=True)
+class Prospects:
+    """What revisers see this quarter: the outlook, its channels, founders' prospects."""
+
+    outlook: Outlook
+    channels: Channels
+    position: np.ndarray
+    recruits: np.ndarray  # (revisers, n_prospects) firm rows a founder would approach
+
+
+def prospects(
+    firms: FirmState,
+    alliances: AllianceState,
+    q: Quarter,
+    economy: Economy,
+    draws: RevisionDraws,
+    rng: np.random.Generator,
+) -> Prospects:
+    """The start-of-quarter outlook every reviser's values read (computed once a quarter).
+
+    Draws ``n_prospects`` alive firms per reviser (uniformly, one call whatever the state's
+    values): the firms a founder would approach (docs/model.md 6.6).
+    """
+    p = q.params
+    s = sales(firms, economy, q.step, p, alliances)
+    plan = innovation.plan(firms, alliances, q, economy, s)
+    rows = plan.rows
+    position = np.full(firms.n, -1, dtype=np.int64)
+    position[rows] = np.arange(rows.size)
+    slope = np.zeros(firms.n)
+    d = firms.domain[rows].astype(np.int64)
+    terms = innovation.law(p, economy, d, firms.region[rows])
+    slope[rows] = marginal_capability(
+        firms.capability[rows], firms.effort[rows] + plan.inflow[rows], **terms
+    )
+    o = outlook(firms, alliances, economy, s, plan.channels, rows, slope, plan.absorption, p)
+    shape = (draws.revisers.size, p.choice.n_prospects)
+    recruits = rows[rng.integers(0, max(rows.size, 1), size=shape)] if rows.size else rows
+    return Prospects(o, plan.channels, position, np.asarray(recruits).reshape(shape))
