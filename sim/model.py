@@ -24,7 +24,7 @@ from sim.config.schema import ENGINES, RunConfig
 from sim.config.vocabulary import DOMAINS, DOMESTIC
 from sim.engine import economy, growth, innovation, policing, quarter, turnover, valuation
 from sim.engine.aggregates import alliance_totals
-from sim.engine.choice import FOUND_NEW, draw_revision
+from sim.engine.choice import draw_revision
 from sim.engine.demography import expected_entrants, remove_exits
 from sim.engine.depth import hollow_share
 from sim.engine.markets import N_MARKETS
@@ -33,7 +33,7 @@ from sim.engine.outcomes import COLUMNS, StepFlows, compute
 from sim.engine.policy import PolicyEffects
 from sim.engine.reviews import review_regimes
 from sim.engine.stages import deepen, start_economy
-from sim.engine.state import CLOSED, CONGLOMERATE, OPEN, STARTUP
+from sim.engine.state import CONGLOMERATE, STARTUP
 from sim.engine.traits import startups
 
 FIRM_COLUMNS: tuple[str, ...] = (
@@ -206,20 +206,10 @@ class AllianceModel(AllianceWorld):
             founding["founding_cost"] = p.choice.founding_cost
         targets = self._revise(q, revision, view)
         revisers = revision.draws.revisers
-        if self.v2:  # founders chose their regime; each pays that regime's founding cost
-            found = targets[(targets == FOUND_NEW) | (targets == valuation.FOUND_CLOSED)]
-            closed = found == valuation.FOUND_CLOSED
-            founding["regimes"] = np.where(closed, CLOSED, OPEN).astype(np.int8)
-            c = p.choice
-            founding["founding_cost"] = np.where(
-                closed, c.founding_cost_closed, c.founding_cost_open
-            )
-            targets = np.where(targets == valuation.FOUND_CLOSED, FOUND_NEW, targets)
-            moved = revisers[targets != firms.alliance[revisers]]  # switching is paid
-            c = p.choice
-            firms.capital[moved] -= (
-                c.switching_cost_fixed + c.switching_cost_revenue * (firms.revenue[moved])
-            )
+        if self.v2:  # founders chose their regime; movers pay the switching cost
+            targets, founding["regimes"], founding["founding_cost"] = valuation.founders(targets, p)
+            moved = revisers[targets != firms.alliance[revisers]]
+            firms.capital[moved] -= valuation.switching_cost(firms.revenue[moved], p)
         apply_moves(firms, alliances, revisers, targets, t, **founding)
         settle(firms, alliances, t, p.choice.founding_grace_steps)
 
@@ -238,18 +228,25 @@ class AllianceModel(AllianceWorld):
         self._record()
         self.datacollector.collect(self)
 
+    def _invest(
+        self, alive: np.ndarray, flows: StepFlows, q: quarter.Quarter, stage: Any
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """R&D phase: write efforts; return each row's R&D spend and what the state paid."""
+        effort, spend, paid = self._each("invest", alive, q, stage)
+        self.firms.effort[:] = 0.0
+        self.firms.effort[alive] = effort
+        rd_spend = np.zeros(self.firms.n)
+        rd_spend[alive] = spend
+        flows.rnd_spend = float(spend.sum() + paid.sum())
+        return rd_spend, paid
+
     def _quarter_v1(self, q: quarter.Quarter, t: int, totals: Any, flows: StepFlows) -> None:
         """R&D, capability, market and exit under the version-1 rules (README)."""
         firms, alliances, p = self.firms, self.alliances, self.params
         # 3. R&D
         alive = np.flatnonzero(firms.alive)
         rnd = quarter.prepare_rnd(firms, alliances, q)
-        effort, spend, paid = self._each("invest", alive, q, rnd)
-        firms.effort[:] = 0.0
-        firms.effort[alive] = effort
-        rd_spend = np.zeros(firms.n)
-        rd_spend[alive] = spend
-        flows.rnd_spend = float(spend.sum() + paid.sum())
+        rd_spend, paid = self._invest(alive, flows, q, rnd)
 
         # 4. capability
         pool = quarter.prepare_learning(firms, alliances, rnd)
@@ -285,12 +282,7 @@ class AllianceModel(AllianceWorld):
         _, flows.hollow_share = hollow_share(
             self.hollow[alive], firms.alliance[alive], max(alliances.m, 1)
         )
-        effort, spend, paid = self._each("invest", alive, q, game)
-        firms.effort[:] = 0.0
-        firms.effort[alive] = effort
-        rd_spend = np.zeros(firms.n)
-        rd_spend[alive] = spend
-        flows.rnd_spend = float(spend.sum() + paid.sum())
+        rd_spend, paid = self._invest(alive, flows, q, game)
         # 7. capability and frontiers
         effective = innovation.deliver(firms, game, firms.effort, p)
         (capability,) = self._each("learn", alive, q, game, effective)

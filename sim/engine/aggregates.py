@@ -77,3 +77,11 @@ def alliance_totals(firms: FirmState, alliances: AllianceState) -> AllianceTotal
     share = group_sum(a, firm_share[inside], m)
     mean = pooled / np.maximum(size, 1)
     return AllianceTotals(size, pooled, mean, domain_capability, coverage, share, firm_share)
+
+
+def formed_alliance(firms: FirmState, alliances: AllianceState) -> np.ndarray:
+    """Each firm's alliance if it has two or more alive members, else ``NO_ALLIANCE``."""
+    member = np.where(firms.alive, firms.alliance, NO_ALLIANCE)
+    size = np.bincount(member[member >= 0], minlength=max(alliances.m, 1))
+    safe = np.where(member >= 0, member, 0)
+    return np.asarray(np.where((member >= 0) & (size[safe] >= 2), member, NO_ALLIANCE))

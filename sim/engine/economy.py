@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import N_DOMAINS, REGIONS
-from sim.engine import market as market_v1
-from sim.engine.aggregates import AllianceTotals, group_sum, members_mask
+from sim.engine.aggregates import AllianceTotals, formed_alliance
 from sim.engine.channels import member_value
 from sim.engine.demand import shares as logit_shares
 from sim.engine.depth import heterogeneity
@@ -32,9 +32,10 @@ from sim.engine.markets import (
     seller_rows,
     seller_shift,
 )
-from sim.engine.quarter import Quarter
+from sim.engine.quarter import Quarter, fees_owed
 from sim.engine.state import (
     NO_ALLIANCE,
+    OPEN,
     STARTUP,
     AllianceState,
     FirmState,
@@ -102,6 +103,15 @@ class Sales:
         return np.bincount(self.firm, weights=weights, minlength=n)
 
 
+def complementarity_table() -> np.ndarray:
+    """comp[d, d'], how much domain d' completes d's offers: 1/6 off the diagonal.
+
+    Reason: docs/model.md 6.5: uniform (row-normalised, 0 on the diagonal) until value-chain
+    data exist.
+    """
+    return np.asarray((1.0 - np.eye(N_DOMAINS)) / (N_DOMAINS - 1))
+
+
 def complementarity_bonus(
     domain: np.ndarray, alliance: np.ndarray, best: np.ndarray, depth: np.ndarray, p: ModelParams
 ) -> np.ndarray:
@@ -112,7 +122,7 @@ def complementarity_bonus(
     """
     if best.size == 0:
         return np.zeros(domain.shape)
-    comp = (1.0 - np.eye(N_DOMAINS)) / (N_DOMAINS - 1)
+    comp = complementarity_table()
     a = np.where(alliance == NO_ALLIANCE, 0, alliance)
     value = (comp[domain] * best[a]).sum(axis=-1)
     w = member_value(depth, alliance, 0.0)
@@ -222,11 +232,6 @@ class Trade:
     coordination: np.ndarray | None = None  # USD m a quarter each member pays (version 2)
 
 
-def regime_fee(regime: np.ndarray, p: ModelParams) -> np.ndarray:
-    """Quarterly membership fee by regime (USD m)."""
-    return np.where(regime == 0, p.choice.fee_open, p.choice.fee_closed)
-
-
 def prepare_trade(
     firms: FirmState,
     alliances: AllianceState,
@@ -241,20 +246,12 @@ def prepare_trade(
     """
     p = q.params
     s = sales(firms, economy, q.step, p, alliances)
-    m = max(alliances.m, 1)
-    inside = members_mask(firms)
-    a = np.where(inside, firms.alliance, 0)
-    is_leader = inside & (padded(alliances.leader, -1)[a] == np.arange(firms.n))
-    fees = market_v1.fees_paid(
-        np.where(firms.alive, firms.alliance, NO_ALLIANCE),
-        is_leader,
-        regime_fee(padded(alliances.regime)[a], p),
-    )
+    fees, fees_in = fees_owed(firms, alliances, p)
     revenue = s.per_firm(firms.n)
     return Trade(
         revenue=revenue,
         domestic_revenue=s.per_firm(firms.n, domestic_only=True),
-        fees_in=group_sum(a[inside], fees[inside], m),
+        fees_in=fees_in,
         fees_out=fees,
         margin_income=p.growth.margin * revenue,
         fines=np.zeros(firms.n),
@@ -282,14 +279,11 @@ def earn(
     a = np.where(inside, firms.alliance[rows], 0)
     revenue = trade.revenue[rows]
     is_leader = inside & (padded(alliances.leader, -1)[a] == rows)
-    fee_out = market_v1.fees_paid(
-        firms.alliance[rows], is_leader, regime_fee(padded(alliances.regime)[a], p)
-    )
     fee_in = np.where(is_leader, trade.fees_in[a], 0.0)
     profit = (
         trade.margin_income[rows]
         - rd_spend[rows]
-        - fee_out
+        - trade.fees_out[rows]
         + fee_in
         + q.effects.subsidy[rows]
         - trade.fines[rows]
@@ -309,23 +303,52 @@ def coordination_costs(
     rising with size beyond a working group, heterogeneity, the misfit between the firm's
     openness and the regime, and distance from the alliance's home region.
     """
-    c = p.choice
-    member = np.where(firms.alive, firms.alliance, NO_ALLIANCE)
     if alliances.m == 0:
         return np.zeros(firms.n)
+    member = np.where(firms.alive, firms.alliance, NO_ALLIANCE)
     size = np.bincount(member[member >= 0], minlength=alliances.m).astype(np.float64)
     safe = np.where(member >= 0, member, 0)
-    formed = (member >= 0) & (size[safe] >= 2)
     hetero = heterogeneity(
         member, firms.openness, firms.region, firms.domain, alliances.m, len(REGIONS), N_DOMAINS
     )
     home = firms.region[np.maximum(alliances.leader, 0)]
-    base = c.coord_cost_fixed + c.coord_cost_share * alliances.depth[safe] * spend
-    crowd = np.maximum(1.0, size[safe] / c.working_group_size) ** c.coord_size_elasticity
-    misfit = np.abs(firms.openness - (alliances.regime[safe] == 0))
-    factor = 1.0 + c.coord_heterogeneity * hetero[safe] + c.coord_regime_misfit * misfit
-    factor = factor + c.distance_cost * (firms.region != home[safe])
-    return np.asarray(np.where(formed, base * crowd * factor, 0.0))
+    cost = coordination_rule(
+        spend,
+        alliances.depth[safe],
+        size[safe],
+        hetero[safe],
+        np.abs(firms.openness - (alliances.regime[safe] == OPEN)),
+        firms.region != home[safe],
+        p,
+    )
+    return np.asarray(np.where(formed_alliance(firms, alliances) >= 0, cost, 0.0))
+
+
+def coordination_rule(
+    spend: ArrayLike,
+    depth: ArrayLike,
+    size: ArrayLike,
+    heterogeneity: ArrayLike,
+    misfit: ArrayLike,
+    away: ArrayLike,
+    p: ModelParams,
+) -> np.ndarray:
+    """Cc = (cc0 + cc1 w RD) max(1, n / n_wg)^eps (1 + eta_H H + eta_o misfit + eta_d away).
+
+    Reason: docs/model.md 6.5, "Coordination cost": one rule for what members pay
+    (``coordination_costs``) and what revisers expect (``sim.engine.valuation``). Arguments
+    broadcast: own R&D spend (USD m), the alliance's depth, size (members) and
+    heterogeneity, the misfit between openness and regime, and whether the firm is of
+    another region than the alliance's home. Returns USD m a quarter.
+    """
+    c = p.choice
+    base = c.coord_cost_fixed + c.coord_cost_share * np.asarray(depth) * np.asarray(spend)
+    crowd = np.maximum(1.0, np.asarray(size) / c.working_group_size) ** c.coord_size_elasticity
+    factor = 1.0 + c.coord_heterogeneity * np.asarray(heterogeneity)
+    factor = (
+        factor + c.coord_regime_misfit * np.asarray(misfit) + c.distance_cost * np.asarray(away)
+    )
+    return np.asarray(base * crowd * factor)
 
 
 def domestic_hhi(s: Sales) -> np.ndarray:

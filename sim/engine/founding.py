@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config.schema import ModelParams
-from sim.engine.markets import market_id
-from sim.engine.outlook import GEOGRAPHIES, Outlook, Reviser
+from sim.engine.markets import N_GEOGRAPHIES, market_id
+from sim.engine.outlook import Outlook, Reviser
 from sim.engine.state import CLOSED, OPEN, FirmState
 
 FOUND_CLOSED = -3  # target code: found a new closed alliance (FOUND_NEW: an open one)
@@ -40,7 +40,7 @@ def recruit_value(
     money = float(o.multipliers.money[0])
     j = prospect
     d_j = firms.domain[j].astype(np.int64)
-    markets_j = market_id(d_j[..., None], np.arange(GEOGRAPHIES))
+    markets_j = market_id(d_j[..., None], np.arange(N_GEOGRAPHIES))
     s_j, g_j, a_j, x_j = o.share[j], o.slope[j], o.absorption[j], o.effort[j]
     own_j = (flow[markets_j] * s_j * (1.0 - s_j)).sum(-1) * g_j
     own_f = (flow[r.markets] * r.share * (1.0 - r.share)).sum(-1) * r.slope

@@ -21,6 +21,7 @@ import numpy as np
 
 from sim.config.schema import ModelParams
 from sim.engine import depth as depth_rules
+from sim.engine.aggregates import formed_alliance
 from sim.engine.channels import Channels, build, member_value
 from sim.engine.demand import marginal_value_grouped
 from sim.engine.economy import Economy, Sales
@@ -109,14 +110,6 @@ def channels_of(
         alliances.root() if alliances.m else None,
         r.beta_federation,
     )
-
-
-def formed_alliance(firms: FirmState, alliances: AllianceState) -> np.ndarray:
-    """Each firm's alliance if it has two or more alive members, else ``NO_ALLIANCE``."""
-    member = np.where(firms.alive, firms.alliance, NO_ALLIANCE)
-    size = np.bincount(member[member >= 0], minlength=max(alliances.m, 1))
-    safe = np.where(member >= 0, member, 0)
-    return np.asarray(np.where((member >= 0) & (size[safe] >= 2), member, NO_ALLIANCE))
 
 
 def horizon(p: ModelParams, economy: Economy) -> HorizonMultipliers:

@@ -119,6 +119,19 @@ def absorption(
     return np.asarray(np.clip(k / F, 0.0, 1.0) * (a0 + (1.0 - a0) * e / (e + half_effort)))
 
 
+def catch_up_factor(k: ArrayLike, catch_up: ArrayLike) -> np.ndarray:
+    """``1 + kappa b``, ``b = clip(1 - k, 0, 1)``: imitation is cheaper the further behind."""
+    k = np.asarray(k, dtype=np.float64)
+    return np.asarray(1.0 + np.asarray(catch_up) * np.clip(1.0 - k, 0.0, 1.0))
+
+
+def returns_to_rnd(X: ArrayLike, alpha: ArrayLike, effort_offset: ArrayLike) -> np.ndarray:
+    """``(X + X0)^alpha - X0^alpha``: diminishing returns to effective R&D, 0 at X = 0."""
+    X0 = np.asarray(effort_offset, dtype=np.float64)
+    a = np.asarray(alpha, dtype=np.float64)
+    return np.asarray(np.power(np.asarray(X, dtype=np.float64) + X0, a) - np.power(X0, a))
+
+
 def _law(
     k: ArrayLike, X: ArrayLike, frontier_growth: ArrayLike, *law: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -128,9 +141,9 @@ def _law(
         raise ValueError(f"effort_offset must be > 0 (effort units), got {X0!r}")
     k = np.asarray(k, dtype=np.float64)
     X = np.maximum(np.asarray(X, dtype=np.float64), 0.0)
-    scale = lam * (1.0 + kappa * np.clip(1.0 - k, 0.0, 1.0))
+    scale = lam * catch_up_factor(k, kappa)
     drift = 1.0 + np.asarray(frontier_growth, dtype=np.float64)
-    gain = scale * (np.power(X + X0, alpha) - X0**alpha)
+    gain = scale * returns_to_rnd(X, alpha, X0)
     slope = alpha * scale * np.power(X + X0, alpha - 1.0)
     return ((1.0 - delta) * k + gain) / drift, slope / drift
 

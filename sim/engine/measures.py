@@ -14,7 +14,13 @@ import numpy as np
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS
 from sim.engine import growth
-from sim.engine.aggregates import AllianceTotals, alliance_totals, group_sum, members_mask
+from sim.engine.aggregates import (
+    AllianceTotals,
+    alliance_totals,
+    formed_alliance,
+    group_sum,
+    members_mask,
+)
 from sim.engine.economy import Economy
 from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState
 
@@ -233,10 +239,7 @@ class QuarterEnd:
         regime = a.regime if a.m else np.zeros(1, np.int8)
         alliance = self.firms.alliance
         if self.economy is not None:
-            member = np.where(self.firms.alive, alliance, NO_ALLIANCE)
-            size = np.bincount(member[member >= 0], minlength=max(a.m, 1))
-            formed = (member >= 0) & (size[np.where(member >= 0, member, 0)] >= 2)
-            alliance = np.where(formed, member, NO_ALLIANCE)
+            alliance = formed_alliance(self.firms, a)
         return membership_shares(alliance, regime, self.firms.alive)
 
 

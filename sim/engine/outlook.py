@@ -19,12 +19,10 @@ from sim.engine.choice import RevisionDraws
 from sim.engine.depth import heterogeneity
 from sim.engine.economy import Economy, Sales, best_capability, complementarity_bonus, sales
 from sim.engine.knowledge import marginal_capability
-from sim.engine.markets import N_MARKETS, market_id
+from sim.engine.markets import N_GEOGRAPHIES, N_MARKETS, market_id
 from sim.engine.quarter import Quarter
-from sim.engine.rnd_game import HorizonMultipliers, horizon_multipliers
+from sim.engine.rnd_game import HorizonMultipliers
 from sim.engine.state import NO_ALLIANCE, AllianceState, FirmState, padded
-
-GEOGRAPHIES = 2  # domestic, rest of the world
 
 
 @dataclass(frozen=True)
@@ -77,9 +75,9 @@ def outlook(
     """Gather the start-of-quarter quantities every reviser's values read (one pass)."""
     n, m = firms.n, max(alliances.m, 1)
     geo = sales.market // N_DOMAINS
-    share = np.zeros((n, GEOGRAPHIES))
+    share = np.zeros((n, N_GEOGRAPHIES))
     share[sales.firm, geo] = sales.share
-    revenue = share * sales.size[market_id(firms.domain[:, None], np.arange(GEOGRAPHIES))]
+    revenue = share * sales.size[market_id(firms.domain[:, None], np.arange(N_GEOGRAPHIES))]
     ay = absorption[sales.firm] * sales.share * slope[sales.firm]
     member = firms.alliance[sales.firm]
     inside = member != NO_ALLIANCE
@@ -105,16 +103,7 @@ def outlook(
     )
     depth = a.depth if a.m else np.zeros(1)
     r = p.rnd
-    g = np.where(
-        np.arange(N_MARKETS) < N_DOMAINS, p.markets.growth_domestic, p.markets.growth_world
-    )
-    mult = horizon_multipliers(
-        p.choice.discount_rate,
-        g,
-        economy.trend[np.arange(N_MARKETS) % N_DOMAINS],
-        p.growth.obsolescence,
-        p.choice.horizon_quarters,
-    )
+    mult = innovation.horizon(p, economy)
     best = best_capability(firms, a) if a.m else np.zeros((1, N_DOMAINS))
     gamma = np.asarray(r.rd_cost_by_domain)[firms.domain.astype(np.int64)]
     bonus = complementarity_bonus(
@@ -155,6 +144,20 @@ def at_alliance(table: np.ndarray, target: np.ndarray) -> np.ndarray:
     values = table[safe]
     mask = (target >= 0).reshape(target.shape + (1,) * (values.ndim - target.ndim))
     return np.asarray(np.where(mask, values, 0.0))
+
+
+def at_home(table: np.ndarray, r: Reviser, target: np.ndarray) -> np.ndarray:
+    """``table[A, m]`` of each option's alliance A in the reviser's domestic market, (K, C)."""
+    rows = np.arange(len(r.rows))[:, None]
+    return np.asarray(
+        at_alliance(table, target)[rows, np.arange(target.shape[1]), r.markets[:, :1]]
+    )
+
+
+def flow_scale(o: Outlook, p: ModelParams) -> np.ndarray:
+    """``C^flow_m = Lambda^flow_m mu theta M_m`` per market (USD m; docs/model.md 6.5)."""
+    g = p.growth
+    return np.asarray(o.multipliers.flow * g.margin * g.share_sensitivity * o.sizes)
 
 
 @dataclass(frozen=True)
@@ -198,15 +201,21 @@ def reviser_of(
     channels: Channels,
     position: np.ndarray,
 ) -> Reviser:
-    """The revisers' own quantities from the outlook."""
-    rows = draws.revisers[k]
+    """The revisers' own quantities from the outlook (``k``: positions in the draws)."""
+    return reviser_at(draws.revisers[k], firms, o, channels, position)
+
+
+def reviser_at(
+    rows: np.ndarray, firms: FirmState, o: Outlook, channels: Channels, position: np.ndarray
+) -> Reviser:
+    """The own quantities of firm ``rows`` (revisers, founders, leaders) from the outlook."""
     domain = firms.domain[rows].astype(np.int64)
     pos = position[rows]
     return Reviser(
         rows=rows,
         current=firms.alliance[rows].astype(np.int64),
         domain=domain,
-        markets=market_id(domain[:, None], np.arange(GEOGRAPHIES)),
+        markets=market_id(domain[:, None], np.arange(N_GEOGRAPHIES)),
         share=o.share[rows],
         revenue=o.revenue[rows],
         slope=o.slope[rows],

@@ -243,14 +243,7 @@ def prepare_market(
     p = q.params
     m = max(alliances.m, 1)
     attraction = market.attraction(firms.capability, q.frontier, p.growth)
-    inside = members_mask(firms)
-    a = np.where(inside, firms.alliance, 0)
-    is_leader = inside & (padded(alliances.leader, -1)[a] == np.arange(firms.n))
-    fees = market.fees_paid(
-        np.where(firms.alive, firms.alliance, NO_ALLIANCE),
-        is_leader,
-        regime_fee(padded(alliances.regime)[a], p),
-    )
+    _, fees_in = fees_owed(firms, alliances, p)
     share = totals.share if totals is not None else np.zeros(m)
     fined = np.zeros(m, dtype=bool)
     exempt = q.effects.cap_exempt[: len(share)]
@@ -258,6 +251,27 @@ def prepare_market(
     return MarketConditions(
         markets=market.domain_markets(q.step, p.growth),
         domain_attraction=market.domain_totals(firms.domain, attraction, firms.alive),
-        fees_in=group_sum(a[inside], fees[inside], m),
+        fees_in=fees_in,
         fined=fined,
     )
+
+
+def fees_owed(
+    firms: FirmState, alliances: AllianceState, p: ModelParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fees each firm row pays its leader this quarter, and each alliance's leader receives.
+
+    Reason: members pay their regime's fee every quarter; leaders and firms alone pay none.
+
+    Returns:
+        ``(paid, received)``: USD m per firm row (n,) and per alliance (max(m, 1),).
+    """
+    inside = members_mask(firms)
+    a = np.where(inside, firms.alliance, 0)
+    is_leader = inside & (padded(alliances.leader, -1)[a] == np.arange(firms.n))
+    paid = market.fees_paid(
+        np.where(firms.alive, firms.alliance, NO_ALLIANCE),
+        is_leader,
+        regime_fee(padded(alliances.regime)[a], p),
+    )
+    return paid, group_sum(a[inside], paid[inside], max(alliances.m, 1))

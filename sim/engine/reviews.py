@@ -15,33 +15,8 @@ import numpy as np
 
 from sim.config.schema import ModelParams
 from sim.engine.founding import recruit_value
-from sim.engine.outlook import GEOGRAPHIES, Prospects, Reviser
+from sim.engine.outlook import Prospects, flow_scale, reviser_at
 from sim.engine.state import CLOSED, OPEN, AllianceState, FirmState
-
-
-def leaders_as_revisers(firms: FirmState, leaders: np.ndarray, view: Prospects) -> Reviser:
-    """The leaders' own quantities, in the form the membership terms read."""
-    from sim.config.vocabulary import DOMESTIC
-    from sim.engine.markets import market_id
-
-    o, ch = view.outlook, view.channels
-    pos = view.position[leaders]
-    domain = firms.domain[leaders].astype(np.int64)
-    return Reviser(
-        rows=leaders,
-        current=firms.alliance[leaders].astype(np.int64),
-        domain=domain,
-        markets=market_id(domain[:, None], np.arange(GEOGRAPHIES)),
-        share=o.share[leaders],
-        revenue=o.revenue[leaders],
-        slope=o.slope[leaders],
-        absorption=o.absorption[leaders],
-        effort=o.effort[leaders],
-        publishing=ch.publishing[pos],
-        own_excess=ch.alliance_excess[pos] * o.effort[leaders],
-        domestic=firms.region[leaders] == DOMESTIC,
-        room=np.ones(leaders.size),
-    )
 
 
 def review_regimes(
@@ -65,10 +40,9 @@ def review_regimes(
     if ids.size == 0:
         return ids
     leaders = alliances.leader[ids]
-    r = leaders_as_revisers(firms, leaders, view)
+    r = reviser_at(leaders, firms, view.outlook, view.channels, view.position)
     money = float(o.multipliers.money[0])
-    g = p.growth
-    flow = o.multipliers.flow * g.margin * g.share_sensitivity * o.sizes
+    flow = flow_scale(o, p)
     R = np.asarray(p.rnd.relatedness, dtype=np.float64)
     regime = alliances.regime[ids]
     other = np.where(regime == OPEN, CLOSED, OPEN)

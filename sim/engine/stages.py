@@ -20,7 +20,7 @@ from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
 from sim.engine import innovation
 from sim.engine.depth import adjust_depth, heterogeneity, target_depth
 from sim.engine.economy import Economy, sales, seller_values
-from sim.engine.knowledge import quarterly_rate
+from sim.engine.knowledge import catch_up_factor, quarterly_rate, returns_to_rnd
 from sim.engine.market_start import calibrate_start
 from sim.engine.markets import N_MARKETS, seller_rows
 from sim.engine.quarter import Quarter
@@ -173,9 +173,8 @@ def start_economy(
         firms.effort[live] = effort
         X = innovation.deliver(firms, game, firms.effort, p)
         k = firms.capability[rows]
-        reach = (1.0 + g.catch_up * np.clip(1.0 - k, 0.0, 1.0)) * (
-            np.power(X[rows] + g.effort_offset, g.rd_returns_exponent)
-            - g.effort_offset**g.rd_returns_exponent
+        reach = catch_up_factor(k, g.catch_up) * returns_to_rnd(
+            X[rows], g.rd_returns_exponent, g.effort_offset
         )
         lam = economy.learning_rate.copy()
         wanted = (economy.drift[has] + g.obsolescence) * k / np.maximum(reach, 1e-300)

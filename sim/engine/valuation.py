@@ -18,18 +18,18 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config.schema import ModelParams
-from sim.config.vocabulary import N_DOMAINS
-from sim.engine.channels import Channels
 from sim.engine.choice import FIRST_CANDIDATE, FOUND, FOUND_NEW, RevisionDraws
 from sim.engine.competition import expected_antitrust_cost
+from sim.engine.economy import complementarity_table, coordination_rule
 from sim.engine.founding import FOUND_CLOSED, founding_values
-from sim.engine.markets import market_id
+from sim.engine.markets import N_GEOGRAPHIES, market_id
 from sim.engine.outlook import (
-    GEOGRAPHIES,
     Outlook,
     Prospects,
     Reviser,
     at_alliance,
+    at_home,
+    flow_scale,
     headroom,
     prospects,
     reviser_of,
@@ -80,7 +80,7 @@ def knowledge_value(
     loss = (flow[:, None, :] * s * rivals_all).sum(-1) * public_leak
     c_a = at_alliance(o.internal, target)
     excess_new = np.where(target >= 0, np.maximum(c_a - o.public_rate * publish, 0.0), 0.0)
-    markets = np.broadcast_to(r.markets[:, None, :], (*target.shape, GEOGRAPHIES))
+    markets = np.broadcast_to(r.markets[:, None, :], (*target.shape, N_GEOGRAPHIES))
     partners = np.take_along_axis(at_alliance(o.reach, target), markets, axis=-1)
     partners = partners - member[..., None] * self_reach
     leak = (flow[:, None, :] * s * partners).sum(-1) * excess_new * r.effort[:, None]
@@ -95,7 +95,7 @@ def complementarity_value(
     Reason: docs/model.md 6.5: the option's demand shifter b moves the firm's share to
     ``s e^db / (1 + s (e^db - 1))`` with other attractions fixed; valued as a level shift.
     """
-    comp = (1.0 - np.eye(N_DOMAINS)) / (N_DOMAINS - 1)
+    comp = complementarity_table()
     bonus = (
         p.choice.complementarity_uplift
         * at_alliance(o.depth, target)
@@ -121,21 +121,20 @@ def coordination_cost(
 ) -> np.ndarray:
     """cc_f(A) a quarter (USD m), 0 alone (docs/model.md 6.5, "Coordination cost").
 
-    Reason: a fixed part and a part proportional to the R&D coordinated (depth x spend),
-    rising with size beyond a working group, with heterogeneity, with the misfit between the
-    firm's openness and the regime, and with distance (another home region).
+    Reason: the rule members pay (``economy.coordination_rule``), at the option's alliance
+    as it would be with the firm in it.
     """
-    c = p.choice
     member = target == r.current[:, None]
-    size = at_alliance(o.size, target) + ~member
-    spend = o.spend[r.rows][:, None]
-    base = c.coord_cost_fixed + c.coord_cost_share * at_alliance(o.depth, target) * spend
-    crowd = np.maximum(1.0, size / c.working_group_size) ** c.coord_size_elasticity
-    misfit = np.abs(openness[:, None] - (regime == OPEN))
-    away = region[:, None] != at_alliance(o.home, target)
-    factor = 1.0 + c.coord_heterogeneity * at_alliance(o.hetero, target)
-    factor = factor + c.coord_regime_misfit * misfit + c.distance_cost * away
-    return np.asarray(np.where(target >= 0, base * crowd * factor, 0.0))
+    cost = coordination_rule(
+        o.spend[r.rows][:, None],
+        at_alliance(o.depth, target),
+        at_alliance(o.size, target) + ~member,
+        at_alliance(o.hetero, target),
+        np.abs(openness[:, None] - (regime == OPEN)),
+        region[:, None] != at_alliance(o.home, target),
+        p,
+    )
+    return np.asarray(np.where(target >= 0, cost, 0.0))
 
 
 def antitrust_exposure(
@@ -156,10 +155,9 @@ def antitrust_exposure(
     """
     member = target == r.current[:, None]
     home = r.markets[:, 0]
-    pick = (np.arange(len(r.rows))[:, None], np.arange(target.shape[1]), home[:, None])
-    held = at_alliance(o.held, target)[pick]
+    held = at_home(o.held, r, target)
     share = np.where(target >= 0, held + ~member * r.share[:, None, 0], 0.0)
-    sellers = at_alliance(o.sellers, target)[pick] + ~member
+    sellers = at_home(o.sellers, r, target) + ~member
     exempt = at_alliance(effects.cap_exempt.astype(np.float64), target) > 0
     cp = enforced(p, effects)
     colludes = (
@@ -208,7 +206,7 @@ def leader_interest(
     """
     leader = np.where(target >= 0, padded(alliances.leader, 0)[np.maximum(target, 0)], 0)
     d_l = firms.domain[leader].astype(np.int64)
-    markets_l = market_id(d_l[..., None], np.arange(GEOGRAPHIES))
+    markets_l = market_id(d_l[..., None], np.arange(N_GEOGRAPHIES))
     s_l = o.share[leader]
     value_l = (flow[markets_l] * s_l * (1.0 - s_l)).sum(-1) * o.slope[leader] * o.absorption[leader]
     c_a = at_alliance(o.internal, target)
@@ -228,17 +226,34 @@ def leader_interest(
     return np.asarray(value_l * brings - np.where(rival, steal, 0.0) + fee)
 
 
+def switching_cost(revenue: np.ndarray, p: ModelParams) -> np.ndarray:
+    """One-off cost of changing alliance (USD m): ``sc0 + sc1 R`` (docs/model.md 6.5)."""
+    c = p.choice
+    return np.asarray(c.switching_cost_fixed + c.switching_cost_revenue * revenue)
+
+
+def founders(targets: np.ndarray, p: ModelParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Targets for ``membership.apply_moves``, and each founder's regime and founding cost.
+
+    ``FOUND_CLOSED`` becomes ``FOUND_NEW``; regimes and costs follow the founders' order
+    in ``targets`` (docs/model.md 6.6: the founding cost depends on the kind of alliance).
+    """
+    found = targets[(targets == FOUND_NEW) | (targets == FOUND_CLOSED)]
+    closed = found == FOUND_CLOSED
+    c = p.choice
+    cost = np.where(closed, c.founding_cost_closed, c.founding_cost_open)
+    regimes = np.where(closed, CLOSED, OPEN).astype(np.int8)
+    return np.where(targets == FOUND_CLOSED, FOUND_NEW, targets), regimes, cost
+
+
 def option_values(
     k: np.ndarray,
     draws: RevisionDraws,
     firms: FirmState,
     alliances: AllianceState,
-    o: Outlook,
-    channels: Channels,
-    position: np.ndarray,
+    view: Prospects,
     effects: PolicyEffects,
     p: ModelParams,
-    recruits: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Value of every option against staying (USD m), and the regime each reviser would found.
 
@@ -246,8 +261,8 @@ def option_values(
         ``(values, found_regime)``: (K, FIRST_CANDIDATE + n_candidates) values, -inf where
         an option is not available; the better regime to found, per reviser.
     """
-    c = p.choice
-    r = reviser_of(k, draws, firms, o, channels, position)
+    o = view.outlook
+    r = reviser_of(k, draws, firms, o, view.channels, view.position)
     K = len(r.rows)
     target = np.concatenate(
         [
@@ -268,14 +283,13 @@ def option_values(
     alone_pub = np.broadcast_to(openness[:, None], target.shape)
     publish = np.where(exists, (regime == OPEN).astype(np.float64), alone_pub)
     R = np.asarray(p.rnd.relatedness, dtype=np.float64)
-    theta, mu = p.growth.share_sensitivity, p.growth.margin
     m = o.multipliers
-    flow = m.flow * mu * theta * o.sizes
+    flow = flow_scale(o, p)
     money = float(m.money[0])
     value = knowledge_value(r, target, publish, o, R, flow)
     value += complementarity_value(r, target, o, p, m.level)
     is_leader = member & (padded(alliances.leader, -1)[np.maximum(target, 0)] == r.rows[:, None])
-    fee_r = np.where(regime == OPEN, c.fee_open, c.fee_closed)
+    fee_r = np.where(regime == OPEN, p.choice.fee_open, p.choice.fee_closed)
     fee = np.where(
         exists, np.where(is_leader, -(at_alliance(o.size, target) - 1.0) * fee_r, fee_r), 0.0
     )
@@ -289,13 +303,13 @@ def option_values(
     value += money * (money_terms - money_terms[:, 1][:, None])
     at = antitrust_exposure(r, target, o, effects, p)
     value -= at - at[:, 1][:, None]
-    switch = c.switching_cost_fixed + c.switching_cost_revenue * r.revenue.sum(-1)
+    switch = switching_cost(r.revenue.sum(-1), p)
     unchanged = target == r.current[:, None]  # staying, or "going alone" when alone
     unchanged[:, FOUND] = False
     value -= np.where(unchanged, 0.0, switch[:, None])
     value[:, 1] = 0.0  # staying is the reference
 
-    found_value, found_regime, cost = founding_values(r, recruits[k], firms, o, R, flow, p)
+    found_value, found_regime, cost = founding_values(r, view.recruits[k], firms, o, R, flow, p)
     value[:, FOUND] += found_value
     capital = firms.capital[r.rows]
 
@@ -304,9 +318,7 @@ def option_values(
     cap = np.where(
         at_alliance(effects.cap_exempt.astype(np.float64), target) > 0, np.inf, effects.share_cap
     )
-    held = at_alliance(o.held, target)[
-        np.arange(K)[:, None], np.arange(target.shape[1]), r.markets[:, 0][:, None]
-    ]
+    held = at_home(o.held, r, target)
     ok &= member | (held + r.share[:, None, 0] <= cap)
     closed = regime == CLOSED
     ok &= member | ~closed | (leader_interest(r, target, firms, alliances, o, R, flow, p) >= 0)
@@ -321,28 +333,23 @@ def decide(
     draws: RevisionDraws,
     firms: FirmState,
     alliances: AllianceState,
-    o: Outlook,
-    channels: Channels,
-    position: np.ndarray,
+    view: Prospects,
     effects: PolicyEffects,
     p: ModelParams,
-    recruits: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Target of each reviser and the regime it would found.
 
     Targets: an alliance id, ``NO_ALLIANCE``, ``FOUND_NEW`` (found an open alliance) or
-    ``FOUND_CLOSED``. ``recruits`` holds each reviser's prospects (firm rows, (R, P)).
+    ``FOUND_CLOSED``. ``view`` is what revisers see (``outlook.prospects``).
 
     Reason: docs/model.md 6.5, "Noise": a logit over options by the Gumbel-max trick, the
     noise scaled by the firm's own revenue so that small and large firms are equally noisy
     in relative terms.
     """
-    value, regime = option_values(
-        k, draws, firms, alliances, o, channels, position, effects, p, recruits
-    )
+    value, regime = option_values(k, draws, firms, alliances, view, effects, p)
     rows = draws.revisers[k]
     scale = p.choice.noise_revenue * np.maximum(
-        o.revenue[rows].sum(-1), p.choice.noise_revenue_floor
+        view.outlook.revenue[rows].sum(-1), p.choice.noise_revenue_floor
     )
     pick = np.argmax(value + scale[:, None] * draws.gumbel[k], axis=1)
     targets = np.concatenate([firms.alliance[rows][:, None], draws.candidates[k]], axis=1)
@@ -362,16 +369,5 @@ def reconsider(
     view: Prospects,
 ) -> np.ndarray:
     """Phase 2 of version 2: revisers ``k`` (positions in the draws) pick a target."""
-    targets, _ = decide(
-        k,
-        revision.draws,
-        firms,
-        alliances,
-        view.outlook,
-        view.channels,
-        view.position,
-        q.effects,
-        q.params,
-        view.recruits,
-    )
+    targets, _ = decide(k, revision.draws, firms, alliances, view, q.effects, q.params)
     return targets

@@ -30,12 +30,9 @@ def _values(world, effects=None, params=None):
         draws,
         model.firms,
         model.alliances,
-        view.outlook,
-        view.channels,
-        view.position,
+        view,
         effects or q.effects,
         params or q.params,
-        view.recruits,
     )
 
 
