@@ -18,15 +18,17 @@ import numpy as np
 
 from agents import Conglomerate, Government, Startup
 from agents.host import AllianceWorld
-from scenarios.policies import build_policies
+from scenarios.policies import SovereignTournament, build_policies
 from scenarios.worlds import build_world
 from sim.config.schema import ENGINES, RunConfig
 from sim.config.vocabulary import DOMAINS, DOMESTIC
 from sim.engine import economy, growth, innovation, policing, quarter, turnover, valuation
 from sim.engine.aggregates import alliance_totals
+from sim.engine.alliance_table import alliance_table
 from sim.engine.choice import draw_revision
 from sim.engine.demography import expected_entrants, remove_exits
 from sim.engine.depth import hollow_share
+from sim.engine.history import apply_events
 from sim.engine.markets import N_MARKETS
 from sim.engine.membership import apply_moves, settle
 from sim.engine.outcomes import COLUMNS, StepFlows, compute
@@ -78,7 +80,10 @@ class AllianceModel(AllianceWorld):
         if self.engine not in ENGINES:
             raise ValueError(f"engine={self.engine!r} is unknown; allowed: {', '.join(ENGINES)}")
         self.frontier = 1.0
-        self.firms, self.alliances = build_world(cfg.world, self.rng)
+        start = build_world(cfg.world, self.rng)
+        self.firms, self.alliances, self.schedule = start.firms, start.alliances, start.schedule
+        self.firm_names = start.names  # names of the world's first firm rows (named worlds)
+        self.history_skipped: list[str] = []  # dated events that could not happen (why: history)
         self.initial_startups = int(
             ((self.firms.kind == STARTUP) & (self.firms.region == DOMESTIC)).sum()
         )
@@ -181,8 +186,15 @@ class AllianceModel(AllianceWorld):
         t = self.steps - 1  # Mesa counts the step before calling it; quarters start at 0
         flows = StepFlows()
 
-        # 1. government (a mandate may move firms: settle leaders and sizes after it)
+        # 1. the world's dated history, then government (both may move firms: settle after)
+        if not self.schedule.empty:
+            self.history_skipped.extend(apply_events(self.schedule, t, firms, alliances).skipped)
         q = self._new_quarter(t, self.government.act(t))
+        flows.tournament_consortia = sum(
+            policy.consortia(t)
+            for policy in self.government.policies
+            if isinstance(policy, SovereignTournament)
+        )
         settle(firms, alliances, t, p.choice.founding_grace_steps)
 
         # 2. membership revision, on the start-of-quarter snapshot
@@ -383,24 +395,8 @@ class AllianceModel(AllianceWorld):
         return records.dropna(subset=["row"]).astype({"row": int})
 
     def alliance_table(self) -> Any:
-        """The active alliances now: id, name, regime, leader, founded, parent, size."""
-        import pandas as pd
-
-        a = self.alliances
-        totals = alliance_totals(self.firms, a)
-        ids = np.flatnonzero(a.active)
-        return pd.DataFrame(
-            {
-                "alliance": ids,
-                "name": [a.names[i] for i in ids],
-                "regime": np.where(a.regime[ids] == 0, "open", "closed"),
-                "leader": a.leader[ids],
-                "founded": a.founded[ids],
-                "parent": a.parent[ids],
-                "size": totals.size[ids],
-                "market_share": totals.share[ids],
-            }
-        )
+        """The active alliances now (columns: ``sim.engine.alliance_table``)."""
+        return alliance_table(self.firms, self.alliances, firm_names=self.firm_names)
 
 
 class _PhasesV2:

@@ -1,6 +1,38 @@
-"""Sovereign AI tournament: fund the best K consortia, cut the weakest every few quarters."""
+"""Sovereign AI tournament: a call, a shortlist, a selection, then reviews down to finalists.
+
+Modelled on Korea's independent AI foundation model programme (Ministry of Science and ICT,
+2025: 15 consortia applied, 10 were shortlisted, 5 selected, 4 remained after the first
+review, 2 by 2027); the dates and counts are ``TournamentConfig.stages``, with their sources.
+
+Design choices:
+
+- **Consortia** are active alliances led by a domestic firm with at least ``min_members``
+  members alive. Their score is their members' mean capability, and every stage keeps the
+  best-scoring (ties to the lower alliance row). A consortium that dissolves, loses its
+  domestic leader or falls below ``min_members`` leaves the tournament for good; nobody
+  takes its place.
+- **Application** happens once, at the first stage's quarter (the call). No applicant knows
+  how the reviewers will rank it, so each expects the same odds: a quarter's slots over the
+  consortia expected to compete (the eligible ones, at most the call's count). Expected
+  funding is ``funding`` times the sum of those odds over the quarters from the selection to
+  ``end``, undiscounted (``expected_funding``). If it exceeds ``application_cost`` every
+  eligible consortium applies, the best-scoring ones first up to the call's count;
+  otherwise none does. The cost only weighs on the decision: the lever moves no capital.
+- **Stages** run in order at their quarters (several may share one: the shortlist and the
+  selection both fell in 2025 Q3); each keeps at most its count. With fewer consortia than
+  a stage asks for, it keeps those there are and records the shortfall (``record``): the
+  lever never invents consortia. If nobody applies, the tournament stays empty.
+- **Money** goes from the selection on: ``funding`` a quarter to each consortium still in,
+  shared equally by its domestic members, until the lever's ``end``.
+
+``consortia(step)`` is the number of consortia in the tournament in a quarter (applied,
+shortlisted, selected or remaining, after that quarter's stages; 0 outside the window), for
+an output column. The lever draws no random numbers.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -10,6 +42,24 @@ from sim.config.vocabulary import DOMESTIC
 from sim.engine.aggregates import group_sum, members_mask
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import AllianceState, FirmState
+
+
+@dataclass(frozen=True)
+class StageRecord:
+    """What one stage did.
+
+    Attributes:
+        quarter: The step it ran at.
+        stage: ``application``, ``shortlist``, ``selection`` or ``review``.
+        asked: The count the stage keeps at most (its ``keep``).
+        kept: Consortia in the tournament after it (fewer than ``asked`` when fewer were
+            eligible, applied or still in).
+    """
+
+    quarter: int
+    stage: str
+    asked: int
+    kept: int
 
 
 def consortium_scores(firms: FirmState, alliances: AllianceState, min_members: int) -> np.ndarray:
@@ -29,21 +79,74 @@ def consortium_scores(firms: FirmState, alliances: AllianceState, min_members: i
     return np.where(ok & (size >= min_members), mean, -np.inf)
 
 
+def stage_name(index: int, selection: int) -> str:
+    """The name of stage ``index`` when stage ``selection`` is the selection."""
+    if index == selection:
+        return "selection"
+    if index == 0:
+        return "application"
+    return "shortlist" if index < selection else "review"
+
+
+def funded_slots(cfg: TournamentConfig) -> np.ndarray:
+    """Consortia funded in each quarter from the selection to ``end``, as planned.
+
+    The count in force in a quarter is the ``keep`` of the last stage at or before it.
+    """
+    plan = cfg.stages[cfg.selection_stage :]
+    first = plan[0][0]
+    slots = np.zeros(cfg.end - first, dtype=np.int64)
+    for quarter, keep in plan:
+        slots[quarter - first :] = keep
+    return slots
+
+
+def expected_funding(cfg: TournamentConfig, competitors: int) -> float:
+    """USD m an applicant expects over the programme when ``competitors`` compete (>= 1).
+
+    Each applicant counts on equal odds: ``min(1, slots / competitors)`` in every funded
+    quarter, times ``cfg.funding``, summed without discounting.
+    """
+    odds = np.minimum(1.0, funded_slots(cfg) / max(competitors, 1))
+    return float(cfg.funding * odds.sum())
+
+
 class SovereignTournament(Lever):
-    """Funds the ``consortia`` best alliances, then drops the weakest each round.
+    """Runs the tournament's stages at their quarters and pays the selected consortia.
 
     Reason: a tournament concentrates money on the teams that prove themselves, at the
-    price of stopping the others' funding midway. Consortia are chosen at the first active
-    quarter with candidates; every ``cut_every`` quarters the ``cut`` lowest-scoring are
-    dropped until ``finalists`` remain. A consortium that dissolves leaves the tournament.
+    price of stopping the others' funding midway (see the module docstring for the rules).
+
+    Attributes:
+        entrants: Alliance rows in the tournament now (applied and not yet cut).
+        record: One ``StageRecord`` per stage run so far.
+        eligible_at_call: Consortia eligible at the call (``None`` before it).
+        expected_at_call: USD m each eligible consortium expected from applying.
+        selected_at: The quarter of the selection (``None`` before it).
     """
 
     cfg: TournamentConfig
 
     def __init__(self, cfg: TournamentConfig) -> None:
         super().__init__(cfg)
-        self.funded: list[int] = []
+        self.entrants: list[int] = []
+        self.record: list[StageRecord] = []
+        self.eligible_at_call: int | None = None
+        self.expected_at_call: float | None = None
         self.selected_at: int | None = None
+        self._counts: dict[int, int] = {}
+
+    @property
+    def funded(self) -> list[int]:
+        """The consortia paid this quarter: those still in, from the selection on."""
+        return list(self.entrants) if self.selected_at is not None else []
+
+    def consortia(self, step: int) -> int:
+        """Consortia in the tournament at quarter ``step``, after that quarter's stages.
+
+        0 before the call, outside the lever's window and for quarters not yet run.
+        """
+        return self._counts.get(step, 0)
 
     def apply(
         self,
@@ -53,19 +156,28 @@ class SovereignTournament(Lever):
         effects: PolicyEffects,
         rng: np.random.Generator,
     ) -> None:
-        """Select or cut consortia, then pay the funded ones' domestic members."""
+        """Drop the consortia that cannot compete, run the quarter's stages, pay the funded."""
         scores = consortium_scores(firms, alliances, self.cfg.min_members)
-        if self.selected_at is None:
-            ranked = np.argsort(-scores, kind="stable")
-            self.funded = [int(a) for a in ranked[: self.cfg.consortia] if np.isfinite(scores[a])]
-            if not self.funded:
-                return
-            self.selected_at = step
-        self.funded = [a for a in self.funded if np.isfinite(scores[a])]
-        elapsed = step - self.selected_at
-        if elapsed and elapsed % self.cfg.cut_every == 0 and len(self.funded) > self.cfg.finalists:
-            keep = max(self.cfg.finalists, len(self.funded) - self.cfg.cut)
-            self.funded = sorted(self.funded, key=lambda a: -scores[a])[:keep]
+        self.entrants = [a for a in self.entrants if np.isfinite(scores[a])]
+        stages = self.cfg.stages
+        while len(self.record) < len(stages) and stages[len(self.record)][0] <= step:
+            self._run_stage(len(self.record), step, scores)
+        self._counts[step] = len(self.entrants)
         for a in self.funded:
             each = share_equally(self.cfg.funding, domestic_members(firms, a), effects.subsidy)
             effects.member_subsidy[a] += each
+
+    def _run_stage(self, index: int, step: int, scores: np.ndarray) -> None:
+        """Run stage ``index`` at ``step``: the call at index 0, a cut after it."""
+        keep = self.cfg.stages[index][1]
+        if index == 0:
+            eligible = np.flatnonzero(np.isfinite(scores))
+            self.eligible_at_call = int(eligible.size)
+            self.expected_at_call = expected_funding(self.cfg, min(eligible.size, keep))
+            if eligible.size and self.expected_at_call > self.cfg.application_cost:
+                self.entrants = [int(a) for a in eligible]
+        self.entrants = sorted(self.entrants, key=lambda a: (-scores[a], a))[:keep]
+        if index == self.cfg.selection_stage:
+            self.selected_at = step
+        name = stage_name(index, self.cfg.selection_stage)
+        self.record.append(StageRecord(step, name, keep, len(self.entrants)))

@@ -1,6 +1,7 @@
 """Worlds: the firms and alliances a run starts from, one registry of every world.
 
-To add a world: write a module here with ``build(cfg, rng) -> (FirmState, AllianceState)``,
+To add a world: write a module here with ``build(cfg, rng) -> WorldStart`` (the firms and
+alliances at step 0 and the dated events after it, ``sim.engine.history``),
 add one ``World`` row to ``WORLDS`` and a file ``configs/world/<name>.yaml`` (a test checks
 that the two agree).
 """
@@ -15,9 +16,9 @@ import numpy as np
 from scenarios.worlds import korea_2016, korea_2024, synthetic
 from sim.config.checks import ConfigError
 from sim.config.schema import WorldConfig
-from sim.engine.state import AllianceState, FirmState
+from sim.engine.history import WorldStart
 
-Builder = Callable[[WorldConfig, np.random.Generator], tuple[FirmState, AllianceState]]
+Builder = Callable[[WorldConfig, np.random.Generator], WorldStart]
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,8 @@ class World:
 
     Attributes:
         name: The value of ``world.name`` (and the config file ``configs/world/<name>.yaml``).
-        build: Draws the firms and alliances from the world's config and the run's generator.
+        build: Draws the firms, alliances and scheduled events from the world's config and
+            the run's generator.
         summary: One line for help texts and the docs.
     """
 
@@ -57,6 +59,6 @@ def world_named(name: str) -> World:
         raise ConfigError(f"world.name={name!r} is unknown; allowed: {', '.join(WORLDS)}") from None
 
 
-def build_world(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, AllianceState]:
+def build_world(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
     """Build the world ``cfg.name`` names, drawing only from ``rng``."""
     return world_named(cfg.name).build(cfg, rng)

@@ -24,6 +24,7 @@ from scenarios.worlds.korea_2024 import _named_firms, load_facts
 from sim.config.schema import WorldConfig
 from sim.config.vocabulary import REGIONS
 from sim.engine import traits
+from sim.engine.history import WorldStart, step_of
 from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState
 
 DATA_FILE = "korea_2016.yaml"
@@ -40,9 +41,7 @@ def founding_step(date: str, start_year: int) -> int:
     Returns:
         The step (negative for earlier dates; later dates are clipped to 0).
     """
-    year, _, month = str(date).partition("-")
-    quarter = (int(month) - 1) // 3 if month else 0
-    return min((int(year) - start_year) * 4 + quarter, 0)
+    return min(step_of(date, start_year), 0)
 
 
 def _filler(spec: dict[str, Any], k: int, cfg: WorldConfig, rng: np.random.Generator) -> dict:
@@ -68,7 +67,7 @@ def _filler(spec: dict[str, Any], k: int, cfg: WorldConfig, rng: np.random.Gener
     return columns
 
 
-def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, AllianceState]:
+def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
     """Build the 2016 Korean and global AI landscape (see the module docstring).
 
     Args:
@@ -76,7 +75,8 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, Allian
         rng: The run's generator (the only source of randomness).
 
     Returns:
-        The firms and the alliances at step 0.
+        The firms and the alliances at step 0; nothing is scheduled after it (the events of
+        2016-2024 are not replayed yet).
     """
     facts = load_facts(cfg.data_file or DATA_FILE)
     start_year = int(facts.get("start_year", 2016))
@@ -101,7 +101,8 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, Allian
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))
     firms.append(**traits.conglomerates(cfg.n_conglomerates, cfg, rng))
     firms.append(**traits.conglomerates(cfg.n_foreign, cfg, rng, foreign=True))
-    return firms, alliances
+    names = tuple(str(f["name"]) for f in facts["firms"])
+    return WorldStart(firms, alliances, names=names)
 
 
 def archetype_id(alliances: AllianceState) -> int:

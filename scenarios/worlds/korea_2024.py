@@ -4,8 +4,15 @@ Named firms keep the traits the data file gives (capital in units of a median do
 startup's capital). Each archetype alliance is filled up to ``members_in_model`` (times
 ``archetype_scale``) with generated firms of the kind and region its ``filler`` names. Then
 ``n_startups`` domestic startups, ``n_conglomerates`` domestic conglomerates and
-``n_foreign`` foreign big tech are generated, alone. Step 0 is the first quarter of 2024;
-alliances founded later in the record (2025) are present from step 0 as archetypes.
+``n_foreign`` foreign big tech are generated, alone. Step 0 is the first quarter of 2024.
+
+Scheduled history (``world.history``, on by default): an alliance founded after 2024 Q1
+(Kolon Benit's in June 2024, the AX Alliance in July 2024, Stargate in January 2025,
+OpenEuroLLM in February 2025) is founded at its date with its founders, who exist alone
+from step 0; a regime change dated after the start (the K-AI Alliance opening in July 2024)
+happens at its date (``sim.engine.history``). An alliance's ``regime`` in the data file is
+its regime at founding; its ``regime_changes`` follow. With ``world.history=false`` every
+alliance is present from step 0 in its latest regime, as before scheduled history existed.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import yaml
 from sim.config.schema import WorldConfig
 from sim.config.vocabulary import DOMAINS, DOMESTIC, REGIONS
 from sim.engine import traits
+from sim.engine.history import Founding, RegimeChange, Schedule, WorldStart, step_of
 from sim.engine.state import CLOSED, CONGLOMERATE, OPEN, STARTUP, AllianceState, FirmState
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -37,10 +45,13 @@ def load_facts(name: str = "korea_2024.yaml") -> dict[str, Any]:
 
 
 def founding_step(date: str) -> int:
-    """Quarter of a 'YYYY-MM' date relative to 2024 Q1, never after step 0."""
-    year, _, month = str(date).partition("-")
-    quarter = (int(month) - 1) // 3 if month else 0
-    return min((int(year) - START_YEAR) * 4 + quarter, 0)
+    """Quarter of a 'YYYY-MM' date relative to 2024 Q1 (``sim.engine.history.step_of``)."""
+    return step_of(date, START_YEAR)
+
+
+def regime_of(name: str) -> int:
+    """OPEN or CLOSED from the data file's word."""
+    return OPEN if name == "open" else CLOSED
 
 
 def _named_firms(facts: dict[str, Any], cfg: WorldConfig) -> dict[str, np.ndarray]:
@@ -72,13 +83,15 @@ def _filler(kind: str, region: str, k: int, cfg: WorldConfig, rng: np.random.Gen
     return columns
 
 
-def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, AllianceState]:
+def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
     """Build the 2024 Korean and global alliance landscape (see module docstring)."""
     facts = load_facts(cfg.data_file or "korea_2024.yaml")
     firms = FirmState()
     firms.append(**_named_firms(facts, cfg))
     index = {f["name"]: i for i, f in enumerate(facts["firms"])}
     alliances = AllianceState()
+    foundings: list[Founding] = []
+    changes: list[RegimeChange] = []
     for spec in facts["alliances"]:
         named = [spec["leader"], *spec.get("named_members", [])]
         rows = [index[name] for name in named]
@@ -87,11 +100,27 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, Allian
         if extra > 0:
             fill = spec.get("filler", {"kind": "startup", "region": "domestic"})
             rows.extend(firms.append(**_filler(fill["kind"], fill["region"], extra, cfg, rng)))
-        regime = OPEN if spec["regime"] == "open" else CLOSED
+        founded = founding_step(spec["founded"])
+        regime = regime_of(spec["regime"])
+        later: list[RegimeChange] = []
+        for change in spec.get("regime_changes", []):
+            step = founding_step(change["date"])
+            if cfg.history and step > 0:
+                later.append(RegimeChange(step, spec["name"], regime_of(change["regime"])))
+            else:
+                regime = regime_of(change["regime"])
+        changes.extend(later)
+        if cfg.history and founded > 0:
+            first = [c for c in later if c.step <= founded]
+            if first:  # a change dated no later than the founding is the founding regime
+                regime = first[-1].regime
+            leader, *members = (int(r) for r in rows)
+            foundings.append(Founding(founded, spec["name"], leader, tuple(members), regime))
+            continue
         (aid,) = alliances.append(
             np.array([regime]),
             np.array([index[spec["leader"]]]),
-            founded=founding_step(spec["founded"]),
+            founded=min(founded, 0),
             names=[spec["name"]],
         )
         firms.alliance[np.asarray(rows)] = aid
@@ -102,4 +131,8 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, Allian
     firms.capability[domestic] = np.minimum(
         firms.capability[domestic] * cfg.domestic_capability_scale, MAX_START_CAPABILITY
     )
-    return firms, alliances
+    changes = [
+        c for c in changes if not any(f.name == c.name and f.step >= c.step for f in foundings)
+    ]
+    names = tuple(str(f["name"]) for f in facts["firms"])
+    return WorldStart(firms, alliances, Schedule(tuple(foundings), tuple(changes)), names)

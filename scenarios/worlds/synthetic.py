@@ -7,10 +7,11 @@ import numpy as np
 from sim.config.schema import WorldConfig
 from sim.engine import traits
 from sim.engine.choice import founding_regime
+from sim.engine.history import WorldStart
 from sim.engine.state import AllianceState, FirmState
 
 
-def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, AllianceState]:
+def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
     """Draw the firms; optionally seed ``n_initial_alliances`` alliances of random firms.
 
     Seeded alliances are led by their richest member and take their regime from the
@@ -28,4 +29,4 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> tuple[FirmState, Allian
         leaders = members[np.arange(k), np.argmax(firms.capital[members], axis=1)]
         ids = alliances.append(founding_regime(firms.openness[leaders]), leaders, founded=0)
         firms.alliance[members] = ids[:, None]
-    return firms, alliances
+    return WorldStart(firms, alliances)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typing
 from dataclasses import dataclass, field, fields
+from itertools import pairwise
 
 from sim.config.checks import (
     MAX_STEPS,
@@ -164,28 +165,85 @@ class OpenDataConfig(LeverWindow):
 
 @dataclass
 class TournamentConfig(LeverWindow):
-    """Sovereign AI tournament: fund the best consortia, cut the weakest every few quarters.
+    """Sovereign AI tournament: a call, a shortlist, a selection, then reviews to finalists.
 
-    Consortia are active domestic-led alliances with at least ``min_members`` members,
-    ranked by their members' mean capability.
+    ``stages`` lists ``[quarter, keep]`` pairs in order. The first is the call: every
+    eligible consortium (an active domestic-led alliance of at least ``min_members``
+    members) whose expected funding exceeds ``application_cost`` applies, at most ``keep``
+    of them (the best-scoring). Each later stage keeps the ``keep`` best-scoring of those
+    still in; stage ``selection_stage`` is the selection, from which the consortia still in
+    are paid ``funding`` a quarter until ``end``. Stages in the same quarter run in order.
+    Quarters are steps: in ``korea_2024`` step 0 is 2024 Q1 (``sim.engine.history.step_of``
+    maps a date to its step). The defaults are Korea's independent AI foundation model
+    programme (독자 AI 파운데이션 모델, Ministry of Science and ICT) in ``korea_2024``;
+    the keys ``msit_*`` and ``model_md`` are in ``scenarios/worlds/data/korea_2024.yaml``
+    (``sources`` and ``policies_observed.sovereign_ai_foundation_model_2025``).
     """
 
-    consortia: int = 5  # consortia funded at the start
-    funding: float = 50.0  # USD m per quarter per funded consortium, shared by its members
-    cut_every: int = 2  # quarters between evaluation rounds
-    cut: int = 1  # consortia dropped at each round
-    finalists: int = 2  # cutting stops when this many remain
+    # Money stops at 2028 Q1 (exclusive), so the finalists are funded through 2027
+    # (assumption: model_md's "2 by 2027" read as the programme's last year).
+    end: int = 16
+    stages: list[list[int]] = field(
+        default_factory=lambda: [
+            [5, 15],  # 2025 Q2: the call (opened 2025-06); 15 applied, source: 바이라인네트워크,
+            # "독자 AI 파운데이션 모델 프로젝트 총 15개팀 참여 확정", 2025-07-21
+            [6, 10],  # 2025 Q3: 10 shortlisted on documents, source: 노컷뉴스, "독자 AI
+            # 파운데이션 모델 10개 정예팀 선발 (서면평가)", 2025-07
+            [6, 5],  # 2025 Q3: 5 selected, source: 서울와이어, "과기정통부, 'AI 파운데이션 모델'
+            # 개발 정예팀 5곳 선정", 2025-08
+            [7, 4],  # 2025 Q4: first review, 4 remain (model_md; the date 2025-12 is the
+            # data file's, no article gives it)
+            [9, 4],  # 2026 Q2: review six months on; no source gives its count: keeps 4
+            # (assumption)
+            [11, 2],  # 2026 Q4: review six months on, 2 finalists "by 2027" (model_md)
+        ]
+    )
+    selection_stage: int = 2  # index in stages of the selection, from which money is paid
+    # USD m a quarter per selected consortium, shared by its domestic members: the
+    # programme's KRW 193.6 bn (msit_* keys, 2025) at KRW 1,400 per USD (assumption: about
+    # the 2025 average) over the 5 teams and the 2 quarters of 2025 after selection
+    # (assumption: it is the 2025 budget), kept for later quarters (assumption)
+    funding: float = 13.8
+    # USD m a consortium's proposal costs it (forming the team, writing and presenting the
+    # plan): assumption. Only the decision to apply weighs it; the lever does not charge it.
+    application_cost: float = 0.5
     min_members: int = 2  # smallest alliance that counts as a consortium
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
         super().__post_init__()
-        check_range(self, "consortia", 1)
         check_range(self, "funding", 0.0)
-        check_range(self, "cut_every", 1)
-        check_range(self, "cut", 0)
-        check_range(self, "finalists", 1, self.consortia)
+        check_range(self, "application_cost", 0.0)
         check_range(self, "min_members", 1)
+        stages = list(self.stages)
+        name = f"{type(self).__name__}.stages={stages!r}"
+        if not stages or not all(self._is_pair(s) for s in stages):
+            raise ConfigError(
+                f"{name} is not allowed; allowed: a non-empty list of [quarter, keep] integers"
+            )
+        quarters = [q for q, _ in stages]
+        keeps = [k for _, k in stages]
+        if any(k < 1 for k in keeps) or any(b > a for a, b in pairwise(keeps)):
+            raise ConfigError(
+                f"{name} is not allowed; allowed: counts (keep) at least 1 that never increase"
+            )
+        if any(b < a for a, b in pairwise(quarters)):
+            raise ConfigError(f"{name} is not allowed; allowed: quarters that never decrease")
+        if quarters[0] < self.start or quarters[-1] >= self.end:
+            raise ConfigError(
+                f"{name} is not allowed; allowed: quarters inside the lever's window "
+                f"[start={self.start}, end={self.end})"
+            )
+        check_range(self, "selection_stage", 0, len(stages) - 1)
+
+    @staticmethod
+    def _is_pair(value: object) -> bool:
+        """Whether ``value`` is a ``[quarter, keep]`` pair of integers."""
+        return (
+            isinstance(value, list | tuple)
+            and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        )
 
 
 @dataclass

@@ -82,6 +82,7 @@ class WorldConfig:
     archetype_scale: float = 1.0  # korea_2024: multiply archetype member counts
     domestic_capability_scale: float = 1.0  # korea_2024: multiply domestic capabilities
     start_year: int = 2024  # calendar year whose first quarter is step 0 (market sizes, v2)
+    history: bool = True  # korea_2024: replay the dated events after the start (foundings, regimes)
 
     def __post_init__(self) -> None:
         check_finite_fields(self)

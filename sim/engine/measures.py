@@ -41,6 +41,7 @@ class StepFlows:
     collusion_risk: float = 0.0  # version 2: domestic market share held by colluders
     fines: float = 0.0  # version 2: antitrust fines paid this quarter (USD m)
     hollow_share: float = 0.0  # version 2: members doing far less R&D than they would alone
+    tournament_consortia: int = 0  # consortia in the sovereign AI tournament this quarter
 
 
 def membership_shares(

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config.schema import RunConfig, as_plain
+from sim.engine.alliance_table import alliance_table
 from sim.runs.faults import WriteFault
 from sim.runs.store import (
     DONE,
@@ -65,7 +66,7 @@ class RunTables:
     steps: pd.DataFrame  # one row per replicate and quarter (quarter 0 = the start)
     final: pd.DataFrame  # the last quarter of each replicate
     firms: pd.DataFrame | None  # per-firm rows, when ``collect_firms``
-    alliances: pd.DataFrame  # the active alliances at the end of each replicate
+    alliances: pd.DataFrame  # the active alliances every quarter (as steps) of each replicate
     snapshot: pd.DataFrame  # every firm at the end of replicate 0 (for network pictures)
 
 
@@ -95,15 +96,16 @@ def run_replicates(
     snapshot = pd.DataFrame()
     for replicate, child in enumerate(replicate_seeds(cfg)):
         model = AllianceModel(cfg, seed=child)
+        alliances.append(quarter_alliances(model).assign(replicate=replicate))
         for _ in range(cfg.steps):
             model.step()
+            alliances.append(quarter_alliances(model).assign(replicate=replicate))
             if progress:
                 progress(1)
         frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         steps.append(frame.assign(replicate=replicate))
         if cfg.collect_firms:
             firms.append(model.firm_records().reset_index().assign(replicate=replicate))
-        alliances.append(model.alliance_table().assign(replicate=replicate))
         if replicate == 0:
             snapshot = firm_snapshot(model)
     table = _label(pd.concat(steps, ignore_index=True), labels)
@@ -115,6 +117,17 @@ def run_replicates(
         firms=firm_table,
         alliances=_label(pd.concat(alliances, ignore_index=True), labels),
         snapshot=_label(snapshot.assign(replicate=0), labels),
+    )
+
+
+def quarter_alliances(model: Any) -> pd.DataFrame:
+    """The model's active alliances now, with ``step`` (as ``steps``) and ``date`` first."""
+    return alliance_table(
+        model.firms,
+        model.alliances,
+        firm_names=model.firm_names,
+        step=int(model.steps),
+        start_year=model.cfg.world.start_year,
     )
 
 

@@ -1,8 +1,9 @@
 """The results store: one folder per run, plain Parquet plus a small JSON, written atomically.
 
 A run folder holds ``steps.parquet`` (every quarter of every replicate), ``final.parquet``
-(the last quarter of each replicate), ``alliances.parquet`` (the alliances at the end of
-each replicate), ``snapshot.parquet`` (every firm at the end of replicate 0),
+(the last quarter of each replicate), ``alliances.parquet`` (the active alliances every
+quarter of each replicate, with ``step`` and ``date`` as in ``steps``; ``last_step`` keeps
+each replicate's last quarter), ``snapshot.parquet`` (every firm at the end of replicate 0),
 ``firms.parquet`` when per-firm rows were collected each quarter, and ``run.json``
 (status, resolved config, seed, package versions, git commit, wall time, and under
 ``files`` each table file's ``name``, size in ``bytes``, ``rows`` and ``sha256``).
@@ -27,6 +28,11 @@ Reading (the API the report and notebooks use):
 - ``manifest(path)``: every planned run of a sweep with its status: ``done``, ``failed``
   (with the error), ``pending``, or ``damaged`` (``run.json`` garbled).
 
+Older runs stored ``alliances.parquet`` once, at the end of each replicate, without ``step``
+and ``date``: ``load`` gives those rows the run's last step (``steps`` in ``run.json``, which
+is when they were taken) and its date, so that every run's table reads alike. Their newer
+columns (``leader_name``, ``home_region``, ``depth``, the region mix) are missing.
+
 Runs written before checksums were recorded are read unverified, with a
 ``ResultsWarning``; a resume of their command redoes them. Each distinct warning is
 shown once per process (Python's default filter); ``warnings.catch_warnings`` collects
@@ -42,6 +48,7 @@ from typing import Any, Literal, NamedTuple, overload
 
 import pandas as pd
 
+from sim.engine.alliance_table import quarter_dates
 from sim.runs.files import (
     MANIFEST_FILE,
     RUN_FILE,
@@ -76,6 +83,7 @@ __all__ = [
     "check_results",
     "damage_table",
     "finished_runs",
+    "last_step",
     "load",
     "manifest",
     "read_json",
@@ -232,9 +240,9 @@ def load(
     Args:
         path: A run folder, a sweep folder, or any folder containing them.
         table: ``steps`` (every quarter), ``final`` (last quarter per replicate),
-            ``alliances`` (the alliances at the end of each replicate), ``snapshot`` (every
-            firm at the end of replicate 0) or ``firms`` (per-firm rows each quarter, when
-            ``collect_firms``).
+            ``alliances`` (the active alliances every quarter; ``last_step`` keeps the
+            last), ``snapshot`` (every firm at the end of replicate 0) or ``firms``
+            (per-firm rows each quarter, when ``collect_firms``).
         on_damage: ``raise`` (a damaged file is a ``ResultsError``) or ``skip`` (damaged
             runs are left out and listed).
 
@@ -267,6 +275,8 @@ def load(
         frame, damage, unverified = read_table(run, record, table)
         if unverified:
             legacy.append(run)
+        if frame is not None and table == "alliances" and "step" not in frame.columns:
+            frame, damage = dated_alliances(run, record, frame)
         if damage is not None:
             if on_damage == "raise":
                 raise ResultsError(damage_message(damage))
@@ -290,6 +300,55 @@ def load(
         raise ResultsError(f"no run under {str(root)!r} has a {table}.parquet table{why}")
     data = pd.concat(frames, ignore_index=True)
     return Loaded(data, skipped) if on_damage == "skip" else data
+
+
+def dated_alliances(
+    folder: Path, record: dict[str, Any], frame: pd.DataFrame
+) -> tuple[pd.DataFrame | None, Damage | None]:
+    """An older run's ``alliances`` rows (no ``step``) placed at its last step, with its date.
+
+    Older code took the table once, after the last of ``steps`` quarters, so that is its
+    step. Its date needs the run's ``world.start_year``; runs recorded before that field
+    existed get no date (missing), rather than a guessed one.
+
+    Returns:
+        ``(frame, None)``, or ``(None, damage)`` when ``run.json`` records no step count.
+    """
+    config = record.get("config")
+    config = config if isinstance(config, dict) else {}
+    last = record.get("steps", config.get("steps"))
+    if not isinstance(last, int) or isinstance(last, bool):
+        problem = "records no steps, so its alliances.parquet (no step column) has no quarter"
+        return None, Damage(folder, RUN_FILE, problem)
+    world = config.get("world")
+    start = world.get("start_year") if isinstance(world, dict) else None
+    date = quarter_dates([last], start)[0] if isinstance(start, int) else None
+    first = list(frame.columns).index("replicate") + 1 if "replicate" in frame else 0
+    frame.insert(first, "step", last)
+    frame.insert(first + 1, "date", date)
+    return frame, None
+
+
+def last_step(alliances: pd.DataFrame, final: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows of an ``alliances`` table at each run's and replicate's last quarter.
+
+    What the table held before it was stored every quarter: the alliances at the end of
+    each replicate.
+
+    Args:
+        alliances: An ``alliances`` table (``load(path, "alliances")``).
+        final: The ``final`` table of the same runs (or any table with one row per run and
+            replicate at its last ``step``); it says which step is each replicate's last.
+            Without it, the latest step in ``alliances`` of each run is taken, which is
+            wrong only for a run whose alliances were all gone before its end.
+    """
+    run = [c for c in ("sweep", "run") if c in alliances.columns]
+    if final is None:
+        last = alliances.groupby(run)["step"].transform("max") if run else alliances["step"].max()
+        return alliances[alliances["step"] == last].reset_index(drop=True)
+    keys = [c for c in (*run, "replicate") if c in final.columns] + ["step"]
+    ends = final[keys].drop_duplicates()
+    return alliances.merge(ends, on=keys, how="inner")  # keeps the order of ``alliances``
 
 
 def damage_table(damages: list[Damage], root: str | os.PathLike[str] | None = None) -> pd.DataFrame:

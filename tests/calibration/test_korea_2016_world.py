@@ -24,7 +24,8 @@ def korea_2016(*overrides: str):
 def test_korea_2016_holds_the_archetype_with_seven_partners():
     cfg = korea_2016()
     facts = load_facts("korea_2016.yaml")
-    firms, alliances = build_world(cfg.world, np.random.default_rng(0))
+    start = build_world(cfg.world, np.random.default_rng(0))
+    firms, alliances = start.firms, start.alliances
     aid = archetype_id(alliances)
     leader = alliances.leader[aid]
     assert facts["firms"][leader]["name"] == "SK Telecom"
@@ -63,7 +64,7 @@ def test_national_level_at_the_start_is_spri_2016():
     cfg = korea_2016().world
     levels = []
     for seed in np.random.SeedSequence(7).spawn(24):
-        firms, _ = build_world(cfg, np.random.default_rng(seed))
+        firms = build_world(cfg, np.random.default_rng(seed)).firms
         domestic = firms.alive & (firms.region == 0)
         levels.append(growth.national_capability(firms.capability, firms.domain, domestic, 3))
     assert np.mean(levels) == pytest.approx(SPRI_LEVEL_2016, abs=0.005)

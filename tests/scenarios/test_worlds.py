@@ -21,7 +21,8 @@ def test_synthetic_world_has_the_counts_asked():
             "world.n_initial_alliances=2",
         ]
     ).world
-    firms, alliances = build_world(cfg, np.random.default_rng(0))
+    start = build_world(cfg, np.random.default_rng(0))
+    firms, alliances = start.firms, start.alliances
     assert firms.n == 45
     assert (firms.kind == STARTUP).sum() == 37
     assert ((firms.kind == CONGLOMERATE) & (firms.region == 0)).sum() == 5
@@ -41,7 +42,7 @@ def test_synthetic_traits_follow_their_distributions():
             "world.n_initial_alliances=0",
         ]
     ).world
-    firms, _ = build_world(cfg, np.random.default_rng(1))
+    firms = build_world(cfg, np.random.default_rng(1)).firms
     s, c = firms.kind == STARTUP, (firms.kind == CONGLOMERATE) & (firms.region == 0)
     assert np.median(firms.capital[s]) == pytest.approx(cfg.startup_capital_median, rel=0.05)
     assert firms.openness[s].mean() == pytest.approx(cfg.startup_openness_mean, abs=0.01)
@@ -53,10 +54,17 @@ def test_synthetic_traits_follow_their_distributions():
     assert np.all((firms.openness >= 0) & (firms.openness <= 1))
 
 
-def test_korea_world_holds_the_archetypes():
-    cfg = sim.compose([]).world
+def _final_regime(spec):
+    changes = spec.get("regime_changes", [])
+    return OPEN if (changes[-1]["regime"] if changes else spec["regime"]) == "open" else CLOSED
+
+
+def test_korea_world_without_history_holds_every_archetype_at_step_0():
+    cfg = sim.compose(["world.history=false"]).world
     facts = load_facts()
-    firms, alliances = build_world(cfg, np.random.default_rng(0))
+    start = build_world(cfg, np.random.default_rng(0))
+    firms, alliances = start.firms, start.alliances
+    assert start.schedule.empty
     names = alliances.names
     by_name = {spec["name"]: spec for spec in facts["alliances"]}
     assert set(names) == set(by_name)
@@ -64,13 +72,60 @@ def test_korea_world_holds_the_archetypes():
     for aid, name in enumerate(names):
         spec = by_name[name]
         assert sizes[aid] == spec["members_in_model"]
-        assert alliances.regime[aid] == (OPEN if spec["regime"] == "open" else CLOSED)
+        assert alliances.regime[aid] == _final_regime(spec)
         leader = facts["firms"][alliances.leader[aid]]["name"]
         assert leader == spec["leader"]
     kai = names.index("K-AI Alliance")
     assert alliances.regime[kai] == OPEN and firms.region[alliances.leader[kai]] == 0
     assert (firms.region != REGIONS.index("domestic")).any()
     assert ((firms.kind == STARTUP) & (firms.alliance < 0)).sum() >= cfg.n_startups
+
+
+def test_korea_world_schedules_what_happened_after_2024_q1():
+    """Kolon Benit (2024-06), AX (2024-07), Stargate (2025-01), OpenEuroLLM (2025-02) later;
+    the K-AI Alliance closed at the start and opened in 2024-07 (step 2)."""
+    cfg = sim.compose([]).world
+    facts = load_facts()
+    by_name = {spec["name"]: spec for spec in facts["alliances"]}
+    start = build_world(cfg, np.random.default_rng(0))
+    firms, alliances, schedule = start.firms, start.alliances, start.schedule
+    later = {f.name: f for f in schedule.foundings}
+    assert {n: f.step for n, f in later.items()} == {
+        "Kolon Benit AI Alliance": 1,
+        "AX Alliance": 2,
+        "OpenAI Stargate": 4,
+        "OpenEuroLLM": 4,
+    }
+    assert set(alliances.names) == set(by_name) - set(later)
+    for name, f in later.items():
+        spec = by_name[name]
+        assert 1 + len(f.members) == spec["members_in_model"]
+        assert facts["firms"][f.leader]["name"] == spec["leader"]
+        assert (firms.alliance[[f.leader, *f.members]] == -1).all()  # alone until the date
+    kai = alliances.names.index("K-AI Alliance")
+    assert alliances.regime[kai] == CLOSED
+    assert [(c.name, c.step, c.regime) for c in schedule.regime_changes] == [
+        ("K-AI Alliance", 2, OPEN)
+    ]
+
+
+def test_the_model_replays_the_schedule_at_its_dates():
+    model = sim.AllianceModel(sim.compose(["steps=5", "world.archetype_scale=0.5"]))
+    names = model.alliances.names
+    assert "AX Alliance" not in names and "OpenAI Stargate" not in names
+    kai = names.index("K-AI Alliance")
+    model.run(2)  # quarters 0 and 1: Kolon Benit's alliance founded in quarter 1
+    assert "Kolon Benit AI Alliance" in model.alliances.names
+    assert "AX Alliance" not in model.alliances.names
+    assert model.alliances.regime[kai] == CLOSED
+    model.run(1)  # quarter 2: AX founded, K-AI opened
+    assert "AX Alliance" in model.alliances.names
+    assert model.alliances.regime[kai] == OPEN or not model.alliances.active[kai]
+    ax = model.alliances.names.index("AX Alliance")
+    assert model.alliances.founded[ax] == 2
+    model.run(2)
+    assert {"OpenAI Stargate", "OpenEuroLLM"} <= set(model.alliances.names)
+    assert model.history_skipped == []
 
 
 def test_every_fact_cites_a_source():
@@ -83,10 +138,11 @@ def test_every_fact_cites_a_source():
         assert item["source"] in keys
 
 
-def test_founding_steps_are_quarters_before_2024():
+def test_founding_steps_are_quarters_from_2024_q1():
     assert founding_step("2023-02") == -4
     assert founding_step("2023-12") == -1
-    assert founding_step("2025-02") == 0
+    assert founding_step("2024-06") == 1
+    assert founding_step("2025-02") == 4
 
 
 def test_korea_40_quarters_keeps_a_mixed_landscape():

@@ -82,7 +82,7 @@ def test_state_money_never_goes_to_foreign_members():
 
     firms, alliances = eligibility_world()
     lever = SovereignTournament(
-        TournamentConfig(consortia=1, finalists=1, funding=90.0, min_members=3)
+        TournamentConfig(stages=[[0, 1]], selection_stage=0, funding=90.0, min_members=3)
     )
     effects = effects_of(lever, firms, alliances)
     assert lever.funded == [0]  # the only domestic-led alliance with three members
@@ -116,7 +116,7 @@ LEVERS = {
     "subsidy": SubsidyConfig(**WINDOW),
     "public_compute": PublicComputeConfig(**WINDOW),
     "open_data": OpenDataConfig(**WINDOW),
-    "tournament": TournamentConfig(**WINDOW, consortia=2, finalists=1),
+    "tournament": TournamentConfig(**WINDOW, stages=[[2, 2], [3, 1]], selection_stage=0),
 }
 
 

@@ -1,10 +1,14 @@
-"""scenarios.policies.tournament: funding the best consortia, then cutting to finalists."""
+"""scenarios.policies.tournament: a call, a shortlist, a selection, reviews to finalists."""
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scenarios.policies import SovereignTournament
+from scenarios.policies.tournament import StageRecord, expected_funding, funded_slots
 from sim.config.levers import TournamentConfig
+from sim.engine.history import step_of
 from sim.engine.state import NO_ALLIANCE, OPEN
 from tests.scenarios.policies.helpers import (
     FOREIGN,
@@ -18,102 +22,179 @@ from tests.scenarios.policies.helpers import (
 )
 
 
-def tournament_world():
-    """Alliances 0-3 domestic-led (mean capability .85, .7, .55, .4), 4 foreign-led, 5 alone."""
-    rows = []
-    groups = [
-        (D, [0.9, 0.8]),
-        (D, [0.7, 0.7, 0.7]),
-        (D, [0.6, 0.5]),
-        (D, [0.4, 0.4]),
-        (F, [0.99, 0.98]),
-        (D, [1.0]),
-    ]
-    leaders = []
-    for a, (region, capabilities) in enumerate(groups):
+def consortia_world(capabilities, extra=True):
+    """Domestic-led two-member alliances 0..k-1 of the given mean capabilities; with
+    ``extra``, a foreign-led alliance and a one-member one that cannot compete."""
+    groups = [(D, [c, c]) for c in capabilities]
+    if extra:
+        groups += [(F, [0.99, 0.99]), (D, [1.0])]
+    rows, leaders = [], []
+    for a, (region, caps) in enumerate(groups):
         leaders.append(len(rows))
-        for i, cap in enumerate(capabilities):
+        for i, cap in enumerate(caps):
             rows.append((C, region if i == 0 else D, a % 7, cap, 100, a, True))
-    firms = hand_firms(rows)
-    alliances = hand_alliances([OPEN] * len(groups), leaders)
-    return firms, alliances
+    return hand_firms(rows), hand_alliances([OPEN] * len(groups), leaders)
 
 
 def paid_alliances(effects, firms):
     return sorted(set(firms.alliance[effects.subsidy > 0].tolist()))
 
 
-def test_tournament_funds_best_consortia_then_cuts_down_to_finalists():
-    cfg = TournamentConfig(start=2, consortia=3, funding=60.0, cut_every=2, cut=1, finalists=1)
+# 20 consortia, alliance a of mean capability 0.9 - 0.02 a: the lower row is the better.
+TWENTY = [0.9 - 0.02 * a for a in range(20)]
+
+
+def test_stages_follow_the_real_programme_when_enough_consortia_apply():
+    cfg = TournamentConfig()  # defaults: Korea's programme in korea_2024 quarters
+    assert cfg.stages == [[5, 15], [6, 10], [6, 5], [7, 4], [9, 4], [11, 2]]
     lever = SovereignTournament(cfg)
-    firms, alliances = tournament_world()
-    funded = {}
-    for step in range(2, 10):
-        if step == 4:  # alliance 0 falls behind: cuts use the scores of the day
-            firms.capability[firms.alliance == 0] = 0.3
+    firms, alliances = consortia_world(TWENTY)
+    counts, paid = [], {}
+    for step in range(cfg.end):
         effects = effects_of(lever, firms, alliances, step)
-        funded[step] = paid_alliances(effects, firms)
-        assert sorted(lever.funded) == funded[step]
-        for a in funded[step]:
-            members = firms.alliance == a
-            each = 60.0 / members.sum()
-            np.testing.assert_allclose(effects.subsidy[members], each)
-            np.testing.assert_allclose(effects.member_subsidy[a], each)
-        unfunded = ~np.isin(firms.alliance, funded[step])
-        np.testing.assert_array_equal(effects.subsidy[unfunded], 0.0)
-        assert effects.subsidy.sum() == pytest.approx(60.0 * len(funded[step]))
-    assert lever.selected_at == 2
-    assert funded == {
-        2: [0, 1, 2],  # the foreign-led 4 and the one-member 5 cannot compete
-        3: [0, 1, 2],
-        4: [1, 2],  # first cut: the weakest today
-        5: [1, 2],
-        6: [1],
-        7: [1],
-        8: [1],  # finalists reached: no more cuts
-        9: [1],
-    }
+        counts.append(lever.consortia(step))
+        paid[step] = paid_alliances(effects, firms)
+        assert effects.subsidy.sum() == pytest.approx(cfg.funding * len(paid[step]))
+    assert counts == [0] * 5 + [15, 5, 4, 4, 4, 4] + [2] * 5
+    assert [(r.quarter, r.stage, r.asked, r.kept) for r in lever.record] == [
+        (5, "application", 15, 15),
+        (6, "shortlist", 10, 10),
+        (6, "selection", 5, 5),
+        (7, "review", 4, 4),
+        (9, "review", 4, 4),
+        (11, "review", 2, 2),
+    ]
+    assert lever.eligible_at_call == 20 and lever.selected_at == 6
+    assert paid[5] == []  # applicants are not paid before the selection
+    assert paid[6] == [0, 1, 2, 3, 4] and paid[7] == [0, 1, 2, 3] and paid[11] == [0, 1]
+    for a in paid[11]:  # each consortium's money is shared by its two domestic members
+        np.testing.assert_allclose(effects.subsidy[firms.alliance == a], cfg.funding / 2)
 
 
-def test_tournament_cuts_stop_at_the_finalists():
-    cfg = TournamentConfig(consortia=4, funding=60.0, cut_every=1, cut=3, finalists=2)
+def test_default_stages_fall_at_the_programmes_dates_in_korea_2024():
+    # call, shortlist, selection, first review, then every six months (docs in the config)
+    dates = ["2025-06", "2025-07", "2025-08", "2025-12", "2026-06", "2026-12"]
+    quarters = [quarter for quarter, _ in TournamentConfig().stages]
+    assert quarters == [step_of(date, 2024) for date in dates]
+
+
+def test_stages_cut_on_the_scores_of_the_day():
+    cfg = TournamentConfig(stages=[[0, 4], [1, 3], [2, 2]], selection_stage=1, end=4)
     lever = SovereignTournament(cfg)
-    firms, alliances = tournament_world()
-    funded = [paid_alliances(effects_of(lever, firms, alliances, t), firms) for t in range(3)]
-    assert funded == [[0, 1, 2, 3], [0, 1], [0, 1]]
+    firms, alliances = consortia_world([0.9, 0.8, 0.7, 0.6, 0.5])
+    effects_of(lever, firms, alliances, 0)
+    assert lever.entrants == [0, 1, 2, 3]  # the best four of five apply
+    firms.capability[firms.alliance == 0] = 0.1  # alliance 0 falls behind
+    firms.capability[firms.alliance == 4] = 0.95  # too late: 4 did not apply
+    effects_of(lever, firms, alliances, 1)
+    assert lever.funded == [1, 2, 3]
 
 
-def test_a_consortium_that_dissolves_leaves_the_tournament():
-    cfg = TournamentConfig(consortia=3, funding=60.0, cut_every=100, finalists=1)
+def test_fewer_eligible_consortia_than_a_stage_asks_for_are_kept_not_invented():
+    lever = SovereignTournament(TournamentConfig())
+    firms, alliances = consortia_world([0.9, 0.8, 0.7])
+    spend = [effects_of(lever, firms, alliances, t).subsidy.sum() for t in range(16)]
+    assert lever.eligible_at_call == 3
+    assert [(r.stage, r.asked, r.kept) for r in lever.record] == [
+        ("application", 15, 3),
+        ("shortlist", 10, 3),
+        ("selection", 5, 3),
+        ("review", 4, 3),
+        ("review", 4, 3),
+        ("review", 2, 2),
+    ]
+    assert [lever.consortia(t) for t in range(16)] == [0] * 5 + [3] * 6 + [2] * 5
+    assert lever.funded == [0, 1]  # alliance rows that exist, nothing else
+    np.testing.assert_allclose(spend, [0.0] * 6 + [41.4] * 5 + [27.6] * 5)
+
+
+def test_no_eligible_consortium_leaves_the_tournament_empty():
+    lever = SovereignTournament(TournamentConfig())
+    firms, alliances = consortia_world([0.9, 0.8])
+    firms.region[alliances.leader] = FOREIGN
+    spend = [effects_of(lever, firms, alliances, t).subsidy.sum() for t in range(16)]
+    assert lever.eligible_at_call == 0 and lever.record[0] == StageRecord(5, "application", 15, 0)
+    assert max(lever.consortia(t) for t in range(16)) == 0 and sum(spend) == 0.0
+
+
+def test_expected_funding_counts_equal_odds_over_the_funded_quarters():
+    cfg = TournamentConfig(stages=[[0, 3], [1, 2], [3, 1]], selection_stage=1, end=5, funding=10.0)
+    np.testing.assert_array_equal(funded_slots(cfg), [2, 2, 1, 1])  # quarters 1 to 4
+    assert expected_funding(cfg, 3) == pytest.approx(10.0 * (2 / 3 + 2 / 3 + 1 / 3 + 1 / 3))
+    assert expected_funding(cfg, 1) == pytest.approx(10.0 * 4)  # odds never above 1
+
+
+@pytest.mark.parametrize("margin", [-0.01, 0.01])
+def test_consortia_apply_only_when_expected_funding_exceeds_the_cost(margin):
+    base = {"stages": [[0, 3], [1, 2], [3, 1]], "selection_stage": 1, "end": 5, "funding": 10.0}
+    expected = expected_funding(TournamentConfig(**base), 3)  # four eligible, three compete
+    lever = SovereignTournament(TournamentConfig(**base, application_cost=expected + margin))
+    firms, alliances = consortia_world([0.9, 0.8, 0.7, 0.6])
+    spend = [effects_of(lever, firms, alliances, t).subsidy.sum() for t in range(5)]
+    assert lever.eligible_at_call == 4 and lever.expected_at_call == pytest.approx(expected)
+    if margin > 0:  # the cost exceeds what they expect: nobody applies, nobody is paid
+        assert lever.record[0].kept == 0 and sum(spend) == 0.0 and lever.funded == []
+    else:
+        assert lever.record[0].kept == 3 and spend == pytest.approx([0, 20, 20, 10, 10])
+
+
+def test_a_consortium_that_dissolves_leaves_the_tournament_for_good():
+    cfg = TournamentConfig(stages=[[0, 3], [5, 2]], selection_stage=0, end=8, funding=60.0)
     lever = SovereignTournament(cfg)
-    firms, alliances = tournament_world()
+    firms, alliances = consortia_world([0.85, 0.7, 0.55, 0.4])
     assert paid_alliances(effects_of(lever, firms, alliances, 0), firms) == [0, 1, 2]
     alliances.active[1] = False
     firms.alliance[firms.alliance == 1] = NO_ALLIANCE
     assert paid_alliances(effects_of(lever, firms, alliances, 1), firms) == [0, 2]
     # it does not come back, and the vacancy is not refilled by the next best (3)
     alliances.active[1] = True
-    firms.alliance[[2, 3, 4]] = 1
+    firms.alliance[[2, 3]] = 1
     effects = effects_of(lever, firms, alliances, 2)
-    assert paid_alliances(effects, firms) == [0, 2] and lever.funded == [0, 2]
-    assert effects.subsidy.sum() == pytest.approx(120.0)
+    assert lever.funded == [0, 2] and effects.subsidy.sum() == pytest.approx(120.0)
+    assert lever.consortia(2) == 2
 
 
-def test_tournament_waits_for_candidates_before_selecting():
-    lever = SovereignTournament(TournamentConfig(consortia=2, finalists=1))
-    firms, alliances = tournament_world()
-    region = firms.region.copy()
-    firms.region[alliances.leader] = FOREIGN
-    effects = effects_of(lever, firms, alliances, 3)
-    assert lever.selected_at is None and effects.subsidy.sum() == 0.0
-    firms.region[:] = region
-    effects = effects_of(lever, firms, alliances, 4)
-    assert lever.selected_at == 4 and lever.funded == [0, 1]
-    assert effects.subsidy.sum() == pytest.approx(2 * lever.cfg.funding)
+@given(
+    caps=st.lists(st.floats(0.05, 1.0), min_size=1, max_size=12),
+    keeps=st.lists(st.integers(1, 12), min_size=1, max_size=6),
+    gaps=st.lists(st.integers(0, 2), min_size=6, max_size=6),
+    selection=st.integers(0, 5),
+    shocks=st.lists(st.tuples(st.integers(0, 11), st.floats(0.0, 1.0)), max_size=20),
+    dissolve=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=3),
+)
+def test_funded_set_only_shrinks_after_selection(caps, keeps, gaps, selection, shocks, dissolve):
+    keeps = sorted(keeps, reverse=True)
+    quarters = np.cumsum(gaps[: len(keeps)]).tolist()
+    cfg = TournamentConfig(
+        stages=[[q, k] for q, k in zip(quarters, keeps, strict=True)],
+        selection_stage=min(selection, len(keeps) - 1),
+        end=quarters[-1] + 3,
+    )
+    lever = SovereignTournament(cfg)
+    firms, alliances = consortia_world(caps)
+    before = None
+    for step in range(cfg.end):
+        a, cap = shocks[step % len(shocks)] if shocks else (0, caps[0])
+        firms.capability[firms.alliance == a] = cap  # scores move between quarters
+        for when, gone in dissolve:
+            if when == step and gone < len(caps):
+                alliances.active[gone] = False
+        effects = effects_of(lever, firms, alliances, step)
+        funded = set(lever.funded)
+        assert funded == set(paid_alliances(effects, firms))
+        assert funded <= set(range(len(caps)))  # only consortia that exist
+        if step >= quarters[0]:  # never more than the last stage run allows
+            assert lever.consortia(step) <= min(k for q, k in cfg.stages if q <= step)
+        if before is not None:
+            assert funded <= before
+        if lever.selected_at is not None:
+            before = funded
 
 
-def test_tournament_in_a_model_funds_consortia_from_its_first_quarter():
-    cfg = TournamentConfig(start=2, consortia=3, funding=50.0, cut_every=2, cut=1, finalists=1)
+def test_tournament_in_a_model_pays_the_selected_from_the_selection_on():
+    cfg = TournamentConfig(
+        start=1, stages=[[1, 4], [2, 3], [4, 1]], selection_stage=1, end=7, funding=50.0
+    )
     model = model_with(seed=0, tournament=cfg)
     (lever,) = model.government.policies
     spend, funded = [], []
@@ -121,7 +202,7 @@ def test_tournament_in_a_model_funds_consortia_from_its_first_quarter():
         model.step()
         spend.append(model.flows.government_spend)
         funded.append(len(lever.funded))
-    assert lever.selected_at == 2
+    assert lever.selected_at == 2 and lever.record[0].kept >= 2
     assert spend[:2] == [0.0, 0.0] and funded[:2] == [0, 0]
     np.testing.assert_allclose(spend[2:], 50.0 * np.array(funded[2:]))
-    assert funded[2] >= 2 and funded[-1] < funded[2]
+    assert 1 <= funded[2] <= 3 and funded[-1] <= 1

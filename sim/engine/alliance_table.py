@@ -1,0 +1,136 @@
+"""The alliance table: one row per active alliance, as the model and the results store show it.
+
+Columns, in order: ``alliance`` (its row), ``name``, ``regime`` (``open``/``closed``),
+``leader`` (the leading firm's row), ``leader_name``, ``founded`` (step), ``parent`` (its
+federation, -1 if none), ``size`` (alive members), ``market_share`` (the members' share of
+the modelled firms' revenue last quarter), ``home_region``, ``depth`` and one
+``members_<region>`` count per region of ``sim.config.vocabulary.REGIONS`` (alive members
+by home region; they sum to ``size``). Given a ``step``, ``step`` and ``date`` (the calendar
+quarter, e.g. ``2024Q1``) come first.
+
+- ``leader_name``: firms carry no names in the state. A world built from a facts file names
+  its first firm rows (the file's ``firms``, in order); the caller passes those names as
+  ``firm_names``. Every other firm is ``firm #<row>``, as notebook 01 labels them.
+- ``home_region``: alliances carry no region of their own; an alliance's home is its
+  leader's region (the founder's until leadership passes on).
+- ``depth``: the state's depth ``w_A`` (docs/model.md 6.7). Only version 2 moves it; under
+  version 1 it stays at the 0.0 every alliance is founded with (version 1 has no depth, as
+  the outcome ``mean_alliance_depth`` reads 0 there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from sim.config.vocabulary import REGIME_NAMES, REGIONS
+from sim.engine.aggregates import alliance_totals, group_sum, members_mask
+from sim.engine.state import AllianceState, FirmState
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+N_REGIONS = len(REGIONS)
+REGION_COLUMNS: tuple[str, ...] = tuple(f"members_{r}" for r in REGIONS)
+COLUMNS: tuple[str, ...] = (
+    "alliance",
+    "name",
+    "regime",
+    "leader",
+    "leader_name",
+    "founded",
+    "parent",
+    "size",
+    "market_share",
+    "home_region",
+    "depth",
+    *REGION_COLUMNS,
+)
+WHEN: tuple[str, ...] = ("step", "date")  # the columns a table of a given step starts with
+
+
+def quarter_dates(steps: ArrayLike, start_year: int) -> list[str]:
+    """The calendar quarter of each step, step 0 being the first quarter of ``start_year``.
+
+    Args:
+        steps: Steps (quarters from the start; negative ones lie before it).
+        start_year: The calendar year whose first quarter is step 0 (``world.start_year``).
+
+    Returns:
+        One ``YYYYQn`` label per step, e.g. ``2024Q1`` for step 0 and ``2023Q4`` for -1.
+    """
+    year, quarter = np.divmod(np.asarray(steps, dtype=np.int64).ravel(), 4)
+    pairs = zip((year + start_year).tolist(), (quarter + 1).tolist(), strict=True)
+    return [f"{y}Q{q}" for y, q in pairs]
+
+
+def region_mix(firms: FirmState, alliances: AllianceState) -> np.ndarray:
+    """Alive members of each alliance by home region, shape ``(max(m, 1), len(REGIONS))``."""
+    m = max(alliances.m, 1)
+    inside = members_mask(firms)
+    cell = firms.alliance[inside].astype(np.int64) * N_REGIONS + firms.region[inside]
+    return group_sum(cell, None, m * N_REGIONS).astype(np.int64).reshape(m, N_REGIONS)
+
+
+def firm_labels(rows: np.ndarray, firm_names: Sequence[str] = ()) -> list[str]:
+    """A label per firm row: its name if ``firm_names`` has one, else ``firm #<row>``."""
+    named = len(firm_names)
+    return [firm_names[r] if 0 <= r < named else f"firm #{r}" for r in rows.tolist()]
+
+
+def alliance_table(
+    firms: FirmState,
+    alliances: AllianceState,
+    *,
+    firm_names: Sequence[str] = (),
+    step: int | None = None,
+    start_year: int | None = None,
+) -> pd.DataFrame:
+    """The active alliances now, one row each (the columns of the module docstring).
+
+    Args:
+        firms: The firm rows.
+        alliances: The alliance rows.
+        firm_names: Names of the first firm rows, from the world's facts file (none for a
+            synthetic world).
+        step: The step the state is at; when given, ``step`` and ``date`` columns lead.
+        start_year: The calendar year of step 0 (``world.start_year``); needed with
+            ``step``.
+
+    Returns:
+        A DataFrame with ``COLUMNS`` (after ``step`` and ``date`` if ``step`` is given).
+
+    Raises:
+        ValueError: ``step`` is given without ``start_year``.
+    """
+    import pandas as pd
+
+    if step is not None and start_year is None:
+        raise ValueError(f"start_year=None with step={step}; allowed: a calendar year")
+    a = alliances
+    ids = np.flatnonzero(a.active)
+    totals = alliance_totals(firms, a)
+    leader = a.leader[ids]
+    mix = region_mix(firms, a)[ids]
+    columns = {
+        "alliance": ids,
+        "name": [a.names[i] for i in ids.tolist()],
+        "regime": np.asarray(REGIME_NAMES, dtype=object)[a.regime[ids]],
+        "leader": leader,
+        "leader_name": firm_labels(leader, firm_names),
+        "founded": a.founded[ids],
+        "parent": a.parent[ids],
+        "size": totals.size[ids],
+        "market_share": totals.share[ids],
+        "home_region": np.asarray(REGIONS, dtype=object)[firms.region[leader]],
+        "depth": a.depth[ids],
+        **{name: mix[:, j] for j, name in enumerate(REGION_COLUMNS)},
+    }
+    table = pd.DataFrame(columns, columns=list(COLUMNS))
+    if step is not None and start_year is not None:
+        table.insert(0, "step", np.full(len(table), step, dtype=np.int64))
+        table.insert(1, "date", quarter_dates(np.full(len(table), step), start_year))
+    return table
