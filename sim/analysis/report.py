@@ -4,10 +4,11 @@
 under RESULTS (a run, a sweep, or several sweeps) and writes into RESULTS ``report.html``
 (self-contained: images embedded, opens offline), the PNG and SVG figures it shows (under
 ``figures/``), ``summary.md`` and ``summary.csv`` (each scenario's effect against the
-baseline, paired by seed, with a 90 % interval). Failed runs, and runs the store skipped
-as damaged (where it can skip them), are listed; the rest are plotted. The report is built
-in a hidden folder and put in place as a whole (``report_files``): a killed or failed
-report leaves the previous one complete.
+baseline, paired by seed, with a 90 % interval) and ``cost_effectiveness.csv`` (years of gap
+closed per extra USD bn against the baseline, ``cost_effectiveness``). Failed runs, and
+runs the store skipped as damaged (where it can skip them), are listed; the rest are
+plotted. The report is built in a hidden folder and put in place as a whole
+(``report_files``): a killed or failed report leaves the previous one complete.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis import figures, report_files
+from sim.analysis import cost_effectiveness, figures, report_files
 from sim.analysis.design_report import design_of, design_section
 from sim.analysis.effects import KEY_OUTCOMES, compare, final_quarter, summary_markdown, with_totals
 from sim.engine.outcomes import COLUMNS
-from sim.runs.store import SWEEP_FILE, ResultsError, finished_runs, manifest
+from sim.runs.store import SWEEP_FILE, ResultsError, finished_runs, last_step, manifest
 
 STANDARD = {"sweep", "run", "scenario", "world", "seed", "replicate", "step", "preset", *COLUMNS}
 STANDARD |= {"steps", "replicates", "engine", "collect_firms", "label", "sample"}
@@ -160,7 +161,8 @@ def build_figures(
         add(
             "Policy trade-off",
             "Years of technology gap closed versus the baseline, paired by seed, against the "
-            "government money spent; bars are 90 % intervals.",
+            "government money spent; bars are 90 % intervals. The summary's cost-effectiveness "
+            "table divides the gap closed by the extra spend beyond the baseline.",
             "tradeoff",
             figures.tradeoff(final, against, style),
         )
@@ -271,10 +273,11 @@ def build_report(
     outcomes["label"] = outcomes["label"].astype(str)
     final = final_quarter(outcomes)
     run_labels = outcomes.groupby("run")["label"].first()
+    alliances = optional_table(root, "alliances", run_labels, skipped)
     shown = build_figures(
         outcomes,
         final,
-        optional_table(root, "alliances", run_labels, skipped),
+        None if alliances is None else last_step(alliances, final),
         optional_table(root, "snapshot", run_labels, skipped),
         against,
         design_params,
@@ -283,9 +286,12 @@ def build_report(
     shown += [(t, c, f"design_{i}", *render(fig)) for i, (t, c, fig) in enumerate(extra)]
     replicates = int(final.groupby("label")["replicate"].nunique().min())
     steps_run = int(outcomes["step"].max())
+    costs = pd.DataFrame()
     if len(against) > len(set(against.values())):
         effects = compare(final, against)
+        costs = cost_effectiveness.cost_effectiveness(final, against)
         summary = summary_markdown(effects, replicates, steps_run)
+        summary += "\n" + cost_effectiveness.markdown(costs)
     else:
         effects = final.groupby("label")[list(KEY_OUTCOMES)].mean().reset_index()
         summary = (
@@ -309,6 +315,8 @@ def build_report(
         files[f"figures/{name}.svg"] = report_files.bytes_writer(svg)
     if not design_table.empty:
         files["sensitivity.csv"] = report_files.csv_writer(design_table)
+    if not costs.empty:
+        files["cost_effectiveness.csv"] = report_files.csv_writer(costs)
     files["summary.md"] = report_files.bytes_writer(summary.encode("utf-8"))
     files["summary.csv"] = report_files.csv_writer(effects)
     files["report.html"] = report_files.bytes_writer(page.encode("utf-8"))

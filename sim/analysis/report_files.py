@@ -5,7 +5,8 @@ why. ``publish`` writes a report into a hidden folder of its own and makes it cu
 renaming one symbolic link; the paths people and notebooks use are fixed links through it::
 
     RESULTS/report.html     -> .report/report.html   (so summary.md, summary.csv,
-    RESULTS/figures         -> .report/figures         and sensitivity.csv for designs)
+    RESULTS/figures         -> .report/figures         cost_effectiveness.csv, and
+                                                       sensitivity.csv for designs)
     RESULTS/.report         -> .report-<host>-<pid>-<token>   (the current report)
     RESULTS/.report.lock    taken to switch reports and to tidy up
 
@@ -53,12 +54,19 @@ from typing import Any
 
 import pandas as pd
 
-from sim.runs.store import load
+from sim.runs.store import current_names, load
 
 if sys.platform != "win32":
     import fcntl
 
-ENTRIES = ("figures", "sensitivity.csv", "summary.csv", "summary.md", "report.html")
+ENTRIES = (
+    "figures",
+    "sensitivity.csv",
+    "cost_effectiveness.csv",
+    "summary.csv",
+    "summary.md",
+    "report.html",
+)
 POINTER = ".report"
 LOCK_FILE = ".report.lock"
 HOST = re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname()) or "host"
@@ -84,16 +92,17 @@ def load_results(root: Path, table: str = "steps") -> tuple[pd.DataFrame, list[t
 
     A store without the switch loads as before. The skipped runs may come beside the rows
     (``Loaded(data, skipped)``) or in ``attrs["skipped"]``: as ``Damage`` records, a table,
-    mappings or (run, reason) pairs. Raises the store's ``ResultsError``.
+    mappings or (run, reason) pairs. Columns written under a former name are renamed
+    (``current_names``). Raises the store's ``ResultsError``.
     """
     loader: Any = load  # checked at run time: stores before the switch lack it
     if DAMAGE_KEYWORD not in inspect.signature(loader).parameters:
-        return loader(root, table), []
+        return current_names(loader(root, table)), []
     result = loader(root, table, **{DAMAGE_KEYWORD: "skip"})
     frame, skipped = result if isinstance(result, tuple) else (result, result.attrs.get("skipped"))
     if isinstance(skipped, pd.DataFrame):
         skipped = skipped.to_dict("records")
-    return frame, [where_and_why(item, root) for item in skipped or []]
+    return current_names(frame), [where_and_why(item, root) for item in skipped or []]
 
 
 def where_and_why(item: Any, root: Path) -> tuple[str, str]:

@@ -9,6 +9,8 @@ the notebooks read labels, units and directions from here.
 To add an outcome: write its rule below (a function of arrays), add one ``Outcome`` row to
 ``OUTCOMES``; it then appears in ``steps.parquet``, ``final.parquet`` and, if marked, in the
 report. ``tests/engine/test_outcomes.py`` checks that every row is measured and labelled.
+To rename a column, add ``former name -> new name`` to ``FORMER_NAMES`` so that results
+folders written under the former name still read.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from sim.engine.state import STARTUP, AllianceState, FirmState
 
 __all__ = [
     "COLUMNS",
+    "FORMER_NAMES",
     "OUTCOMES",
     "Outcome",
     "QuarterEnd",
@@ -238,11 +241,12 @@ OUTCOMES: tuple[Outcome, ...] = (
         "",
         lambda e: e.flows.government_spend,
     ),
-    Outcome(
-        "gap_reduction_per_spend",
-        "Years of gap closed since the start per USD bn spent",
+    Outcome(  # not a policy's cost-effectiveness: the report pairs with the baseline for that
+        "gap_change_per_own_spend",
+        "Gap closed since this run's start per USD bn this run spent (within one run, not "
+        "against a baseline: not cost-effectiveness)",
         "years per USD bn",
-        "higher",
+        "",
         per_spend,
     ),
     Outcome(
@@ -283,6 +287,13 @@ OUTCOMES: tuple[Outcome, ...] = (
             if e.flows.domestic_market
             else 0.0
         ),
+    ),
+    Outcome(
+        "tournament_consortia",
+        "Consortia in the sovereign AI tournament this quarter (applied, selected or left)",
+        "consortia",
+        "",
+        lambda e: float(e.flows.tournament_consortia),
     ),
     Outcome(
         "collusion_harm",
@@ -340,6 +351,9 @@ def mean_depth(end: QuarterEnd) -> float:
 
 
 BY_NAME: dict[str, Outcome] = {o.name: o for o in OUTCOMES}
+# columns renamed since results were first written: former name -> current name. Results
+# folders on disk keep the former name; readers rename it (sim.analysis.effects.current_names)
+FORMER_NAMES: dict[str, str] = {"gap_reduction_per_spend": "gap_change_per_own_spend"}
 # the columns the model records every quarter, in the order of the table
 COLUMNS: tuple[str, ...] = tuple(o.name for o in OUTCOMES if o.measure is not None)
 

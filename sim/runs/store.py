@@ -49,6 +49,7 @@ from typing import Any, Literal, NamedTuple, overload
 import pandas as pd
 
 from sim.engine.alliance_table import quarter_dates
+from sim.engine.outcomes import FORMER_NAMES
 from sim.runs.files import (
     MANIFEST_FILE,
     RUN_FILE,
@@ -298,8 +299,25 @@ def load(
     if not frames:
         why = f" ({len(skipped)} skipped: {skipped[0].describe()})" if skipped else ""
         raise ResultsError(f"no run under {str(root)!r} has a {table}.parquet table{why}")
-    data = pd.concat(frames, ignore_index=True)
+    data = current_names(pd.concat(frames, ignore_index=True))
     return Loaded(data, skipped) if on_damage == "skip" else data
+
+
+def current_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each column written under a former name (``FORMER_NAMES``) renamed.
+
+    Results of older and newer runs loaded together hold both names, each empty where the
+    other is set: they are merged into the current one.
+    """
+    for former, name in FORMER_NAMES.items():
+        if former not in frame.columns:
+            continue
+        if name in frame.columns:
+            merged = frame[name].fillna(frame[former])
+            frame = frame.drop(columns=former).assign(**{name: merged})
+        else:
+            frame = frame.rename(columns={former: name})
+    return frame
 
 
 def dated_alliances(

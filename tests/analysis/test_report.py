@@ -32,6 +32,17 @@ def test_report_writes_html_figures_and_summaries(sweep):
     assert (table.loc[table["scenario"] == "baseline", "effect_vs_baseline"] == 0).all()
     text = (sweep / "summary.md").read_text()
     assert "distinguishable from noise" in text and "## mega_alliance" in text
+    # cost-effectiveness: open data is paid from the first quarter, the mandate comes later
+    costs = pd.read_csv(sweep / "cost_effectiveness.csv").set_index("scenario")
+    assert costs["status"].to_dict() == {
+        "open_data": "costs more",
+        "mega_alliance": "no extra spend",
+    }
+    assert costs.loc["open_data", "extra_spend_usd_bn"] > 0 and (costs["pairs"] == 3).all()
+    assert costs.loc["open_data"].drop(["against", "status"]).notna().all()
+    assert costs.loc["mega_alliance", ["years_per_usd_bn", "ci90_low", "ci90_high"]].isna().all()
+    assert "## Cost-effectiveness against the baseline" in text and "`open_data` spends USD" in text
+    assert "years per extra USD bn" in page
 
 
 def test_a_single_run_gets_a_report_without_effects(in_tmp):

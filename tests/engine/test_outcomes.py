@@ -82,6 +82,20 @@ def test_verdicts_read_direction_and_unit_from_the_registry():
     assert "lower by 0.5 years (better)" in text
 
 
+def test_the_per_run_spend_ratio_is_named_for_what_it_is():
+    # a run's own gap change over its own spending: not a policy's cost-effectiveness
+    assert "gap_reduction_per_spend" not in BY_NAME and "gap_reduction_per_spend" not in COLUMNS
+    ratio = BY_NAME["gap_change_per_own_spend"]
+    assert "gap_change_per_own_spend" in COLUMNS and "not against a baseline" in ratio.label
+    assert ratio.better == "" and ratio.headline is None  # no verdict reads it as a policy's
+
+
+def test_former_names_point_to_current_columns():
+    assert outcomes.FORMER_NAMES["gap_reduction_per_spend"] == "gap_change_per_own_spend"
+    for former, name in outcomes.FORMER_NAMES.items():
+        assert former not in BY_NAME and name in BY_NAME, former
+
+
 def test_the_docs_table_is_the_registry():
     from pathlib import Path
 
