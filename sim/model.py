@@ -195,11 +195,14 @@ class AllianceModel(AllianceWorld):
             for policy in self.government.policies
             if isinstance(policy, SovereignTournament)
         )
-        settle(firms, alliances, t, p.choice.founding_grace_steps)
+        settle(firms, alliances, t, p.choice.founding_grace_steps, self.v2)
 
         # 2. membership revision, on the start-of-quarter snapshot
         totals = alliance_totals(firms, alliances)
-        revision = quarter.Revision(totals, draw_revision(firms, alliances, p.choice, self.rng))
+        draws = draw_revision(firms, alliances, p.choice, self.rng)
+        if self.v2:  # leaders lead while members (docs/model.md 6.6)
+            draws = valuation.leaders_stay(draws, firms, alliances)
+        revision = quarter.Revision(totals, draws)
         founding: dict[str, Any] = {}
         if self.v2:  # values in USD m over the horizon (docs/model.md 6.5)
             assert self.economy is not None
@@ -207,7 +210,7 @@ class AllianceModel(AllianceWorld):
                 firms, alliances, q, self.economy, revision.draws, self.rng
             )
             if t > 0 and t % p.choice.regime_review_every == 0:  # leaders' reviews (stage 2)
-                switched = review_regimes(firms, alliances, view, p, self.rng)
+                switched = review_regimes(firms, alliances, view, p, self.rng, q.effects)
                 firms.capital[alliances.leader[switched]] -= p.choice.regime_switch_cost
                 if switched.size:  # revisers see the new regimes
                     view = valuation.prospects(
@@ -223,13 +226,13 @@ class AllianceModel(AllianceWorld):
             moved = revisers[targets != firms.alliance[revisers]]
             firms.capital[moved] -= valuation.switching_cost(firms.revenue[moved], p)
         apply_moves(firms, alliances, revisers, targets, t, **founding)
-        settle(firms, alliances, t, p.choice.founding_grace_steps)
+        settle(firms, alliances, t, p.choice.founding_grace_steps, self.v2)
 
         if self.v2:
             self._economy_quarter(q, t, totals, flows)
         else:
             self._quarter_v1(q, t, totals, flows)
-        settle(firms, alliances, t, p.choice.founding_grace_steps)
+        settle(firms, alliances, t, p.choice.founding_grace_steps, self.v2)
         flows.entered = self._enter(q, t)
         if not self.v2:  # 6. frontier, after entry (entrants start relative to the old one)
             self.frontier = growth.next_frontier(self.frontier, p.growth)

@@ -72,7 +72,12 @@ class MegaAllianceMandate(Lever):
             & (firms.region[alliances.leader] == DOMESTIC)
         )
         (self.alliance,) = alliances.append(
-            np.array([regime]), np.array([leader]), step, names=[self.cfg.name]
+            np.array([regime]),
+            np.array([leader]),
+            step,
+            names=[self.cfg.name],
+            home=np.array([DOMESTIC]),
+            national=np.array([True]),  # a national alliance admits domestic firms only
         )
         alliances.mandated[self.alliance] = True
         firms.alliance[rows] = self.alliance

@@ -96,6 +96,8 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
             np.array([index[spec["leader"]]]),
             founded=founding_step(spec["founded"], start_year),
             names=[spec["name"]],
+            home=firms.region[[index[spec["leader"]]]],
+            national=np.array([spec.get("eligibility", "all") == "national"]),
         )
         firms.alliance[np.asarray(rows)] = aid
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))

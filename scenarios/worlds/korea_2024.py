@@ -102,6 +102,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
             rows.extend(firms.append(**_filler(fill["kind"], fill["region"], extra, cfg, rng)))
         founded = founding_step(spec["founded"])
         regime = regime_of(spec["regime"])
+        national = spec.get("eligibility", "all") == "national"
         later: list[RegimeChange] = []
         for change in spec.get("regime_changes", []):
             step = founding_step(change["date"])
@@ -115,13 +116,16 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
             if first:  # a change dated no later than the founding is the founding regime
                 regime = first[-1].regime
             leader, *members = (int(r) for r in rows)
-            foundings.append(Founding(founded, spec["name"], leader, tuple(members), regime))
+            founding = Founding(founded, spec["name"], leader, tuple(members), regime, national)
+            foundings.append(founding)
             continue
         (aid,) = alliances.append(
             np.array([regime]),
             np.array([index[spec["leader"]]]),
             founded=min(founded, 0),
             names=[spec["name"]],
+            home=firms.region[[index[spec["leader"]]]],
+            national=np.array([national]),
         )
         firms.alliance[np.asarray(rows)] = aid
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))

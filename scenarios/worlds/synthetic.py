@@ -27,6 +27,8 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
         members = rng.permutation(firms.n)[: k * size].reshape(k, size)
         # leader: the member with the most capital (a conglomerate if the group has one)
         leaders = members[np.arange(k), np.argmax(firms.capital[members], axis=1)]
-        ids = alliances.append(founding_regime(firms.openness[leaders]), leaders, founded=0)
+        ids = alliances.append(
+            founding_regime(firms.openness[leaders]), leaders, founded=0, home=firms.region[leaders]
+        )
         firms.alliance[members] = ids[:, None]
     return WorldStart(firms, alliances)

@@ -85,3 +85,15 @@ def formed_alliance(firms: FirmState, alliances: AllianceState) -> np.ndarray:
     size = np.bincount(member[member >= 0], minlength=max(alliances.m, 1))
     safe = np.where(member >= 0, member, 0)
     return np.asarray(np.where((member >= 0) & (size[safe] >= 2), member, NO_ALLIANCE))
+
+
+def home_region(firms: FirmState, alliances: AllianceState) -> np.ndarray:
+    """Each alliance's home region: its founder's, or its leader's where none was recorded.
+
+    Reason: docs/model.md 6.6: alliances have a home region (distance costs, national
+    eligibility, succession within it); states built without one read the leader's.
+    """
+    if alliances.m == 0:
+        return np.zeros(0, dtype=np.int8)
+    leader_region = firms.region[np.maximum(alliances.leader, 0)]
+    return np.asarray(np.where(alliances.home >= 0, alliances.home, leader_region), np.int8)

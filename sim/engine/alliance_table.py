@@ -11,8 +11,7 @@ quarter, e.g. ``2024Q1``) come first.
 - ``leader_name``: firms carry no names in the state. A world built from a facts file names
   its first firm rows (the file's ``firms``, in order); the caller passes those names as
   ``firm_names``. Every other firm is ``firm #<row>``, as notebook 01 labels them.
-- ``home_region``: alliances carry no region of their own; an alliance's home is its
-  leader's region (the founder's until leadership passes on).
+- ``home_region``: the alliance's home region (its founder's; ``aggregates.home_region``).
 - ``depth``: the state's depth ``w_A`` (docs/model.md 6.7). Only version 2 moves it; under
   version 1 it stays at the 0.0 every alliance is founded with (version 1 has no depth, as
   the outcome ``mean_alliance_depth`` reads 0 there).
@@ -27,7 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from sim.config.vocabulary import REGIME_NAMES, REGIONS
-from sim.engine.aggregates import alliance_totals, group_sum, members_mask
+from sim.engine.aggregates import alliance_totals, group_sum, home_region, members_mask
 from sim.engine.state import AllianceState, FirmState
 
 if TYPE_CHECKING:
@@ -125,7 +124,7 @@ def alliance_table(
         "parent": a.parent[ids],
         "size": totals.size[ids],
         "market_share": totals.share[ids],
-        "home_region": np.asarray(REGIONS, dtype=object)[firms.region[leader]],
+        "home_region": np.asarray(REGIONS, dtype=object)[home_region(firms, alliances)[ids]],
         "depth": a.depth[ids],
         **{name: mix[:, j] for j, name in enumerate(REGION_COLUMNS)},
     }

@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import N_DOMAINS, REGIONS
-from sim.engine.aggregates import AllianceTotals, formed_alliance
+from sim.engine.aggregates import AllianceTotals, formed_alliance, home_region
 from sim.engine.channels import member_value
 from sim.engine.demand import shares as logit_shares
 from sim.engine.depth import heterogeneity
@@ -311,7 +311,7 @@ def coordination_costs(
     hetero = heterogeneity(
         member, firms.openness, firms.region, firms.domain, alliances.m, len(REGIONS), N_DOMAINS
     )
-    home = firms.region[np.maximum(alliances.leader, 0)]
+    home = home_region(firms, alliances)
     cost = coordination_rule(
         spend,
         alliances.depth[safe],

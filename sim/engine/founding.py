@@ -26,6 +26,7 @@ def recruit_value(
     p: ModelParams,
     option: int,
     rate: np.ndarray | float,
+    eligible: np.ndarray | bool = True,
 ) -> np.ndarray:
     """What the prospects a founder or leader draws are expected to bring it (USD m), (K,).
 
@@ -34,7 +35,9 @@ def recruit_value(
     and pays for the recruiter (the prospect's knowledge and fee, less the customers a
     same-market prospect takes with the recruiter's knowledge); ``recruit_expectation`` of
     those are expected to come. ``option`` is the regime (OPEN or CLOSED), ``rate`` the
-    alliance's internal rate (scalar or (K,)); ``prospect`` holds (K, P) firm rows.
+    alliance's internal rate (scalar or (K,)); ``prospect`` holds (K, P) firm rows and
+    ``eligible`` (broadcast to (K, P)) which of them the alliance may admit (a national
+    alliance: those of its home region).
     """
     c = p.choice
     money = float(o.multipliers.money[0])
@@ -59,7 +62,7 @@ def recruit_value(
     from_j = r.absorption[:, None] * R[d_j, r.domain[:, None]] * excess * x_j
     gain_f = own_f[:, None] * from_j + money * fee_r
     gain_f = gain_f - np.where(rival, steal * excess * r.effort[:, None], 0.0)
-    joins = distinct & (gain_j > 0.0) & (gain_f > 0.0)
+    joins = distinct & np.asarray(eligible) & (gain_j > 0.0) & (gain_f > 0.0)
     return np.asarray(c.recruit_expectation * np.where(joins, gain_f, 0.0).sum(-1))
 
 

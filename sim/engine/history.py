@@ -45,6 +45,7 @@ class Founding:
         leader: The founding leader's firm row.
         members: The other founders' firm rows (the leader excluded).
         regime: OPEN or CLOSED at founding.
+        national: Whether it admits firms of its home region (the leader's) only.
     """
 
     step: int
@@ -52,6 +53,7 @@ class Founding:
     leader: int
     members: tuple[int, ...]
     regime: int
+    national: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,12 @@ def apply_events(
             skipped.append(f.name)
             continue
         (aid,) = alliances.append(
-            np.array([f.regime]), np.array([f.leader]), founded=step, names=[f.name]
+            np.array([f.regime]),
+            np.array([f.leader]),
+            founded=step,
+            names=[f.name],
+            home=firms.region[[f.leader]],
+            national=np.array([f.national]),
         )
         rows = np.asarray((f.leader, *f.members), dtype=np.int64)
         rows = rows[firms.alive[rows]]

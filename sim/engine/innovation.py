@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from sim.config.schema import ModelParams
+from sim.config.vocabulary import DOMESTIC
 from sim.engine import depth as depth_rules
 from sim.engine.aggregates import formed_alliance
 from sim.engine.channels import Channels, build, member_value
@@ -75,7 +76,7 @@ def law(p: ModelParams, economy: Economy, domain: np.ndarray, region: np.ndarray
     """
     g = p.growth
     return {
-        "ceiling": np.ones(domain.shape),
+        "ceiling": np.where(np.asarray(region) == DOMESTIC, np.inf, 1.0),
         "frontier_growth": economy.drift[domain],
         "learning_rate": economy.learning_rate[domain],
         "catch_up": g.catch_up,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.aggregates import members_mask
+from sim.engine.aggregates import home_region, members_mask
 from sim.engine.choice import FOUND_NEW, founding_regime
 from sim.engine.state import NO_ALLIANCE, AllianceState, FirmState
 
@@ -31,7 +31,7 @@ def apply_moves(
     founders = rows[targets == FOUND_NEW]
     firms.capital[founders] -= founding_cost
     regime = founding_regime(firms.openness[founders]) if regimes is None else regimes
-    new_ids = alliances.append(regime, founders, founded=step)
+    new_ids = alliances.append(regime, founders, founded=step, home=firms.region[founders])
     targets = targets.copy()
     targets[targets == FOUND_NEW] = new_ids
     firms.alliance[rows] = targets
@@ -44,11 +44,15 @@ def alliance_sizes(firms: FirmState, m: int) -> np.ndarray:
     return np.bincount(firms.alliance[inside], minlength=m)
 
 
-def replace_departed_leaders(firms: FirmState, alliances: AllianceState) -> None:
+def replace_departed_leaders(
+    firms: FirmState, alliances: AllianceState, within_home: bool = False
+) -> None:
     """Give every alliance whose leader left (or exited) a new leader.
 
     Reason: the richest remaining member takes over, as the member best able to carry
-    the alliance's costs.
+    the alliance's costs. With ``within_home`` (version 2, docs/model.md 6.6) the richest
+    member of the alliance's home region does, if one remains; otherwise the richest member,
+    and the home region becomes its region.
     """
     if alliances.m == 0:
         return
@@ -61,10 +65,16 @@ def replace_departed_leaders(firms: FirmState, alliances: AllianceState) -> None
     rows = rows[orphaned[firms.alliance[rows]]]
     if rows.size == 0:
         return
-    order = rows[np.lexsort((rows, firms.capital[rows], firms.alliance[rows]))]
+    at_home = np.zeros(rows.size, dtype=bool)
+    if within_home:
+        at_home = firms.region[rows] == home_region(firms, alliances)[firms.alliance[rows]]
+    order = rows[np.lexsort((rows, firms.capital[rows], at_home, firms.alliance[rows]))]
     groups = firms.alliance[order]
     last = np.r_[groups[1:] != groups[:-1], True]  # richest (ties: highest row) per group
     alliances.leader[groups[last]] = order[last]
+    if within_home:
+        moved = groups[last][~at_home[np.searchsorted(rows, order[last])]]
+        alliances.home[moved] = firms.region[alliances.leader[moved]]
 
 
 def dissolve_small(firms: FirmState, alliances: AllianceState, step: int, grace: int) -> np.ndarray:
@@ -87,7 +97,9 @@ def dissolve_small(firms: FirmState, alliances: AllianceState, step: int, grace:
     return np.flatnonzero(gone)
 
 
-def settle(firms: FirmState, alliances: AllianceState, step: int, grace: int) -> np.ndarray:
+def settle(
+    firms: FirmState, alliances: AllianceState, step: int, grace: int, within_home: bool = False
+) -> np.ndarray:
     """Leader succession then dissolution, after any change of membership."""
-    replace_departed_leaders(firms, alliances)
+    replace_departed_leaders(firms, alliances, within_home)
     return dissolve_small(firms, alliances, step, grace)

@@ -14,6 +14,7 @@ import numpy as np
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
 from sim.engine import innovation
+from sim.engine.aggregates import home_region
 from sim.engine.channels import Channels
 from sim.engine.choice import RevisionDraws
 from sim.engine.depth import heterogeneity
@@ -34,7 +35,7 @@ class Outlook:
     (complementarity log-odds now). Per alliance: ``excess`` (m, D), effort partners receive
     on top of the public rate by sender domain; ``reach`` (m, N_MARKETS), ``sum a s g'`` of the
     members selling in each market; ``best`` (m, D), members' best capability per domain;
-    ``size``, ``depth``, ``hetero``, ``home`` (leader's region), ``internal`` rate c_A; and
+    ``size``, ``depth``, ``hetero``, ``home`` (home region), ``internal`` rate c_A; and
     per market ``reach_all`` (N_MARKETS,) over every seller; multipliers per market.
     """
 
@@ -130,7 +131,7 @@ def outlook(
         size=size,
         depth=depth,
         hetero=hetero,
-        home=padded(firms.region[np.maximum(a.leader, 0)] if a.m else np.zeros(0, np.int8)),
+        home=padded(home_region(firms, a)),
         internal=r.beta_alliance_shallow + (r.beta_alliance_deep - r.beta_alliance_shallow) * depth,
         public_rate=channels.public_rate,
         multipliers=mult,

@@ -85,6 +85,8 @@ class AllianceState:
     active: np.ndarray = field(default_factory=lambda: _column(np.bool_))
     mandated: np.ndarray = field(default_factory=lambda: _column(np.bool_))
     depth: np.ndarray = field(default_factory=lambda: _column(np.float64))  # w_A (version 2)
+    home: np.ndarray = field(default_factory=lambda: _column(np.int8))  # region; -1: leader's
+    national: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # home region only
     names: list[str] = field(default_factory=list)
 
     @property
@@ -98,6 +100,8 @@ class AllianceState:
         leader: np.ndarray,
         founded: int,
         names: list[str] | None = None,
+        home: np.ndarray | None = None,
+        national: np.ndarray | None = None,
     ) -> np.ndarray:
         """Found alliances. Returns their ids (row indices).
 
@@ -106,6 +110,10 @@ class AllianceState:
             leader: The founding firm's row per new alliance.
             founded: The step of founding.
             names: Optional display names; generated ones otherwise.
+            home: The home region per new alliance (its founder's, docs/model.md 6.6); -1
+                (the default) reads as the current leader's region
+                (``aggregates.home_region``).
+            national: Per new alliance, whether it admits firms of its home region only.
         """
         k = len(regime)
         start = self.m
@@ -116,6 +124,10 @@ class AllianceState:
         self.active = np.concatenate([self.active, np.ones(k, np.bool_)])
         self.mandated = np.concatenate([self.mandated, np.zeros(k, np.bool_)])
         self.depth = np.concatenate([self.depth, np.zeros(k, np.float64)])
+        own = np.full(k, -1, np.int8) if home is None else np.asarray(home, np.int8)
+        self.home = np.concatenate([self.home, own])
+        only = np.zeros(k, np.bool_) if national is None else np.asarray(national, np.bool_)
+        self.national = np.concatenate([self.national, only])
         self.names.extend(names or [f"alliance-{i}" for i in range(start, start + k)])
         return np.arange(start, start + k)
 

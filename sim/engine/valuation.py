@@ -15,9 +15,12 @@ designs; the choice adds Gumbel noise scaled by the firm's own revenue.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from sim.config.schema import ModelParams
+from sim.engine.aggregates import formed_alliance
 from sim.engine.choice import FIRST_CANDIDATE, FOUND, FOUND_NEW, RevisionDraws
 from sim.engine.competition import expected_antitrust_cost
 from sim.engine.economy import complementarity_table, coordination_rule
@@ -226,6 +229,25 @@ def leader_interest(
     return np.asarray(value_l * brings - np.where(rival, steal, 0.0) + fee)
 
 
+def leaders_stay(draws: RevisionDraws, firms: FirmState, alliances: AllianceState) -> RevisionDraws:
+    """The draws without the leaders of formed alliances: they lead while members.
+
+    Reason: docs/model.md 6.6, "the founder leads while alive and a member": a leader's
+    choices are its alliance's regime (``sim.engine.reviews``) and who it admits, not
+    whether to stay; measured before this rule, Meta left the AI Alliance in its first
+    quarter and SK Telecom the K-AI Alliance within three years. A founder still alone
+    in its new alliance reconsiders like any firm. Rows are dropped after the draws, so
+    the run's random numbers are the same with or without the rule.
+    """
+    formed = formed_alliance(firms, alliances)
+    leading = np.zeros(firms.n, dtype=bool)
+    ids = np.flatnonzero(alliances.active)
+    leaders = alliances.leader[ids]
+    leading[leaders[formed[leaders] == ids]] = True
+    keep = ~leading[draws.revisers]
+    return RevisionDraws(draws.revisers[keep], draws.candidates[keep], draws.gumbel[keep])
+
+
 def switching_cost(revenue: np.ndarray, p: ModelParams) -> np.ndarray:
     """One-off cost of changing alliance (USD m): ``sc0 + sc1 R`` (docs/model.md 6.5)."""
     c = p.choice
@@ -322,10 +344,37 @@ def option_values(
     ok &= member | (held + r.share[:, None, 0] <= cap)
     closed = regime == CLOSED
     ok &= member | ~closed | (leader_interest(r, target, firms, alliances, o, R, flow, p) >= 0)
+    national = exists & padded(alliances.national)[np.maximum(target, 0)]
+    ok &= member | ~national | (firms.region[r.rows][:, None] == at_alliance(o.home, target))
     ok[:, 0] = True  # going alone is always possible
     ok[:, 1] = True  # so is staying
     ok[:, FOUND] = capital >= cost
     return np.where(ok, value, -np.inf), found_regime
+
+
+def membership_surplus(
+    rows: np.ndarray,
+    firms: FirmState,
+    alliances: AllianceState,
+    view: Prospects,
+    effects: PolicyEffects,
+    p: ModelParams,
+) -> np.ndarray:
+    """What staying in its alliance is worth to each firm of ``rows`` against going alone.
+
+    USD m over the horizon, without noise; the switching cost of leaving counts for staying
+    (a member leaves only when the alternative beats both). Used by leaders' regime reviews
+    to foresee which members a change would drive out.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    n_c = p.choice.n_candidates
+    draws = RevisionDraws(
+        rows, np.full((rows.size, n_c), NO_ALLIANCE), np.zeros((rows.size, FIRST_CANDIDATE + n_c))
+    )
+    recruits = np.broadcast_to(rows[:, None], (rows.size, p.choice.n_prospects))
+    seen = replace(view, recruits=np.ascontiguousarray(recruits))
+    values, _ = option_values(np.arange(rows.size), draws, firms, alliances, seen, effects, p)
+    return np.asarray(-values[:, 0])
 
 
 def decide(

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from sim.engine.aggregates import home_region
 from sim.engine.choice import FOUND_NEW
 from sim.engine.membership import apply_moves, dissolve_small, replace_departed_leaders, settle
 from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, federate
@@ -60,6 +61,39 @@ def test_leader_who_leaves_is_replaced_by_richest_member():
     firms.alliance[0] = NO_ALLIANCE
     replace_departed_leaders(firms, alliances)
     assert alliances.leader[0] == 5  # the richest remaining member
+
+
+def test_a_founded_alliance_keeps_its_founders_region_as_home():
+    firms, alliances = world()
+    firms.region[:] = [0, 1, 0, 2, 0, 1]
+    apply_moves(firms, alliances, np.array([1]), np.array([FOUND_NEW]), 0)
+    assert alliances.home.tolist() == [1] and not alliances.national[0]
+    firms.alliance[[2, 4]] = 0
+    firms.alliance[1] = NO_ALLIANCE
+    replace_departed_leaders(firms, alliances)
+    assert alliances.leader[0] == 4 and home_region(firms, alliances).tolist() == [1]
+
+
+@pytest.mark.parametrize("within_home", [False, True])
+def test_succession_within_the_home_region_when_asked(within_home):
+    """The richest member of the home region succeeds (version 2); the richest otherwise."""
+    firms, alliances = world()
+    firms.region[:] = [0, 0, 0, 1, 0, 1]  # 5 (richest) and 3 are foreign
+    apply_moves(firms, alliances, np.array([0]), np.array([FOUND_NEW]), 0)
+    firms.alliance[[1, 2, 3, 5]] = 0
+    firms.alliance[0] = NO_ALLIANCE  # the domestic founder leaves
+    replace_departed_leaders(firms, alliances, within_home)
+    assert alliances.leader[0] == (2 if within_home else 5)
+
+
+def test_with_no_member_of_its_home_left_the_richest_leads():
+    firms, alliances = world()
+    firms.region[:] = [0, 1, 1, 1, 1, 1]
+    apply_moves(firms, alliances, np.array([0]), np.array([FOUND_NEW]), 0)
+    firms.alliance[[1, 3]] = 0
+    firms.alliance[0] = NO_ALLIANCE
+    replace_departed_leaders(firms, alliances, within_home=True)
+    assert alliances.leader[0] == 3 and home_region(firms, alliances).tolist() == [1]
 
 
 def test_exited_leader_is_replaced():

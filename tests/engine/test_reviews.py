@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 import sim
-from sim.engine import valuation
+from sim.engine import reviews, valuation
 from sim.engine.choice import draw_revision
-from sim.engine.reviews import review_regimes
-from sim.engine.state import OPEN
+from sim.engine.reviews import members_staying, review_regimes
+from sim.engine.state import CLOSED, OPEN
 from tests.conftest import SMALL_SYNTHETIC
 
 
@@ -30,17 +30,76 @@ def test_a_prohibitive_switching_cost_keeps_every_regime(world):
     model, q, view = world
     before = model.alliances.regime.copy()
     p = _with(q, regime_switch_cost=1e6)
-    assert review_regimes(model.firms, model.alliances, view, p, model.rng).size == 0
+    assert review_regimes(model.firms, model.alliances, view, p, model.rng, q.effects).size == 0
     assert np.array_equal(model.alliances.regime, before)
 
 
-def test_fees_worth_collecting_close_open_alliances_and_mandates_stay(world):
+def test_fees_worth_collecting_close_open_alliances_and_mandates_stay(world, monkeypatch):
+    """Members who value staying above the fee pay it: closing pays; a mandate stays."""
     model, q, view = world
+    monkeypatch.setattr(reviews, "membership_surplus", lambda rows, *a: np.full(rows.size, 1e9))
     a = model.alliances
     opened = np.flatnonzero(a.active & (a.regime == OPEN))
     assert opened.size >= 2  # one mandated, the others free to switch
     a.mandated[opened[0]] = True  # a mandate fixes its regime
     p = _with(q, fee_closed=50.0, regime_switch_cost=0.0)
-    switched = review_regimes(model.firms, a, view, p, model.rng)
+    switched = review_regimes(model.firms, a, view, p, model.rng, q.effects)
     assert set(opened[1:]) <= set(switched.tolist())  # 50 USD m a member a quarter pays
     assert opened[0] not in switched and a.regime[opened[0]] == OPEN
+
+
+def test_members_whose_surplus_does_not_cover_a_fee_rise_are_foreseen_to_leave(world, monkeypatch):
+    model, q, view = world
+    a, firms = model.alliances, model.firms
+    ids = np.flatnonzero(a.active)[:2]
+    member = np.where(firms.alive, firms.alliance, -1)
+    rows = [np.flatnonzero(member == i) for i in ids]
+    others = [r[r != a.leader[i]] for r, i in zip(rows, ids, strict=True)]
+    assert all(o.size >= 2 for o in others)
+    rich = {int(others[0][0]), int(others[1][0])}  # one member of each values staying highly
+    monkeypatch.setattr(
+        reviews,
+        "membership_surplus",
+        lambda r, *args: np.where(np.isin(r, list(rich)), 1e9, 0.5),
+    )
+    money = float(view.outlook.multipliers.money[0])
+    rise = np.array([1.0 / money, -1.0])  # 1 USD m over the horizon for the first; a fall
+    stay = members_staying(ids, rise, firms, a, view, q.effects, q.params)
+    assert stay.tolist() == [1.0, float(others[1].size)]
+
+
+def test_the_switching_cost_of_leaving_counts_for_staying(world):
+    """Raising the one-off cost of any move by 1 USD m raises every member's surplus by 1."""
+    model, q, view = world
+    firms, a = model.firms, model.alliances
+    rows = np.flatnonzero(firms.alive & (firms.alliance >= 0))[:6]
+    base = valuation.membership_surplus(rows, firms, a, view, q.effects, q.params)
+    dearer = _with(q, switching_cost_fixed=q.params.choice.switching_cost_fixed + 1.0)
+    more = valuation.membership_surplus(rows, firms, a, view, q.effects, dearer)
+    assert np.isfinite(base).all() and base.shape == rows.shape
+    np.testing.assert_allclose(more - base, 1.0, rtol=1e-9)
+
+
+def test_prospects_a_national_alliance_may_not_admit_bring_nothing(world):
+    """recruit_value counts only eligible prospects; none eligible, nothing expected."""
+    from sim.engine.founding import recruit_value
+    from sim.engine.outlook import flow_scale, reviser_at
+
+    model, q, view = world
+    firms, a = model.firms, model.alliances
+    free = dict(switching_cost_fixed=0.0, switching_cost_revenue=0.0, coord_cost_fixed=0.0)
+    p = _with(q, **free, coord_cost_share=0.0, fee_closed=0.0)  # joining costs nothing
+    ids = np.flatnonzero(a.active)
+    alive = np.flatnonzero(firms.alive)
+    prospects = np.broadcast_to(alive[: 4 * ids.size].reshape(ids.size, 4), (ids.size, 4))
+    o = view.outlook
+    r = reviser_at(a.leader[ids], firms, o, view.channels, view.position)
+    R = np.asarray(p.rnd.relatedness, dtype=np.float64)
+    args = (r, prospects, firms, o, R, flow_scale(o, p), p, CLOSED, o.internal[ids])
+    everyone = recruit_value(*args)
+    assert (everyone >= 0).all() and everyone.sum() > 0  # some prospects would come
+    np.testing.assert_array_equal(recruit_value(*args, False), np.zeros(ids.size))
+    half = np.zeros(prospects.shape, dtype=bool)
+    half[:, :2] = True
+    part = recruit_value(*args, half)
+    assert (part <= everyone + 1e-12).all() and (part >= 0).all()

@@ -175,3 +175,35 @@ def test_joining_a_cartel_is_worth_its_net_margin_unless_enforcement_deters_it(w
     strong = replace(q.effects, detection=0.1, collusion_fine_rate=0.2)
     deterred = valuation.antitrust_exposure(r, target, cartel, strong, q.params)
     assert np.all(deterred >= 0.0)  # no gain left: only the fines on cooperation are feared
+
+
+def test_a_national_alliance_admits_only_firms_of_its_home_region(world):
+    model, q, view, draws = world
+    k = np.arange(draws.revisers.size)
+    base, _ = valuation.option_values(
+        k, draws, model.firms, model.alliances, view, q.effects, q.params
+    )
+    alliances = model.alliances.copy()
+    alliances.national[:] = True
+    alliances.home[:] = 0  # every alliance domestic and national
+    values, _ = valuation.option_values(k, draws, model.firms, alliances, view, q.effects, q.params)
+    foreign = model.firms.region[draws.revisers] != 0
+    current = model.firms.alliance[draws.revisers]
+    other = draws.candidates[k] != current[:, None]
+    assert foreign.any() and (~foreign).any()
+    joins = values[:, FIRST_CANDIDATE:]
+    assert np.all(np.isneginf(joins[foreign[:, None] & other]))
+    np.testing.assert_array_equal(values[~foreign], base[~foreign])
+
+
+def test_leaders_of_formed_alliances_do_not_reconsider_their_membership(world):
+    model, _, _, draws = world
+    firms, alliances = model.firms, model.alliances
+    kept = valuation.leaders_stay(draws, firms, alliances)
+    size = np.bincount(firms.alliance[firms.alive & (firms.alliance >= 0)], minlength=alliances.m)
+    leading = alliances.leader[alliances.active & (size >= 2)]
+    assert np.isin(leading, draws.revisers).any()  # revision_share=1: every firm drew
+    assert not np.isin(leading, kept.revisers).any()
+    others = draws.revisers[~np.isin(draws.revisers, leading)]
+    np.testing.assert_array_equal(kept.revisers, others)
+    np.testing.assert_array_equal(kept.gumbel, draws.gumbel[np.isin(draws.revisers, others)])

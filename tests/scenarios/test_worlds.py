@@ -75,8 +75,11 @@ def test_korea_world_without_history_holds_every_archetype_at_step_0():
         assert alliances.regime[aid] == _final_regime(spec)
         leader = facts["firms"][alliances.leader[aid]]["name"]
         assert leader == spec["leader"]
+        assert alliances.national[aid] == (spec.get("eligibility") == "national")
+        assert alliances.home[aid] == firms.region[alliances.leader[aid]]
     kai = names.index("K-AI Alliance")
     assert alliances.regime[kai] == OPEN and firms.region[alliances.leader[kai]] == 0
+    assert alliances.national[kai] and not alliances.national[names.index("AI Alliance")]
     assert (firms.region != REGIONS.index("domestic")).any()
     assert ((firms.kind == STARTUP) & (firms.alliance < 0)).sum() >= cfg.n_startups
 
@@ -102,6 +105,7 @@ def test_korea_world_schedules_what_happened_after_2024_q1():
         assert 1 + len(f.members) == spec["members_in_model"]
         assert facts["firms"][f.leader]["name"] == spec["leader"]
         assert (firms.alliance[[f.leader, *f.members]] == -1).all()  # alone until the date
+        assert f.national == (spec.get("eligibility") == "national")
     kai = alliances.names.index("K-AI Alliance")
     assert alliances.regime[kai] == CLOSED
     assert [(c.name, c.step, c.regime) for c in schedule.regime_changes] == [
