@@ -126,6 +126,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
             names=[spec["name"]],
             home=firms.region[[index[spec["leader"]]]],
             national=np.array([national]),
+            coordinated=np.array([spec.get("governance") == "state_coordinated"]),
         )
         firms.alliance[np.asarray(rows)] = aid
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))

@@ -177,6 +177,7 @@ class ChoiceParams:
     recruit_expectation: float = 0.5  # v2: share of prospects expected to join
     regime_review_every: int = 4  # v2: quarters between leaders' regime reviews
     regime_switch_cost: float = 1.0  # v2: USD m one-off for changing an alliance's regime
+    state_mission: float = 1.0  # v2: mission of a state coordinator, in [0, 1] (depth target 1)
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
@@ -212,6 +213,7 @@ class ChoiceParams:
         check_range(self, "recruit_expectation", 0.0, 1.0)
         check_range(self, "regime_review_every", 1, 400)
         check_range(self, "regime_switch_cost", 0.0, 1e6)
+        check_range(self, "state_mission", 0.0, 1.0)
         check_range(self, "n_candidates", 1, 64)
         check_range(self, "founding_grace_steps", 0)
         check_range(self, "scale_half", 1e-9)

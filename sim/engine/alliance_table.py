@@ -3,7 +3,9 @@
 Columns, in order: ``alliance`` (its row), ``name``, ``regime`` (``open``/``closed``),
 ``leader`` (the leading firm's row), ``leader_name``, ``founded`` (step), ``parent`` (its
 federation, -1 if none), ``size`` (alive members), ``market_share`` (the members' share of
-the modelled firms' revenue last quarter), ``home_region``, ``depth`` and one
+the modelled firms' revenue last quarter), ``home_region``, ``depth``, ``coordinated`` (run
+by a state coordinator), ``domain_concentration`` (``sum_d`` of the squared shares of
+members by home domain: 1 when all work in one domain) and one
 ``members_<region>`` count per region of ``sim.config.vocabulary.REGIONS`` (alive members
 by home region; they sum to ``size``). Given a ``step``, ``step`` and ``date`` (the calendar
 quarter, e.g. ``2024Q1``) come first.
@@ -25,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sim.config.vocabulary import REGIME_NAMES, REGIONS
+from sim.config.vocabulary import N_DOMAINS, REGIME_NAMES, REGIONS
 from sim.engine.aggregates import alliance_totals, group_sum, home_region, members_mask
 from sim.engine.state import AllianceState, FirmState
 
@@ -46,6 +48,8 @@ COLUMNS: tuple[str, ...] = (
     "market_share",
     "home_region",
     "depth",
+    "coordinated",
+    "domain_concentration",
     *REGION_COLUMNS,
 )
 WHEN: tuple[str, ...] = ("step", "date")  # the columns a table of a given step starts with
@@ -72,6 +76,21 @@ def region_mix(firms: FirmState, alliances: AllianceState) -> np.ndarray:
     inside = members_mask(firms)
     cell = firms.alliance[inside].astype(np.int64) * N_REGIONS + firms.region[inside]
     return group_sum(cell, None, m * N_REGIONS).astype(np.int64).reshape(m, N_REGIONS)
+
+
+def domain_concentration(firms: FirmState, alliances: AllianceState) -> np.ndarray:
+    """Members' concentration on domains, ``sum_d (n_Ad / n_A)^2`` per alliance (0 if empty).
+
+    1 when every member works in one domain; ``1 / N_DOMAINS`` when they spread evenly over
+    all: the specialisation of a coordinated alliance's division of labour shows as a low value.
+    """
+    m = max(alliances.m, 1)
+    inside = members_mask(firms)
+    cell = firms.alliance[inside].astype(np.int64) * N_DOMAINS + firms.domain[inside]
+    counts = group_sum(cell, None, m * N_DOMAINS).reshape(m, N_DOMAINS)
+    size = counts.sum(axis=1)
+    share = counts / np.maximum(size, 1.0)[:, None]
+    return np.asarray(np.where(size > 0, (share**2).sum(axis=1), 0.0))
 
 
 def firm_labels(rows: np.ndarray, firm_names: Sequence[str] = ()) -> list[str]:
@@ -126,6 +145,8 @@ def alliance_table(
         "market_share": totals.share[ids],
         "home_region": np.asarray(REGIONS, dtype=object)[home_region(firms, alliances)[ids]],
         "depth": a.depth[ids],
+        "coordinated": a.coordinated[ids],
+        "domain_concentration": domain_concentration(firms, a)[ids],
         **{name: mix[:, j] for j, name in enumerate(REGION_COLUMNS)},
     }
     table = pd.DataFrame(columns, columns=list(COLUMNS))

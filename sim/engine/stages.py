@@ -53,6 +53,7 @@ def depth_targets(
     c = p.choice
     given = np.zeros(m)  # alliances founded after the policies acted have no mission
     given[: min(m, mission.size)] = mission[:m]
+    given = np.where(alliances.coordinated, np.maximum(given, c.state_mission), given)
     return np.asarray(
         target_depth(
             h,

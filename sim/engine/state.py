@@ -87,6 +87,7 @@ class AllianceState:
     depth: np.ndarray = field(default_factory=lambda: _column(np.float64))  # w_A (version 2)
     home: np.ndarray = field(default_factory=lambda: _column(np.int8))  # region; -1: leader's
     national: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # home region only
+    coordinated: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # by the state
     names: list[str] = field(default_factory=list)
 
     @property
@@ -102,6 +103,7 @@ class AllianceState:
         names: list[str] | None = None,
         home: np.ndarray | None = None,
         national: np.ndarray | None = None,
+        coordinated: np.ndarray | None = None,
     ) -> np.ndarray:
         """Found alliances. Returns their ids (row indices).
 
@@ -114,6 +116,8 @@ class AllianceState:
                 (the default) reads as the current leader's region
                 (``aggregates.home_region``).
             national: Per new alliance, whether it admits firms of its home region only.
+            coordinated: Per new alliance, whether a state coordinator runs it (its members
+                stay and it pursues the coordinator's mission; docs/model.md 6.6).
         """
         k = len(regime)
         start = self.m
@@ -128,6 +132,8 @@ class AllianceState:
         self.home = np.concatenate([self.home, own])
         only = np.zeros(k, np.bool_) if national is None else np.asarray(national, np.bool_)
         self.national = np.concatenate([self.national, only])
+        state = np.zeros(k, np.bool_) if coordinated is None else np.asarray(coordinated, np.bool_)
+        self.coordinated = np.concatenate([self.coordinated, state])
         self.names.extend(names or [f"alliance-{i}" for i in range(start, start + k)])
         return np.arange(start, start + k)
 

@@ -230,21 +230,24 @@ def leader_interest(
 
 
 def leaders_stay(draws: RevisionDraws, firms: FirmState, alliances: AllianceState) -> RevisionDraws:
-    """The draws without the leaders of formed alliances: they lead while members.
+    """The draws without the firms that do not choose their membership this quarter.
 
     Reason: docs/model.md 6.6, "the founder leads while alive and a member": a leader's
     choices are its alliance's regime (``sim.engine.reviews``) and who it admits, not
     whether to stay; measured before this rule, Meta left the AI Alliance in its first
     quarter and SK Telecom the K-AI Alliance within three years. A founder still alone
-    in its new alliance reconsiders like any firm. Rows are dropped after the draws, so
-    the run's random numbers are the same with or without the rule.
+    in its new alliance reconsiders like any firm. Members of a state-coordinated alliance
+    stay too: the state designated them (China's national AI teams). Rows are dropped after
+    the draws, so the run's random numbers are the same with or without the rule.
     """
     formed = formed_alliance(firms, alliances)
-    leading = np.zeros(firms.n, dtype=bool)
+    bound = np.zeros(firms.n, dtype=bool)
     ids = np.flatnonzero(alliances.active)
     leaders = alliances.leader[ids]
-    leading[leaders[formed[leaders] == ids]] = True
-    keep = ~leading[draws.revisers]
+    bound[leaders[formed[leaders] == ids]] = True
+    inside = formed >= 0
+    bound[inside] |= padded(alliances.coordinated)[formed[inside]]
+    keep = ~bound[draws.revisers]
     return RevisionDraws(draws.revisers[keep], draws.candidates[keep], draws.gumbel[keep])
 
 

@@ -60,6 +60,17 @@ def test_pinned_values_on_a_hand_built_state():
     assert table["members_eu"].tolist() == [0, 2]
     assert table["members_china"].tolist() == [0, 0] == table["members_japan"].tolist()
     assert (table["step"] == 5).all() and (table["date"] == "2025Q2").all()
+    assert table["coordinated"].tolist() == [False, False]
+    assert table["domain_concentration"].tolist() == [1.0, 1.0]  # every firm in domain 0
+
+
+def test_domain_concentration_by_hand():
+    firms, alliances = hand_world()
+    firms.domain[:] = [0, 1, 2, 3, 3, 1]  # alliance 0: domains 0, 1, 2 (firm 5 exited)
+    alliances.coordinated[2] = True
+    table = alliance_table(firms, alliances)
+    assert table["domain_concentration"].tolist() == pytest.approx([3 * (1 / 3) ** 2, 1.0])
+    assert table["coordinated"].tolist() == [False, True]
 
 
 def test_without_a_step_the_table_has_no_step_or_date():
@@ -141,5 +152,7 @@ def test_each_row_agrees_with_the_firms_counted_one_by_one(seed, n, m, named):
         assert row.home_region == REGIONS[firms.region[leader]]
         assert row.regime == REGIME_NAMES[alliances.regime[a]]
         assert row.depth == alliances.depth[a]
+        domains = np.bincount(firms.domain[members], minlength=7) / max(len(members), 1)
+        assert row.domain_concentration == pytest.approx((domains**2).sum())
     assert np.isfinite(table["market_share"]).all() and np.isfinite(table["depth"]).all()
     assert region_mix(firms, alliances).sum() == (firms.alive & (firms.alliance >= 0)).sum()

@@ -179,3 +179,21 @@ def test_an_unknown_world_is_refused_before_a_run_with_exit_2(tmp_path, capsys):
     assert main(["world.name=atlantis", f"hydra.run.dir={tmp_path / 'r'}"]) == 2
     assert "world.name='atlantis' is unknown" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+def test_the_state_coordinated_alliance_keeps_its_firms_and_deepens_under_version_2():
+    """China's national AI team: members stay (designated), its depth heads for 1."""
+    cfg = sim.compose(["model.economics=v2", "world.archetype_scale=0.5", "steps=4"])
+    model = sim.AllianceModel(cfg)
+    a = model.alliances
+    china = a.names.index("China state-coordinated AI firms")
+    assert a.coordinated[china] and a.coordinated.sum() == 1
+    members = np.flatnonzero(model.firms.alliance == china)
+    depth = a.depth[china]
+    model.run()
+    alive = members[model.firms.alive[members]]
+    assert alive.size and (model.firms.alliance[alive] == china).all()
+    assert depth < a.depth[china] < 1.0
+    table = model.alliance_table()
+    row = table[table["name"] == "China state-coordinated AI firms"].iloc[0]
+    assert row["coordinated"] and 1 / 7 <= row["domain_concentration"] <= 1.0
