@@ -167,10 +167,11 @@ def start_economy(
     live = np.flatnonzero(firms.alive)
     firms.effort[:] = 0.0
     history: list[tuple[np.ndarray, np.ndarray]] = []
+    capped = (firms.region[live] != DOMESTIC) & (firms.capability[live] >= 1.0)
     for _ in range(START_ITERATIONS):  # efforts, absorption and lambda_d settle together
         game = innovation.plan(firms, alliances, q, economy, s)
         effort = innovation.invest(live, firms, alliances, q, game)[0]
-        moved = np.abs(effort - firms.effort[live]).max(initial=0.0)
+        moved = np.abs(effort - firms.effort[live])[~capped].max(initial=0.0)
         firms.effort[live] = effort
         X = innovation.deliver(firms, game, firms.effort, p)
         k = firms.capability[rows]
@@ -184,6 +185,10 @@ def start_economy(
         economy = replace(economy, learning_rate=lam)
         history = [*history[-(CYCLE_WINDOW - 1) :], (effort, lam)]
         if change < START_TOLERANCE and moved <= START_TOLERANCE * effort.max(initial=1.0):
+            # a foreign unit at the frontier cap keeps k = 1 whatever it spends; its effort
+            # can cycle around the cap's kink (it free-rides on spillovers when they alone
+            # keep it there): it starts from its average over the last passes
+            firms.effort[live[capped]] = np.mean([h[0][capped] for h in history], axis=0)
             break
     else:  # a cycle around the frontier cap's kink: settle on its average, and say so
         firms.effort[live] = np.mean([h[0] for h in history], axis=0)
