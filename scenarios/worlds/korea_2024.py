@@ -95,7 +95,9 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
     for spec in facts["alliances"]:
         named = [spec["leader"], *spec.get("named_members", [])]
         rows = [index[name] for name in named]
-        target = max(len(rows), round(spec["members_in_model"] * cfg.archetype_scale))
+        size = spec.get("members_at_start", spec["members_in_model"]) if cfg.history else None
+        size = spec["members_in_model"] if size is None else size
+        target = max(len(rows), round(size * cfg.archetype_scale))
         extra = target - len(rows)
         if extra > 0:
             fill = spec.get("filler", {"kind": "startup", "region": "domestic"})

@@ -31,7 +31,7 @@ class PolicyEffects:
     subsidy: np.ndarray  # (n,) USD m paid to each firm this quarter
     member_subsidy: np.ndarray  # (m, domains) USD m a domestic member of each alliance, by its
     # home domain, expects per quarter
-    mission: np.ndarray  # (m,) complementarity bonus of a coordinated mission
+    mission: np.ndarray  # (m,) a mandate's mission: v1 complementarity bonus; v2 depth share
     mandate_pull: np.ndarray  # (m,) utility pull of a government mandate
     mandate_value: np.ndarray  # (m,) USD m a quarter a domestic member gets (version 2)
     mandated: np.ndarray  # (m,) alliances under an active government mandate

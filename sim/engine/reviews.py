@@ -9,7 +9,8 @@ are foreseen to leave, and pay nothing (before this, closing an open alliance co
 from every member, and the leaders of the open alliances closed them at their first review).
 It switches when the gain exceeds ``regime_switch_cost``. This is the K-AI Alliance's 2024 move:
 it opened once the knowledge of recruits at scale outweighed the leak of its own.
-Mandated alliances keep the regime their mandate sets.
+Mandated alliances keep the regime their mandate sets, state-coordinated ones the regime the
+state set.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def review_regimes(
     o = view.outlook
     member = np.where(firms.alive, firms.alliance, -1)
     size = np.bincount(member[member >= 0], minlength=max(alliances.m, 1))[: alliances.m]
-    ids = np.flatnonzero(alliances.active & (size >= 2) & ~alliances.mandated)
+    fixed = alliances.mandated | alliances.coordinated  # a mandate or the state sets it
+    ids = np.flatnonzero(alliances.active & (size >= 2) & ~fixed)
     alive = np.flatnonzero(firms.alive)
     prospects = alive[rng.integers(0, max(alive.size, 1), size=(ids.size, c.n_prospects))]
     if ids.size == 0:

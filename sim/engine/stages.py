@@ -158,7 +158,8 @@ def start_economy(
         realised_growth=quarterly_rate(trend),
         start_year=start_year,
     )
-    deepen(firms, alliances, p, q.effects.mission, 0)  # depth first: the bonus reads it
+    # depth first (the bonus reads it): every alliance of the start at its target (docs 4)
+    alliances.depth[:] = depth_targets(firms, alliances, p, q.effects.mission)
     economy = _calibrated_shifts(firms, alliances, economy, p)
     s = sales(firms, economy, 0, p, alliances)
     anchor = _anchors(firms)

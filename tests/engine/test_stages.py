@@ -100,3 +100,7 @@ def test_korea_with_its_scheduled_history_starts_without_cycling():
         model = sim.AllianceModel(sim.compose(["model.economics=v2"]))
     capped = (model.firms.region != 0) & (model.firms.capability >= 1.0) & model.firms.alive
     assert capped.any() and np.isfinite(model.firms.effort).all()
+    a = model.alliances  # alliances founded before the start (K-AI in 2023) start at target too
+    assert (a.founded < 0).any()
+    target = depth_targets(model.firms, a, model.params, np.zeros(a.m))
+    np.testing.assert_allclose(a.depth, target)

@@ -100,6 +100,11 @@ def test_korea_world_schedules_what_happened_after_2024_q1():
         "OpenEuroLLM": 4,
     }
     assert set(alliances.names) == set(by_name) - set(later)
+    sizes = np.bincount(firms.alliance[firms.alliance >= 0], minlength=alliances.m)
+    for aid, name in enumerate(alliances.names):  # the size at 2024 Q1 where one is given
+        spec = by_name[name]
+        assert sizes[aid] == spec.get("members_at_start", spec["members_in_model"]), name
+    assert sizes[alliances.names.index("AI Alliance")] == 50
     for name, f in later.items():
         spec = by_name[name]
         assert 1 + len(f.members) == spec["members_in_model"]
@@ -182,18 +187,19 @@ def test_an_unknown_world_is_refused_before_a_run_with_exit_2(tmp_path, capsys):
 
 
 def test_the_state_coordinated_alliance_keeps_its_firms_and_deepens_under_version_2():
-    """China's national AI team: members stay (designated), its depth heads for 1."""
+    """China's national AI team: members stay (designated), its depth is the mission's 1."""
     cfg = sim.compose(["model.economics=v2", "world.archetype_scale=0.5", "steps=4"])
     model = sim.AllianceModel(cfg)
     a = model.alliances
     china = a.names.index("China state-coordinated AI firms")
     assert a.coordinated[china] and a.coordinated.sum() == 1
     members = np.flatnonzero(model.firms.alliance == china)
-    depth = a.depth[china]
+    assert a.depth[china] == pytest.approx(1.0)  # starts at its target (docs/model.md 4)
+    regime = a.regime[china]
     model.run()
     alive = members[model.firms.alive[members]]
     assert alive.size and (model.firms.alliance[alive] == china).all()
-    assert depth < a.depth[china] < 1.0
+    assert a.depth[china] == pytest.approx(1.0) and a.regime[china] == regime
     table = model.alliance_table()
     row = table[table["name"] == "China state-coordinated AI firms"].iloc[0]
     assert row["coordinated"] and 1 / 7 <= row["domain_concentration"] <= 1.0
