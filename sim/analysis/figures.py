@@ -16,6 +16,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from sim.analysis.effects import interval, paired_differences
 from sim.config.vocabulary import DOMAINS
@@ -287,4 +289,69 @@ def network_snapshot(snapshot: pd.DataFrame, alliances: pd.DataFrame, title: str
         f"{title}\n{len(members)} firms in {k} alliances; {alone} firms alone (not drawn)",
         fontsize=12,
     )
+    return fig
+
+
+def history_bands(
+    bands: pd.DataFrame, agreement: pd.DataFrame, start_year: int, title: str
+) -> Figure:
+    """Each archetype's size over quarters against its reported points (small multiples).
+
+    Args:
+        bands: ``sim.analysis.history.bands`` (one row per alliance and step).
+        agreement: ``sim.analysis.history.agreement`` (the reported points within the run).
+        start_year: The calendar year of step 0 (the x axis is in calendar years).
+        title: The figure's title.
+
+    The band holds 90 % of replicates, the line is the median; filled markers are
+    in-sample points, hollow ones held out; a year alone spans its year as a thin line.
+    Each panel's title gives the leader and regime reported at its last point and the
+    share of replicates that agree.
+    """
+    names = list(dict.fromkeys(bands["alliance"]))
+    cols = min(4, max(len(names), 1))
+    rows = int(np.ceil(len(names) / cols))
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(4.4 * cols, 3.4 * rows), constrained_layout=True, squeeze=False
+    )
+    for ax in axes.flat[len(names) :]:
+        ax.set_visible(False)
+    first, last = start_year + bands["step"].min() / 4, start_year + bands["step"].max() / 4
+    for ax, name in zip(axes.flat, names, strict=False):
+        band = bands[bands["alliance"] == name]
+        x = start_year + band["step"].to_numpy() / 4
+        ax.fill_between(x, band["p05"], band["p95"], color=PALETTE[2], alpha=0.45, lw=0)
+        ax.plot(x, band["p50"], color=PALETTE[1], lw=1.6)
+        points = agreement[agreement["alliance"] == name]
+        for p in points.itertuples():
+            held = p.role == "held-out"
+            at = start_year + p.step / 4
+            if p.step - p.first_step > 1:  # a year alone: it may refer to any of its quarters
+                ax.hlines(p.expected, start_year + p.first_step / 4, at, color="k", lw=0.8)
+            ax.scatter(
+                at, p.expected, s=42, zorder=3, edgecolors="k", facecolors="none" if held else "k"
+            )
+        heading = textwrap.fill(name, 34)
+        if len(points):
+            p = points.iloc[-1]
+            heading += (
+                f"\nleader {p['leader']} {p['leader_share']:.0%}, "
+                f"{p['regime']} {p['regime_share']:.0%} (at {p['date']})"
+            )
+        ax.set_title(heading, fontsize=9)
+        ax.set_xlim(first - 0.06, last + 0.06)  # room for the points at the edges
+        ax.set_xticks(np.arange(np.ceil(first), np.floor(last) + 1))
+        ax.xaxis.set_major_formatter(lambda value, _: f"{value:.0f}")
+        ax.set_xticks(x, minor=True)
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel("members", fontsize=8)
+        ax.grid(alpha=0.3)
+    handles = [
+        Patch(color=PALETTE[2], alpha=0.45, label="90 % of replicates"),
+        Line2D([], [], color=PALETTE[1], lw=1.6, label="median"),
+        Line2D([], [], ls="", marker="o", color="k", label="reported, in-sample"),
+        Line2D([], [], ls="", marker="o", mfc="none", mec="k", label="reported, held out"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=9)
+    fig.suptitle(title, fontsize=12)
     return fig

@@ -5,7 +5,9 @@ under RESULTS (a run, a sweep, or several sweeps) and writes into RESULTS ``repo
 (self-contained: images embedded, opens offline), the PNG and SVG figures it shows (under
 ``figures/``), ``summary.md`` and ``summary.csv`` (each scenario's effect against the
 baseline, paired by seed, with a 90 % interval) and ``cost_effectiveness.csv`` (years of gap
-closed per extra USD bn against the baseline, ``cost_effectiveness``). Failed runs, and
+closed per extra USD bn against the baseline, ``cost_effectiveness``) and, for runs on a
+world with real alliances (``korea_2024``), ``history.csv`` (their reported sizes, leaders
+and regimes against the model, ``sim.analysis.history``). Failed runs, and
 runs the store skipped as damaged (where it can skip them), are listed; the rest are
 plotted. The report is built in a hidden folder and put in place as a whole
 (``report_files``): a killed or failed report leaves the previous one complete.
@@ -27,7 +29,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis import cost_effectiveness, figures, report_files
+from sim.analysis import cost_effectiveness, figures, history_section, report_files
 from sim.analysis.design_report import design_of, design_section
 from sim.analysis.effects import KEY_OUTCOMES, compare, final_quarter, summary_markdown, with_totals
 from sim.engine.outcomes import COLUMNS
@@ -191,9 +193,17 @@ def build_figures(
 
 
 def render_html(
-    title: str, summary: str, failed: pd.DataFrame, shown: list, skipped: Sequence = ()
+    title: str,
+    summary: str,
+    failed: pd.DataFrame,
+    shown: list,
+    skipped: Sequence = (),
+    tables: Sequence[tuple[str, pd.DataFrame]] = (),
 ) -> str:
-    """A self-contained HTML page: summary, failed and skipped runs, figures as base64."""
+    """A self-contained HTML page: summary, failed and skipped runs, figures as base64.
+
+    ``tables`` are (heading, table) pairs shown after the figures.
+    """
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title>",
@@ -213,6 +223,9 @@ def render_html(
         data = base64.b64encode(png).decode()
         parts.append(f"<h2>{html.escape(heading)}</h2><p>{html.escape(caption)}</p>")
         parts.append(f"<img alt='{html.escape(heading)}' src='data:image/png;base64,{data}'>")
+    for heading, table in tables:
+        parts.append(f"<h2>{html.escape(heading)}</h2>")
+        parts.append(table.to_html(index=False, escape=True))
     parts.append("<h2>Summary</h2><pre style='white-space:pre-wrap'>")
     parts.append(html.escape(summary))
     parts.append("</pre></body></html>")
@@ -284,6 +297,8 @@ def build_report(
     )
     extra, design_text, design_table = design_section(root, final, against)
     shown += [(t, c, f"design_{i}", *render(fig)) for i, (t, c, fig) in enumerate(extra)]
+    past = history_section.history_section(root, alliances, ordered)
+    shown += [(t, c, "history", *render(fig)) for t, c, fig in past.figures]
     replicates = int(final.groupby("label")["replicate"].nunique().min())
     steps_run = int(outcomes["step"].max())
     costs = pd.DataFrame()
@@ -299,15 +314,21 @@ def build_report(
             f"with, so no effects. Final means over {replicates} seeds:\n\n"
             f"```\n{effects.to_string(index=False)}\n```\n"
         )
-    summary += design_text
+    summary += design_text + past.text
     failed = failed_runs(root)
     if not failed.empty:
         summary += f"\n{len(failed)} runs failed or are unfinished; see manifest.csv.\n"
     skipped = list(dict.fromkeys(skipped))
     if skipped:
         summary += "\n## Runs not included\n\n" + "".join(f"- `{r}`: {w}\n" for r, w in skipped)
+    tables = [("History: reported points against the model", past.table)]
     page = render_html(
-        f"alliancesim report: {root.resolve().name}", summary, failed, shown, skipped
+        f"alliancesim report: {root.resolve().name}",
+        summary,
+        failed,
+        shown,
+        skipped,
+        tables if not past.table.empty else (),
     )
     files: dict[str, report_files.Writer] = {}
     for _, _, name, png, svg in shown:
@@ -315,6 +336,8 @@ def build_report(
         files[f"figures/{name}.svg"] = report_files.bytes_writer(svg)
     if not design_table.empty:
         files["sensitivity.csv"] = report_files.csv_writer(design_table)
+    if not past.table.empty:
+        files["history.csv"] = report_files.csv_writer(past.table)
     if not costs.empty:
         files["cost_effectiveness.csv"] = report_files.csv_writer(costs)
     files["summary.md"] = report_files.bytes_writer(summary.encode("utf-8"))

@@ -5,8 +5,9 @@ why. ``publish`` writes a report into a hidden folder of its own and makes it cu
 renaming one symbolic link; the paths people and notebooks use are fixed links through it::
 
     RESULTS/report.html     -> .report/report.html   (so summary.md, summary.csv,
-    RESULTS/figures         -> .report/figures         cost_effectiveness.csv, and
-                                                       sensitivity.csv for designs)
+    RESULTS/figures         -> .report/figures         cost_effectiveness.csv,
+                                                       sensitivity.csv for designs and
+                                                       history.csv for real alliances)
     RESULTS/.report         -> .report-<host>-<pid>-<token>   (the current report)
     RESULTS/.report.lock    taken to switch reports and to tidy up
 
@@ -63,6 +64,7 @@ ENTRIES = (
     "figures",
     "sensitivity.csv",
     "cost_effectiveness.csv",
+    "history.csv",
     "summary.csv",
     "summary.md",
     "report.html",
