@@ -1,23 +1,201 @@
-"""Build a typed ``RunConfig`` from the config files, with command-line override syntax."""
+"""Build a typed ``RunConfig`` from the config files, with command-line override syntax.
+
+The files are the packaged ``configs/`` and, after them, the user's own folders of
+``scenario/``, ``world/`` and ``sweep/`` files: ``alliancesim --config-dir DIR`` or the
+environment variable ``ALLIANCESIM_CONFIG`` (folders separated by ``os.pathsep``). A file
+there may not share its name with a packaged one (or another folder's): it would be hidden
+or would hide it. A mistake inside a file (YAML syntax, an unknown key, a wrong type) is a
+``ConfigError`` of one line naming the file and the line.
+"""
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
+import yaml
 from hydra import compose as hydra_compose
 from hydra import initialize_config_dir
+from hydra.core.config_search_path import ConfigSearchPath
 from hydra.core.global_hydra import GlobalHydra
+from hydra.core.plugins import Plugins
 from hydra.errors import HydraException
+from hydra.plugins.search_path_plugin import SearchPathPlugin
 from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.schema import ConfigError, RunConfig, register_configs
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
+USER_CONFIG_ENV = "ALLIANCESIM_CONFIG"  # the user's config folders, os.pathsep between them
+USER_GROUPS = ("scenario", "world", "sweep")  # the groups a user's folder may add files to
+USER_PROVIDER = "alliancesim-user"  # the search path entries' provider name
+
+
+class UserConfigs(SearchPathPlugin):
+    """Hydra's search path, extended by the folders in ``ALLIANCESIM_CONFIG`` (after ours)."""
+
+    def manipulate_search_path(self, search_path: ConfigSearchPath) -> None:
+        """Append each user folder to the search path Hydra is building."""
+        for folder in os.environ.get(USER_CONFIG_ENV, "").split(os.pathsep):
+            if folder:
+                search_path.append(USER_PROVIDER, f"file://{folder}")
+
+
+def user_config_dirs(folders: Sequence[str] = ()) -> list[Path]:
+    """The user's config folders, checked: ``--config-dir`` ones, then ``ALLIANCESIM_CONFIG``'s.
+
+    Args:
+        folders: The folders given with ``--config-dir``, as typed.
+
+    Returns:
+        Each folder once, absolute (symbolic links resolved), in search order.
+
+    Raises:
+        ConfigError: A folder that does not exist, is not a folder, holds none of
+            ``scenario/``, ``world/`` or ``sweep/``, or a file named as a packaged one.
+    """
+    named = [(f"--config-dir {folder}", folder) for folder in folders]
+    named += [
+        (f"{USER_CONFIG_ENV}={folder}", folder)
+        for folder in os.environ.get(USER_CONFIG_ENV, "").split(os.pathsep)
+        if folder
+    ]
+    found: list[Path] = []
+    for source, folder in named:
+        path = check_config_dir(source, folder)
+        if path not in found:
+            found.append(path)
+    check_clashes(found)
+    return found
+
+
+def check_config_dir(source: str, folder: str) -> Path:
+    """One user config folder, made absolute and checked (see ``user_config_dirs``)."""
+    allowed = f"allowed: an existing folder holding {', '.join(f'{g}/' for g in USER_GROUPS)}"
+    try:
+        path = Path(folder).expanduser().resolve()
+        exists, is_dir = path.exists(), path.is_dir()
+    except (OSError, RuntimeError) as error:
+        raise ConfigError(f"{source}: {error}; {allowed} files") from None
+    if not exists:
+        raise ConfigError(f"{source}: there is no folder {path}; {allowed} files")
+    if not is_dir:
+        raise ConfigError(f"{source}: {path} is a file, not a folder; {allowed} files")
+    if not any((path / group).is_dir() for group in USER_GROUPS):
+        raise ConfigError(
+            f"{source}: {path} holds no {', '.join(f'{g}/' for g in USER_GROUPS)} folder; "
+            f"{allowed} files (e.g. DIR/scenario/my_policy.yaml)"
+        )
+    return path
+
+
+def check_clashes(folders: Sequence[Path]) -> None:
+    """Refuse a user file named as a packaged one, or as one in an earlier user folder.
+
+    Raises:
+        ConfigError: Naming both files.
+    """
+    seen: dict[str, Path] = {}
+    for folder in (CONFIG_DIR, *folders):
+        for group in USER_GROUPS:
+            for file in sorted((folder / group).glob("*.yaml")):
+                key = f"{group}/{file.stem}"
+                if key in seen:
+                    raise ConfigError(
+                        f"{file}: {key} is already {seen[key]}, which it would hide or be "
+                        f"hidden by; allowed: another file name (the name chooses it: "
+                        f"{group}=NAME)"
+                    )
+                seen[key] = file
+
+
+@contextmanager
+def user_configs(folders: Sequence[Path]) -> Iterator[None]:
+    """Within: Hydra's search path holds ``folders`` after the packaged configs.
+
+    Sets ``ALLIANCESIM_CONFIG`` to the folders (for this process and those it starts) and
+    registers ``UserConfigs`` with Hydra; the variable is restored on leaving.
+    """
+    Plugins.instance().register(UserConfigs)
+    saved = os.environ.get(USER_CONFIG_ENV)
+    if folders:
+        os.environ[USER_CONFIG_ENV] = os.pathsep.join(str(f) for f in folders)
+    else:
+        os.environ.pop(USER_CONFIG_ENV, None)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(USER_CONFIG_ENV, None)
+        else:
+            os.environ[USER_CONFIG_ENV] = saved
+
+
+def config_file(name: str) -> Path | None:
+    """The file of a config such as ``scenario/mine``: packaged first, then the user's."""
+    folders = [f for f in os.environ.get(USER_CONFIG_ENV, "").split(os.pathsep) if f]
+    for folder in (CONFIG_DIR, *map(Path, folders)):
+        if (folder / f"{name}.yaml").is_file():
+            return folder / f"{name}.yaml"
+    return None
+
+
+def key_line(file: Path, full_key: str) -> int | None:
+    """The line (from 1) of a dotted key in a YAML file, as deep as the file spells it."""
+    try:
+        root = yaml.compose(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    parts = full_key.split(".")
+    for start in range(len(parts)):  # the file's package drops leading parts (scenario.)
+        node, line = root, None
+        for part in parts[start:]:
+            if not isinstance(node, yaml.MappingNode):
+                node = None
+                break
+            match = [(k, v) for k, v in node.value if getattr(k, "value", None) == part]
+            if not match:
+                node = None
+                break
+            line, node = match[0][0].start_mark.line + 1, match[0][1]
+        if node is not None and line is not None:
+            return line
+    return None
+
+
+def file_problem(error: BaseException) -> str | None:
+    """One line for a mistake inside a config file, naming the file and line; else None."""
+    seen: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and cause not in seen:
+        seen.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    for cause in seen:
+        if isinstance(cause, yaml.MarkedYAMLError):
+            mark = cause.problem_mark or cause.context_mark
+            what = " ".join(str(cause.problem or cause.context or "bad YAML").split())
+            where = f"{mark.name}, line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            return (
+                f"{where}: YAML syntax error: {what}; allowed: 'key: value' lines, keys below "
+                "a key indented by the same number of spaces (no tabs)"
+            )
+    message = str(error).strip()
+    if not message.startswith("In '"):
+        return None
+    name = message[4:].split("'", 1)[0]
+    file = config_file(name)
+    inner = next((c for c in seen if isinstance(c, OmegaConfBaseException)), None)
+    if file is None or inner is None:
+        return None
+    line = key_line(file, str(getattr(inner, "full_key", "") or ""))
+    where = f"{file}, line {line}" if line else str(file)
+    return f"{where}: {one_line(inner)}"
 
 
 def one_line(error: BaseException) -> str:
@@ -126,7 +304,12 @@ def compose_node(overrides: Sequence[str], hydra_config: bool = False) -> DictCo
     """
     try:
         return hydra_compose("config", overrides=list(overrides), return_hydra_config=hydra_config)
+    except yaml.YAMLError as error:
+        raise ConfigError(file_problem(error) or f"a config file is not YAML: {error}") from None
     except (HydraException, OmegaConfBaseException) as error:
+        in_file = file_problem(error)
+        if in_file:
+            raise ConfigError(in_file) from None
         explained = null_parent(overrides, hydra_config)
         raise ConfigError(explained or one_line(error)) from error
     except (AssertionError, AttributeError, ValueError) as error:  # e.g. merging into null
@@ -141,6 +324,8 @@ def compose_node(overrides: Sequence[str], hydra_config: bool = False) -> DictCo
 def compose(overrides: Sequence[str] = ()) -> RunConfig:
     """Compose ``configs/config.yaml`` with overrides, as the command line would.
 
+    The folders of ``ALLIANCESIM_CONFIG`` are searched after ``configs/``.
+
     Args:
         overrides: Hydra override strings, e.g. ``["world=synthetic", "steps=8"]``.
 
@@ -149,10 +334,14 @@ def compose(overrides: Sequence[str] = ()) -> RunConfig:
 
     Raises:
         ConfigError: An unknown group option or key, a wrong type, or an out-of-range
-            value, with a one-line message naming the key.
+            value, with a one-line message naming the key (and the file, for a mistake in
+            a file); a bad folder in ``ALLIANCESIM_CONFIG``.
     """
     register_configs()
     if GlobalHydra.instance().is_initialized():  # inside a @hydra.main job
         return to_run_config(compose_node(overrides))
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+    with (
+        user_configs(user_config_dirs()),
+        initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"),
+    ):
         return to_run_config(compose_node(overrides))

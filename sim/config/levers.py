@@ -49,11 +49,11 @@ class LeverWindow:
 class MegaAllianceConfig(LeverWindow):
     """A government-mandated national alliance of the top firms of every domain."""
 
-    name: str = "National AI Alliance"
+    name: str = "National AI Alliance"  # display name of the mandated alliance
     regime: str = "open"  # open | closed
     invite_per_domain: int = 2  # top domestic firms invited per domain, conglomerates first
     mandate_strength: float = 1.0  # utility pull toward the mandated alliance (>= 0)
-    mission: float = 0.3  # complementarity bonus of the coordinated mission (>= 0)
+    mission: float = 0.3  # mission: v1 utility bonus; v2 share of depth (>= 0)
     member_value: float = 0.5  # v2: USD m a quarter each domestic member gets (procurement)
     federate: bool = False  # place existing domestic-led alliances inside it
     budget: float = 0.0  # USD m per quarter shared equally by its domestic members
@@ -112,7 +112,9 @@ class SubsidyConfig(LeverWindow):
     """
 
     budget: float = 200.0  # USD m per quarter, shared equally by eligible firms
-    target_domains: list[str] = field(default_factory=lambda: list(DOMAINS))
+    target_domains: list[str] = field(
+        default_factory=lambda: list(DOMAINS)
+    )  # domains whose firms are eligible (names from DOMAINS)
     eligibility: str = "all"  # all | startups | open_members | mandated
     schedule: str = "sustained"  # sustained | fad
     switch_every: int = 4  # fad: quarters between switches of the hot domain

@@ -18,7 +18,15 @@ command then runs in a fresh process through ``@hydra.main`` (``sim.runs.launch`
   process and returns its exit status. The child writes to this process's standard
   output and error (file descriptors 1 and 2).
 
-Information flags (``--help``, ``--cfg job``, ``--info`` ...) are handed over the same way.
+Information flags (``--cfg job``, ``--info`` ...) are handed over the same way, once the
+config they show has composed here (a mistake is one line, exit status 2). ``--help`` is
+answered here: the usage and ``sim.config.describe``'s overview of worlds, scenarios,
+sweep presets and levers, every key with its type, default, unit and range.
+
+``--config-dir DIR`` (repeatable) and the environment variable ``ALLIANCESIM_CONFIG``
+(folders separated by ``os.pathsep``) add the user's folders of ``scenario/``, ``world/``
+and ``sweep/`` files after the packaged ``configs/`` (``sim.config.compose``); each must
+exist, and the launch process searches the same folders.
 
 The planner locks the output folder (``sim.runs.lock``) before it writes anything there
 and hands the lock to the launch process, so a second command on the same folder stops
@@ -28,6 +36,7 @@ planning (disk full ...) is one line and exit status 1.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -36,6 +45,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from sim.config.checks import ConfigError
+from sim.config.compose import USER_CONFIG_ENV, user_config_dirs, user_configs
+from sim.config.describe import overview
 from sim.runs import launch
 from sim.runs.faults import WriteFault
 from sim.runs.launch import PLAN_ENV, Handoff
@@ -54,6 +65,32 @@ from sim.runs.recover import check_anew, plan_anew, scratch_folder
 from sim.runs.store import SWEEP_FILE, GarbledFile, ResultsError
 
 LAUNCH_MODULE = "sim.runs.launch"
+CONFIG_DIR_FLAG = "--config-dir"
+HELP_FLAGS = ("-h", "--help")
+USAGE = """\
+usage: alliancesim [-m] [--config-dir DIR] [key=value ...]
+
+Run policy scenarios of the AI-alliance model: one run (all its replicates), or with -m a
+sweep over comma-separated values (one job per combination). Results go to results/.
+
+  alliancesim scenario=mega_alliance replicates=16
+  alliancesim -m scenario=baseline,mega_alliance seed=0
+  alliancesim sweep=policy_comparison hydra/launcher=joblib
+  alliancesim --config-dir ~/my_policies -m scenario=baseline,my_policy
+
+options:
+  -m, --multirun        sweep: one job per combination of the comma-separated values
+  --config-dir DIR      add DIR/scenario/, DIR/world/, DIR/sweep/ files to the packaged
+                        ones (repeatable; also ALLIANCESIM_CONFIG=DIR[:DIR...];
+                        docs/scenarios.md writes one)
+  --cfg job|hydra|all   print the composed config and run nothing
+  --info [WHAT]         Hydra's information (config, defaults, searchpath, plugins ...)
+  --hydra-help          Hydra's own help
+  -h, --help            this help; alliancesim-describe NAME describes one world,
+                        scenario, sweep preset or lever in full
+  hydra/launcher=joblib|ray|submitit_local|submitit_slurm, hydra.run.dir=DIR,
+  hydra.sweep.dir=DIR   where and how jobs run
+"""
 
 
 def split_argv(argv: Sequence[str]) -> tuple[bool, list[str], bool]:
@@ -62,6 +99,47 @@ def split_argv(argv: Sequence[str]) -> tuple[bool, list[str], bool]:
     info = any(a.split("=")[0] in INFO_FLAGS for a in argv)
     overrides = [a for a in argv if not a.startswith("-")]
     return multirun, overrides, info
+
+
+def split_config_dirs(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The folders given with ``--config-dir DIR`` (or ``=DIR``), and the rest of the line.
+
+    Raises:
+        ConfigError: ``--config-dir`` without a folder.
+    """
+    folders: list[str] = []
+    rest: list[str] = []
+    args = list(argv)
+    while args:
+        arg = args.pop(0)
+        flag, eq, value = arg.partition("=")
+        if flag != CONFIG_DIR_FLAG:
+            rest.append(arg)
+            continue
+        if not eq:
+            value = args.pop(0) if args and not args[0].startswith("-") else ""
+        if not value:
+            raise ConfigError(
+                f"{CONFIG_DIR_FLAG} needs a folder; allowed: {CONFIG_DIR_FLAG} DIR, a folder "
+                "holding scenario/, world/ or sweep/ files"
+            )
+        folders.append(value)
+    return folders, rest
+
+
+def help_text(argv: Sequence[str]) -> str | None:
+    """The help, if the command asks for it (``-h``, ``--help``); else None.
+
+    Raises:
+        ConfigError: A flag or override that no information command may carry, or a bad
+            ``--config-dir`` folder.
+    """
+    if not any(a in HELP_FLAGS for a in argv):
+        return None
+    folders, rest = split_config_dirs(argv)
+    with user_configs(user_config_dirs(folders)):
+        check_info(rest)  # e.g. --experimental-rerun would unpickle a file
+        return f"{USAGE}\n{overview()}"
 
 
 def pin(key: str, folder: Path) -> str:
@@ -81,16 +159,25 @@ def plan_command(argv: Sequence[str]) -> Handoff:
         pinned to the planned absolute path (and a design's rows added).
 
     Raises:
-        ConfigError: An unknown option, or any bad key, type, value or sweep.
+        ConfigError: An unknown option, a bad ``--config-dir`` folder, or any bad key,
+            type, value or sweep.
         ResultsError: The output folder is a file or holds different results.
     """
-    argv = list(argv)
+    folders, argv = split_config_dirs(argv)
+    dirs = user_config_dirs(folders)
+    with user_configs(dirs):
+        handoff = plan_here(argv)
+    return dataclasses.replace(handoff, config_dirs=[str(d) for d in dirs])
+
+
+def plan_here(argv: list[str]) -> Handoff:
+    """Plan a command line (without ``--config-dir``) on the search path set up."""
     multirun, overrides, info = split_argv(argv)
     unknown = [a for a in argv if a.startswith("-") and a not in MULTIRUN_FLAGS]
     if unknown and not info:
         raise ConfigError(
-            f"option {unknown[0]!r} is unknown; allowed: -m/--multirun, --help, "
-            "--cfg job|hydra|all, --info, and key=value overrides"
+            f"option {unknown[0]!r} is unknown; allowed: -m/--multirun, --config-dir DIR, "
+            "--help, --cfg job|hydra|all, --info, and key=value overrides"
         )
     if info:  # --help, --cfg ...: Hydra answers, nothing runs; confined like a run first
         check_info(argv)  # e.g. --experimental-rerun would unpickle a file
@@ -139,8 +226,15 @@ def check_locked(command: Plan, garbled: GarbledFile | None) -> list[str]:
 
 
 def handoff_environment(handoff: Handoff) -> dict[str, str]:
-    """This process's environment with the plan handed over in ``ALLIANCESIM_PLAN``."""
-    return {**os.environ, PLAN_ENV: handoff.encode()}
+    """This process's environment with the plan handed over in ``ALLIANCESIM_PLAN``.
+
+    ``ALLIANCESIM_CONFIG`` holds the user's config folders the plan was made with.
+    """
+    env = {**os.environ, PLAN_ENV: handoff.encode()}
+    env.pop(USER_CONFIG_ENV, None)
+    if handoff.config_dirs:
+        env[USER_CONFIG_ENV] = os.pathsep.join(handoff.config_dirs)
+    return env
 
 
 def launch_command(handoff: Handoff, script: str | None = None) -> list[str]:
@@ -179,8 +273,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         0 all runs done, 1 some runs failed, 2 bad input (nothing was written).
     """
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        handoff = plan_command(sys.argv[1:] if argv is None else argv)
+        text = help_text(argv)
+        if text is not None:
+            print(text)
+            return 0
+        handoff = plan_command(argv)
     except (ConfigError, ResultsError, OSError) as error:
         return report(error)
     sys.stdout.flush()
@@ -203,6 +302,10 @@ def entry() -> NoReturn:
     if launch.planned() is not None:
         sys.exit(launch.main())
     try:
+        text = help_text(sys.argv[1:])
+        if text is not None:
+            print(text)
+            sys.exit(0)
         handoff = plan_command(sys.argv[1:])
     except (ConfigError, ResultsError, OSError) as error:
         sys.exit(report(error))

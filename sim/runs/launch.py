@@ -29,7 +29,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, cast
 
@@ -39,7 +39,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 from tqdm import tqdm
 
-from sim.config.compose import CONFIG_DIR
+from sim.config.compose import CONFIG_DIR, user_configs
 from sim.config.schema import register_configs
 from sim.runs.faults import WriteFault, brief
 from sim.runs.lock import release
@@ -75,6 +75,8 @@ class Handoff:
             ``os.execv`` (same id) or its child.
         lock_fd: The open descriptor of the output folder's lock (``sim.runs.lock``),
             inherited by the launch process, which releases it at the end.
+        config_dirs: The user's config folders (``--config-dir``, ``ALLIANCESIM_CONFIG``),
+            absolute and checked, searched after the packaged ``configs/``.
     """
 
     args: list[str]
@@ -82,6 +84,7 @@ class Handoff:
     folder: str | None
     pid: int
     lock_fd: int | None = None
+    config_dirs: list[str] = field(default_factory=list)
 
     def encode(self) -> str:
         """The handoff as the value of ``ALLIANCESIM_PLAN``."""
@@ -94,7 +97,10 @@ class Handoff:
             data = json.loads(text)
             fd = data.get("lock_fd")
             fd = fd if isinstance(fd, int) else None
-            return cls(list(data["args"]), bool(data["multirun"]), data["folder"], data["pid"], fd)
+            dirs = data.get("config_dirs", [])
+            dirs = [d for d in dirs if isinstance(d, str)] if isinstance(dirs, list) else []
+            args = list(data["args"])
+            return cls(args, bool(data["multirun"]), data["folder"], data["pid"], fd, dirs)
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
@@ -306,12 +312,13 @@ def main() -> int:
     register_configs()
     run = hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")
     try:
-        if handoff.folder is None:  # --help, --cfg ...: Hydra answers, nothing runs
-            run(task)()
-            return 0
-        with errors_raised():
-            run(task)()
-        return exit_status(handoff)
+        with user_configs([Path(d) for d in handoff.config_dirs]):
+            if handoff.folder is None:  # --help, --cfg ...: Hydra answers, nothing runs
+                run(task)()
+                return 0
+            with errors_raised():
+                run(task)()
+            return exit_status(handoff)
     except WriteFault as fault:
         return after_fault(handoff, fault)
     except OSError as error:  # Hydra's own files (.hydra/*.yaml) or the manifest

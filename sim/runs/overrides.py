@@ -42,7 +42,7 @@ from hydra.errors import HydraException, OverrideParseException
 from omegaconf import OmegaConf
 
 from sim.config.checks import ConfigError
-from sim.config.compose import CONFIG_DIR, one_line
+from sim.config.compose import CONFIG_DIR, compose_node, one_line, to_run_config
 from sim.config.schema import register_configs
 
 MULTIRUN_FLAGS = ("-m", "--multirun")
@@ -65,6 +65,13 @@ INFO_EXTRA_FLAGS = ("--resolve", "-p", "--package")
 CFG_CHOICES = ("job", "hydra", "all")
 INFO_CHOICES = ("all", "config", "defaults", "defaults-tree", "plugins", "searchpath")
 COMPLETION_ARGS = ("install", "uninstall", "query")  # -sc install=bash
+# Hydra's modes, of which a command may choose one: each name and its flags
+MODES = {
+    "-m": MULTIRUN_FLAGS,
+    "--cfg": ("-c", "--cfg"),
+    "--info": ("-i", "--info"),
+    "--shell-completion": ("-sc", "--shell-completion"),
+}
 
 # The Hydra settings a user may set: the launcher and its settings, the output folders.
 HYDRA_ALLOWED = (
@@ -493,12 +500,43 @@ def check_info(argv: Sequence[str], loader: ConfigLoader | None = None) -> None:
                 "--version, --cfg job|hydra|all [--resolve] [-p PACKAGE], --info [WHAT], "
                 "--shell-completion, and key=value overrides"
             )
+    modes = [m for m in MODES if any(a.partition("=")[0] in MODES[m] for a in argv)]
+    if len(modes) > 1:  # Hydra would end with a traceback
+        raise ConfigError(
+            f"{' and '.join(modes)} cannot be combined; allowed: one of {', '.join(MODES)}"
+        )
     confine(overrides)  # text, syntax and keys: before Hydra reads any file
+    shows = "--cfg" in modes
     if loader is not None:
-        confine(overrides, loader)
+        parsed = confine(overrides, loader)
+        if shows:
+            check_shown(overrides, parsed)
         return
     register_configs()
     GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        confine(overrides, GlobalHydra.instance().config_loader())
-    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            parsed = confine(overrides, GlobalHydra.instance().config_loader())
+            if shows:
+                check_shown(overrides, parsed)
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def check_shown(overrides: Sequence[str], parsed: Sequence[Override]) -> None:
+    """The config ``--cfg`` prints must compose and check, as a run's would (in a Hydra).
+
+    Raises:
+        ConfigError: A sweep (``--cfg`` shows one config), a mistake in a config file
+            (naming the file and line), a key below an unused lever, a bad value or type,
+            or callbacks or search paths set.
+    """
+    sweeps = [o.input_line for o in parsed if o.is_sweep_override()]
+    if sweeps:
+        raise ConfigError(
+            f"{sweeps[0]} is a sweep; --cfg shows one config; allowed: one value (alliancesim "
+            "-m ... runs the sweep)"
+        )
+    node = compose_node(overrides, hydra_config=True)
+    check_composed(node)
+    to_run_config(node)
