@@ -210,7 +210,7 @@ class AllianceModel(AllianceWorld):
                 firms, alliances, q, self.economy, revision.draws, self.rng
             )
             if t > 0 and t % p.choice.regime_review_every == 0:  # leaders' reviews (stage 2)
-                switched = review_regimes(firms, alliances, view, p, self.rng, q.effects)
+                switched = review_regimes(firms, alliances, view, p, self.rng, q.effects, t)
                 firms.capital[alliances.leader[switched]] -= p.choice.regime_switch_cost
                 if switched.size:  # revisers see the new regimes
                     view = valuation.prospects(

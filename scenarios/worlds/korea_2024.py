@@ -105,6 +105,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
         founded = founding_step(spec["founded"])
         regime = regime_of(spec["regime"])
         national = spec.get("eligibility", "all") == "national"
+        chartered = "charter" in spec  # the regime its charter fixes (data file: charter: open)
         later: list[RegimeChange] = []
         for change in spec.get("regime_changes", []):
             step = founding_step(change["date"])
@@ -118,7 +119,9 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
             if first:  # a change dated no later than the founding is the founding regime
                 regime = first[-1].regime
             leader, *members = (int(r) for r in rows)
-            founding = Founding(founded, spec["name"], leader, tuple(members), regime, national)
+            founding = Founding(
+                founded, spec["name"], leader, tuple(members), regime, national, chartered
+            )
             foundings.append(founding)
             continue
         (aid,) = alliances.append(
@@ -129,6 +132,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
             home=firms.region[[index[spec["leader"]]]],
             national=np.array([national]),
             coordinated=np.array([spec.get("governance") == "state_coordinated"]),
+            chartered=np.array([chartered]),
         )
         firms.alliance[np.asarray(rows)] = aid
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))

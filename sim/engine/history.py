@@ -46,6 +46,7 @@ class Founding:
         members: The other founders' firm rows (the leader excluded).
         regime: OPEN or CLOSED at founding.
         national: Whether it admits firms of its home region (the leader's) only.
+        chartered: Whether its charter fixes its regime (leaders do not review it).
     """
 
     step: int
@@ -54,6 +55,7 @@ class Founding:
     members: tuple[int, ...]
     regime: int
     national: bool = False
+    chartered: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ def apply_events(
             names=[f.name],
             home=firms.region[[f.leader]],
             national=np.array([f.national]),
+            chartered=np.array([f.chartered]),
         )
         rows = np.asarray((f.leader, *f.members), dtype=np.int64)
         rows = rows[firms.alive[rows]]

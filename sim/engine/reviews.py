@@ -10,7 +10,8 @@ from every member, and the leaders of the open alliances closed them at their fi
 It switches when the gain exceeds ``regime_switch_cost``. This is the K-AI Alliance's 2024 move:
 it opened once the knowledge of recruits at scale outweighed the leak of its own.
 Mandated alliances keep the regime their mandate sets, state-coordinated ones the regime the
-state set.
+state set, chartered ones (an open-source alliance by mission or grant) the regime of their
+charter; an alliance founded this quarter is not reviewed (its founders just chose).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def review_regimes(
     p: ModelParams,
     rng: np.random.Generator,
     effects: PolicyEffects,
+    step: int,
 ) -> np.ndarray:
     """Switch the regime of alliances whose leader gains from it; returns the ids switched.
 
@@ -42,8 +44,9 @@ def review_regimes(
     o = view.outlook
     member = np.where(firms.alive, firms.alliance, -1)
     size = np.bincount(member[member >= 0], minlength=max(alliances.m, 1))[: alliances.m]
-    fixed = alliances.mandated | alliances.coordinated  # a mandate or the state sets it
-    ids = np.flatnonzero(alliances.active & (size >= 2) & ~fixed)
+    fixed = alliances.mandated | alliances.coordinated | alliances.chartered
+    new = alliances.founded >= step  # founded this quarter: its founders just chose the regime
+    ids = np.flatnonzero(alliances.active & (size >= 2) & ~fixed & ~new)
     alive = np.flatnonzero(firms.alive)
     prospects = alive[rng.integers(0, max(alive.size, 1), size=(ids.size, c.n_prospects))]
     if ids.size == 0:

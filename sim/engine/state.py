@@ -88,6 +88,7 @@ class AllianceState:
     home: np.ndarray = field(default_factory=lambda: _column(np.int8))  # region; -1: leader's
     national: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # home region only
     coordinated: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # by the state
+    chartered: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # regime by charter
     names: list[str] = field(default_factory=list)
 
     @property
@@ -104,6 +105,7 @@ class AllianceState:
         home: np.ndarray | None = None,
         national: np.ndarray | None = None,
         coordinated: np.ndarray | None = None,
+        chartered: np.ndarray | None = None,
     ) -> np.ndarray:
         """Found alliances. Returns their ids (row indices).
 
@@ -118,6 +120,8 @@ class AllianceState:
             national: Per new alliance, whether it admits firms of its home region only.
             coordinated: Per new alliance, whether a state coordinator runs it (its members
                 stay and it pursues the coordinator's mission; docs/model.md 6.6).
+            chartered: Per new alliance, whether its charter fixes its regime (an open-source
+                alliance by mission or by the terms of its grant; leaders do not review it).
         """
         k = len(regime)
         start = self.m
@@ -134,6 +138,8 @@ class AllianceState:
         self.national = np.concatenate([self.national, only])
         state = np.zeros(k, np.bool_) if coordinated is None else np.asarray(coordinated, np.bool_)
         self.coordinated = np.concatenate([self.coordinated, state])
+        fixed = np.zeros(k, np.bool_) if chartered is None else np.asarray(chartered, np.bool_)
+        self.chartered = np.concatenate([self.chartered, fixed])
         self.names.extend(names or [f"alliance-{i}" for i in range(start, start + k)])
         return np.arange(start, start + k)
 

@@ -30,7 +30,7 @@ def test_a_prohibitive_switching_cost_keeps_every_regime(world):
     model, q, view = world
     before = model.alliances.regime.copy()
     p = _with(q, regime_switch_cost=1e6)
-    assert review_regimes(model.firms, model.alliances, view, p, model.rng, q.effects).size == 0
+    assert review_regimes(model.firms, model.alliances, view, p, model.rng, q.effects, 4).size == 0
     assert np.array_equal(model.alliances.regime, before)
 
 
@@ -39,13 +39,17 @@ def test_fees_worth_collecting_close_open_alliances_and_mandates_stay(world, mon
     model, q, view = world
     monkeypatch.setattr(reviews, "membership_surplus", lambda rows, *a: np.full(rows.size, 1e9))
     a = model.alliances
-    opened = np.flatnonzero(a.active & (a.regime == OPEN))
-    assert opened.size >= 2  # one mandated, the others free to switch
+    a.regime[a.active] = OPEN
+    opened = np.flatnonzero(a.active)
+    assert opened.size >= 4  # one mandated, one chartered, one new, the others free to switch
     a.mandated[opened[0]] = True  # a mandate fixes its regime
     p = _with(q, fee_closed=50.0, regime_switch_cost=0.0)
-    switched = review_regimes(model.firms, a, view, p, model.rng, q.effects)
-    assert set(opened[1:]) <= set(switched.tolist())  # 50 USD m a member a quarter pays
-    assert opened[0] not in switched and a.regime[opened[0]] == OPEN
+    a.chartered[opened[1]] = True  # so does a charter
+    a.founded[opened[2]] = 4  # and an alliance founded in the review's quarter is not reviewed
+    switched = review_regimes(model.firms, a, view, p, model.rng, q.effects, 4)
+    assert set(opened[3:]) <= set(switched.tolist())  # 50 USD m a member a quarter pays
+    for kept in opened[:3]:
+        assert kept not in switched and a.regime[kept] == OPEN
 
 
 def test_members_whose_surplus_does_not_cover_a_fee_rise_are_foreseen_to_leave(world, monkeypatch):
