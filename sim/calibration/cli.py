@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,14 +28,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Args:
         argv: Command-line arguments (``sys.argv[1:]`` when None); ``--help`` lists them.
+            ``history ...`` runs the history matching instead
+            (``sim.calibration.history.cli.main``).
 
     Returns:
-        The exit status, 0.
+        The exit status, 0 (the history matching: 0, or 2 on bad input).
     """
     import sim.calibration
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["history"]:
+        from sim.calibration.history.cli import main as history
+
+        return history(argv[1:])
+
     parser = argparse.ArgumentParser(
-        prog="python -m sim.calibration", description=sim.calibration.__doc__
+        prog="python -m sim.calibration",
+        description=sim.calibration.__doc__,
+        epilog="python -m sim.calibration history --help: the history matching of version 2 "
+        "on korea_2024 (sim.calibration.history)",
     )
     parser.add_argument("--spec", type=Path, default=SPEC_FILE, help="calibration spec (YAML)")
     parser.add_argument("--seeds", type=int, default=None, help="seeds per evaluation")

@@ -1,0 +1,174 @@
+"""The command ``python -m sim.calibration history``: fit version 2 to the alliances' history.
+
+It reads the spec (``configs/calibration/korea_2024_history.yaml``) and the world's facts
+file, runs the search, and writes the result file, its Markdown fragment and the section of
+``docs/calibration.md`` between the history-matching markers. Bad input (an option, the spec,
+an override) gives one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import yaml
+
+from scenarios.worlds.korea_2024 import load_facts
+from sim.calibration.history.configuration import base_overrides, candidate_config, defaults_of
+from sim.calibration.history.loss import Loss, loss
+from sim.calibration.history.moments import Moments, Runner, seeds_for
+from sim.calibration.history.report import (
+    check_markers,
+    fragment,
+    render_into,
+    result_dict,
+    write_result,
+)
+from sim.calibration.history.search import Trial, search
+from sim.calibration.history.spec import RESULT_FILE, SPEC_FILE, load_spec
+from sim.calibration.history.targets import build_targets
+from sim.calibration.spec import ROOT
+from sim.config.checks import ConfigError
+from sim.config.compose import compose
+
+DOCS_FILE = ROOT / "docs" / "calibration.md"
+PROG = "python -m sim.calibration history"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; allowed: an integer >= 1")
+    return value
+
+
+def _override(text: str) -> str:
+    if "=" not in text or text.startswith("="):
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; allowed: KEY=VALUE")
+    return text
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command's options."""
+    p = _Parser(prog=PROG, description=__doc__)
+    p.add_argument("--spec", type=Path, default=SPEC_FILE, help="history spec (YAML)")
+    p.add_argument("--seeds", type=_positive, default=None, help="seeds per candidate")
+    p.add_argument("--trials", type=_positive, default=None, help="candidates to evaluate")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=RESULT_FILE.parent,
+        help=f"folder of the result file {RESULT_FILE.name} and its .md fragment",
+    )
+    p.add_argument(
+        "--docs",
+        type=Path,
+        default=None,
+        help="Markdown file whose history-matching section is rewritten "
+        "(default: docs/calibration.md when --out is the default folder, else none)",
+    )
+    p.add_argument("--no-docs", action="store_true", help="do not rewrite any docs section")
+    p.add_argument(
+        "--set",
+        type=_override,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="another override for every run, e.g. --set world.n_startups=60",
+    )
+    p.add_argument("--jobs", type=_positive, default=1, help="worker processes")
+    p.add_argument("--quiet", action="store_true", help="no line per trial")
+    return p
+
+
+def _progress(trial: Trial, best: Trial, trials: int) -> None:
+    lo = trial.loss
+    print(
+        f"trial {trial.number + 1}/{trials}: loss {lo.total:.2f} (sizes {lo.sizes:.2f}, "
+        f"leader miss {lo.leader_miss:.0%}, regime miss {lo.regime_miss:.0%}) in "
+        f"{trial.seconds:.1f} s; best {best.loss.total:.2f} (trial {best.number + 1})",
+        flush=True,
+    )
+
+
+def _docs(args: argparse.Namespace) -> Path | None:
+    if args.no_docs:
+        return None
+    if args.docs is None and args.out.resolve() == RESULT_FILE.parent.resolve():
+        return DOCS_FILE
+    return args.docs
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the history matching and write its result (see the module docstring).
+
+    Args:
+        argv: Arguments after ``history`` (``sys.argv[2:]`` when None).
+
+    Returns:
+        0 on success (or after ``--help``), 2 on bad input.
+    """
+    try:
+        args = parser().parse_args(sys.argv[2:] if argv is None else argv)
+    except SystemExit as stop:  # --help (0) or a bad option (2, one line already printed)
+        return stop.code if isinstance(stop.code, int) else 2
+    began = time.perf_counter()
+    try:
+        spec = load_spec(args.spec)
+        spec.seeds = args.seeds or spec.seeds
+        spec.trials = args.trials or spec.trials
+        probe = compose(base_overrides(spec, 1, args.set)).world
+        facts = load_facts(probe.data_file or f"{spec.world}.yaml")
+        targets = build_targets(spec, facts, probe.archetype_scale, probe.start_year)
+        base = base_overrides(spec, targets.steps + 1, args.set)
+        defaults = defaults_of(spec, base)
+        docs = _docs(args)
+        if docs is not None:
+            check_markers(docs)
+    except (ConfigError, ValueError, KeyError, TypeError, OSError, yaml.YAMLError) as error:
+        what = f"missing key {error}" if isinstance(error, KeyError) else str(error)
+        print(f"{PROG}: error: {' '.join(what.split())}", file=sys.stderr)
+        return 2
+
+    seeds = seeds_for(spec.root_seed, spec.seeds)
+    with Runner(seeds, targets.alliances, targets.steps, args.jobs) as runner:
+
+        def evaluate(values: Mapping[str, float]) -> tuple[Loss, Moments]:
+            moments = runner(candidate_config(spec, values, base))
+            return loss(moments, targets, spec.leader_weight, spec.regime_weight), moments
+
+        done = search(spec, evaluate, spec.trials, defaults, None if args.quiet else _progress)
+    result = result_dict(
+        spec,
+        targets,
+        done,
+        start_year=probe.start_year,
+        overrides=base,
+        defaults=defaults,
+        wall_seconds=time.perf_counter() - began,
+        date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    out = args.out / RESULT_FILE.name
+    write_result(result, out)
+    text = fragment(result)
+    out.with_suffix(".md").write_text(text, encoding="utf-8")
+    if docs is not None:
+        render_into(docs, text)
+    print(f"\nwrote {out} and {out.with_suffix('.md')}" + (f"; rewrote {docs}" if docs else ""))
+    print(text)
+    return 0

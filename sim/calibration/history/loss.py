@@ -1,0 +1,82 @@
+"""The loss of a candidate: a simulated-method-of-moments distance plus state penalties.
+
+Each in-sample size target contributes ``z^2``, where ``z`` is the seed mean of
+``log(1 + size)`` minus ``log(1 + target)``, over the target's tolerance. Sizes enter in
+logs because the alliances range from 4 to 100 members: a miss by half counts alike for
+each. The leader and regime targets add ``weight x`` the share of (seed, target) pairs whose
+simulated leader (regime) is not the reported one; a dissolved alliance misses both. Held-out
+targets never enter: ``loss`` reads ``Targets.in_sample`` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.calibration.history.moments import Moments
+from sim.calibration.history.targets import SizeTarget, StateTarget, Targets
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A candidate's loss and its parts.
+
+    Attributes:
+        total: ``sizes + leader_weight x leader_miss + regime_weight x regime_miss``.
+        sizes: Sum of the in-sample size targets' ``z^2``.
+        leader_miss: Share of (seed, leader target) pairs with another leader.
+        regime_miss: Share of (seed, regime target) pairs with another regime.
+    """
+
+    total: float
+    sizes: float
+    leader_miss: float
+    regime_miss: float
+
+
+def seed_sizes(moments: Moments, target: SizeTarget) -> np.ndarray:
+    """The simulated size of a target's alliance at its quarter, one value per seed."""
+    return moments.size[:, moments.index(target.alliance), target.step]
+
+
+def z_scores(moments: Moments, targets: Sequence[SizeTarget]) -> np.ndarray:
+    """Per target: (seed mean of log(1 + size) - log(1 + target)) / tolerance."""
+    return np.array(
+        [
+            (np.log1p(seed_sizes(moments, t)).mean() - np.log1p(t.value)) / t.tolerance
+            for t in targets
+        ],
+        dtype=float,
+    )
+
+
+def miss_share(moments: Moments, targets: Sequence[StateTarget], what: str) -> float:
+    """Share of (seed, target) pairs whose simulated ``what`` differs from the reported one.
+
+    Args:
+        moments: The candidate's runs.
+        targets: Leader or regime targets.
+        what: ``"leader"`` or ``"regime"``.
+    """
+    if not targets:
+        return 0.0
+    simulated = moments.leader if what == "leader" else moments.regime
+    hits = [simulated[:, moments.index(t.alliance), t.step] == t.value for t in targets]
+    return float(1.0 - np.mean(hits))
+
+
+def loss(moments: Moments, targets: Targets, leader_weight: float, regime_weight: float) -> Loss:
+    """The candidate's loss on the in-sample targets (see the module docstring).
+
+    Args:
+        moments: The candidate's runs.
+        targets: All targets (held-out sizes are left out here).
+        leader_weight: Weight of the leader miss share.
+        regime_weight: Weight of the regime miss share.
+    """
+    sizes = float(np.sum(z_scores(moments, targets.in_sample) ** 2))
+    leader = miss_share(moments, targets.leaders, "leader")
+    regime = miss_share(moments, targets.regimes, "regime")
+    return Loss(sizes + leader_weight * leader + regime_weight * regime, sizes, leader, regime)

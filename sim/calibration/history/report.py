@@ -1,0 +1,258 @@
+"""The result of a history matching: the result file, its Markdown fragment, the docs section.
+
+``result_dict`` gathers the fitted values, the ABC accepted ranges, the fit per target (the
+simulated 5-95 % band over seeds against the reported value, in-sample and held-out apart),
+the leaders and regimes, the budget and the wall time. ``write_result`` writes it as YAML,
+``fragment`` renders it as Markdown and ``render_into`` puts that Markdown between the
+markers of ``docs/calibration.md``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from sim.calibration.history.loss import Loss, seed_sizes, z_scores
+from sim.calibration.history.moments import Moments
+from sim.calibration.history.search import Search, accepted, accepted_ranges
+from sim.calibration.history.spec import HistorySpec
+from sim.calibration.history.targets import SizeTarget, StateTarget, Targets
+from sim.engine.alliance_table import quarter_dates
+
+START_MARKER = "<!-- history-matching:start -->"
+END_MARKER = "<!-- history-matching:end -->"
+
+
+def _r(x: float, digits: int = 4) -> float:
+    return float(round(float(x), digits))
+
+
+def _loss(loss: Loss) -> dict[str, float]:
+    return {
+        "total": _r(loss.total),
+        "sizes": _r(loss.sizes),
+        "leader_miss": _r(loss.leader_miss),
+        "regime_miss": _r(loss.regime_miss),
+    }
+
+
+def size_rows(
+    moments: Moments, targets: Sequence[SizeTarget], start_year: int, at_defaults: Moments | None
+) -> list[dict[str, Any]]:
+    """One row per size target: reported value against the simulated band over seeds."""
+    z = z_scores(moments, targets)
+    rows = []
+    for t, zt in zip(targets, z, strict=True):
+        x = seed_sizes(moments, t)
+        row = {
+            "alliance": t.alliance,
+            "date": t.date,
+            "step": t.step,
+            "quarter": quarter_dates([t.step], start_year)[0],
+            "reported": _r(t.reported, 2),
+            "target": _r(t.value, 2),
+            "tolerance": t.tolerance,
+            "held_out": t.held_out,
+            "model_p05": _r(np.quantile(x, 0.05), 2),
+            "model_median": _r(np.median(x), 2),
+            "model_p95": _r(np.quantile(x, 0.95), 2),
+            "z": _r(zt, 2),
+            "hit": bool(abs(zt) <= 1.0),
+        }
+        if at_defaults is not None:
+            row["defaults_median"] = _r(np.median(seed_sizes(at_defaults, t)), 2)
+        rows.append(row)
+    return rows
+
+
+def state_rows(
+    moments: Moments, targets: Sequence[StateTarget], what: str
+) -> dict[str, dict[str, Any]]:
+    """Per alliance: the reported leader (regime), the share matched, the commonest simulated."""
+    simulated = moments.leader if what == "leader" else moments.regime
+    out: dict[str, dict[str, Any]] = {}
+    for name in dict.fromkeys(t.alliance for t in targets):
+        mine = [t for t in targets if t.alliance == name]
+        seen = np.concatenate([simulated[:, moments.index(name), t.step] for t in mine])
+        wanted = np.concatenate([np.full(moments.size.shape[0], t.value) for t in mine])
+        last = Counter(simulated[:, moments.index(name), mine[-1].step].tolist()).most_common(1)
+        out[name] = {
+            "reported": sorted({t.value for t in mine}),
+            "matched_share": _r(np.mean(seen == wanted), 3),
+            "simulated_last": last[0][0] or "(dissolved)",
+        }
+    return out
+
+
+def result_dict(
+    spec: HistorySpec,
+    targets: Targets,
+    done: Search,
+    *,
+    start_year: int,
+    overrides: Sequence[str],
+    defaults: Mapping[str, float],
+    wall_seconds: float,
+    date: str,
+) -> dict[str, Any]:
+    """The result file's content (plain Python values, ready for YAML)."""
+    best = done.best
+    keep = accepted(done.trials, spec.abc_quantile)
+    at_defaults = done.moments.get(0) if done.trials[0].values == dict(defaults) else None
+    moments = done.moments[best.number]
+    seconds = [t.seconds for t in done.trials]
+    return {
+        "method": "history matching: SMM on log sizes + leader/regime penalties; Optuna TPE; "
+        "ABC by rejection over the evaluated candidates (an approximation)",
+        "date": date,
+        "world": spec.world,
+        "scenario": spec.scenario,
+        "overrides": list(overrides),
+        "last_date": spec.last_date,
+        "quarters": targets.steps + 1,
+        "seeds": len(done.moments[best.number].size),
+        "root_seed": spec.root_seed,
+        "trials": len(done.trials),
+        "sampler_seed": spec.sampler_seed,
+        "wall_time_seconds": _r(wall_seconds, 1),
+        "seconds_per_candidate": _r(float(np.mean(seconds)), 2),
+        "run_warnings": sum(t.warnings for t in done.trials),
+        "defaults": {k: _r(v) for k, v in defaults.items()},
+        "defaults_loss": _loss(done.trials[0].loss) if at_defaults is not None else None,
+        "fitted": {k: _r(v) for k, v in best.values.items()},
+        "fitted_loss": _loss(best.loss),
+        "best_trial": best.number,  # counted from 0, the defaults' trial
+        "accepted": {
+            "quantile": spec.abc_quantile,
+            "n": len(keep),
+            "epsilon": _r(keep[-1].loss.total),
+            "ranges": {
+                k: {q: _r(v) for q, v in r.items()} for k, r in accepted_ranges(keep, spec).items()
+            },
+        },
+        "fit": size_rows(moments, targets.in_sample, start_year, at_defaults),
+        "held_out": size_rows(moments, targets.held_out, start_year, at_defaults),
+        "leaders": state_rows(moments, targets.leaders, "leader"),
+        "regimes": state_rows(moments, targets.regimes, "regime"),
+        "trial_losses": [_r(t.loss.total, 3) for t in done.trials],
+    }
+
+
+def write_result(result: dict[str, Any], path: Path) -> None:
+    """Write the result file (YAML), to a temporary name first."""
+    text = (
+        "# Written by `python -m sim.calibration history`; do not edit by hand (rerun it).\n"
+        "# docs/calibration.md (History matching) explains the method.\n"
+        + yaml.safe_dump(result, sort_keys=False, allow_unicode=True, width=100)
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _g(x: float) -> str:
+    return f"{x:.3g}"
+
+
+def _size_table(rows: list[dict[str, Any]], defaults: bool) -> list[str]:
+    head = "| alliance | reported (date) | quarter | target | tolerance | model 5-95 % (median) |"
+    head += " defaults median | hit |" if defaults else " hit |"
+    lines = [head, "|---" * (8 if defaults else 7) + "|"]
+    for r in rows:
+        band = f"{_g(r['model_p05'])}-{_g(r['model_p95'])} ({_g(r['model_median'])})"
+        cells = [
+            r["alliance"],
+            f"{_g(r['reported'])} ({r['date']})",
+            r["quarter"],
+            _g(r["target"]),
+            _g(r["tolerance"]),
+            band,
+            *([_g(r["defaults_median"])] if defaults else []),
+            "yes" if r["hit"] else f"no (z {r['z']:+.1f})",
+        ]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return lines
+
+
+def fragment(result: dict[str, Any]) -> str:
+    """The result as a Markdown fragment (the docs section's generated part)."""
+    d = bool(result["fit"]) and "defaults_median" in result["fit"][0]
+    acc = result["accepted"]
+    lines = [
+        f"Generated by `python -m sim.calibration history` on {result['date']}: "
+        f"{result['trials']} candidates x {result['seeds']} seeds x {result['quarters']} quarters "
+        f"(`{' '.join(result['overrides'])}`), {result['wall_time_seconds']:.0f} s wall time, "
+        f"{result['seconds_per_candidate']:.1f} s per candidate.",
+        "",
+        f"Loss at the defaults {_fmt_loss(result['defaults_loss'])}; "
+        f"at the fit (trial {result['best_trial'] + 1}; trial 1 is the defaults) "
+        f"{_fmt_loss(result['fitted_loss'])}.",
+        "",
+        f"| parameter | default | fitted | ABC accepted range (best {acc['n']}, "
+        f"loss <= {acc['epsilon']:.3g}) |",
+        "|---|---|---|---|",
+    ]
+    for path, value in result["fitted"].items():
+        r = acc["ranges"][path]
+        lines.append(
+            f"| `{path}` | {_g(result['defaults'][path])} | {_g(value)} | "
+            f"{_g(r['low'])} to {_g(r['high'])} (median {_g(r['median'])}) |"
+        )
+    lines += ["", "In-sample size targets (at the fit):", "", *_size_table(result["fit"], d)]
+    lines += ["", "Held-out checks (never fitted):", "", *_size_table(result["held_out"], d)]
+    lines += ["", "| alliance | reported leader | matched | simulated leader at the end |"]
+    lines += ["|---|---|---|---|"]
+    for name, r in result["leaders"].items():
+        rg = result["regimes"][name]
+        lines.append(
+            f"| {name} | {', '.join(r['reported'])} | {r['matched_share']:.0%} (regime "
+            f"{'/'.join(rg['reported'])}: {rg['matched_share']:.0%}) | {r['simulated_last']} "
+            f"({rg['simulated_last']}) |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _fmt_loss(loss: Mapping[str, float] | None) -> str:
+    if loss is None:
+        return "not evaluated"
+    return (
+        f"{loss['total']:.1f} (sizes {loss['sizes']:.1f}, leader miss "
+        f"{loss['leader_miss']:.0%}, regime miss {loss['regime_miss']:.0%})"
+    )
+
+
+def _section(doc: Path) -> tuple[str, int, int]:
+    source = doc.read_text(encoding="utf-8") if doc.is_file() else ""
+    start, end = source.find(START_MARKER), source.find(END_MARKER)
+    if start < 0 or end < start:
+        raise ValueError(
+            f"docs={str(doc)!r} has no {START_MARKER} ... {END_MARKER} section; "
+            "allowed: a Markdown file with both markers, in order"
+        )
+    return source, start, end
+
+
+def check_markers(doc: Path) -> None:
+    """Check that ``doc`` has the history-matching markers, in order.
+
+    Raises:
+        ValueError: It does not (or is not a file).
+    """
+    _section(doc)
+
+
+def render_into(doc: Path, text: str) -> None:
+    """Replace what lies between the history-matching markers of ``doc`` with ``text``.
+
+    Raises:
+        ValueError: The document lacks the markers (or has them out of order).
+    """
+    source, start, end = _section(doc)
+    head = source[: start + len(START_MARKER)]
+    doc.write_text(head + "\n" + text + source[end:], encoding="utf-8")
