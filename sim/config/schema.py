@@ -169,6 +169,7 @@ class ChoiceParams:
     coord_heterogeneity: float = 1.0  # v2: cost multiplier per unit of heterogeneity
     coord_regime_misfit: float = 1.0  # v2: per unit of |openness - regime|
     distance_cost: float = 1.0  # v2: multiplier for joining an alliance of another region
+    distance_cost_fixed: float = 0.05  # v2: USD m a quarter a member from another region pays
     switching_cost_fixed: float = 0.05  # v2: USD m one-off on any change of alliance
     switching_cost_revenue: float = 0.25  # v2: quarters of revenue, one-off on any change
     founding_cost_open: float = 1.0  # v2: USD m one-off (governance, hosting, licences)
@@ -202,6 +203,7 @@ class ChoiceParams:
             "coord_heterogeneity",
             "coord_regime_misfit",
             "distance_cost",
+            "distance_cost_fixed",
             "switching_cost_fixed",
             "switching_cost_revenue",
             "founding_cost_open",

@@ -333,13 +333,17 @@ def coordination_rule(
     away: ArrayLike,
     p: ModelParams,
 ) -> np.ndarray:
-    """Cc = (cc0 + cc1 w RD) max(1, n / n_wg)^eps (1 + eta_H H + eta_o misfit + eta_d away).
+    """Cc = (cc0 + cc1 w RD) crowd (1 + eta_H H + eta_o misfit + eta_d away) + d0 away.
+
+    ``crowd = max(1, n / n_wg)^eps``.
 
     Reason: docs/model.md 6.5, "Coordination cost": one rule for what members pay
     (``coordination_costs``) and what revisers expect (``sim.engine.valuation``). Arguments
     broadcast: own R&D spend (USD m), the alliance's depth, size (members) and
     heterogeneity, the misfit between openness and regime, and whether the firm is of
-    another region than the alliance's home. Returns USD m a quarter.
+    another region than the alliance's home. Distance also costs ``d0`` a quarter whatever the
+    rest (``distance_cost_fixed``: travel, language, contracts under another law), so that it
+    is not a multiple of a coordination cost that can be near zero. Returns USD m a quarter.
     """
     c = p.choice
     base = c.coord_cost_fixed + c.coord_cost_share * np.asarray(depth) * np.asarray(spend)
@@ -348,7 +352,7 @@ def coordination_rule(
     factor = (
         factor + c.coord_regime_misfit * np.asarray(misfit) + c.distance_cost * np.asarray(away)
     )
-    return np.asarray(base * crowd * factor)
+    return np.asarray(base * crowd * factor + c.distance_cost_fixed * np.asarray(away))
 
 
 def domestic_hhi(s: Sales) -> np.ndarray:

@@ -1,6 +1,9 @@
 """sim.engine.economy: markets, trade and the costs members pay (version 2)."""
 
 import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import sim
 from sim.engine import economy
@@ -23,3 +26,36 @@ def test_members_of_formed_alliances_pay_coordination_and_others_do_not():
     f.alliance[np.flatnonzero(alone)[0]] = lonely[0]
     again = economy.coordination_costs(f, a, spend, p)
     assert again[np.flatnonzero(alone)[0]] == 0.0  # a founder alone coordinates nobody
+
+
+DEFAULTS = sim.compose([])
+
+
+@given(
+    st.floats(0.0, 50.0),
+    st.floats(0.0, 1.0),
+    st.integers(1, 500),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1.0),
+)
+def test_distance_costs_a_multiple_and_a_fixed_amount(spend, depth, size, hetero, misfit):
+    """Being from another region adds eta_d x (the cost before factors) plus d0 a quarter."""
+    p = DEFAULTS.model
+    c = p.choice
+    home = economy.coordination_rule(spend, depth, size, hetero, misfit, False, p)
+    away = economy.coordination_rule(spend, depth, size, hetero, misfit, True, p)
+    base = c.coord_cost_fixed + c.coord_cost_share * depth * spend
+    crowd = max(1.0, size / c.working_group_size) ** c.coord_size_elasticity
+    extra = c.distance_cost * base * crowd + c.distance_cost_fixed
+    assert float(away - home) == pytest.approx(extra, rel=1e-9, abs=1e-12)
+    assert c.distance_cost_fixed > 0 and float(away) >= c.distance_cost_fixed
+
+
+def test_pinned_coordination_cost_by_hand():
+    p = DEFAULTS.model
+    c = p.choice  # 0.02 + 0.05 x 0.5 x 4 = 0.12; crowd (40/10)^0.5 = 2; factor 1 + 0.5 + 0.2 + 1
+    cost = economy.coordination_rule(4.0, 0.5, 40, 0.5, 0.2, True, p)
+    factor = 1 + c.coord_heterogeneity * 0.5 + c.coord_regime_misfit * 0.2 + c.distance_cost
+    expected = (c.coord_cost_fixed + c.coord_cost_share * 0.5 * 4.0) * 2.0 * factor
+    assert float(cost) == pytest.approx(expected + c.distance_cost_fixed)
+    assert (c.coord_cost_fixed, c.coord_cost_share, c.working_group_size) == (0.02, 0.05, 10)
