@@ -57,20 +57,36 @@ def test_the_enforcement_lever_deters_what_the_status_quo_allows(weak):
     assert (lever["collusion_risk"] == 0).all() and (weak["collusion_risk"] > 0).any()
 
 
-@pytest.mark.slow
 def test_clarity_raises_membership_without_raising_collusion():
-    """The issue's test at model level: clarity lowers the cooperation fines firms fear inside
-    the safe harbour, so more firms join, while enforcement, hence collusion, is unchanged.
-    At the default fine rates the effect is tiny (docs/model.md section 10, finding 13), so
-    the cooperation fine rate is at its maximum here to show the mechanism's direction."""
-    stress = ["steps=8", "model.competition.cooperation_fine_rate=1.0"]
-    joined, risk = {}, {}
+    """The issue's test on one quarter's decisions, same state and same draws: clarity lowers
+    the cooperation fines firms fear inside the safe harbour, so no reviser leaves alliances for
+    it and some join, while the collusion decision does not read clarity at all
+    (``test_clarity_leaves_the_collusion_rule_alone``). Over whole runs the effect is about 0.001
+    of firms at the defaults and is lost in the noise of later choices (finding 13); even in one
+    quarter no decision flips until the cooperation fine rate is at its maximum and detection
+    raised from 0.04 to 0.5 a quarter (the same in both runs: enforcement is unchanged). Then 4
+    more of about 1,250 revisers join (measured 2026-12-02)."""
+    from dataclasses import replace
+
+    from sim.engine import valuation
+    from sim.engine.choice import draw_revision
+
+    stress = [
+        "model.competition.cooperation_fine_rate=1.0",
+        "model.competition.detection_probability=0.5",
+    ]
+    cfg = sim.compose([*KOREA_V2, *stress])
+    model = sim.AllianceModel(cfg).run(4)
+    q = model._new_quarter(4, model.government.act(4))
+    choice = replace(q.params.choice, revision_share=1.0)
+    p = replace(q.params, choice=choice)
+    draws = draw_revision(model.firms, model.alliances, choice, model.rng)
+    view = valuation.prospects(model.firms, model.alliances, q, model.economy, draws, model.rng)
+    k = np.arange(draws.revisers.size)
+    inside = {}
     for clarity in (0.0, 1.0):
-        runs = [
-            _run([*stress, f"seed={seed}", f"model.choice.baseline_clarity={clarity}"])
-            for seed in (0, 1)
-        ]
-        joined[clarity] = np.mean([(r["share_open"] + r["share_closed"]).mean() for r in runs])
-        risk[clarity] = np.mean([r["collusion_risk"].mean() for r in runs])
-    assert joined[1.0] > joined[0.0]
-    assert risk[1.0] <= risk[0.0] + 1e-12
+        effects = replace(q.effects, clarity=clarity)
+        targets, _ = valuation.decide(k, draws, model.firms, model.alliances, view, effects, p)
+        inside[clarity] = targets != -1  # an alliance, or founding one
+    assert (inside[1.0] >= inside[0.0]).all()  # nobody leaves alliances for clarity
+    assert inside[1.0].sum() > inside[0.0].sum()  # and some join
