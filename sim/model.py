@@ -315,8 +315,13 @@ class AllianceModel(AllianceWorld):
             float(law.fines.sum()),
         )
         coordination = economy.coordination_costs(firms, alliances, rd_spend, p)
+        mandate = economy.mandate_payments(firms, q.effects)
         trade = replace(
-            trade, margin_income=law.margin_income, fines=law.fines, coordination=coordination
+            trade,
+            margin_income=law.margin_income,
+            fines=law.fines,
+            coordination=coordination,
+            mandate=mandate,
         )
         revenue, profit = self._each("earn", alive, q, trade, rd_spend)
         firms.revenue[:] = 0.0
@@ -325,7 +330,8 @@ class AllianceModel(AllianceWorld):
         self._market_flows(trade, flows)
         gone = remove_exits(firms, t, p.growth.exit_capital)
         flows.exited = int((firms.region[gone] == DOMESTIC).sum())
-        flows.government_spend = float(q.effects.spend + paid.sum() + q.effects.subsidy.sum())
+        spent = q.effects.spend + paid.sum() + q.effects.subsidy.sum() + mandate.sum()
+        flows.government_spend = float(spent)
 
     def _market_flows(self, trade: economy.Trade, flows: StepFlows) -> None:
         """Market sizes, domestic sales at home and concentration, for the outcomes."""

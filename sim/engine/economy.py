@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from sim.config.schema import ModelParams
-from sim.config.vocabulary import N_DOMAINS, REGIONS
+from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
 from sim.engine.aggregates import AllianceTotals, formed_alliance, home_region
 from sim.engine.channels import member_value
 from sim.engine.demand import shares as logit_shares
@@ -32,6 +32,7 @@ from sim.engine.markets import (
     seller_rows,
     seller_shift,
 )
+from sim.engine.policy import PolicyEffects
 from sim.engine.quarter import Quarter, fees_owed
 from sim.engine.state import (
     NO_ALLIANCE,
@@ -230,6 +231,7 @@ class Trade:
     fines: np.ndarray
     sales: Sales
     coordination: np.ndarray | None = None  # USD m a quarter each member pays (version 2)
+    mandate: np.ndarray | None = None  # USD m a quarter the mandate gives each member (v2)
 
 
 def prepare_trade(
@@ -270,8 +272,9 @@ def earn(
     """Revenue and profit of ``rows`` this quarter (docs/model.md 6.1), USD m.
 
     Profit is the margin earned (collusive uplift included) less the firm's share of its R&D
-    cost and fees paid, plus fees received and subsidies, less fines and, for a startup, the
-    fixed cost of its team (docs/model.md 6.9). ``rd_spend`` holds every firm row's R&D
+    cost and fees paid, plus fees received, subsidies and what a mandate gives its members,
+    less fines, coordination costs and, for a startup, the fixed cost of its team
+    (docs/model.md 6.9). ``rd_spend`` holds every firm row's R&D
     spending this quarter.
     """
     p = q.params
@@ -289,8 +292,22 @@ def earn(
         - trade.fines[rows]
         - np.where(firms.kind[rows] == STARTUP, p.growth.fixed_cost_startup, 0.0)
         - (0.0 if trade.coordination is None else trade.coordination[rows])
+        + (0.0 if trade.mandate is None else trade.mandate[rows])
     )
     return revenue, profit
+
+
+def mandate_payments(firms: FirmState, effects: PolicyEffects) -> np.ndarray:
+    """What each firm receives from a mandate this quarter (USD m), 0 for most.
+
+    Reason: docs/model.md 6.5, "Mandate": a mandate offers its domestic members something of
+    value each quarter (procurement, data or compute) worth ``member_value``; the value that
+    steers their choices (``valuation``) is paid, and counted as government spending.
+    """
+    value = np.asarray(effects.mandate_value, dtype=np.float64)
+    a = firms.alliance
+    ok = firms.alive & (a >= 0) & (a < value.size) & (firms.region == DOMESTIC)
+    return np.asarray(np.where(ok, value[np.where(ok, a, 0)], 0.0))
 
 
 def coordination_costs(

@@ -59,3 +59,43 @@ def test_pinned_coordination_cost_by_hand():
     expected = (c.coord_cost_fixed + c.coord_cost_share * 0.5 * 4.0) * 2.0 * factor
     assert float(cost) == pytest.approx(expected + c.distance_cost_fixed)
     assert (c.coord_cost_fixed, c.coord_cost_share, c.working_group_size) == (0.02, 0.05, 10)
+
+
+def test_a_mandate_pays_its_domestic_members_what_steers_their_choices():
+    """member_value is paid to domestic members of the mandated alliance and counted as
+    government spending (before, it steered choices and was never paid)."""
+    from sim.engine.policy import PolicyEffects
+    from sim.engine.state import FirmState
+
+    firms = FirmState()
+    firms.append(
+        kind=np.zeros(5, np.int8),
+        region=np.array([0, 0, 1, 0, 0], np.int8),
+        domain=np.zeros(5, np.int8),
+    )
+    firms.alliance[:] = [0, 0, 0, 1, NO_ALLIANCE]
+    firms.alive[1] = False
+    effects = PolicyEffects.neutral(5, 3, 0.3)
+    effects.mandate_value[0] = 0.5
+    paid = economy.mandate_payments(firms, effects)
+    assert paid.tolist() == [0.5, 0.0, 0.0, 0.0, 0.0]  # alive, domestic, in alliance 0 only
+
+
+def test_the_mega_alliance_scenario_spends_its_member_value_under_version_2():
+    base = ["world=korea_2024", "model.economics=v2", "scenario=mega_alliance", "steps=6"]
+    runs = {}
+    for value in (0.0, 0.5):
+        model = sim.AllianceModel(
+            sim.compose([*base, f"scenario.mega_alliance.member_value={value}"])
+        )
+        model.run(5)  # the mandate starts in quarter 4
+        runs[value] = model
+    a = runs[0.5].government.policies[0].alliance
+    spend = {
+        v: m.datacollector.get_model_vars_dataframe()["government_spend"] for v, m in runs.items()
+    }
+    assert (spend[0.5].iloc[:5] == spend[0.0].iloc[:5]).all()  # nothing before the mandate
+    members = runs[0.5].firms
+    domestic = members.alive & (members.alliance == a) & (members.region == 0)
+    assert spend[0.5].iloc[5] > spend[0.0].iloc[5]
+    assert domestic.any()
