@@ -122,7 +122,9 @@ def main() -> None:
     comparison = finals(sweep("policy_comparison"))
     seeds = comparison.groupby("label")["replicate"].nunique().min()
     disc_folder = sweep("discovery")
-    design = design_of(disc_folder)
+    design = design_of(disc_folder).analysis
+    if design is None:
+        raise SystemExit(f"no design found in {disc_folder}")
     disc = finals(disc_folder, set(design.params))
     found = discover(disc, "mega_alliance", "baseline", sorted(design.params))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,21 +12,69 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from sim.analysis.discovery import DiscoveredBox, describe, discover
+from sim.analysis.report_files import by_run, where_and_why
 from sim.analysis.sensitivity import indices
+from sim.config.checks import ConfigError
 from sim.config.schema import AnalysisConfig
 from sim.engine.outcomes import BY_NAME, for_sensitivity
-from sim.runs.store import finished_runs, run_status
+from sim.runs.store import RUN_FILE, finished
+from sim.runs.verify import LEGACY, Damage, check_run
 
 SENSITIVITY_OUTCOMES: tuple[str, ...] = tuple(o.name for o in for_sensitivity())
 
 
-def design_of(root: Path) -> AnalysisConfig | None:
-    """The sensitivity design the runs under ``root`` used, if any."""
-    for run in finished_runs(root):
-        spec = (run_status(run) or {}).get("config", {}).get("analysis")
-        if spec and spec.get("method", "none") != "none":
-            return AnalysisConfig(**spec)
-    return None
+class DesignRuns(NamedTuple):
+    """The sensitivity design of the runs under a folder, read from intact planned runs only.
+
+    Attributes:
+        analysis: The design (None: no intact run used one).
+        runs: The intact runs that ran it, relative to the folder (``load``'s ``run``).
+        skipped: (run, what is wrong) for each finished planned run left out as damaged.
+    """
+
+    analysis: AnalysisConfig | None
+    runs: list[str]
+    skipped: list[tuple[str, str]]
+
+
+def design_of(root: Path) -> DesignRuns:
+    """The sensitivity design the runs under ``root`` used, if any, and which runs ran it.
+
+    Only the runs the sweeps' plans list are read (``sim.runs.store.finished``), and of
+    those only the intact ones: every file checked against ``run.json``. Runs of older
+    code (no checksums) are read unverified, as ``load`` reads them. A damaged run, or a
+    garbled ``run.json``/``sweep.json``, is left out and listed in ``skipped``; runs
+    under another design than the first one found are left out of ``runs``.
+    """
+    found, damaged = finished(root, "skip")
+    skipped = [where_and_why(damage, root) for damage in damaged]
+    analysis, runs = None, []
+    for run, record in found:
+        problems = [d for d in check_run(run, record, RUN_FILE) if d.problem != LEGACY]
+        config = record.get("config")
+        spec = config.get("analysis") if isinstance(config, dict) else None
+        if isinstance(spec, dict) and spec.get("method", "none") != "none" and not problems:
+            try:
+                design = AnalysisConfig(**spec)
+            except (TypeError, ConfigError) as error:
+                problems.append(Damage(run, RUN_FILE, f"is garbled (analysis: {error})"))
+            else:
+                analysis = analysis or design
+                if design == analysis:
+                    runs.append(run.relative_to(root).as_posix() if run != root else ".")
+        skipped += [where_and_why(damage, root) for damage in problems]
+    return DesignRuns(analysis, runs, by_run(skipped))
+
+
+def left_out(skipped: list[tuple[str, str]], used: int) -> str:
+    """The design section's one line naming the runs left out as damaged ("" if none)."""
+    if not skipped:
+        return ""
+    named = ", ".join(f"`{run}` ({why})" for run, why in skipped)
+    return (
+        f"Left out of this design as damaged: {len(skipped)} run{'s' * (len(skipped) > 1)}: "
+        f"{named}; the section uses the other {used} intact runs.\n"
+    )
 
 
 def indices_figure(table: pd.DataFrame, method: str, label: str) -> Figure:
@@ -89,14 +138,29 @@ def discovery_figure(
 
 
 def design_section(
-    root: Path, final: pd.DataFrame, against: dict[str, str]
+    root: Path, final: pd.DataFrame, against: dict[str, str], runs: DesignRuns | None = None
 ) -> tuple[list[tuple[str, str, Figure]], str, pd.DataFrame]:
-    """Figures, markdown and the indices table for a sensitivity design under ``root``."""
-    design = design_of(root)
+    """Figures, markdown and the indices table for a sensitivity design under ``root``.
+
+    Args:
+        root: The results folder.
+        final: The last quarter's rows (labelled), with ``sample`` and ``run``.
+        against: Each label's baseline label.
+        runs: ``design_of(root)``, if already read. Only the rows of its intact runs
+            are used; the runs it left out as damaged are named in one line.
+    """
+    runs = design_of(root) if runs is None else runs
+    design = runs.analysis
     if design is None or "sample" not in final.columns:
         return [], "", pd.DataFrame()
+    if "run" in final.columns:
+        final = final[final["run"].isin(runs.runs)]
     shown: list[tuple[str, str, Figure]] = []
-    text = ["", f"## Sensitivity design: {design.method}, {final['sample'].nunique()} worlds", ""]
+    worlds = final["sample"].nunique()
+    text = ["", f"## Sensitivity design: {design.method}, {worlds} worlds", ""]
+    if runs.skipped:
+        used = final["run"].nunique() if "run" in final.columns else len(runs.runs)
+        text.append(left_out(runs.skipped, used))
     tables = []
     if design.method in ("sobol", "morris"):
         for label, group in final.groupby("label", sort=False):

@@ -20,8 +20,10 @@ import base64
 import html
 import io
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
@@ -33,7 +35,16 @@ from sim.analysis import cost_effectiveness, figures, history_section, report_fi
 from sim.analysis.design_report import design_of, design_section
 from sim.analysis.effects import KEY_OUTCOMES, compare, final_quarter, summary_markdown, with_totals
 from sim.engine.outcomes import COLUMNS
-from sim.runs.store import SWEEP_FILE, ResultsError, finished_runs, last_step, manifest
+from sim.runs.store import (
+    DAMAGED,
+    DONE,
+    SWEEP_FILE,
+    ResultsError,
+    ResultsWarning,
+    finished_runs,
+    last_step,
+    manifest,
+)
 
 STANDARD = {"sweep", "run", "scenario", "world", "seed", "replicate", "step", "preset", *COLUMNS}
 STANDARD |= {"steps", "replicates", "engine", "collect_firms", "label", "sample"}
@@ -101,13 +112,17 @@ def match_baselines(outcomes: pd.DataFrame, baseline: str) -> dict[str, str]:
 
 
 def failed_runs(root: Path) -> pd.DataFrame:
-    """Failed or unfinished runs of every sweep under ``root``."""
+    """Failed or unfinished runs of every sweep under ``root``.
+
+    Runs with a garbled ``run.json`` (``damaged``) are left to the runs not included,
+    which say what is wrong with them: each run is listed once.
+    """
     tables = []
     for plan in sorted([root / SWEEP_FILE, *root.rglob(SWEEP_FILE)]):
         if plan.exists():
             table = manifest(plan.parent)
             table.insert(0, "sweep", plan.parent.name)
-            tables.append(table[table["status"] != "done"])
+            tables.append(table[~table["status"].isin([DONE, DAMAGED])])
     return pd.concat(tables, ignore_index=True).drop_duplicates() if tables else pd.DataFrame()
 
 
@@ -243,7 +258,8 @@ def optional_table(
         labels: Label per run folder (index: ``run``).
         skipped: Where to add the runs the store skipped as damaged.
     """
-    if not any((run / f"{table}.parquet").exists() for run in finished_runs(root)):
+    runs = finished_runs(root, on_damage="skip")  # a garbled run.json: skipped in load too
+    if not any((run / f"{table}.parquet").exists() for run in runs):
         return None
     frame, missed = report_files.load_results(root, table)
     if skipped is not None:
@@ -270,8 +286,9 @@ def build_report(
             found a damaged run, or the baseline asked for is not among the runs.
     """
     design = design_of(root)
-    design_params = set(design.params) if design else set()
+    design_params = set(design.analysis.params) if design.analysis else set()
     steps, skipped = report_files.load_results(root)
+    skipped += design.skipped
     outcomes = with_totals(assign_labels(steps, design_params))
     labels = list(dict.fromkeys(outcomes["label"]))
     scenarios = set(outcomes["scenario"])
@@ -295,7 +312,7 @@ def build_report(
         against,
         design_params,
     )
-    extra, design_text, design_table = design_section(root, final, against)
+    extra, design_text, design_table = design_section(root, final, against, design)
     shown += [(t, c, f"design_{i}", *render(fig)) for i, (t, c, fig) in enumerate(extra)]
     past = history_section.history_section(root, alliances, ordered)
     shown += [(t, c, "history", *render(fig)) for t, c, fig in past.figures]
@@ -318,7 +335,7 @@ def build_report(
     failed = failed_runs(root)
     if not failed.empty:
         summary += f"\n{len(failed)} runs failed or are unfinished; see manifest.csv.\n"
-    skipped = list(dict.fromkeys(skipped))
+    skipped = report_files.by_run(skipped)  # one line per run, each file once
     if skipped:
         summary += "\n## Runs not included\n\n" + "".join(f"- `{r}`: {w}\n" for r, w in skipped)
     tables = [("History: reported points against the model", past.table)]
@@ -357,6 +374,26 @@ def write_report(root: Path, baseline: str | None = None) -> Path:
     return root / "report.html"
 
 
+@contextmanager
+def one_line_warnings() -> Iterator[None]:
+    """Print each distinct ``ResultsWarning`` raised inside once, as one line on stderr.
+
+    The report reads several tables, and the store warns once per read; other warnings
+    are shown as Python shows them.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResultsWarning)
+        try:
+            yield
+        finally:
+            said = [w for w in caught if issubclass(w.category, ResultsWarning)]
+            for message in dict.fromkeys(" ".join(str(w.message).split()) for w in said):
+                print(f"alliancesim-report: warning: {message}", file=sys.stderr)
+            for w in caught:
+                if not issubclass(w.category, ResultsWarning):
+                    warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: ``alliancesim-report RESULTS [--baseline NAME]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -367,8 +404,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     matplotlib.use("Agg")  # files only; a library import leaves the caller's backend alone
     try:
-        summary, files = build_report(args.results, args.baseline)
-        report_files.publish(args.results, files)
+        with one_line_warnings():
+            summary, files = build_report(args.results, args.baseline)
+            report_files.publish(args.results, files)
     except (ResultsError, report_files.ReportFolderError) as error:
         print(f"alliancesim-report: error: {error}", file=sys.stderr)
         return 2

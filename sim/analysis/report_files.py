@@ -48,7 +48,7 @@ import shutil
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -120,6 +120,19 @@ def where_and_why(item: Any, root: Path) -> tuple[str, str]:
         with contextlib.suppress(ValueError, OSError):
             where = Path(where).resolve().relative_to(root.resolve()).as_posix()
     return str(where), str(why)
+
+
+def by_run(skipped: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Skipped runs as one (run, why) line each: every file named once, problems joined.
+
+    The report reads several tables (and the design its runs' records), so one damaged
+    run may come once per read: kept is the first problem of each (run, file), the file
+    being the first word of ``why``; runs keep the order they came in.
+    """
+    found: dict[str, dict[str, str]] = {}
+    for run, why in skipped:
+        found.setdefault(run, {}).setdefault(why.split(" ", 1)[0], why)
+    return [(run, "; ".join(whys.values())) for run, whys in found.items()]
 
 
 def csv_writer(table: Any) -> Writer:

@@ -291,10 +291,10 @@ def load(
     if legacy:
         warnings.warn(
             f"{len(legacy)} run(s) under {str(root)!r} record no checksums (written by older "
-            f"code), so their {table}.parquet was read unverified (e.g. {str(legacy[0])!r}); "
-            "run the alliancesim command that made them again to redo them with checksums",
+            f"code), so their tables are read unverified (e.g. {str(legacy[0])!r}); run the "
+            "alliancesim command that made them again to redo them with checksums",
             ResultsWarning,
-            stacklevel=1,  # one place: Python shows each distinct warning once
+            stacklevel=1,  # one place and one text for every table: shown once per process
         )
     if not frames:
         why = f" ({len(skipped)} skipped: {skipped[0].describe()})" if skipped else ""
