@@ -45,6 +45,7 @@ def test_report_writes_html_figures_and_summaries(sweep):
     assert "years per extra USD bn" in page
 
 
+@pytest.mark.slow
 def test_a_single_run_gets_a_report_without_effects(in_tmp):
     assert alliancesim([*SMALL, "replicates=2", "scenario=open_data", "hydra.run.dir=one"]) == 0
     assert report.main(["one"]) == 0
@@ -118,6 +119,7 @@ def test_a_sweep_over_seeds_keeps_one_label_per_scenario(in_tmp):
     assert (table["pairs"] == 4).all()  # two seeds x two replicates
 
 
+@pytest.mark.slow
 def test_a_world_without_alliances_still_gets_a_report(in_tmp):
     argv = ["world=synthetic", "world.n_startups=10", "world.n_initial_alliances=0", "steps=1"]
     assert alliancesim([*argv, "model.choice.founding_cost=1e12", "hydra.run.dir=none"]) == 0

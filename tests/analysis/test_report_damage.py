@@ -116,6 +116,7 @@ def test_skipped_runs_group_the_store_damage_records(tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["steps deleted", "run.json garbled", "final truncated"])
+@pytest.mark.slow
 def test_a_design_is_read_from_its_intact_runs_and_names_the_damaged_one(
     design_sweep, tmp_path, damage
 ):

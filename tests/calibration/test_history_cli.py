@@ -60,6 +60,7 @@ def test_python_dash_m_history_help():
     assert done.stdout.startswith("usage: python -m sim.calibration history")
 
 
+@pytest.mark.slow
 def test_a_tiny_fit_writes_the_result_and_the_docs_section(tmp_path, capsys):
     """2 seeds x 3 trials on a small world (about 12 s)."""
     doc = tmp_path / "calibration.md"

@@ -1,6 +1,7 @@
 """sim/calibration/simulation.py: seed-replicated runs of a candidate."""
 
 import numpy as np
+import pytest
 
 from sim import calibration as cal
 
@@ -25,6 +26,7 @@ def test_simulator_runs_the_same_seeds_as_run_seed_and_caches():
     assert (out[:, 2, 0] == 7).all()  # the archetype starts with seven partners
 
 
+@pytest.mark.slow
 def test_worker_processes_give_the_same_outputs():
     spec = cal.load_spec()
     base = cal.base_config(spec, ["steps=1"])

@@ -154,6 +154,7 @@ def test_sweep_writes_manifest_and_tidy_results(swept):
     assert results.load(cwd)["run"].str.startswith("s/").all()  # a folder of sweeps
 
 
+@pytest.mark.slow
 def test_sweep_preset_runs_as_multirun(in_tmp):
     assert main(["sweep=quick", "replicates=1", "steps=2", "hydra.sweep.dir=q"]) == 0
     assert set(results.load("q")["scenario"]) == {"baseline", "mega_alliance", "antitrust_guidance"}
@@ -182,6 +183,7 @@ def test_an_output_path_that_is_a_file_is_refused(in_tmp, capsys):
     assert (in_tmp / "afile").read_text() == "x"
 
 
+@pytest.mark.slow
 def test_a_rerun_in_another_order_or_path_spelling_redoes_nothing(swept, monkeypatch):
     cwd, _ = swept
     monkeypatch.chdir(cwd)
@@ -201,6 +203,7 @@ def test_a_rerun_with_another_launcher_redoes_nothing(swept, monkeypatch):
     assert parquet_stamps(cwd / "s") == stamps
 
 
+@pytest.mark.slow
 def test_information_flags_are_answered_by_hydra(in_tmp, capfd):
     assert main(["--cfg", "job", "steps=7"]) == 0
     assert "\nsteps: 7\n" in capfd.readouterr().out

@@ -101,6 +101,7 @@ def test_each_file_damaged_is_refused_skipped_and_redone(clean, jobs, tmp_path, 
     assert results.check_results(folder) == []
 
 
+@pytest.mark.slow
 def test_a_resume_with_every_metadata_file_garbled_gives_the_same_results(clean, tmp_path, capfd):
     folder = copy_of(clean, tmp_path)
     (folder / "sweep.json").write_text('{"jobs": [{"num": 0, "dir": ')

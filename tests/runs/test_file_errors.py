@@ -76,6 +76,7 @@ def test_a_misspelt_option_under_cfg_is_one_line(folder, capfd):
     assert "allowed: antitrust_guidance, baseline, mega_alliance, mine," in err
 
 
+@pytest.mark.slow
 def test_what_cfg_shows_is_checked_like_a_run(folder, capfd):
     """These reached Hydra before, which printed a traceback (exit 1) or a bad config."""
     err = one_line(["--cfg", "job", "scenario.mega_alliance.start=3"], capfd)
