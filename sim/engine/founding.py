@@ -9,8 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config.schema import ModelParams
+from sim.engine.innovation import internal_rate
 from sim.engine.markets import N_GEOGRAPHIES, market_id
 from sim.engine.outlook import Outlook, Reviser
+from sim.engine.quarter import regime_fee
 from sim.engine.state import CLOSED, OPEN, FirmState
 
 FOUND_CLOSED = -3  # target code: found a new closed alliance (FOUND_NEW: an open one)
@@ -52,7 +54,7 @@ def recruit_value(
     distinct = j != r.rows[:, None]
     switch_j = c.switching_cost_fixed + c.switching_cost_revenue * o.revenue[j].sum(-1)
     publish = 1.0 if option == OPEN else 0.0
-    fee_r = c.fee_open if option == OPEN else c.fee_closed
+    fee_r = float(regime_fee(np.asarray(option), p))
     excess = np.maximum(np.asarray(rate, dtype=np.float64) - o.public_rate * publish, 0.0)
     excess = np.broadcast_to(excess, r.rows.shape)[:, None]
     cc_j = money * (c.coord_cost_fixed + c.coord_cost_share * c.depth_base * o.spend[j])
@@ -82,11 +84,9 @@ def founding_values(
     better regime is taken, founder by founder. A new alliance is small and homogeneous, so
     its depth is taken at ``depth_base``.
     """
-    c, rr = p.choice, p.rnd
+    c = p.choice
     money = float(o.multipliers.money[0])
-    rate = rr.beta_alliance_shallow + (rr.beta_alliance_deep - rr.beta_alliance_shallow) * (
-        c.depth_base
-    )
+    rate = internal_rate(c.depth_base, p)
     best = np.full(len(r.rows), -np.inf)
     regime = np.full(len(r.rows), OPEN, dtype=np.int8)
     cost = np.full(len(r.rows), c.founding_cost_open)

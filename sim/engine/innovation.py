@@ -86,6 +86,16 @@ def law(p: ModelParams, economy: Economy, domain: np.ndarray, region: np.ndarray
     }
 
 
+def internal_rate(depth: Any, p: ModelParams) -> Any:
+    """``c_A = beta_sh + (beta_dp - beta_sh) w_A``: partners share more in deeper alliances.
+
+    Reason: docs/model.md 6.3; one rule for the channels, what revisers expect and founders'
+    prospects. ``depth`` is a scalar or an array (returns the same shape).
+    """
+    r = p.rnd
+    return r.beta_alliance_shallow + (r.beta_alliance_deep - r.beta_alliance_shallow) * depth
+
+
 def channels_of(
     firms: FirmState, alliances: AllianceState, rows: np.ndarray, p: ModelParams, bonus: float
 ) -> Channels:
@@ -99,14 +109,11 @@ def channels_of(
     """
     r = p.rnd
     alliance = formed_alliance(firms, alliances)[rows]
-    internal = r.beta_alliance_shallow + (r.beta_alliance_deep - r.beta_alliance_shallow) * (
-        alliances.depth
-    )
     return build(
         alliance,
         alliances.regime == CLOSED,
         firms.openness[rows],
-        internal,
+        internal_rate(alliances.depth, p),
         min(1.0, r.beta_public + bonus),
         alliances.root() if alliances.m else None,
         r.beta_federation,

@@ -132,7 +132,7 @@ def outlook(
         depth=depth,
         hetero=hetero,
         home=padded(home_region(firms, a)),
-        internal=r.beta_alliance_shallow + (r.beta_alliance_deep - r.beta_alliance_shallow) * depth,
+        internal=innovation.internal_rate(depth, p),
         public_rate=channels.public_rate,
         multipliers=mult,
         sizes=sales.size,

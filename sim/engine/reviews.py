@@ -23,6 +23,7 @@ from sim.engine.aggregates import home_region
 from sim.engine.founding import recruit_value
 from sim.engine.outlook import Prospects, flow_scale, reviser_at
 from sim.engine.policy import PolicyEffects
+from sim.engine.quarter import regime_fee
 from sim.engine.state import CLOSED, OPEN, AllianceState, FirmState
 from sim.engine.valuation import membership_surplus
 
@@ -58,8 +59,7 @@ def review_regimes(
     R = np.asarray(p.rnd.relatedness, dtype=np.float64)
     regime = alliances.regime[ids]
     other = np.where(regime == OPEN, CLOSED, OPEN)
-    fee = np.where(regime == OPEN, c.fee_open, c.fee_closed)
-    fee_other = np.where(other == OPEN, c.fee_open, c.fee_closed)
+    fee, fee_other = regime_fee(regime, p), regime_fee(other, p)
     staying = members_staying(ids, fee_other - fee, firms, alliances, view, effects, p)
     fees = money * (fee_other * staying - fee * (size[ids] - 1))
     # the leader's own effort reaches every rival in its markets at the public rate if open

@@ -39,7 +39,7 @@ from sim.engine.outlook import (
 )
 from sim.engine.policing import enforced
 from sim.engine.policy import PolicyEffects
-from sim.engine.quarter import Quarter, Revision
+from sim.engine.quarter import Quarter, Revision, regime_fee
 from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, padded
 
 __all__ = [
@@ -314,7 +314,7 @@ def option_values(
     value = knowledge_value(r, target, publish, o, R, flow)
     value += complementarity_value(r, target, o, p, m.level)
     is_leader = member & (padded(alliances.leader, -1)[np.maximum(target, 0)] == r.rows[:, None])
-    fee_r = np.where(regime == OPEN, p.choice.fee_open, p.choice.fee_closed)
+    fee_r = regime_fee(regime, p)
     fee = np.where(
         exists, np.where(is_leader, -(at_alliance(o.size, target) - 1.0) * fee_r, fee_r), 0.0
     )
