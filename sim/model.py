@@ -22,7 +22,16 @@ from scenarios.policies import SovereignTournament, build_policies
 from scenarios.worlds import build_world
 from sim.config.schema import ENGINES, RunConfig
 from sim.config.vocabulary import DOMAINS, DOMESTIC
-from sim.engine import economy, growth, innovation, policing, quarter, turnover, valuation
+from sim.engine import (
+    channel_access,
+    economy,
+    growth,
+    innovation,
+    policing,
+    quarter,
+    turnover,
+    valuation,
+)
 from sim.engine.aggregates import alliance_totals
 from sim.engine.alliance_table import alliance_table
 from sim.engine.choice import draw_revision
@@ -322,6 +331,7 @@ class AllianceModel(AllianceWorld):
             fines=law.fines,
             coordination=coordination,
             mandate=mandate,
+            channel=channel_access.channel_income(firms, alliances, trade.revenue, p),
         )
         revenue, profit = self._each("earn", alive, q, trade, rd_spend)
         firms.revenue[:] = 0.0

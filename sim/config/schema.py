@@ -179,6 +179,14 @@ class ChoiceParams:
     regime_review_every: int = 4  # v2: quarters between leaders' regime reviews
     regime_switch_cost: float = 1.0  # v2: USD m one-off for changing an alliance's regime
     state_mission: float = 1.0  # v2: mission of a state coordinator, in [0, 1] (depth target 1)
+    nest_similarity: float = 0.5  # v2: nested logit lambda of the options besides staying (1 = MNL)
+    dues_share_open: float = 0.0  # v2: dues, share of the member's revenue a quarter, open regime
+    dues_share_closed: float = 0.002  # v2: same, closed regime (assumption: tiered dues)
+    channel_base_per_revenue: float = 10.0  # v2: leader's customer contracts per USD m of its sales
+    channel_share: float = 0.1  # v2: share of those contracts partners' solutions reach at most
+    channel_portfolio_half: float = 10.0  # v2: partners at which coverage is 1 - 1/e of the most
+    channel_foreign_reach: float = 0.02  # v2: a partner from another region's weight (see docs)
+    channel_resale_margin: float = 0.15  # v2: the leader's margin on partners' solutions it resells
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
@@ -208,8 +216,19 @@ class ChoiceParams:
             "switching_cost_revenue",
             "founding_cost_open",
             "founding_cost_closed",
+            "channel_base_per_revenue",
+            "channel_resale_margin",
         ):
             check_range(self, name, 0.0, 1e6)
+        for name in (
+            "dues_share_open",
+            "dues_share_closed",
+            "channel_share",
+            "channel_foreign_reach",
+        ):
+            check_range(self, name, 0.0, 1.0)
+        check_range(self, "nest_similarity", 0.01, 1.0)
+        check_range(self, "channel_portfolio_half", 1e-3, 1e6)
         check_range(self, "noise_revenue_floor", 1e-9, 1e6)
         check_range(self, "n_prospects", 0, 1000)
         check_range(self, "recruit_expectation", 0.0, 1.0)

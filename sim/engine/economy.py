@@ -33,7 +33,7 @@ from sim.engine.markets import (
     seller_shift,
 )
 from sim.engine.policy import PolicyEffects
-from sim.engine.quarter import Quarter, fees_owed
+from sim.engine.quarter import Quarter
 from sim.engine.state import (
     NO_ALLIANCE,
     OPEN,
@@ -232,6 +232,7 @@ class Trade:
     sales: Sales
     coordination: np.ndarray | None = None  # USD m a quarter each member pays (version 2)
     mandate: np.ndarray | None = None  # USD m a quarter the mandate gives each member (v2)
+    channel: np.ndarray | None = None  # USD m a quarter earned through an alliance's channel
 
 
 def prepare_trade(
@@ -248,13 +249,12 @@ def prepare_trade(
     """
     p = q.params
     s = sales(firms, economy, q.step, p, alliances)
-    fees, fees_in = fees_owed(firms, alliances, p)
     revenue = s.per_firm(firms.n)
     return Trade(
         revenue=revenue,
         domestic_revenue=s.per_firm(firms.n, domestic_only=True),
-        fees_in=fees_in,
-        fees_out=fees,
+        fees_in=np.zeros(max(alliances.m, 1)),
+        fees_out=dues_owed(firms, alliances, revenue, p),
         margin_income=p.growth.margin * revenue,
         fines=np.zeros(firms.n),
         sales=s,
@@ -293,8 +293,32 @@ def earn(
         - np.where(firms.kind[rows] == STARTUP, p.growth.fixed_cost_startup, 0.0)
         - (0.0 if trade.coordination is None else trade.coordination[rows])
         + (0.0 if trade.mandate is None else trade.mandate[rows])
+        + (0.0 if trade.channel is None else trade.channel[rows])
     )
     return revenue, profit
+
+
+def dues_share(regime: ArrayLike, p: ModelParams) -> np.ndarray:
+    """Dues by regime, as a share of the member's revenue a quarter (docs/model.md 6.5)."""
+    c = p.choice
+    return np.asarray(np.where(np.asarray(regime) == OPEN, c.dues_share_open, c.dues_share_closed))
+
+
+def dues_owed(
+    firms: FirmState, alliances: AllianceState, revenue: np.ndarray, p: ModelParams
+) -> np.ndarray:
+    """Dues each firm row pays this quarter (USD m): its regime's share of its revenue.
+
+    Reason: review finding 18 (docs/model.md section 10): real dues fund a secretariat and
+    are tiered by size (K-AI and the AI Alliance charge none); a flat fee paid to the leader
+    could not fit six SMEs and NVIDIA at once, and made reviews weigh fee income. The leader
+    pays none and receives none (its stake is its resale margin, ``channel_access``).
+    """
+    inside = firms.alive & (firms.alliance != NO_ALLIANCE)
+    a = np.where(inside, firms.alliance, 0)
+    is_leader = inside & (padded(alliances.leader, -1)[a] == np.arange(firms.n))
+    rate = dues_share(padded(alliances.regime)[a], p)
+    return np.asarray(np.where(inside & ~is_leader, rate * revenue, 0.0))
 
 
 def mandate_payments(firms: FirmState, effects: PolicyEffects) -> np.ndarray:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config.schema import ModelParams
+from sim.engine.channel_access import HOME, channel_pool, partner_group, partner_sales, reach
+from sim.engine.economy import dues_share
 from sim.engine.innovation import internal_rate
 from sim.engine.markets import N_GEOGRAPHIES, market_id
 from sim.engine.outlook import Outlook, Reviser
-from sim.engine.quarter import regime_fee
 from sim.engine.state import CLOSED, OPEN, FirmState
 
 FOUND_CLOSED = -3  # target code: found a new closed alliance (FOUND_NEW: an open one)
@@ -29,17 +30,23 @@ def recruit_value(
     option: int,
     rate: np.ndarray | float,
     eligible: np.ndarray | bool = True,
+    partners: np.ndarray | None = None,
+    home: np.ndarray | None = None,
 ) -> np.ndarray:
     """What the prospects a founder or leader draws are expected to bring it (USD m), (K,).
 
     Reason: docs/model.md 6.6: a prospect counts if joining pays for it (the recruiter's
-    knowledge at the alliance's rate, less the fee, its coordination and switching costs)
-    and pays for the recruiter (the prospect's knowledge and fee, less the customers a
+    knowledge at the alliance's rate and its share of the recruiter's channel, less its
+    dues, coordination and switching costs) and pays for the recruiter (the prospect's
+    knowledge and the resale margin on what it adds to the channel, less the customers a
     same-market prospect takes with the recruiter's knowledge); ``recruit_expectation`` of
     those are expected to come. ``option`` is the regime (OPEN or CLOSED), ``rate`` the
     alliance's internal rate (scalar or (K,)); ``prospect`` holds (K, P) firm rows and
     ``eligible`` (broadcast to (K, P)) which of them the alliance may admit (a national
-    alliance: those of its home region).
+    alliance: those of its home region). ``partners`` is the channel weight of the partners
+    already there by group (K, 2) (``channel_access``; default: the partners a founder
+    expects, ``recruit_expectation x n_prospects``, all of its region), ``home`` the
+    alliance's home region (default: the recruiter's).
     """
     c = p.choice
     money = float(o.multipliers.money[0])
@@ -54,15 +61,25 @@ def recruit_value(
     distinct = j != r.rows[:, None]
     switch_j = c.switching_cost_fixed + c.switching_cost_revenue * o.revenue[j].sum(-1)
     publish = 1.0 if option == OPEN else 0.0
-    fee_r = float(regime_fee(np.asarray(option), p))
+    dues_j = money * float(dues_share(np.asarray(option), p)) * o.revenue[j].sum(-1)
+    if partners is None:
+        partners = np.zeros((r.rows.size, 2))
+        partners[:, HOME] = c.recruit_expectation * c.n_prospects
+    home = firms.region[r.rows] if home is None else home
+    group = partner_group(firms.region[j], np.asarray(home)[:, None])
+    n = np.take_along_axis(np.asarray(partners, dtype=np.float64), group, axis=1)
+    sold = r.revenue.sum(-1)[:, None] * reach(group, p)
+    channel_j = money * p.growth.margin * partner_sales(sold, n + 1.0, p)
+    more = channel_pool(sold, n + 1.0, p) - channel_pool(sold, n, p)
+    resale_f = money * c.channel_resale_margin * more
     excess = np.maximum(np.asarray(rate, dtype=np.float64) - o.public_rate * publish, 0.0)
     excess = np.broadcast_to(excess, r.rows.shape)[:, None]
     cc_j = money * (c.coord_cost_fixed + c.coord_cost_share * c.depth_base * o.spend[j])
     cc_j = cc_j * (1.0 + c.coord_regime_misfit * np.abs(firms.openness[j] - publish))
     to_j = a_j * R[r.domain[:, None], d_j] * excess * r.effort[:, None]
-    gain_j = own_j * to_j - money * fee_r - cc_j - switch_j
+    gain_j = own_j * to_j + channel_j - dues_j - cc_j - switch_j
     from_j = r.absorption[:, None] * R[d_j, r.domain[:, None]] * excess * x_j
-    gain_f = own_f[:, None] * from_j + money * fee_r
+    gain_f = own_f[:, None] * from_j + resale_f
     gain_f = gain_f - np.where(rival, steal * excess * r.effort[:, None], 0.0)
     joins = distinct & np.asarray(eligible) & (gain_j > 0.0) & (gain_f > 0.0)
     return np.asarray(c.recruit_expectation * np.where(joins, gain_f, 0.0).sum(-1))

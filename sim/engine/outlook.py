@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
-from sim.engine import innovation
+from sim.engine import channel_access, innovation
 from sim.engine.aggregates import home_region
 from sim.engine.channels import Channels
 from sim.engine.choice import RevisionDraws
@@ -35,7 +35,8 @@ class Outlook:
     (complementarity log-odds now). Per alliance: ``excess`` (m, D), effort partners receive
     on top of the public rate by sender domain; ``reach`` (m, N_MARKETS), ``sum a s g'`` of the
     members selling in each market; ``best`` (m, D), members' best capability per domain;
-    ``size``, ``depth``, ``hetero``, ``home`` (home region), ``internal`` rate c_A; and
+    ``size``, ``depth``, ``hetero``, ``home`` (home region), ``internal`` rate c_A, the
+    leader's sales and its partners by group ``partners`` (m, 2) (``channel_access``); and
     per market ``reach_all`` (N_MARKETS,) over every seller; multipliers per market.
     """
 
@@ -57,6 +58,8 @@ class Outlook:
     hetero: np.ndarray
     home: np.ndarray
     internal: np.ndarray
+    leader_sales: np.ndarray
+    partners: np.ndarray
     public_rate: float
     multipliers: HorizonMultipliers
     sizes: np.ndarray
@@ -133,6 +136,8 @@ def outlook(
         hetero=hetero,
         home=padded(home_region(firms, a)),
         internal=innovation.internal_rate(depth, p),
+        leader_sales=padded(revenue.sum(-1)[a.leader]) if a.m else np.zeros(1),
+        partners=channel_access.partners(firms, a),
         public_rate=channels.public_rate,
         multipliers=mult,
         sizes=sales.size,
@@ -237,6 +242,7 @@ class Prospects:
     channels: Channels
     position: np.ndarray
     recruits: np.ndarray  # (revisers, n_prospects) firm rows a founder would approach
+    nests: np.ndarray  # (revisers, 2) Gumbel draws of the nested logit: stay, move
 
 
 def prospects(
@@ -250,7 +256,8 @@ def prospects(
     """The start-of-quarter outlook every reviser's values read (computed once a quarter).
 
     Draws ``n_prospects`` alive firms per reviser (uniformly, one call whatever the state's
-    values): the firms a founder would approach (docs/model.md 6.6).
+    values): the firms a founder would approach (docs/model.md 6.6); then two Gumbel draws
+    per reviser for the upper level of the nested logit (``valuation.decide``).
     """
     p = q.params
     s = sales(firms, economy, q.step, p, alliances)
@@ -267,4 +274,5 @@ def prospects(
     o = outlook(firms, alliances, economy, s, plan.channels, rows, slope, plan.absorption, p)
     shape = (draws.revisers.size, p.choice.n_prospects)
     recruits = rows[rng.integers(0, max(rows.size, 1), size=shape)] if rows.size else rows
-    return Prospects(o, plan.channels, position, np.asarray(recruits).reshape(shape))
+    nests = rng.gumbel(size=(draws.revisers.size, 2))
+    return Prospects(o, plan.channels, position, np.asarray(recruits).reshape(shape), nests)

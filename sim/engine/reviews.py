@@ -1,12 +1,13 @@
 """Leaders' regime reviews (design version 2, docs/model.md 6.6 and section 3, stage 2).
 
 Every ``regime_review_every`` quarters the leader of each formed alliance compares its
-expected profit under the other regime: the fees its members pay, the knowledge its own
-effort leaks to rivals when the alliance publishes, and the recruits the other regime would
-attract (prospects drawn, each counted if joining pays for it and for the leader). Members
-whose surplus from staying (``valuation.membership_surplus``) would not cover a higher fee
-are foreseen to leave, and pay nothing (before this, closing an open alliance counted a fee
-from every member, and the leaders of the open alliances closed them at their first review).
+expected profit under the other regime: its resale margin on the channel of the partners who
+would stay, the knowledge its own effort leaks to rivals when the alliance publishes, and the
+recruits the other regime would attract (prospects drawn, each counted if joining pays for it
+and for the leader). Members whose surplus from staying (``valuation.membership_surplus``)
+would not cover higher dues are foreseen to leave. Dues fund the secretariat, not the leader
+(review finding 18: with fees paid to the leader, closing the K-AI Alliance would have paid
+SK Telecom twelve times its margin).
 It switches when the gain exceeds ``regime_switch_cost``. This is the K-AI Alliance's 2024 move:
 it opened once the knowledge of recruits at scale outweighed the leak of its own.
 Mandated alliances keep the regime their mandate sets, state-coordinated ones the regime the
@@ -20,10 +21,11 @@ import numpy as np
 
 from sim.config.schema import ModelParams
 from sim.engine.aggregates import home_region
+from sim.engine.channel_access import leader_pool
+from sim.engine.economy import dues_share
 from sim.engine.founding import recruit_value
 from sim.engine.outlook import Prospects, flow_scale, reviser_at
 from sim.engine.policy import PolicyEffects
-from sim.engine.quarter import regime_fee
 from sim.engine.state import CLOSED, OPEN, AllianceState, FirmState
 from sim.engine.valuation import membership_surplus
 
@@ -59,9 +61,13 @@ def review_regimes(
     R = np.asarray(p.rnd.relatedness, dtype=np.float64)
     regime = alliances.regime[ids]
     other = np.where(regime == OPEN, CLOSED, OPEN)
-    fee, fee_other = regime_fee(regime, p), regime_fee(other, p)
-    staying = members_staying(ids, fee_other - fee, firms, alliances, view, effects, p)
-    fees = money * (fee_other * staying - fee * (size[ids] - 1))
+    rise = dues_share(other, p) - dues_share(regime, p)
+    staying = members_staying(ids, rise, firms, alliances, view, effects, p)
+    # the leader's stake: its resale margin on the channel of the partners who stay
+    sold, counts = o.leader_sales[ids], o.partners[ids]
+    kept = counts * (staying / np.maximum(size[ids] - 1, 1))[:, None]
+    lost = leader_pool(sold, kept, p) - leader_pool(sold, counts, p)
+    stake = money * c.channel_resale_margin * lost
     # the leader's own effort reaches every rival in its markets at the public rate if open
     fl = flow[r.markets]
     rivals = o.reach_all[r.markets] - (r.absorption * r.slope)[:, None] * r.share
@@ -72,9 +78,11 @@ def review_regimes(
     home = home_region(firms, alliances)[ids]
     eligible = ~alliances.national[ids][:, None] | (firms.region[prospects] == home[:, None])
     for option in (OPEN, CLOSED):
-        value = recruit_value(r, prospects, firms, o, R, flow, p, option, rate, eligible)
+        value = recruit_value(
+            r, prospects, firms, o, R, flow, p, option, rate, eligible, counts, home
+        )
         recruits += np.where(other == option, value, 0.0) - np.where(regime == option, value, 0.0)
-    gain = fees - leak_change + recruits - c.regime_switch_cost
+    gain = stake - leak_change + recruits - c.regime_switch_cost
     switch = ids[gain > 0.0]
     alliances.regime[switch] = np.where(alliances.regime[switch] == OPEN, CLOSED, OPEN)
     return switch
@@ -82,17 +90,18 @@ def review_regimes(
 
 def members_staying(
     ids: np.ndarray,
-    fee_rise: np.ndarray,
+    dues_rise: np.ndarray,
     firms: FirmState,
     alliances: AllianceState,
     view: Prospects,
     effects: PolicyEffects,
     p: ModelParams,
 ) -> np.ndarray:
-    """Members (leader excluded) of each alliance ``ids`` who would stay after a fee rise.
+    """Members (leader excluded) of each alliance ``ids`` who would stay after a dues rise.
 
-    A member stays when its surplus from staying covers the rise over the horizon
-    (``money x fee_rise``); a fall keeps everyone.
+    ``dues_rise`` is the rise in dues as a share of revenue, per alliance. A member stays
+    when its surplus from staying covers the rise over the horizon (``money x rise x its
+    revenue``); a fall keeps everyone.
     """
     member = np.where(firms.alive, firms.alliance, -1)
     position = np.full(max(alliances.m, 1), -1, dtype=np.int64)
@@ -103,7 +112,8 @@ def members_staying(
     if rows.size == 0:
         return np.zeros(ids.size)
     where = at[rows]
-    rise = float(view.outlook.multipliers.money[0]) * np.asarray(fee_rise)[where]
+    revenue = view.outlook.revenue[rows].sum(-1)
+    rise = float(view.outlook.multipliers.money[0]) * np.asarray(dues_rise)[where] * revenue
     surplus = membership_surplus(rows, firms, alliances, view, effects, p)
-    stays = (rise <= 0.0) | (surplus >= rise)
+    stays = (np.asarray(dues_rise)[where] <= 0.0) | (surplus >= rise)
     return np.bincount(where, weights=stays.astype(np.float64), minlength=ids.size)

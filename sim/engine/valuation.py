@@ -3,7 +3,7 @@
 A reviser values each option (go alone, stay, join a candidate, found an alliance) by the
 change in its discounted profit over the horizon against its current position:
 
-    dV(o) = K(o) + Q(o) - Fee(o) + Sub(o) - AT(o) - CC(o) + Man(o) - SC(o),
+    dV(o) = K(o) + Q(o) + Ch(o) - Dues(o) + Sub(o) - AT(o) - CC(o) + Man(o) - SC(o),
 
 each term a named function below, written for a firm with one division (its home domain,
 docs/model.md section 9, item 1) selling in that domain's domestic and rest-of-world markets.
@@ -21,9 +21,16 @@ import numpy as np
 
 from sim.config.schema import ModelParams
 from sim.engine.aggregates import formed_alliance
+from sim.engine.channel_access import (
+    channel_pool,
+    leader_pool,
+    partner_group,
+    partner_sales,
+    reach,
+)
 from sim.engine.choice import FIRST_CANDIDATE, FOUND, FOUND_NEW, RevisionDraws
 from sim.engine.competition import expected_antitrust_cost
-from sim.engine.economy import complementarity_table, coordination_rule
+from sim.engine.economy import complementarity_table, coordination_rule, dues_share
 from sim.engine.founding import FOUND_CLOSED, founding_values
 from sim.engine.markets import N_GEOGRAPHIES, market_id
 from sim.engine.outlook import (
@@ -39,7 +46,7 @@ from sim.engine.outlook import (
 )
 from sim.engine.policing import enforced
 from sim.engine.policy import PolicyEffects
-from sim.engine.quarter import Quarter, Revision, regime_fee
+from sim.engine.quarter import Quarter, Revision
 from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, padded
 
 __all__ = [
@@ -190,6 +197,31 @@ def antitrust_exposure(
     return np.asarray(np.where(target >= 0, at, 0.0))
 
 
+def channel_value(
+    r: Reviser,
+    target: np.ndarray,
+    member: np.ndarray,
+    is_leader: np.ndarray,
+    region: np.ndarray,
+    o: Outlook,
+    p: ModelParams,
+) -> np.ndarray:
+    """Ch(o): income through the option's alliance's channel, a quarter (USD m), 0 alone.
+
+    Reason: docs/model.md 6.5, "Channel access" (``sim.engine.channel_access``): a partner
+    earns the margin on its share of the solutions the leader resells, with itself among
+    the partners; the leader earns its resale margin on them.
+    """
+    sold = at_alliance(o.leader_sales, target)
+    counts = at_alliance(o.partners, target)
+    group = partner_group(region[:, None], at_alliance(o.home, target))
+    n = np.take_along_axis(counts, group[..., None], axis=-1)[..., 0] + ~member
+    sales = partner_sales(sold * reach(group, p), n, p)
+    lead = p.choice.channel_resale_margin * leader_pool(sold, counts, p)
+    value = np.where(is_leader, lead, p.growth.margin * sales)
+    return np.asarray(np.where(target >= 0, value, 0.0))
+
+
 def leader_interest(
     r: Reviser,
     target: np.ndarray,
@@ -204,8 +236,10 @@ def leader_interest(
 
     Reason: admission by the leader's interest: the knowledge the applicant's effort brings
     the leader at the alliance rate, less the leader's loss when the applicant, if it sells
-    in the leader's markets, improves with the alliance's knowledge, plus the fee it pays.
-    Complementary applicants are welcome; strong same-market rivals are not.
+    in the leader's markets, improves with the alliance's knowledge, plus the resale margin
+    on what the applicant adds to the channel's portfolio (dues fund the secretariat, not
+    the leader: finding 18). Complementary applicants are welcome; strong same-market rivals
+    are not.
     """
     leader = np.where(target >= 0, padded(alliances.leader, 0)[np.maximum(target, 0)], 0)
     d_l = firms.domain[leader].astype(np.int64)
@@ -225,8 +259,43 @@ def leader_interest(
         "kcd,kd->kc", at_alliance(o.excess, target), R[:, r.domain].T
     )
     steal = (flow[markets_l] * s_l * r.share[:, None, :]).sum(-1) * r.slope[:, None] * received
-    fee = float(o.multipliers.money[0]) * p.choice.fee_closed
-    return np.asarray(value_l * brings - np.where(rival, steal, 0.0) + fee)
+    group = partner_group(firms.region[r.rows][:, None], at_alliance(o.home, target))
+    sold = at_alliance(o.leader_sales, target) * reach(group, p)
+    n = np.take_along_axis(at_alliance(o.partners, target), group[..., None], axis=-1)[..., 0]
+    more = channel_pool(sold, n + 1.0, p) - channel_pool(sold, n, p)
+    money = float(o.multipliers.money[0])
+    resale = money * p.choice.channel_resale_margin * more
+    crowding = money * leader_crowding(leader, target, firms, alliances, o, p)
+    return np.asarray(value_l * brings - np.where(rival, steal, 0.0) + resale - crowding)
+
+
+def leader_crowding(
+    leader: np.ndarray,
+    target: np.ndarray,
+    firms: FirmState,
+    alliances: AllianceState,
+    o: Outlook,
+    p: ModelParams,
+) -> np.ndarray:
+    """The rise in the leader's own coordination cost from one more member (USD m a quarter).
+
+    Reason: review finding 23 (docs/model.md section 10): admission weighed what an
+    applicant brings, never what coordinating one more member costs the leader; beyond a
+    working group its cost rises with size (``economy.coordination_rule``).
+    """
+    args = (
+        at_alliance(o.depth, target),
+        None,
+        at_alliance(o.hetero, target),
+        np.abs(firms.openness[leader] - (padded(alliances.regime)[np.maximum(target, 0)] == OPEN)),
+        False,
+        p,
+    )
+    size = at_alliance(o.size, target)
+    spend = o.spend[leader]
+    now = coordination_rule(spend, args[0], size, *args[2:])
+    more = coordination_rule(spend, args[0], size + 1.0, *args[2:])
+    return np.asarray(np.where(target >= 0, more - now, 0.0))
 
 
 def leaders_stay(draws: RevisionDraws, firms: FirmState, alliances: AllianceState) -> RevisionDraws:
@@ -314,17 +383,15 @@ def option_values(
     value = knowledge_value(r, target, publish, o, R, flow)
     value += complementarity_value(r, target, o, p, m.level)
     is_leader = member & (padded(alliances.leader, -1)[np.maximum(target, 0)] == r.rows[:, None])
-    fee_r = regime_fee(regime, p)
-    fee = np.where(
-        exists, np.where(is_leader, -(at_alliance(o.size, target) - 1.0) * fee_r, fee_r), 0.0
-    )
+    dues = np.where(exists & ~is_leader, dues_share(regime, p) * r.revenue.sum(-1)[:, None], 0.0)
     home = r.domain[:, None].repeat(target.shape[1], 1)
     sub = at_alliance(effects.member_subsidy, target)[
         np.arange(K)[:, None], np.arange(target.shape[1]), home
     ]
     man = at_alliance(effects.mandate_value, target)
     cc = coordination_cost(r, target, regime, openness, firms.region[r.rows], o, p)
-    money_terms = -fee + (sub + man) * r.domestic[:, None] - cc
+    ch = channel_value(r, target, member, is_leader, firms.region[r.rows], o, p)
+    money_terms = ch - dues + (sub + man) * r.domestic[:, None] - cc
     value += money * (money_terms - money_terms[:, 1][:, None])
     at = antitrust_exposure(r, target, o, effects, p)
     value -= at - at[:, 1][:, None]
@@ -380,6 +447,45 @@ def membership_surplus(
     return np.asarray(-values[:, 0])
 
 
+def nested_pick(
+    value: np.ndarray,
+    scale: np.ndarray,
+    similarity: float,
+    gumbel: np.ndarray,
+    nests: np.ndarray,
+) -> np.ndarray:
+    """The option each reviser picks: a nested logit of staying against moving somewhere.
+
+    Reason: review finding 20 (docs/model.md section 10): in a plain logit every option
+    listed draws its own noise, so the number of candidates shown set how fast alliances
+    shrank. Here the options besides staying (column 1) form one nest of similarity
+    ``lambda``: the reviser moves when the nest's inclusive value ``I = lambda s log sum_j
+    exp(V_j / (lambda s))`` plus upper-level noise beats staying's value plus its noise, and
+    then takes the nest's best option under noise of scale ``lambda s`` (exact sampling of
+    the nested logit, McFadden 1978; ``lambda = 1`` is the plain logit). Adding a duplicate
+    option raises ``I`` by ``lambda s log 2`` only.
+
+    Args:
+        value: (K, C) option values against staying (USD m), -inf where unavailable.
+        scale: (K,) noise scale ``s`` (USD m).
+        similarity: ``lambda`` in (0, 1].
+        gumbel: (K, C) standard Gumbel draws, one per option.
+        nests: (K, 2) standard Gumbel draws for staying and for the nest.
+    """
+    inner = similarity * scale[:, None]
+    move = value.copy()
+    move[:, 1] = -np.inf
+    best = move.max(axis=1)
+    some = np.isfinite(best)
+    spread = np.exp((move - np.where(some, best, 0.0)[:, None]) / inner)
+    total = np.maximum(spread.sum(axis=1), np.finfo(np.float64).tiny)
+    inclusive = np.where(some, best + inner[:, 0] * np.log(total), -np.inf)
+    stay = value[:, 1] + scale * nests[:, 0]
+    moves = inclusive + scale * nests[:, 1] > stay
+    within = np.argmax(move + inner * gumbel, axis=1)
+    return np.asarray(np.where(moves, within, 1))
+
+
 def decide(
     k: np.ndarray,
     draws: RevisionDraws,
@@ -394,16 +500,18 @@ def decide(
     Targets: an alliance id, ``NO_ALLIANCE``, ``FOUND_NEW`` (found an open alliance) or
     ``FOUND_CLOSED``. ``view`` is what revisers see (``outlook.prospects``).
 
-    Reason: docs/model.md 6.5, "Noise": a logit over options by the Gumbel-max trick, the
-    noise scaled by the firm's own revenue so that small and large firms are equally noisy
-    in relative terms.
+    Reason: docs/model.md 6.5, "Noise": a nested logit (``nested_pick``), the noise scaled
+    by the firm's own revenue so that small and large firms are equally noisy in relative
+    terms.
     """
     value, regime = option_values(k, draws, firms, alliances, view, effects, p)
     rows = draws.revisers[k]
     scale = p.choice.noise_revenue * np.maximum(
         view.outlook.revenue[rows].sum(-1), p.choice.noise_revenue_floor
     )
-    pick = np.argmax(value + scale[:, None] * draws.gumbel[k], axis=1)
+    alone = firms.alliance[rows] == NO_ALLIANCE
+    value[alone, 0] = -np.inf  # going alone is staying for a firm alone
+    pick = nested_pick(value, scale, p.choice.nest_similarity, draws.gumbel[k], view.nests[k])
     targets = np.concatenate([firms.alliance[rows][:, None], draws.candidates[k]], axis=1)
     column = np.where(pick >= FIRST_CANDIDATE, pick - (FIRST_CANDIDATE - 1), 0)
     chosen = np.take_along_axis(targets, column[:, None], axis=1)[:, 0]

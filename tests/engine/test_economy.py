@@ -99,3 +99,28 @@ def test_the_mega_alliance_scenario_spends_its_member_value_under_version_2():
     domestic = members.alive & (members.alliance == a) & (members.region == 0)
     assert spend[0.5].iloc[5] > spend[0.0].iloc[5]
     assert domestic.any()
+
+
+def test_dues_are_a_share_of_each_members_revenue_and_the_leader_pays_none():
+    """Review finding 18: dues by regime as a share of revenue, not a flat fee to the leader."""
+    import dataclasses
+
+    from sim.engine.state import CLOSED, OPEN, AllianceState, FirmState
+
+    firms = FirmState()
+    firms.append(
+        kind=np.zeros(6, np.int8), region=np.zeros(6, np.int8), domain=np.zeros(6, np.int8)
+    )
+    alliances = AllianceState()
+    alliances.append(np.array([CLOSED, OPEN]), np.array([0, 3]), founded=-1)
+    firms.alliance[:] = [0, 0, 0, 1, 1, NO_ALLIANCE]
+    firms.alive[2] = False
+    revenue = np.array([50.0, 2.0, 3.0, 40.0, 4.0, 5.0])
+    c = DEFAULTS.model.choice
+    p = dataclasses.replace(
+        DEFAULTS.model,
+        choice=dataclasses.replace(c, dues_share_closed=0.01, dues_share_open=0.001),
+    )
+    dues = economy.dues_owed(firms, alliances, revenue, p)
+    # leaders 0 and 3 pay none; firm 1 pays 1 % of 2, firm 4 0.1 % of 4; the dead and alone none
+    np.testing.assert_allclose(dues, [0.0, 0.02, 0.0, 0.0, 0.004, 0.0])

@@ -93,8 +93,7 @@ def test_a_closed_leader_weighs_a_rivals_share_and_not_a_complements(world):
     bigger = interest(replace(r, share=2.0 * r.share))
     assert bigger[0] < base[0]  # a larger rival takes more of the leader's customers
     assert bigger[1] == base[1]  # a complement's share is not the leader's concern
-    fee = float(o.multipliers.money[0]) * q.params.choice.fee_closed
-    assert base[1] >= fee  # a complement brings knowledge and pays the fee
+    assert base[1] > 0.0  # a complement brings knowledge and solutions the leader resells
 
 
 def test_founding_counts_only_prospects_for_whom_joining_pays(world):
