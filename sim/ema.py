@@ -1,0 +1,7 @@
+"""Public alias: ``sim.ema`` is ``sim.runs.ema`` (the EMA Workbench client, docs/ema.md)."""
+
+import sys
+
+import sim.runs.ema as _target
+
+sys.modules[__name__] = _target
