@@ -1,13 +1,14 @@
 """The report's figures, each a function of tidy results returning a matplotlib Figure.
 
-One colour per scenario label in every figure (Okabe-Ito, colour-blind safe), plain-word
-titles and axis labels with units. Time is in years from the start (quarter / 4).
+One colour per scenario label in every figure, and the same colours for open and closed
+alliances, firms alone and domains as the dashboard and the notebooks (all from
+:mod:`sim.analysis.palette`, colour-blind safe); plain-word titles and axis labels with
+units. Time is in years from the start (quarter / 4).
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
 
 import matplotlib
 
@@ -20,40 +21,20 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.analysis.effects import interval, paired_differences
+from sim.analysis.palette import (
+    DOMAIN_COLOURS,
+    FAINT,
+    MEMBERSHIP_COLOURS,
+    MODEL_BAND,
+    MODEL_LINE,
+    SCENARIO_PALETTE,
+    scenario_styles,
+)
 from sim.config.vocabulary import DOMAINS
 from sim.engine.outcomes import BY_NAME, over_time
 
-# Paul Tol's "muted" scheme (colour-blind safe), after black for the first label (the
-# baseline): ten labels get ten distinct colours; beyond that line styles repeat them.
-PALETTE = (
-    "#000000",
-    "#332288",
-    "#88CCEE",
-    "#44AA99",
-    "#117733",
-    "#999933",
-    "#DDCC77",
-    "#CC6677",
-    "#882255",
-    "#AA4499",
-)
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
-MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
-REGIME_COLOURS = {"open": "#004488", "closed": "#BB5566", "alone": "#BBBBBB"}
 OVER_TIME: tuple[str, ...] = tuple(o.name for o in over_time())
-
-
-def colours(labels: Sequence[str]) -> dict[str, tuple[str, str, str]]:
-    """(colour, line style, marker) per label, fixed by position, the same in every figure."""
-    styles = ("-", "--", ":", "-.")
-    return {
-        label: (
-            PALETTE[i % len(PALETTE)],
-            styles[(i // len(PALETTE)) % len(styles)],
-            MARKERS[i % len(MARKERS)],
-        )
-        for i, label in enumerate(labels)
-    }
+colours = scenario_styles  # (colour, line style, marker) per scenario label, by position
 
 
 def _axis_label(column: str) -> str:
@@ -127,7 +108,7 @@ def alliance_landscape(outcomes: pd.DataFrame, alliances: pd.DataFrame, style: d
             mean["share_open"],
             mean["share_closed"],
             mean["share_alone"],
-            colors=[REGIME_COLOURS[k] for k in ("open", "closed", "alone")],
+            colors=[MEMBERSHIP_COLOURS[k] for k in ("open", "closed", "alone")],
             labels=["in open alliances", "in closed alliances", "alone"],
         )
         ax.set_title(label, fontsize=10, color=style[label][0])
@@ -190,7 +171,7 @@ def parameter_effects(final: pd.DataFrame, params: list[str], style: dict) -> Fi
                 stats_ = group.groupby(param)[col]
                 mean = stats_.mean()
                 low, high = stats_.quantile(0.05), stats_.quantile(0.95)
-                colour = PALETTE[i % len(PALETTE)]
+                colour = SCENARIO_PALETTE[i % len(SCENARIO_PALETTE)]
                 ax.plot(mean.index, mean.values, "o-", color=colour, label=scenario)
                 ax.fill_between(mean.index, low.values, high.values, color=colour, alpha=0.15)
             ax.set_xlabel(param)
@@ -238,7 +219,6 @@ def network_snapshot(snapshot: pd.DataFrame, alliances: pd.DataFrame, title: str
     xs: list[float] = []
     ys: list[float] = []
     cs: list[str] = []
-    domain_colours = OKABE_ITO
     for a, group in members.groupby("alliance"):
         if int(a) not in hub:
             continue
@@ -249,19 +229,19 @@ def network_snapshot(snapshot: pd.DataFrame, alliances: pd.DataFrame, title: str
         ax.plot(
             np.column_stack([np.full(len(group), cx), px]).T,
             np.column_stack([np.full(len(group), cy), py]).T,
-            color="#999999",
+            color=FAINT,
             lw=0.3,
             alpha=0.5,
             zorder=1,
         )
         xs.extend(px)
         ys.extend(py)
-        cs.extend(domain_colours[d % len(domain_colours)] for d in group["domain"])
+        cs.extend(DOMAIN_COLOURS[DOMAINS[int(d)]] for d in group["domain"])
     ax.scatter(xs, ys, s=10, c=cs, zorder=2, linewidths=0)
     for row in table.itertuples():
         cx, cy = hub[int(row.alliance)]
         ax.scatter(
-            cx, cy, s=40 + 4 * row.size, c=REGIME_COLOURS[row.regime], edgecolors="k", zorder=3
+            cx, cy, s=40 + 4 * row.size, c=MEMBERSHIP_COLOURS[row.regime], edgecolors="k", zorder=3
         )
         if row.Index < 12:
             ax.annotate(
@@ -275,12 +255,10 @@ def network_snapshot(snapshot: pd.DataFrame, alliances: pd.DataFrame, title: str
             )
     for regime in ("open", "closed"):
         ax.scatter(
-            [], [], s=80, c=REGIME_COLOURS[regime], edgecolors="k", label=f"{regime} alliance"
+            [], [], s=80, c=MEMBERSHIP_COLOURS[regime], edgecolors="k", label=f"{regime} alliance"
         )
-    for d, name in enumerate(DOMAINS):
-        ax.scatter(
-            [], [], s=20, c=domain_colours[d % len(domain_colours)], label=name.replace("_", " ")
-        )
+    for name in DOMAINS:
+        ax.scatter([], [], s=20, c=DOMAIN_COLOURS[name], label=name.replace("_", " "))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, title="Hubs and firms")
     ax.set_axis_off()
     ax.set_aspect("equal")
@@ -320,8 +298,8 @@ def history_bands(
     for ax, name in zip(axes.flat, names, strict=False):
         band = bands[bands["alliance"] == name]
         x = start_year + band["step"].to_numpy() / 4
-        ax.fill_between(x, band["p05"], band["p95"], color=PALETTE[2], alpha=0.45, lw=0)
-        ax.plot(x, band["p50"], color=PALETTE[1], lw=1.6)
+        ax.fill_between(x, band["p05"], band["p95"], color=MODEL_BAND, alpha=0.45, lw=0)
+        ax.plot(x, band["p50"], color=MODEL_LINE, lw=1.6)
         points = agreement[agreement["alliance"] == name]
         for p in points.itertuples():
             held = p.role == "held-out"
@@ -347,8 +325,8 @@ def history_bands(
         ax.set_ylabel("members", fontsize=8)
         ax.grid(alpha=0.3)
     handles = [
-        Patch(color=PALETTE[2], alpha=0.45, label="90 % of replicates"),
-        Line2D([], [], color=PALETTE[1], lw=1.6, label="median"),
+        Patch(color=MODEL_BAND, alpha=0.45, label="90 % of replicates"),
+        Line2D([], [], color=MODEL_LINE, lw=1.6, label="median"),
         Line2D([], [], ls="", marker="o", color="k", label="reported, in-sample"),
         Line2D([], [], ls="", marker="o", mfc="none", mec="k", label="reported, held out"),
     ]

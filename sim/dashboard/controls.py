@@ -1,15 +1,16 @@
 """The dashboard's controls, and how their values become a run config.
 
-The choices of world and scenario come from the config files. ``model_params`` tells
-SolaraViz which controls to draw; SolaraViz passes their values to
+The choices of world and scenario come from the config files. :data:`DEFAULTS` are the
+settings the page starts with; the page (:mod:`sim.dashboard.layout`) draws a select for each
+of :data:`SELECTS` and a slider for each of :data:`SLIDERS`, and passes the settings to
 :class:`~sim.dashboard.model.DashboardModel`, which builds its config with
 :func:`dashboard_config`.
 
-The policy sliders follow one rule: **0 means "as the scenario"**. A slider left at 0
-leaves the scenario's own lever exactly as its file sets it (or absent, if the scenario
-does not pull that lever). A value above 0 overrides that one field of the scenario's
-lever, or adds the lever with its defaults and that field when the scenario has none
-(see :func:`apply_levers`).
+Each policy lever has an explicit **"as scenario"** choice (``None`` here): the scenario's
+own lever stays exactly as its file sets it (or absent, if the scenario does not pull that
+lever). Any number, 0 included, overrides that one field of the scenario's lever, or adds
+the lever with its defaults and that field when the scenario has none (see
+:func:`apply_levers`). :func:`value_text` is the text shown beside every slider.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sim.config.compose import CONFIG_DIR, compose
@@ -28,6 +31,7 @@ from sim.config.levers import (
     SubsidyConfig,
 )
 from sim.config.schema import ConfigError, RunConfig
+from sim.engine.alliance_table import quarter_dates
 
 
 def _choices(group: str, first: str) -> tuple[str, ...]:
@@ -60,24 +64,24 @@ def _composed(world: str, scenario: str) -> RunConfig:
 def apply_levers(
     scenario: ScenarioConfig,
     *,
-    mandate_strength: float = 0.0,
-    clarity: float = 0.0,
-    subsidy_budget: float = 0.0,
+    mandate_strength: float | None = None,
+    clarity: float | None = None,
+    subsidy_budget: float | None = None,
     subsidy_focus: str = AS_SCENARIO,
 ) -> ScenarioConfig:
     """Return ``scenario`` with the dashboard's lever settings applied.
 
-    The rule: a slider at 0 leaves the scenario's lever as its file sets it (or absent);
-    above 0 it overrides that field, adding the lever with its defaults when the scenario
-    has none. Every new lever is built with ``dataclasses.replace``, so its range checks
-    run and the original config is never changed.
+    The rule: ``None`` ("as scenario") leaves the scenario's lever as its file sets it (or
+    absent); a number, 0 included, overrides that field, adding the lever with its defaults
+    when the scenario has none. Every new lever is built with ``dataclasses.replace``, so its
+    range checks run and the original config is never changed.
 
-    - ``mandate_strength`` > 0 sets ``mega_alliance.mandate_strength``; an added
-      mega-alliance has the defaults of ``MegaAllianceConfig`` (founded at quarter 0, open,
-      the top two domestic firms per domain, mission 0.3).
-    - ``clarity`` > 0 sets ``antitrust.clarity``; added guidance has no share cap and no
-      fines (only the clarity of safe harbours changes).
-    - ``subsidy_budget`` > 0 sets ``subsidy.budget`` (USD m a quarter); an added subsidy is
+    - ``mandate_strength`` sets ``mega_alliance.mandate_strength``; an added mega-alliance
+      has the defaults of ``MegaAllianceConfig`` (founded at quarter 0, open, the top two
+      domestic firms per domain, mission 0.3).
+    - ``clarity`` sets ``antitrust.clarity``; added guidance has no share cap and no fines
+      (only the clarity of safe harbours changes).
+    - ``subsidy_budget`` sets ``subsidy.budget`` (USD m a quarter); an added subsidy is
       sustained, for all domestic firms of the target domains.
     - ``subsidy_focus`` other than ``"as scenario"`` sets the target domains of whatever
       subsidy the run has (the scenario's or the added one): ``"infrastructure"`` is
@@ -86,9 +90,12 @@ def apply_levers(
 
     Args:
         scenario: The scenario from its config file.
-        mandate_strength: Pull of the national alliance on every firm's choice (>= 0).
-        clarity: Antitrust clarity, 0 (legal uncertainty) to 1 (clear safe harbours).
-        subsidy_budget: USD m a quarter shared by the eligible firms (>= 0).
+        mandate_strength: Pull of the national alliance on every firm's choice (>= 0), or
+            ``None`` for the scenario's.
+        clarity: Antitrust clarity, 0 (legal uncertainty) to 1 (clear safe harbours), or
+            ``None`` for the scenario's.
+        subsidy_budget: USD m a quarter shared by the eligible firms (>= 0), or ``None`` for
+            the scenario's.
         subsidy_focus: ``"as scenario"``, ``"infrastructure"`` or ``"applications"``.
 
     Returns:
@@ -107,19 +114,19 @@ def apply_levers(
         ("clarity", clarity),
         ("subsidy_budget", subsidy_budget),
     ):
-        if value < 0:
+        if value is not None and not value >= 0:
             raise ConfigError(
-                f"{name}={value!r} is out of range; allowed: >= 0 (0 = as the scenario)"
+                f"{name}={value!r} is out of range; allowed: >= 0, or None (as the scenario)"
             )
     changes: dict[str, Any] = {}
-    if mandate_strength > 0:
+    if mandate_strength is not None:
         mega = scenario.mega_alliance or MegaAllianceConfig()
         changes["mega_alliance"] = dataclasses.replace(mega, mandate_strength=mandate_strength)
-    if clarity > 0:
+    if clarity is not None:
         antitrust = scenario.antitrust or AntitrustConfig(share_cap=1.0, fine_rate=0.0)
         changes["antitrust"] = dataclasses.replace(antitrust, clarity=clarity)
     subsidy = scenario.subsidy
-    if subsidy_budget > 0:
+    if subsidy_budget is not None:
         subsidy = dataclasses.replace(subsidy or SubsidyConfig(), budget=subsidy_budget)
     domains = FOCUS_DOMAINS[subsidy_focus]
     if subsidy is not None and domains is not None:
@@ -133,9 +140,9 @@ def dashboard_config(
     world: str = "korea_2024",
     scenario: str = "baseline",
     *,
-    mandate_strength: float = 0.0,
-    clarity: float = 0.0,
-    subsidy_budget: float = 0.0,
+    mandate_strength: float | None = None,
+    clarity: float | None = None,
+    subsidy_budget: float | None = None,
     subsidy_focus: str = AS_SCENARIO,
     seed: int = 0,
     quarters: int = DEFAULT_QUARTERS,
@@ -145,9 +152,9 @@ def dashboard_config(
     Args:
         world: A world file of ``configs/world`` (``korea_2024`` or ``synthetic``).
         scenario: A scenario file of ``configs/scenario``.
-        mandate_strength: See :func:`apply_levers`.
-        clarity: See :func:`apply_levers`.
-        subsidy_budget: See :func:`apply_levers`.
+        mandate_strength: See :func:`apply_levers` (``None``: as the scenario).
+        clarity: See :func:`apply_levers` (``None``: as the scenario).
+        subsidy_budget: See :func:`apply_levers` (``None``: as the scenario).
         subsidy_focus: See :func:`apply_levers`.
         seed: Root seed of the run.
         quarters: Quarters to simulate before the model stops.
@@ -166,53 +173,129 @@ def dashboard_config(
     return dataclasses.replace(base, scenario=levers, seed=seed, steps=quarters)
 
 
-# The controls SolaraViz draws in its "Model Parameters" card; their names are the keyword
-# arguments of DashboardModel.
-model_params: dict[str, Any] = {
-    "world": {"type": "Select", "value": "korea_2024", "values": list(WORLDS), "label": "World"},
-    "scenario": {
-        "type": "Select",
-        "value": "baseline",
-        "values": list(SCENARIOS),
-        "label": "Scenario",
-    },
-    "mandate_strength": {
-        "type": "SliderFloat",
-        "value": 0.0,
-        "min": 0.0,
-        "max": 3.0,
-        "step": 0.1,
-        "label": "Mandate strength",
-    },
-    "clarity": {
-        "type": "SliderFloat",
-        "value": 0.0,
-        "min": 0.0,
-        "max": 1.0,
-        "step": 0.05,
-        "label": "Antitrust clarity",
-    },
-    "subsidy_budget": {
-        "type": "SliderFloat",
-        "value": 0.0,
-        "min": 0.0,
-        "max": 1000.0,
-        "step": 25.0,
-        "label": "Subsidy (USD m/quarter)",
-    },
-    "subsidy_focus": {
-        "type": "Select",
-        "value": AS_SCENARIO,
-        "values": list(FOCUS_DOMAINS),
-        "label": "Subsidy focus",
-    },
-    "seed": {"type": "SliderInt", "value": 0, "min": 0, "max": 99, "step": 1, "label": "Seed"},
-    "quarters": {
-        "type": "SliderInt",
-        "value": DEFAULT_QUARTERS,
-        "min": 4,
-        "max": 80,
-        "step": 4,
-        "label": "Quarters to simulate",
-    },
+@dataclass(frozen=True)
+class SliderSpec:
+    """One slider of the page: its setting, label, range and how its value reads.
+
+    Attributes:
+        name: The setting (a keyword argument of ``DashboardModel``).
+        label: The slider's label.
+        min: Lowest value.
+        max: Highest value.
+        step: Increment.
+        fmt: Format of a chosen value beside the slider, e.g. ``"{:.2f}"``.
+        as_scenario: Whether the slider has an "as scenario" choice (a policy lever).
+        integer: Whether it moves in whole numbers (an integer setting).
+    """
+
+    name: str
+    label: str
+    min: float
+    max: float
+    step: float
+    fmt: str
+    as_scenario: bool = False
+    integer: bool = False
+
+
+# The sliders, in the order the page draws them (levers first, then seed and horizon).
+SLIDERS: dict[str, SliderSpec] = {
+    s.name: s
+    for s in (
+        SliderSpec("mandate_strength", "Mandate strength", 0.0, 3.0, 0.1, "{:.2f}", True),
+        SliderSpec("clarity", "Antitrust clarity", 0.0, 1.0, 0.05, "{:.2f}", True),
+        SliderSpec(
+            "subsidy_budget", "Subsidy (USD m/quarter)", 0.0, 1000.0, 25.0, "USD {:,.0f} m", True
+        ),
+        SliderSpec("seed", "Seed", 0, 99, 1, "{:d}", integer=True),
+        SliderSpec("quarters", "Quarters to simulate", 4, 80, 4, "{:d}", integer=True),
+    )
 }
+# The selects: setting -> (label, choices).
+SELECTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "world": ("World", WORLDS),
+    "scenario": ("Scenario", SCENARIOS),
+    "subsidy_focus": ("Subsidy focus", tuple(FOCUS_DOMAINS)),
+}
+# The settings the page starts with: every lever as its scenario sets it.
+DEFAULTS: dict[str, Any] = {
+    "world": "korea_2024",
+    "scenario": "baseline",
+    "mandate_strength": None,
+    "clarity": None,
+    "subsidy_budget": None,
+    "subsidy_focus": AS_SCENARIO,
+    "seed": 0,
+    "quarters": DEFAULT_QUARTERS,
+}
+
+
+def _mandate(cfg: RunConfig) -> tuple[float, str]:
+    m = cfg.scenario.mega_alliance
+    if m is None:
+        return MegaAllianceConfig().mandate_strength, "none"
+    return m.mandate_strength, f"{m.mandate_strength:.2f}"
+
+
+def _clarity(cfg: RunConfig) -> tuple[float, str]:
+    a = cfg.scenario.antitrust
+    if a is None:
+        status_quo = cfg.model.choice.baseline_clarity
+        return status_quo, f"{status_quo:.2f} (no guidance)"
+    return a.clarity, f"{a.clarity:.2f}"
+
+
+def _budget(cfg: RunConfig) -> tuple[float, str]:
+    sub = cfg.scenario.subsidy
+    if sub is None:
+        return SubsidyConfig().budget, "none"
+    return sub.budget, f"USD {sub.budget:,.0f} m"
+
+
+_IN_FORCE: dict[str, Callable[[RunConfig], tuple[float, str]]] = {
+    "mandate_strength": _mandate,
+    "clarity": _clarity,
+    "subsidy_budget": _budget,
+}
+
+
+def scenario_lever(world: str, scenario: str, name: str) -> tuple[float, str]:
+    """Where a lever's slider stands "as scenario", and the words for it.
+
+    Args:
+        world: A world file of ``configs/world``.
+        scenario: A scenario file of ``configs/scenario``.
+        name: A lever's setting (``mandate_strength``, ``clarity`` or ``subsidy_budget``).
+
+    Returns:
+        (position, text): the scenario file's value and its text (``"0.90"``); when the
+        scenario lacks the lever, the value a slider would start from (the lever's default,
+        or for clarity the status quo without guidance) and ``"none"`` (clarity:
+        ``"0.30 (no guidance)"``).
+    """
+    return _IN_FORCE[name](_composed(world, scenario))
+
+
+def value_text(settings: dict[str, Any], name: str) -> str:
+    """The text beside a slider: the value chosen, or what "as scenario" means now.
+
+    Args:
+        settings: The page's settings (as :data:`DEFAULTS`).
+        name: A slider's setting, a key of :data:`SLIDERS`.
+
+    Returns:
+        E.g. ``"0.50"``, ``"scenario: 0.90"``, ``"scenario: none"``, ``"USD 300 m"``,
+        ``"7"`` or ``"40 (to 2034Q1)"`` (the run's last quarter).
+    """
+    spec, value = SLIDERS[name], settings[name]
+    if value is None:
+        _, text = scenario_lever(settings["world"], settings["scenario"], name)
+        return f"scenario: {text}"
+    if spec.integer:
+        value = int(value)
+    shown = spec.fmt.format(value)
+    if name == "quarters":
+        start = _composed(settings["world"], settings["scenario"]).world.start_year
+        (last,) = quarter_dates([value], start)
+        shown += f" (to {last})"
+    return shown

@@ -10,20 +10,27 @@ from sim.dashboard.controls import AS_SCENARIO, DEFAULT_QUARTERS, dashboard_conf
 from sim.model import AllianceModel
 
 
+def _chosen(value: float | None) -> float | None:
+    """A slider's value as the user chose it (sliders send 0.30000000000000004), or None."""
+    return None if value is None else round(float(value), 6)
+
+
 class DashboardModel(AllianceModel):
     """An ``AllianceModel`` built from the dashboard's controls (keyword arguments only).
 
-    SolaraViz creates the model class with the control values as keyword arguments; this
-    class turns them into a RunConfig (:func:`~sim.dashboard.controls.dashboard_config`).
+    The page creates the model class with the settings as keyword arguments (on Reset);
+    this class turns them into a RunConfig (:func:`~sim.dashboard.controls.dashboard_config`).
     The model stops (``running`` False) after ``quarters`` quarters.
 
     Args:
         world: A world file of ``configs/world``.
         scenario: A scenario file of ``configs/scenario``.
-        mandate_strength: 0 keeps the scenario's mandate; above 0 sets (or adds) it.
-        clarity: 0 keeps the scenario's antitrust clarity; above 0 sets (or adds) it.
-        subsidy_budget: 0 keeps the scenario's subsidy; above 0 sets (or adds) its budget,
-            USD m a quarter.
+        mandate_strength: ``None`` keeps the scenario's mandate; a number (0 included)
+            sets (or adds) it.
+        clarity: ``None`` keeps the scenario's antitrust clarity; a number (0 included)
+            sets (or adds) it.
+        subsidy_budget: ``None`` keeps the scenario's subsidy; a number (0 included) sets
+            (or adds) its budget, USD m a quarter.
         subsidy_focus: ``"as scenario"``, ``"infrastructure"`` or ``"applications"``.
         seed: Root seed of the run.
         quarters: Quarters to simulate.
@@ -33,9 +40,9 @@ class DashboardModel(AllianceModel):
         self,
         world: str = "korea_2024",
         scenario: str = "baseline",
-        mandate_strength: float = 0.0,
-        clarity: float = 0.0,
-        subsidy_budget: float = 0.0,
+        mandate_strength: float | None = None,
+        clarity: float | None = None,
+        subsidy_budget: float | None = None,
         subsidy_focus: str = AS_SCENARIO,
         seed: int = 0,
         quarters: int = DEFAULT_QUARTERS,
@@ -43,10 +50,9 @@ class DashboardModel(AllianceModel):
         self.settings: dict[str, Any] = {
             "world": world,
             "scenario": scenario,
-            # sliders send floats such as 0.30000000000000004: keep what the user chose
-            "mandate_strength": round(float(mandate_strength), 6),
-            "clarity": round(float(clarity), 6),
-            "subsidy_budget": round(float(subsidy_budget), 6),
+            "mandate_strength": _chosen(mandate_strength),
+            "clarity": _chosen(clarity),
+            "subsidy_budget": _chosen(subsidy_budget),
             "subsidy_focus": subsidy_focus,
             "seed": int(seed),
             "quarters": int(quarters),

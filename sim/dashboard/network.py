@@ -16,12 +16,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sim.config.vocabulary import DOMAINS, KIND_NAMES, REGIME_NAMES
+from sim.dashboard.labels import Mark, place_labels, short_name
 from sim.dashboard.style import (
     DOMAIN_COLOURS,
     DOMAIN_LABELS,
+    FAINT,
+    INK,
     KIND_MARKERS,
     REGIME_COLOURS,
     REGIME_MARKERS,
+    SECONDARY_INK,
 )
 from sim.engine.aggregates import alliance_totals
 from sim.engine.state import NO_ALLIANCE
@@ -147,35 +151,32 @@ def hub_size(members: int) -> float:
     return 60.0 + 28.0 * math.sqrt(members)
 
 
-def draw_network(fig: Figure, graph: nx.Graph, pos: dict[Any, np.ndarray], quarter: int) -> None:
+NAMED = 6  # most alliances named on the picture (the largest whose names fit)
+
+
+def draw_network(fig: Figure, graph: nx.Graph, pos: dict[Any, np.ndarray], when: str) -> list[str]:
     """Draw :func:`alliance_network`'s graph on ``fig``, with a legend in plain words.
 
     Alliances are hubs: squares when open, diamonds when closed (Okabe-Ito blue and
     vermillion), area growing with members, a thick black edge when state-mandated.
     Member firms are small circles (startups) or triangles (conglomerates) coloured by
-    domain (Paul Tol's muted palette). Dashed dark links join federated alliances.
+    domain (Paul Tol's muted palette). Dashed dark links join federated alliances. The
+    largest alliances (up to :data:`NAMED`) are named with their member counts where the
+    name fits without covering another name or hub (:func:`~sim.dashboard.labels.place_labels`).
 
     Args:
         fig: An empty figure.
         graph: From :func:`alliance_network`.
         pos: From :func:`network_layout`.
-        quarter: The quarter shown, for the title.
+        when: The quarter shown, for the title (e.g. ``"quarter 3 · 2024Q4"``).
+
+    Returns:
+        The labels placed, largest alliance first (``"K-AI Alliance (312)"``).
     """
     ax = fig.add_axes((0.0, 0.27, 1.0, 0.63))
     ax.set_axis_off()
     info = graph.graph
-    fig.text(0.0, 0.985, f"Alliance network, quarter {quarter}", fontsize=11, va="top")
-    fig.text(
-        0.0,
-        0.925,
-        f"{info['in_alliances']} firms in alliances, {info['alone']} alone (not drawn). "
-        f"Largest {info['shown_alliances']} of {info['active_alliances']} alliances,\n"
-        f"each with up to {info['members_per_alliance']} of its strongest members; "
-        "the five largest are named (members).",
-        fontsize=7.5,
-        va="top",
-        color="#333333",
-    )
+    fig.text(0.0, 0.985, f"Alliance network, {when}", fontsize=11, va="top")
     hubs = [n for n, d in graph.nodes(data=True) if d["node_type"] == "alliance"]
     if not hubs:
         ax.text(0.5, 0.5, "No alliances yet", ha="center", va="center", fontsize=12)
@@ -183,7 +184,7 @@ def draw_network(fig: Figure, graph: nx.Graph, pos: dict[Any, np.ndarray], quart
     federation = [(u, v) for u, v, r in graph.edges(data="relation") if r == "federation"]
     nx.draw_networkx_edges(graph, pos, edgelist=member_edges, ax=ax, width=0.5, alpha=0.4)
     nx.draw_networkx_edges(
-        graph, pos, edgelist=federation, ax=ax, width=1.6, style="dashed", edge_color="#333333"
+        graph, pos, edgelist=federation, ax=ax, width=1.6, style="dashed", edge_color=INK
     )
     for kind, marker in KIND_MARKERS.items():
         nodes = [
@@ -199,7 +200,7 @@ def draw_network(fig: Figure, graph: nx.Graph, pos: dict[Any, np.ndarray], quart
             node_shape=marker,
             node_size=18 if kind == "startup" else 38,
             node_color=[DOMAIN_COLOURS[graph.nodes[n]["domain"]] for n in nodes],
-            edgecolors="#222222",
+            edgecolors=INK,
             linewidths=0.3,
         )
     for regime, marker in REGIME_MARKERS.items():
@@ -215,20 +216,32 @@ def draw_network(fig: Figure, graph: nx.Graph, pos: dict[Any, np.ndarray], quart
             edgecolors=["black" if graph.nodes[n]["mandated"] else "white" for n in nodes],
             linewidths=[2.0 if graph.nodes[n]["mandated"] else 0.8 for n in nodes],
         )
-    for n in sorted(hubs, key=lambda n: -graph.nodes[n]["size"])[:5]:
-        d = graph.nodes[n]
-        x, y = pos[n]
-        ax.annotate(
-            f"{d['name']} ({d['size']})",
-            (float(x), float(y)),
-            xytext=(0, -4 - math.sqrt(hub_size(d["size"])) / 2 - 8),
-            textcoords="offset points",
-            ha="center",
-            va="top",
-            fontsize=6.5,
-            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75},
-        )
     ax.margins(0.1)
+    ax.autoscale_view()
+    ax.set_xlim(ax.get_xlim())  # fix the limits: the labels are measured in display space
+    ax.set_ylim(ax.get_ylim())
+    largest = sorted(hubs, key=lambda n: -graph.nodes[n]["size"])
+    marks = [
+        Mark(
+            float(pos[n][0]),
+            float(pos[n][1]),
+            hub_size(graph.nodes[n]["size"]),
+            f"{short_name(graph.nodes[n]['name'])} ({graph.nodes[n]['size']})",
+        )
+        for n in largest
+    ]
+    named = place_labels(ax, marks, NAMED)
+    fig.text(
+        0.0,
+        0.925,
+        f"{info['in_alliances']} firms in alliances, {info['alone']} alone (not drawn). "
+        f"Largest {info['shown_alliances']} of {info['active_alliances']} alliances,\n"
+        f"each with up to {info['members_per_alliance']} of its strongest members; "
+        f"{len(named)} of the largest named (members).",
+        fontsize=7.5,
+        va="top",
+        color=SECONDARY_INK,
+    )
     handles = [
         Line2D(
             [],
@@ -245,7 +258,7 @@ def draw_network(fig: Figure, graph: nx.Graph, pos: dict[Any, np.ndarray], quart
         Line2D([], [], ls="", marker="s", ms=8, mfc="white", mec="black", mew=2, label="Mandated")
     )
     handles += [
-        Line2D([], [], ls="", marker=m, ms=5, color="#BBBBBB", mec="#222222", label=k.capitalize())
+        Line2D([], [], ls="", marker=m, ms=5, color=FAINT, mec=INK, label=k.capitalize())
         for k, m in KIND_MARKERS.items()
     ]
     handles += [
@@ -265,3 +278,4 @@ def draw_network(fig: Figure, graph: nx.Graph, pos: dict[Any, np.ndarray], quart
         title_fontsize=7.5,
         alignment="left",
     )
+    return [label.get_text() for label in named]

@@ -1,6 +1,6 @@
 """The dashboard's four panels, as Solara components of the running model.
 
-Each panel re-renders when SolaraViz steps or resets the model (``update_counter``), and
+Each panel re-renders when the page steps or resets the model (``update_counter``), and
 redraws its figure only when the model or its quarter changes (``solara.use_memo``).
 """
 
@@ -11,8 +11,10 @@ import warnings
 import solara
 from matplotlib.figure import Figure
 
+from sim.dashboard.clock import date_of
 from sim.dashboard.network import alliance_network, draw_network, network_layout
 from sim.dashboard.plots import gap_figure, shares_figure
+from sim.dashboard.style import SECONDARY_INK
 from sim.dashboard.summary import summary_html
 from sim.model import AllianceModel
 
@@ -27,25 +29,32 @@ with warnings.catch_warnings():
 def AllianceNetwork(model: AllianceModel) -> None:
     """Panel: the alliance network now (redrawn only when the model or quarter changes).
 
+    Under the picture, the names it shows (the largest alliances whose names fit), as text.
+
     Args:
-        model: The model SolaraViz is running.
+        model: The model the page is running.
     """
     update_counter.get()
 
-    def render() -> Figure:
+    def render() -> tuple[Figure, list[str]]:
         graph = alliance_network(model)
         previous = getattr(model, "network_layout", None)
         pos = network_layout(graph, previous)
         if previous is not None:
             model.network_layout = pos
         fig = Figure(figsize=(5.2, 4.3))
-        draw_network(fig, graph, pos, model.steps)
-        return fig
+        named = draw_network(fig, graph, pos, f"quarter {model.steps} · {date_of(model)}")
+        return fig, named
 
-    fig = solara.use_memo(render, dependencies=[model, model.steps])
+    fig, named = solara.use_memo(render, dependencies=[model, model.steps])
     with solara.Column(classes=["alliancesim-network"]):
         solara.FigureMatplotlib(
             fig, format="png", dpi=90, bbox_inches="tight", dependencies=[model, model.steps]
+        )
+        solara.Text(
+            "Named: " + ("; ".join(named) or "none"),
+            classes=["alliancesim-network-names"],
+            style={"font-size": "12px", "color": SECONDARY_INK},
         )
 
 
@@ -54,7 +63,7 @@ def MembershipShares(model: AllianceModel) -> None:
     """Panel: open / closed / alone shares over time.
 
     Args:
-        model: The model SolaraViz is running.
+        model: The model the page is running.
     """
     update_counter.get()
     fig = solara.use_memo(lambda: shares_figure(model), dependencies=[model, model.steps])
@@ -69,7 +78,7 @@ def TechnologyGap(model: AllianceModel) -> None:
     """Panel: the technology gap over time.
 
     Args:
-        model: The model SolaraViz is running.
+        model: The model the page is running.
     """
     update_counter.get()
     fig = solara.use_memo(lambda: gap_figure(model), dependencies=[model, model.steps])
@@ -84,7 +93,7 @@ def RunSummary(model: AllianceModel) -> None:
     """Panel: what this run is (world, scenario, levers in force) and where it stands.
 
     Args:
-        model: The model SolaraViz is running.
+        model: The model the page is running.
     """
     update_counter.get()
     with solara.Column(

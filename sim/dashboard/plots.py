@@ -1,15 +1,17 @@
 """The time-series figures: where firms are, and the technology gap, quarter by quarter.
 
 Both read the model's datacollector and span the whole horizon on the x-axis, so the axes
-stay put while the run goes on.
+stay put while the run goes on; the x-axis is in quarters, labelled with calendar dates
+(:func:`sim.dashboard.clock.date_axis`).
 """
 
 from __future__ import annotations
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import PercentFormatter
 
-from sim.dashboard.style import ALONE_COLOUR, REGIME_COLOURS
+from sim.dashboard.clock import date_axis
+from sim.dashboard.style import ALONE_COLOUR, INK, REGIME_COLOURS, SECONDARY_INK
 from sim.model import AllianceModel
 
 
@@ -45,9 +47,7 @@ def shares_figure(model: AllianceModel) -> Figure:
     ax.set_ylim(0, 100)
     ax.yaxis.set_major_formatter(PercentFormatter(100))
     ax.set_ylabel("Share of firms alive")
-    ax.set_xlabel("Quarter (4 quarters = 1 year)")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlim(0, max(model.cfg.steps, model.steps))
+    date_axis(ax, model)
     ax.set_title("Where firms are", fontsize=11, loc="left")
     ax.legend(fontsize=8, loc="upper right", framealpha=0.85)
     ax.grid(alpha=0.3)
@@ -70,19 +70,17 @@ def gap_figure(model: AllianceModel) -> Figure:
         df["step"],
         df["tech_gap_years"],
         "-",
-        color="black",
+        color=INK,
         marker="o",
         ms=2.5,
         lw=2,
         clip_on=False,
     )
     ax.axhline(
-        df["tech_gap_years"].iloc[0], color=ALONE_COLOUR, ls="--", lw=1, label="Gap at the start"
+        df["tech_gap_years"].iloc[0], color=SECONDARY_INK, ls="--", lw=1, label="Gap at the start"
     )
-    ax.set_xlim(0, max(model.cfg.steps, model.steps))
     ax.set_ylabel("Years behind the global frontier")
-    ax.set_xlabel("Quarter (4 quarters = 1 year)")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    date_axis(ax, model)
     ax.set_title("Technology gap (lower is better)", fontsize=11, loc="left")
     ax.legend(fontsize=8, loc="best")
     ax.grid(alpha=0.3)

@@ -1,25 +1,37 @@
-"""How the dashboard looks: colour-blind-safe colours, marker shapes and plain-word labels.
+"""How the dashboard looks: the project's colours, marker shapes and plain-word labels.
 
-Okabe-Ito colours for the two alliance regimes (also told apart by marker shape) and
-Paul Tol's "muted" scheme for the seven technology domains.
+The colours are the project's one palette, :mod:`sim.analysis.palette`, shared with the
+report's figures and the notebooks: Okabe-Ito blue and vermillion for open and closed
+alliances (also told apart by marker shape), grey for firms alone, and Paul Tol's "muted"
+scheme for the seven technology domains.
 """
 
 from __future__ import annotations
 
-from sim.config.vocabulary import DOMAINS
-
-# The alliance regimes (hubs and share lines) and the firms alone.
-REGIME_COLOURS: dict[str, str] = {"open": "#0072B2", "closed": "#D55E00"}
-REGIME_MARKERS: dict[str, str] = {"open": "s", "closed": "D"}
-ALONE_COLOUR = "#7F7F7F"
-# The technology domains (member firms) and their names in the legend and the summary.
-DOMAIN_COLOURS: dict[str, str] = dict(
-    zip(
-        DOMAINS,
-        ("#332288", "#88CCEE", "#44AA99", "#117733", "#DDCC77", "#CC6677", "#AA4499"),
-        strict=True,
-    )
+from sim.analysis.palette import (
+    ALONE_COLOUR,
+    DOMAIN_COLOURS,
+    FAINT,
+    INK,
+    REGIME_COLOURS,
+    SECONDARY_INK,
 )
+
+__all__ = [
+    "ALONE_COLOUR",
+    "DOMAIN_COLOURS",
+    "DOMAIN_LABELS",
+    "FAINT",
+    "INK",
+    "KIND_MARKERS",
+    "REGIME_COLOURS",
+    "REGIME_MARKERS",
+    "SECONDARY_INK",
+]
+
+# The alliance regimes' hub shapes (their colours are REGIME_COLOURS).
+REGIME_MARKERS: dict[str, str] = {"open": "s", "closed": "D"}
+# The technology domains' names in the legend and the summary.
 DOMAIN_LABELS: dict[str, str] = {
     "foundation_models": "Foundation models",
     "ai_chips": "AI chips",

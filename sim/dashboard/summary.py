@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from sim.dashboard.style import DOMAIN_LABELS
+from sim.dashboard.clock import clock_text, date_of, span_text
+from sim.dashboard.style import DOMAIN_LABELS, SECONDARY_INK
 from sim.model import AllianceModel
 
 
@@ -26,7 +27,8 @@ def lever_lines(model: AllianceModel) -> list[str]:
     else:
         m = s.mega_alliance
         lines.append(
-            f"National alliance: {m.regime}, from quarter {m.start}, "
+            f"National alliance: {m.regime}, from quarter {m.start} "
+            f"({date_of(model, m.start)}), "
             f"mandate strength: {m.mandate_strength:.2f}"
         )
     if s.antitrust is None:
@@ -80,10 +82,10 @@ def summary_html(model: AllianceModel) -> str:
     return (
         f"{p}<b>World</b> {escape(model.cfg.world.name)} · <b>scenario</b> "
         f"{escape(model.cfg.scenario.name)} · <b>seed</b> {seed}</p>"
-        f'{p}<b class="alliancesim-quarter">Quarter {model.steps} of {model.cfg.steps}</b> '
-        f"(year {model.steps / 4:.2f}){status}</p>"
+        f'{p}<b class="alliancesim-quarter">{escape(clock_text(model))}</b> '
+        f"(the run covers {escape(span_text(model))}){status}</p>"
         f"{p}<b>Levers in this run</b></p>{ul}{levers}</ul>"
         f"{p}<b>Now</b></p>{ul}{outcomes}</ul>"
-        f'{p}<span style="color: #555">Policy sliders at 0 keep the scenario\'s own levers. '
-        "Changed controls take effect when you press Reset.</span></p>"
+        f'{p}<span style="color: {SECONDARY_INK}">A lever left "as scenario" keeps the '
+        "scenario's own setting. Changed controls take effect when you press Reset.</span></p>"
     )

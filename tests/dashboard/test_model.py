@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import sim
 from sim.dashboard.model import DashboardModel
 
 SMALL = {"world": "synthetic", "quarters": 6}
@@ -21,7 +22,7 @@ def test_the_dashboard_model_steps_records_and_stops_at_its_horizon():
     assert list(df["step"]) == list(range(7))
     shares = df[["share_open", "share_closed", "share_alone"]].sum(axis=1)
     assert np.allclose(shares, 1.0)
-    # the same settings give the same run (SolaraViz re-creates the model on Reset)
+    # the same settings give the same run (the page re-creates the model on Reset)
     again = DashboardModel(scenario="mega_alliance", mandate_strength=0.5, seed=3, **SMALL)
     again.run(6)
     assert again.datacollector.get_model_vars_dataframe().equals(df)
@@ -30,3 +31,12 @@ def test_the_dashboard_model_steps_records_and_stops_at_its_horizon():
 def test_slider_floats_are_rounded_to_what_the_user_chose():
     model = DashboardModel(clarity=0.1 + 0.2, **SMALL)
     assert model.cfg.scenario.antitrust.clarity == 0.3
+
+
+def test_levers_default_to_as_scenario_and_zero_is_a_choice():
+    model = DashboardModel(scenario="antitrust_guidance", **SMALL)
+    assert model.settings["clarity"] is None
+    file = sim.compose(["world=synthetic", "scenario=antitrust_guidance"]).scenario
+    assert model.cfg.scenario == file
+    zero = DashboardModel(scenario="antitrust_guidance", clarity=0, **SMALL)
+    assert zero.settings["clarity"] == 0.0 and zero.cfg.scenario.antitrust.clarity == 0.0

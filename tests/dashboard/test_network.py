@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import itertools
 
 import numpy as np
 from matplotlib.figure import Figure
 
 import sim
 from sim.dashboard.model import DashboardModel
-from sim.dashboard.network import alliance_network, draw_network, network_layout
+from sim.dashboard.network import NAMED, alliance_network, draw_network, network_layout
 from sim.dashboard.style import DOMAIN_COLOURS
 from sim.model import AllianceModel
 
@@ -51,10 +52,21 @@ def test_the_network_shows_the_largest_alliances_and_their_strongest_members():
     assert np.median([np.linalg.norm(moved[h] - pos[h]) for h in hubs]) < 0.5
 
     fig = Figure(figsize=(5.2, 4.3))
-    draw_network(fig, graph, pos, model.steps)
+    named = draw_network(fig, graph, pos, "quarter 6 · 2025Q3")
     png = io.BytesIO()
     fig.savefig(png, format="png")
     assert png.getvalue().startswith(b"\x89PNG")
+    assert "Alliance network, quarter 6 · 2025Q3" in [t.get_text() for t in fig.texts]
+    # the names shown are the largest alliances', largest first, each with its size
+    by_size = sorted(hubs, key=lambda h: -graph.nodes[h]["size"])
+    labels = [f"{graph.nodes[h]['name']} ({graph.nodes[h]['size']})" for h in by_size]
+    assert 1 <= len(named) <= NAMED
+    assert named == [label for label in labels if label in named]
+    assert named[0] == labels[0]  # the largest is always named
+    (ax,) = fig.axes
+    boxes = [t.get_window_extent() for t in ax.texts]
+    assert [t.get_text() for t in ax.texts] == named
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
 
 
 def test_the_network_of_a_world_without_alliances_is_empty_but_drawable():
@@ -66,4 +78,4 @@ def test_the_network_of_a_world_without_alliances_is_empty_but_drawable():
     graph = alliance_network(model)
     assert graph.number_of_nodes() == 0 and graph.graph["alone"] == int(model.firms.alive.sum())
     assert network_layout(graph) == {}
-    draw_network(Figure(), graph, {}, 0)
+    assert draw_network(Figure(), graph, {}, "quarter 0 · 2024Q1") == []

@@ -9,6 +9,7 @@ from mesa.visualization.utils import update_counter
 
 from sim.dashboard import panels
 from sim.dashboard.model import DashboardModel
+from sim.dashboard.network import NAMED
 from sim.dashboard.summary import summary_html
 
 SMALL = {"world": "synthetic", "quarters": 6}
@@ -41,12 +42,19 @@ def test_a_figure_panel_shows_a_png_and_redraws_it_after_a_step(panel, css_class
         rc.close()
 
 
-def test_the_network_panel_keeps_its_layout_for_the_next_quarter():
+def test_the_network_panel_keeps_its_layout_and_names_the_alliances_it_shows():
     model = DashboardModel(scenario="national_strategy", **SMALL)
     assert model.network_layout == {}
     _, rc = solara.render(panels.AllianceNetwork(model), handle_error=False)
-    rc.close()
-    assert any(node[0] == "alliance" for node in model.network_layout)
+    try:
+        assert any(node[0] == "alliance" for node in model.network_layout)
+        names = rc.find(class_="alliancesim-network-names").widget.children[0]
+        table = model.alliance_table()
+        largest = table.sort_values("size", ascending=False, kind="stable").iloc[0]
+        assert names.startswith(f"Named: {largest['name']} ({largest['size']})")
+        assert 1 <= names.count("(") <= NAMED
+    finally:
+        rc.close()
 
 
 def test_the_summary_panel_shows_the_summary_of_the_quarter_now():
@@ -59,6 +67,6 @@ def test_the_summary_panel_shows_the_summary_of_the_quarter_now():
         model.step()
         update_counter.value += 1
         html = _column(rc)[0].children[0].unsafe_innerHTML
-        assert html == summary_html(model) and "Quarter 1 of 6" in html
+        assert html == summary_html(model) and "Quarter 1 of 6 · 2024Q2" in html
     finally:
         rc.close()

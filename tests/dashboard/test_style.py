@@ -1,9 +1,10 @@
-"""The dashboard's look (sim/dashboard/style.py): every category has its colour and shape."""
+"""The dashboard's look (sim/dashboard/style.py): the project's palette, shapes and labels."""
 
 from __future__ import annotations
 
 from matplotlib.colors import is_color_like
 
+from sim.analysis import palette
 from sim.config.vocabulary import DOMAINS, KIND_NAMES, REGIME_NAMES
 from sim.dashboard import style
 
@@ -19,3 +20,9 @@ def test_every_domain_regime_and_kind_has_a_distinct_look():
     assert all(is_color_like(c) for c in colours + regime)
     assert len(set(style.REGIME_MARKERS.values())) == len(style.REGIME_MARKERS)
     assert len(set(style.KIND_MARKERS.values())) == len(style.KIND_MARKERS)
+
+
+def test_the_dashboards_colours_are_the_projects_palette():
+    assert style.REGIME_COLOURS is palette.REGIME_COLOURS
+    assert style.ALONE_COLOUR == palette.MEMBERSHIP_COLOURS["alone"]
+    assert style.DOMAIN_COLOURS is palette.DOMAIN_COLOURS

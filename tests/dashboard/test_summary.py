@@ -15,7 +15,8 @@ def test_the_summary_describes_the_run():
     model.run(2)
     html = summary_html(model)
     assert "scenario</b> subsidy_infrastructure" in html
-    assert "Quarter 2 of 6" in html
+    assert "Quarter 2 of 6 · 2024Q3" in html and "the run covers 2024Q1 to 2025Q3" in html
+    assert "Step" not in html and "year 0.50" not in html
     assert "Antitrust clarity: 0.70" in html
     assert "USD 250 m a quarter" in html and "robotics" in html
     assert "National alliance: none" in html
@@ -23,6 +24,6 @@ def test_the_summary_describes_the_run():
 
 def test_the_lever_lines_name_the_levers_the_model_actually_uses():
     lines = lever_lines(DashboardModel(scenario="mega_alliance", mandate_strength=2.0, **SMALL))
-    assert lines[0].startswith("National alliance: ") and "mandate strength: 2.00" in lines[0]
+    assert lines[0] == "National alliance: open, from quarter 4 (2025Q1), mandate strength: 2.00"
     assert lines[1].startswith("Antitrust clarity: ") and "status quo, no guidance" in lines[1]
     assert lines[2:] == ["Subsidy: none", "Other levers of the scenario: none"]
