@@ -331,7 +331,7 @@ class AllianceModel(AllianceWorld):
             fines=law.fines,
             coordination=coordination,
             mandate=mandate,
-            channel=channel_access.channel_income(firms, alliances, trade.revenue, p),
+            channel=channel_access.channel_income(firms, alliances, economy.by_geography(trade), p),
         )
         revenue, profit = self._each("earn", alive, q, trade, rd_spend)
         firms.revenue[:] = 0.0

@@ -106,6 +106,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
         regime = regime_of(spec["regime"])
         national = spec.get("eligibility", "all") == "national"
         chartered = "charter" in spec  # the regime its charter fixes (data file: charter: open)
+        reseller = spec.get("channel") == "reseller"  # the leader resells partners' solutions
         later: list[RegimeChange] = []
         for change in spec.get("regime_changes", []):
             step = founding_step(change["date"])
@@ -120,7 +121,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
                 regime = first[-1].regime
             leader, *members = (int(r) for r in rows)
             founding = Founding(
-                founded, spec["name"], leader, tuple(members), regime, national, chartered
+                founded, spec["name"], leader, tuple(members), regime, national, chartered, reseller
             )
             foundings.append(founding)
             continue
@@ -133,6 +134,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
             national=np.array([national]),
             coordinated=np.array([spec.get("governance") == "state_coordinated"]),
             chartered=np.array([chartered]),
+            reseller=np.array([reseller]),
         )
         firms.alliance[np.asarray(rows)] = aid
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))

@@ -185,7 +185,6 @@ class ChoiceParams:
     channel_base_per_revenue: float = 10.0  # v2: leader's customer contracts per USD m of its sales
     channel_share: float = 0.1  # v2: share of those contracts partners' solutions reach at most
     channel_portfolio_half: float = 10.0  # v2: partners at which coverage is 1 - 1/e of the most
-    channel_foreign_reach: float = 0.02  # v2: a partner from another region's weight (see docs)
     channel_resale_margin: float = 0.15  # v2: the leader's margin on partners' solutions it resells
 
     def __post_init__(self) -> None:
@@ -217,14 +216,13 @@ class ChoiceParams:
             "founding_cost_open",
             "founding_cost_closed",
             "channel_base_per_revenue",
-            "channel_resale_margin",
         ):
             check_range(self, name, 0.0, 1e6)
         for name in (
             "dues_share_open",
             "dues_share_closed",
             "channel_share",
-            "channel_foreign_reach",
+            "channel_resale_margin",
         ):
             check_range(self, name, 0.0, 1.0)
         check_range(self, "nest_similarity", 0.01, 1.0)

@@ -7,25 +7,25 @@ partners sell through them. The value to a partner does not scale with its own s
 knowledge and complementarity terms do), which is why small firms join (finding 17 of
 docs/model.md section 10).
 
-The rule, per formed alliance A with leader L, each quarter (USD m), for the partners of
-the alliance's home region (g = home) and those of other regions (g = away) apart:
+Only alliances whose leader runs a resale programme have a channel (``AllianceState.reseller``,
+data file ``channel: reseller``: the K-AI and Kolon Benit alliances in ``korea_2024``). The rule,
+per such alliance A with leader L, each quarter (USD m), for its partners selling in each
+market geography g apart (a domestic partner reaches the leader's domestic customers, a
+foreign one its customers in the rest of the world):
 
-    base_Ag  = kappa S_L r_g                            the leader's customer contracts
-    pool_Ag  = chi base_Ag (1 - exp(-n_Ag / h))         partners' solutions resold
+    pool_Ag  = chi kappa S_Lg (1 - exp(-n_Ag / h))      partners' solutions resold in g
     sales_f  = pool_Ag / n_Ag                           a partner's share of its group's
-    income_f = mu sales_f (partner), rho sum_g pool_Ag (leader)
+    income_f = mu (1 - rho) sales_f (partner),  rho sum_g pool_Ag (leader)
 
-``kappa`` (``channel_base_per_revenue``) proxies the customer base by the leader's sales
-``S_L`` in the model's AI markets (an IT-services or telecom leader's contracts are a
-multiple of its AI sales) until the world data give customer bases; ``chi``
-(``channel_share``) is the share of those contracts a full portfolio of partners'
-solutions reaches; coverage saturates in the portfolio's breadth at ``h``
-(``channel_portfolio_half``) partners, so each partner's share falls as partners crowd in:
-an alliance's size settles where a partner's share no longer covers what membership costs.
-``r_g`` is 1 at home and ``channel_foreign_reach`` abroad: a firm's customers are mostly in
-its own region, and partners from elsewhere crowd each other for the few it has there. The
-leader keeps its resale margin ``rho`` (``channel_resale_margin``), its stake in its
-alliance (finding 18).
+``S_Lg`` is the leader's sales in geography g's AI markets and ``kappa``
+(``channel_base_per_revenue``) its customer contracts per unit of them: a proxy for the
+customer base until the world data give one; ``chi`` (``channel_share``) is the share of
+those contracts a full portfolio of partners' solutions reaches; coverage saturates in the
+portfolio's breadth at ``h`` (``channel_portfolio_half``) partners, so each partner's share
+falls as partners crowd in. The leader keeps ``rho`` (``channel_resale_margin``) of what it
+resells, its stake in its alliance (finding 18); the partner earns its margin on the rest.
+Channel sales are counted in profit, not in market shares (review finding 25 of
+docs/model.md section 10: they should take sales from rivals; open).
 """
 
 from __future__ import annotations
@@ -34,34 +34,26 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from sim.config.schema import ModelParams
-from sim.engine.aggregates import formed_alliance, home_region
-from sim.engine.state import AllianceState, FirmState, padded
+from sim.config.vocabulary import DOMESTIC
+from sim.engine.aggregates import formed_alliance
+from sim.engine.state import AllianceState, FirmState
 
 __all__ = [
-    "AWAY",
-    "HOME",
     "channel_income",
     "channel_pool",
     "coverage",
     "leader_pool",
+    "leader_sales",
     "partner_group",
+    "partner_income",
     "partner_sales",
     "partners",
-    "reach",
 ]
 
 
-HOME, AWAY = 0, 1  # partner groups: of the alliance's home region, of another
-
-
-def partner_group(region: ArrayLike, home: ArrayLike) -> np.ndarray:
-    """``HOME`` for a partner of the alliance's home region, else ``AWAY``."""
-    return np.asarray((np.asarray(region) != np.asarray(home)).astype(np.int64))
-
-
-def reach(group: ArrayLike, p: ModelParams) -> np.ndarray:
-    """``r_g``: the share of the leader's customers a group of partners can reach."""
-    return np.asarray(np.where(np.asarray(group) == AWAY, p.choice.channel_foreign_reach, 1.0))
+def partner_group(region: ArrayLike) -> np.ndarray:
+    """The market geography a partner sells in through a channel: 0 domestic, 1 the rest."""
+    return np.asarray((np.asarray(region) != DOMESTIC).astype(np.int64))
 
 
 def coverage(count: ArrayLike, p: ModelParams) -> np.ndarray:
@@ -73,7 +65,7 @@ def coverage(count: ArrayLike, p: ModelParams) -> np.ndarray:
 def channel_pool(revenue: ArrayLike, count: ArrayLike, p: ModelParams) -> np.ndarray:
     """``pool = chi kappa S coverage(n)``: partners' solutions resold a quarter (USD m).
 
-    ``revenue`` is the leader's sales times the group's reach (``S_L r_g``).
+    ``revenue`` is the leader's sales in the partners' geography (``S_Lg``).
     """
     c = p.choice
     base = c.channel_share * c.channel_base_per_revenue * np.maximum(np.asarray(revenue), 0.0)
@@ -84,8 +76,8 @@ def partner_sales(revenue: ArrayLike, count: ArrayLike, p: ModelParams) -> np.nd
     """A partner's sales through the channel, ``pool / n`` (USD m a quarter).
 
     Args:
-        revenue: The leader's sales a quarter times the partner's group's reach (USD m).
-        count: ``n``, the partners of the group with this partner among them.
+        revenue: The leader's sales a quarter in the partner's geography (USD m).
+        count: ``n``, the partners of that geography with this partner among them.
         p: Parameters.
     """
     n = np.asarray(count, dtype=np.float64)
@@ -93,26 +85,41 @@ def partner_sales(revenue: ArrayLike, count: ArrayLike, p: ModelParams) -> np.nd
     return np.asarray(np.where(n > 0.0, pool / np.where(n > 0.0, n, 1.0), 0.0))
 
 
-def leader_pool(revenue: ArrayLike, counts: np.ndarray, p: ModelParams) -> np.ndarray:
-    """What the leader resells, both groups: ``sum_g pool(S_L r_g, n_g)`` (USD m a quarter).
+def partner_income(revenue: ArrayLike, count: ArrayLike, p: ModelParams) -> np.ndarray:
+    """A partner's margin on its channel sales net of the leader's cut (USD m a quarter)."""
+    return np.asarray(
+        p.growth.margin * (1.0 - p.choice.channel_resale_margin) * partner_sales(revenue, count, p)
+    )
 
-    ``counts`` has the groups on its last axis (..., 2).
+
+def leader_pool(revenue: np.ndarray, counts: np.ndarray, p: ModelParams) -> np.ndarray:
+    """What the leader resells, both geographies: ``sum_g pool(S_Lg, n_g)`` (USD m a quarter).
+
+    ``revenue`` and ``counts`` have the geographies on their last axis (..., 2).
     """
-    sold = np.asarray(revenue)[..., None] * reach(np.arange(2), p)
-    return np.asarray(channel_pool(sold, counts, p).sum(-1))
+    return np.asarray(channel_pool(revenue, counts, p).sum(-1))
+
+
+def leader_sales(revenue: np.ndarray, firms: FirmState, alliances: AllianceState) -> np.ndarray:
+    """``S_Lg`` of every alliance (max(m, 1), 2), 0 where the leader resells nothing.
+
+    ``revenue`` holds each firm row's sales by geography (n, 2).
+    """
+    if alliances.m == 0:
+        return np.zeros((1, 2))
+    return np.asarray(revenue[alliances.leader] * alliances.reseller[:, None])
 
 
 def partners(firms: FirmState, alliances: AllianceState) -> np.ndarray:
-    """``n_Ag`` of every alliance (max(m, 1), 2): its alive partners by group, leader excluded."""
+    """``n_Ag`` of every alliance (max(m, 1), 2): its alive partners by geography."""
     m = max(alliances.m, 1)
     formed = formed_alliance(firms, alliances)
     rows = np.flatnonzero(formed >= 0)
     a = formed[rows]
     keep = alliances.leader[a] != rows
     rows, a = rows[keep], a[keep]
-    group = partner_group(firms.region[rows], padded(home_region(firms, alliances))[a])
     counts = np.zeros((m, 2))
-    np.add.at(counts, (a, group), 1.0)
+    np.add.at(counts, (a, partner_group(firms.region[rows])), 1.0)
     return counts
 
 
@@ -121,9 +128,9 @@ def channel_income(
 ) -> np.ndarray:
     """What each firm earns through its alliance's channel this quarter (USD m), 0 for most.
 
-    A partner earns the margin on its channel sales; the leader its resale margin on the
-    pools, which its sales this quarter (``revenue``, per firm row) scale. Alliances that
-    have not formed (a founder alone) sell nothing.
+    ``revenue`` holds each firm row's sales this quarter by geography (n, 2). A partner earns
+    its margin on its channel sales net of the leader's cut; the leader its resale margin on
+    the pools. Alliances that have not formed (a founder alone) sell nothing.
     """
     income = np.zeros(firms.n)
     if alliances.m == 0:
@@ -132,11 +139,9 @@ def channel_income(
     rows = np.flatnonzero(formed >= 0)
     a = formed[rows]
     counts = partners(firms, alliances)
-    leader = alliances.leader[a]
-    sold = revenue[leader]
-    group = partner_group(firms.region[rows], home_region(firms, alliances)[a])
-    n = counts[a, group]
-    sales = partner_sales(sold * reach(group, p), n, p)
+    sold = leader_sales(revenue, firms, alliances)[a]
+    group = partner_group(firms.region[rows])
+    partner = partner_income(np.take_along_axis(sold, group[:, None], 1)[:, 0], counts[a, group], p)
     lead = p.choice.channel_resale_margin * leader_pool(sold, counts[a], p)
-    income[rows] = np.where(leader == rows, lead, p.growth.margin * sales)
+    income[rows] = np.where(alliances.leader[a] == rows, lead, partner)
     return income

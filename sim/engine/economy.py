@@ -298,6 +298,11 @@ def earn(
     return revenue, profit
 
 
+def by_geography(trade: Trade) -> np.ndarray:
+    """Each firm row's sales this quarter by market geography (n, 2): domestic, rest."""
+    return np.stack([trade.domestic_revenue, trade.revenue - trade.domestic_revenue], axis=1)
+
+
 def dues_share(regime: ArrayLike, p: ModelParams) -> np.ndarray:
     """Dues by regime, as a share of the member's revenue a quarter (docs/model.md 6.5)."""
     c = p.choice

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config.schema import ModelParams
-from sim.engine.channel_access import HOME, channel_pool, partner_group, partner_sales, reach
+from sim.engine.channel_access import channel_pool, partner_group, partner_income
 from sim.engine.economy import dues_share
 from sim.engine.innovation import internal_rate
 from sim.engine.markets import N_GEOGRAPHIES, market_id
@@ -31,7 +31,7 @@ def recruit_value(
     rate: np.ndarray | float,
     eligible: np.ndarray | bool = True,
     partners: np.ndarray | None = None,
-    home: np.ndarray | None = None,
+    sold: np.ndarray | None = None,
 ) -> np.ndarray:
     """What the prospects a founder or leader draws are expected to bring it (USD m), (K,).
 
@@ -43,10 +43,10 @@ def recruit_value(
     those are expected to come. ``option`` is the regime (OPEN or CLOSED), ``rate`` the
     alliance's internal rate (scalar or (K,)); ``prospect`` holds (K, P) firm rows and
     ``eligible`` (broadcast to (K, P)) which of them the alliance may admit (a national
-    alliance: those of its home region). ``partners`` is the channel weight of the partners
-    already there by group (K, 2) (``channel_access``; default: the partners a founder
-    expects, ``recruit_expectation x n_prospects``, all of its region), ``home`` the
-    alliance's home region (default: the recruiter's).
+    alliance: those of its home region). ``partners`` and ``sold`` are the partners already
+    there and the leader's sales where it resells their solutions, by geography (K, 2)
+    (``channel_access``); by default none: an alliance the model founds has no resale
+    programme.
     """
     c = p.choice
     money = float(o.multipliers.money[0])
@@ -62,15 +62,13 @@ def recruit_value(
     switch_j = c.switching_cost_fixed + c.switching_cost_revenue * o.revenue[j].sum(-1)
     publish = 1.0 if option == OPEN else 0.0
     dues_j = money * float(dues_share(np.asarray(option), p)) * o.revenue[j].sum(-1)
-    if partners is None:
-        partners = np.zeros((r.rows.size, 2))
-        partners[:, HOME] = c.recruit_expectation * c.n_prospects
-    home = firms.region[r.rows] if home is None else home
-    group = partner_group(firms.region[j], np.asarray(home)[:, None])
+    partners = np.zeros((r.rows.size, 2)) if partners is None else partners
+    sold = np.zeros((r.rows.size, 2)) if sold is None else sold
+    group = partner_group(firms.region[j])
     n = np.take_along_axis(np.asarray(partners, dtype=np.float64), group, axis=1)
-    sold = r.revenue.sum(-1)[:, None] * reach(group, p)
-    channel_j = money * p.growth.margin * partner_sales(sold, n + 1.0, p)
-    more = channel_pool(sold, n + 1.0, p) - channel_pool(sold, n, p)
+    s_g = np.take_along_axis(np.asarray(sold, dtype=np.float64), group, axis=1)
+    channel_j = money * partner_income(s_g, n + 1.0, p)
+    more = channel_pool(s_g, n + 1.0, p) - channel_pool(s_g, n, p)
     resale_f = money * c.channel_resale_margin * more
     excess = np.maximum(np.asarray(rate, dtype=np.float64) - o.public_rate * publish, 0.0)
     excess = np.broadcast_to(excess, r.rows.shape)[:, None]

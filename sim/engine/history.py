@@ -47,6 +47,7 @@ class Founding:
         regime: OPEN or CLOSED at founding.
         national: Whether it admits firms of its home region (the leader's) only.
         chartered: Whether its charter fixes its regime (leaders do not review it).
+        reseller: Whether its leader resells its partners' solutions (a channel).
     """
 
     step: int
@@ -56,6 +57,7 @@ class Founding:
     regime: int
     national: bool = False
     chartered: bool = False
+    reseller: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ def apply_events(
             home=firms.region[[f.leader]],
             national=np.array([f.national]),
             chartered=np.array([f.chartered]),
+            reseller=np.array([f.reseller]),
         )
         rows = np.asarray((f.leader, *f.members), dtype=np.int64)
         rows = rows[firms.alive[rows]]

@@ -36,7 +36,8 @@ class Outlook:
     on top of the public rate by sender domain; ``reach`` (m, N_MARKETS), ``sum a s g'`` of the
     members selling in each market; ``best`` (m, D), members' best capability per domain;
     ``size``, ``depth``, ``hetero``, ``home`` (home region), ``internal`` rate c_A, the
-    leader's sales and its partners by group ``partners`` (m, 2) (``channel_access``); and
+    leader's sales by geography where it resells its partners' solutions ``leader_sales``
+    (m, 2) and its partners by geography ``partners`` (m, 2) (``channel_access``); and
     per market ``reach_all`` (N_MARKETS,) over every seller; multipliers per market.
     """
 
@@ -136,7 +137,7 @@ def outlook(
         hetero=hetero,
         home=padded(home_region(firms, a)),
         internal=innovation.internal_rate(depth, p),
-        leader_sales=padded(revenue.sum(-1)[a.leader]) if a.m else np.zeros(1),
+        leader_sales=channel_access.leader_sales(revenue, firms, a),
         partners=channel_access.partners(firms, a),
         public_rate=channels.public_rate,
         multipliers=mult,
@@ -242,7 +243,7 @@ class Prospects:
     channels: Channels
     position: np.ndarray
     recruits: np.ndarray  # (revisers, n_prospects) firm rows a founder would approach
-    nests: np.ndarray  # (revisers, 2) Gumbel draws of the nested logit: stay, move
+    nests: np.ndarray  # (revisers, 2) uniforms for the nested logit's common shock
 
 
 def prospects(
@@ -256,8 +257,8 @@ def prospects(
     """The start-of-quarter outlook every reviser's values read (computed once a quarter).
 
     Draws ``n_prospects`` alive firms per reviser (uniformly, one call whatever the state's
-    values): the firms a founder would approach (docs/model.md 6.6); then two Gumbel draws
-    per reviser for the upper level of the nested logit (``valuation.decide``).
+    values): the firms a founder would approach (docs/model.md 6.6); then two uniforms per
+    reviser for the nest's common shock of the nested logit (``valuation.nested_pick``).
     """
     p = q.params
     s = sales(firms, economy, q.step, p, alliances)
@@ -274,5 +275,5 @@ def prospects(
     o = outlook(firms, alliances, economy, s, plan.channels, rows, slope, plan.absorption, p)
     shape = (draws.revisers.size, p.choice.n_prospects)
     recruits = rows[rng.integers(0, max(rows.size, 1), size=shape)] if rows.size else rows
-    nests = rng.gumbel(size=(draws.revisers.size, 2))
+    nests = rng.random(size=(draws.revisers.size, 2))
     return Prospects(o, plan.channels, position, np.asarray(recruits).reshape(shape), nests)

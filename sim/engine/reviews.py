@@ -79,7 +79,7 @@ def review_regimes(
     eligible = ~alliances.national[ids][:, None] | (firms.region[prospects] == home[:, None])
     for option in (OPEN, CLOSED):
         value = recruit_value(
-            r, prospects, firms, o, R, flow, p, option, rate, eligible, counts, home
+            r, prospects, firms, o, R, flow, p, option, rate, eligible, counts, sold
         )
         recruits += np.where(other == option, value, 0.0) - np.where(regime == option, value, 0.0)
     gain = stake - leak_change + recruits - c.regime_switch_cost

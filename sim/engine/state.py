@@ -89,6 +89,7 @@ class AllianceState:
     national: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # home region only
     coordinated: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # by the state
     chartered: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # regime by charter
+    reseller: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # resells partners
     names: list[str] = field(default_factory=list)
 
     @property
@@ -106,6 +107,7 @@ class AllianceState:
         national: np.ndarray | None = None,
         coordinated: np.ndarray | None = None,
         chartered: np.ndarray | None = None,
+        reseller: np.ndarray | None = None,
     ) -> np.ndarray:
         """Found alliances. Returns their ids (row indices).
 
@@ -122,6 +124,9 @@ class AllianceState:
                 stay and it pursues the coordinator's mission; docs/model.md 6.6).
             chartered: Per new alliance, whether its charter fixes its regime (an open-source
                 alliance by mission or by the terms of its grant; leaders do not review it).
+            reseller: Per new alliance, whether its leader runs a resale programme for its
+                partners' solutions (``sim.engine.channel_access``; data file
+                ``channel: reseller``).
         """
         k = len(regime)
         start = self.m
@@ -140,6 +145,8 @@ class AllianceState:
         self.coordinated = np.concatenate([self.coordinated, state])
         fixed = np.zeros(k, np.bool_) if chartered is None else np.asarray(chartered, np.bool_)
         self.chartered = np.concatenate([self.chartered, fixed])
+        sells = np.zeros(k, np.bool_) if reseller is None else np.asarray(reseller, np.bool_)
+        self.reseller = np.concatenate([self.reseller, sells])
         self.names.extend(names or [f"alliance-{i}" for i in range(start, start + k)])
         return np.arange(start, start + k)
 

@@ -21,13 +21,7 @@ import numpy as np
 
 from sim.config.schema import ModelParams
 from sim.engine.aggregates import formed_alliance
-from sim.engine.channel_access import (
-    channel_pool,
-    leader_pool,
-    partner_group,
-    partner_sales,
-    reach,
-)
+from sim.engine.channel_access import channel_pool, leader_pool, partner_group, partner_income
 from sim.engine.choice import FIRST_CANDIDATE, FOUND, FOUND_NEW, RevisionDraws
 from sim.engine.competition import expected_antitrust_cost
 from sim.engine.economy import complementarity_table, coordination_rule, dues_share
@@ -209,16 +203,17 @@ def channel_value(
     """Ch(o): income through the option's alliance's channel, a quarter (USD m), 0 alone.
 
     Reason: docs/model.md 6.5, "Channel access" (``sim.engine.channel_access``): a partner
-    earns the margin on its share of the solutions the leader resells, with itself among
-    the partners; the leader earns its resale margin on them.
+    earns its margin, net of the leader's cut, on its share of the solutions the leader
+    resells in its geography, with itself among the partners; the leader earns its resale
+    margin on them. Alliances without a resale programme have none.
     """
     sold = at_alliance(o.leader_sales, target)
     counts = at_alliance(o.partners, target)
-    group = partner_group(region[:, None], at_alliance(o.home, target))
-    n = np.take_along_axis(counts, group[..., None], axis=-1)[..., 0] + ~member
-    sales = partner_sales(sold * reach(group, p), n, p)
+    group = np.broadcast_to(partner_group(region)[:, None, None], (*target.shape, 1))
+    n = np.take_along_axis(counts, group, axis=-1)[..., 0] + ~member
+    partner = partner_income(np.take_along_axis(sold, group, axis=-1)[..., 0], n, p)
     lead = p.choice.channel_resale_margin * leader_pool(sold, counts, p)
-    value = np.where(is_leader, lead, p.growth.margin * sales)
+    value = np.where(is_leader, lead, partner)
     return np.asarray(np.where(target >= 0, value, 0.0))
 
 
@@ -259,9 +254,9 @@ def leader_interest(
         "kcd,kd->kc", at_alliance(o.excess, target), R[:, r.domain].T
     )
     steal = (flow[markets_l] * s_l * r.share[:, None, :]).sum(-1) * r.slope[:, None] * received
-    group = partner_group(firms.region[r.rows][:, None], at_alliance(o.home, target))
-    sold = at_alliance(o.leader_sales, target) * reach(group, p)
-    n = np.take_along_axis(at_alliance(o.partners, target), group[..., None], axis=-1)[..., 0]
+    group = np.broadcast_to(partner_group(firms.region[r.rows])[:, None, None], (*target.shape, 1))
+    sold = np.take_along_axis(at_alliance(o.leader_sales, target), group, axis=-1)[..., 0]
+    n = np.take_along_axis(at_alliance(o.partners, target), group, axis=-1)[..., 0]
     more = channel_pool(sold, n + 1.0, p) - channel_pool(sold, n, p)
     money = float(o.multipliers.money[0])
     resale = money * p.choice.channel_resale_margin * more
@@ -447,43 +442,56 @@ def membership_surplus(
     return np.asarray(-values[:, 0])
 
 
+def nest_shock(similarity: float, uniforms: np.ndarray) -> np.ndarray:
+    """The nest's common shock ``eta`` of a nested logit, from two uniforms per row.
+
+    ``eta = lambda log S`` with S positive stable of index ``lambda`` (Laplace transform
+    ``exp(-t^lambda)``), drawn by Kanter's (1975) method from ``U`` uniform on (0, pi) and
+    ``E`` exponential; then ``eta + lambda g`` is standard Gumbel for g standard Gumbel
+    (Cardell 1997), which makes ``V_j + s (eta + lambda g_j)`` the nested logit's random
+    utilities. ``lambda = 1`` gives ``eta = 0``: the plain logit.
+
+    Args:
+        similarity: ``lambda`` in (0, 1].
+        uniforms: (K, 2) uniforms on [0, 1).
+    """
+    u = np.clip(uniforms, 1e-12, 1.0 - 1e-12)
+    angle, expo = np.pi * u[:, 0], -np.log1p(-u[:, 1])
+    lam = similarity
+    first = lam * np.log(np.sin(lam * angle)) - np.log(np.sin(angle))
+    rest = (1.0 - lam) * np.log(np.sin((1.0 - lam) * angle) / expo) if lam < 1.0 else 0.0
+    return np.asarray(first + rest)
+
+
 def nested_pick(
     value: np.ndarray,
     scale: np.ndarray,
     similarity: float,
     gumbel: np.ndarray,
-    nests: np.ndarray,
+    uniforms: np.ndarray,
 ) -> np.ndarray:
     """The option each reviser picks: a nested logit of staying against moving somewhere.
 
     Reason: review finding 20 (docs/model.md section 10): in a plain logit every option
     listed draws its own noise, so the number of candidates shown set how fast alliances
     shrank. Here the options besides staying (column 1) form one nest of similarity
-    ``lambda``: the reviser moves when the nest's inclusive value ``I = lambda s log sum_j
-    exp(V_j / (lambda s))`` plus upper-level noise beats staying's value plus its noise, and
-    then takes the nest's best option under noise of scale ``lambda s`` (exact sampling of
-    the nested logit, McFadden 1978; ``lambda = 1`` is the plain logit). Adding a duplicate
-    option raises ``I`` by ``lambda s log 2`` only.
+    ``lambda``, as random utilities: staying ``V_1 + s g_1``, any other option ``V_j + s (eta
+    + lambda g_j)`` with the nest's common shock ``eta`` (``nest_shock``). This samples the
+    nested logit exactly (McFadden 1978; Cardell 1997): k equal options raise the odds of
+    moving by ``k^lambda``, not k, and raising one option's value can only move a reviser to
+    that option (the same draws). ``lambda = 1`` is the plain logit, draw for draw.
 
     Args:
         value: (K, C) option values against staying (USD m), -inf where unavailable.
         scale: (K,) noise scale ``s`` (USD m).
         similarity: ``lambda`` in (0, 1].
         gumbel: (K, C) standard Gumbel draws, one per option.
-        nests: (K, 2) standard Gumbel draws for staying and for the nest.
+        uniforms: (K, 2) uniforms on [0, 1) for the nest's shock.
     """
-    inner = similarity * scale[:, None]
-    move = value.copy()
-    move[:, 1] = -np.inf
-    best = move.max(axis=1)
-    some = np.isfinite(best)
-    spread = np.exp((move - np.where(some, best, 0.0)[:, None]) / inner)
-    total = np.maximum(spread.sum(axis=1), np.finfo(np.float64).tiny)
-    inclusive = np.where(some, best + inner[:, 0] * np.log(total), -np.inf)
-    stay = value[:, 1] + scale * nests[:, 0]
-    moves = inclusive + scale * nests[:, 1] > stay
-    within = np.argmax(move + inner * gumbel, axis=1)
-    return np.asarray(np.where(moves, within, 1))
+    eta = nest_shock(similarity, uniforms)
+    noise = eta[:, None] + similarity * gumbel
+    noise[:, 1] = gumbel[:, 1]  # staying is a nest of its own
+    return np.asarray(np.argmax(value + scale[:, None] * noise, axis=1))
 
 
 def decide(

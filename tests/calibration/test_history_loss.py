@@ -103,3 +103,22 @@ def test_held_out_facts_leave_the_korea_loss_unchanged_and_in_sample_ones_do_not
     assert changed("AI-RAN Alliance", "2025-03", 2) == base
     assert changed("AI-RAN Alliance", "2024-02", 90) == base
     assert changed("AX Alliance", "2024-07", 40).sizes != base.sizes
+
+
+def test_each_report_counts_once_and_assumed_quarters_count_only_a_shortfall():
+    """Economist's review (finding 24): a year's report over four quarters weighs one report;
+    a quarter only ``hold_until`` covers penalises shrinking, not growing."""
+    year = tuple(hm.SizeTarget("A", "2024", s, 10.0, 10.0, 0.2) for s in range(4))
+    held = (
+        hm.SizeTarget("B", "2024-01", 0, 30.0, 30.0, 0.1),
+        hm.SizeTarget("B", "2024-01", 1, 30.0, 30.0, 0.1, assumed=True),
+    )
+    size = np.zeros((1, 2, 4))
+    size[0, 0, :] = 21.0  # A off by log 2 in each of its four quarters
+    size[0, 1, 0], size[0, 1, 1] = 30.0, 61.0  # B doubles after its report: growth is fine
+    m = hm.Moments(ALLIANCES, size, np.zeros(size.shape, object), np.zeros(size.shape, object))
+    terms = hm.counted(m, year + held)
+    assert terms.sum() == pytest.approx((np.log(2.0) / 0.2) ** 2)  # one report's worth
+    size[0, 1, 1] = 15.0  # B halves after its report: a shortfall counts, with half the weight
+    terms = hm.counted(m, year + held)
+    assert terms[-1] == pytest.approx(0.5 * (np.log(16.0 / 31.0) / 0.1) ** 2)

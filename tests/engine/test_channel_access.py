@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import REGIONS
 from sim.engine.channel_access import (
-    AWAY,
-    HOME,
     channel_income,
     channel_pool,
     coverage,
     leader_pool,
+    leader_sales,
+    partner_income,
     partner_sales,
     partners,
 )
@@ -30,21 +30,20 @@ def params(**choice: Any) -> ModelParams:
     return dataclasses.replace(p, choice=dataclasses.replace(p.choice, **choice))
 
 
-P = params(
-    channel_share=0.1, channel_base_per_revenue=10.0, channel_portfolio_half=10.0,
-    channel_foreign_reach=0.02, channel_resale_margin=0.15,
-)  # fmt: skip
+P = params(channel_share=0.1, channel_base_per_revenue=10.0, channel_portfolio_half=10.0)
+P_RHO = 0.15  # the default resale margin
 
 
 def test_pinned_pool_and_share():
     # chi kappa S (1 - e^{-n/h}) = 0.1 x 10 x 10 x (1 - e^{-1})
     assert channel_pool(10.0, 10.0, P) == pytest.approx(10.0 * (1.0 - np.exp(-1.0)))
     assert partner_sales(10.0, 10.0, P) == pytest.approx(1.0 - np.exp(-1.0))
+    mu = P.growth.margin
+    assert partner_income(10.0, 10.0, P) == pytest.approx(mu * (1 - P_RHO) * (1 - np.exp(-1.0)))
     assert channel_pool(10.0, 0.0, P) == 0.0 and partner_sales(10.0, 0.0, P) == 0.0
     assert coverage(1e9, P) == pytest.approx(1.0)
-    both = leader_pool(np.array([10.0]), np.array([[10.0, 5.0]]), P)
-    away = 0.1 * 10.0 * 10.0 * 0.02 * (1.0 - np.exp(-0.5))
-    assert both[0] == pytest.approx(10.0 * (1.0 - np.exp(-1.0)) + away)
+    both = leader_pool(np.array([[10.0, 4.0]]), np.array([[10.0, 5.0]]), P)
+    assert both[0] == pytest.approx(10.0 * (1.0 - np.exp(-1.0)) + 4.0 * (1.0 - np.exp(-0.5)))
 
 
 @given(
@@ -63,41 +62,54 @@ def test_partners_crowd_each_other_while_the_pool_saturates(sales, n, half):
     assert np.isfinite([one, more, pool, bigger]).all()
 
 
-def hand_world():
-    """Alliance 0 led by firm 0 (domestic, sales 10): partners 1, 2 (domestic), 3 (us);
-    firm 4 alone; alliance 1 founded by firm 5 alone (not formed)."""
+def hand_world(reseller=True):
+    """Alliance 0 led by firm 0 (domestic; sales 10 at home, 4 abroad): partners 1, 2
+    (domestic), 3 (us); firm 4 alone; alliance 1 founded by firm 5 alone (not formed)."""
     firms = FirmState()
     firms.append(
         kind=np.zeros(6, np.int8),
         region=np.array([0, 0, 0, US, 0, 0], np.int8),
         domain=np.zeros(6, np.int8),
         capability=np.full(6, 0.5),
-        revenue=np.array([10.0, 1.0, 1.0, 1.0, 1.0, 1.0]),
     )
     alliances = AllianceState()
-    alliances.append(np.array([0, 0]), np.array([0, 5]), founded=-1, names=["A", "B"])
+    alliances.append(
+        np.array([0, 0]),
+        np.array([0, 5]),
+        founded=-1,
+        names=["A", "B"],
+        reseller=np.array([reseller, True]),
+    )
     firms.alliance[:] = [0, 0, 0, 0, -1, 1]
-    return firms, alliances
+    sales = np.ones((6, 2))
+    sales[0] = [10.0, 4.0]
+    return firms, alliances, sales
 
 
-def test_income_by_group_on_a_hand_built_state():
-    firms, alliances = hand_world()
+def test_income_by_geography_on_a_hand_built_state():
+    firms, alliances, sales = hand_world()
     counts = partners(firms, alliances)
     assert counts[0].tolist() == [2.0, 1.0] and counts[1].tolist() == [0.0, 0.0]
-    income = channel_income(firms, alliances, firms.revenue, P)
+    np.testing.assert_array_equal(leader_sales(sales, firms, alliances)[0], [10.0, 4.0])
+    income = channel_income(firms, alliances, sales, P)
     mu = P.growth.margin
-    home = 10.0 * (1.0 - np.exp(-0.2)) / 2.0  # two home partners share the home pool
-    away = 10.0 * 0.02 * (1.0 - np.exp(-0.1))  # the one partner from abroad has its own
-    assert income[1] == pytest.approx(mu * home) and income[2] == pytest.approx(mu * home)
-    assert income[3] == pytest.approx(mu * away)
-    assert income[0] == pytest.approx(0.15 * (2.0 * home + away))  # the leader's resale
+    home = 10.0 * (1.0 - np.exp(-0.2)) / 2.0  # two domestic partners share the domestic pool
+    away = 4.0 * (1.0 - np.exp(-0.1))  # the partner from abroad sells in the rest of the world
+    assert income[1] == pytest.approx(mu * (1 - P_RHO) * home) and income[2] == income[1]
+    assert income[3] == pytest.approx(mu * (1 - P_RHO) * away)
+    assert income[0] == pytest.approx(P_RHO * (2.0 * home + away))  # the leader's resale
     assert income[4] == 0.0 and income[5] == 0.0  # alone, and an alliance not formed
 
 
 def test_partners_abroad_do_not_crowd_partners_at_home():
-    firms, alliances = hand_world()
-    before = channel_income(firms, alliances, firms.revenue, P)
+    firms, alliances, sales = hand_world()
+    before = channel_income(firms, alliances, sales, P)
     firms.alliance[4] = 0  # a fourth partner, domestic: crowds the domestic partners only
-    after = channel_income(firms, alliances, firms.revenue, P)
+    after = channel_income(firms, alliances, sales, P)
     assert after[1] < before[1] and after[3] == pytest.approx(before[3])
-    assert HOME == 0 and AWAY == 1
+
+
+def test_an_alliance_without_a_resale_programme_has_no_channel():
+    firms, alliances, sales = hand_world(reseller=False)
+    assert not channel_income(firms, alliances, sales, P).any()
+    assert not leader_sales(sales, firms, alliances)[0].any()

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.engine.valuation import nested_pick
+from sim.engine.valuation import nest_shock, nested_pick
 
 K = 200_000
 
@@ -24,7 +24,7 @@ def frequencies(v: np.ndarray, s: float, lam: float, seed: int = 0) -> np.ndarra
     rng = np.random.default_rng(seed)
     values = np.broadcast_to(v, (K, v.size)).copy()
     pick = nested_pick(
-        values, np.full(K, s), lam, rng.gumbel(size=(K, v.size)), rng.gumbel(size=(K, 2))
+        values, np.full(K, s), lam, rng.gumbel(size=(K, v.size)), rng.random(size=(K, 2))
     )
     return np.bincount(pick, minlength=v.size) / K
 
@@ -73,10 +73,35 @@ def test_picks_an_available_option_or_stays(values, s, lam, seed):
         np.full(50, s),
         lam,
         rng.gumbel(size=(50, v.size)),
-        rng.gumbel(size=(50, 2)),
+        rng.random(size=(50, 2)),
     )
     assert ((pick >= 1) & (pick < v.size)).all()
     nothing = np.full((3, 4), -np.inf)
     nothing[:, 1] = 0.0
     pick = nested_pick(nothing, np.ones(3), lam, np.zeros((3, 4)), np.zeros((3, 2)))
     assert (pick == 1).all()  # no option to move to: the reviser stays
+
+
+def test_the_nest_shock_makes_nest_utilities_gumbel():
+    """eta + lambda g is standard Gumbel (Cardell 1997): its mean is Euler's constant and its
+    variance pi^2 / 6, whatever lambda."""
+    rng = np.random.default_rng(1)
+    for lam in (0.1, 0.5, 1.0):
+        z = nest_shock(lam, rng.random(size=(K, 2))) + lam * rng.gumbel(size=K)
+        assert z.mean() == pytest.approx(np.euler_gamma, abs=0.02)
+        assert z.var() == pytest.approx(np.pi**2 / 6, rel=0.03)
+
+
+@given(st.floats(0.05, 1.0), st.integers(0, 5), st.floats(0.01, 3.0), st.integers(0, 2**31))
+def test_raising_one_option_moves_revisers_only_to_it(lam, column, raise_by, seed):
+    """With the same draws, a better option j can only win revisers for j (the coupling the
+    clarity test of tests/engine/test_policing.py relies on)."""
+    rng = np.random.default_rng(seed)
+    n, c = 400, 6
+    v = rng.normal(0.0, 0.5, size=(n, c))
+    v[:, 1] = 0.0
+    g, u, s = rng.gumbel(size=(n, c)), rng.random(size=(n, 2)), np.full(n, 0.4)
+    before = nested_pick(v, s, lam, g, u)
+    v[:, column] += raise_by
+    after = nested_pick(v, s, lam, g, u)
+    assert ((after == before) | (after == column)).all()

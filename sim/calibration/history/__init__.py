@@ -32,7 +32,7 @@ from sim.calibration.history.configuration import (
     candidate_overrides,
     defaults_of,
 )
-from sim.calibration.history.loss import Loss, loss, miss_share, z_scores
+from sim.calibration.history.loss import Loss, counted, loss, miss_share, z_scores
 from sim.calibration.history.moments import Moments, Runner, run_seed, seeds_for
 from sim.calibration.history.report import (
     END_MARKER,
@@ -79,6 +79,7 @@ __all__ = [
     "accepted_ranges",
     "base_overrides",
     "build_targets",
+    "counted",
     "candidate_config",
     "candidate_overrides",
     "defaults_of",

@@ -1,7 +1,9 @@
 """The loss of a candidate: a simulated-method-of-moments distance plus state penalties.
 
-Each in-sample size target contributes ``z^2``, where ``z`` is the seed mean of
-``log(1 + size)`` minus ``log(1 + target)``, over the target's tolerance. Sizes enter in
+Each in-sample size target contributes ``z^2`` over the number of quarters its report covers
+(each report counts once; on a quarter only ``hold_until`` covers, only a shortfall counts),
+where ``z`` is the seed mean of ``log(1 + size)`` minus ``log(1 + target)``, over the target's
+tolerance. Sizes enter in
 logs because the alliances range from 4 to 100 members: a miss by half counts alike for
 each. The leader and regime targets add ``weight x`` the share of (seed, target) pairs whose
 simulated leader (regime) is not the reported one; a dissolved alliance misses both. Held-out
@@ -25,7 +27,7 @@ class Loss:
 
     Attributes:
         total: ``sizes + leader_weight x leader_miss + regime_weight x regime_miss``.
-        sizes: Sum of the in-sample size targets' ``z^2``.
+        sizes: Sum of the in-sample size targets' terms (``counted``).
         leader_miss: Share of (seed, leader target) pairs with another leader.
         regime_miss: Share of (seed, regime target) pairs with another regime.
     """
@@ -52,6 +54,22 @@ def z_scores(moments: Moments, targets: Sequence[SizeTarget]) -> np.ndarray:
     )
 
 
+def counted(moments: Moments, targets: Sequence[SizeTarget]) -> np.ndarray:
+    """Each target's term of the loss: its z-score squared, over its report's quarters.
+
+    Reason: an economist's review (docs/model.md section 10, finding 24): a report repeated
+    over the quarters a year covers or a ``hold_until`` extends weighed as many reports, and
+    the assumed quarters rewarded standing still. Each report (alliance, date) now counts
+    once, its quarters sharing its weight; on an assumed quarter only a shortfall counts (the
+    assumption is that the alliance did not shrink, not that it did not grow).
+    """
+    z = z_scores(moments, targets)
+    z = np.where([t.assumed for t in targets], np.minimum(z, 0.0), z)
+    reports = [(t.alliance, t.date) for t in targets]
+    share = np.array([1.0 / reports.count(r) for r in reports], dtype=float)
+    return np.asarray(share * z**2)
+
+
 def miss_share(moments: Moments, targets: Sequence[StateTarget], what: str) -> float:
     """Share of (seed, target) pairs whose simulated ``what`` differs from the reported one.
 
@@ -76,7 +94,7 @@ def loss(moments: Moments, targets: Targets, leader_weight: float, regime_weight
         leader_weight: Weight of the leader miss share.
         regime_weight: Weight of the regime miss share.
     """
-    sizes = float(np.sum(z_scores(moments, targets.in_sample) ** 2))
+    sizes = float(np.sum(counted(moments, targets.in_sample)))
     leader = miss_share(moments, targets.leaders, "leader")
     regime = miss_share(moments, targets.regimes, "regime")
     return Loss(sizes + leader_weight * leader + regime_weight * regime, sizes, leader, regime)

@@ -37,6 +37,8 @@ class SizeTarget:
         value: ``reported`` times ``world.archetype_scale``: what the model should show.
         tolerance: How far off the model may be, in ``log(1 + members)`` units.
         held_out: True for an out-of-sample check (never in the loss).
+        assumed: True for a quarter only ``hold_until`` covers (an assumption that the size
+            held, not a report): the loss counts only a shortfall there.
     """
 
     alliance: str
@@ -46,6 +48,7 @@ class SizeTarget:
     value: float
     tolerance: float
     held_out: bool = False
+    assumed: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,10 +104,16 @@ def point_steps(date: str, hold_until: str, start_year: int) -> range:
         start_year: The calendar year of step 0.
     """
     first = step_of(date, start_year)
-    last = first if "-" in str(date) else first + 3
+    last = reported_until(date, start_year)
     if hold_until:
         last = max(last, step_of(hold_until, start_year))
     return range(first, last + 1)
+
+
+def reported_until(date: str, start_year: int) -> int:
+    """The last quarter the report itself covers (a year's report: its fourth quarter)."""
+    first = step_of(date, start_year)
+    return first if "-" in str(date) else first + 3
 
 
 def _size_targets(
@@ -119,11 +128,19 @@ def _size_targets(
         date = str(point["date"])
         rule = spec.rule(name, date)
         reported = float(point["members"]) + leader
+        own = reported_until(date, start_year)
         for step in point_steps(date, rule.hold_until, start_year):
             if founded <= step <= horizon:
                 out.append(
                     SizeTarget(
-                        name, date, step, reported, reported * scale, rule.tolerance, date in held
+                        name,
+                        date,
+                        step,
+                        reported,
+                        reported * scale,
+                        rule.tolerance,
+                        date in held,
+                        assumed=step > own,
                     )
                 )
     return out
