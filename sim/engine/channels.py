@@ -170,6 +170,34 @@ def build(
     )
 
 
+def group_market_key(
+    group: ArrayLike, market: ArrayLike, n_markets: int, shared: int
+) -> tuple[np.ndarray, int]:
+    """A key per (group, market) pair of seller rows, for sums per group and market.
+
+    Reason: group sums per market (``demand.marginal_value_grouped``) need one key per pair
+    that occurs. Groups below ``shared`` (alliances, federations) may hold many firms: their
+    key is ``group * n_markets + market``. Groups from ``shared`` on hold one firm each (a
+    firm alone) and a firm sells at most once in a market, so each of their rows is its own
+    pair and gets a key of its own. No sort is needed; keys that no row takes are empty.
+
+    Args:
+        group: Group id of each row's seller, shape (R,).
+        market: Market index of each row in ``[0, n_markets)``, shape (R,).
+        n_markets: Number of markets.
+        shared: Number of groups that may hold more than one firm (ids below it).
+
+    Returns:
+        ``(key, n_keys)``: the key of each row in ``[0, n_keys)``, shape (R,), and the bound.
+    """
+    group = np.asarray(group, dtype=np.int64)
+    market = np.asarray(market, dtype=np.int64)
+    own = shared * n_markets + np.arange(group.size)
+    return np.where(
+        group < shared, group * n_markets + market, own
+    ), shared * n_markets + group.size
+
+
 def channel_rates(channels: Channels) -> np.ndarray:
     """Dense ``rate[l, i]`` of sender l to receiver i, read literally off the rule (O(n^2)).
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sim.engine.channels import Channels, member_value
+from sim.engine.channels import Channels, group_market_key, member_value
 
 
 def _at(per_market: ArrayLike, market: np.ndarray) -> np.ndarray:
@@ -196,21 +196,26 @@ def profit_jacobian_dense(
     return np.asarray(onehot.T @ rows @ onehot * np.asarray(dk_dX, dtype=np.float64)[None, :])
 
 
-def _group_rows(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
-    """Sum the rows of ``values`` (K, D) per group id: result (n_groups, D)."""
+def _cells(group: np.ndarray, D: int) -> np.ndarray:
+    """Flat (group, column) cell of every entry of a (K, D) array whose rows are in ``group``."""
+    return np.asarray((group[:, None] * D + np.arange(D)).ravel())
+
+
+def _group_rows(cells: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum the rows of ``values`` (K, D) per group id: result (n_groups, D).
+
+    ``cells`` is ``_cells(group, D)`` of the rows' group ids, computed once per structure.
+    """
     D = values.shape[1]
-    flat = (group[:, None] * D + np.arange(D)).ravel()
-    return np.bincount(flat, weights=values.ravel(), minlength=n_groups * D).reshape(n_groups, D)
+    return np.bincount(cells, weights=values.ravel(), minlength=n_groups * D).reshape(n_groups, D)
 
 
 def _level_sums(
-    group: np.ndarray, market: np.ndarray, d: np.ndarray, weight: np.ndarray, M: int, D: int
-) -> tuple[np.ndarray, np.ndarray]:
+    key: np.ndarray, n_keys: int, d: np.ndarray, weight: np.ndarray, D: int
+) -> np.ndarray:
     """Sums of ``weight`` per (group, market) key and sender domain, read back at each row."""
-    keys, key = np.unique(group * M + market, return_inverse=True)
-    key = key.reshape(-1)
-    G = np.bincount(key * D + d, weights=weight, minlength=keys.size * D).reshape(keys.size, D)
-    return G[key], key
+    G = np.bincount(key * D + d, weights=weight, minlength=n_keys * D).reshape(n_keys, D)
+    return G[key]
 
 
 def marginal_value_grouped(
@@ -231,7 +236,7 @@ def marginal_value_grouped(
 ) -> np.ndarray:
     """``MV_i = sum_j W_ij sum_l B_il J_jl`` for the model's structure, by group sums.
 
-    Cost: three sorts of the R rows, then O(R D) work; no n x n matrix is formed.
+    Cost: O(R D) work, no sort (``channels.group_market_key``); no n x n matrix is formed.
     Structure: ``W_ij`` = depth w of i's alliance for partners (``rnd_game.profit_weights``);
     ``B_il = a_l R[d_i, d_l] rate(i -> l)`` off the diagonal, with the channels that deliver
     knowledge (``sim.engine.channels``, also read by ``knowledge.effective_rnd_grouped``):
@@ -295,24 +300,28 @@ def marginal_value_grouped(
     C = C * _at(theta, market)
     y = s * np.asarray(dk_dX, dtype=np.float64)[firm]
     ay, Cs = a[firm] * y, C * s
-    Rg = R[domain]  # (n, D): relatedness of each firm's domain to every domain
+    Rg, Rd = R[domain], R[d]  # relatedness of each firm's (row's) domain to every domain
+    cells = _cells(group, D)
 
     def per_firm(weights: np.ndarray) -> np.ndarray:
         return np.bincount(firm, weights=weights, minlength=n)
 
     def level(G: np.ndarray) -> np.ndarray:  # sum_m C_m V_im RG^L_im, G read at each row
-        rows = per_firm(Cs * (R[d] * G).sum(axis=1))
-        H = _group_rows(group, Cs[:, None] * G, ch.n_groups)
+        rows = per_firm(Cs * (Rd * G).sum(axis=1))
+        H = _group_rows(cells, Cs[:, None] * G, ch.n_groups)
         return (1.0 - w) * rows + w * (Rg * H[ch.group]).sum(axis=1)
 
-    G_A, key_A = _level_sums(group, market, d, ay, M, D)
+    key_A, n_A = group_market_key(group, market, M, ch.n_groups - n)
+    G_A = _level_sums(key_A, n_A, d, ay, D)
     # sum_j W_ij C_jm s_jm: the partners' shares weighted by the margin of whose profit it is
     CS_A = np.bincount(key_A, weights=C * s)
     CV = (1.0 - w[firm]) * C * s + w[firm] * CS_A[key_A]
     K = np.bincount(group * D + d, weights=C * ay, minlength=ch.n_groups * D).reshape(-1, D)
     gain = (1.0 - w * partner * own) * per_firm(C * y) + w * partner * (Rg * K[ch.group]).sum(1)
     loss = (1.0 - partner * own) * per_firm(y * CV) + (e - f) * level(G_A)
-    loss += p * level(_level_sums(np.zeros_like(firm), market, d, ay, M, D)[0])
+    loss += p * level(_level_sums(market, M, d, ay, D))  # everyone: one group per market
     if ch.has_federations:
-        loss += f * level(_level_sums(ch.federation[firm], market, d, ay, M, D)[0])
+        fed = ch.federation[firm]
+        key_F, n_F = group_market_key(fed, market, M, ch.n_federations - n)
+        loss += f * level(_level_sums(key_F, n_F, d, ay, D))
     return np.asarray(gain - loss)

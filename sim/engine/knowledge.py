@@ -17,12 +17,18 @@ X = 0). ``learning_rate``, ``catch_up``, ``obsolescence`` and the frontier's gro
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 from numpy.typing import ArrayLike
 
 from sim.engine.channels import Channels
 
 EFFORT_OFFSET = 1e-3  # X0, effort units: the law is lambda ((X + X0)^alpha - X0^alpha)
+# Relative error of ``Law.estimate_slope`` against ``Law.slope``: 1 / sqrt (two roundings) and
+# pow (within 1 unit in the last place in glibc, 4 in SIMD libraries) differ by at most about
+# 6 units of 2.2e-16, the scaling adds two roundings to each; bounded here with room to spare.
+SLOPE_ESTIMATE_ERROR = 1e-14
 
 
 def _keyed_sum(
@@ -132,20 +138,167 @@ def returns_to_rnd(X: ArrayLike, alpha: ArrayLike, effort_offset: ArrayLike) -> 
     return np.asarray(np.power(np.asarray(X, dtype=np.float64) + X0, a) - np.power(X0, a))
 
 
-def _law(
-    k: ArrayLike, X: ArrayLike, frontier_growth: ArrayLike, *law: ArrayLike
-) -> tuple[np.ndarray, np.ndarray]:
-    """Uncapped relative ``k'`` and its slope; ``law = (lambda, kappa, delta, alpha, X0)``."""
-    lam, kappa, delta, alpha, X0 = (np.asarray(v, dtype=np.float64) for v in law)
+@dataclass(frozen=True)
+class Law:
+    """The capability law of fixed units, as a function of their effective R&D X alone.
+
+    Reason: the parts of ``capability_gain`` and ``marginal_capability`` that do not depend on
+    X are computed once (``capability_law``): the effort solve evaluates the slope sixty times
+    per firm and quarter. Each method gives exactly what those functions give.
+
+    Attributes:
+        kept: ``(1 - delta) k``, capability kept from last quarter.
+        scale: ``lambda (1 + kappa b)``, the learning rate with catch-up.
+        slope_scale: ``alpha lambda (1 + kappa b)``.
+        drift: ``1 + f``, the frontier's drift.
+        alpha: The returns exponent.
+        offset: X0 (effort units).
+        offset_power: ``X0^alpha``.
+        ceiling: Optional cap on k' (relative to the drifted frontier); None: no cap.
+        capped: Flat indices of the units with a finite ceiling (None: check every unit).
+        capped_law: The law of those units alone.
+    """
+
+    kept: np.ndarray
+    scale: np.ndarray
+    slope_scale: np.ndarray
+    drift: np.ndarray
+    alpha: np.ndarray
+    offset: np.ndarray
+    offset_power: np.ndarray
+    ceiling: np.ndarray | None
+    capped: np.ndarray | None = None
+    capped_law: Law | None = None
+
+    def _shifted(self, X: ArrayLike) -> np.ndarray:
+        """``max(X, 0) + X0``."""
+        return np.asarray(np.maximum(np.asarray(X, dtype=np.float64), 0.0) + self.offset)
+
+    def _raw(self, shifted: np.ndarray) -> np.ndarray:
+        """Uncapped relative k' at ``shifted = max(X, 0) + X0``."""
+        gain = self.scale * (np.power(shifted, self.alpha) - self.offset_power)
+        return np.asarray((self.kept + gain) / self.drift)
+
+    def next(self, X: ArrayLike) -> np.ndarray:
+        """The relative k' at effective R&D X (``capability_gain``)."""
+        raw = self._raw(self._shifted(X))
+        return raw if self.ceiling is None else np.asarray(np.minimum(raw, self.ceiling))
+
+    def slope(self, X: ArrayLike) -> np.ndarray:
+        """The slope g' at effective R&D X (``marginal_capability``).
+
+        With a ceiling, 0 where k' reaches it. Units whose ceiling is infinite are not
+        checked (their finite k' is below it): a world of domestic units pays for the check
+        only on its foreign ones (``capped``).
+        """
+        shifted = self._shifted(X)
+        power = np.power(shifted, self.alpha - 1.0)
+        return self._at_ceiling(np.asarray(self.slope_scale * power / self.drift), shifted)
+
+    @property
+    def has_estimate(self) -> bool:
+        """Whether ``estimate_slope`` gives an estimate (alpha = 1/2, one for all units)."""
+        return self.alpha.ndim == 0 and float(self.alpha) == 0.5
+
+    def estimate_slope(self, X: ArrayLike) -> np.ndarray | None:
+        """``slope`` within ``SLOPE_ESTIMATE_ERROR`` (relative), fast; None unless alpha = 1/2.
+
+        Reason: at alpha = 1/2 the power ``(X + X0)^(-1/2)`` is ``1 / sqrt(X + X0)`` to a few
+        units in the last place, and a square root costs a small part of a general power.
+        A solver may decide with it wherever the decision is clear by far more than that
+        error (``innovation.solve_effort``), and ask ``slope`` elsewhere.
+        """
+        if not self.has_estimate:
+            return None
+        shifted = self._shifted(X)
+        power = 1.0 / np.sqrt(shifted)
+        return self._at_ceiling(np.asarray(self.slope_scale * power / self.drift), shifted)
+
+    def _at_ceiling(self, slope: np.ndarray, shifted: np.ndarray) -> np.ndarray:
+        """``slope`` with 0 where k' reaches the ceiling (checked exactly)."""
+        if self.ceiling is None:
+            return slope
+        if self.capped is None or self.capped_law is None or slope.shape != self.ceiling.shape:
+            return np.asarray(np.where(self._raw(shifted) < self.ceiling, slope, 0.0))
+        rows, law = self.capped, self.capped_law
+        assert law.ceiling is not None
+        slope[rows] = np.where(law._raw(shifted[rows]) < law.ceiling, slope[rows], 0.0)
+        return slope
+
+    def take(self, rows: np.ndarray) -> Law:
+        """The law of the units ``rows`` alone (per-unit terms one-dimensional or scalar)."""
+
+        def pick(v: np.ndarray) -> np.ndarray:
+            return v if v.ndim == 0 else np.asarray(v[rows])
+
+        per_unit = ("kept", "scale", "slope_scale", "drift", "ceiling")
+        alone = {f: pick(getattr(self, f)) for f in per_unit if getattr(self, f) is not None}
+        return replace(self, **alone, capped=None, capped_law=None)  # checks all it holds
+
+
+def _capped_units(law: Law) -> Law:
+    """``law`` with ``capped``: the units of finite ceiling, and their law alone.
+
+    Left as is where the ceiling is None, not one-dimensional, or of another shape than the other
+    per-unit terms (the slope then checks every unit).
+    """
+    c = law.ceiling
+    per_unit = (law.kept, law.scale, law.slope_scale, law.drift)
+    if (
+        c is None
+        or c.ndim != 1
+        or np.broadcast_shapes(c.shape, *(v.shape for v in per_unit)) != c.shape
+    ):
+        return law
+    rows = np.flatnonzero(np.isfinite(c))
+
+    def pick(v: np.ndarray) -> np.ndarray:
+        return v if v.ndim == 0 else np.asarray(np.broadcast_to(v, c.shape).reshape(-1)[rows])
+
+    alone = replace(
+        law,
+        **{f: pick(getattr(law, f)) for f in ("kept", "scale", "slope_scale", "drift", "ceiling")},
+    )
+    return replace(law, capped=rows, capped_law=alone)
+
+
+def capability_law(
+    k: ArrayLike,
+    frontier_growth: ArrayLike,
+    *,
+    learning_rate: ArrayLike,
+    catch_up: float,
+    obsolescence: float,
+    returns_exponent: float = 0.5,
+    effort_offset: float = EFFORT_OFFSET,
+    ceiling: ArrayLike | None = None,
+) -> Law:
+    """The law of ``capability_gain`` for units at capability k, before X is known.
+
+    Same arguments and units as ``capability_gain`` (without X).
+
+    Raises:
+        ValueError: If ``effort_offset`` is not > 0.
+    """
+    lam, kappa, delta, alpha, X0 = (
+        np.asarray(v, dtype=np.float64)
+        for v in (learning_rate, catch_up, obsolescence, returns_exponent, effort_offset)
+    )
     if not np.all(X0 > 0.0):
         raise ValueError(f"effort_offset must be > 0 (effort units), got {X0!r}")
     k = np.asarray(k, dtype=np.float64)
-    X = np.maximum(np.asarray(X, dtype=np.float64), 0.0)
     scale = lam * catch_up_factor(k, kappa)
-    drift = 1.0 + np.asarray(frontier_growth, dtype=np.float64)
-    gain = scale * returns_to_rnd(X, alpha, X0)
-    slope = alpha * scale * np.power(X + X0, alpha - 1.0)
-    return ((1.0 - delta) * k + gain) / drift, slope / drift
+    law = Law(
+        kept=np.asarray((1.0 - delta) * k),
+        scale=np.asarray(scale),
+        slope_scale=np.asarray(alpha * scale),
+        drift=np.asarray(1.0 + np.asarray(frontier_growth, dtype=np.float64)),
+        alpha=alpha,
+        offset=X0,
+        offset_power=np.asarray(np.power(X0, alpha)),
+        ceiling=None if ceiling is None else np.asarray(ceiling, dtype=np.float64),
+    )
+    return _capped_units(law)
 
 
 def capability_gain(
@@ -190,9 +343,17 @@ def capability_gain(
     Returns:
         k', relative to the drifted frontier ``F (1 + f)``, broadcast.
     """
-    law = (learning_rate, catch_up, obsolescence, returns_exponent, effort_offset)
-    k_next = _law(k, X, frontier_growth, *law)[0]
-    return k_next if ceiling is None else np.asarray(np.minimum(k_next, ceiling))
+    law = capability_law(
+        k,
+        frontier_growth,
+        learning_rate=learning_rate,
+        catch_up=catch_up,
+        obsolescence=obsolescence,
+        returns_exponent=returns_exponent,
+        effort_offset=effort_offset,
+        ceiling=ceiling,
+    )
+    return law.next(X)
 
 
 def marginal_capability(
@@ -216,11 +377,17 @@ def marginal_capability(
     Returns:
         ``g'`` (share of the frontier per effort unit of effective R&D), broadcast.
     """
-    law = (learning_rate, catch_up, obsolescence, returns_exponent, effort_offset)
-    raw, slope = _law(k, X, frontier_growth, *law)
-    if ceiling is None:
-        return slope
-    return np.asarray(np.where(raw < np.asarray(ceiling, dtype=np.float64), slope, 0.0))
+    law = capability_law(
+        k,
+        frontier_growth,
+        learning_rate=learning_rate,
+        catch_up=catch_up,
+        obsolescence=obsolescence,
+        returns_exponent=returns_exponent,
+        effort_offset=effort_offset,
+        ceiling=ceiling,
+    )
+    return law.slope(X)
 
 
 def push_frontier(
