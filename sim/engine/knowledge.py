@@ -231,9 +231,16 @@ class Law:
         def pick(v: np.ndarray) -> np.ndarray:
             return v if v.ndim == 0 else np.asarray(v[rows])
 
-        per_unit = ("kept", "scale", "slope_scale", "drift", "ceiling")
-        alone = {f: pick(getattr(self, f)) for f in per_unit if getattr(self, f) is not None}
-        return replace(self, **alone, capped=None, capped_law=None)  # checks all it holds
+        return replace(  # without ``capped``: checks the ceiling of every unit it holds
+            self,
+            kept=pick(self.kept),
+            scale=pick(self.scale),
+            slope_scale=pick(self.slope_scale),
+            drift=pick(self.drift),
+            ceiling=None if self.ceiling is None else pick(self.ceiling),
+            capped=None,
+            capped_law=None,
+        )
 
 
 def _capped_units(law: Law) -> Law:
@@ -257,7 +264,11 @@ def _capped_units(law: Law) -> Law:
 
     alone = replace(
         law,
-        **{f: pick(getattr(law, f)) for f in ("kept", "scale", "slope_scale", "drift", "ceiling")},
+        kept=pick(law.kept),
+        scale=pick(law.scale),
+        slope_scale=pick(law.slope_scale),
+        drift=pick(law.drift),
+        ceiling=pick(c),
     )
     return replace(law, capped=rows, capped_law=alone)
 

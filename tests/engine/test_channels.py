@@ -207,3 +207,26 @@ def test_member_value_maps_alliance_quantities_to_firms():
     values = channels.member_value(np.array([0.3, 0.7]), np.array([1, -1, 0]), 9.0)
     np.testing.assert_array_equal(values, [0.7, 9.0, 0.3])
     np.testing.assert_array_equal(channels.member_value(np.array([]), np.array([-1]), 2.0), [2.0])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_group_market_keys_pair_rows_exactly_as_sorting_would(seed):
+    w = random_world(seed, 60, 6)
+    ch = channels.build(
+        w["alliance"],
+        w["closed"],
+        w["openness"],
+        w["internal_rate"],
+        w["public_rate"],
+        w["federation"],
+        w["federation_rate"],
+    )
+    n = w["alliance"].size
+    firm, market = w["firm"], w["market"]
+    for group, shared in ((ch.group, ch.n_groups - n), (ch.federation, ch.n_federations - n)):
+        key, n_keys = channels.group_market_key(group[firm], market, 6, shared)
+        _, sorted_key = np.unique(group[firm] * 6 + market, return_inverse=True)
+        assert key.max() < n_keys
+        same = key[:, None] == key[None, :]
+        assert np.array_equal(same, sorted_key[:, None] == sorted_key[None, :])
+        assert (~same).any() and (same.sum(axis=1) > 1).any()  # distinct pairs, shared ones

@@ -198,3 +198,50 @@ def test_a_small_member_weighs_a_giant_partner_less():
     assert w[3] == 0.0  # alone
     assert w[1] == pytest.approx(0.8) and w[2] == pytest.approx(0.8)  # as large as the others
     assert w[0] == pytest.approx(0.8 * 1.0 / 100.0)  # a hundredth of its partners' size
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_fast_slope_leaves_every_effort_bit_for_bit_unchanged(seed):
+    """Near-ties included: rows whose condition is almost 0 at the start force exact checks."""
+    from sim.engine.knowledge import capability_law
+
+    rng = np.random.default_rng(seed)
+    n = 3000
+    k, inflow = rng.uniform(0.0, 1.1, n), rng.uniform(0.0, 2.0, n)
+    law = capability_law(
+        k,
+        0.02,
+        learning_rate=0.03,
+        catch_up=1.5,
+        obsolescence=0.01,
+        ceiling=np.where(rng.random(n) < 0.2, 1.0, np.inf),
+    )
+    omega, cost = rng.uniform(0.0, 1e4, n), rng.uniform(1.0, 200.0, n)
+    rest = rng.uniform(-50.0, 50.0, n)
+    rest[:50] = -omega[:50] * law.slope(inflow)[:50]  # the condition is 0 at zero effort
+
+    def slope(x):
+        return law.slope(x + inflow)
+
+    fast = innovation.SlopeEstimate(
+        lambda x: law.estimate_slope(x + inflow),
+        lambda x, at: law.take(at).slope(x + inflow[at]),
+    )
+    args = (omega, rest, inflow, cost, np.full(n, np.inf), slope, 0.5)
+    exact = innovation.solve_effort(*args)
+    assert np.array_equal(innovation.solve_effort(*args, fast), exact)
+    assert (exact > 0.0).sum() > n // 2
+
+
+def test_the_best_response_is_solved_once_per_plan_and_again_when_its_inputs_change(v2_cfg):
+    model = sim.AllianceModel(v2_cfg)
+    q, _, game = _plan(model)
+    rows = game.rows
+    first = innovation.best_response(rows, model.firms, q, game)
+    assert game.responses["effort"] is not first  # a copy is kept, not the caller's array
+    first[:] = -1.0  # the caller may write into what it got
+    again = innovation.best_response(rows, model.firms, q, game)
+    assert (again >= 0.0).all()
+    model.firms.capital[rows] *= 0.01  # less cash: lower caps, a new solve
+    poorer = innovation.best_response(rows, model.firms, q, game)
+    assert (poorer <= again).all() and (poorer < again).any()

@@ -325,3 +325,37 @@ def test_overall_gap_is_market_weighted():
     overall = knowledge.overall_gap_years(gap, np.array([2.0, 1.0, 1.0]))
     np.testing.assert_allclose(overall, [(2 + 2 + 4) / 4, 3 / 4])
     assert knowledge.overall_gap_years(np.array([2.5]), np.array([7.0])) == 2.5
+
+
+# --- the law computed once per solve -------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_law_of_fixed_units_gives_exactly_the_rules_values(seed):
+    rng = np.random.default_rng(seed)
+    n = 400
+    k, X = rng.uniform(0.0, 1.2, n), rng.uniform(-0.1, 5.0, n)
+    growth_q = rng.uniform(0.0, 0.05, n)
+    ceiling = np.where(rng.random(n) < 0.3, 1.0, np.inf)
+    law = knowledge.capability_law(k, growth_q, **LAW, ceiling=ceiling)
+    slope = knowledge.marginal_capability(k, X, growth_q, **LAW, ceiling=ceiling)
+    assert law.capped is not None and law.capped.size == int(np.isfinite(ceiling).sum())
+    assert np.array_equal(law.slope(X), slope)  # bit for bit, capped units apart or not
+    assert (slope == 0.0).any() and (slope > 0.0).any()  # the ceiling binds for some
+    gain = knowledge.capability_gain(k, X, growth_q, **LAW, ceiling=ceiling)
+    assert np.array_equal(law.next(X), gain)
+    some = np.array([3, 17, 250])
+    assert np.array_equal(law.take(some).slope(X[some]), slope[some])
+
+
+@given(X=st.floats(0.0, 1e6), k=st.floats(0.0, 1.5), g=st.floats(0.0, 0.1))
+def test_the_fast_slope_is_within_its_stated_error(X, k, g):
+    law = knowledge.capability_law(np.array([k]), g, **LAW, ceiling=np.array([np.inf]))
+    exact, fast = law.slope(np.array([X])), law.estimate_slope(np.array([X]))
+    assert fast is not None
+    assert abs(fast[0] - exact[0]) <= knowledge.SLOPE_ESTIMATE_ERROR * exact[0]
+
+
+def test_the_fast_slope_exists_only_at_half_returns():
+    law = knowledge.capability_law(0.5, 0.01, **LAW, returns_exponent=0.7)
+    assert not law.has_estimate and law.estimate_slope(np.ones(3)) is None
