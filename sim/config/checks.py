@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 import re
+import types
+import typing
+from functools import cache
+from typing import Any
+
+import numpy as np
 
 # Upper bounds sized to this kind of machine (2 cores, 24 GB): a world of 1e6 firms peaks at
 # about 1.9 GB for 40 quarters, so 5e6 firms of one kind still fit in memory.
@@ -46,6 +53,21 @@ def check_range(
         raise ConfigError(
             f"{type(obj).__name__}.{name}={value!r} is out of range; allowed: [{lo}, {hi}]"
         )
+
+
+def check_order(obj: object, low: str, high: str, strict: bool = False) -> None:
+    """Raise ConfigError unless ``obj.low <= obj.high`` (``<`` if ``strict``), naming both.
+
+    A bound taken from another field (``check_range(self, "end", self.start + 1)``) blames
+    the field checked even when the user set the other one; this names both keys.
+    """
+    a, b = getattr(obj, low), getattr(obj, high)
+    if (a < b) if strict else (a <= b):
+        return
+    cls, sign = type(obj).__name__, "<" if strict else "<="
+    raise ConfigError(
+        f"{cls}.{low}={a!r} and {cls}.{high}={b!r} are out of order; allowed: {low} {sign} {high}"
+    )
 
 
 def check_choice(obj: object, name: str, allowed: tuple[str, ...]) -> None:
@@ -93,19 +115,77 @@ def check_plain_name(obj: object, name: str) -> None:
 
 
 def check_finite_fields(obj: object) -> None:
-    """Raise ConfigError if a float field of the dataclass ``obj`` (or in a list) is not finite.
+    """Raise ConfigError if a field of ``obj`` has the wrong type or a float is not finite.
 
-    Runs first in every config's ``__post_init__``, so that no later check compares with NaN
-    (every comparison with NaN is false) or derives a bound from an infinite value.
+    A float in a list counts too. Runs first in every config's ``__post_init__``, so that no
+    later check compares with NaN (every comparison with NaN is false), derives a bound from
+    an infinite value, or meets a value of another type than its field's (an interpolation
+    such as ``${seed}`` in a list field gives the int it names: OmegaConf checks the types of
+    scalar fields only). A float field of ``-0.0`` becomes ``0.0``: it passes a lower bound
+    of 0 but numpy refuses it (``rng.lognormal(sigma=-0.0)``: "sigma < 0").
     """
+    cls: Any = type(obj)  # (mypy: type[object] is hashable)
+    hints = field_types(cls)
     for f in dataclasses.fields(obj):  # type: ignore[arg-type]
         value = getattr(obj, f.name)
+        if not conforms(value, hints[f.name]):
+            raise ConfigError(
+                f"{type(obj).__name__}.{f.name}={value!r} has the wrong type; allowed: a value "
+                f"of type {type_name(hints[f.name])}"
+            )
         values = value if isinstance(value, list) else [value]
         if not all(_finite(v) for v in values):
             raise ConfigError(
                 f"{type(obj).__name__}.{f.name}={value!r} is not a finite number; allowed: a "
                 "finite number"
             )
+        if isinstance(value, float) and value == 0.0 and math.copysign(1.0, value) < 0:
+            setattr(obj, f.name, 0.0)
+
+
+@cache
+def field_types(cls: Any) -> dict[str, Any]:
+    """The type hints of a config dataclass's fields (resolved once per class)."""
+    return typing.get_type_hints(cls)
+
+
+def conforms(value: object, kind: Any) -> bool:
+    """Whether ``value`` is of the type ``kind`` (an int passes as a float; tuples as lists).
+
+    Understands what config fields use: ``bool``, ``int``, ``float``, ``str``, ``X | None``,
+    ``list[X]``, ``dict[K, V]``, dataclasses and ``Any``; anything else passes.
+    """
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if kind is Any:
+        return True
+    if kind is type(None):
+        return value is None
+    if isinstance(kind, types.UnionType) or origin is typing.Union:
+        return any(conforms(value, a) for a in args)
+    if kind is bool:
+        return isinstance(value, bool | np.bool_)
+    if kind is int:
+        return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+    if kind is float:
+        return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+    if kind is str:
+        return isinstance(value, str)
+    if origin is list:
+        return isinstance(value, list | tuple) and all(conforms(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(
+            conforms(k, args[0]) and conforms(v, args[1]) for k, v in value.items()
+        )
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        return isinstance(value, kind)
+    return True
+
+
+def type_name(kind: Any) -> str:
+    """A type as a user reads it: ``float``, ``list[float]``, ``SubsidyConfig | None``."""
+    if isinstance(kind, type) and not typing.get_args(kind):
+        return kind.__name__
+    return str(kind).replace("typing.", "")
 
 
 def _finite(value: object) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
+import re
 import typing
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -29,12 +30,14 @@ from hydra.plugins.search_path_plugin import SearchPathPlugin
 from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.config.checks import type_name
 from sim.config.schema import ConfigError, RunConfig, register_configs
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 USER_CONFIG_ENV = "ALLIANCESIM_CONFIG"  # the user's config folders, os.pathsep between them
 USER_GROUPS = ("scenario", "world", "sweep")  # the groups a user's folder may add files to
 USER_PROVIDER = "alliancesim-user"  # the search path entries' provider name
+MERGING = "Error merging override "  # how Hydra starts the error of an override it applies
 
 
 class UserConfigs(SearchPathPlugin):
@@ -199,12 +202,23 @@ def file_problem(error: BaseException) -> str | None:
 
 
 def one_line(error: BaseException) -> str:
-    """The innermost useful message of a Hydra/OmegaConf error, on one line."""
+    """The innermost useful message of a Hydra/OmegaConf error, on one line.
+
+    It names the key: OmegaConf's (``full_key``), unless that is not a path below the key
+    of the override Hydra was applying (for a list element it may be ``0``), then the
+    override's; and it says what is allowed (the key's type in ``RunConfig``).
+    """
+    outer = " ".join(str(error).split())
+    override = outer[len(MERGING) :] if outer.startswith(MERGING) else ""
     while error.__cause__ is not None and not isinstance(error, OmegaConfBaseException):
         error = error.__cause__
-    if isinstance(error, OmegaConfBaseException) and getattr(error, "full_key", None):
+    full_key = str(getattr(error, "full_key", "") or "")
+    set_key = override.split("=", 1)[0].lstrip("+~")
+    key = set_key if set_key and not full_key.startswith(set_key) else full_key
+    if isinstance(error, OmegaConfBaseException) and key:
         message = str(getattr(error, "msg", "") or error).splitlines()[0]
-        return f"{error.full_key}: {message}{allowed_hint(error)}"
+        message = message.split(" full_key:")[0].rstrip(".")  # OmegaConf's key, repeated
+        return f"{key}: {message}{allowed_hint(error) or type_hint(key)}"
     message = " ".join(str(error).split())
     return message.split(" Config search path")[0]  # drop Hydra's search-path dump
 
@@ -218,8 +232,27 @@ def allowed_hint(error: OmegaConfBaseException) -> str:
     names = [f.name for f in dataclasses.fields(schema)]
     if key not in names:
         return f"; allowed keys: {', '.join(names)}"
-    kind = typing.get_type_hints(schema)[key]
-    return f"; allowed: a value of type {getattr(kind, '__name__', str(kind))}"
+    return f"; allowed: a value of type {type_name(typing.get_type_hints(schema)[key])}"
+
+
+def type_hint(key: str) -> str:
+    """``; allowed: a value of type T`` for a dotted key of ``RunConfig`` (``""`` if none).
+
+    An element of a list (``key[0]``) gets the type of the list's elements.
+    """
+    kind: typing.Any = RunConfig
+    for part in key.split("."):
+        name, *indices = part.replace("]", "").split("[")
+        schemas = [k for k in typing.get_args(kind) or (kind,) if dataclasses.is_dataclass(k)]
+        if not schemas:
+            return ""
+        hints = typing.get_type_hints(schemas[0])
+        if name not in hints:
+            return f"; allowed keys: {', '.join(hints)}"
+        kind = hints[name]
+        for _ in indices:
+            kind = (typing.get_args(kind) or (typing.Any,))[0]
+    return f"; allowed: a value of type {type_name(kind)}"
 
 
 def config_paths(schema: type = RunConfig, prefix: str = "") -> dict[str, str]:
@@ -236,15 +269,21 @@ def config_paths(schema: type = RunConfig, prefix: str = "") -> dict[str, str]:
 
 
 def keyed(error: ConfigError) -> ConfigError:
-    """The same error with its ``ClassName.field`` replaced by the config path."""
+    """The same error with each ``ClassName.field`` replaced by the config path."""
     message = str(error)
     cls, dot, _ = message.partition(".")
-    path = config_paths().get(cls)
-    if dot and path:
-        return ConfigError(path + message[len(cls) :])
     if dot and cls == RunConfig.__name__:
         return ConfigError(message[len(cls) + 1 :])
-    return error
+    paths = config_paths()
+    if not (dot and cls in paths):
+        return error
+    return ConfigError(
+        re.sub(
+            rf"(?<![A-Za-z0-9_.])({'|'.join(paths)})\.",
+            lambda found: f"{paths[found.group(1)]}.",
+            message,
+        )
+    )
 
 
 def to_run_config(cfg: DictConfig) -> RunConfig:
