@@ -20,6 +20,7 @@ from agents import Conglomerate, Government, Startup
 from agents.host import AllianceWorld
 from scenarios.policies import SovereignTournament, build_policies
 from scenarios.worlds import build_world
+from sim.config.checks import MAX_FIRMS
 from sim.config.schema import ENGINES, RunConfig
 from sim.config.vocabulary import DOMAINS, DOMESTIC
 from sim.engine import (
@@ -381,6 +382,7 @@ class AllianceModel(AllianceWorld):
             world.startup_capital_median,
             self.params.growth,
         )
+        lam = min(lam, max(MAX_FIRMS - self.firms.n, 0))  # a huge subsidy cannot outgrow memory
         k = int(self.rng.poisson(lam))
         if k:
             scale = 1.0 if self.v2 else self.frontier  # version 2 keeps capability relative

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from sim.config.checks import ConfigError
 from sim.config.schema import WorldConfig
 from sim.config.vocabulary import DOMAINS, DOMESTIC, REGIONS
 from sim.engine import traits
@@ -40,7 +41,8 @@ def load_facts(name: str = "korea_2024.yaml") -> dict[str, Any]:
     """Read a facts file from ``scenarios/worlds/data``."""
     path = DATA_DIR / name
     if not path.is_file():
-        raise ValueError(f"world.data_file={name!r} not found in {DATA_DIR}")
+        files = ", ".join(sorted(p.name for p in DATA_DIR.glob("*.yaml")))
+        raise ConfigError(f"world.data_file={name!r} is not a facts file; allowed: {files}")
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 

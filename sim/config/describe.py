@@ -138,12 +138,26 @@ def _checks(
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             call = stmt.value
             func = getattr(call.func, "id", "")
+            if func == "check_order" and len(call.args) >= 3:
+                _order(call, out)
+                continue
             if func not in CHECKS or len(call.args) < 2:
                 continue
             arg = call.args[1]
             key = arg.value if isinstance(arg, ast.Constant) else bound.get(getattr(arg, "id", ""))
             if isinstance(key, str):
                 out[key] = _allowed(func, [_bound(a, scope) for a in call.args[2:]], scope)
+
+
+def _order(call: ast.Call, out: dict[str, str]) -> None:
+    """``check_order(self, low, high, strict)``: each key bounded by the other, if unbounded."""
+    low, high = (getattr(a, "value", None) for a in call.args[1:3])
+    if not (isinstance(low, str) and isinstance(high, str)):
+        return
+    flags = [*call.args[3:], *(k.value for k in call.keywords if k.arg == "strict")]
+    strict = bool(flags) and getattr(flags[0], "value", False) is True
+    out.setdefault(low, f"{'<' if strict else '<='} {high}")
+    out.setdefault(high, f"{'>' if strict else '>='} {low}")
 
 
 def _allowed(func: str, bounds: list[str], scope: dict[str, Any]) -> str:

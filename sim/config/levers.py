@@ -16,6 +16,7 @@ from sim.config.checks import (
     ConfigError,
     check_choice,
     check_finite_fields,
+    check_order,
     check_plain_name,
     check_range,
     check_unique,
@@ -42,7 +43,7 @@ class LeverWindow:
     def __post_init__(self) -> None:
         check_finite_fields(self)
         check_range(self, "start", 0, MAX_STEPS - 1)
-        check_range(self, "end", self.start + 1)
+        check_order(self, "start", "end", strict=True)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.config.checks import ConfigError, check_finite_fields, check_range
+from sim.config.checks import ConfigError, check_finite_fields, check_order, check_range
 
 
 @dataclass
@@ -26,7 +26,7 @@ class MarketParams:
     def __post_init__(self) -> None:
         check_finite_fields(self)
         check_range(self, "domestic_size_2030", 1e-6)
-        check_range(self, "world_size_2030", self.domestic_size_2030)
+        check_order(self, "domestic_size_2030", "world_size_2030")
         for name in ("growth_domestic", "growth_world"):
             check_range(self, name, -0.5, 2.0)
         check_range(self, "outside_share_initial", 1e-6, 1.0 - 1e-6)

@@ -21,6 +21,7 @@ from sim.config.checks import (
     ConfigError,
     check_choice,
     check_finite_fields,
+    check_order,
     check_plain_name,
     check_range,
     check_tree,
@@ -94,9 +95,9 @@ class WorldConfig:
         check_range(self, "initial_alliance_size", 2)
         for name in ("startup_capital_median", "conglomerate_capital_min"):
             check_range(self, name, 1e-9)
-        check_range(self, "conglomerate_capital_max", self.conglomerate_capital_min)
+        check_order(self, "conglomerate_capital_min", "conglomerate_capital_max")
         check_range(self, "foreign_capital_multiple", 1e-9)
-        check_range(self, "startup_capital_sigma", 0.0)
+        check_range(self, "startup_capital_sigma", 0.0, 10.0)  # 1000 draws infinite capital
         for name in (
             "startup_openness_mean",
             "conglomerate_openness_mean",
@@ -126,7 +127,8 @@ class WorldConfig:
             raise ConfigError(
                 f"WorldConfig.n_initial_alliances={self.n_initial_alliances} x "
                 f"initial_alliance_size={self.initial_alliance_size} needs {seeded} firms; "
-                f"allowed: at most the {total} firms of the world"
+                f"allowed: at most the {total} firms of the world "
+                "(n_startups+n_conglomerates+n_foreign)"
             )
 
 
@@ -287,16 +289,17 @@ class RnDParams:
         ):
             check_range(self, name, 0.0, 1.0)
         check_range(self, "unit_cost", 0.0)
-        check_range(self, "demand_intercept", self.unit_cost + 1e-9)
+        check_order(self, "unit_cost", "demand_intercept", strict=True)
         check_range(self, "demand_slope", 1e-9)
         check_range(self, "n_rivals_alone", 1)
         check_range(self, "max_game_size", 2)
         check_range(self, "size_elasticity", 0.0, 1.0)
         check_range(self, "cost_per_effort", 0.0)
-        check_range(self, "budget_share", 0.0, 1.0)
+        check_range(self, "budget_share", 1e-6, 1.0)  # 0 leaves version 2 without R&D: NaN
         check_range(self, "absorption_half_effort", 1e-9)
         _check_positive_list(self, "rd_cost_by_domain", N_DOMAINS)
         _check_relatedness(self)
+        check_range(self, "rd_cost", 0.0, 1e6)  # 6e306 overflows the game's closed forms
         if self.rd_cost * self.demand_slope <= 2.0:
             raise ConfigError(
                 f"RnDParams.rd_cost={self.rd_cost!r} is out of range; allowed: "
@@ -341,8 +344,9 @@ class GrowthParams:
         for name in ("obsolescence", "market_growth", "margin", "entry_rate"):
             check_range(self, name, 0.0, 1.0)
         check_range(self, "frontier_growth", 1e-6, 1.0)
-        for name in ("learning_rate", "catch_up", "share_sensitivity", "outside_weight"):
+        for name in ("learning_rate", "catch_up", "outside_weight"):
             check_range(self, name, 0.0)
+        check_range(self, "share_sensitivity", 0.01, 100.0)  # 0: NaN shares; 1000: overflow
         check_range(self, "market_size", 1e-9)
         check_range(self, "national_top_k", 1)
         check_range(self, "entry_funding_elasticity", 0.0)

@@ -51,7 +51,7 @@ def test_pinned_keys():
     )
     assert cost.about == "share of R&D cost the cluster saves an eligible firm"
     assert keys["eligibility"].allowed == "one of all, startups, open_members, mandated"
-    assert keys["end"].allowed == ">= start + 1" and keys["start"].allowed == "0 to 399"
+    assert keys["end"].allowed == "> start" and keys["start"].allowed == "0 to 399"
     tournament = {k.name: k for k in keys_of(TournamentConfig)}
     assert tournament["end"].default == "16" and tournament["end"].unit == "quarters"  # base's
     assert tournament["end"].about.startswith("Money stops at 2028 Q1")  # the block above
