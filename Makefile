@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-slow test-all lint format bench clean browser dashboard
+.PHONY: run test test-slow test-all lint format bench clean browser dashboard notebooks
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,22 @@ format: $(STAMP)
 
 dashboard: $(STAMP)  ## the interactive dashboard (Mesa SolaraViz); prints its URL
 	$(BIN)/alliancesim-dashboard
+
+# JupyterLab and nbconvert (the `notebooks` extra), installed into .venv on first use.
+# Solara's Jupyter server extension (installed with solara, for the dashboard) makes
+# JupyterLab refuse its own token (403 Forbidden on every API call), so it is off here.
+NOTEBOOKS_STAMP := $(VENV)/.notebooks
+NOTEBOOK_PORT ?= 8888
+NO_SOLARA := --ServerApp.jpserver_extensions="{'solara.server.jupyter.server_extension': False}"
+
+$(NOTEBOOKS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,notebooks]"
+	touch $(NOTEBOOKS_STAMP)
+
+notebooks: $(NOTEBOOKS_STAMP)  ## JupyterLab on notebooks/ (prints its URL; Ctrl-C stops it)
+	@echo "JupyterLab on notebooks/: open the http://127.0.0.1:$(NOTEBOOK_PORT)/lab?token=... URL printed below"
+	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(NOTEBOOK_PORT) \
+		--ServerApp.root_dir=notebooks $(NO_SOLARA) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)  ## engine speed and memory (prints figures; not a test)
 	$(BIN)/python benchmarks/bench_engine.py

@@ -16,7 +16,8 @@ command then runs in a fresh process through ``@hydra.main`` (``sim.runs.launch`
   it and runs ``sim.runs.launch.main``.
 - ``main(argv)``, called from Python, runs ``python -m sim.runs.launch`` as a child
   process and returns its exit status. The child writes to this process's standard
-  output and error (file descriptors 1 and 2).
+  output and error (file descriptors 1 and 2; ``stderr=subprocess.STDOUT`` puts its
+  standard error into standard output, for a notebook).
 
 Information flags (``--cfg job``, ``--info`` ...) are handed over the same way, once the
 config they show has composed here (a mistake is one line, exit status 2). ``--help`` is
@@ -204,8 +205,11 @@ def plan_here(argv: list[str]) -> Handoff:
     except BaseException:
         release(lock.fd)
         raise
-    for note in notes:
+    for note in [*command.notes, *notes]:
         print(f"alliancesim: warning: {note}", file=sys.stderr)
+    if sys.stderr.isatty():  # on a terminal, a word before the launch starts (seconds)
+        runs = f"{len(command.jobs)} runs" if command.multirun else "1 run"
+        print(f"alliancesim: {runs} planned into {command.folder}; starting", file=sys.stderr)
     return Handoff(args, command.multirun, str(command.folder), os.getpid(), lock.fd)
 
 
@@ -264,11 +268,15 @@ def report(error: Exception) -> int:
     return 2
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, stderr: int | None = None) -> int:
     """Plan, then run in a child process through Hydra; the exit status.
 
     Args:
         argv: The command line after the program name (default: ``sys.argv[1:]``).
+        stderr: Where the child's standard error goes: None, this process's (file
+            descriptor 2); ``subprocess.STDOUT``, into its standard output, as a notebook
+            wants (Jupyter shows standard error in red, like an error). Planning errors
+            are printed here, to ``sys.stderr``, either way.
 
     Returns:
         0 all runs done, 1 some runs failed, 2 bad input (nothing was written).
@@ -287,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fds = () if handoff.lock_fd is None else (handoff.lock_fd,)
     try:
         command, env = launch_command(handoff), handoff_environment(handoff)
-        done = subprocess.run(command, env=env, check=False, pass_fds=fds)
+        done = subprocess.run(command, env=env, check=False, pass_fds=fds, stderr=stderr)
     finally:
         release(handoff.lock_fd)
     return done.returncode

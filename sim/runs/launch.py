@@ -43,7 +43,7 @@ from sim.config.compose import CONFIG_DIR, user_configs
 from sim.config.schema import register_configs
 from sim.runs.faults import WriteFault, brief
 from sim.runs.lock import release
-from sim.runs.plan import is_hydra_key, to_run_config
+from sim.runs.plan import is_hydra_key, swept_values, to_run_config
 from sim.runs.replicates import environment, run_to_folder
 from sim.runs.store import (
     DONE,
@@ -129,6 +129,11 @@ def job_params(task_overrides: Sequence[str]) -> dict[str, Any]:
 def task(cfg: DictConfig) -> str:
     """The Hydra task: run one job's replicates into its output folder.
 
+    Its log lines and progress bar name the job: ``run 4/6 mega_alliance
+    mandate_strength=0.6`` (the values a sweep varies, as ``sim.runs.plan.job_name`` puts
+    them in the folder's name). The bar (one step a quarter of a replicate) shows only on a
+    terminal: in CI, a notebook or a log file, standard error is not one and stays quiet.
+
     Returns:
         The job's status (``done`` or ``failed``; ``not run`` after a write fault).
 
@@ -140,11 +145,12 @@ def task(cfg: DictConfig) -> str:
     hc = HydraConfig.get()
     folder = Path(hc.runtime.output_dir)
     sweep_folder = Path(hc.sweep.dir) if str(hc.mode).endswith("MULTIRUN") else None
-    total, num = 1, 0
+    total, num, swept = 1, 0, []
     if sweep_folder is not None:
         total = len((read_json(sweep_folder / SWEEP_FILE) or {"jobs": [0]})["jobs"])
         num = int(hc.job.num)
-    label = f"run {num + 1}/{total} {run_cfg.scenario.name}"
+        swept = swept_values(hc.overrides.task, hc.job.config.override_dirname.exclude_keys)
+    label = " ".join([f"run {num + 1}/{total} {run_cfg.scenario.name}", *map("=".join, swept)])
     if FAULTS:
         log.info("%s: not run (an earlier run could not write its results)", label)
         return "not run"

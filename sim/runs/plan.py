@@ -8,13 +8,23 @@ jobs Hydra's basic sweeper launches, in the same order (with Hydra's public over
 parser), composes and range-checks every job's config (with Hydra's compose API), and
 checks that the output folder is new or holds this same sweep (to resume). Only then does
 Hydra launch anything.
+
+A sweep's job folders carry the values swept (``job_name``): in
+``3_mega_alliance_mandate_strength=0.6``, job 3 runs ``scenario=mega_alliance`` with
+``scenario.mega_alliance.mandate_strength=0.6``. The planner lists the keys that names
+leave out in Hydra's ``hydra.job.config.override_dirname.exclude_keys`` (the keys every job
+sets alike), and ``configs/config.yaml`` names each job folder with the resolver
+``alliancesim_job``, in the planner and in every job's process alike. A sweep planned
+before job folders were named so (``3_mega_alliance``) is resumed under its old names.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import itertools
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +57,7 @@ from sim.runs.overrides import (
     is_hydra_key,
     parse,
     sweep_count,
+    text_key,
 )
 from sim.runs.replicates import check_folder as check_results
 from sim.runs.replicates import fingerprint
@@ -62,6 +73,13 @@ from sim.runs.store import (
 __all__ = ["INFO_FLAGS", "MULTIRUN_FLAGS", "is_hydra_key", "parse"]  # the CLI's, launch's
 
 HYDRA_FILES = {".hydra", "multirun.yaml", "alliancesim.log", "cli.log"}
+# Job folder names (``job_name``): configs/config.yaml's hydra.sweep.subdir calls this resolver
+JOB_RESOLVER = "alliancesim_job"
+NAMING_KEY = "hydra.job.config.override_dirname.exclude_keys"  # the keys names leave out
+UNNAMED = ("scenario", "sample")  # the scenario leads every name; a design's row number
+MAX_JOB_NAME = 100  # bytes in a job folder's name; a longer one is cut and ends in ~<hash>
+LEGACY_SUBDIR = "${hydra.job.num}_${scenario.name}"  # job folders of sweeps planned before
+UNSAFE = re.compile(r"[^\w.+-]+")  # characters a value may not bring into a folder name
 # what an interrupted run may leave before its run.json: the same command redoes it
 RUN_FILES = {"steps.parquet", "final.parquet", "alliances.parquet", "snapshot.parquet"}
 RUN_FILES |= {"firms.parquet", "error.log"}
@@ -85,6 +103,7 @@ class Plan:
     folder: Path  # the sweep folder, or the run folder of a single run
     jobs: list[Job] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)  # overrides the plan adds (design rows)
+    notes: list[str] = field(default_factory=list)  # warnings for the user (older folders)
 
     def record(self) -> dict[str, Any]:
         """The plan as stored in ``sweep.json``."""
@@ -99,6 +118,81 @@ class Plan:
                 for j in self.jobs
             ]
         }
+
+
+def short_keys(keys: Sequence[str]) -> dict[str, str]:
+    """Each dotted key's shortest ending that no other key ends with.
+
+    ``scenario.antitrust.clarity`` -> ``clarity``; ``scenario.subsidy.budget`` beside
+    ``scenario.mega_alliance.budget`` -> ``subsidy.budget`` and ``mega_alliance.budget``.
+    """
+    short: dict[str, str] = {}
+    for key in keys:
+        parts = key.split(".")
+        for n in range(1, len(parts) + 1):
+            tail = ".".join(parts[-n:])
+            if not any(o != key and (o == tail or o.endswith(f".{tail}")) for o in keys):
+                break
+        short[key] = tail
+    return short
+
+
+def swept_values(overrides: Sequence[str], unnamed: Sequence[str]) -> list[tuple[str, str]]:
+    """A job's overrides that name it: ``(short key, value as given)``, in their order.
+
+    Args:
+        overrides: The job's overrides (``hydra.overrides.task``), ``key=value``.
+        unnamed: The keys left out (``NAMING_KEY``): those every job sets alike.
+    """
+    pairs = [(text_key(o), o.partition("=")[2]) for o in overrides]
+    pairs = [(k, v) for k, v in pairs if k not in unnamed and not is_hydra_key(k)]
+    short = short_keys([k for k, _ in pairs])
+    return [(short[k], v) for k, v in pairs]
+
+
+def folder_text(text: str) -> str:
+    """``text`` made safe for a folder name (``[llm,vision]`` -> ``llm-vision``).
+
+    Each run of characters other than letters, digits, ``.``, ``+`` and ``-`` becomes one
+    ``-``, none at either end.
+    """
+    return "-".join(part for part in UNSAFE.split(str(text)) if part) or "-"
+
+
+def job_name(num: Any, scenario: Any, overrides: Any, unnamed: Any) -> str:
+    """A sweep job's folder name: ``<num>_<scenario>``, then ``_<key>=<value>`` per swept key.
+
+    Keys are shortened by ``short_keys``, values made safe by ``folder_text``; a name over
+    ``MAX_JOB_NAME`` bytes is cut there and ends in ``~`` and 8 hex digits of the whole
+    name's SHA-256. The resolver ``alliancesim_job`` of configs/config.yaml.
+
+    Args:
+        num: The job's number (``hydra.job.num``).
+        scenario: Its scenario's name.
+        overrides: Its overrides (``hydra.overrides.task``).
+        unnamed: The keys left out (``NAMING_KEY``).
+    """
+    pairs = swept_values([str(o) for o in overrides], [str(k) for k in unnamed])
+    name = "_".join(
+        [f"{num}_{folder_text(scenario)}", *(f"{k}={folder_text(v)}" for k, v in pairs)]
+    )
+    data = name.encode()
+    if len(data) <= MAX_JOB_NAME:
+        return name
+    digest = hashlib.sha256(data).hexdigest()[:8]
+    return f"{data[: MAX_JOB_NAME - 9].decode(errors='ignore')}~{digest}"
+
+
+def unnamed_keys(jobs: Sequence[Sequence[str]]) -> list[str]:
+    """The keys job names leave out: ``UNNAMED``, and those every job sets to one value."""
+    values: dict[str, set[str]] = {}
+    for job in jobs:
+        for override in (o for o in job if not is_hydra_key(o)):
+            values.setdefault(text_key(override), set()).add(override.partition("=")[2])
+    return [*UNNAMED, *(k for k, v in values.items() if len(v) == 1 and k not in UNNAMED)]
+
+
+OmegaConf.register_new_resolver(JOB_RESOLVER, job_name, replace=True)  # here: jobs import it
 
 
 def to_run_config(node: Any) -> RunConfig:
@@ -252,10 +346,12 @@ def plan(overrides: Sequence[str], multirun: bool) -> Plan:
             result.extra = [f"sample=range(0,{design_size(analysis)})"]
             combined += result.extra  # one job per row
         composed: dict[tuple[str, ...], Any] = {}
-        for num, job in enumerate(expand(combined, loader)):
+        jobs = expand(combined, loader)
+        naming = [f"{NAMING_KEY}=[{','.join(unnamed_keys(jobs))}]"]
+        for num, job in enumerate(jobs):
             shared = tuple(o for o in job if not o.startswith("sample="))
             if shared not in composed:
-                composed[shared] = compose_node(list(shared), hydra_config=True)
+                composed[shared] = compose_node([*shared, *naming], hydra_config=True)
                 check_composed(composed[shared])
                 if composed[shared].analysis != base.analysis:
                     raise ConfigError(
@@ -270,10 +366,35 @@ def plan(overrides: Sequence[str], multirun: bool) -> Plan:
                         node.sample = int(o.split("=", 1)[1])
             subdir = select(node, "hydra.sweep.subdir")
             result.jobs.append(Job(num, list(job), to_run_config(node), subdir))
+        result.extra += naming
     GlobalHydra.instance().clear()
     check_subdirs(result)
+    if folder_setting(overrides, "hydra.sweep.subdir") is None:
+        keep_legacy_names(result)
     check_sweep_folder(result)
     return result
+
+
+def keep_legacy_names(sweep: Plan) -> None:
+    """Resume a sweep planned before job folders carried swept values, under its names.
+
+    If the folder's ``sweep.json`` lists the same jobs (configs) in folders named
+    ``<num>_<scenario>``, the jobs keep those folders (``LEGACY_SUBDIR``) and a note says so.
+    """
+    stored = read_json(sweep.folder / SWEEP_FILE)  # its shape checked (or GarbledFile)
+    legacy = [f"{job.num}_{job.cfg.scenario.name}" for job in sweep.jobs]
+    old = [(j["dir"], j["fingerprint"]) for j in (stored or {"jobs": []})["jobs"]]
+    if old != [(d, fingerprint(j.cfg)) for d, j in zip(legacy, sweep.jobs, strict=True)]:
+        return  # no sweep yet, one with today's names, or another sweep (refused later)
+    if legacy == [job.dir for job in sweep.jobs]:
+        return  # names without swept values either way
+    for job, name in zip(sweep.jobs, legacy, strict=True):
+        job.dir = name
+    sweep.extra.append(f"hydra.sweep.subdir={LEGACY_SUBDIR}")
+    sweep.notes.append(
+        f"results folder {str(sweep.folder)!r} holds a sweep whose job folders are named "
+        f"without the swept values ({legacy[0]} ...); resumed under those names"
+    )
 
 
 def check_subdirs(sweep: Plan) -> None:

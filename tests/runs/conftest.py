@@ -21,7 +21,8 @@ SMALL = ["world=synthetic", "world.n_startups=60", "world.n_conglomerates=4", "w
 # four runs with every table (firms too): baseline and open_data, seeds 0 and 1
 FOUR = ["-m", *SMALL, "steps=3", "replicates=2", "collect_firms=true"]
 FOUR += ["scenario=baseline,open_data", "seed=0,1"]
-DIRS = ["0_baseline", "1_baseline", "2_open_data", "3_open_data"]
+# job folders: number, scenario, then the other swept value (sim.runs.plan.job_name)
+DIRS = ["0_baseline_seed=0", "1_baseline_seed=1", "2_open_data_seed=0", "3_open_data_seed=1"]
 
 
 def alliancesim_here(argv: list[str]) -> int:

@@ -23,6 +23,7 @@ SMALL = ["world=synthetic", "world.n_startups=60", "world.n_conglomerates=4", "w
 SCRIPT = Path(sys.executable).with_name("alliancesim")
 SWEEP = ["-m", *SMALL, "steps=3", "replicates=2", "scenario=baseline,open_data"]
 SWEEP += ["model.choice.w_legal=1.0,2.0"]
+SWEPT = [(s, w) for s in ("baseline", "open_data") for w in ("1.0", "2.0")]
 
 
 @pytest.fixture
@@ -138,7 +139,12 @@ def test_sweep_writes_manifest_and_tidy_results(swept):
     cwd, printed = swept
     out = cwd / "s"
     assert f"alliancesim: 4 of 4 runs done, 0 failed; results in {out}" in printed
-    assert "run 4/4 open_data: done in" in printed  # the jobs' log lines
+    # the jobs' log lines and folders name the swept values; no progress bar off a terminal
+    assert "run 4/4 open_data w_legal=2.0: done in" in printed
+    assert "quarter/s" not in printed and "%|" not in printed
+    dirs = [job["dir"] for job in json.loads((out / "sweep.json").read_text())["jobs"]]
+    assert dirs == [f"{n}_{s}_w_legal={w}" for n, (s, w) in enumerate(SWEPT)]
+    assert all((out / d / "run.json").exists() for d in dirs)
     table = results.manifest(out)
     assert (table["status"] == "done").all() and len(table) == 4
     assert (out / "manifest.csv").exists() and (out / "sweep.json").exists()

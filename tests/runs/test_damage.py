@@ -124,10 +124,10 @@ def test_a_resume_with_every_metadata_file_garbled_gives_the_same_results(clean,
     assert summary.startswith("alliancesim: 4 of 4 runs done, 0 failed")
     lines = redo_lines(out)
     assert len(lines) == 3
-    assert lines[0] == "run 1/4 baseline: steps.parquet is missing; redoing it"
-    assert lines[1].startswith("run 3/4 open_data: run.json is garbled (not JSON: ")
+    assert lines[0] == "run 1/4 baseline seed=0: steps.parquet is missing; redoing it"
+    assert lines[1].startswith("run 3/4 open_data seed=0: run.json is garbled (not JSON: ")
     assert lines[2] == (
-        "run 4/4 open_data: run.json has no checksums (written by older code), so its files "
+        "run 4/4 open_data seed=1: run.json has no checksums (written by older code), so its files "
         "cannot be verified; redoing it"
     )
     assert (folder / "sweep.json").read_bytes() == (clean / "sweep.json").read_bytes()

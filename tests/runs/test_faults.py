@@ -57,7 +57,7 @@ def test_disk_full_after_two_runs_is_one_line_and_a_resume_completes(
         f"2 of 4 runs done, as {folder / 'manifest.csv'} records; free some space, then run "
         "the same command to resume\n"
     )
-    assert "run 4/4 open_data: not run (an earlier run could not write its results)" in out
+    assert "run 4/4 open_data seed=1: not run (an earlier run could not write its results)" in out
     assert results.manifest(folder)["status"].tolist() == ["done", "done", "pending", "pending"]
     assert (folder / "manifest.csv").read_text() == results.manifest(folder).to_csv(index=False)
     half = folder / DIRS[2]  # no table of the half-written run is left, nor a temporary

@@ -12,13 +12,27 @@ import pytest
 from hydra import initialize_config_dir
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper  # the reference only
 from hydra.core.global_hydra import GlobalHydra
+from hypothesis import given
+from hypothesis import strategies as st
 from omegaconf import OmegaConf
 
 from sim.config.checks import ConfigError
 from sim.config.compose import CONFIG_DIR, compose_node
 from sim.config.schema import register_configs
 from sim.runs.overrides import MAX_JOBS, check_overrides
-from sim.runs.plan import expand, parse, plan
+from sim.runs.plan import (
+    MAX_JOB_NAME,
+    NAMING_KEY,
+    expand,
+    job_name,
+    parse,
+    plan,
+    save,
+    short_keys,
+    unnamed_keys,
+)
+from sim.runs.store import ResultsError
+from tests.runs.conftest import alliancesim_here
 
 PRESETS = sorted(p.stem for p in (CONFIG_DIR / "sweep").glob("*.yaml"))
 SWEEPS = [
@@ -77,9 +91,13 @@ def test_a_preset_sweep_plans_the_jobs_in_hydras_order(tmp_path):
     command = plan(["sweep=quick", "seed=1,2", f"hydra.sweep.dir={tmp_path / 'q'}"], False)
     assert command.multirun and command.folder == tmp_path / "q"
     assert [job.dir for job in command.jobs] == [
-        f"{num}_{name}"
-        for num, name in enumerate(
-            [s for s in ("baseline", "mega_alliance", "antitrust_guidance") for _ in (1, 2)]
+        f"{num}_{name}_seed={seed}"
+        for num, (name, seed) in enumerate(
+            [
+                (s, seed)
+                for s in ("baseline", "mega_alliance", "antitrust_guidance")
+                for seed in (1, 2)
+            ]
         )
     ]
     assert [job.cfg.seed for job in command.jobs] == [1, 2] * 3
@@ -129,9 +147,6 @@ def test_bad_syntax_is_a_config_error():
 
 
 def test_planning_an_existing_sweep_checks_it_is_the_same(tmp_path):
-    from sim.runs.plan import save
-    from sim.runs.store import ResultsError
-
     argv = ["world=synthetic", "steps=2", "seed=1,2", f"hydra.sweep.dir={tmp_path / 's'}"]
     save(plan(argv, True))
     assert plan([*argv[:-1], f"hydra.sweep.dir={tmp_path}/./s/"], True).jobs  # same sweep
@@ -146,7 +161,7 @@ def test_design_ranges_set_on_the_command_line_plan_one_job_per_row(tmp_path):
     ranges = CATCH_UP.replace("]}", "],model.rnd.beta_public:[0.1,0.2]}")
     argv = ["analysis.method=morris", "analysis.n=2", ranges, f"hydra.sweep.dir={tmp_path}/d"]
     command = plan(argv, True)
-    assert command.extra == ["sample=range(0,6)"]  # Morris: n x (2 ranges + 1)
+    assert command.extra[0] == "sample=range(0,6)"  # Morris: n x (2 ranges + 1)
     assert [job.cfg.sample for job in command.jobs] == list(range(6))
     assert command.jobs[0].cfg.analysis.params == {
         "model.growth.catch_up": [0.5, 2.5],
@@ -247,3 +262,100 @@ def test_a_presets_sweep_values_are_confined(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match=r"hydra\.callbacks is set"):
         plan(["sweep=hostile", f"hydra.run.dir={tmp_path / 'out'}"], False)
     assert not (tmp_path / "out").exists()
+
+
+# Job folder names: the swept values, in a bounded, safe name (sim.runs.plan.job_name)
+
+
+def test_a_job_is_named_by_its_scenario_and_the_values_its_sweep_varies():
+    overrides = ["world=synthetic", "scenario=mega_alliance"]
+    overrides += ["scenario.mega_alliance.mandate_strength=0.6", "seed=2"]
+    unnamed = ["scenario", "sample", "world"]
+    assert job_name(3, "mega_alliance", overrides, unnamed) == (
+        "3_mega_alliance_mandate_strength=0.6_seed=2"
+    )
+    assert job_name(0, "baseline", ["scenario=baseline", "sample=4"], ["scenario", "sample"]) == (
+        "0_baseline"
+    )
+    lists = ["scenario.subsidy.target_domains=[data, robotics]", "note='a/b c'", "x=-0.5"]
+    assert job_name(1, "s", lists, []) == "1_s_target_domains=data-robotics_note=a-b-c_x=-0.5"
+
+
+def test_keys_are_shortened_only_as_far_as_they_stay_apart():
+    keys = ["scenario.subsidy.budget", "scenario.mega_alliance.budget", "seed", "model.rnd.beta"]
+    assert short_keys(keys) == {
+        "scenario.subsidy.budget": "subsidy.budget",
+        "scenario.mega_alliance.budget": "mega_alliance.budget",
+        "seed": "seed",
+        "model.rnd.beta": "beta",
+    }
+
+
+def test_names_leave_out_the_keys_every_job_sets_alike():
+    jobs = [["steps=3", "scenario=a", "seed=1"], ["steps=3", "scenario=b", "seed=2"]]
+    assert unnamed_keys(jobs) == ["scenario", "sample", "steps"]
+    assert unnamed_keys([["hydra.sweep.dir=x", "seed=1"]]) == ["scenario", "sample", "seed"]
+
+
+VALUES = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=300)
+
+
+@given(num=st.integers(0, 99_999), scenario=VALUES, values=st.lists(VALUES, max_size=4))
+def test_every_name_is_one_safe_folder_name_of_bounded_length(num, scenario, values):
+    overrides = [f"key{i}={v}" for i, v in enumerate(values)]
+    name = job_name(num, scenario, overrides, [])
+    assert len(name.encode()) <= MAX_JOB_NAME
+    assert name.startswith(f"{num}_") and "/" not in name and "\\" not in name
+    assert not any(c in name for c in '\x00:*?"<>|') and name.isprintable()
+    if len(name.encode()) < MAX_JOB_NAME:  # a name cut short ends in a hash of the whole
+        assert name.count("=") == len(values)
+
+
+def test_a_long_name_is_cut_and_keeps_a_hash_of_the_whole():
+    one, two = (f"x=[{','.join([first, *['robotics'] * 30])}]" for first in ("data", "telecom"))
+    names = [job_name(0, "subsidy_infrastructure", [o], []) for o in (one, two)]
+    assert all(len(n.encode()) == MAX_JOB_NAME and n[-9] == "~" for n in names)
+    assert names[0] != names[1]  # cut at the same place, told apart by the hash
+
+
+def test_a_sweep_plans_its_names_and_hands_the_unnamed_keys_to_hydra(tmp_path):
+    argv = ["world=synthetic", "steps=2", "scenario=antitrust_guidance", "seed=1"]
+    argv += ["scenario.antitrust.clarity=0.2,0.9", f"hydra.sweep.dir={tmp_path / 's'}"]
+    command = plan(argv, True)
+    assert [j.dir for j in command.jobs] == [
+        "0_antitrust_guidance_clarity=0.2",
+        "1_antitrust_guidance_clarity=0.9",
+    ]
+    assert command.extra == [f"{NAMING_KEY}=[scenario,sample,world,steps,seed]"]
+
+
+LEGACY = "hydra.sweep.subdir=${hydra.job.num}_${scenario.name}"
+
+
+def test_a_sweep_planned_with_the_old_names_is_resumed_under_them(tmp_path):
+    argv = ["world=synthetic", "steps=2", "seed=1,2", f"hydra.sweep.dir={tmp_path / 's'}"]
+    save(plan([*argv, LEGACY], True))  # as sweeps were planned before names had values
+    command = plan(argv, True)
+    assert [j.dir for j in command.jobs] == ["0_baseline", "1_baseline"]
+    assert command.extra[-1] == LEGACY and "without the swept values" in command.notes[0]
+    with pytest.raises(ResultsError, match="holds a different sweep"):  # another sweep
+        plan(["world=synthetic", "steps=3", "seed=1,2", argv[-1]], True)
+    fresh = plan([*argv[:-1], f"hydra.sweep.dir={tmp_path / 'new'}"], True)
+    assert [j.dir for j in fresh.jobs] == ["0_baseline_seed=1", "1_baseline_seed=2"]
+    assert fresh.notes == []
+
+
+def test_an_old_sweep_resumes_its_own_folders_from_the_command_line(tmp_path, monkeypatch, capfd):
+    monkeypatch.chdir(tmp_path)
+    argv = ["-m", "world=synthetic", "world.n_startups=40", "steps=2", "seed=1,2"]
+    argv += ["hydra.sweep.dir=s"]
+    assert alliancesim_here([*argv, LEGACY]) == 0
+    shutil.rmtree(tmp_path / "s" / "1_baseline")  # killed before the second run finished
+    capfd.readouterr()
+    assert alliancesim_here(argv) == 0
+    out, err = capfd.readouterr()
+    assert "resumed under those names" in err
+    assert "run 1/2 baseline seed=1: already finished in" in out  # the log names the values
+    assert "run 2/2 baseline seed=2: done in" in out
+    folders = sorted(p.name for p in (tmp_path / "s").iterdir() if p.is_dir())
+    assert folders == ["0_baseline", "1_baseline"]
