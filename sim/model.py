@@ -28,6 +28,7 @@ from sim.engine import (
     economy,
     growth,
     innovation,
+    leadership,
     policing,
     quarter,
     turnover,
@@ -211,7 +212,7 @@ class AllianceModel(AllianceWorld):
         totals = alliance_totals(firms, alliances)
         draws = draw_revision(firms, alliances, p.choice, self.rng)
         if self.v2:  # leaders lead while members (docs/model.md 6.6)
-            draws = valuation.leaders_stay(draws, firms, alliances)
+            draws = leadership.leaders_stay(draws, firms, alliances)
         revision = quarter.Revision(totals, draws)
         founding: dict[str, Any] = {}
         if self.v2:  # values in USD m over the horizon (docs/model.md 6.5)

@@ -258,7 +258,7 @@ def prospects(
 
     Draws ``n_prospects`` alive firms per reviser (uniformly, one call whatever the state's
     values): the firms a founder would approach (docs/model.md 6.6); then two uniforms per
-    reviser for the nest's common shock of the nested logit (``valuation.nested_pick``).
+    reviser for the nest's common shock of the nested logit (``nested_logit.nested_pick``).
     """
     p = q.params
     s = sales(firms, economy, q.step, p, alliances)

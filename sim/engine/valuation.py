@@ -20,13 +20,14 @@ from dataclasses import replace
 import numpy as np
 
 from sim.config.schema import ModelParams
-from sim.engine.aggregates import formed_alliance
-from sim.engine.channel_access import channel_pool, leader_pool, partner_group, partner_income
+from sim.engine.channel_access import leader_pool, partner_group, partner_income
 from sim.engine.choice import FIRST_CANDIDATE, FOUND, FOUND_NEW, RevisionDraws
 from sim.engine.competition import expected_antitrust_cost
 from sim.engine.economy import complementarity_table, coordination_rule, dues_share
 from sim.engine.founding import FOUND_CLOSED, founding_values
-from sim.engine.markets import N_GEOGRAPHIES, market_id
+from sim.engine.leadership import leader_interest
+from sim.engine.markets import N_GEOGRAPHIES
+from sim.engine.nested_logit import nested_pick
 from sim.engine.outlook import (
     Outlook,
     Prospects,
@@ -217,104 +218,6 @@ def channel_value(
     return np.asarray(np.where(target >= 0, value, 0.0))
 
 
-def leader_interest(
-    r: Reviser,
-    target: np.ndarray,
-    firms: FirmState,
-    alliances: AllianceState,
-    o: Outlook,
-    R: np.ndarray,
-    flow: np.ndarray,
-    p: ModelParams,
-) -> np.ndarray:
-    """Value to a closed alliance's leader of admitting the applicant (USD m, docs 6.6).
-
-    Reason: admission by the leader's interest: the knowledge the applicant's effort brings
-    the leader at the alliance rate, less the leader's loss when the applicant, if it sells
-    in the leader's markets, improves with the alliance's knowledge, plus the resale margin
-    on what the applicant adds to the channel's portfolio (dues fund the secretariat, not
-    the leader: finding 18). Complementary applicants are welcome; strong same-market rivals
-    are not.
-    """
-    leader = np.where(target >= 0, padded(alliances.leader, 0)[np.maximum(target, 0)], 0)
-    d_l = firms.domain[leader].astype(np.int64)
-    markets_l = market_id(d_l[..., None], np.arange(N_GEOGRAPHIES))
-    s_l = o.share[leader]
-    value_l = (flow[markets_l] * s_l * (1.0 - s_l)).sum(-1) * o.slope[leader] * o.absorption[leader]
-    c_a = at_alliance(o.internal, target)
-    brings = (
-        c_a
-        * r.effort[:, None]
-        * R[r.domain][:, None].repeat(target.shape[1], 1)[
-            np.arange(len(r.rows))[:, None], np.arange(target.shape[1]), d_l
-        ]
-    )
-    rival = r.domain[:, None] == d_l
-    received = r.absorption[:, None] * np.einsum(
-        "kcd,kd->kc", at_alliance(o.excess, target), R[:, r.domain].T
-    )
-    steal = (flow[markets_l] * s_l * r.share[:, None, :]).sum(-1) * r.slope[:, None] * received
-    group = np.broadcast_to(partner_group(firms.region[r.rows])[:, None, None], (*target.shape, 1))
-    sold = np.take_along_axis(at_alliance(o.leader_sales, target), group, axis=-1)[..., 0]
-    n = np.take_along_axis(at_alliance(o.partners, target), group, axis=-1)[..., 0]
-    more = channel_pool(sold, n + 1.0, p) - channel_pool(sold, n, p)
-    money = float(o.multipliers.money[0])
-    resale = money * p.choice.channel_resale_margin * more
-    crowding = money * leader_crowding(leader, target, firms, alliances, o, p)
-    return np.asarray(value_l * brings - np.where(rival, steal, 0.0) + resale - crowding)
-
-
-def leader_crowding(
-    leader: np.ndarray,
-    target: np.ndarray,
-    firms: FirmState,
-    alliances: AllianceState,
-    o: Outlook,
-    p: ModelParams,
-) -> np.ndarray:
-    """The rise in the leader's own coordination cost from one more member (USD m a quarter).
-
-    Reason: review finding 23 (docs/model.md section 10): admission weighed what an
-    applicant brings, never what coordinating one more member costs the leader; beyond a
-    working group its cost rises with size (``economy.coordination_rule``).
-    """
-    args = (
-        at_alliance(o.depth, target),
-        None,
-        at_alliance(o.hetero, target),
-        np.abs(firms.openness[leader] - (padded(alliances.regime)[np.maximum(target, 0)] == OPEN)),
-        False,
-        p,
-    )
-    size = at_alliance(o.size, target)
-    spend = o.spend[leader]
-    now = coordination_rule(spend, args[0], size, *args[2:])
-    more = coordination_rule(spend, args[0], size + 1.0, *args[2:])
-    return np.asarray(np.where(target >= 0, more - now, 0.0))
-
-
-def leaders_stay(draws: RevisionDraws, firms: FirmState, alliances: AllianceState) -> RevisionDraws:
-    """The draws without the firms that do not choose their membership this quarter.
-
-    Reason: docs/model.md 6.6, "the founder leads while alive and a member": a leader's
-    choices are its alliance's regime (``sim.engine.reviews``) and who it admits, not
-    whether to stay; measured before this rule, Meta left the AI Alliance in its first
-    quarter and SK Telecom the K-AI Alliance within three years. A founder still alone
-    in its new alliance reconsiders like any firm. Members of a state-coordinated alliance
-    stay too: the state designated them (China's national AI teams). Rows are dropped after
-    the draws, so the run's random numbers are the same with or without the rule.
-    """
-    formed = formed_alliance(firms, alliances)
-    bound = np.zeros(firms.n, dtype=bool)
-    ids = np.flatnonzero(alliances.active)
-    leaders = alliances.leader[ids]
-    bound[leaders[formed[leaders] == ids]] = True
-    inside = formed >= 0
-    bound[inside] |= padded(alliances.coordinated)[formed[inside]]
-    keep = ~bound[draws.revisers]
-    return RevisionDraws(draws.revisers[keep], draws.candidates[keep], draws.gumbel[keep])
-
-
 def switching_cost(revenue: np.ndarray, p: ModelParams) -> np.ndarray:
     """One-off cost of changing alliance (USD m): ``sc0 + sc1 R`` (docs/model.md 6.5)."""
     c = p.choice
@@ -440,58 +343,6 @@ def membership_surplus(
     seen = replace(view, recruits=np.ascontiguousarray(recruits))
     values, _ = option_values(np.arange(rows.size), draws, firms, alliances, seen, effects, p)
     return np.asarray(-values[:, 0])
-
-
-def nest_shock(similarity: float, uniforms: np.ndarray) -> np.ndarray:
-    """The nest's common shock ``eta`` of a nested logit, from two uniforms per row.
-
-    ``eta = lambda log S`` with S positive stable of index ``lambda`` (Laplace transform
-    ``exp(-t^lambda)``), drawn by Kanter's (1975) method from ``U`` uniform on (0, pi) and
-    ``E`` exponential; then ``eta + lambda g`` is standard Gumbel for g standard Gumbel
-    (Cardell 1997), which makes ``V_j + s (eta + lambda g_j)`` the nested logit's random
-    utilities. ``lambda = 1`` gives ``eta = 0``: the plain logit.
-
-    Args:
-        similarity: ``lambda`` in (0, 1].
-        uniforms: (K, 2) uniforms on [0, 1).
-    """
-    u = np.clip(uniforms, 1e-12, 1.0 - 1e-12)
-    angle, expo = np.pi * u[:, 0], -np.log1p(-u[:, 1])
-    lam = similarity
-    first = lam * np.log(np.sin(lam * angle)) - np.log(np.sin(angle))
-    rest = (1.0 - lam) * np.log(np.sin((1.0 - lam) * angle) / expo) if lam < 1.0 else 0.0
-    return np.asarray(first + rest)
-
-
-def nested_pick(
-    value: np.ndarray,
-    scale: np.ndarray,
-    similarity: float,
-    gumbel: np.ndarray,
-    uniforms: np.ndarray,
-) -> np.ndarray:
-    """The option each reviser picks: a nested logit of staying against moving somewhere.
-
-    Reason: review finding 20 (docs/model.md section 10): in a plain logit every option
-    listed draws its own noise, so the number of candidates shown set how fast alliances
-    shrank. Here the options besides staying (column 1) form one nest of similarity
-    ``lambda``, as random utilities: staying ``V_1 + s g_1``, any other option ``V_j + s (eta
-    + lambda g_j)`` with the nest's common shock ``eta`` (``nest_shock``). This samples the
-    nested logit exactly (McFadden 1978; Cardell 1997): k equal options raise the odds of
-    moving by ``k^lambda``, not k, and raising one option's value can only move a reviser to
-    that option (the same draws). ``lambda = 1`` is the plain logit, draw for draw.
-
-    Args:
-        value: (K, C) option values against staying (USD m), -inf where unavailable.
-        scale: (K,) noise scale ``s`` (USD m).
-        similarity: ``lambda`` in (0, 1].
-        gumbel: (K, C) standard Gumbel draws, one per option.
-        uniforms: (K, 2) uniforms on [0, 1) for the nest's shock.
-    """
-    eta = nest_shock(similarity, uniforms)
-    noise = eta[:, None] + similarity * gumbel
-    noise[:, 1] = gumbel[:, 1]  # staying is a nest of its own
-    return np.asarray(np.argmax(value + scale[:, None] * noise, axis=1))
 
 
 def decide(

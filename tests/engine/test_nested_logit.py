@@ -1,11 +1,11 @@
-"""The reviser's nested logit (valuation.nested_pick) against its closed form."""
+"""The reviser's nested logit (sim.engine.nested_logit) against its closed form."""
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.engine.valuation import nest_shock, nested_pick
+from sim.engine.nested_logit import nest_shock, nested_pick
 
 K = 200_000
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.engine import valuation
+from sim.engine import leadership, valuation
 from sim.engine.choice import ALONE, FIRST_CANDIDATE, FOUND, STAY, draw_revision
 from sim.engine.state import CLOSED, NO_ALLIANCE
 from tests.conftest import SMALL_SYNTHETIC
@@ -87,7 +87,7 @@ def test_a_closed_leader_weighs_a_rivals_share_and_not_a_complements(world):
     flow = o.multipliers.flow * g.margin * g.share_sensitivity * o.sizes
 
     def interest(rev):
-        return valuation.leader_interest(rev, target, f, a, o, R, flow, q.params)[:, 0]
+        return leadership.leader_interest(rev, target, f, a, o, R, flow, q.params)[:, 0]
 
     base = interest(r)
     bigger = interest(replace(r, share=2.0 * r.share))
@@ -198,7 +198,7 @@ def test_a_national_alliance_admits_only_firms_of_its_home_region(world):
 def test_leaders_of_formed_alliances_do_not_reconsider_their_membership(world):
     model, _, _, draws = world
     firms, alliances = model.firms, model.alliances
-    kept = valuation.leaders_stay(draws, firms, alliances)
+    kept = leadership.leaders_stay(draws, firms, alliances)
     size = np.bincount(firms.alliance[firms.alive & (firms.alliance >= 0)], minlength=alliances.m)
     leading = alliances.leader[alliances.active & (size >= 2)]
     assert np.isin(leading, draws.revisers).any()  # revision_share=1: every firm drew
