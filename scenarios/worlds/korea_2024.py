@@ -142,6 +142,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))
     firms.append(**traits.conglomerates(cfg.n_conglomerates, cfg, rng))
     firms.append(**traits.conglomerates(cfg.n_foreign, cfg, rng, foreign=True))
+    firms.append(**traits.foreign_startups(cfg.n_foreign_startups, cfg, rng))
     domestic = firms.region == DOMESTIC
     firms.capability[domestic] = np.minimum(
         firms.capability[domestic] * cfg.domestic_capability_scale, MAX_START_CAPABILITY

@@ -77,7 +77,8 @@ def caveat(view: History) -> str:
     """What the band is and how far to trust it, in a few sentences."""
     version = {"v2": "Version 2", "v1": "Version 1"}.get(view.economics, view.economics)
     calibrated = (
-        "Version 2 is not yet calibrated to these points: these are its uncalibrated defaults."
+        "Version 2's defaults are fitted to the in-sample points (docs/calibration.md, "
+        "history matching); held-out points are out-of-sample checks."
         if view.economics == "v2"
         else f"{version} was calibrated on korea_2016, not on these points."
     )

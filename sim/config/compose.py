@@ -305,8 +305,10 @@ def to_run_config(cfg: DictConfig) -> RunConfig:
     if not isinstance(run, RunConfig):
         raise TypeError(f"composed config is {type(run).__name__}, expected RunConfig")
     from sim.config.design import apply_sample  # a design row sets the uncertain parameters
+    from sim.config.uncertainty import check_uncertainty
 
     try:
+        check_uncertainty(run.uncertainty, run)
         return apply_sample(run)
     except ConfigError as error:
         raise keyed(error) from None

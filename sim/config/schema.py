@@ -30,6 +30,7 @@ from sim.config.checks import (
 from sim.config.competition import CompetitionParams
 from sim.config.levers import ScenarioConfig
 from sim.config.markets import MarketParams
+from sim.config.uncertainty import UncertaintyConfig
 from sim.config.vocabulary import N_DOMAINS, REGIONS
 
 ENGINES: tuple[str, ...] = ("vectorised", "agents")
@@ -58,6 +59,7 @@ class WorldConfig:
     n_startups: int = 1000  # domestic startups (the official count is a user assumption)
     n_conglomerates: int = 10  # domestic conglomerates (chaebol groups)
     n_foreign: int = 10  # foreign big tech (conglomerates of other regions)
+    n_foreign_startups: int = 0  # korea_2024: startups of other regions (foreign_region_weights)
     n_initial_alliances: int = 0  # synthetic only: alliances seeded at step 0
     initial_alliance_size: int = 5  # synthetic only: members of each seeded alliance
     startup_capital_median: float = 5.0  # USD m; lognormal median
@@ -88,7 +90,13 @@ class WorldConfig:
     def __post_init__(self) -> None:
         check_finite_fields(self)
         check_range(self, "start_year", 1990, 2100)
-        for name in ("n_startups", "n_conglomerates", "n_foreign", "n_initial_alliances"):
+        for name in (
+            "n_startups",
+            "n_conglomerates",
+            "n_foreign",
+            "n_foreign_startups",
+            "n_initial_alliances",
+        ):
             check_range(self, name, 0, MAX_FIRMS)
         if self.data_file:
             check_plain_name(self, "data_file")
@@ -116,10 +124,11 @@ class WorldConfig:
         check_range(self, "domestic_capability_scale", 1e-6, 3.0)
         check_weights(self, "domain_weights", N_DOMAINS)
         check_weights(self, "foreign_region_weights", len(REGIONS))
-        total = self.n_startups + self.n_conglomerates + self.n_foreign
+        total = self.n_startups + self.n_conglomerates + self.n_foreign + self.n_foreign_startups
         if not 2 <= total <= MAX_FIRMS:
             raise ConfigError(
-                f"WorldConfig.n_startups+n_conglomerates+n_foreign={total} is out of range; "
+                "WorldConfig.n_startups+n_conglomerates+n_foreign+n_foreign_startups="
+                f"{total} is out of range; "
                 f"allowed: 2 to {MAX_FIRMS} firms (the memory of this kind of machine)"
             )
         seeded = self.n_initial_alliances * self.initial_alliance_size
@@ -128,7 +137,7 @@ class WorldConfig:
                 f"WorldConfig.n_initial_alliances={self.n_initial_alliances} x "
                 f"initial_alliance_size={self.initial_alliance_size} needs {seeded} firms; "
                 f"allowed: at most the {total} firms of the world "
-                "(n_startups+n_conglomerates+n_foreign)"
+                "(n_startups+n_conglomerates+n_foreign+n_foreign_startups)"
             )
 
 
@@ -162,30 +171,30 @@ class ChoiceParams:
     depth_size_elasticity: float = 0.5  # v2: depth falls as (working group / size)^this
     working_group_size: int = 10  # v2: firms one working group coordinates
     depth_adjustment: float = 0.25  # v2: share of the way to its target depth moved a quarter
-    noise_revenue: float = 1.0  # v2: choice noise scale, in quarters of the firm's revenue
+    noise_revenue: float = 0.613  # v2: choice noise, quarters of revenue; history fit
     noise_revenue_floor: float = 0.05  # v2: USD m a quarter, the noise's revenue floor
-    complementarity_uplift: float = 0.2  # v2: log-odds uplift from a full value chain at depth 1
-    coord_cost_fixed: float = 0.02  # v2: USD m a quarter per member
+    complementarity_uplift: float = 0.0626  # v2: log-odds uplift, full value chain; history fit
+    coord_cost_fixed: float = 0.0207  # v2: USD m a quarter per member; history fit
     coord_cost_share: float = 0.05  # v2: share of the R&D coordinated (depth x spend)
     coord_size_elasticity: float = 0.5  # v2: cost rises as (size / working group)^this
     coord_heterogeneity: float = 1.0  # v2: cost multiplier per unit of heterogeneity
     coord_regime_misfit: float = 1.0  # v2: per unit of |openness - regime|
-    distance_cost: float = 1.0  # v2: multiplier for joining an alliance of another region
-    distance_cost_fixed: float = 0.05  # v2: USD m a quarter a member from another region pays
+    distance_cost: float = 0.7621  # v2: multiplier for an alliance of another region; history fit
+    distance_cost_fixed: float = 0.1054  # v2: USD m/qtr a member from another region; history fit
     switching_cost_fixed: float = 0.05  # v2: USD m one-off on any change of alliance
-    switching_cost_revenue: float = 0.25  # v2: quarters of revenue, one-off on any change
+    switching_cost_revenue: float = 0.0857  # v2: quarters of revenue, one-off; history fit
     founding_cost_open: float = 1.0  # v2: USD m one-off (governance, hosting, licences)
     founding_cost_closed: float = 0.3  # v2: USD m one-off (a consortium contract)
     n_prospects: int = 5  # v2: firms a founder counts on recruiting
     recruit_expectation: float = 0.5  # v2: share of prospects expected to join
     regime_review_every: int = 4  # v2: quarters between leaders' regime reviews
-    regime_switch_cost: float = 1.0  # v2: USD m one-off for changing an alliance's regime
+    regime_switch_cost: float = 0.1482  # v2: USD m one-off to change a regime; history fit
     state_mission: float = 1.0  # v2: mission of a state coordinator, in [0, 1] (depth target 1)
     nest_similarity: float = 0.5  # v2: nested logit lambda of the options besides staying (1 = MNL)
     dues_share_open: float = 0.0  # v2: dues, share of the member's revenue a quarter, open regime
     dues_share_closed: float = 0.002  # v2: same, closed regime (assumption: tiered dues)
     channel_base_per_revenue: float = 10.0  # v2: leader's customer contracts per USD m of its sales
-    channel_share: float = 0.1  # v2: share of those contracts partners' solutions reach at most
+    channel_share: float = 0.0821  # v2: share of contracts partners' solutions reach; history fit
     channel_portfolio_half: float = 10.0  # v2: partners at which coverage is 1 - 1/e of the most
     channel_resale_margin: float = 0.15  # v2: the leader's margin on partners' solutions it resells
 
@@ -395,6 +404,12 @@ class ModelParams:
 
     def __post_init__(self) -> None:
         check_choice(self, "economics", ECONOMICS)
+        if self.economics == "v2" and not self.growth.margin >= 0.01:
+            # version 2's firms act on profit: without a margin its start has nothing to solve
+            raise ConfigError(
+                f"GrowthParams.margin={self.growth.margin!r} is out of range under "
+                "model.economics=v2; allowed: 0.01 to 1"
+            )
 
 
 ANALYSIS_METHODS: tuple[str, ...] = ("none", "sobol", "morris", "latin")
@@ -448,6 +463,9 @@ class RunConfig:
     collect_firms: bool = False  # also record per-firm rows each step
     analysis: AnalysisConfig = field(default_factory=AnalysisConfig)  # sensitivity design
     sample: int = -1  # row of the design whose values this run takes; -1: none
+    uncertainty: UncertaintyConfig = field(
+        default_factory=UncertaintyConfig
+    )  # declared uncertain parameters (configs/uncertainty/, docs/uncertainty.md)
 
     def __post_init__(self) -> None:
         check_finite_fields(self)

@@ -93,3 +93,20 @@ def conglomerates(
         "openness": openness,
         "capability": capability,
     }
+
+
+def foreign_startups(k: int, cfg: WorldConfig, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Columns for ``k`` startups of other regions, drawn from ``foreign_region_weights``.
+
+    Reason: alliances led from abroad (the AI Alliance, AI-RAN) grew with members from
+    their own regions; without foreign firms besides the named big tech, the only firms
+    that could join them were the home country's startups (docs/model.md section 10,
+    finding 24). Traits as domestic startups; no draw at all when ``k`` is 0.
+    """
+    if k == 0:
+        return startups(0, cfg, rng)
+    columns = startups(k, cfg, rng)
+    w = np.asarray(cfg.foreign_region_weights, dtype=np.float64)
+    w[DOMESTIC] = 0.0
+    columns["region"] = rng.choice(len(REGIONS), size=k, p=w / w.sum()).astype(np.int8)
+    return columns

@@ -179,7 +179,7 @@ def test_the_history_section_of_a_korea_2024_run(korea):
     alliances = store.load(korea, "alliances").assign(label="baseline")
     section = history_section.history_section(korea, alliances, ["baseline"])
     ((title, caption, fig),) = section.figures
-    assert title == "History: the real alliances" and "uncalibrated defaults" in caption
+    assert title == "History: the real alliances" and "fitted to the in-sample points" in caption
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(visible) == len(history.archetypes(load_facts("korea_2024.yaml")))
     assert "## History: the real alliances (baseline)" in section.text

@@ -122,3 +122,23 @@ def test_each_report_counts_once_and_assumed_quarters_count_only_a_shortfall():
     size[0, 1, 1] = 15.0  # B halves after its report: a shortfall counts, with half the weight
     terms = hm.counted(m, year + held)
     assert terms[-1] == pytest.approx(0.5 * (np.log(16.0 / 31.0) / 0.1) ** 2)
+
+
+def test_the_home_countrys_excess_share_of_foreign_led_alliances_is_penalised():
+    """Issue 11's acceptance as a loss term: at most a quarter of a foreign-led alliance's
+    members from the home country; domestic-led alliances and dissolved quarters are free."""
+    size = np.full((2, 2, 3), 20.0)
+    domestic = np.zeros_like(size)
+    domestic[:, 0, :] = 10.0  # A, led from abroad: half its members are domestic
+    domestic[:, 1, :] = 20.0  # B, domestic-led: all domestic, which is fine
+    home = np.empty(size.shape, dtype=object)
+    home[:, 0, :], home[:, 1, :] = "us", "domestic"
+    home[:, 0, 2], size[:, 0, 2] = "", 0.0  # A dissolved in the last quarter
+    m = hm.Moments(ALLIANCES, size, np.zeros(size.shape, object), np.zeros(size.shape, object),
+                   0, domestic, home)  # fmt: skip
+    assert hm.excess(m, 0.25, 0.1) == pytest.approx(((0.5 - 0.25) / 0.1) ** 2)
+    assert hm.excess(m, 0.5, 0.1) == 0.0  # at the cap: nothing
+    targets = hm.Targets((), (), (), ALLIANCES, 2)
+    result = hm.loss(m, targets, 1.0, 1.0, (0.25, 0.1))
+    assert result.composition == pytest.approx(6.25) and result.total == pytest.approx(6.25)
+    assert hm.loss(m, targets, 1.0, 1.0).composition == 0.0  # no composition term asked for

@@ -32,7 +32,7 @@ from sim.calibration.history.configuration import (
     candidate_overrides,
     defaults_of,
 )
-from sim.calibration.history.loss import Loss, counted, loss, miss_share, z_scores
+from sim.calibration.history.loss import Loss, counted, excess, loss, miss_share, z_scores
 from sim.calibration.history.moments import Moments, Runner, run_seed, seeds_for
 from sim.calibration.history.report import (
     END_MARKER,
@@ -83,6 +83,7 @@ __all__ = [
     "candidate_overrides",
     "counted",
     "defaults_of",
+    "excess",
     "fragment",
     "load_spec",
     "loss",

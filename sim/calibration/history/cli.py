@@ -100,7 +100,8 @@ def _progress(trial: Trial, best: Trial, trials: int) -> None:
     lo = trial.loss
     print(
         f"trial {trial.number + 1}/{trials}: loss {lo.total:.2f} (sizes {lo.sizes:.2f}, "
-        f"leader miss {lo.leader_miss:.0%}, regime miss {lo.regime_miss:.0%}) in "
+        f"leader miss {lo.leader_miss:.0%}, regime miss {lo.regime_miss:.0%}, "
+        f"composition {lo.composition:.2f}) in "
         f"{trial.seconds:.1f} s; best {best.loss.total:.2f} (trial {best.number + 1})",
         flush=True,
     )
@@ -150,7 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         def evaluate(values: Mapping[str, float]) -> tuple[Loss, Moments]:
             moments = runner(candidate_config(spec, values, base))
-            return loss(moments, targets, spec.leader_weight, spec.regime_weight), moments
+            terms = (spec.leader_weight, spec.regime_weight, spec.composition)
+            return loss(moments, targets, *terms), moments
 
         done = search(spec, evaluate, spec.trials, defaults, None if args.quiet else _progress)
     result = result_dict(

@@ -26,16 +26,19 @@ class Loss:
     """A candidate's loss and its parts.
 
     Attributes:
-        total: ``sizes + leader_weight x leader_miss + regime_weight x regime_miss``.
+        total: ``sizes + leader_weight x leader_miss + regime_weight x regime_miss +
+            composition``.
         sizes: Sum of the in-sample size targets' terms (``counted``).
         leader_miss: Share of (seed, leader target) pairs with another leader.
         regime_miss: Share of (seed, regime target) pairs with another regime.
+        composition: The home country's excess share of foreign-led alliances (``excess``).
     """
 
     total: float
     sizes: float
     leader_miss: float
     regime_miss: float
+    composition: float = 0.0
 
 
 def seed_sizes(moments: Moments, target: SizeTarget) -> np.ndarray:
@@ -85,7 +88,37 @@ def miss_share(moments: Moments, targets: Sequence[StateTarget], what: str) -> f
     return float(1.0 - np.mean(hits))
 
 
-def loss(moments: Moments, targets: Targets, leader_weight: float, regime_weight: float) -> Loss:
+def excess(moments: Moments, cap: float, tolerance: float) -> float:
+    """The home country's share of foreign-led alliances above ``cap``, as size terms.
+
+    Reason: issue 11's acceptance, "no alliance led from another region holds more than a
+    quarter of its members from Korea unless a source says so": the sizes of the AI and
+    AI-RAN alliances could be met with Korean startups, the only firms the world has many of
+    (finding 24). Per archetype led from another region, each quarter's seed-mean share of
+    domestic members above ``cap``, over ``tolerance``, squared and averaged over the quarters
+    it exists: each alliance counts like one report.
+    """
+    if moments.domestic is None or moments.home is None:
+        return 0.0
+    total = 0.0
+    for a in range(len(moments.alliances)):
+        size, domestic = moments.size[:, a, :], moments.domestic[:, a, :]
+        foreign = (moments.home[:, a, :] != "") & (moments.home[:, a, :] != "domestic")
+        share = np.where(foreign & (size > 0), domestic / np.maximum(size, 1.0), np.nan)
+        counted = ~np.all(np.isnan(share), axis=0)
+        if counted.any():
+            mean = np.nanmean(share[:, counted], axis=0)
+            total += float(np.mean((np.maximum(mean - cap, 0.0) / tolerance) ** 2))
+    return total
+
+
+def loss(
+    moments: Moments,
+    targets: Targets,
+    leader_weight: float,
+    regime_weight: float,
+    composition: tuple[float, float] | None = None,
+) -> Loss:
     """The candidate's loss on the in-sample targets (see the module docstring).
 
     Args:
@@ -93,8 +126,11 @@ def loss(moments: Moments, targets: Targets, leader_weight: float, regime_weight
         targets: All targets (held-out sizes are left out here).
         leader_weight: Weight of the leader miss share.
         regime_weight: Weight of the regime miss share.
+        composition: ``(cap, tolerance)`` of ``excess``, or None for no such term.
     """
     sizes = float(np.sum(counted(moments, targets.in_sample)))
     leader = miss_share(moments, targets.leaders, "leader")
     regime = miss_share(moments, targets.regimes, "regime")
-    return Loss(sizes + leader_weight * leader + regime_weight * regime, sizes, leader, regime)
+    mix = 0.0 if composition is None else excess(moments, *composition)
+    total = sizes + leader_weight * leader + regime_weight * regime + mix
+    return Loss(total, sizes, leader, regime, mix)

@@ -34,6 +34,9 @@ class Moments:
         leader: Leader's name, same shape (``""`` once dissolved).
         regime: ``"open"`` / ``"closed"``, same shape (``""`` once dissolved).
         warnings: Warnings the runs raised (e.g. a start that cycled instead of settling).
+        domestic: Alive members from the home country, same shape as ``size`` (None when
+            not read).
+        home: The alliance's home region's name, same shape (``""`` once dissolved).
     """
 
     alliances: tuple[str, ...]
@@ -41,6 +44,8 @@ class Moments:
     leader: np.ndarray
     regime: np.ndarray
     warnings: int = 0
+    domestic: np.ndarray | None = None
+    home: np.ndarray | None = None
 
     def index(self, alliance: str) -> int:
         """The position of an archetype on the second axis."""
@@ -48,7 +53,7 @@ class Moments:
 
 
 def _read(table: Any, alliances: Sequence[str], out: tuple[np.ndarray, ...], t: int) -> None:
-    size, leader, regime = out
+    size, leader, regime, domestic, home = out
     for a, name in enumerate(alliances):
         rows = table[table["name"] == name]
         if len(rows):
@@ -56,11 +61,13 @@ def _read(table: Any, alliances: Sequence[str], out: tuple[np.ndarray, ...], t: 
             size[a, t] = float(row["size"])
             leader[a, t] = str(row["leader_name"])
             regime[a, t] = str(row["regime"])
+            domestic[a, t] = float(row["members_domestic"])
+            home[a, t] = str(row["home_region"])
 
 
 def run_seed(
     cfg: RunConfig, seed: np.random.SeedSequence, alliances: Sequence[str], steps: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+) -> tuple[np.ndarray, ...]:
     """One replicate's archetype sizes, leaders and regimes at the end of quarters 0..``steps``.
 
     Args:
@@ -70,13 +77,15 @@ def run_seed(
         steps: The last quarter read (``steps + 1`` quarters are simulated).
 
     Returns:
-        ``(size, leader, regime, n_warnings)``, the arrays of shape
+        ``(size, leader, regime, domestic, home, n_warnings)``, the arrays of shape
         ``(len(alliances), steps + 1)``.
     """
     from sim.model import AllianceModel
 
     shape = (len(alliances), steps + 1)
-    out = (np.zeros(shape), np.full(shape, "", dtype=object), np.full(shape, "", dtype=object))
+    text = (np.full(shape, "", dtype=object) for _ in range(3))
+    leader, regime, home = text
+    out = (np.zeros(shape), leader, regime, np.zeros(shape), home)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = AllianceModel(cfg, seed=seed)
@@ -84,12 +93,12 @@ def run_seed(
             model.step()  # quarter t: its dated events, then the quarter's stages
             _read(model.alliance_table(), alliances, out, t)
         del model
-    return (*out, len(caught))
+    return (*out, np.asarray(len(caught)))
 
 
 def _run_chunk(
     job: tuple[RunConfig, list[np.random.SeedSequence], tuple[str, ...], int],
-) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, int]]:
+) -> list[tuple[np.ndarray, ...]]:
     cfg, seeds, alliances, steps = job
     runs = [run_seed(cfg, s, alliances, steps) for s in seeds]
     gc.collect()
@@ -140,7 +149,9 @@ class Runner:
             np.stack([r[0] for r in runs]),
             np.stack([r[1] for r in runs]),
             np.stack([r[2] for r in runs]),
-            sum(r[3] for r in runs),
+            int(sum(int(r[5]) for r in runs)),
+            np.stack([r[3] for r in runs]),
+            np.stack([r[4] for r in runs]),
         )
 
 

@@ -38,6 +38,7 @@ def _loss(loss: Loss) -> dict[str, float]:
         "sizes": _r(loss.sizes),
         "leader_miss": _r(loss.leader_miss),
         "regime_miss": _r(loss.regime_miss),
+        "composition": _r(loss.composition),
     }
 
 
@@ -86,6 +87,29 @@ def state_rows(
             "matched_share": _r(np.mean(seen == wanted), 3),
             "simulated_last": last[0][0] or "(dissolved)",
         }
+    return out
+
+
+def composition_rows(moments: Moments, at_defaults: Moments | None) -> dict[str, Any]:
+    """The home country's share of each foreign-led archetype's members, last quarter.
+
+    Seed means, at the fit and at the defaults (issue 11's acceptance: at most a quarter).
+    """
+
+    def share(m: Moments, a: int) -> float | None:
+        if m.domestic is None or m.home is None:
+            return None
+        size, home = m.size[:, a, -1], m.home[:, a, -1]
+        alive = (size > 0) & (home != "") & (home != "domestic")
+        if not alive.any():
+            return None
+        return _r(float(np.mean(m.domestic[alive, a, -1] / size[alive])), 3)
+
+    out: dict[str, Any] = {}
+    for a, name in enumerate(moments.alliances):
+        fit = share(moments, a)
+        if fit is not None:
+            out[name] = {"fit": fit, "defaults": share(at_defaults, a) if at_defaults else None}
     return out
 
 
@@ -139,6 +163,7 @@ def result_dict(
         "held_out": size_rows(moments, targets.held_out, start_year, at_defaults),
         "leaders": state_rows(moments, targets.leaders, "leader"),
         "regimes": state_rows(moments, targets.regimes, "regime"),
+        "composition": composition_rows(moments, at_defaults),
         "trial_losses": [_r(t.loss.total, 3) for t in done.trials],
     }
 
@@ -215,6 +240,18 @@ def fragment(result: dict[str, Any]) -> str:
             f"{'/'.join(rg['reported'])}: {rg['matched_share']:.0%}) | {r['simulated_last']} "
             f"({rg['simulated_last']}) |"
         )
+    mix = result.get("composition") or {}
+    if mix:
+        lines += [
+            "",
+            "Home country's share of the members of alliances led from another region, "
+            "last quarter, seed mean (acceptance: at most a quarter):",
+            "",
+        ]
+        lines += ["| alliance | at the fit | at the defaults |", "|---|---|---|"]
+        for name, r in mix.items():
+            dflt = "" if r["defaults"] is None else f"{r['defaults']:.0%}"
+            lines.append(f"| {name} | {r['fit']:.0%} | {dflt} |")
     return "\n".join(lines) + "\n"
 
 
@@ -223,7 +260,8 @@ def _fmt_loss(loss: Mapping[str, float] | None) -> str:
         return "not evaluated"
     return (
         f"{loss['total']:.1f} (sizes {loss['sizes']:.1f}, leader miss "
-        f"{loss['leader_miss']:.0%}, regime miss {loss['regime_miss']:.0%})"
+        f"{loss['leader_miss']:.0%}, regime miss {loss['regime_miss']:.0%}, composition "
+        f"{loss.get('composition', 0.0):.1f})"
     )
 
 

@@ -76,6 +76,7 @@ class HistorySpec:
     abc_quantile: float = 0.2
     leader_weight: float = 10.0
     regime_weight: float = 10.0
+    composition: tuple[float, float] | None = None  # (cap, tolerance) of loss.excess
 
     @property
     def paths(self) -> list[str]:
@@ -174,4 +175,15 @@ def load_spec(path: Path | str = SPEC_FILE) -> HistorySpec:
         abc_quantile=quantile,
         leader_weight=_nonnegative("leader_weight", raw.get("leader_weight", 10.0)),
         regime_weight=_nonnegative("regime_weight", raw.get("regime_weight", 10.0)),
+        composition=_composition(raw.get("composition")),
     )
+
+
+def _composition(raw: Any) -> tuple[float, float] | None:
+    """``composition: {cap, tolerance}``: the home country's share foreign-led alliances allow."""
+    if raw is None:
+        return None
+    cap = _nonnegative("composition.cap", raw.get("cap"))
+    if cap > 1.0:
+        raise ValueError(f"composition.cap={cap} is not allowed; allowed: a share in [0, 1]")
+    return cap, _positive("composition.tolerance", raw.get("tolerance"))
