@@ -24,7 +24,7 @@ from sim.engine.knowledge import catch_up_factor, quarterly_rate, returns_to_rnd
 from sim.engine.market_start import calibrate_start
 from sim.engine.markets import N_MARKETS, seller_rows
 from sim.engine.quarter import Quarter
-from sim.engine.state import AllianceState, FirmState, presence_mask
+from sim.engine.state import STARTUP, AllianceState, FirmState, presence_mask
 
 START_ITERATIONS = 120  # most passes of effort, absorption and lambda_d before averaging
 CYCLE_WINDOW = 12  # passes averaged when efforts cycle (a multiple of 2, 3 and 4)
@@ -167,6 +167,8 @@ def start_economy(
     rows, g = anchor[has], p.growth
     live = np.flatnonzero(firms.alive)
     firms.effort[:] = 0.0
+    capital = firms.capital.copy()  # the start's efforts are not cash-capped: see the floor
+    firms.capital[:] = np.inf
     history: list[tuple[np.ndarray, np.ndarray]] = []
     capped = (firms.region[live] != DOMESTIC) & (firms.capability[live] >= 1.0)
     for _ in range(START_ITERATIONS):  # efforts, absorption and lambda_d settle together
@@ -201,4 +203,23 @@ def start_economy(
             RuntimeWarning,
             stacklevel=2,
         )
+    firms.capital[:] = starting_capital(capital, firms, p)
     return economy
+
+
+def starting_capital(capital: np.ndarray, firms: FirmState, p: ModelParams) -> np.ndarray:
+    """Capital at step 0: the world's, floored at ``initial_runway`` quarters of costs.
+
+    Reason: docs/model.md section 4, item 5: no firm starts insolvent, or cash-capped, by
+    construction. The floor is ``initial_runway x (fixed cost + step-0 R&D spend)``, with
+    the efforts the start solved uncapped (``firms.effort``); at the default runway of 4
+    quarters and ``budget_share`` 0.25, no firm's cap binds at its step-0 effort. Without it
+    the cap bound during the start's solve for startups of deep alliances, whose joint best
+    response then jumped between two values: the start cycled in 12 of 32 seeds of
+    ``korea_2024`` (finding 24 of section 10).
+    """
+    gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)[firms.domain.astype(np.int64)]
+    spend = gamma * firms.effort**2 / 2.0
+    fixed = np.where(firms.kind == STARTUP, p.growth.fixed_cost_startup, 0.0)
+    floor = p.growth.initial_runway * (fixed + spend)
+    return np.asarray(np.where(firms.alive, np.maximum(capital, floor), capital))

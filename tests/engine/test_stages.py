@@ -104,3 +104,22 @@ def test_korea_with_its_scheduled_history_starts_without_cycling():
     assert (a.founded < 0).any()
     target = depth_targets(model.firms, a, model.params, np.zeros(a.m))
     np.testing.assert_allclose(a.depth, target)
+
+
+def test_starting_capital_covers_the_runway_and_leaves_richer_firms_alone():
+    """docs/model.md section 4, item 5: capital >= runway x (fixed cost + step-0 R&D spend)."""
+    from sim.engine.stages import starting_capital
+    from sim.engine.state import STARTUP
+
+    model = sim.AllianceModel(sim.compose(["model.economics=v2", "steps=1"]))
+    f, p = model.firms, model.params
+    gamma = np.asarray(p.rnd.rd_cost_by_domain)[f.domain.astype(np.int64)]
+    fixed = np.where(f.kind == STARTUP, p.growth.fixed_cost_startup, 0.0)
+    floor = p.growth.initial_runway * (fixed + gamma * f.effort**2 / 2.0)
+    assert (f.capital[f.alive] >= floor[f.alive] - 1e-12).all()
+    poor = np.zeros(f.n)
+    np.testing.assert_allclose(starting_capital(poor, f, p)[f.alive], floor[f.alive])
+    rich = np.full(f.n, 1e9)
+    np.testing.assert_array_equal(starting_capital(rich, f, p), rich)  # above the floor: kept
+    budget = p.rnd.budget_share * f.capital  # at the default runway the cash cap is slack
+    assert (gamma * f.effort**2 / 2.0 <= budget + 1e-9)[f.alive].all()
