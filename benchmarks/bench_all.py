@@ -41,16 +41,10 @@ ROOT = HERE.parent
 
 
 def synthetic(n: int, steps: int, economics: str) -> list[str]:
-    """Overrides for a synthetic world of about ``n`` firms (as ``bench_engine.py``)."""
-    return [
-        "world=synthetic",
-        f"world.n_startups={n - n // 50 - n // 100}",
-        f"world.n_conglomerates={n // 50}",
-        f"world.n_foreign={n // 100}",
-        f"world.n_initial_alliances={max(n // 100, 1)}",
-        f"steps={steps}",
-        f"model.economics={economics}",
-    ]
+    """Overrides for ``bench_engine``'s synthetic world of about ``n`` firms, one economics."""
+    from bench_engine import synthetic as world  # this folder: the scripts' sys.path[0]
+
+    return [*world(n, steps), f"model.economics={economics}"]
 
 
 class CountingGenerator:

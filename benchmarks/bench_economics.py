@@ -47,15 +47,11 @@ QUICK_PLAN = {1_000: (1, 3), 3_000: (1, 2)}
 MILLION = 1_000_000
 
 
-def synthetic(n: int) -> list[str]:
-    """Overrides for a synthetic world of about ``n`` firms (as ``bench_engine.py``)."""
-    return [
-        "world=synthetic",
-        f"world.n_startups={n - n // 50 - n // 100}",
-        f"world.n_conglomerates={n // 50}",
-        f"world.n_foreign={n // 100}",
-        f"world.n_initial_alliances={max(n // 100, 1)}",
-    ]
+def synthetic(n: int, quarters: int) -> list[str]:
+    """Overrides for ``bench_engine``'s synthetic world of about ``n`` firms."""
+    from bench_engine import synthetic as world  # this folder: the scripts' sys.path[0]
+
+    return world(n, quarters)
 
 
 # --- the worker: one process, one economics, one model at a time --------------------------
@@ -315,9 +311,7 @@ def main() -> None:
         repeats, quarters = plan.get(n, (1, 2))
         repeats = args.repeats or repeats
         quarters = args.quarters or quarters
-        r = side_by_side(
-            [*synthetic(n), f"steps={quarters}"], repeats, quarters, n == profile_size, f"{n:,}"
-        )
+        r = side_by_side(synthetic(n, quarters), repeats, quarters, n == profile_size, f"{n:,}")
         results["sizes"][n] = r
         print_size(n, r)
         save()

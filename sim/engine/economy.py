@@ -217,7 +217,7 @@ def advance(
 
 @dataclass(frozen=True)
 class Trade:
-    """What ``earn`` reads, per firm row: revenue, margin earned, fees, fines (USD m).
+    """What ``earn`` reads, per firm row: revenue, margin earned, dues, fines (USD m).
 
     ``margin_income`` and ``fines`` start as the margin on revenue and nothing; competition
     policy (``sim.engine.policing``) replaces them with collusive margins and fines.
@@ -225,8 +225,7 @@ class Trade:
 
     revenue: np.ndarray
     domestic_revenue: np.ndarray
-    fees_in: np.ndarray
-    fees_out: np.ndarray
+    fees_out: np.ndarray  # dues paid (``dues_owed``); no one receives them
     margin_income: np.ndarray
     fines: np.ndarray
     sales: Sales
@@ -253,7 +252,6 @@ def prepare_trade(
     return Trade(
         revenue=revenue,
         domestic_revenue=s.per_firm(firms.n, domestic_only=True),
-        fees_in=np.zeros(max(alliances.m, 1)),
         fees_out=dues_owed(firms, alliances, revenue, p),
         margin_income=p.growth.margin * revenue,
         fines=np.zeros(firms.n),
@@ -272,22 +270,17 @@ def earn(
     """Revenue and profit of ``rows`` this quarter (docs/model.md 6.1), USD m.
 
     Profit is the margin earned (collusive uplift included) less the firm's share of its R&D
-    cost and fees paid, plus fees received, subsidies and what a mandate gives its members,
+    cost and its dues, plus subsidies, what a mandate gives its members and channel income,
     less fines, coordination costs and, for a startup, the fixed cost of its team
-    (docs/model.md 6.9). ``rd_spend`` holds every firm row's R&D
-    spending this quarter.
+    (docs/model.md 6.9). ``rd_spend`` holds every firm row's R&D spending this quarter;
+    ``alliances`` is unused: the phase's signature is the one both engines call.
     """
     p = q.params
-    inside = firms.alliance[rows] != NO_ALLIANCE
-    a = np.where(inside, firms.alliance[rows], 0)
     revenue = trade.revenue[rows]
-    is_leader = inside & (padded(alliances.leader, -1)[a] == rows)
-    fee_in = np.where(is_leader, trade.fees_in[a], 0.0)
     profit = (
         trade.margin_income[rows]
         - rd_spend[rows]
         - trade.fees_out[rows]
-        + fee_in
         + q.effects.subsidy[rows]
         - trade.fines[rows]
         - np.where(firms.kind[rows] == STARTUP, p.growth.fixed_cost_startup, 0.0)

@@ -62,14 +62,7 @@ def recruit_value(
     switch_j = c.switching_cost_fixed + c.switching_cost_revenue * o.revenue[j].sum(-1)
     publish = 1.0 if option == OPEN else 0.0
     dues_j = money * float(dues_share(np.asarray(option), p)) * o.revenue[j].sum(-1)
-    partners = np.zeros((r.rows.size, 2)) if partners is None else partners
-    sold = np.zeros((r.rows.size, 2)) if sold is None else sold
-    group = partner_group(firms.region[j])
-    n = np.take_along_axis(np.asarray(partners, dtype=np.float64), group, axis=1)
-    s_g = np.take_along_axis(np.asarray(sold, dtype=np.float64), group, axis=1)
-    channel_j = money * partner_income(s_g, n + 1.0, p)
-    more = channel_pool(s_g, n + 1.0, p) - channel_pool(s_g, n, p)
-    resale_f = money * c.channel_resale_margin * more
+    channel_j, resale_f = channel_terms(firms.region[j], partners, sold, money, p)
     excess = np.maximum(np.asarray(rate, dtype=np.float64) - o.public_rate * publish, 0.0)
     excess = np.broadcast_to(excess, r.rows.shape)[:, None]
     cc_j = money * (c.coord_cost_fixed + c.coord_cost_share * c.depth_base * o.spend[j])
@@ -81,6 +74,31 @@ def recruit_value(
     gain_f = gain_f - np.where(rival, steal * excess * r.effort[:, None], 0.0)
     joins = distinct & np.asarray(eligible) & (gain_j > 0.0) & (gain_f > 0.0)
     return np.asarray(c.recruit_expectation * np.where(joins, gain_f, 0.0).sum(-1))
+
+
+def channel_terms(
+    region: np.ndarray,
+    partners: np.ndarray | None,
+    sold: np.ndarray | None,
+    money: float,
+    p: ModelParams,
+) -> tuple[np.ndarray | float, np.ndarray | float]:
+    """What joining the recruiter's channel is worth to each prospect, and to the recruiter.
+
+    USD m over the horizon, (K, P) each: a prospect's margin on its share of the channel in
+    its geography, with itself among the partners; the recruiter's resale margin on what the
+    prospect adds. None (an alliance the model founds: no resale programme): nothing.
+    """
+    if partners is None or sold is None:
+        return 0.0, 0.0
+    group = partner_group(region)
+    n = np.take_along_axis(np.asarray(partners, dtype=np.float64), group, axis=1)
+    s_g = np.take_along_axis(np.asarray(sold, dtype=np.float64), group, axis=1)
+    more = channel_pool(s_g, n + 1.0, p) - channel_pool(s_g, n, p)
+    return (
+        money * partner_income(s_g, n + 1.0, p),
+        money * p.choice.channel_resale_margin * more,
+    )
 
 
 def founding_values(

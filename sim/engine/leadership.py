@@ -85,18 +85,12 @@ def leader_crowding(
     applicant brings, never what coordinating one more member costs the leader; beyond a
     working group its cost rises with size (``economy.coordination_rule``).
     """
-    args = (
-        at_alliance(o.depth, target),
-        None,
-        at_alliance(o.hetero, target),
-        np.abs(firms.openness[leader] - (padded(alliances.regime)[np.maximum(target, 0)] == OPEN)),
-        False,
-        p,
-    )
-    size = at_alliance(o.size, target)
-    spend = o.spend[leader]
-    now = coordination_rule(spend, args[0], size, *args[2:])
-    more = coordination_rule(spend, args[0], size + 1.0, *args[2:])
+    depth, hetero = at_alliance(o.depth, target), at_alliance(o.hetero, target)
+    regime = padded(alliances.regime)[np.maximum(target, 0)]
+    misfit = np.abs(firms.openness[leader] - (regime == OPEN))
+    size, spend = at_alliance(o.size, target), o.spend[leader]
+    now = coordination_rule(spend, depth, size, hetero, misfit, False, p)
+    more = coordination_rule(spend, depth, size + 1.0, hetero, misfit, False, p)
     return np.asarray(np.where(target >= 0, more - now, 0.0))
 
 

@@ -113,7 +113,8 @@ def members_staying(
         return np.zeros(ids.size)
     where = at[rows]
     revenue = view.outlook.revenue[rows].sum(-1)
-    rise = float(view.outlook.multipliers.money[0]) * np.asarray(dues_rise)[where] * revenue
+    rate = np.asarray(dues_rise)[where]
+    rise = float(view.outlook.multipliers.money[0]) * rate * revenue
     surplus = membership_surplus(rows, firms, alliances, view, effects, p)
-    stays = (np.asarray(dues_rise)[where] <= 0.0) | (surplus >= rise)
+    stays = (rate <= 0.0) | (surplus >= rise)
     return np.bincount(where, weights=stays.astype(np.float64), minlength=ids.size)

@@ -69,9 +69,7 @@ def conglomerates(
     presence = bits | presence_mask(domain)
     openness = beta_openness(k, cfg.conglomerate_openness_mean, cfg.openness_concentration, rng)
     if foreign:
-        w = np.asarray(cfg.foreign_region_weights, dtype=np.float64)
-        w[DOMESTIC] = 0.0
-        region = rng.choice(len(REGIONS), size=k, p=w / w.sum()).astype(np.int8)
+        region = foreign_regions(k, cfg, rng)
         multiple = cfg.startup_capital_median * cfg.foreign_capital_multiple
         capital = multiple * rng.lognormal(0.0, 0.5, k)
         capability = capability_draw(
@@ -106,7 +104,12 @@ def foreign_startups(k: int, cfg: WorldConfig, rng: np.random.Generator) -> dict
     if k == 0:
         return startups(0, cfg, rng)
     columns = startups(k, cfg, rng)
+    columns["region"] = foreign_regions(k, cfg, rng)
+    return columns
+
+
+def foreign_regions(k: int, cfg: WorldConfig, rng: np.random.Generator) -> np.ndarray:
+    """Regions of ``k`` foreign firms, drawn from ``foreign_region_weights`` (home excluded)."""
     w = np.asarray(cfg.foreign_region_weights, dtype=np.float64)
     w[DOMESTIC] = 0.0
-    columns["region"] = rng.choice(len(REGIONS), size=k, p=w / w.sum()).astype(np.int8)
-    return columns
+    return np.asarray(rng.choice(len(REGIONS), size=k, p=w / w.sum()).astype(np.int8))

@@ -12,6 +12,7 @@ targets never enter: ``loss`` reads ``Targets.in_sample`` only.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -69,7 +70,8 @@ def counted(moments: Moments, targets: Sequence[SizeTarget]) -> np.ndarray:
     z = z_scores(moments, targets)
     z = np.where([t.assumed for t in targets], np.minimum(z, 0.0), z)
     reports = [(t.alliance, t.date) for t in targets]
-    share = np.array([1.0 / reports.count(r) for r in reports], dtype=float)
+    quarters = Counter(reports)
+    share = np.array([1.0 / quarters[r] for r in reports], dtype=float)
     return np.asarray(share * z**2)
 
 
