@@ -231,7 +231,10 @@ configs = st.fixed_dictionaries(
         "model.choice.noise_scale": st.floats(0.0, 2.0),
         "model.choice.founding_cost": st.floats(0.0, 500.0),
         "model.choice.w_rivalry": st.floats(0.0, 3.0),
-        "model.growth.margin": st.floats(0.0, 0.5),
+        "model.growth.margin": st.floats(0.01, 0.5),  # version 2 refuses less than 0.01
+        "model.choice.coord_cost_fixed": st.floats(0.0, 0.2),  # version 2 from here on
+        "model.choice.noise_revenue": st.floats(0.05, 2.0),
+        "model.economics": st.sampled_from(["v1", "v2"]),
         "model.rnd.cost_per_effort": st.floats(0.0, 100.0),
         "seed": st.integers(0, 2**31),
         "scenario": st.sampled_from(["baseline", "antitrust_guidance", "public_compute"]),
@@ -290,10 +293,17 @@ def test_invariants_hold_every_step(overrides):
         assert np.all(f.kind[~f.alive] == STARTUP)
 
 
-def test_exits_happen_and_freeze_capital():
-    """The frozen-capital check above is not vacuous: with no margin, startups exit."""
+@pytest.mark.parametrize(("economics", "margin"), [("v1", 0.0), ("v2", 0.01)])
+def test_exits_happen_and_freeze_capital(economics, margin):
+    """The frozen-capital check above is not vacuous: with a thin margin, startups exit."""
     cfg = sim.compose(
-        ["world=synthetic", "world.n_startups=200", "model.growth.margin=0.0", "steps=12"]
+        [
+            "world=synthetic",
+            "world.n_startups=200",
+            f"model.growth.margin={margin}",
+            f"model.economics={economics}",
+            "steps=12",
+        ]
     )
     model = sim.AllianceModel(cfg).run()
     dead = np.flatnonzero(~model.firms.alive)
@@ -305,7 +315,7 @@ def test_exits_happen_and_freeze_capital():
 
 
 def test_version_1_is_pinned_while_version_2_is_built():
-    """Values of version 1 (the default) as they were before version 2 was wired.
+    """Values of version 1 (the default until 2026-12-02) as they were before version 2 was wired.
 
     Version 2 shares the model's stages; an edit to the shared step once moved version 1's
     frontier update before entry and changed every version-1 number from quarter 2 on, with
@@ -315,7 +325,13 @@ def test_version_1_is_pinned_while_version_2_is_built():
     pinned on.
     """
     cfg = sim.compose(
-        ["world=korea_2024", "steps=8", "world.history=false", "world.n_foreign_startups=0"]
+        [
+            "world=korea_2024",
+            "steps=8",
+            "world.history=false",
+            "world.n_foreign_startups=0",
+            "model.economics=v1",
+        ]
     )
     model = sim.AllianceModel(cfg).run()
     pinned = {

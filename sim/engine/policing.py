@@ -128,6 +128,17 @@ class Enforcement:
     cooldown: np.ndarray
 
 
+def over_cap(share: np.ndarray, exempt: np.ndarray, share_cap: float) -> np.ndarray:
+    """Cells (alliance, market) of the domestic relevant markets above the guidance's share cap.
+
+    Reason: docs/model.md 6.8, "Antitrust guidance": the guidance's share cap refuses joins
+    above it (``valuation``) and fines members of an alliance whose share of a domestic
+    relevant market is above it anyway (grown there by sales, not by joins) ``fine_rate`` of
+    their sales in that market each quarter; mandated alliances may be exempt.
+    """
+    return np.asarray((share > share_cap) & DOMESTIC_MARKETS[None, :] & ~exempt[:, None])
+
+
 def enforce(
     sales: Sales,
     firms: FirmState,
@@ -171,6 +182,9 @@ def enforce(
     L = c.fine_base_quarters
     fines = member_fines(sales.revenue, cell, detected, c.fine_rate, L) + member_fines(
         sales.revenue, cell, challenged, c.cooperation_fine_rate, L
+    )
+    fines += member_fines(
+        sales.revenue, cell, over_cap(cells.share, free, effects.share_cap), effects.fine_rate, 1.0
     )
     n = firms.n
     return Enforcement(

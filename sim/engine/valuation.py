@@ -189,6 +189,10 @@ def antitrust_exposure(
         cp.collusion_margin_uplift,
         exempt,
     )
+    capped = (target >= 0) & ~exempt & (share > effects.share_cap)  # policing.over_cap
+    at += np.where(capped, effects.fine_rate * r.revenue[:, None, 0], 0.0) * float(
+        o.multipliers.money[0]
+    )
     return np.asarray(np.where(target >= 0, at, 0.0))
 
 

@@ -52,7 +52,10 @@ def test_write_result_round_trips(tmp_path):
 
 def _targets_over_seeds(overrides: list[str], n: int = 16) -> np.ndarray:
     spec = cal.load_spec()
-    cfg = sim.compose(["world=korea_2016", "scenario=baseline", "steps=20", *overrides])
+    spec = cal.load_spec()
+    cfg = sim.compose(
+        ["world=korea_2016", "scenario=baseline", "steps=20", *spec.overrides, *overrides]
+    )
     seeds = np.random.SeedSequence(2024).spawn(n)  # not the fit's seeds
     outputs = np.stack([cal.run_seed(cfg, s, 20) for s in seeds])
     return cal.moments(outputs, spec.targets).mean(axis=0)

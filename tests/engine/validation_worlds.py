@@ -24,6 +24,7 @@ from sim.engine.state import NO_ALLIANCE
 # above what R&D costs, so the budget cap never binds) in which nobody revises membership,
 # nobody enters, and no open alliance raises the public spillover.
 DAJ_WORLD = [
+    "model.economics=v1",  # version 1's n-firm game (version 2: tests/engine/test_cournot.py)
     "world=synthetic",
     "world.n_conglomerates=0",
     "world.n_foreign=0",
@@ -90,6 +91,7 @@ def daj_model_effort(
 # term is ``w_fee x fee / (capital + fee)``, bounded by ``w_fee``, and the membership premium
 # here is about 1.3 utils, so with ``w_fee = 1`` no fee could keep a firm out.
 GOYAL_JOSHI = [
+    "model.economics=v1",  # version 1's utility weights and fee
     "world=synthetic",
     "world.n_startups=150",
     "world.n_conglomerates=10",

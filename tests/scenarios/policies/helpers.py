@@ -37,18 +37,25 @@ def _base_cfg():
     return sim.compose(SMALL_SYNTHETIC)
 
 
-def config(scenario=None, **world):
-    """The small synthetic run config with ``scenario`` and world overrides."""
+def config(scenario=None, economics=None, **world):
+    """The small synthetic run config with ``scenario`` and world overrides.
+
+    ``economics`` ("v1" or "v2") pins the design version where a test checks one version's
+    rule; ``None`` takes the default (version 2 since 2026-12-02).
+    """
     cfg = copy.deepcopy(_base_cfg())
     cfg.scenario = scenario or ScenarioConfig()
+    if economics is not None:
+        cfg.model.economics = economics
     for key, value in world.items():
         setattr(cfg.world, key, value)
     return cfg
 
 
-def model_with(seed=0, **levers):
+def model_with(seed=0, economics=None, **levers):
     """A model of the small world pulling ``levers`` (ScenarioConfig fields)."""
-    return sim.AllianceModel(config(ScenarioConfig(name="test", **levers)), seed=seed)
+    scenario = ScenarioConfig(name="test", **levers)
+    return sim.AllianceModel(config(scenario, economics=economics), seed=seed)
 
 
 def neutral(firms, alliances, clarity=0.3):

@@ -44,7 +44,8 @@ def test_guidance_sets_clarity_also_below_the_baseline():
 
 
 def _share_in_alliances(seed, clarity, steps=10):
-    model = model_with(seed=seed, antitrust=AntitrustConfig(clarity=clarity))
+    # version 1's legal-risk weight; version 2's clarity: tests/engine/test_competition.py
+    model = model_with(seed=seed, economics="v1", antitrust=AntitrustConfig(clarity=clarity))
     shares = []
     for _ in range(steps):
         model.step()
@@ -94,7 +95,11 @@ def test_share_cap_holds_for_every_join_in_a_run():
     violations = {cap: 0, 1.0: 0}
     for share_cap in (cap, 1.0):
         for seed in (0, 1):
-            model = model_with(seed=seed, antitrust=AntitrustConfig(share_cap=share_cap))
+            # version 1 caps the alliance's share of all sales; version 2 its share of the
+            # joiner's domestic relevant market (test_share_cap_in_version_2 below)
+            model = model_with(
+                seed=seed, economics="v1", antitrust=AntitrustConfig(share_cap=share_cap)
+            )
             for _ in range(8):
                 totals = alliance_totals(model.firms, model.alliances)
                 before, m = model.firms.alliance.copy(), model.alliances.m
@@ -110,7 +115,8 @@ def test_share_cap_holds_for_every_join_in_a_run():
 
 
 def test_fines_cut_the_profit_of_members_of_alliances_above_the_cap():
-    probe = model_with(seed=4)
+    """Version 1: the fine is a share of each member's whole revenue."""
+    probe = model_with(seed=4, economics="v1")
     shares = alliance_totals(probe.firms, probe.alliances).share
     active = np.flatnonzero(probe.alliances.active)
     cap = float(np.median(shares[active]))
@@ -118,7 +124,9 @@ def test_fines_cut_the_profit_of_members_of_alliances_above_the_cap():
     assert above and len(above) < active.size
 
     def one_quarter(fine_rate):
-        model = model_with(seed=4, antitrust=AntitrustConfig(share_cap=cap, fine_rate=fine_rate))
+        model = model_with(
+            seed=4, economics="v1", antitrust=AntitrustConfig(share_cap=cap, fine_rate=fine_rate)
+        )
         model.step()
         return model
 
@@ -132,3 +140,36 @@ def test_fines_cut_the_profit_of_members_of_alliances_above_the_cap():
     np.testing.assert_allclose(loss[in_fined], 0.5 * unfined.firms.revenue[in_fined])
     assert np.all(loss[in_fined] > 0)
     np.testing.assert_array_equal(loss[alive & ~in_fined], 0.0)
+
+
+def test_over_cap_marks_domestic_cells_above_the_cap_of_non_exempt_alliances():
+    from sim.engine.markets import N_MARKETS
+    from sim.engine.policing import DOMESTIC_MARKETS, over_cap
+
+    share = np.full((3, N_MARKETS), 0.5)
+    share[1] = 0.1
+    exempt = np.array([False, False, True])
+    flagged = over_cap(share, exempt, 0.4)
+    np.testing.assert_array_equal(flagged[0], DOMESTIC_MARKETS)  # rest of world: not relevant
+    assert not flagged[1].any()  # below the cap
+    assert not flagged[2].any()  # exempt (a mandate)
+    assert not over_cap(share, exempt, 1.0).any()
+
+
+def test_share_cap_fines_in_version_2():
+    """Version 2 fines members of alliances above the cap in a domestic relevant market,
+    fine_rate of their sales there each quarter; sales of the quarter are unchanged."""
+
+    def quarter(share_cap, fine_rate):
+        model = model_with(
+            seed=4,
+            economics="v2",
+            antitrust=AntitrustConfig(share_cap=share_cap, fine_rate=fine_rate),
+        )
+        model.step()
+        return model.outcomes
+
+    fined, unfined, uncapped = quarter(0.02, 0.5), quarter(0.02, 0.0), quarter(1.0, 0.5)
+    assert fined["fines_paid"] > 0
+    assert unfined["fines_paid"] == 0 and uncapped["fines_paid"] == 0
+    assert fined["domestic_share_domestic_market"] == unfined["domestic_share_domestic_market"]
