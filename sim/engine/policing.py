@@ -131,10 +131,10 @@ class Enforcement:
 def over_cap(share: np.ndarray, exempt: np.ndarray, share_cap: float) -> np.ndarray:
     """Cells (alliance, market) of the domestic relevant markets above the guidance's share cap.
 
-    Reason: docs/model.md 6.8, "Antitrust guidance": the guidance's share cap refuses joins
-    above it (``valuation``) and fines members of an alliance whose share of a domestic
-    relevant market is above it anyway (grown there by sales, not by joins) ``fine_rate`` of
-    their sales in that market each quarter; mandated alliances may be exempt.
+    Reason: docs/model.md, the lever table ("antitrust guidance"): the guidance's share cap
+    refuses joins above it (``valuation``) and fines members of an alliance whose share of a
+    domestic relevant market is above it anyway (grown there by sales, not by joins)
+    ``fine_rate`` of their sales in that market each quarter; mandated alliances may be exempt.
     """
     return np.asarray((share > share_cap) & DOMESTIC_MARKETS[None, :] & ~exempt[:, None])
 
