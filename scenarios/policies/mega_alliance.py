@@ -40,7 +40,9 @@ class MegaAllianceMandate(Lever):
     Invited firms join at once (leaving their alliances); the richest leads. While active,
     the mandate pulls every firm's choice toward it, the mission adds complementarity
     inside it, its budget is shared by its domestic members, and (with ``cap_exempt``)
-    the antitrust share cap and fines do not apply to it. With ``federate`` the existing
+    the antitrust share cap and fines do not apply to it. Under version 2 each domestic
+    member gets ``member_value`` a quarter, and each invited firm that stays out pays
+    ``refusal_cost`` a quarter (docs/model.md 6.5, "Mandate"). With ``federate`` the existing
     domestic-led alliances are placed inside it rather than emptied.
     """
 
@@ -49,6 +51,7 @@ class MegaAllianceMandate(Lever):
     def __init__(self, cfg: MegaAllianceConfig) -> None:
         super().__init__(cfg)
         self.alliance: int | None = None  # its row, once founded
+        self.invited = np.zeros(0, dtype=np.int64)  # the firm rows invited when it was founded
 
     def restructure(
         self, step: int, firms: FirmState, alliances: AllianceState, rng: np.random.Generator
@@ -71,6 +74,7 @@ class MegaAllianceMandate(Lever):
             & (alliances.parent == NO_ALLIANCE)
             & (firms.region[alliances.leader] == DOMESTIC)
         )
+        self.invited = rows.astype(np.int64)
         (self.alliance,) = alliances.append(
             np.array([regime]),
             np.array([leader]),
@@ -103,7 +107,12 @@ class MegaAllianceMandate(Lever):
         effects: PolicyEffects,
         rng: np.random.Generator,
     ) -> None:
-        """Mark it mandated, pull toward it, add the mission, pay its domestic members."""
+        """Mark it mandated, pull toward it, add the mission, pay members, charge refusers.
+
+        ``effects.refusal_cost`` is set for every invited firm still alive; the firms that
+        are outside the mandated alliance once the quarter's moves are done pay it
+        (``sim.engine.economy.refusal_costs``).
+        """
         a = self.alliance
         if a is None or not alliances.active[a]:
             return
@@ -114,3 +123,6 @@ class MegaAllianceMandate(Lever):
         effects.mission[a] += self.cfg.mission
         each = share_equally(self.cfg.budget, domestic_members(firms, a), effects.subsidy)
         effects.member_subsidy[a] += each
+        invited = self.invited[self.invited < firms.n]
+        invited = invited[firms.alive[invited]]
+        effects.refusal_cost[invited] += self.cfg.refusal_cost

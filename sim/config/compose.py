@@ -32,6 +32,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.checks import type_name
 from sim.config.schema import ConfigError, RunConfig, register_configs
+from sim.config.versions import check_version, override_key
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 USER_CONFIG_ENV = "ALLIANCESIM_CONFIG"  # the user's config folders, os.pathsep between them
@@ -308,6 +309,7 @@ def to_run_config(cfg: DictConfig) -> RunConfig:
     from sim.config.uncertainty import check_uncertainty
 
     try:
+        check_version(run.analysis.params, run.model.economics, "analysis.params")
         check_uncertainty(run.uncertainty, run)
         return apply_sample(run)
     except ConfigError as error:
@@ -344,7 +346,7 @@ def compose_node(overrides: Sequence[str], hydra_config: bool = False) -> DictCo
         hydra_config: Also return Hydra's own config (output dirs, sweeper params).
     """
     try:
-        return hydra_compose("config", overrides=list(overrides), return_hydra_config=hydra_config)
+        node = hydra_compose("config", overrides=list(overrides), return_hydra_config=hydra_config)
     except yaml.YAMLError as error:
         raise ConfigError(file_problem(error) or f"a config file is not YAML: {error}") from None
     except (HydraException, OmegaConfBaseException) as error:
@@ -360,6 +362,9 @@ def compose_node(overrides: Sequence[str], hydra_config: bool = False) -> DictCo
             or f"could not apply {list(overrides)}: {error}; allowed: key=value with an existing "
             "key, and for a config group one of its options (alliancesim --help lists them)"
         ) from error
+    economics = OmegaConf.select(node, "model.economics", default="")
+    check_version([override_key(o) for o in overrides], str(economics), "the overrides")
+    return node
 
 
 def compose(overrides: Sequence[str] = ()) -> RunConfig:

@@ -56,6 +56,7 @@ class MegaAllianceConfig(LeverWindow):
     mandate_strength: float = 1.0  # utility pull toward the mandated alliance (>= 0)
     mission: float = 0.3  # mission: v1 utility bonus; v2 share of depth (>= 0)
     member_value: float = 0.5  # v2: USD m a quarter each domestic member gets (procurement)
+    refusal_cost: float = 0.0  # v2: USD m a quarter each invited firm pays while outside it
     federate: bool = False  # place existing domestic-led alliances inside it
     budget: float = 0.0  # USD m per quarter shared equally by its domestic members
     cap_exempt: bool = True  # the antitrust share cap and fines do not apply to it
@@ -65,7 +66,7 @@ class MegaAllianceConfig(LeverWindow):
         super().__post_init__()
         check_choice(self, "regime", REGIME_NAMES)
         check_range(self, "invite_per_domain", 1)
-        for name in ("mandate_strength", "mission", "budget", "member_value"):
+        for name in ("mandate_strength", "mission", "budget", "member_value", "refusal_cost"):
             check_range(self, name, 0.0)
 
 

@@ -402,7 +402,7 @@ class ModelParams:
     reporting: ReportingParams = field(default_factory=ReportingParams)
     markets: MarketParams = field(default_factory=MarketParams)  # v2 only
     competition: CompetitionParams = field(default_factory=CompetitionParams)  # v2 only
-    economics: str = "v1"  # v1 | v2: the design version of R&D, capability and markets
+    economics: str = "v2"  # v1 | v2: the design version of R&D, capability and markets
 
     def __post_init__(self) -> None:
         check_choice(self, "economics", ECONOMICS)

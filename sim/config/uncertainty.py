@@ -200,11 +200,13 @@ def check_uncertainty(uncertainty: UncertaintyConfig, base: RunConfig | None = N
         ConfigError: Naming the entry (``parameters[i] (path)``), the bound and what is allowed.
     """
     from sim.config.schema import RunConfig
+    from sim.config.versions import check_version
 
     base = base or RunConfig()
     kinds(uncertainty, base)
     for i, p in enumerate(uncertainty.parameters):
         label = f"parameters[{i}] ({p.path})"
+        check_version([p.path.removesuffix(".scale")], base.model.economics, label)
         for bound, value in (("low", p.low), ("high", p.high)):
             try:
                 set_value(base, p.path, value)

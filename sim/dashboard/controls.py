@@ -64,7 +64,8 @@ def _composed(world: str, scenario: str) -> RunConfig:
 def apply_levers(
     scenario: ScenarioConfig,
     *,
-    mandate_strength: float | None = None,
+    member_value: float | None = None,
+    refusal_cost: float | None = None,
     clarity: float | None = None,
     subsidy_budget: float | None = None,
     subsidy_focus: str = AS_SCENARIO,
@@ -76,9 +77,13 @@ def apply_levers(
     when the scenario has none. Every new lever is built with ``dataclasses.replace``, so its
     range checks run and the original config is never changed.
 
-    - ``mandate_strength`` sets ``mega_alliance.mandate_strength``; an added mega-alliance
-      has the defaults of ``MegaAllianceConfig`` (founded at quarter 0, open, the top two
-      domestic firms per domain, mission 0.3).
+    - ``member_value`` sets ``mega_alliance.member_value`` (USD m a quarter each domestic
+      member of the national alliance gets) and ``refusal_cost`` sets
+      ``mega_alliance.refusal_cost`` (USD m a quarter each firm it invited pays while it
+      stays out); an added mega-alliance has the defaults of ``MegaAllianceConfig`` (founded
+      at quarter 0, open, the top two domestic firms per domain, mission 0.3). Version 1's
+      ``mandate_strength`` is not offered: the dashboard runs version 2, where it does
+      nothing (docs/model.md 6.5).
     - ``clarity`` sets ``antitrust.clarity``; added guidance has no share cap and no fines
       (only the clarity of safe harbours changes).
     - ``subsidy_budget`` sets ``subsidy.budget`` (USD m a quarter); an added subsidy is
@@ -90,8 +95,10 @@ def apply_levers(
 
     Args:
         scenario: The scenario from its config file.
-        mandate_strength: Pull of the national alliance on every firm's choice (>= 0), or
-            ``None`` for the scenario's.
+        member_value: USD m a quarter each domestic member of the national alliance gets
+            (>= 0), or ``None`` for the scenario's.
+        refusal_cost: USD m a quarter each firm the national alliance invited pays while
+            it stays out (>= 0), or ``None`` for the scenario's.
         clarity: Antitrust clarity, 0 (legal uncertainty) to 1 (clear safe harbours), or
             ``None`` for the scenario's.
         subsidy_budget: USD m a quarter shared by the eligible firms (>= 0), or ``None`` for
@@ -110,7 +117,8 @@ def apply_levers(
             f"subsidy_focus={subsidy_focus!r} is unknown; allowed: {', '.join(FOCUS_DOMAINS)}"
         )
     for name, value in (
-        ("mandate_strength", mandate_strength),
+        ("member_value", member_value),
+        ("refusal_cost", refusal_cost),
         ("clarity", clarity),
         ("subsidy_budget", subsidy_budget),
     ):
@@ -119,9 +127,14 @@ def apply_levers(
                 f"{name}={value!r} is out of range; allowed: >= 0, or None (as the scenario)"
             )
     changes: dict[str, Any] = {}
-    if mandate_strength is not None:
+    mandate: dict[str, Any] = {
+        name: value
+        for name, value in (("member_value", member_value), ("refusal_cost", refusal_cost))
+        if value is not None
+    }
+    if mandate:
         mega = scenario.mega_alliance or MegaAllianceConfig()
-        changes["mega_alliance"] = dataclasses.replace(mega, mandate_strength=mandate_strength)
+        changes["mega_alliance"] = dataclasses.replace(mega, **mandate)
     if clarity is not None:
         antitrust = scenario.antitrust or AntitrustConfig(share_cap=1.0, fine_rate=0.0)
         changes["antitrust"] = dataclasses.replace(antitrust, clarity=clarity)
@@ -140,7 +153,8 @@ def dashboard_config(
     world: str = "korea_2024",
     scenario: str = "baseline",
     *,
-    mandate_strength: float | None = None,
+    member_value: float | None = None,
+    refusal_cost: float | None = None,
     clarity: float | None = None,
     subsidy_budget: float | None = None,
     subsidy_focus: str = AS_SCENARIO,
@@ -152,7 +166,8 @@ def dashboard_config(
     Args:
         world: A world file of ``configs/world`` (``korea_2024`` or ``synthetic``).
         scenario: A scenario file of ``configs/scenario``.
-        mandate_strength: See :func:`apply_levers` (``None``: as the scenario).
+        member_value: See :func:`apply_levers` (``None``: as the scenario).
+        refusal_cost: See :func:`apply_levers` (``None``: as the scenario).
         clarity: See :func:`apply_levers` (``None``: as the scenario).
         subsidy_budget: See :func:`apply_levers` (``None``: as the scenario).
         subsidy_focus: See :func:`apply_levers`.
@@ -165,7 +180,8 @@ def dashboard_config(
     base = _composed(world, scenario)
     levers = apply_levers(
         base.scenario,
-        mandate_strength=mandate_strength,
+        member_value=member_value,
+        refusal_cost=refusal_cost,
         clarity=clarity,
         subsidy_budget=subsidy_budget,
         subsidy_focus=subsidy_focus,
@@ -202,7 +218,24 @@ class SliderSpec:
 SLIDERS: dict[str, SliderSpec] = {
     s.name: s
     for s in (
-        SliderSpec("mandate_strength", "Mandate strength", 0.0, 3.0, 0.1, "{:.2f}", True),
+        SliderSpec(
+            "member_value",
+            "Mandate: value to each member (USD m/quarter)",
+            0.0,
+            5.0,
+            0.1,
+            "USD {:,.2f} m",
+            True,
+        ),
+        SliderSpec(
+            "refusal_cost",
+            "Mandate: cost of refusing (USD m/quarter)",
+            0.0,
+            20.0,
+            0.5,
+            "USD {:,.2f} m",
+            True,
+        ),
         SliderSpec("clarity", "Antitrust clarity", 0.0, 1.0, 0.05, "{:.2f}", True),
         SliderSpec(
             "subsidy_budget", "Subsidy (USD m/quarter)", 0.0, 1000.0, 25.0, "USD {:,.0f} m", True
@@ -221,7 +254,8 @@ SELECTS: dict[str, tuple[str, tuple[str, ...]]] = {
 DEFAULTS: dict[str, Any] = {
     "world": "korea_2024",
     "scenario": "baseline",
-    "mandate_strength": None,
+    "member_value": None,
+    "refusal_cost": None,
     "clarity": None,
     "subsidy_budget": None,
     "subsidy_focus": AS_SCENARIO,
@@ -230,11 +264,17 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def _mandate(cfg: RunConfig) -> tuple[float, str]:
-    m = cfg.scenario.mega_alliance
-    if m is None:
-        return MegaAllianceConfig().mandate_strength, "none"
-    return m.mandate_strength, f"{m.mandate_strength:.2f}"
+def _mandate(field: str) -> Callable[[RunConfig], tuple[float, str]]:
+    """Where a field of the national alliance stands in a config, and its text (USD m)."""
+
+    def in_force(cfg: RunConfig) -> tuple[float, str]:
+        m = cfg.scenario.mega_alliance
+        if m is None:
+            return getattr(MegaAllianceConfig(), field), "none"
+        value = float(getattr(m, field))
+        return value, f"USD {value:,.2f} m"
+
+    return in_force
 
 
 def _clarity(cfg: RunConfig) -> tuple[float, str]:
@@ -253,7 +293,8 @@ def _budget(cfg: RunConfig) -> tuple[float, str]:
 
 
 _IN_FORCE: dict[str, Callable[[RunConfig], tuple[float, str]]] = {
-    "mandate_strength": _mandate,
+    "member_value": _mandate("member_value"),
+    "refusal_cost": _mandate("refusal_cost"),
     "clarity": _clarity,
     "subsidy_budget": _budget,
 }
@@ -265,7 +306,8 @@ def scenario_lever(world: str, scenario: str, name: str) -> tuple[float, str]:
     Args:
         world: A world file of ``configs/world``.
         scenario: A scenario file of ``configs/scenario``.
-        name: A lever's setting (``mandate_strength``, ``clarity`` or ``subsidy_budget``).
+        name: A lever's setting (``member_value``, ``refusal_cost``, ``clarity`` or
+            ``subsidy_budget``).
 
     Returns:
         (position, text): the scenario file's value and its text (``"0.90"``); when the

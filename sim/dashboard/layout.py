@@ -134,7 +134,7 @@ def SettingsCard(settings: solara.Reactive[Settings]) -> None:
     """
     SettingSelect("world", settings)
     SettingSelect("scenario", settings)
-    for name in ("mandate_strength", "clarity", "subsidy_budget"):
+    for name in ("member_value", "refusal_cost", "clarity", "subsidy_budget"):
         SettingSlider(SLIDERS[name], settings)
     SettingSelect("subsidy_focus", settings)
     for name in ("seed", "quarters"):

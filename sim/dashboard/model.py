@@ -25,8 +25,10 @@ class DashboardModel(AllianceModel):
     Args:
         world: A world file of ``configs/world``.
         scenario: A scenario file of ``configs/scenario``.
-        mandate_strength: ``None`` keeps the scenario's mandate; a number (0 included)
-            sets (or adds) it.
+        member_value: ``None`` keeps the scenario's mandate; a number (0 included) sets (or
+            adds) what each domestic member of the national alliance gets, USD m a quarter.
+        refusal_cost: ``None`` keeps the scenario's mandate; a number (0 included) sets (or
+            adds) what each firm it invited pays while it stays out, USD m a quarter.
         clarity: ``None`` keeps the scenario's antitrust clarity; a number (0 included)
             sets (or adds) it.
         subsidy_budget: ``None`` keeps the scenario's subsidy; a number (0 included) sets
@@ -40,7 +42,8 @@ class DashboardModel(AllianceModel):
         self,
         world: str = "korea_2024",
         scenario: str = "baseline",
-        mandate_strength: float | None = None,
+        member_value: float | None = None,
+        refusal_cost: float | None = None,
         clarity: float | None = None,
         subsidy_budget: float | None = None,
         subsidy_focus: str = AS_SCENARIO,
@@ -50,7 +53,8 @@ class DashboardModel(AllianceModel):
         self.settings: dict[str, Any] = {
             "world": world,
             "scenario": scenario,
-            "mandate_strength": _chosen(mandate_strength),
+            "member_value": _chosen(member_value),
+            "refusal_cost": _chosen(refusal_cost),
             "clarity": _chosen(clarity),
             "subsidy_budget": _chosen(subsidy_budget),
             "subsidy_focus": subsidy_focus,

@@ -23,13 +23,14 @@ def lever_lines(model: AllianceModel) -> list[str]:
     baseline = model.cfg.model.choice.baseline_clarity
     lines = []
     if s.mega_alliance is None:
-        lines.append("National alliance: none (mandate strength: off)")
+        lines.append("National alliance: none")
     else:
         m = s.mega_alliance
         lines.append(
             f"National alliance: {m.regime}, from quarter {m.start} "
             f"({date_of(model, m.start)}), "
-            f"mandate strength: {m.mandate_strength:.2f}"
+            f"USD {m.member_value:,.2f} m a quarter to each domestic member, "
+            f"USD {m.refusal_cost:,.2f} m a quarter from each invited firm that stays out"
         )
     if s.antitrust is None:
         lines.append(f"Antitrust clarity: {baseline:.2f} (status quo, no guidance)")

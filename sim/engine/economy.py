@@ -271,9 +271,10 @@ def earn(
 
     Profit is the margin earned (collusive uplift included) less the firm's share of its R&D
     cost and its dues, plus subsidies, what a mandate gives its members and channel income,
-    less fines, coordination costs and, for a startup, the fixed cost of its team
-    (docs/model.md 6.9). ``rd_spend`` holds every firm row's R&D spending this quarter;
-    ``alliances`` is unused: the phase's signature is the one both engines call.
+    less fines, coordination costs, a mandate's cost of refusing (``refusal_costs``) and, for
+    a startup, the fixed cost of its team (docs/model.md 6.9). ``rd_spend`` holds every firm
+    row's R&D spending this quarter; ``alliances`` is unused: the phase's signature is the
+    one both engines call.
     """
     p = q.params
     revenue = trade.revenue[rows]
@@ -287,6 +288,7 @@ def earn(
         - (0.0 if trade.coordination is None else trade.coordination[rows])
         + (0.0 if trade.mandate is None else trade.mandate[rows])
         + (0.0 if trade.channel is None else trade.channel[rows])
+        - refusal_costs(rows, firms, q.effects)
     )
     return revenue, profit
 
@@ -330,6 +332,26 @@ def mandate_payments(firms: FirmState, effects: PolicyEffects) -> np.ndarray:
     a = firms.alliance
     ok = firms.alive & (a >= 0) & (a < value.size) & (firms.region == DOMESTIC)
     return np.asarray(np.where(ok, value[np.where(ok, a, 0)], 0.0))
+
+
+def refusal_costs(rows: np.ndarray, firms: FirmState, effects: PolicyEffects) -> np.ndarray:
+    """What each firm of ``rows`` pays this quarter for refusing a mandate (USD m), 0 for most.
+
+    Reason: docs/model.md 6.5, "Mandate": a mandate may impose a cost of refusing,
+    ``refusal_cost`` a quarter, on the firms it invited that stay out. ``effects.refusal_cost``
+    holds it for each invited firm; it is paid while the firm, at the end of the quarter's
+    moves, is alive and not a member of an alliance under the mandate. A real cost paid to no
+    one (not government revenue), which ``valuation.option_values`` counts.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    cost = np.asarray(effects.refusal_cost, dtype=np.float64)
+    owed = np.zeros(rows.size)
+    known = rows < cost.size  # rows that entered after the effects were built owe nothing
+    owed[known] = cost[rows[known]]
+    a = firms.alliance[rows]
+    mandated = padded(np.asarray(effects.mandated, dtype=bool))
+    inside = (a >= 0) & (a < mandated.size) & mandated[np.clip(a, 0, mandated.size - 1)]
+    return np.asarray(np.where(firms.alive[rows] & ~inside, owed, 0.0))
 
 
 def coordination_costs(

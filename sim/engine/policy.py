@@ -36,6 +36,8 @@ class PolicyEffects:
     mandate_value: np.ndarray  # (m,) USD m a quarter a domestic member gets (version 2)
     mandated: np.ndarray  # (m,) alliances under an active government mandate
     cap_exempt: np.ndarray  # (m,) alliances the share cap and fines do not apply to
+    refusal_cost: np.ndarray  # (n,) USD m a quarter a firm invited by a mandate pays while it
+    # stays outside the mandated alliance (version 2; ``economy.refusal_costs``)
     detection: float = 0.0  # version 2: enforcement's detection probability (0: status quo)
     collusion_fine_rate: float = 0.0  # version 2: enforcement's collusion fine rate (0: same)
     spend: float = 0.0  # USD m the government commits this quarter (besides cost shares)
@@ -64,6 +66,7 @@ class PolicyEffects:
             mandate_value=np.zeros(m),
             mandated=np.zeros(m, dtype=bool),
             cap_exempt=np.zeros(m, dtype=bool),
+            refusal_cost=np.zeros(n),
         )
 
 

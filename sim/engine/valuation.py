@@ -291,9 +291,12 @@ def option_values(
         np.arange(K)[:, None], np.arange(target.shape[1]), home
     ]
     man = at_alliance(effects.mandate_value, target)
+    # a firm the mandate invited pays its refusal cost in every option but the mandated one
+    mandated = at_alliance(effects.mandated.astype(np.float64), target) > 0
+    refuse = np.where(mandated, 0.0, effects.refusal_cost[r.rows][:, None])
     cc = coordination_cost(r, target, regime, openness, firms.region[r.rows], o, p)
     ch = channel_value(r, target, member, is_leader, firms.region[r.rows], o, p)
-    money_terms = ch - dues + (sub + man) * r.domestic[:, None] - cc
+    money_terms = ch - dues + (sub + man) * r.domestic[:, None] - cc - refuse
     value += money * (money_terms - money_terms[:, 1][:, None])
     at = antitrust_exposure(r, target, o, effects, p)
     value -= at - at[:, 1][:, None]

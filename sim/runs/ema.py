@@ -42,6 +42,7 @@ from sim.config.compose import compose, keyed
 from sim.config.describe import allowed_of, keys_of
 from sim.config.levers import LeverWindow
 from sim.config.schema import RunConfig
+from sim.config.versions import VERSION_1_ONLY, check_version
 from sim.engine.outcomes import BY_NAME, OUTCOMES, Outcome
 from sim.runs.replicates import RunTables, fingerprint, run_replicates
 
@@ -125,9 +126,17 @@ def lever_domains(cfg: RunConfig) -> dict[str, Domain]:
 
 
 def default_levers(cfg: RunConfig) -> dict[str, Domain]:
-    """The levers of ``model`` by default: closed keys outside the lever's window."""
+    """The levers of ``model`` by default: closed keys outside the lever's window.
+
+    Keys the run's economics does not read (``sim.config.versions``) are left out.
+    """
     domains = lever_domains(cfg).items()
-    return {k: d for k, d in domains if d.closed and k.rsplit(".", 1)[1] not in WINDOW}
+    unread = VERSION_1_ONLY if cfg.model.economics == "v2" else ()
+    return {
+        k: d
+        for k, d in domains
+        if d.closed and k.rsplit(".", 1)[1] not in WINDOW and k not in unread
+    }
 
 
 def value_at(cfg: Any, key: str, what: str) -> Any:
@@ -392,6 +401,7 @@ def model(
         raise ConfigError(f"quarter={quarter!r} is out of range; allowed: [0, {base.steps}]")
     inputs = uncertainty_domains(base, uncertainties)
     chosen = lever_choice(base, levers)
+    check_version([*inputs, *chosen], base.model.economics, "the EMA inputs")
     both = sorted(set(inputs) & set(chosen))
     if both:
         raise ConfigError(f"{', '.join(both)}: both uncertainty and lever; allowed: one of them")

@@ -130,7 +130,7 @@ def task(cfg: DictConfig) -> str:
     """The Hydra task: run one job's replicates into its output folder.
 
     Its log lines and progress bar name the job: ``run 4/6 mega_alliance
-    mandate_strength=0.6`` (the values a sweep varies, as ``sim.runs.plan.job_name`` puts
+    member_value=0.6`` (the values a sweep varies, as ``sim.runs.plan.job_name`` puts
     them in the folder's name). The bar (one step a quarter of a replicate) shows only on a
     terminal: in CI, a notebook or a log file, standard error is not one and stays quiet.
 

@@ -19,18 +19,22 @@ def test_design_sizes_follow_the_methods():
 
 
 def test_a_sample_sets_the_named_fields_within_bounds():
-    over = ["sweep=discovery", "scenario=mega_alliance", "analysis.n=6"]
+    ranges = (
+        "++analysis.params={world.n_startups:[500.0,2000.0],"
+        "scenario.mega_alliance.mission:[0.0,1.0]}"
+    )
+    over = ["sweep=morris", "scenario=mega_alliance", "analysis.n=1", ranges]
     cfg = sim.compose([*over, "sample=3"])
     values = design.sample_values(cfg)
-    assert set(values) == set(cfg.analysis.params) and len(values) == 5
-    assert cfg.model.growth.catch_up == values["model.growth.catch_up"]
-    assert 0.5 <= cfg.model.growth.catch_up <= 2.5
+    assert set(values) == set(cfg.analysis.params) and len(values) == 8
+    assert cfg.model.growth.margin == values["model.growth.margin"]
+    assert 0.05 <= cfg.model.growth.margin <= 0.2
     assert cfg.scenario.mega_alliance.mission == values["scenario.mega_alliance.mission"]
-    assert cfg.model.rnd.max_game_size == round(values["model.rnd.max_game_size"])  # int field
+    assert cfg.world.n_startups == round(values["world.n_startups"])  # int field
     other = sim.compose([*over, "sample=4"])
-    assert other.model.growth.catch_up != cfg.model.growth.catch_up
-    with pytest.raises(ConfigError, match="sample=6 is out of range"):
-        sim.compose([*over, "sample=6"])
+    assert design.sample_values(other) != values  # a Morris step moves one parameter
+    with pytest.raises(ConfigError, match="sample=9 is out of range"):
+        sim.compose([*over, "sample=9"])
 
 
 def test_a_path_through_an_unused_lever_sets_nothing_and_a_typo_is_an_error():

@@ -177,7 +177,8 @@ def _use_the_dashboard(page, expect, url: str, tmp_path: Path) -> None:
     page.goto(url)
     expect(page.get_by_text("Model Parameters")).to_be_visible(timeout=45_000)
     labels = {
-        "mandate_strength": "Mandate strength",
+        "member_value": "Mandate: value to each member (USD m/quarter)",
+        "refusal_cost": "Mandate: cost of refusing (USD m/quarter)",
         "clarity": "Antitrust clarity",
         "subsidy_budget": "Subsidy (USD m/quarter)",
         "seed": "Seed",
@@ -191,12 +192,13 @@ def _use_the_dashboard(page, expect, url: str, tmp_path: Path) -> None:
         expect(page.get_by_role("button", name=name)).to_be_enabled()
     for image in (network, shares, gap):
         expect(image).to_be_visible()
-    expect(value("mandate_strength")).to_have_text("scenario: none")
+    expect(value("member_value")).to_have_text("scenario: none")
+    expect(value("refusal_cost")).to_have_text("scenario: none")
     expect(value("clarity")).to_have_text(re.compile(r"^scenario: 0\.\d\d \(no guidance\)$"))
     expect(value("subsidy_budget")).to_have_text("scenario: none")
     expect(value("seed")).to_have_text("0")
     expect(value("quarters")).to_have_text("40 (to 2034Q1)")
-    for name in ("mandate_strength", "clarity", "subsidy_budget"):
+    for name in ("member_value", "refusal_cost", "clarity", "subsidy_budget"):
         expect(as_scenario(name).get_by_role("checkbox")).to_be_checked()
         expect(_control(page, labels[name])).to_have_class(re.compile(r"v-input--is-disabled"))
     # time reads in quarters and dates: no "Step: N", no "Page 0" tab
@@ -210,20 +212,20 @@ def _use_the_dashboard(page, expect, url: str, tmp_path: Path) -> None:
     # only the largest alliances are named, each with its size
     expect(names).to_have_text(re.compile(r"^Named: [^;]+ \(\d+\)(; [^;]+ \(\d+\)){0,5}$"))
 
-    # 2. choose a scenario; set the mandate to 0.5 and the clarity to exactly 0; Reset
+    # 2. choose a scenario; set the cost of refusing to 2 and the clarity to exactly 0; Reset
     scenario.click()
     page.locator(".menuable__content__active .v-list-item", has_text="antitrust_guidance").click()
     expect(scenario).to_contain_text("antitrust_guidance")
     expect(value("clarity")).to_have_text("scenario: 0.90")  # the new scenario's own
-    as_scenario("mandate_strength").get_by_text("as scenario").click()
-    slider = _control(page, "Mandate strength").locator("[role=slider]")
-    expect(slider).to_have_attribute("aria-valuenow", "1")  # the lever's default, to move
-    expect(value("mandate_strength")).to_have_text("1.00")
+    as_scenario("refusal_cost").get_by_text("as scenario").click()
+    slider = _control(page, labels["refusal_cost"]).locator("[role=slider]")
+    expect(slider).to_have_attribute("aria-valuenow", "0")  # the lever's default, to move
+    expect(value("refusal_cost")).to_have_text("USD 0.00 m")
     slider.focus()
-    for _ in range(5):
-        slider.press("ArrowLeft")
-    expect(slider).to_have_attribute("aria-valuenow", "0.5")
-    expect(value("mandate_strength")).to_have_text("0.50")
+    for _ in range(4):
+        slider.press("ArrowRight")
+    expect(slider).to_have_attribute("aria-valuenow", "2")
+    expect(value("refusal_cost")).to_have_text("USD 2.00 m")
     as_scenario("clarity").get_by_text("as scenario").click()
     clarity = _control(page, "Antitrust clarity").locator("[role=slider]")
     expect(value("clarity")).to_have_text("0.90")
@@ -234,7 +236,7 @@ def _use_the_dashboard(page, expect, url: str, tmp_path: Path) -> None:
     expect(summary).to_contain_text("National alliance: none")  # not applied before Reset
     page.get_by_role("button", name="Reset").click()
     expect(summary).to_contain_text("scenario antitrust_guidance")
-    expect(summary).to_contain_text("mandate strength: 0.50")
+    expect(summary).to_contain_text("USD 2.00 m a quarter from each invited firm that stays out")
     expect(summary).to_contain_text("Antitrust clarity: 0.00")  # 0 is a choice, not a sentinel
     expect(summary).to_contain_text("Quarter 0 of 40 · 2024Q1")
     before = {

@@ -14,9 +14,10 @@ from sim.config.schema import ConfigError
 from sim.dashboard import controls
 from sim.dashboard.model import DashboardModel
 
-LEVERS = ("mandate_strength", "clarity", "subsidy_budget")
+LEVERS = ("member_value", "refusal_cost", "clarity", "subsidy_budget")
 FIELDS = {  # lever setting -> (the scenario's lever, its field)
-    "mandate_strength": ("mega_alliance", "mandate_strength"),
+    "member_value": ("mega_alliance", "member_value"),
+    "refusal_cost": ("mega_alliance", "refusal_cost"),
     "clarity": ("antitrust", "clarity"),
     "subsidy_budget": ("subsidy", "budget"),
 }
@@ -33,10 +34,14 @@ def test_levers_as_scenario_keep_the_scenario_as_its_file_sets_it(scenario):
 
 
 def test_a_lever_overrides_only_its_field_of_the_scenarios_lever():
-    cfg = controls.dashboard_config("synthetic", "mega_alliance", mandate_strength=2.5)
+    cfg = controls.dashboard_config("synthetic", "mega_alliance", member_value=2.5)
     mega = sim.compose(["world=synthetic", "scenario=mega_alliance"]).scenario.mega_alliance
-    assert cfg.scenario.mega_alliance.mandate_strength == 2.5
+    assert cfg.scenario.mega_alliance.member_value == 2.5
     assert cfg.scenario.mega_alliance.start == mega.start == 4  # the rest as in the file
+    assert cfg.scenario.mega_alliance.refusal_cost == mega.refusal_cost
+    cfg = controls.dashboard_config("synthetic", "mega_alliance", refusal_cost=3.0)
+    assert cfg.scenario.mega_alliance.refusal_cost == 3.0
+    assert cfg.scenario.mega_alliance.member_value == mega.member_value
     assert cfg.scenario.antitrust is None and cfg.scenario.subsidy is None
 
     cfg = controls.dashboard_config("synthetic", "antitrust_guidance", clarity=0.4)
@@ -50,8 +55,8 @@ def test_zero_is_a_value_like_any_other_not_as_the_scenario():
     cfg = controls.dashboard_config("synthetic", "antitrust_guidance", clarity=0.0)
     assert cfg.scenario.antitrust.clarity == 0.0
     assert cfg.scenario.antitrust.share_cap == 0.4
-    cfg = controls.dashboard_config("synthetic", "mega_alliance", mandate_strength=0.0)
-    assert cfg.scenario.mega_alliance.mandate_strength == 0.0
+    cfg = controls.dashboard_config("synthetic", "mega_alliance", member_value=0.0)
+    assert cfg.scenario.mega_alliance.member_value == 0.0
     cfg = controls.dashboard_config("synthetic", "subsidy_infrastructure", subsidy_budget=0.0)
     assert cfg.scenario.subsidy.budget == 0.0
     assert cfg.scenario.subsidy.target_domains == list(INFRASTRUCTURE_DOMAINS)
@@ -61,7 +66,8 @@ def test_a_lever_adds_itself_with_defaults_when_the_scenario_has_none():
     cfg = controls.dashboard_config(
         "synthetic",
         "baseline",
-        mandate_strength=1.5,
+        member_value=1.5,
+        refusal_cost=2.0,
         clarity=0.8,
         subsidy_budget=300.0,
         subsidy_focus="infrastructure",
@@ -69,7 +75,7 @@ def test_a_lever_adds_itself_with_defaults_when_the_scenario_has_none():
         quarters=12,
     )
     s = cfg.scenario
-    assert s.mega_alliance == MegaAllianceConfig(mandate_strength=1.5)
+    assert s.mega_alliance == MegaAllianceConfig(member_value=1.5, refusal_cost=2.0)
     assert (s.antitrust.clarity, s.antitrust.share_cap, s.antitrust.fine_rate) == (0.8, 1.0, 0.0)
     assert s.subsidy == SubsidyConfig(budget=300.0, target_domains=list(INFRASTRUCTURE_DOMAINS))
     assert (cfg.seed, cfg.steps) == (7, 12)
@@ -110,8 +116,10 @@ def test_apply_levers_returns_the_scenario_itself_when_nothing_changes():
 
 
 def test_bad_settings_are_refused_and_the_cached_files_stay_untouched():
-    with pytest.raises(ConfigError, match=r"mandate_strength=-1.0 .*allowed: >= 0, or None"):
-        controls.dashboard_config("synthetic", "baseline", mandate_strength=-1.0)
+    with pytest.raises(ConfigError, match=r"member_value=-1.0 .*allowed: >= 0, or None"):
+        controls.dashboard_config("synthetic", "baseline", member_value=-1.0)
+    with pytest.raises(ConfigError, match=r"refusal_cost=-1.0 .*allowed: >= 0, or None"):
+        controls.dashboard_config("synthetic", "baseline", refusal_cost=-1.0)
     with pytest.raises(ConfigError, match="clarity"):
         controls.dashboard_config("synthetic", "baseline", clarity=1.5)
     with pytest.raises(ConfigError, match="subsidy_budget"):
@@ -120,9 +128,10 @@ def test_bad_settings_are_refused_and_the_cached_files_stay_untouched():
         controls.dashboard_config("synthetic", "baseline", subsidy_focus="chips")
     with pytest.raises(ConfigError):
         controls.dashboard_config("synthetic", "no_such_scenario")
-    controls.dashboard_config("synthetic", "mega_alliance", mandate_strength=3.0)
+    controls.dashboard_config("synthetic", "mega_alliance", member_value=3.0, refusal_cost=4.0)
     cached = controls._composed("synthetic", "mega_alliance")
-    assert cached.scenario.mega_alliance.mandate_strength == 1
+    assert cached.scenario.mega_alliance.member_value == 0.5
+    assert cached.scenario.mega_alliance.refusal_cost == 0.0
 
 
 def test_the_settings_match_the_model_constructor():
@@ -154,12 +163,16 @@ def test_as_scenario_stands_where_the_scenario_file_sets_the_lever():
         baseline,
         f"{baseline:.2f} (no guidance)",
     )
-    assert controls.scenario_lever("synthetic", "mega_alliance", "mandate_strength") == (
-        1.0,
-        "1.00",
+    assert controls.scenario_lever("synthetic", "mega_alliance", "member_value") == (
+        0.5,
+        "USD 0.50 m",
     )
-    assert controls.scenario_lever("synthetic", "baseline", "mandate_strength") == (
-        MegaAllianceConfig().mandate_strength,
+    assert controls.scenario_lever("synthetic", "mega_alliance", "refusal_cost") == (
+        0.0,
+        "USD 0.00 m",
+    )
+    assert controls.scenario_lever("synthetic", "baseline", "member_value") == (
+        MegaAllianceConfig().member_value,
         "none",
     )
     assert controls.scenario_lever("synthetic", "subsidy_infrastructure", "subsidy_budget") == (
@@ -173,16 +186,20 @@ def test_the_text_beside_every_slider_says_the_value_or_what_as_scenario_means()
     chosen = dict(controls.DEFAULTS, world="synthetic", scenario="antitrust_guidance")
     texts = {name: controls.value_text(chosen, name) for name in controls.SLIDERS}
     assert texts == {
-        "mandate_strength": "scenario: none",
+        "member_value": "scenario: none",
+        "refusal_cost": "scenario: none",
         "clarity": "scenario: 0.90",
         "subsidy_budget": "scenario: none",
         "seed": "0",
         "quarters": "40 (to 2034Q1)",
     }
-    chosen.update(mandate_strength=0.5, clarity=0.0, subsidy_budget=1000.0, seed=7, quarters=6)
+    chosen.update(
+        member_value=0.5, refusal_cost=2.0, clarity=0.0, subsidy_budget=1000.0, seed=7, quarters=6
+    )
     texts = {name: controls.value_text(chosen, name) for name in controls.SLIDERS}
     assert texts == {
-        "mandate_strength": "0.50",
+        "member_value": "USD 0.50 m",
+        "refusal_cost": "USD 2.00 m",
         "clarity": "0.00",
         "subsidy_budget": "USD 1,000 m",
         "seed": "7",

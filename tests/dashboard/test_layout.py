@@ -11,7 +11,7 @@ from sim.dashboard.controls import DEFAULTS, SLIDERS, value_text
 from sim.dashboard.model import DashboardModel
 
 SMALL = {"world": "synthetic", "quarters": 6}
-LEVERS = ["mandate_strength", "clarity", "subsidy_budget"]
+LEVERS = ["member_value", "refusal_cost", "clarity", "subsidy_budget"]
 
 
 def _settings_card(**chosen):
@@ -35,13 +35,13 @@ def test_every_slider_shows_its_value_beside_it_and_each_lever_as_scenario():
     try:
         sliders = rc.find(v.Slider).widgets
         assert [s.label for s in sliders] == [spec.label for spec in SLIDERS.values()]
-        assert [s.disabled for s in sliders] == [True, True, True, False, False]
+        assert [s.disabled for s in sliders] == [True, True, True, True, False, False]
         texts = {name: _value(rc, name) for name in SLIDERS}
         assert texts == {name: value_text(settings.value, name) for name in SLIDERS}
         assert texts["clarity"] == "scenario: 0.90"
-        assert sliders[1].v_model == 0.9  # a lever "as scenario" stands at the scenario's value
+        assert sliders[2].v_model == 0.9  # a lever "as scenario" stands at the scenario's value
         boxes = rc.find(v.Checkbox).widgets
-        assert [b.label for b in boxes] == ["as scenario"] * 3
+        assert [b.label for b in boxes] == ["as scenario"] * 4
         assert all(b.v_model is True for b in boxes)
         assert [s.label for s in rc.find(v.Select).widgets] == [
             "World",
@@ -73,10 +73,11 @@ def test_unticking_as_scenario_makes_the_slider_the_runs_and_zero_can_be_chosen(
 def test_the_as_scenario_text_follows_the_scenario_chosen():
     settings, rc = _settings_card()
     try:
-        assert _value(rc, "mandate_strength") == "scenario: none"
+        assert _value(rc, "member_value") == "scenario: none"
         rc.find(v.Select, label="Scenario").widget.v_model = "mega_alliance"
         assert settings.value["scenario"] == "mega_alliance"
-        assert _value(rc, "mandate_strength") == "scenario: 1.00"
+        assert _value(rc, "member_value") == "scenario: USD 0.50 m"
+        assert _value(rc, "refusal_cost") == "scenario: USD 0.00 m"
         rc.find(v.Slider, label="Seed").widget.v_model = 7
         assert settings.value["seed"] == 7 and _value(rc, "seed") == "7"
         assert _value(rc, "quarters") == "6 (to 2025Q3)"

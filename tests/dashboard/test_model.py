@@ -11,9 +11,9 @@ SMALL = {"world": "synthetic", "quarters": 6}
 
 
 def test_the_dashboard_model_steps_records_and_stops_at_its_horizon():
-    model = DashboardModel(scenario="mega_alliance", mandate_strength=0.5, seed=3, **SMALL)
-    assert model.settings["mandate_strength"] == 0.5
-    assert model.cfg.scenario.mega_alliance.mandate_strength == 0.5
+    model = DashboardModel(scenario="mega_alliance", refusal_cost=0.5, seed=3, **SMALL)
+    assert model.settings["refusal_cost"] == 0.5
+    assert model.cfg.scenario.mega_alliance.refusal_cost == 0.5
     assert model.running and model.steps == 0
     for _ in range(6):
         model.step()
@@ -23,7 +23,7 @@ def test_the_dashboard_model_steps_records_and_stops_at_its_horizon():
     shares = df[["share_open", "share_closed", "share_alone"]].sum(axis=1)
     assert np.allclose(shares, 1.0)
     # the same settings give the same run (the page re-creates the model on Reset)
-    again = DashboardModel(scenario="mega_alliance", mandate_strength=0.5, seed=3, **SMALL)
+    again = DashboardModel(scenario="mega_alliance", refusal_cost=0.5, seed=3, **SMALL)
     again.run(6)
     assert again.datacollector.get_model_vars_dataframe().equals(df)
 

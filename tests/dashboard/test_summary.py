@@ -23,7 +23,10 @@ def test_the_summary_describes_the_run():
 
 
 def test_the_lever_lines_name_the_levers_the_model_actually_uses():
-    lines = lever_lines(DashboardModel(scenario="mega_alliance", mandate_strength=2.0, **SMALL))
-    assert lines[0] == "National alliance: open, from quarter 4 (2025Q1), mandate strength: 2.00"
+    lines = lever_lines(DashboardModel(scenario="mega_alliance", refusal_cost=2.0, **SMALL))
+    assert lines[0] == (
+        "National alliance: open, from quarter 4 (2025Q1), USD 0.50 m a quarter to each "
+        "domestic member, USD 2.00 m a quarter from each invited firm that stays out"
+    )
     assert lines[1].startswith("Antitrust clarity: ") and "status quo, no guidance" in lines[1]
     assert lines[2:] == ["Subsidy: none", "Other levers of the scenario: none"]

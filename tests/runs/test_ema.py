@@ -161,12 +161,12 @@ def test_a_bad_key_or_range_is_one_line_naming_it(kwargs, words):
 
 def test_an_open_ended_lever_needs_its_range():
     base = [*SMALL, "steps=2", "scenario=mega_alliance"]
-    with pytest.raises(ConfigError, match=r"mandate_strength.*give its"):
-        ema.model(base, levers={"scenario.mega_alliance.mandate_strength": None})
-    model = ema.model(base, levers={"scenario.mega_alliance.mandate_strength": (0.0, 2.0)})
+    with pytest.raises(ConfigError, match=r"member_value.*give its"):
+        ema.model(base, levers={"scenario.mega_alliance.member_value": None})
+    model = ema.model(base, levers={"scenario.mega_alliance.member_value": (0.0, 2.0)})
     (lever,) = model.levers
     assert (lever.name, lever.lower_bound, lever.upper_bound) == (
-        "scenario__mega_alliance__mandate_strength",
+        "scenario__mega_alliance__member_value",
         0.0,
         2.0,
     )

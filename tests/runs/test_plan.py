@@ -172,13 +172,16 @@ def test_design_ranges_set_on_the_command_line_plan_one_job_per_row(tmp_path):
 
 
 def test_ranges_added_to_a_preset_design_add_or_change_its_rows():
-    ranges = "++analysis.params={model.choice.w_mandate:[0.0,2.0],model.choice.w_rivalry:[1.0,1.5]}"
+    ranges = (
+        "++analysis.params={model.choice.coord_cost_share:[0.02,0.1],"
+        "model.growth.margin:[0.1,0.15]}"
+    )
     command = plan(["sweep=morris", "analysis.n=2", ranges], False)
     assert len(command.jobs) == 2 * (7 + 1) and command.folder.name == "morris"  # 6 + 1 ranges
     params = command.jobs[0].cfg.analysis.params
-    assert params["model.choice.w_rivalry"] == [1.0, 1.5] and len(params) == 7
-    assert len({job.cfg.model.choice.w_mandate for job in command.jobs}) > 1
-    assert all(1.0 <= job.cfg.model.choice.w_rivalry <= 1.5 for job in command.jobs)
+    assert params["model.growth.margin"] == [0.1, 0.15] and len(params) == 7
+    assert len({job.cfg.model.choice.coord_cost_share for job in command.jobs}) > 1
+    assert all(0.1 <= job.cfg.model.growth.margin <= 0.15 for job in command.jobs)
 
 
 @pytest.mark.parametrize(
@@ -269,10 +272,10 @@ def test_a_presets_sweep_values_are_confined(tmp_path, monkeypatch):
 
 def test_a_job_is_named_by_its_scenario_and_the_values_its_sweep_varies():
     overrides = ["world=synthetic", "scenario=mega_alliance"]
-    overrides += ["scenario.mega_alliance.mandate_strength=0.6", "seed=2"]
+    overrides += ["scenario.mega_alliance.member_value=0.6", "seed=2"]
     unnamed = ["scenario", "sample", "world"]
     assert job_name(3, "mega_alliance", overrides, unnamed) == (
-        "3_mega_alliance_mandate_strength=0.6_seed=2"
+        "3_mega_alliance_member_value=0.6_seed=2"
     )
     assert job_name(0, "baseline", ["scenario=baseline", "sample=4"], ["scenario", "sample"]) == (
         "0_baseline"

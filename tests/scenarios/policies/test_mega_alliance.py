@@ -8,12 +8,14 @@ import pytest
 import sim
 from scenarios.policies import AntitrustGuidance, MegaAllianceMandate
 from scenarios.policies.mega_alliance import invitees
+from sim import model as sim_model
+from sim.config.checks import ConfigError
 from sim.config.levers import AntitrustConfig, MegaAllianceConfig
 from sim.config.vocabulary import DOMAINS, DOMESTIC
-from sim.engine import quarter
+from sim.engine import economy, quarter, valuation
 from sim.engine.aggregates import alliance_totals
 from sim.engine.choice import FIRST_CANDIDATE, STAY, draw_revision, option_utilities
-from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN
+from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, FirmState
 from tests.conftest import SMALL_SYNTHETIC
 from tests.scenarios.policies.helpers import (
     FOREIGN,
@@ -142,9 +144,9 @@ def test_mandate_terms_raise_the_utility_of_the_mandated_alliance_only(term):
         np.testing.assert_array_equal(gain[is_target & ~domestic], 0.0)
 
 
-def _mandated_sizes(strength, seed, steps=6):
+def _mandated_sizes(seed, steps=6, economics=None, **mandate):
     model = model_with(
-        seed=seed, mega_alliance=MegaAllianceConfig(start=1, mandate_strength=strength)
+        seed=seed, economics=economics, mega_alliance=MegaAllianceConfig(start=1, **mandate)
     )
     sizes = []
     for _ in range(steps):
@@ -155,11 +157,33 @@ def _mandated_sizes(strength, seed, steps=6):
     return sizes
 
 
-def test_mandate_strength_raises_membership_of_the_mandated_alliance():
+def test_mandate_strength_raises_membership_of_the_mandated_alliance_under_version_1():
+    """Version 1's unitless pull (``mandate_strength``); version 2 ignores it."""
     for seed in (0, 1, 2):
-        weak, strong = _mandated_sizes(0.0, seed), _mandated_sizes(1.0, seed)
+        weak = _mandated_sizes(seed, economics="v1", mandate_strength=0.0)
+        strong = _mandated_sizes(seed, economics="v1", mandate_strength=1.0)
         assert len(weak) == len(strong) == 5
         assert np.mean(strong[1:]) > np.mean(weak[1:]) + 5, (seed, weak, strong)
+
+
+def test_member_value_raises_membership_of_the_mandated_alliance_under_version_2():
+    """Version 2's pull is money: ``member_value`` a quarter to each domestic member.
+
+    Measured 2026-12-02 on this world (5 seeds, quarters 2-5 after the founding): 0.5 USD m
+    a quarter adds 6 to 11 members on average over 0; the bar below is half the smallest.
+    """
+    for seed in (0, 1, 2):
+        none = _mandated_sizes(seed, economics="v2", member_value=0.0)
+        paid = _mandated_sizes(seed, economics="v2", member_value=0.5)
+        assert len(none) == len(paid) == 5
+        assert np.mean(paid[1:]) > np.mean(none[1:]) + 3, (seed, none, paid)
+
+
+def test_mandate_strength_does_nothing_under_version_2():
+    """Documents why the dashboard shows version 2's levers instead (docs/dashboard.md)."""
+    assert _mandated_sizes(0, economics="v2", mandate_strength=0.0) == _mandated_sizes(
+        0, economics="v2", mandate_strength=3.0
+    )
 
 
 def test_federate_places_existing_domestic_led_top_alliances_inside_it():
@@ -199,7 +223,35 @@ def test_federate_in_a_model_links_the_domestic_led_alliances():
     assert np.flatnonzero(alliances.parent == a).tolist() == domestic_led
 
 
-def test_mandate_budget_goes_to_members_and_counts_as_government_spend():
+def _spend_of_two_arms(economics, quarters=4, **mandate):
+    paid = model_with(
+        seed=0,
+        economics=economics,
+        mega_alliance=MegaAllianceConfig(start=1, budget=90.0, **mandate),
+    )
+    free = model_with(
+        seed=0,
+        economics=economics,
+        mega_alliance=MegaAllianceConfig(start=1, budget=0.0, **mandate),
+    )
+    spend, members = [], []
+    for _ in range(quarters):
+        paid.step()
+        free.step()
+        spend.append((paid.flows.government_spend, free.flows.government_spend))
+        members.append(tuple(_domestic_members(m) for m in (paid, free)))
+    return paid, free, np.array(spend), np.array(members)
+
+
+def _domestic_members(model):
+    a = model.government.policies[0].alliance
+    if a is None:
+        return 0
+    f = model.firms
+    return int((f.alive & (f.alliance == a) & (f.region == DOMESTIC)).sum())
+
+
+def test_mandate_budget_is_shared_by_its_domestic_members():
     firms, alliances = eligibility_world()
     lever = MegaAllianceMandate(MegaAllianceConfig(budget=120.0, invite_per_domain=1))
     effects = effects_of(lever, firms, alliances)
@@ -210,16 +262,34 @@ def test_mandate_budget_goes_to_members_and_counts_as_government_spend():
     np.testing.assert_array_equal(effects.member_subsidy[lever.alliance], 40.0)  # any domain
     assert effects.member_subsidy.sum() == 40.0 * len(DOMAINS)
 
-    paid = model_with(seed=0, mega_alliance=MegaAllianceConfig(start=1, budget=90.0))
-    free = model_with(seed=0, mega_alliance=MegaAllianceConfig(start=1, budget=0.0))
-    spend = []
-    for _ in range(4):
-        paid.step()
-        free.step()
-        spend.append((paid.flows.government_spend, free.flows.government_spend))
+
+def test_mandate_budget_counts_as_government_spend_under_version_1():
+    paid, free, spend, _ = _spend_of_two_arms("v1")
     np.testing.assert_allclose(spend, [(0, 0), (90, 0), (90, 0), (90, 0)])
     assert paid.cumulative_spend == pytest.approx(270.0) and free.cumulative_spend == 0.0
     assert paid.outcomes["government_spend"] == pytest.approx(90.0)
+
+
+def test_mandate_budget_counts_as_government_spend_under_version_2():
+    """Version 2 also pays ``member_value`` to every domestic member, as government spending.
+
+    Without it (``member_value=0``) the spend is the budget exactly. With it, the arms differ
+    by more than the budget: the budget draws more domestic members, each paid
+    ``member_value`` (seed 0: 21 against 19 members in the first quarter, 39 against 29 in
+    the third), so the budget's part is the difference less ``member_value`` times the
+    difference in members.
+    """
+    paid, free, spend, _ = _spend_of_two_arms("v2", member_value=0.0)
+    np.testing.assert_allclose(spend, [(0, 0), (90, 0), (90, 0), (90, 0)])
+    assert paid.cumulative_spend == pytest.approx(270.0) and free.cumulative_spend == 0.0
+    assert paid.outcomes["government_spend"] == pytest.approx(90.0)
+
+    value = MegaAllianceConfig().member_value
+    assert value > 0
+    paid, free, spend, members = _spend_of_two_arms("v2")
+    assert (members[1:, 0] > members[1:, 1]).all()  # the budget draws members
+    budget = np.array([[0.0, 0.0], [90.0, 0.0], [90.0, 0.0], [90.0, 0.0]])
+    np.testing.assert_allclose(spend - value * members, budget)
 
 
 @pytest.mark.parametrize("exempt", [True, False])
@@ -259,3 +329,159 @@ def test_the_mandated_alliance_keeps_a_domestic_leader():
     assert firms.region[leader] == DOMESTIC and firms.alliance[leader] == a
     domestic = (firms.alliance == a) & (firms.region == DOMESTIC)
     assert firms.capital[leader] == firms.capital[domestic].max()
+
+
+# --- version 2: the cost of refusing (docs/model.md 6.5, "Mandate") ----------------------
+
+
+def test_refusal_cost_must_not_be_negative():
+    with pytest.raises(ConfigError, match=r"refusal_cost=-0\.5 is out of range"):
+        MegaAllianceConfig(refusal_cost=-0.5)
+
+
+def test_refusal_cost_falls_on_invited_firms_outside_the_mandated_alliance_only():
+    firms, alliances = eligibility_world()
+    lever = MegaAllianceMandate(MegaAllianceConfig(invite_per_domain=1, refusal_cost=0.7))
+    effects = effects_of(lever, firms, alliances)
+    invited = lever.invited
+    assert invited.tolist() == [1, 7, 5]  # the domestic conglomerates of domains 0, 1, 4
+    np.testing.assert_array_equal(effects.refusal_cost[invited], 0.7)
+    others = np.setdiff1d(np.arange(firms.n), invited)
+    np.testing.assert_array_equal(effects.refusal_cost[others], 0.0)
+    # inside, every invited firm owes nothing; one that leaves owes the cost, an exited nothing
+    assert economy.refusal_costs(np.arange(firms.n), firms, effects).sum() == 0.0
+    firms.alliance[invited[0]] = NO_ALLIANCE
+    firms.alliance[invited[1]] = 0
+    firms.alive[invited[2]] = False
+    owed = economy.refusal_costs(np.arange(firms.n), firms, effects)
+    expected = np.zeros(firms.n)
+    expected[invited[:2]] = 0.7
+    np.testing.assert_array_equal(owed, expected)
+    # the next quarter charges the invited firms still alive, and none once it dissolves
+    effects = effects_of(lever, firms, alliances, step=1)
+    np.testing.assert_array_equal(effects.refusal_cost[invited], [0.7, 0.7, 0.0])
+    alliances.active[lever.alliance] = False
+    effects = effects_of(lever, firms, alliances, step=2)
+    assert not effects.refusal_cost.any()
+
+
+def test_version_2_values_every_option_but_the_mandated_alliance_less_the_refusal_cost():
+    """Each option other than the mandated alliance carries the cost, relative to staying,
+    times the money multiplier the other money terms use (``valuation.option_values``)."""
+    cost = 0.8
+    model = model_with(seed=4, economics="v2", mega_alliance=MegaAllianceConfig(start=0))
+    params = dataclasses.replace(model.params.choice, revision_share=1.0)
+    effects = model.government.act(0)
+    (lever,) = model.government.policies
+    a = lever.alliance
+    model.firms.alliance[lever.invited[:3]] = NO_ALLIANCE  # three invited firms stay out
+    effects.refusal_cost[lever.invited] = cost
+    q = model._new_quarter(0, effects)
+    draws = draw_revision(model.firms, model.alliances, params, model.rng)
+    draws.candidates[:, 0] = a  # every reviser looks at the mandated alliance
+    view = valuation.prospects(model.firms, model.alliances, q, model.economy, draws, model.rng)
+    k = np.arange(draws.revisers.size)
+    args = (draws, model.firms, model.alliances, view)
+    charged, _ = valuation.option_values(k, *args, effects, q.params)
+    free = dataclasses.replace(effects, refusal_cost=np.zeros_like(effects.refusal_cost))
+    base, _ = valuation.option_values(k, *args, free, q.params)
+    np.testing.assert_array_equal(np.isfinite(charged), np.isfinite(base))
+
+    current = model.firms.alliance[draws.revisers]
+    outside = np.full_like(current, NO_ALLIANCE)
+    target = np.column_stack([outside, current, outside, draws.candidates])
+    owed = cost * np.isin(draws.revisers, lever.invited)[:, None] * (target != a)
+    expected = -float(view.outlook.multipliers.money[0]) * (owed - owed[:, STAY][:, None])
+    finite = np.isfinite(base)
+    np.testing.assert_allclose(charged[finite] - base[finite], expected[finite], atol=1e-9)
+    invited = np.isin(draws.revisers, lever.invited)
+    assert (expected[finite & invited[:, None]] < 0).any()  # members: leaving costs more
+    assert (expected[finite & invited[:, None]] > 0).any()  # outsiders: joining saves it
+
+
+def _invited_quarters_outside(seed, cost, steps=8):
+    model = model_with(
+        seed=seed, economics="v2", mega_alliance=MegaAllianceConfig(start=1, refusal_cost=cost)
+    )
+    total = 0
+    for _ in range(steps):
+        model.step()
+        lever = model.government.policies[0]
+        if lever.alliance is not None:
+            f, invited = model.firms, lever.invited
+            total += int((f.alive[invited] & (f.alliance[invited] != lever.alliance)).sum())
+    return total
+
+
+def test_a_refusal_cost_keeps_more_invited_firms_inside():
+    """Invited firm-quarters outside the mandated alliance, quarters 1-7, seeds 0-3.
+
+    Measured 2026-12-02 (6 seeds): 131 with no cost, 118 at 0.5, 81 at 2, 73 at 5 and 32 at
+    20 USD m a quarter; the invitees are the largest firms (revenue in the hundreds of USD m a
+    quarter), whose choice noise scales with revenue, so small costs move few of them.
+    """
+    none = [_invited_quarters_outside(seed, 0.0) for seed in range(4)]
+    costly = [_invited_quarters_outside(seed, 5.0) for seed in range(4)]
+    assert sum(none) > 20  # not vacuous: without the cost many stay out
+    assert sum(costly) < 0.75 * sum(none), (none, costly)
+
+
+def test_invited_firms_outside_pay_the_refusal_cost_in_their_profit(monkeypatch):
+    """Profit accounting: each invited firm alive and outside at the earn phase pays exactly
+    ``refusal_cost`` that quarter, the others nothing, into its capital; nobody receives it
+    (government spending stays 0 with no budget and no member value)."""
+    cost = 5.0
+    earn = sim_model._PhasesV2.earn
+    seen = []
+
+    def recording(rows, firms, alliances, q, *stage):
+        revenue, profit = earn(rows, firms, alliances, q, *stage)
+        free = dataclasses.replace(
+            q, effects=dataclasses.replace(q.effects, refusal_cost=0 * q.effects.refusal_cost)
+        )
+        _, profit_free = earn(rows, firms, alliances, free, *stage)
+        a = lever.alliance
+        out = firms.alive[rows] & np.isin(rows, lever.invited) & (firms.alliance[rows] != a)
+        seen.append((rows, profit_free - profit, out, firms.capital[rows] + profit))
+        return revenue, profit
+
+    monkeypatch.setattr(sim_model._PhasesV2, "earn", staticmethod(recording))
+    model = model_with(
+        seed=3,
+        economics="v2",
+        mega_alliance=MegaAllianceConfig(start=1, refusal_cost=cost, member_value=0.0),
+    )
+    (lever,) = model.government.policies
+    payers = 0
+    for _ in range(8):
+        seen.clear()
+        model.step()
+        (rows, charged, out, capital) = seen[0]
+        np.testing.assert_allclose(charged, np.where(out, cost, 0.0), atol=1e-9)
+        np.testing.assert_array_equal(model.firms.capital[rows], capital)
+        assert model.flows.government_spend == 0.0
+        payers += int(out.sum())
+    assert payers > 0
+
+
+def test_engines_agree_with_a_refusal_cost():
+    """The per-agent engine reads the cost from the same effects (``economy.earn``)."""
+    cfg = sim.compose(
+        [
+            *SMALL_SYNTHETIC,
+            "model.economics=v2",
+            "scenario=mega_alliance",
+            "scenario.mega_alliance.start=1",
+            "scenario.mega_alliance.refusal_cost=5",
+            "steps=6",
+        ]
+    )
+    fast = sim.AllianceModel(cfg, engine="vectorised").run()
+    slow = sim.AllianceModel(cfg, engine="agents").run()
+    frame = fast.datacollector.get_model_vars_dataframe()
+    assert frame.equals(slow.datacollector.get_model_vars_dataframe())
+    for f in dataclasses.fields(FirmState):
+        np.testing.assert_array_equal(getattr(fast.firms, f.name), getattr(slow.firms, f.name))
+    lever = fast.government.policies[0]
+    firms = fast.firms
+    assert (firms.alive[lever.invited] & (firms.alliance[lever.invited] != lever.alliance)).any()
