@@ -7,7 +7,9 @@ under RESULTS (a run, a sweep, or several sweeps) and writes into RESULTS ``repo
 baseline, paired by seed, with a 90 % interval) and ``cost_effectiveness.csv`` (years of gap
 closed per extra USD bn against the baseline, ``cost_effectiveness``) and, for runs on a
 world with real alliances (``korea_2024``), ``history.csv`` (their reported sizes, leaders
-and regimes against the model, ``sim.analysis.history``). Failed runs, and
+and regimes against the model, ``sim.analysis.history``). A robust sweep (its worlds drawn
+from the declared uncertainty, ``sweep=policy_comparison``) leads with "Robust answers"
+(``sim.analysis.robust_report``) and adds ``robust.csv`` and ``robust_worlds.csv``. Failed runs, and
 runs the store skipped as damaged (where it can skip them), are listed; the rest are
 plotted. The report is built in a hidden folder and put in place as a whole
 (``report_files``): a killed or failed report leaves the previous one complete.
@@ -31,8 +33,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis import cost_effectiveness, figures, history_section, report_files
-from sim.analysis.design_report import design_of, design_section
+from sim.analysis import cost_effectiveness, figures, history_section, report_files, robust_report
+from sim.analysis.design_report import DesignRuns, design_of, design_section
 from sim.analysis.effects import KEY_OUTCOMES, compare, final_quarter, summary_markdown, with_totals
 from sim.engine.outcomes import COLUMNS
 from sim.runs.store import (
@@ -214,10 +216,12 @@ def render_html(
     shown: list,
     skipped: Sequence = (),
     tables: Sequence[tuple[str, pd.DataFrame]] = (),
+    lead: str = "",
 ) -> str:
     """A self-contained HTML page: summary, failed and skipped runs, figures as base64.
 
-    ``tables`` are (heading, table) pairs shown after the figures.
+    ``tables`` are (heading, table) pairs shown after the figures; ``lead`` is HTML shown
+    first, under the title (the robust answers).
     """
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
@@ -227,6 +231,7 @@ def render_html(
         "td,th{border:1px solid #ccc;padding:3px 8px;font-size:90%}"
         ".fail{color:#b00}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
+        lead,
     ]
     if not failed.empty:
         parts.append(f"<h2 class='fail'>{len(failed)} runs failed or unfinished</h2>")
@@ -287,6 +292,10 @@ def build_report(
     """
     design = design_of(root)
     design_params = set(design.analysis.params) if design.analysis else set()
+    declared = None
+    if design.analysis is not None and design.analysis.source == "uncertainty":
+        declared = robust_report.uncertainty_of(root)  # (set name, keys): the worlds' columns
+        design_params |= set(declared[1]) if declared else set()
     steps, skipped = report_files.load_results(root)
     skipped += design.skipped
     outcomes = with_totals(assign_labels(steps, design_params))
@@ -312,7 +321,13 @@ def build_report(
         against,
         design_params,
     )
-    extra, design_text, design_table = design_section(root, final, against, design)
+    lead, answers = "", None
+    if declared is None:
+        extra, design_text, design_table = design_section(root, final, against, design)
+    else:
+        extra, design_text, design_table = [], "", pd.DataFrame()
+        answers = robust_section(final, against, design, declared)
+        lead = robust_report.section_html(answers) if answers else ""
     shown += [(t, c, f"design_{i}", *render(fig)) for i, (t, c, fig) in enumerate(extra)]
     past = history_section.history_section(root, alliances, ordered)
     shown += [(t, c, "history", *render(fig)) for t, c, fig in past.figures]
@@ -332,6 +347,8 @@ def build_report(
             f"```\n{effects.to_string(index=False)}\n```\n"
         )
     summary += design_text + past.text
+    if answers is not None:
+        summary = robust_report.section_markdown(answers) + summary
     failed = failed_runs(root)
     if not failed.empty:
         summary += f"\n{len(failed)} runs failed or are unfinished; see manifest.csv.\n"
@@ -346,6 +363,7 @@ def build_report(
         shown,
         skipped,
         tables if not past.table.empty else (),
+        lead,
     )
     files: dict[str, report_files.Writer] = {}
     for _, _, name, png, svg in shown:
@@ -357,10 +375,37 @@ def build_report(
         files["history.csv"] = report_files.csv_writer(past.table)
     if not costs.empty:
         files["cost_effectiveness.csv"] = report_files.csv_writer(costs)
+    if answers is not None:
+        files["robust.csv"] = report_files.csv_writer(robust_report.csv_table(answers))
+        files["robust_worlds.csv"] = report_files.csv_writer(answers.world_table)
     files["summary.md"] = report_files.bytes_writer(summary.encode("utf-8"))
     files["summary.csv"] = report_files.csv_writer(effects)
     files["report.html"] = report_files.bytes_writer(page.encode("utf-8"))
     return summary, files
+
+
+def robust_section(
+    final: pd.DataFrame,
+    against: dict[str, str],
+    design: DesignRuns,
+    declared: tuple[str, list[str]],
+) -> robust_report.RobustAnswers | None:
+    """The answers across worlds of a robust sweep (None without a baseline to pair with).
+
+    Only the runs of the design (``design.runs``, intact) count, and only the labels paired
+    with the most common baseline.
+    """
+    pairs = {label: base for label, base in against.items() if label != base}
+    if not pairs or design.analysis is None or "sample" not in final.columns:
+        return None
+    baseline = pd.Series(list(pairs.values())).mode().iloc[0]
+    labels = [baseline, *(label for label, base in pairs.items() if base == baseline)]
+    rows = final[final["label"].isin(labels)]
+    if "run" in rows.columns:
+        rows = rows[rows["run"].isin(design.runs)]
+    name, keys = declared
+    params = [k for k in keys if k in rows.columns]
+    return robust_report.robust_answers(rows, baseline, params, design.analysis.targets, name)
 
 
 def write_report(root: Path, baseline: str | None = None) -> Path:

@@ -6,8 +6,10 @@ renaming one symbolic link; the paths people and notebooks use are fixed links t
 
     RESULTS/report.html     -> .report/report.html   (so summary.md, summary.csv,
     RESULTS/figures         -> .report/figures         cost_effectiveness.csv,
-                                                       sensitivity.csv for designs and
-                                                       history.csv for real alliances)
+                                                       sensitivity.csv for designs,
+                                                       history.csv for real alliances,
+                                                       robust.csv and robust_worlds.csv
+                                                       for robust sweeps)
     RESULTS/.report         -> .report-<host>-<pid>-<token>   (the current report)
     RESULTS/.report.lock    taken to switch reports and to tidy up
 
@@ -65,6 +67,8 @@ ENTRIES = (
     "sensitivity.csv",
     "cost_effectiveness.csv",
     "history.csv",
+    "robust.csv",
+    "robust_worlds.csv",
     "summary.csv",
     "summary.md",
     "report.html",

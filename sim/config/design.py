@@ -4,6 +4,11 @@ A design (``AnalysisConfig``: method, size, seed, and ``[low, high]`` per dotted
 is a fixed matrix of parameter values; each sweep job takes one row (``sample``) and
 ``apply_sample`` writes that row's values into its ``RunConfig``. The analysis of the
 finished sweep (``sim.analysis.sensitivity.indices``) reads the same design.
+
+With ``analysis.source=uncertainty`` the rows are the plausible worlds of the declared
+uncertainty instead (``sim.config.uncertainty.worlds`` over ``cfg.uncertainty``, ``n`` rows,
+``seed``), written with ``apply_world``: the ranges are declared once, in
+``configs/uncertainty/`` (docs/robust.md).
 """
 
 from __future__ import annotations
@@ -85,10 +90,39 @@ def set_path(obj: Any, path: str, value: float) -> Any:
     )
 
 
+def from_uncertainty(analysis: AnalysisConfig) -> bool:
+    """Whether the design's rows are the declared uncertainty's worlds."""
+    return analysis.source == "uncertainty"
+
+
+@lru_cache(maxsize=8)
+def _worlds(ranges: tuple, name: str, n: int, seed: int) -> Any:
+    from sim.config.uncertainty import UncertainParameter, UncertaintyConfig, worlds
+
+    declared = [UncertainParameter(p, low, high, source) for p, low, high, source in ranges]
+    return worlds(UncertaintyConfig(name, declared), n, seed)
+
+
+def world_table(cfg: RunConfig) -> Any:
+    """The worlds of ``cfg``'s design (a DataFrame, index ``world``; cached, do not modify)."""
+    u = cfg.uncertainty
+    ranges = tuple((p.path, p.low, p.high, p.source) for p in u.parameters)
+    return _worlds(ranges, u.name, cfg.analysis.n, cfg.analysis.seed)
+
+
 def sample_values(cfg: RunConfig) -> dict[str, float]:
     """The uncertain parameters' values of ``cfg``'s design row (empty without a sample)."""
     if cfg.sample < 0:
         return {}
+    if from_uncertainty(cfg.analysis):
+        table = world_table(cfg)
+        if cfg.sample >= len(table):
+            raise ConfigError(
+                f"sample={cfg.sample} is out of range; allowed: [0, {len(table) - 1}] for "
+                "this design"
+            )
+        # column by column: an integer key stays an int
+        return {str(k): table[k].iloc[cfg.sample].item() for k in table.columns}
     matrix = design(cfg.analysis)
     if cfg.sample >= len(matrix):
         raise ConfigError(
@@ -107,8 +141,24 @@ def get_path(obj: Any, path: str) -> Any:
     return obj
 
 
+def sample_labels(cfg: RunConfig) -> dict[str, Any]:
+    """The design row's values as a run records them (columns of its results tables).
+
+    A world of the declared uncertainty: its values as drawn (a ``<list key>.scale`` is the
+    multiplier). Otherwise each field's value in ``cfg`` (integers rounded, None where the
+    scenario does not use the lever).
+    """
+    if from_uncertainty(cfg.analysis):
+        return dict(sample_values(cfg))
+    return {key: get_path(cfg, key) for key in sample_values(cfg)}
+
+
 def apply_sample(cfg: RunConfig) -> RunConfig:
     """``cfg`` with its design row's values written into the named fields."""
+    if from_uncertainty(cfg.analysis):
+        from sim.config.uncertainty import apply_world
+
+        return apply_world(cfg, sample_values(cfg)) if cfg.sample >= 0 else cfg
     for path, value in sample_values(cfg).items():
         cfg = set_path(cfg, path, value)
     return cfg
@@ -116,4 +166,6 @@ def apply_sample(cfg: RunConfig) -> RunConfig:
 
 def design_size(analysis: AnalysisConfig) -> int:
     """Rows in the design (jobs of the sweep, per scenario)."""
+    if from_uncertainty(analysis):
+        return analysis.n
     return len(design(analysis))

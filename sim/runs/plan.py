@@ -10,8 +10,8 @@ checks that the output folder is new or holds this same sweep (to resume). Only 
 Hydra launch anything.
 
 A sweep's job folders carry the values swept (``job_name``): in
-``3_mega_alliance_mandate_strength=0.6``, job 3 runs ``scenario=mega_alliance`` with
-``scenario.mega_alliance.mandate_strength=0.6``. The planner lists the keys that names
+``3_mega_alliance_member_value=0.6``, job 3 runs ``scenario=mega_alliance`` with
+``scenario.mega_alliance.member_value=0.6``. The planner lists the keys that names
 leave out in Hydra's ``hydra.job.config.override_dirname.exclude_keys`` (the keys every job
 sets alike), and ``configs/config.yaml`` names each job folder with the resolver
 ``alliancesim_job``, in the planner and in every job's process alike. A sweep planned
@@ -20,7 +20,7 @@ before job folders were named so (``3_mega_alliance``) is resumed under its old 
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import hashlib
 import itertools
 import math
@@ -40,10 +40,11 @@ from omegaconf.errors import OmegaConfBaseException
 
 from scenarios.worlds import world_named
 from sim.config.checks import ConfigError
-from sim.config.compose import CONFIG_DIR, compose_node, one_line
+from sim.config.compose import CONFIG_DIR, compose_node, keyed, one_line
 from sim.config.compose import to_run_config as _to_run_config
-from sim.config.design import design_size
+from sim.config.design import apply_sample, design_size
 from sim.config.schema import RunConfig, register_configs
+from sim.engine.outcomes import BY_NAME
 from sim.runs.overrides import (
     INFO_FLAGS,
     MAX_JOBS,
@@ -195,11 +196,59 @@ def unnamed_keys(jobs: Sequence[Sequence[str]]) -> list[str]:
 OmegaConf.register_new_resolver(JOB_RESOLVER, job_name, replace=True)  # here: jobs import it
 
 
+def check_targets(cfg: RunConfig) -> None:
+    """Refuse a satisficing target whose outcome is not in the outcome registry.
+
+    Raises:
+        ConfigError: Naming ``analysis.targets[i].outcome``, the value and the outcomes.
+    """
+    for i, target in enumerate(cfg.analysis.targets):
+        if target.outcome not in BY_NAME:
+            raise ConfigError(
+                f"analysis.targets[{i}].outcome={target.outcome!r} is not an outcome; "
+                f"allowed: {', '.join(BY_NAME)}"
+            )
+
+
 def to_run_config(node: Any) -> RunConfig:
-    """A job's typed config, with its world checked against the registry of worlds."""
+    """A job's typed config, its world and targets checked against their registries."""
     cfg = _to_run_config(node)
     world_named(cfg.world.name)
+    check_targets(cfg)
     return cfg
+
+
+def unapplied(node: Any) -> RunConfig:
+    """A job's typed config before its design row: ``to_run_config`` with ``sample=-1``.
+
+    Every check of ``to_run_config`` runs here; ``with_row`` then applies a row.
+    """
+    row = node.sample
+    with open_dict(node):
+        node.sample = -1
+    try:
+        return to_run_config(node)
+    finally:
+        with open_dict(node):
+            node.sample = row
+
+
+def with_row(cfg: RunConfig, sample: int) -> RunConfig:
+    """``cfg`` (from ``unapplied``) as the job of design row ``sample`` composes it.
+
+    A job's process runs ``to_run_config`` on its node (``sample=k``): the same typed config
+    with ``sample=k``, then ``apply_sample``, the one step that depends on the row. Planning
+    a design of many rows so composes, checks and converts each scenario's config once.
+
+    Raises:
+        ConfigError: The row is out of the design's range, or its values out of theirs.
+    """
+    if sample < 0:
+        return cfg
+    try:
+        return apply_sample(dataclasses.replace(cfg, sample=sample))
+    except ConfigError as error:
+        raise keyed(error) from None
 
 
 def sweep_values(override: Override) -> list[str]:
@@ -298,7 +347,8 @@ def plan(overrides: Sequence[str], multirun: bool) -> Plan:
     The overrides are confined first (``sim.runs.overrides``: Hydra settings from an
     allow-list, config group options that exist, no interpolation or instantiation), and
     so are a sweep preset's values. Jobs that differ only in their design row (``sample``)
-    are composed once and the row's values applied to a copy, so large designs plan quickly.
+    are composed and checked once and each row's values applied to the typed config
+    (``unapplied``, ``with_row``), so large designs plan quickly.
 
     Args:
         overrides: The command line's overrides (no flags).
@@ -345,27 +395,27 @@ def plan(overrides: Sequence[str], multirun: bool) -> Plan:
         if rows and "sample" not in keys:
             result.extra = [f"sample=range(0,{design_size(analysis)})"]
             combined += result.extra  # one job per row
-        composed: dict[tuple[str, ...], Any] = {}
+        composed: dict[tuple[str, ...], tuple[Any, RunConfig]] = {}
         jobs = expand(combined, loader)
         naming = [f"{NAMING_KEY}=[{','.join(unnamed_keys(jobs))}]"]
         for num, job in enumerate(jobs):
             shared = tuple(o for o in job if not o.startswith("sample="))
             if shared not in composed:
-                composed[shared] = compose_node([*shared, *naming], hydra_config=True)
-                check_composed(composed[shared])
-                if composed[shared].analysis != base.analysis:
+                node = compose_node([*shared, *naming], hydra_config=True)
+                check_composed(node)
+                if node.analysis != base.analysis:
                     raise ConfigError(
                         f"{list(shared)}: a job's design differs from the sweep's; allowed: "
                         "analysis.* set once for the whole sweep"
                     )
-            node = copy.deepcopy(composed[shared])
-            with open_dict(node):
+                composed[shared] = (node, unapplied(node))
+            node, cfg = composed[shared]
+            with open_dict(node):  # the shared node names each of its jobs in turn
                 node.hydra.job.num = num
-                for o in job:
-                    if o.startswith("sample="):
-                        node.sample = int(o.split("=", 1)[1])
+                chosen = [int(o.split("=", 1)[1]) for o in job if o.startswith("sample=")]
+                node.sample = chosen[-1] if chosen else node.sample
             subdir = select(node, "hydra.sweep.subdir")
-            result.jobs.append(Job(num, list(job), to_run_config(node), subdir))
+            result.jobs.append(Job(num, list(job), with_row(cfg, int(node.sample)), subdir))
         result.extra += naming
     GlobalHydra.instance().clear()
     check_subdirs(result)

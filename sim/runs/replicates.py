@@ -84,14 +84,14 @@ def run_replicates(
         The per-step, final and (optionally) per-firm tables, with ``scenario``,
         ``world``, ``seed``, ``replicate`` and the parameter columns.
     """
-    from sim.config.design import get_path, sample_values
+    from sim.config.design import sample_labels
     from sim.model import AllianceModel
 
     labels = {"scenario": cfg.scenario.name, "world": cfg.world.name, "seed": cfg.seed}
     labels.update(params or {})
     # the design row's values as the run used them (integer fields rounded; None where the
     # scenario does not use the lever)
-    labels.update({key: get_path(cfg, key) for key in sample_values(cfg)})
+    labels.update(sample_labels(cfg))
     steps, firms, alliances = [], [], []
     snapshot = pd.DataFrame()
     for replicate, child in enumerate(replicate_seeds(cfg)):
