@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 RESULTS ?= results/policy_comparison
 
-run: $(STAMP)  ## the main job: the policy_comparison sweep on korea_2024, then its report
+run: $(STAMP)  ## the main job: every scenario on korea_2024 in 32 plausible worlds x 4 seeds, then the report
 	$(BIN)/alliancesim sweep=policy_comparison hydra/launcher=joblib hydra.sweep.dir=$(RESULTS)
 	$(BIN)/alliancesim-report $(RESULTS)
 
