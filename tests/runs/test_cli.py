@@ -22,8 +22,8 @@ from sim.runs.cli import main
 SMALL = ["world=synthetic", "world.n_startups=60", "world.n_conglomerates=4", "world.n_foreign=2"]
 SCRIPT = Path(sys.executable).with_name("alliancesim")
 SWEEP = ["-m", *SMALL, "steps=3", "replicates=2", "scenario=baseline,open_data"]
-SWEEP += ["model.choice.w_legal=1.0,2.0"]
-SWEPT = [(s, w) for s in ("baseline", "open_data") for w in ("1.0", "2.0")]
+SWEEP += ["model.growth.margin=0.1,0.2"]
+SWEPT = [(s, w) for s in ("baseline", "open_data") for w in ("0.1", "0.2")]
 
 
 @pytest.fixture
@@ -140,10 +140,10 @@ def test_sweep_writes_manifest_and_tidy_results(swept):
     out = cwd / "s"
     assert f"alliancesim: 4 of 4 runs done, 0 failed; results in {out}" in printed
     # the jobs' log lines and folders name the swept values; no progress bar off a terminal
-    assert "run 4/4 open_data w_legal=2.0: done in" in printed
+    assert "run 4/4 open_data margin=0.2: done in" in printed
     assert "quarter/s" not in printed and "%|" not in printed
     dirs = [job["dir"] for job in json.loads((out / "sweep.json").read_text())["jobs"]]
-    assert dirs == [f"{n}_{s}_w_legal={w}" for n, (s, w) in enumerate(SWEPT)]
+    assert dirs == [f"{n}_{s}_margin={w}" for n, (s, w) in enumerate(SWEPT)]
     assert all((out / d / "run.json").exists() for d in dirs)
     table = results.manifest(out)
     assert (table["status"] == "done").all() and len(table) == 4
@@ -155,7 +155,7 @@ def test_sweep_writes_manifest_and_tidy_results(swept):
         )
     data = results.load(out)
     assert set(data["scenario"]) == {"baseline", "open_data"}
-    assert set(data["model.choice.w_legal"]) == {1.0, 2.0}
+    assert set(data["model.growth.margin"]) == {0.1, 0.2}
     assert len(data) == 4 * 2 * 4  # jobs x replicates x (steps + start)
     assert results.load(cwd)["run"].str.startswith("s/").all()  # a folder of sweeps
 
