@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from sim.analysis import figures_robust
 from sim.analysis.effects import interval, paired_differences
 from sim.analysis.palette import (
     DOMAIN_COLOURS,
@@ -34,105 +35,107 @@ from sim.config.vocabulary import DOMAINS
 from sim.engine.outcomes import BY_NAME, over_time
 
 OVER_TIME: tuple[str, ...] = tuple(o.name for o in over_time())
+WIDTH, FONT = figures_robust.WIDTH, figures_robust.FONT  # about the page's width; smallest type
 colours = scenario_styles  # (colour, line style, marker) per scenario label, by position
 
 
 def _axis_label(column: str) -> str:
     o = BY_NAME[column]
-    name, unit, better = o.label, o.unit, o.better
+    name, unit, better = o.label, ("%" if o.unit == "share" else o.unit), o.better
     hint = f", {better} is better" if better else ""
-    return f"{name}\n({unit}{hint})"
+    return f"{textwrap.fill(name, 44)}\n({unit}{hint})"
 
 
-def outcomes_over_time(outcomes: pd.DataFrame, style: dict) -> Figure:
-    """Each key outcome over time: mean line and 90 % band across seeds, per scenario."""
-    fig, axes = plt.subplots(2, 4, figsize=(18, 8.5), constrained_layout=True)
-    for ax, col in zip(axes.flat, OVER_TIME, strict=True):
-        for label, (colour, line, _) in style.items():
-            rows = outcomes[outcomes["label"] == label]
-            by_step = rows.groupby("step")[col]
-            mean, low, high = by_step.mean(), by_step.quantile(0.05), by_step.quantile(0.95)
-            years = mean.index / 4
-            ax.plot(years, mean.values, color=colour, linestyle=line, label=label, lw=1.6)
-            ax.fill_between(years, low.values, high.values, color=colour, alpha=0.07, lw=0)
-        ax.set_title(textwrap.fill(BY_NAME[col].label, 42), fontsize=10.5)
-        ax.set_ylabel(BY_NAME[col].unit)
-        ax.set_xlabel("Years from start")
-        ax.grid(alpha=0.3)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 5))
-    fig.suptitle(
-        "Key outcomes over time (line: mean across seeds; band: 90 % of seeds)", fontsize=13
-    )
-    return fig
+def param_words(key: str) -> str:
+    """A swept parameter in words: ``model.rnd.beta_public`` -> ``beta public``."""
+    last = key.split(".")
+    name = f"{last[-2]} multiplier" if last[-1] == "scale" and len(last) > 1 else last[-1]
+    return name.replace("_", " ")
 
 
 def final_distributions(final: pd.DataFrame, style: dict) -> Figure:
     """Final outcomes per scenario as distributions across seeds (box and points)."""
-    columns = [c for c in OVER_TIME if c != "share_alone"]
-    fig, axes = plt.subplots(2, 4, figsize=(18, 9), constrained_layout=True, sharey=False)
+    columns = [*(c for c in OVER_TIME if c != "share_alone"), "share_alone"]
     labels = list(style)
     rng = np.random.default_rng(0)  # jitter of the points only
-    for ax, col in zip(axes.flat, [*columns, "share_alone"], strict=True):
-        data = [final.loc[final["label"] == lab, col].to_numpy(dtype=float) for lab in labels]
-        ax.boxplot(
-            data, orientation="horizontal", widths=0.6, showfliers=False, medianprops={"color": "k"}
+    with plt.rc_context({"font.size": FONT}):
+        fig, axes = plt.subplots(
+            4, 2, figsize=(WIDTH, 4 * (0.3 * len(labels) + 1.3)), constrained_layout=True
         )
-        for i, (lab, values) in enumerate(zip(labels, data, strict=True)):
-            y = i + 1 + rng.uniform(-0.18, 0.18, values.size)
-            ax.scatter(values, y, s=9, color=style[lab][0], alpha=0.7, zorder=3)
-        ax.set_yticks(range(1, len(labels) + 1), labels if ax in axes[:, 0] else [""] * len(labels))
-        ax.invert_yaxis()
-        ax.set_xlabel(_axis_label(col), fontsize=9)
-        ax.grid(alpha=0.3, axis="x")
-    fig.suptitle("Final outcomes across seeds (one point per seed; box: quartiles)", fontsize=13)
+        for ax, col in zip(axes.flat, columns, strict=True):
+            data = [final.loc[final["label"] == lab, col].to_numpy(dtype=float) for lab in labels]
+            scale = 100.0 if BY_NAME[col].unit == "share" else 1.0
+            data = [scale * d for d in data]
+            ax.boxplot(
+                data,
+                orientation="horizontal",
+                widths=0.6,
+                showfliers=False,
+                medianprops={"color": "k"},
+            )
+            for i, (lab, values) in enumerate(zip(labels, data, strict=True)):
+                y = i + 1 + rng.uniform(-0.18, 0.18, values.size)
+                ax.scatter(values, y, s=12, color=style[lab][0], alpha=0.8, zorder=3)
+            shown = labels if ax in axes[:, 0] else [""] * len(labels)
+            ax.set_yticks(range(1, len(labels) + 1), shown)
+            ax.invert_yaxis()
+            ax.set_xlabel(_axis_label(col))
+            ax.grid(alpha=0.3, axis="x")
+        fig.suptitle(
+            "Final outcomes across seeds (one point per seed; box: quartiles)", fontsize=FONT + 2
+        )
     return fig
 
 
 def alliance_landscape(outcomes: pd.DataFrame, alliances: pd.DataFrame, style: dict) -> Figure:
-    """Firms in open alliances, closed ones and alone over time (stacked), and final sizes."""
+    """Firms in open alliances, closed ones and alone over time (stacked), per scenario.
+
+    ``alliances`` (the last quarter's alliances) is kept for callers; the sizes are in the
+    history section and the tables.
+    """
     labels = list(style)
-    cols = min(len(labels), 5)
-    rows = int(np.ceil(len(labels) / cols)) + 1
-    fig = plt.figure(figsize=(3.6 * cols, 2.9 * rows), constrained_layout=True)
-    grid = fig.add_gridspec(rows, cols)
-    for i, label in enumerate(labels):
-        ax = fig.add_subplot(grid[i // cols, i % cols])
-        mean = (
-            outcomes[outcomes["label"] == label]
-            .groupby("step")[["share_open", "share_closed", "share_alone"]]
-            .mean()
+    cols = min(len(labels), 4)
+    rows = int(np.ceil(len(labels) / cols))
+    with plt.rc_context({"font.size": FONT}):
+        fig, axes = plt.subplots(
+            rows,
+            cols,
+            figsize=(WIDTH, 0.9 + 2.7 * rows),
+            squeeze=False,
+            constrained_layout=True,
+            sharex=True,
+            sharey=True,
         )
-        ax.stackplot(
-            mean.index / 4,
-            mean["share_open"],
-            mean["share_closed"],
-            mean["share_alone"],
-            colors=[MEMBERSHIP_COLOURS[k] for k in ("open", "closed", "alone")],
-            labels=["in open alliances", "in closed alliances", "alone"],
+        for ax in axes.flat[len(labels) :]:
+            ax.set_visible(False)
+        kinds = ("open", "closed", "alone")
+        names = ["in open alliances", "in closed alliances", "alone"]
+        for i, (ax, label) in enumerate(zip(axes.flat, labels, strict=False)):
+            mean = (
+                outcomes[outcomes["label"] == label]
+                .groupby("step")[[f"share_{k}" for k in kinds]]
+                .mean()
+            )
+            ax.stackplot(
+                mean.index / 4,
+                *(100 * mean[f"share_{k}"] for k in kinds),
+                colors=[MEMBERSHIP_COLOURS[k] for k in kinds],
+                labels=names,
+            )
+            ax.set_title(label, fontsize=FONT)
+            ax.set_ylim(0, 100)
+            if i % cols == 0:
+                ax.set_ylabel("Share of firms (%)")
+            if i >= len(labels) - cols:
+                ax.set_xlabel("Years from the start")
+                ax.xaxis.set_tick_params(labelbottom=True)
+        handles, texts = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, texts, loc="outside lower center", ncol=3, frameon=False)
+        fig.suptitle(
+            "Alliance landscape: share of firms in open alliances, closed ones, or alone "
+            "(mean of seeds)",
+            fontsize=FONT + 1,
         )
-        ax.set_title(label, fontsize=10, color=style[label][0])
-        ax.set_ylim(0, 1)
-        ax.set_xlabel("Years from start", fontsize=8)
-        ax.set_ylabel("Share of firms", fontsize=8)
-        if i == 0:
-            ax.legend(loc="lower left", fontsize=7, framealpha=0.8)
-    ax = fig.add_subplot(grid[rows - 1, :])
-    largest = int(alliances["size"].max()) if len(alliances) else 2
-    bins = np.unique(np.geomspace(2, max(3, largest + 1), 25).astype(int))
-    for label in labels:
-        mine = alliances[alliances["label"] == label]
-        counts, edges = np.histogram(mine["size"], bins=bins)
-        runs = max(len(mine[["run", "replicate"]].drop_duplicates()), 1)
-        colour, line, _ = style[label]
-        ax.step(edges[:-1], counts / runs, where="post", color=colour, ls=line, label=label)
-    ax.set_xscale("log")
-    ax.set_xlabel("Alliance size at the end (members, log scale)")
-    ax.set_ylabel("Alliances per seed")
-    ax.set_title("Size distribution of alliances at the end", fontsize=10)
-    ax.legend(fontsize=7, ncol=min(len(labels), 5))
-    ax.grid(alpha=0.3)
-    fig.suptitle("Alliance landscape: who is in open alliances, closed ones, or alone", fontsize=13)
     return fig
 
 
@@ -174,11 +177,14 @@ def parameter_effects(final: pd.DataFrame, params: list[str], style: dict) -> Fi
                 colour = SCENARIO_PALETTE[i % len(SCENARIO_PALETTE)]
                 ax.plot(mean.index, mean.values, "o-", color=colour, label=scenario)
                 ax.fill_between(mean.index, low.values, high.values, color=colour, alpha=0.15)
-            ax.set_xlabel(param)
+            ax.set_xlabel(param_words(param))
             ax.set_ylabel(_axis_label(col), fontsize=9)
             ax.grid(alpha=0.3)
         axes[0].legend(fontsize=8)
-        fig.suptitle(f"Final outcomes against {param} (mean; band: 90 % of seeds)", fontsize=13)
+        fig.suptitle(
+            f"Final outcomes against the {param_words(param)} (mean; band: 90 % of seeds)",
+            fontsize=13,
+        )
         return fig
     x, y = params[:2]
     scenarios = list(dict.fromkeys(final["scenario"]))
@@ -193,11 +199,11 @@ def parameter_effects(final: pd.DataFrame, params: list[str], style: dict) -> Fi
         ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index])
         for (r, c), value in np.ndenumerate(table.to_numpy()):
             ax.text(c, r, f"{value:.2f}", ha="center", va="center", color="w", fontsize=9)
-        ax.set_xlabel(x)
-        ax.set_ylabel(y)
+        ax.set_xlabel(param_words(x))
+        ax.set_ylabel(param_words(y))
         ax.set_title(scenario, fontsize=11)
         fig.colorbar(image, ax=ax, label="Technology gap at the end (years, mean of seeds)")
-    fig.suptitle(f"Technology gap by {x} and {y}", fontsize=13)
+    fig.suptitle(f"Technology gap by {param_words(x)} and {param_words(y)}", fontsize=13)
     return fig
 
 

@@ -11,6 +11,8 @@ All schemes are colour-blind safe:
 - **Scenarios** (:func:`scenario_styles`, :func:`scenario_colours`): by position, black for
   the first label (put the baseline first), then Paul Tol's "muted" scheme; beyond ten
   labels the line style changes.
+- **Better or worse than the baseline** (:data:`BETTER`, :data:`WORSE`): Paul Tol's
+  "vibrant" teal and red; never green for a worse outcome.
 - **A model's band against reported points** (:data:`MODEL_BAND`, :data:`MODEL_LINE`) and
   neutral inks for outlines, captions and links (:data:`INK`, :data:`SECONDARY_INK`,
   :data:`FAINT`).
@@ -63,6 +65,11 @@ SCENARIO_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "*")
 # A model's spread (band) and median (line) against reported points (drawn in INK).
 MODEL_BAND = "#88CCEE"
 MODEL_LINE = "#332288"
+
+# Better and worse than the baseline: Paul Tol's "vibrant" teal and red (colour-blind safe;
+# never green for worse). No effect is drawn in FAINT.
+BETTER = "#009988"
+WORSE = "#CC3311"
 
 # Neutral inks: outlines and text, captions, links and reference lines.
 INK = "#222222"

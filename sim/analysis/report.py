@@ -9,7 +9,12 @@ closed per extra USD bn against the baseline, ``cost_effectiveness``) and, for r
 world with real alliances (``korea_2024``), ``history.csv`` (their reported sizes, leaders
 and regimes against the model, ``sim.analysis.history``). A robust sweep (its worlds drawn
 from the declared uncertainty, ``sweep=policy_comparison``) leads with "Robust answers"
-(``sim.analysis.robust_report``) and adds ``robust.csv`` and ``robust_worlds.csv``. Failed runs, and
+(``sim.analysis.robust_report``: sentences, the ranking table, then the worlds' effects on
+the lead outcome as a figure, ``figures/robust_gap.png``) and adds ``robust.csv`` and
+``robust_worlds.csv``; its bands over time are across worlds and its final outcomes are the
+worlds' effects (``sim.analysis.figures_robust``). Every report says what each scenario does
+and what is calibrated (``sim.analysis.scenario_table``) and shows its summary as HTML
+(``sim.analysis.summary_html``; numbers rounded by ``sim.analysis.numbers``). Failed runs, and
 runs the store skipped as damaged (where it can skip them), are listed; the rest are
 plotted. The report is built in a hidden folder and put in place as a whole
 (``report_files``): a killed or failed report leaves the previous one complete.
@@ -18,7 +23,6 @@ plotted. The report is built in a hidden folder and put in place as a whole
 from __future__ import annotations
 
 import argparse
-import base64
 import html
 import io
 import sys
@@ -33,9 +37,19 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis import cost_effectiveness, figures, history_section, report_files, robust_report
+from sim.analysis import (
+    cost_effectiveness,
+    figures,
+    figures_robust,
+    history_section,
+    report_files,
+    robust_report,
+    scenario_table,
+    summary_html,
+)
 from sim.analysis.design_report import DesignRuns, design_of, design_section
 from sim.analysis.effects import KEY_OUTCOMES, compare, final_quarter, summary_markdown, with_totals
+from sim.analysis.report_page import image, page_table, render_html
 from sim.engine.outcomes import COLUMNS
 from sim.runs.store import (
     DAMAGED,
@@ -144,11 +158,15 @@ def build_figures(
     outcomes: pd.DataFrame,
     final: pd.DataFrame,
     alliances: pd.DataFrame | None,
-    snapshot: pd.DataFrame | None,
     against: dict[str, str],
     design: set[str],
+    answers: robust_report.RobustAnswers | None = None,
 ) -> list[Shown]:
-    """Every figure that applies to these results, rendered in memory."""
+    """Every figure that applies to these results, rendered in memory.
+
+    With ``answers`` (a robust sweep) the bands over time are across worlds and the final
+    outcomes are the worlds' effects against the baseline; otherwise across seeds.
+    """
     labels = list(dict.fromkeys(outcomes["label"]))
     style = figures.colours(labels)
     shown: list[Shown] = []
@@ -156,32 +174,52 @@ def build_figures(
     def add(title: str, caption: str, name: str, fig: Figure) -> None:
         shown.append((title, caption, name, *render(fig)))
 
+    worlds = answers is not None and "sample" in outcomes.columns
     add(
         "Key outcomes over time",
-        "Mean across seeds (line) and the range of 90 % of seeds (band), per scenario.",
+        (
+            "Per scenario, against the baseline (black): the median across the plausible "
+            "worlds of each world's mean over its seeds (line), and the range of 90 % of "
+            "worlds (band). The band is across worlds, not seeds."
+            if worlds
+            else "Per scenario, against the baseline (black): the mean across seeds (line) "
+            "and the range of 90 % of seeds (band)."
+        ),
         "outcomes_over_time",
-        figures.outcomes_over_time(outcomes, style),
+        figures_robust.over_time(outcomes, labels, figures.OVER_TIME, worlds),
     )
-    add(
-        "Final outcomes across seeds",
-        "Each point is one seed at the last quarter; boxes show the quartiles.",
-        "final_distributions",
-        figures.final_distributions(final, style),
-    )
+    if answers is not None:
+        add(
+            "Final outcomes across worlds",
+            "Each dot is one plausible world: the scenario's effect against the baseline at "
+            "the last quarter (mean over the world's seeds, paired by seed); the bar is the "
+            "median, the shaded line holds 90 % of worlds.",
+            "final_distributions",
+            robust_report.outcomes_figure(answers),
+        )
+    else:
+        add(
+            "Final outcomes across seeds",
+            "Each point is one seed at the last quarter; boxes show the quartiles.",
+            "final_distributions",
+            figures.final_distributions(final, style),
+        )
     if alliances is not None:
         add(
             "Alliance landscape",
-            "Share of firms in open alliances, closed ones and alone (mean across seeds), and "
-            "how large alliances are at the end.",
+            "Share of firms in open alliances, closed ones and alone over time (mean across "
+            "seeds" + (" and worlds)." if worlds else ")."),
             "alliance_landscape",
             figures.alliance_landscape(outcomes, alliances, style),
         )
     if len(against) > len(set(against.values())):
         add(
             "Policy trade-off",
-            "Years of technology gap closed versus the baseline, paired by seed, against the "
-            "government money spent; bars are 90 % intervals. The summary's cost-effectiveness "
-            "table divides the gap closed by the extra spend beyond the baseline.",
+            "Years of technology gap closed versus the baseline, paired by seed"
+            + (" (all worlds pooled)" if worlds else "")
+            + ", against the government money spent; bars are 90 % intervals. The "
+            "cost-effectiveness table divides the gap closed by the extra spend beyond the "
+            "baseline.",
             "tradeoff",
             figures.tradeoff(final, against, style),
         )
@@ -189,67 +227,13 @@ def build_figures(
     if 1 <= len(params) <= 2:
         add(
             "Outcomes against the swept parameters",
-            "How the final outcomes move with " + " and ".join(params) + ".",
+            "How the final outcomes move with "
+            + " and ".join(figures.param_words(p) for p in params)
+            + ".",
             "parameter_effects",
             figures.parameter_effects(final, params, style),
         )
-    if snapshot is not None and alliances is not None and len(snapshot):
-        first = snapshot["label"].iloc[0]
-        run = snapshot["run"].iloc[0]
-        one = alliances[(alliances["run"] == run) & (alliances["replicate"] == 0)]
-        add(
-            "Alliance network at the end of one run",
-            f"{first} ({run}), first seed: alliances as hubs (dark blue open, red closed, size "
-            "by members), firms coloured by technology domain.",
-            "network",
-            figures.network_snapshot(
-                snapshot[snapshot["run"] == run], one, f"Alliances of {first}"
-            ),
-        )
     return shown
-
-
-def render_html(
-    title: str,
-    summary: str,
-    failed: pd.DataFrame,
-    shown: list,
-    skipped: Sequence = (),
-    tables: Sequence[tuple[str, pd.DataFrame]] = (),
-    lead: str = "",
-) -> str:
-    """A self-contained HTML page: summary, failed and skipped runs, figures as base64.
-
-    ``tables`` are (heading, table) pairs shown after the figures; ``lead`` is HTML shown
-    first, under the title (the robust answers).
-    """
-    parts = [
-        "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>{html.escape(title)}</title>",
-        "<style>body{font-family:sans-serif;max-width:1400px;margin:2em auto;padding:0 1em}"
-        "img{max-width:100%;border:1px solid #ddd}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:3px 8px;font-size:90%}"
-        ".fail{color:#b00}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1>",
-        lead,
-    ]
-    if not failed.empty:
-        parts.append(f"<h2 class='fail'>{len(failed)} runs failed or unfinished</h2>")
-        parts.append(failed.to_html(index=False, escape=True))
-    if skipped:
-        parts.append("<h2 class='fail'>Runs not included</h2>")
-        parts.append(pd.DataFrame(skipped, columns=["run", "reason"]).to_html(index=False))
-    for heading, caption, _, png, _ in shown:
-        data = base64.b64encode(png).decode()
-        parts.append(f"<h2>{html.escape(heading)}</h2><p>{html.escape(caption)}</p>")
-        parts.append(f"<img alt='{html.escape(heading)}' src='data:image/png;base64,{data}'>")
-    for heading, table in tables:
-        parts.append(f"<h2>{html.escape(heading)}</h2>")
-        parts.append(table.to_html(index=False, escape=True))
-    parts.append("<h2>Summary</h2><pre style='white-space:pre-wrap'>")
-    parts.append(html.escape(summary))
-    parts.append("</pre></body></html>")
-    return "\n".join(parts)
 
 
 def optional_table(
@@ -313,21 +297,37 @@ def build_report(
     final = final_quarter(outcomes)
     run_labels = outcomes.groupby("run")["label"].first()
     alliances = optional_table(root, "alliances", run_labels, skipped)
+    answers = None
+    if declared is not None:
+        answers = robust_section(final, against, design, declared)
     shown = build_figures(
         outcomes,
         final,
         None if alliances is None else last_step(alliances, final),
-        optional_table(root, "snapshot", run_labels, skipped),
         against,
         design_params,
+        answers,
     )
-    lead, answers = "", None
+    lead, lead_files = "", dict[str, bytes]()
     if declared is None:
         extra, design_text, design_table = design_section(root, final, against, design)
     else:
         extra, design_text, design_table = [], "", pd.DataFrame()
-        answers = robust_section(final, against, design, declared)
-        lead = robust_report.section_html(answers) if answers else ""
+        if answers is not None:
+            png, svg = render(robust_report.lead_figure(answers))
+            caption = (
+                f"<p>Each dot is one plausible world's effect against {answers.baseline}; "
+                "the bar is the median, the shaded line holds 90 % of worlds; teal is better, "
+                f"red worse, grey no effect.</p>{image(png, 'Effects across worlds')}"
+            )
+            lead = robust_report.section_html(answers, caption)
+            lead_files = {"figures/robust_gap.png": png, "figures/robust_gap.svg": svg}
+    lead += scenario_table.section_html(
+        root,
+        list(dict.fromkeys(outcomes["scenario"].astype(str))),
+        declared[1] if declared else [],
+        declared[0] if declared else "",
+    )
     shown += [(t, c, f"design_{i}", *render(fig)) for i, (t, c, fig) in enumerate(extra)]
     past = history_section.history_section(root, alliances, ordered)
     shown += [(t, c, "history", *render(fig)) for t, c, fig in past.figures]
@@ -339,6 +339,8 @@ def build_report(
         costs = cost_effectiveness.cost_effectiveness(final, against)
         summary = summary_markdown(effects, replicates, steps_run)
         summary += "\n" + cost_effectiveness.markdown(costs)
+        page_summary = summary_html.effects_table(effects, answers is not None)
+        page_summary += summary_html.costs_table(costs)
     else:
         effects = final.groupby("label")[list(KEY_OUTCOMES)].mean().reset_index()
         summary = (
@@ -346,7 +348,13 @@ def build_report(
             f"with, so no effects. Final means over {replicates} seeds:\n\n"
             f"```\n{effects.to_string(index=False)}\n```\n"
         )
+        page_summary = (
+            f"<p>No scenario here has a {html.escape(baseline or 'baseline')} run to be "
+            f"paired with, so no effects. Final means over {replicates} seeds:</p>"
+            + page_table(effects)
+        )
     summary += design_text + past.text
+    page_summary += summary_html.markdown(design_text + past.text)
     if answers is not None:
         summary = robust_report.section_markdown(answers) + summary
     failed = failed_runs(root)
@@ -358,7 +366,7 @@ def build_report(
     tables = [("History: reported points against the model", past.table)]
     page = render_html(
         f"alliancesim report: {root.resolve().name}",
-        summary,
+        page_summary,
         failed,
         shown,
         skipped,
@@ -376,6 +384,7 @@ def build_report(
     if not costs.empty:
         files["cost_effectiveness.csv"] = report_files.csv_writer(costs)
     if answers is not None:
+        files.update({k: report_files.bytes_writer(v) for k, v in lead_files.items()})
         files["robust.csv"] = report_files.csv_writer(robust_report.csv_table(answers))
         files["robust_worlds.csv"] = report_files.csv_writer(answers.world_table)
     files["summary.md"] = report_files.bytes_writer(summary.encode("utf-8"))

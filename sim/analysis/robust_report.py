@@ -17,18 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
 
-from sim.analysis import robust
+from sim.analysis import figures_robust, numbers, robust
 from sim.analysis.discovery import DiscoveredBox
-from sim.analysis.palette import INK
+from sim.analysis.palette import BETTER, INK, WORSE
 from sim.config.schema import TargetConfig
 from sim.engine.outcomes import BY_NAME
 from sim.runs.store import finished
 
-# better and worse: Paul Tol's "vibrant" teal and red (colour-blind safe; never green for worse)
-BETTER_COLOUR = "#009988"
-WORSE_COLOUR = "#CC3311"
-MINUS = "\u2212"
+BETTER_COLOUR = BETTER  # better and worse (sim.analysis.palette: never green for worse)
+WORSE_COLOUR = WORSE
+MINUS = numbers.MINUS
 
 
 @dataclass
@@ -142,29 +142,26 @@ def amount(x: float, outcome: str, signed: bool = True, gap: bool | None = None)
     """A value or a difference (``gap``, by default when ``signed``) in the outcome's unit.
 
     Shares are percent, differences of shares percentage points; only ``signed`` amounts
-    carry a plus sign.
+    carry a plus sign; each unit at its precision (``sim.analysis.numbers``).
     """
-    unit = BY_NAME[outcome].unit
-    prefix = ""
-    if unit == "share":
-        value, suffix = 100 * x, " pp" if (signed if gap is None else gap) else " %"
-    elif unit.startswith("USD "):  # USD bn: "USD 5 bn"
-        value, prefix, suffix = x, "USD ", f" {unit[4:]}"
-    else:
-        value, suffix = x, f" {unit}"
-    sign = "+" if signed and value > 0 else ""
-    return f"{sign}{prefix}{plain(value)}{suffix}"
+    if signed if gap is None else gap:
+        return numbers.difference(x, outcome, signed=signed)
+    return numbers.level(x, outcome, trim=True)
 
 
 def effect_text(x: float, outcome: str) -> str:
-    """An effect in words: ``no effect`` for zero, else a signed amount."""
-    return "no effect" if robust.judge(x, outcome) == "no effect" else amount(x, outcome)
+    """An effect in words: ``no effect`` when it rounds to zero, else a signed amount."""
+    return numbers.effect(x, outcome)
 
 
 def band_text(low: float, high: float, outcome: str) -> str:
-    """The 90 % band across worlds in words (``no effect`` when both ends are zero)."""
-    low_text, high_text = effect_text(low, outcome), effect_text(high, outcome)
-    return "no effect" if low_text == high_text == "no effect" else f"{low_text} to {high_text}"
+    """The 90 % band across worlds in words (``no effect`` when both ends round to zero)."""
+    return numbers.band(low, high, outcome)
+
+
+def shown_verdict(x: float, outcome: str) -> str:
+    """``better`` or ``worse`` for colouring, ``no effect`` when the shown value is zero."""
+    return numbers.verdict(x, outcome)
 
 
 def of(k: int, n: int) -> str:
@@ -205,7 +202,7 @@ def target_words(target: TargetConfig) -> str:
         elif bound == 0:
             bounds.append(f"{word} the baseline's")
         else:  # effect <= -0.3: at least 0.3 below; effect >= -0.3: at most 0.3 below
-            size = amount(abs(bound), target.outcome, False).replace(" %", " pp")
+            size = numbers.difference(abs(bound), target.outcome, signed=False, trim=True)
             if bound < 0:
                 word = "at most" if word == "at least" else "at least"
             bounds.append(f"{word} {size} {'above' if bound > 0 else 'below'} the baseline's")
@@ -238,7 +235,7 @@ def sentence(answers: RobustAnswers, scenario: str) -> str:
     if int(row["no_effect"]) == n:
         return f"{scenario} has no effect on the {lower_first(outcome.label)} in any of {n} worlds."
     spread = (
-        f"median {effect_text(row['median'], answers.lead)}; 90 % of worlds: "
+        f"median: {effect_text(row['median'], answers.lead)}; 90 % of worlds: "
         f"{band_text(row['band_low'], row['band_high'], answers.lead)}"
     )
     if k == n:
@@ -271,7 +268,8 @@ def cell(text: str, verdict: str = "", align: str = "right") -> str:
     colour = {"better": BETTER_COLOUR, "worse": WORSE_COLOUR}.get(verdict, INK)
     weight = "font-weight:600;" if verdict in ("better", "worse") else ""
     style = f"color:{colour};{weight}text-align:{align}"
-    return f"<td style='{style}'>{html.escape(text)}</td>"
+    short = " class='n'" if len(text) <= 15 else ""  # "6 of 6 (100 %)" kept on one line
+    return f"<td{short} style='{style}'>{html.escape(text)}</td>"
 
 
 def html_table(header: list[str], rows: list[list[str]]) -> str:
@@ -298,8 +296,34 @@ def intro(answers: RobustAnswers) -> str:
     )
 
 
-def section_html(answers: RobustAnswers) -> str:
-    """The "Robust answers" section as HTML (no Markdown, no ``<pre>``)."""
+def lead_figure(answers: RobustAnswers) -> Figure:
+    """The worlds' effects on the lead outcome, one row per scenario in the ranking's order."""
+    name = lower_first(BY_NAME[answers.lead].label)
+    return figures_robust.world_effects(
+        answers.world_table,
+        [answers.lead],
+        list(ranking(answers)["scenario"]),
+        answers.baseline,
+        f"Effect on the {name} in each of {answers.worlds} plausible worlds",
+    )
+
+
+def outcomes_figure(answers: RobustAnswers) -> Figure:
+    """The worlds' effects on every key outcome (small multiples, the ranking's order)."""
+    return figures_robust.world_effects(
+        answers.world_table,
+        list(robust.ROBUST_OUTCOMES),
+        list(ranking(answers)["scenario"]),
+        answers.baseline,
+        f"Final outcomes: each scenario's effect in each of {answers.worlds} plausible worlds",
+    )
+
+
+def section_html(answers: RobustAnswers, figure: str = "") -> str:
+    """The "Robust answers" section as HTML (no Markdown, no ``<pre>``).
+
+    ``figure`` (HTML, the lead figure's image) comes right after the ranking table.
+    """
     lead = answers.lead
     scenarios = ranking(answers)
     parts = [
@@ -312,7 +336,7 @@ def section_html(answers: RobustAnswers) -> str:
     parts.append(f"<h3>Scenarios ranked by {html.escape(lower_first(BY_NAME[lead].label))}</h3>")
     rows = []
     for rank, r in enumerate(scenarios.itertuples(), start=1):
-        verdict = robust.judge(r.median, lead)
+        verdict = shown_verdict(r.median, lead)
         met = r.all_targets_met
         rows.append(
             [
@@ -337,19 +361,21 @@ def section_html(answers: RobustAnswers) -> str:
         "meets every target in",
     ]
     parts.append(html_table(header, rows))
+    parts.append(figure)
     parts.append("<h3>Every key outcome across worlds</h3>")
     rows = []
     for r in answers.summary.itertuples():
+        outcome = str(r.outcome)
         rows.append(
             [
                 cell(str(r.scenario), align="left"),
-                cell(BY_NAME[str(r.outcome)].label, align="left"),
-                cell(effect_text(r.median, str(r.outcome)), robust.judge(r.median, str(r.outcome))),
-                cell(band_text(r.band_low, r.band_high, str(r.outcome))),
+                cell(BY_NAME[outcome].label, align="left"),
+                cell(effect_text(r.median, outcome), shown_verdict(r.median, outcome)),
+                cell(band_text(r.band_low, r.band_high, outcome)),
                 cell(of(int(r.better), int(r.worlds)), "better" if r.better == r.worlds else ""),
                 cell(of(int(r.worse), int(r.worlds)), "worse" if r.worse else ""),
-                cell(amount(r.regret_max, str(r.outcome), False, gap=True)),
-                cell(failure_text(answers, str(r.scenario), str(r.outcome)), align="left"),
+                cell(amount(r.regret_max, outcome, False, gap=True)),
+                cell(failure_text(answers, str(r.scenario), outcome), align="left"),
             ]
         )
     header = [

@@ -17,7 +17,7 @@ def sweep(comparison, in_tmp):
     return Path(shutil.copytree(comparison, in_tmp / "s"))
 
 
-FIGURES = {"outcomes_over_time", "final_distributions", "alliance_landscape", "tradeoff", "network"}
+FIGURES = {"outcomes_over_time", "final_distributions", "alliance_landscape", "tradeoff"}
 
 
 def test_report_writes_html_figures_and_summaries(sweep):
@@ -43,6 +43,12 @@ def test_report_writes_html_figures_and_summaries(sweep):
     assert costs.loc["mega_alliance", ["years_per_usd_bn", "ci90_low", "ci90_high"]].isna().all()
     assert "## Cost-effectiveness against the baseline" in text and "`open_data` spends USD" in text
     assert "years per extra USD bn" in page
+    # not robust: bands across seeds, no figure or section of worlds; HTML, no <pre> Markdown
+    assert "Final outcomes across seeds" in page and "90 % of seeds" in page
+    assert "robust_gap" not in page and "Robust answers" not in page
+    assert "<h2>What each scenario does</h2>" in page and "open_data" in page
+    assert "These results hold them at their defaults" in page
+    assert "<pre" not in page and "```" not in page and "| scenario |" not in page
 
 
 @pytest.mark.slow
@@ -122,6 +128,7 @@ def test_a_sweep_over_seeds_keeps_one_label_per_scenario(in_tmp):
 @pytest.mark.slow
 def test_a_world_without_alliances_still_gets_a_report(in_tmp):
     argv = ["world=synthetic", "world.n_startups=10", "world.n_initial_alliances=0", "steps=1"]
-    assert alliancesim([*argv, "model.choice.founding_cost=1e12", "hydra.run.dir=none"]) == 0
+    no_founding = ["model.economics=v1", "model.choice.founding_cost=1e12"]  # a v1 key
+    assert alliancesim([*argv, *no_founding, "hydra.run.dir=none"]) == 0
     assert report.main(["none"]) == 0
     assert (in_tmp / "none" / "report.html").exists()

@@ -61,9 +61,8 @@ def test_a_run_with_every_table_damaged_is_one_line(sweep, capsys):
     assert report.main([str(sweep)]) == 0
     assert capsys.readouterr().err == ""
     summary = (sweep / "summary.md").read_text()
-    assert lines_about(summary, "1_open_data") == [
-        "- `1_open_data`: steps.parquet is missing; alliances.parquet is missing; "
-        "snapshot.parquet is missing"
+    assert lines_about(summary, "1_open_data") == [  # the report reads no snapshot
+        "- `1_open_data`: steps.parquet is missing; alliances.parquet is missing"
     ]
     (garbled,) = lines_about(summary, "2_mega_alliance")
     assert garbled.startswith("- `2_mega_alliance`: run.json is garbled (not JSON")

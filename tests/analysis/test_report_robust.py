@@ -55,7 +55,8 @@ def test_one_sentence_per_scenario_with_its_robustness(answers):
     helps = robust_report.sentence(answers, "helps")
     assert helps.startswith(
         f"helps: in {WORLDS - FAILS_BELOW} of {WORLDS} plausible worlds the technology gap to "
-        "the frontier is lower than under baseline (median \u22120.4 years"
+        "the frontier is lower than under baseline (median: \u22120.40 years; 90 % of worlds: "
+        "\u22120.40 to +0.05 years)"
     )
     assert "it is not where p1 is below" in helps
     assert "coverage 100 %, density 100 %" in helps
@@ -79,9 +80,9 @@ def test_the_html_section_reads_for_people(answers):
     assert "no effect" in page and "+0 " not in page
     assert "at least 0.3 years below the baseline's" in page
     assert "at most USD 5 bn" in page
-    helps_row = re.search(r"<tr><td[^>]*>1</td><td[^>]*>helps</td><td style='([^']*)'", page)
+    helps_row = re.search(r"<tr><td[^>]*>1</td><td[^>]*>helps</td><td[^>]*? style='([^']*)'", page)
     assert helps_row and robust_report.BETTER_COLOUR in helps_row.group(1)
-    hurts_row = re.search(r"<tr><td[^>]*>3</td><td[^>]*>hurts</td><td style='([^']*)'", page)
+    hurts_row = re.search(r"<tr><td[^>]*>3</td><td[^>]*>hurts</td><td[^>]*? style='([^']*)'", page)
     assert hurts_row and robust_report.WORSE_COLOUR in hurts_row.group(1)
     assert robust_report.BETTER_COLOUR not in hurts_row.group(1)
     assert "p1 is below" in page.split("Every key outcome")[1]  # PRIM's region in the table
@@ -90,12 +91,27 @@ def test_the_html_section_reads_for_people(answers):
 
 
 def test_numbers_are_worded_without_scientific_notation():
-    assert robust_report.plain(0.000123) == "0.00012"
+    assert robust_report.plain(0.000123) == "0.00012"  # parameter values
     assert robust_report.plain(-1182.4) == "\u22121,182"
     assert robust_report.amount(0.012, "domestic_market_share") == "+1.2 pp"
     assert robust_report.amount(0.25, "collusion_risk", signed=False) == "25 %"
     assert robust_report.amount(5, "spend_total", signed=False) == "USD 5 bn"
     assert robust_report.effect_text(0.0, "tech_gap_years") == "no effect"
+    assert robust_report.effect_text(-0.000027, "tech_gap_years") == "no effect"
+    assert robust_report.effect_text(0.038, "tech_gap_years") == "+0.04 years"
+    assert robust_report.band_text(-0.000027, 0.2, "tech_gap_years") == "0 to +0.20 years"
+    assert robust_report.effect_text(-6.6e-9, "domestic_market_share") == "no effect"
+    assert robust_report.amount(1.2, "tech_gap_years", False, gap=True) == "1.20 years"
+
+
+def test_the_lead_figure_follows_the_ranking_table(answers):
+    fig = robust_report.lead_figure(answers)
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert ticks == list(robust_report.ranking(answers)["scenario"])  # sorted as the table
+    page = robust_report.section_html(answers, "<img alt='lead'>")
+    ranked = page.index("<h3>Scenarios ranked")
+    assert ranked < page.index("<img alt='lead'>") < page.index("Every key outcome")
+    assert len(robust_report.outcomes_figure(answers).axes) >= len(robust.ROBUST_OUTCOMES)
     assert robust_report.parameter_words("model.rnd.relatedness.scale") == "relatedness multiplier"
 
 
@@ -142,6 +158,16 @@ def test_a_small_robust_sweep_reports_robust_answers_first(tmp_path, monkeypatch
     assert report.main(["r"]) == 0
     page = (tmp_path / "r" / "report.html").read_text()
     assert page.index("Robust answers") < page.index("<h2>Summary</h2>")
+    figures = {p.stem for p in (tmp_path / "r" / "figures").glob("*.png")}
+    assert {"robust_gap", "outcomes_over_time", "final_distributions"} <= figures
+    assert "network" not in figures
+    assert page.index("Scenarios ranked") < page.index("alt='Effects across worlds'")
+    assert page.index("alt='Effects across worlds'") < page.index("Every key outcome")
+    assert "<h2>What each scenario does</h2>" in page and "What is calibrated" in page
+    assert "Final outcomes across worlds" in page and "90 % of worlds (band)" in page
+    assert "<pre" not in page and "```" not in page
+    text = html.unescape(re.sub(r"src='data:[^']*'", "", page))
+    assert not re.search(r"\d[eE][+-]?\d", text)  # no scientific notation anywhere
     assert "<section id='robust'>" in page.split("<h2>", 2)[0] + page.split("<h2>", 2)[1]
     assert (tmp_path / "r" / "robust.csv").exists()
     shutil.rmtree(tmp_path / "r")
