@@ -44,6 +44,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.analysis.effects import LEVEL, interval, pair_keys
+from sim.analysis.numbers import number
 
 GAP = "tech_gap_years"  # years
 SPEND = "spend_total"  # USD bn, cumulative (sim.analysis.effects.with_totals)
@@ -169,29 +170,31 @@ def sentence(row: pd.Series) -> str:
     if row["status"] == "no common seeds":
         return f"{who} shares no seed with {base}: not compared."
     spend = abs(row["extra_spend_usd_bn"])
-    gap = f"closes {row['gap_closed_years']:+.3g} years of the gap beyond {base}"
+    gap = f"closes {number(row['gap_closed_years'], 2, signed=True)} years of the gap beyond {base}"
     if row["pairs"] >= 2:
-        gap += f" (90 % interval {row['gap_closed_ci90_low']:+.3g} to "
-        gap += f"{row['gap_closed_ci90_high']:+.3g})"
+        gap += f" (90 % interval {number(row['gap_closed_ci90_low'], 2, signed=True)} to "
+        gap += f"{number(row['gap_closed_ci90_high'], 2, signed=True)})"
     if row["status"].endswith("no extra spend"):
         return (
             f"{who} spends no more than {base} and {gap}: no extra spend, so no years per "
             "USD bn to report."
         )
-    ratio = f"{row['years_per_usd_bn']:+.3g}"
+    ratio = number(row["years_per_usd_bn"], 3, signed=True, trim=True)
     bounds = (
-        f" (90 % interval {row['ci90_low']:+.3g} to {row['ci90_high']:+.3g})"
+        f" (90 % interval {number(row['ci90_low'], 3, signed=True)} to "
+        f"{number(row['ci90_high'], 3, signed=True)})"
         if row["pairs"] >= 2
         else " (one common seed: no interval)"
     )
     if row["extra_spend_usd_bn"] > 0:
         return (
-            f"{who} spends USD {spend:.3g} bn more than {base} and {gap}: {ratio} years of "
-            f"gap closed per extra USD bn{bounds}."
+            f"{who} spends USD {number(spend, 1, trim=True)} bn more than {base} and {gap}: "
+            f"{ratio} years of gap closed per extra USD bn{bounds}."
         )
     return (
-        f"{who} spends USD {spend:.3g} bn less than {base} and {gap}: it gives up {ratio} years "
-        f"of gap per USD bn saved{bounds}; negative means it closes more gap for less money."
+        f"{who} spends USD {number(spend, 1, trim=True)} bn less than {base} and {gap}: it gives "
+        f"up {ratio} years of gap per USD bn saved{bounds}; negative means it closes more gap "
+        "for less money."
     )
 
 

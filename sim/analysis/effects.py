@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.analysis.numbers import band, difference, is_zero, level
+from sim.analysis.numbers import effect as effect_text
 from sim.engine.outcomes import BY_NAME, headline
 
 # The outcomes a policy team reads first, in order (sim.engine.outcomes.OUTCOMES says which)
@@ -110,21 +112,23 @@ def compare(final: pd.DataFrame, against: dict[str, str]) -> pd.DataFrame:
 
 
 def verdict(row: pd.Series) -> str:
-    """One plain sentence on one effect."""
-    outcome = BY_NAME[row["outcome"]]
-    name, unit, better = outcome.label, outcome.unit, outcome.better
+    """One plain sentence on one effect (numbers rounded per unit: sim.analysis.numbers)."""
+    key = row["outcome"]
+    outcome = BY_NAME[key]
+    name, better = outcome.label, outcome.better
     effect = row["effect_vs_baseline"]
-    units = "" if unit == "share" else f" {unit}"
     if row["pairs"] < 2:
         return f"{name}: not paired with `{row['against']}` (fewer than two common seeds)"
-    bounds = f"90 % interval {row['ci90_low']:+.3g} to {row['ci90_high']:+.3g}{units}"
-    if not row["distinguishable"]:
-        return f"{name}: no difference distinguishable from noise ({effect:+.3g}{units}; {bounds})"
+    bounds = f"90 % interval {band(row['ci90_low'], row['ci90_high'], key)}"
+    if not row["distinguishable"] or is_zero(effect, key):
+        shown = effect_text(effect, key)
+        return f"{name}: no difference distinguishable from noise ({shown}; {bounds})"
     direction = "higher" if effect > 0 else "lower"
     good = (better == "lower" and effect < 0) or (better == "higher" and effect > 0)
     bad = (better == "lower" and effect > 0) or (better == "higher" and effect < 0)
     judgement = " (better)" if good else " (worse)" if bad else ""
-    return f"{name}: {direction} by {abs(effect):.3g}{units}{judgement}; {bounds}"
+    size = difference(abs(effect), key, signed=False)
+    return f"{name}: {direction} by {size}{judgement}; {bounds}"
 
 
 def summary_markdown(effects: pd.DataFrame, replicates: int, steps: int) -> str:
@@ -158,10 +162,10 @@ def summary_markdown(effects: pd.DataFrame, replicates: int, steps: int) -> str:
     ]
     for r in effects.itertuples():
         base = r.scenario == r.against
-        interval_text = "-" if base else f"[{r.ci90_low:.4g}, {r.ci90_high:.4g}]"
+        interval_text = "-" if base else band(r.ci90_low, r.ci90_high, r.outcome)
         verdict_text = "-" if base else ("yes" if r.distinguishable else "no")
         lines.append(
-            f"| {r.scenario} | {r.outcome} | {r.final_mean:.4g} | "
-            f"{r.effect_vs_baseline:+.4g} | {interval_text} | {verdict_text} |"
+            f"| {r.scenario} | {r.outcome} | {level(r.final_mean, r.outcome)} | "
+            f"{effect_text(r.effect_vs_baseline, r.outcome)} | {interval_text} | {verdict_text} |"
         )
     return "\n".join(lines) + "\n"

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.discovery import DiscoveredBox, discover
+from sim.analysis.numbers import is_zero
 from sim.config.schema import TargetConfig
 from sim.engine.outcomes import BY_NAME, headline
 
@@ -49,8 +50,8 @@ def direction(outcome: str) -> int:
 
 def judge(effect: float, outcome: str) -> str:
     """``better``, ``worse`` or ``no effect`` (``neutral`` where no direction is better)."""
-    if not np.isfinite(effect) or abs(effect) <= ZERO:
-        return "no effect"
+    if not np.isfinite(effect) or abs(effect) <= ZERO or is_zero(effect, outcome):
+        return "no effect"  # what the report shows as "no effect" (sim.analysis.numbers)
     sign = direction(outcome)
     if sign == 0:
         return "neutral"
