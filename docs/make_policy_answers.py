@@ -36,39 +36,49 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.analysis import numbers, report_files, robust, robust_report
+from sim.analysis import report_files, robust, robust_report
 from sim.analysis.design_report import design_of
-from sim.analysis.discovery import DiscoveredBox
 from sim.analysis.effects import final_quarter, with_totals
+from sim.analysis.policy_answers import (  # noqa: F401  (re-exported for the tests)
+    BAND,
+    BASELINE,
+    BETTER,
+    NEUTRAL,
+    RND,
+    ROBUST_SHARE,
+    WORDS,
+    WORSE,
+    Comparison,
+    as_registered,
+    band_words,
+    brief,
+    compare,
+    cost_section,
+    cost_table,
+    direction,
+    effect_words,
+    label_of,
+    mechanism,
+    money,
+    number,
+    parameter_words,
+    percent,
+    ratio_words,
+    region_words,
+    rounds_to_zero,
+    sentence,
+    table,
+    unit_of,
+    where_not,
+    world_values,
+)
 from sim.analysis.report import assign_labels
-from sim.engine.outcomes import BY_NAME
 from sim.runs.store import finished
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PRESET = "policy_comparison"
 TIMING_FILE = "policy_answers_sweep.json"  # the sweep command's wall times, written here
-BASELINE = "baseline"
-RND = "rnd_total"  # cumulative R&D spending of all firms, USD bn (computed here from total_rnd)
-BAND = f"{100 * (robust.BAND[1] - robust.BAND[0]):.0f} %"  # "90 %": the band across worlds
-ROBUST_SHARE = 0.9  # docs/robust.md: robust when better in nearly every world (29 of 32)
-BETTER, WORSE, NEUTRAL = "#009988", "#CC3311", "#777777"  # the report's teal and red
-# the uncertain parameters in words (fallback: robust_report.parameter_words)
-WORDS = {
-    "model.rnd.beta_alliance_shallow": "the spillover rate inside a shallow alliance",
-    "model.rnd.beta_alliance_deep": "the spillover rate inside a deep alliance",
-    "model.rnd.beta_public": "the public spillover rate",
-    "model.rnd.relatedness.scale": "the relatedness of domains (multiplier)",
-    "model.growth.margin": "the profit margin",
-    "model.competition.collusion_margin_uplift": "the margin colluders gain",
-    "model.markets.domestic_share_initial": "the domestic firms' starting share at home",
-    "model.choice.coord_cost_fixed": "the fixed coordination cost (USD m a quarter)",
-    "model.choice.coord_cost_share": "the coordination cost's share of R&D",
-    "model.growth.entry_noise": "the entry noise (inverse entry elasticity)",
-    "model.growth.entry_pool": "the pool of potential entrants",
-    "world.n_startups": "the number of domestic startups",
-    "model.growth.frontier_growth": "the frontier's growth rate (a year)",
-}
 
 
 @dataclass(frozen=True)
@@ -152,367 +162,6 @@ QUESTIONS = (
 
 
 # ---------------------------------------------------------------- numbers in words
-
-
-def unit_of(outcome: str) -> str:
-    """The outcome's unit (``USD bn`` for the cumulative R&D computed here)."""
-    return "USD bn" if outcome == RND else BY_NAME[outcome].unit
-
-
-def label_of(outcome: str) -> str:
-    """The outcome's name in words, lower case inside a sentence."""
-    if outcome == RND:
-        return "R&D spending since the start"
-    return robust_report.lower_first(BY_NAME[outcome].label.split(":")[0])
-
-
-def as_registered(outcome: str) -> str:
-    """The registry outcome whose unit ``outcome`` is written in (R&D: USD bn, as spending)."""
-    return "spend_total" if outcome == RND else outcome
-
-
-def number(x: float, outcome: str, signed: bool, level: bool = False) -> str:
-    """``x`` in the outcome's unit (``sim.analysis.numbers``: no e-notation, pp for shares).
-
-    Args:
-        x: The value (shares as fractions).
-        outcome: The outcome (its unit sets the decimals).
-        signed: Whether to show a ``+`` (differences).
-        level: A level, not a difference (shares in %, not pp).
-    """
-    if level:
-        return numbers.level(x, as_registered(outcome))
-    return numbers.difference(x, as_registered(outcome), signed=signed)
-
-
-def rounds_to_zero(x: float, outcome: str) -> bool:
-    """Whether ``x`` is 0 at the decimals it is shown with."""
-    return numbers.is_zero(x, as_registered(outcome))
-
-
-def effect_words(x: float, outcome: str) -> str:
-    """A difference: ``no effect`` when it rounds to zero, else signed with its unit."""
-    return numbers.effect(x, as_registered(outcome))
-
-
-def band_words(low: float, high: float, outcome: str) -> str:
-    """The band across worlds: ``no effect`` when both ends round to zero."""
-    if not rounds_to_zero(low, outcome) and number(low, outcome, True) == number(
-        high, outcome, True
-    ):
-        return f"{number(low, outcome, True)} in every world"
-    return numbers.band(low, high, as_registered(outcome))
-
-
-def parameter_words(key: str) -> str:
-    """An uncertain parameter in words."""
-    return WORDS.get(key, robust_report.parameter_words(key))
-
-
-def region_words(box: DiscoveredBox) -> str:
-    """PRIM's box in words, each bound with 3 significant digits (no e-notation)."""
-    parts = []
-    for r in box.limits.itertuples():
-        name, low, high = parameter_words(str(r.parameter)), r.low, r.high
-        lo, hi = robust_report.plain(float(low), 3), robust_report.plain(float(high), 3)
-        if low > r.sampled_low and high < r.sampled_high:
-            parts.append(f"{name} is between {lo} and {hi}")
-        elif high < r.sampled_high:
-            parts.append(f"{name} is below {hi}")
-        else:
-            parts.append(f"{name} is above {lo}")
-    return " and ".join(parts)
-
-
-def percent(x: float) -> str:
-    """A share as a whole percent."""
-    return f"{100 * x:.0f} %"
-
-
-# ---------------------------------------------------------------- measuring
-
-
-@dataclass
-class Comparison:
-    """One scenario against another on one outcome, across worlds."""
-
-    scenario: str
-    against: str
-    outcome: str
-    worlds: int
-    median: float
-    low: float
-    high: float
-    higher: int  # worlds where the effect is above zero (beyond robust.ZERO)
-    lower: int
-    box: DiscoveredBox | None  # PRIM's failure region (None: no direction is better)
-    sign: int  # +1 higher is better, -1 lower is better, 0 neither
-
-    @property
-    def better(self) -> int:
-        """Worlds better; for an outcome with no better direction, worlds higher."""
-        return self.lower if self.sign < 0 else self.higher
-
-    @property
-    def worse(self) -> int:
-        """Worlds worse; for an outcome with no better direction, worlds lower."""
-        return self.higher if self.sign < 0 else self.lower
-
-    @property
-    def robust(self) -> bool:
-        """Better in at least ``ROBUST_SHARE`` of worlds, the whole band on the better side."""
-        if self.sign == 0 or self.worlds == 0:
-            return False
-        enough = self.better >= ROBUST_SHARE * self.worlds
-        return enough and min(self.sign * self.low, self.sign * self.high) > 0
-
-
-def direction(outcome: str, prefer: dict[str, int] | None = None) -> int:
-    """+1 higher is better, -1 lower is better, 0 neither (``prefer``, else the registry)."""
-    if prefer and outcome in prefer:
-        return prefer[outcome]
-    return 0 if outcome == RND else robust.direction(outcome)
-
-
-def compare(
-    final: pd.DataFrame,
-    params: list[str],
-    scenario: str,
-    against: str,
-    outcome: str,
-    prefer: dict[str, int] | None = None,
-) -> Comparison:
-    """``scenario`` minus ``against`` on ``outcome``, per world paired by seed, across worlds."""
-    rows = final[final["label"].isin([scenario, against])]
-    effects = robust.world_effects(rows, against, [outcome])
-    values = effects["effect"].to_numpy(dtype=float)
-    values = values[np.isfinite(values)]
-    n = len(values)
-    low, high = np.quantile(values, robust.BAND) if n else (np.nan, np.nan)
-    sign = direction(outcome, prefer)
-    box = None
-    if sign != 0 and n:
-        if sign != robust.direction(outcome):  # PRIM judges by the registry: flip the effect
-            effects = effects.assign(effect=sign * effects["effect"])
-            outcome_judged = next(o for o in robust.ROBUST_OUTCOMES if robust.direction(o) > 0)
-            box = robust.failure_region(
-                effects.assign(outcome=outcome_judged),
-                robust.world_parameters(rows, params),
-                scenario,
-                outcome_judged,
-            )
-        else:
-            box = robust.failure_region(
-                effects, robust.world_parameters(rows, params), scenario, outcome
-            )
-    return Comparison(
-        scenario,
-        against,
-        outcome,
-        n,
-        float(np.median(values)) if n else np.nan,
-        float(low),
-        float(high),
-        int((values > robust.ZERO).sum()),
-        int((values < -robust.ZERO).sum()),
-        box,
-        sign,
-    )
-
-
-def world_values(final: pd.DataFrame, scenario: str, against: str, outcome: str) -> np.ndarray:
-    """Each world's effect (for the figures)."""
-    rows = final[final["label"].isin([scenario, against])]
-    return robust.world_effects(rows, against, [outcome])["effect"].to_numpy(dtype=float)
-
-
-def cost_table(final: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario spending more than the baseline: gap closed per extra USD bn across worlds.
-
-    In each world: the seed-paired mean gap closed beyond the baseline over the seed-paired
-    mean extra spending (a ratio of means, as ``sim.analysis.cost_effectiveness``).
-    """
-    effects = robust.world_effects(final, BASELINE, ["tech_gap_years", "spend_total"])
-    wide = effects.pivot_table(index=["scenario", "world"], columns="outcome", values="effect")
-    rows = []
-    for scenario, group in wide.groupby(level=0, sort=False):
-        extra = group["spend_total"]
-        if not (extra > robust.ZERO).all():
-            continue
-        ratio = (-group["tech_gap_years"] / extra).to_numpy(dtype=float)
-        low, high = np.quantile(ratio, robust.BAND)
-        rows.append(
-            {
-                "scenario": scenario,
-                "worlds": len(ratio),
-                "extra_spend_median": float(extra.median()),
-                "median": float(np.median(ratio)),
-                "low": float(low),
-                "high": float(high),
-                "closes": int((ratio > robust.ZERO).sum()),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def mechanism(final: pd.DataFrame, scenario: str, against: str, gap: Comparison) -> str:
-    """The mechanism in one sentence where the outputs show it, else why it is not a finding.
-
-    Shown: the gap moves the same way in at least ``ROBUST_SHARE`` of worlds with its whole
-    band on that side, and R&D spending since the start moves the opposite way in at least
-    that share of the same worlds (in the model, R&D is what raises capability).
-    """
-    n = gap.worlds
-    moved = max(gap.higher, gap.lower)
-    one_side = gap.low > 0 or gap.high < 0
-    if not n or moved < ROBUST_SHARE * n or not one_side:
-        return (
-            f"Not a finding: the gap does not move the same way in {percent(ROBUST_SHARE)} of "
-            "the worlds with its whole band on one side, so the "
-            "answer is a consequence of the declared assumptions and where in their ranges the "
-            "world lies."
-        )
-    rows = final[final["label"].isin([scenario, against])]
-    wide = robust.world_effects(rows, against, ["tech_gap_years", RND]).pivot_table(
-        index="world", columns="outcome", values="effect"
-    )
-    opposite = int((np.sign(wide["tech_gap_years"]) * np.sign(wide[RND]) < 0).sum())
-    rnd = compare(final, [], scenario, against, RND)
-    if opposite >= ROBUST_SHARE * n:
-        way = "raises" if rnd.median > 0 else "lowers"
-        return (
-            f"Mechanism (shown by the outputs): {scenario} {way} R&D spending since the start "
-            f"against {against} (median {effect_words(rnd.median, RND)}), opposite to the gap "
-            f"in {opposite} of {n} worlds, and in the model R&D is what moves capability."
-        )
-    return (
-        f"Mechanism not shown by the outputs: R&D spending since the start moves opposite to the "
-        f"gap in only {opposite} of {n} worlds, so the answer is a consequence of the declared "
-        "assumptions (for example the lever's assumed strength), not a finding."
-    )
-
-
-# ---------------------------------------------------------------- words
-
-
-def sentence(c: Comparison) -> str:
-    """One comparison in plain words, with its robustness and its PRIM failure region."""
-    name, n = label_of(c.outcome), c.worlds
-    band = band_words(c.low, c.high, c.outcome)
-    spread = f"median {effect_words(c.median, c.outcome)}; {BAND} of worlds: {band}"
-    if c.higher == c.lower == 0:
-        return f"{c.scenario} against {c.against}: no effect on the {name} in any of {n} worlds."
-    if band == "no effect":
-        return (
-            f"{c.scenario} against {c.against}: no effect on the {name} in at least {BAND} of "
-            f"{n} worlds ({spread}; higher in {c.higher}, lower in {c.lower})."
-        )
-    sign = c.sign
-    if sign == 0:
-        return (
-            f"The {name} is lower under {c.scenario} than under {c.against} in {c.lower} of "
-            f"{n} plausible worlds and higher in {c.higher} ({spread})."
-        )
-    word = "lower" if sign < 0 else "higher"
-    what = f"the {name} is {word} under {c.scenario} than under {c.against} ({spread})"
-    if c.better == n:
-        return f"In all {n} plausible worlds {what}."
-    if c.better == 0:
-        return (
-            f"In none of {n} plausible worlds is the {name} {word} under {c.scenario} than "
-            f"under {c.against} ({spread}); it is worse in {c.worse}, no different in "
-            f"{n - c.worse}."
-        )
-    return f"In {c.better} of {n} plausible worlds {what}; {where_not(c)}."
-
-
-def brief(c: Comparison) -> str:
-    """An outcome's robustness in a few words: ``startups alive better in 6 of 6 (median ...)``."""
-    name = label_of(c.outcome)
-    if c.better == c.worse == 0:
-        return f"{name}: no effect in any of {c.worlds} worlds"
-    worse = f", worse in {c.worse}" if c.worse else ""
-    return (
-        f"{name}: better in {c.better} of {c.worlds}{worse} "
-        f"(median {effect_words(c.median, c.outcome)})"
-    )
-
-
-def where_not(c: Comparison) -> str:
-    """Where the scenario is not better, in words (PRIM's box with coverage and density)."""
-    box = c.box
-    if c.better == c.worlds:
-        return "better in every world"
-    if c.better == 0:
-        return "better in no world" if c.worse else "no effect in any world"
-    if box is None or box.limits.empty:
-        return "no simple region of the uncertain parameters holds the worlds where it is not"
-    return (
-        f"it is not where {region_words(box)} (PRIM coverage {percent(box.coverage)}, "
-        f"density {percent(box.density)})"
-    )
-
-
-def table(comparisons: list[Comparison]) -> str:
-    """A Markdown table of comparisons."""
-    lines = [
-        f"| scenario | compared with | outcome | median effect | {BAND} of worlds | better in | "
-        "where it is not better (PRIM: coverage, density) |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for c in comparisons:
-        if c.sign == 0:
-            better = f"higher in {c.higher}, lower in {c.lower} of {c.worlds}"
-            region = "no better direction"
-        else:
-            better = f"{c.better} of {c.worlds}" + (f" (worse in {c.worse})" if c.worse else "")
-            region = where_not(c).removeprefix("it is not where ")
-        lines.append(
-            f"| {c.scenario} | {c.against} | {label_of(c.outcome)} | "
-            f"{effect_words(c.median, c.outcome)} | {band_words(c.low, c.high, c.outcome)} | "
-            f"{better} | {region} |"
-        )
-    return "\n".join(lines)
-
-
-def ratio_words(x: float) -> str:
-    """Years of gap per USD bn (``sim.analysis.numbers``' decimals for it), no e-notation."""
-    text = numbers.number(x, numbers.DECIMALS["years per USD bn"], signed=True)
-    return numbers.NO_EFFECT if text == "0" else text
-
-
-def money(usd_bn: float) -> str:
-    """Money spent: ``USD 3.0 bn``, or ``USD 30 m`` below USD 1 bn (it would round to 0 bn)."""
-    if abs(usd_bn) < 1:
-        return f"USD {numbers.number(1000 * usd_bn, numbers.DECIMALS['USD m'])} m"
-    return numbers.level(usd_bn, "spend_total")
-
-
-def cost_section(final: pd.DataFrame) -> str:
-    """The gap closed per extra USD bn against the baseline, across worlds."""
-    costs = cost_table(final)
-    if costs.empty:
-        return "No scenario of the sweep spends more than the baseline in every world.\n"
-    lines = [
-        "| scenario | extra spending (median over worlds) | years of gap closed per extra "
-        f"USD bn (median) | {BAND} of worlds | closes gap in |",
-        "|---|---|---|---|---|",
-    ]
-    for r in costs.sort_values("median", ascending=False).itertuples():
-        lines.append(
-            f"| {r.scenario} | {money(r.extra_spend_median)} | "
-            f"{ratio_words(r.median)} | {ratio_words(r.low)} to {ratio_words(r.high)} | "
-            f"{r.closes} of {r.worlds} |"
-        )
-    return (
-        "Each scenario that spends more than the baseline, in each world: the gap it closed "
-        "beyond the baseline at the last quarter over the extra money it spent (both the "
-        "mean over the world's seeds of the seed-paired differences), in years per USD bn; "
-        "positive closes the gap.\n\n" + "\n".join(lines) + "\n"
-    )
-
-
-# ---------------------------------------------------------------- figures
 
 
 def figure(
