@@ -46,7 +46,6 @@ from sim.analysis.policy_answers import (  # noqa: F401  (re-exported for the te
     NEUTRAL,
     RND,
     ROBUST_SHARE,
-    WORDS,
     WORSE,
     Comparison,
     as_registered,

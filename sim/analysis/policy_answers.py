@@ -21,22 +21,6 @@ RND = "rnd_total"  # cumulative R&D spending of all firms, USD bn (computed here
 BAND = f"{100 * (robust.BAND[1] - robust.BAND[0]):.0f} %"  # "90 %": the band across worlds
 ROBUST_SHARE = 0.9  # docs/robust.md: robust when better in nearly every world (29 of 32)
 BETTER, WORSE, NEUTRAL = "#009988", "#CC3311", "#777777"  # the report's teal and red
-# the uncertain parameters in words (fallback: robust_report.parameter_words)
-WORDS = {
-    "model.rnd.beta_alliance_shallow": "the spillover rate inside a shallow alliance",
-    "model.rnd.beta_alliance_deep": "the spillover rate inside a deep alliance",
-    "model.rnd.beta_public": "the public spillover rate",
-    "model.rnd.relatedness.scale": "the relatedness of domains (multiplier)",
-    "model.growth.margin": "the profit margin",
-    "model.competition.collusion_margin_uplift": "the margin colluders gain",
-    "model.markets.domestic_share_initial": "the domestic firms' starting share at home",
-    "model.choice.coord_cost_fixed": "the fixed coordination cost (USD m a quarter)",
-    "model.choice.coord_cost_share": "the coordination cost's share of R&D",
-    "model.growth.entry_noise": "the entry noise (inverse entry elasticity)",
-    "model.growth.entry_pool": "the pool of potential entrants",
-    "world.n_startups": "the number of domestic startups",
-    "model.growth.frontier_growth": "the frontier's growth rate (a year)",
-}
 
 
 def unit_of(outcome: str) -> str:
@@ -90,8 +74,8 @@ def band_words(low: float, high: float, outcome: str) -> str:
 
 
 def parameter_words(key: str) -> str:
-    """An uncertain parameter in words."""
-    return WORDS.get(key, robust_report.parameter_words(key))
+    """An uncertain parameter in words (its declared label: ``robust_report.parameter_words``)."""
+    return robust_report.parameter_words(key)
 
 
 def region_words(box: DiscoveredBox) -> str:

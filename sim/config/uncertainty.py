@@ -48,6 +48,7 @@ class UncertainParameter:
     low: float = 0.0  # lowest plausible value, in the key's unit
     high: float = 1.0  # highest plausible value, in the key's unit
     source: str = ""  # a citation (file section, reference) or "guess: <reason>"
+    label: str = ""  # optional: the parameter in words, for reports ("" : its key's last part)
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
@@ -173,7 +174,7 @@ def from_mapping(raw: object, default_name: str = "none") -> UncertaintyConfig:
         if not isinstance(entry, Mapping):
             raise ConfigError(f"{label}={entry!r} is not a mapping; allowed: {_entry_form()}")
         label = f"{label} ({entry.get('path', '?')})"
-        unknown = sorted(set(map(str, entry)) - set(ENTRY_KEYS))
+        unknown = sorted(set(map(str, entry)) - set(ENTRY_KEYS) - {"label"})
         missing = [k for k in ENTRY_KEYS if k not in entry]
         if unknown or missing:
             what = f"unknown keys {unknown}" if unknown else f"missing {', '.join(missing)}"
@@ -187,7 +188,10 @@ def from_mapping(raw: object, default_name: str = "none") -> UncertaintyConfig:
 
 
 def _entry_form() -> str:
-    return "{path: dotted key, low: number, high: number, source: citation or 'guess: reason'}"
+    return (
+        "{path: dotted key, low: number, high: number, source: citation or 'guess: reason', "
+        "optional label: the parameter in words}"
+    )
 
 
 def check_uncertainty(uncertainty: UncertaintyConfig, base: RunConfig | None = None) -> None:

@@ -112,7 +112,8 @@ def test_the_lead_figure_follows_the_ranking_table(answers):
     ranked = page.index("<h3>Scenarios ranked")
     assert ranked < page.index("<img alt='lead'>") < page.index("Every key outcome")
     assert len(robust_report.outcomes_figure(answers).axes) >= len(robust.ROBUST_OUTCOMES)
-    assert robust_report.parameter_words("model.rnd.relatedness.scale") == "relatedness multiplier"
+    words = robust_report.parameter_words("model.rnd.relatedness.scale")  # its declared label
+    assert words == "the relatedness of domains (multiplier)"
 
 
 def test_the_csv_tables_carry_the_failure_region(answers):

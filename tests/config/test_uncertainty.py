@@ -285,3 +285,13 @@ def test_the_module_loads_without_the_schema():
         if isinstance(node, ast.ImportFrom) and node.module
     }
     assert {m for m in loaded if m.startswith("sim")} == {"sim.config.checks"}
+
+
+def test_every_declared_parameter_has_words_and_reports_use_them():
+    from sim.analysis.robust_report import parameter_words
+    from sim.config.uncertainty import load_uncertainty
+
+    for p in load_uncertainty("default").parameters:
+        assert p.label.strip(), f"{p.path} has no label"
+        assert parameter_words(p.path) == p.label
+    assert parameter_words("model.rnd.not_declared.scale") == "not_declared multiplier"
