@@ -49,8 +49,15 @@ Notify = Callable[[str], None]
 
 
 def fingerprint(cfg: RunConfig) -> str:
-    """A short hash of the resolved config: equal configs give equal fingerprints."""
-    text = json.dumps(as_plain(cfg), sort_keys=True, default=str)
+    """A short hash of the resolved config: equal configs give equal fingerprints.
+
+    An uncertain parameter's ``label`` (its words, read by reports only) is left out, so
+    words added or changed later do not make a finished sweep another one.
+    """
+    plain = as_plain(cfg)
+    for entry in plain.get("uncertainty", {}).get("parameters", []):
+        entry.pop("label", None)
+    text = json.dumps(plain, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -71,3 +71,23 @@ def test_the_command_line_exits_2_on_a_bad_source(tmp_path, monkeypatch, capsys)
     assert main([*QUICK, "analysis.source=nowhere"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "analysis.source='nowhere'" in err[0]
+
+
+def test_a_parameters_words_leave_the_fingerprint_alone():
+    import dataclasses
+
+    from sim.config.compose import compose
+    from sim.config.uncertainty import UncertaintyConfig
+
+    cfg = compose(["sweep=policy_comparison"])
+    params = cfg.uncertainty.parameters
+    relabelled = [dataclasses.replace(p, label="x") for p in params]
+    same = dataclasses.replace(
+        cfg, uncertainty=UncertaintyConfig(name=cfg.uncertainty.name, parameters=relabelled)
+    )
+    assert fingerprint(same) == fingerprint(cfg)
+    wider = [dataclasses.replace(params[0], high=params[0].high + 0.01), *params[1:]]
+    other = dataclasses.replace(
+        cfg, uncertainty=UncertaintyConfig(name=cfg.uncertainty.name, parameters=wider)
+    )
+    assert fingerprint(other) != fingerprint(cfg)
