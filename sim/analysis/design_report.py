@@ -13,6 +13,7 @@ from matplotlib.patches import Rectangle
 
 from sim.analysis.discovery import DiscoveredBox, describe, discover
 from sim.analysis.report_files import by_run, where_and_why
+from sim.analysis.robust_report import uncertainty_of
 from sim.analysis.sensitivity import indices
 from sim.config.checks import ConfigError
 from sim.config.schema import AnalysisConfig
@@ -182,6 +183,11 @@ def design_section(
             )
             text.append(f"### {label}\n\n```\n{table.round(3).to_string(index=False)}\n```\n")
     params = sorted(design.params)
+    if not params and design.source == "uncertainty":  # the worlds' columns: declared keys
+        declared = uncertainty_of(root)
+        params = sorted(k for k in (declared[1] if declared else []) if k in final.columns)
+    if not params:
+        return shown, "\n".join(text), pd.concat(tables) if tables else pd.DataFrame()
     for label, baseline in against.items():
         if label != baseline:
             found = discover(final, label, baseline, params)

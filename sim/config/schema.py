@@ -354,8 +354,11 @@ class GrowthParams:
         for name in ("obsolescence", "market_growth", "margin", "entry_rate"):
             check_range(self, name, 0.0, 1.0)
         check_range(self, "frontier_growth", 1e-6, 1.0)
-        for name in ("learning_rate", "catch_up", "outside_weight"):
-            check_range(self, name, 0.0)
+        # version 2 overflows to inf with absurd rates (fuzz: learning_rate=1e300); 10 is
+        # 300 times the fitted learning rate and checked finite on a small world
+        for name in ("learning_rate", "catch_up"):
+            check_range(self, name, 0.0, 10.0 if name == "learning_rate" else 100.0)
+        check_range(self, "outside_weight", 0.0)
         check_range(self, "share_sensitivity", 0.01, 100.0)  # 0: NaN shares; 1000: overflow
         check_range(self, "market_size", 1e-9)
         check_range(self, "national_top_k", 1)
