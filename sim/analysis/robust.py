@@ -50,7 +50,7 @@ def direction(outcome: str) -> int:
 
 def judge(effect: float, outcome: str) -> str:
     """``better``, ``worse`` or ``no effect`` (``neutral`` where no direction is better)."""
-    if not np.isfinite(effect) or abs(effect) <= ZERO or is_zero(effect, outcome):
+    if not np.isfinite(effect) or is_zero(effect, outcome):
         return "no effect"  # what the report shows as "no effect" (sim.analysis.numbers)
     sign = direction(outcome)
     if sign == 0:

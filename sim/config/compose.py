@@ -362,9 +362,14 @@ def compose_node(overrides: Sequence[str], hydra_config: bool = False) -> DictCo
             or f"could not apply {list(overrides)}: {error}; allowed: key=value with an existing "
             "key, and for a config group one of its options (alliancesim --help lists them)"
         ) from error
+    check_override_versions(node, overrides)
+    return node
+
+
+def check_override_versions(node: DictConfig, overrides: Sequence[str]) -> None:
+    """Refuse overrides of keys the composed config's economics does not read."""
     economics = OmegaConf.select(node, "model.economics", default="")
     check_version([override_key(o) for o in overrides], str(economics), "the overrides")
-    return node
 
 
 def compose(overrides: Sequence[str] = ()) -> RunConfig:

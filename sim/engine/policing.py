@@ -136,7 +136,15 @@ def over_cap(share: np.ndarray, exempt: np.ndarray, share_cap: float) -> np.ndar
     domestic relevant market is above it anyway (grown there by sales, not by joins)
     ``fine_rate`` of their sales in that market each quarter; mandated alliances may be exempt.
     """
-    return np.asarray((share > share_cap) & DOMESTIC_MARKETS[None, :] & ~exempt[:, None])
+    return np.asarray(cap_breached(share, exempt[:, None], share_cap) & DOMESTIC_MARKETS[None, :])
+
+
+def cap_breached(share: np.ndarray, exempt: np.ndarray, share_cap: float) -> np.ndarray:
+    """Where a (non-exempt) alliance's share of a relevant market is above the share cap.
+
+    The guidance's rule for fines (``over_cap``) and for what members expect (``valuation``).
+    """
+    return np.asarray((share > share_cap) & ~exempt)
 
 
 def enforce(

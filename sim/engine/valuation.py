@@ -39,7 +39,7 @@ from sim.engine.outlook import (
     prospects,
     reviser_of,
 )
-from sim.engine.policing import enforced
+from sim.engine.policing import cap_breached, enforced
 from sim.engine.policy import PolicyEffects
 from sim.engine.quarter import Quarter, Revision
 from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState, padded
@@ -189,7 +189,7 @@ def antitrust_exposure(
         cp.collusion_margin_uplift,
         exempt,
     )
-    capped = (target >= 0) & ~exempt & (share > effects.share_cap)  # policing.over_cap
+    capped = (target >= 0) & cap_breached(share, exempt, effects.share_cap)
     at += np.where(capped, effects.fine_rate * r.revenue[:, None, 0], 0.0) * float(
         o.multipliers.money[0]
     )

@@ -28,14 +28,19 @@ from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from hypothesis import strategies as st
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.checks import MAX_FIRMS, MAX_INT, MAX_SEED, MAX_STEPS, ConfigError
-from sim.config.compose import CONFIG_DIR, compose_node, one_line, to_run_config
+from sim.config.compose import (
+    CONFIG_DIR,
+    check_override_versions,
+    compose_node,
+    one_line,
+    to_run_config,
+)
 from sim.config.levers import lever_fields
 from sim.config.schema import RunConfig, register_configs
-from sim.config.versions import check_version, override_key
 
 TINY = [  # a tiny synthetic world; a drawn override comes after these and wins
     "world.n_startups=30",
@@ -284,8 +289,7 @@ def fast_compose(world: str, scenario: str, overrides: list[str]) -> RunConfig:
         raise ConfigError(one_line(error)) from error
     except (AssertionError, AttributeError, ValueError) as error:
         raise ConfigError(f"could not apply {list(overrides)}: {error}") from error
-    economics = str(OmegaConf.select(node, "model.economics", default=""))
-    check_version([override_key(o) for o in overrides], economics, "the overrides")
+    check_override_versions(node, overrides)
     return to_run_config(node)
 
 

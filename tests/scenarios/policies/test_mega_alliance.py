@@ -157,13 +157,18 @@ def _mandated_sizes(seed, steps=6, economics=None, **mandate):
     return sizes
 
 
+def _assert_pull_raises_membership(economics, key, low, high, bar):
+    """Over seeds 0-2, ``key`` at ``high`` holds more than ``bar`` more members than at ``low``."""
+    for seed in (0, 1, 2):
+        weak = _mandated_sizes(seed, economics=economics, **{key: low})
+        strong = _mandated_sizes(seed, economics=economics, **{key: high})
+        assert len(weak) == len(strong) == 5
+        assert np.mean(strong[1:]) > np.mean(weak[1:]) + bar, (seed, weak, strong)
+
+
 def test_mandate_strength_raises_membership_of_the_mandated_alliance_under_version_1():
     """Version 1's unitless pull (``mandate_strength``); version 2 ignores it."""
-    for seed in (0, 1, 2):
-        weak = _mandated_sizes(seed, economics="v1", mandate_strength=0.0)
-        strong = _mandated_sizes(seed, economics="v1", mandate_strength=1.0)
-        assert len(weak) == len(strong) == 5
-        assert np.mean(strong[1:]) > np.mean(weak[1:]) + 5, (seed, weak, strong)
+    _assert_pull_raises_membership("v1", "mandate_strength", 0.0, 1.0, 5)
 
 
 def test_member_value_raises_membership_of_the_mandated_alliance_under_version_2():
@@ -172,11 +177,7 @@ def test_member_value_raises_membership_of_the_mandated_alliance_under_version_2
     Measured 2026-12-02 on this world (5 seeds, quarters 2-5 after the founding): 0.5 USD m
     a quarter adds 6 to 11 members on average over 0; the bar below is half the smallest.
     """
-    for seed in (0, 1, 2):
-        none = _mandated_sizes(seed, economics="v2", member_value=0.0)
-        paid = _mandated_sizes(seed, economics="v2", member_value=0.5)
-        assert len(none) == len(paid) == 5
-        assert np.mean(paid[1:]) > np.mean(none[1:]) + 3, (seed, none, paid)
+    _assert_pull_raises_membership("v2", "member_value", 0.0, 0.5, 3)
 
 
 def test_mandate_strength_does_nothing_under_version_2():
