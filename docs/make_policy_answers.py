@@ -125,13 +125,15 @@ QUESTIONS = (
         "Does sustained support beat fad-chasing?",
         (
             ("subsidy_fad", "subsidy_infrastructure"),
+            ("subsidy_fad_equal_spend", "subsidy_infrastructure"),
             ("subsidy_fad", "subsidy_applications"),
             ("subsidy_fad", BASELINE),
         ),
         (*CORE, "spend_total"),
-        "The sweep holds no variant of subsidy_fad at the total spending of the sustained "
-        "scenarios (issue 13, item 4), so an equal-spending comparison is not possible here; "
-        "the fair money comparison is the gap closed per USD bn in the next section.",
+        "subsidy_fad spends USD 3 bn (USD 250 m a quarter for the 12 quarters of hype), the "
+        "sustained scenarios USD 10 bn; subsidy_fad_equal_spend is subsidy_fad at USD 10 bn "
+        "(USD 833 m a quarter, same schedule; docs/robust.md, 'Equal spending'), the fair "
+        "comparison of the two schedules.",
     ),
     Question(
         "public_compute",
@@ -258,7 +260,9 @@ def load(folder: Path) -> tuple[pd.DataFrame, list[str], Meta]:
     steps, _ = report_files.load_results(folder)
     outcomes = with_totals(assign_labels(steps, set(design.analysis.params) | set(keys)))
     order = outcomes.sort_values(["run", "replicate", "step"], kind="stable")
-    rnd = order.groupby(["run", "replicate"])["total_rnd"].cumsum() / 1000.0  # USD m -> bn
+    if "domestic_rnd" not in order.columns:
+        raise SystemExit(f"--results={folder}: written before domestic_rnd was recorded; rerun")
+    rnd = order.groupby(["run", "replicate"])["domestic_rnd"].cumsum() / 1000.0  # USD m -> bn
     outcomes[RND] = rnd.reindex(outcomes.index)
     final = final_quarter(outcomes)
     final = final[final["run"].isin(design.runs)]

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scenarios.policies.lever import Lever, domestic_members, share_equally
-from sim.config.levers import TournamentConfig
+from sim.config.levers import TournamentConfig, funded_slots
 from sim.config.vocabulary import DOMESTIC
 from sim.engine.aggregates import group_sum, members_mask
 from sim.engine.policy import PolicyEffects
@@ -86,19 +86,6 @@ def stage_name(index: int, selection: int) -> str:
     if index == 0:
         return "application"
     return "shortlist" if index < selection else "review"
-
-
-def funded_slots(cfg: TournamentConfig) -> np.ndarray:
-    """Consortia funded in each quarter from the selection to ``end``, as planned.
-
-    The count in force in a quarter is the ``keep`` of the last stage at or before it.
-    """
-    plan = cfg.stages[cfg.selection_stage :]
-    first = plan[0][0]
-    slots = np.zeros(cfg.end - first, dtype=np.int64)
-    for quarter, keep in plan:
-        slots[quarter - first :] = keep
-    return slots
 
 
 def expected_funding(cfg: TournamentConfig, competitors: int) -> float:

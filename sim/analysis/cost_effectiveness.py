@@ -73,7 +73,7 @@ def keys(final: pd.DataFrame) -> list[str]:
     return [*pair_keys(final), *(["world"] if "world" in final.columns else [])]
 
 
-def paired_costs(final: pd.DataFrame, label: str, baseline: str) -> tuple[np.ndarray, np.ndarray]:
+def paired_frame(final: pd.DataFrame, label: str, baseline: str) -> pd.DataFrame:
     """Gap closed (years) and extra spend (USD bn) of ``label`` beyond ``baseline``, per pair.
 
     Args:
@@ -83,16 +83,28 @@ def paired_costs(final: pd.DataFrame, label: str, baseline: str) -> tuple[np.nda
         baseline: The label it is compared with.
 
     Returns:
-        ``(closed, extra)``, one value per random world both ran with finite values.
+        Columns ``closed`` and ``extra``, one row per random world both ran with finite
+        values, indexed by the pairing keys (``keys``), so that callers may group the pairs
+        (``sim.analysis.robust_money``: by plausible world).
     """
     by = keys(final)
     base = final[final["label"] == baseline].set_index(by)[[GAP, SPEND]]
     mine = final[final["label"] == label].set_index(by)[[GAP, SPEND]]
     pairs = mine.index.intersection(base.index)
-    closed = (base.loc[pairs, GAP] - mine.loc[pairs, GAP]).to_numpy(dtype=float)
-    extra = (mine.loc[pairs, SPEND] - base.loc[pairs, SPEND]).to_numpy(dtype=float)
-    finite = np.isfinite(closed) & np.isfinite(extra)
-    return closed[finite], extra[finite]
+    frame = pd.DataFrame(
+        {
+            "closed": (base.loc[pairs, GAP] - mine.loc[pairs, GAP]).to_numpy(dtype=float),
+            "extra": (mine.loc[pairs, SPEND] - base.loc[pairs, SPEND]).to_numpy(dtype=float),
+        },
+        index=pairs,
+    )
+    return frame[np.isfinite(frame["closed"]) & np.isfinite(frame["extra"])]
+
+
+def paired_costs(final: pd.DataFrame, label: str, baseline: str) -> tuple[np.ndarray, np.ndarray]:
+    """``paired_frame`` as two arrays: ``(closed, extra)``, one value per pair."""
+    frame = paired_frame(final, label, baseline)
+    return frame["closed"].to_numpy(), frame["extra"].to_numpy()
 
 
 def ratio_of_means(

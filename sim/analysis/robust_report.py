@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis import figures_robust, numbers, robust
+from sim.analysis import figures_robust, numbers, robust, robust_money
 from sim.analysis.discovery import DiscoveredBox
 from sim.analysis.palette import BETTER, INK, WORSE
 from sim.config.schema import TargetConfig
@@ -48,6 +48,7 @@ class RobustAnswers:
     met: pd.DataFrame  # robust.satisficing_summary
     boxes: dict[tuple[str, str], DiscoveredBox] = field(default_factory=dict)
     world_table: pd.DataFrame = field(default_factory=pd.DataFrame)  # per world, for the CSV
+    money: pd.DataFrame = field(default_factory=pd.DataFrame)  # robust_money.summarise
 
 
 def uncertainty_of(root: Path) -> tuple[str, list[str]] | None:
@@ -120,6 +121,7 @@ def robust_answers(
         met=robust.satisficing_summary(robust.satisficing(levels, baseline, targets)),
         boxes=boxes,
         world_table=table,
+        money=robust_money.summarise(robust_money.world_costs(final, baseline)),
     )
 
 
@@ -412,8 +414,29 @@ def section_html(answers: RobustAnswers, figure: str = "") -> str:
             for _, r in answers.met.iterrows()
         ]
         parts.append(html_table(header, rows))
+    parts.append(money_html(answers))
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def money_html(answers: RobustAnswers) -> str:
+    """Cost-effectiveness across worlds (``sim.analysis.robust_money``), as HTML."""
+    if answers.money.empty:
+        return ""
+    table = [
+        [
+            cell(text, verdict if i == 2 else "", "left" if i == 0 else "right")
+            for i, text in enumerate(texts)
+        ]
+        for texts, verdict in robust_money.rows(answers.money)
+    ]
+    return "\n".join(
+        [
+            "<h3>Cost-effectiveness across worlds</h3>",
+            f"<p>{html.escape(robust_money.intro(answers.baseline))}</p>",
+            html_table(robust_money.HEADER, table),
+        ]
+    )
 
 
 def section_markdown(answers: RobustAnswers) -> str:
@@ -433,6 +456,7 @@ def section_markdown(answers: RobustAnswers) -> str:
             f"| {rank} | {r.scenario} | {effect_text(r.median, answers.lead)} | {band} | "
             f"{of(int(r.better), int(r.worlds))} |"
         )
+    lines += robust_money.markdown_lines(answers.money, answers.baseline)
     return "\n".join(lines) + "\n\n"
 
 

@@ -396,3 +396,7 @@ def compose(overrides: Sequence[str] = ()) -> RunConfig:
         initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"),
     ):
         return to_run_config(compose_node(overrides))
+
+
+# the equal-spending variants' resolver (sim.config.spending imports this module: last)
+import sim.config.spending  # noqa: E402, F401

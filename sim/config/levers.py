@@ -11,6 +11,8 @@ import typing
 from dataclasses import dataclass, field, fields
 from itertools import pairwise
 
+import numpy as np
+
 from sim.config.checks import (
     MAX_STEPS,
     ConfigError,
@@ -248,6 +250,19 @@ class TournamentConfig(LeverWindow):
             and len(value) == 2
             and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
         )
+
+
+def funded_slots(cfg: TournamentConfig) -> np.ndarray:
+    """Consortia funded in each quarter from the selection to ``end``, as planned.
+
+    The count in force in a quarter is the ``keep`` of the last stage at or before it.
+    """
+    plan = cfg.stages[cfg.selection_stage :]
+    first = plan[0][0]
+    slots = np.zeros(cfg.end - first, dtype=np.int64)
+    for quarter, keep in plan:
+        slots[quarter - first :] = keep
+    return slots
 
 
 @dataclass

@@ -44,6 +44,7 @@ from sim.config.compose import CONFIG_DIR, compose_node, keyed, one_line
 from sim.config.compose import to_run_config as _to_run_config
 from sim.config.design import apply_sample, design_size
 from sim.config.schema import RunConfig, register_configs
+from sim.config.spending import check_equal_spend
 from sim.engine.outcomes import BY_NAME
 from sim.runs.overrides import (
     INFO_FLAGS,
@@ -211,7 +212,12 @@ def check_targets(cfg: RunConfig) -> None:
 
 
 def to_run_config(node: Any) -> RunConfig:
-    """A job's typed config, its world and targets checked against their registries."""
+    """A job's typed config, its world and targets checked against their registries.
+
+    An equal-spending variant's budget (``sim.config.spending``) is checked first, so that a
+    bad reference is one line naming the key.
+    """
+    check_equal_spend(node)
     cfg = _to_run_config(node)
     world_named(cfg.world.name)
     check_targets(cfg)

@@ -171,7 +171,7 @@ def test_information_commands_are_confined_too(sandbox, argv, named):
         (["hydra/launcher=submitit_local"], True, 1),
         (["hydra/launcher=submitit_slurm", "hydra.launcher.partition=cpu"], True, 1),
         (["hydra.sweep.subdir=${hydra.job.num}_${world.name}", "seed=1,2"], True, 2),
-        (["hydra.sweep.dir=results/mine", "scenario=glob(sub*)"], True, 3),
+        (["hydra.sweep.dir=results/mine", "scenario=glob(sub*)"], True, 4),
         (["hydra.run.dir=results/${scenario.name}/one"], False, 1),
         (["sweep=quick", "hydra.sweep.dir=q"], False, 3),
     ],
