@@ -264,6 +264,8 @@ class AllianceModel(AllianceWorld):
         rd_spend = np.zeros(self.firms.n)
         rd_spend[alive] = spend
         flows.rnd_spend = float(spend.sum() + paid.sum())
+        home = self.firms.region[alive] == DOMESTIC
+        flows.rnd_domestic = float(spend[home].sum() + paid[home].sum())
         return rd_spend, paid
 
     def _quarter_v1(self, q: quarter.Quarter, t: int, totals: Any, flows: StepFlows) -> None:

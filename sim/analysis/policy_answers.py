@@ -17,7 +17,9 @@ from sim.analysis.discovery import DiscoveredBox
 from sim.engine.outcomes import BY_NAME
 
 BASELINE = "baseline"
-RND = "rnd_total"  # cumulative R&D spending of all firms, USD bn (computed here from total_rnd)
+# cumulative R&D spending of the domestic firms, USD bn (computed here from domestic_rnd; not
+# total_rnd, 99.5 % foreign: finding 35 of docs/model.md section 10)
+RND = "domestic_rnd_total"
 BAND = f"{100 * (robust.BAND[1] - robust.BAND[0]):.0f} %"  # "90 %": the band across worlds
 ROBUST_SHARE = 0.9  # docs/robust.md: robust when better in nearly every world (29 of 32)
 BETTER, WORSE, NEUTRAL = "#009988", "#CC3311", "#777777"  # the report's teal and red
@@ -31,7 +33,7 @@ def unit_of(outcome: str) -> str:
 def label_of(outcome: str) -> str:
     """The outcome's name in words, lower case inside a sentence."""
     if outcome == RND:
-        return "R&D spending since the start"
+        return "domestic firms' R&D spending since the start"
     return robust_report.lower_first(BY_NAME[outcome].label.split(":")[0])
 
 
@@ -228,8 +230,9 @@ def mechanism(final: pd.DataFrame, scenario: str, against: str, gap: Comparison)
     """The mechanism in one sentence where the outputs show it, else why it is not a finding.
 
     Shown: the gap moves the same way in at least ``ROBUST_SHARE`` of worlds with its whole
-    band on that side, and R&D spending since the start moves the opposite way in at least
-    that share of the same worlds (in the model, R&D is what raises capability).
+    band on that side, and the domestic firms' R&D spending since the start moves the
+    opposite way in at least that share of the same worlds (in the model, R&D is what raises
+    capability).
     """
     n = gap.worlds
     moved = max(gap.higher, gap.lower)
@@ -250,14 +253,15 @@ def mechanism(final: pd.DataFrame, scenario: str, against: str, gap: Comparison)
     if opposite >= ROBUST_SHARE * n:
         way = "raises" if rnd.median > 0 else "lowers"
         return (
-            f"Mechanism (shown by the outputs): {scenario} {way} R&D spending since the start "
+            f"Mechanism (shown by the outputs): {scenario} {way} domestic firms' R&D spending "
+            "since the start "
             f"against {against} (median {effect_words(rnd.median, RND)}), opposite to the gap "
             f"in {opposite} of {n} worlds, and in the model R&D is what moves capability."
         )
     return (
-        f"Mechanism not shown by the outputs: R&D spending since the start moves opposite to the "
-        f"gap in only {opposite} of {n} worlds, so the answer is a consequence of the declared "
-        "assumptions (for example the lever's assumed strength), not a finding."
+        "Mechanism not shown by the outputs: domestic firms' R&D spending since the start moves "
+        f"opposite to the gap in only {opposite} of {n} worlds, so the answer is a consequence "
+        "of the declared assumptions (for example the lever's assumed strength), not a finding."
     )
 
 

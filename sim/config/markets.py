@@ -26,6 +26,8 @@ class MarketParams:
     def __post_init__(self) -> None:
         check_finite_fields(self)
         check_range(self, "domestic_size_2030", 1e-6)
+        # at most ten times world GDP (about 1e8 USD m a year): 1e300 overflows the markets
+        check_range(self, "world_size_2030", 1e-6, 1e9)
         check_order(self, "domestic_size_2030", "world_size_2030")
         for name in ("growth_domestic", "growth_world"):
             check_range(self, name, -0.5, 2.0)

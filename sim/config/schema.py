@@ -120,7 +120,7 @@ class WorldConfig:
         ):
             check_range(self, name, 0.0, 1.0)
         check_range(self, "capability_sd", 0.0, 1.0)
-        check_range(self, "archetype_scale", 1e-6)
+        check_range(self, "archetype_scale", 1e-6, 100.0)  # 1e23 overflows the member counts
         check_range(self, "domestic_capability_scale", 1e-6, 3.0)
         check_weights(self, "domain_weights", N_DOMAINS)
         check_weights(self, "foreign_region_weights", len(REGIONS))
@@ -282,6 +282,12 @@ class RnDParams:
     absorption_floor: float = 0.5  # v2: a0, absorption without own effort (share)
     absorption_half_effort: float = 0.05  # v2: effort units at which absorption is half-way
     effort_adjustment: float = 0.5  # v2: share of the way to the best response moved a quarter
+    # v2: partners whose profits a member weighs fully; in a larger alliance its profit weight
+    # is spread over them, w x min(1, K / (n - 1)) (docs/model.md 6.2, "Profit weights";
+    # finding 35). The default, above any alliance's size in korea_2024 (the mandated one
+    # reached 253 members at most, 2 seeds of 40 quarters), caps nothing: Kamien, Muller and
+    # Zang's joint venture weighs every member (an assumption; the uncertainty varies it)
+    max_weighted_partners: float = 400.0
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
@@ -306,6 +312,7 @@ class RnDParams:
         check_range(self, "cost_per_effort", 0.0)
         check_range(self, "budget_share", 1e-6, 1.0)  # 0 leaves version 2 without R&D: NaN
         check_range(self, "absorption_half_effort", 1e-9)
+        check_range(self, "max_weighted_partners", 1.0, 1e9)
         _check_positive_list(self, "rd_cost_by_domain", N_DOMAINS)
         _check_relatedness(self)
         check_range(self, "rd_cost", 0.0, 1e6)  # 6e306 overflows the game's closed forms

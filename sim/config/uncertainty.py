@@ -206,7 +206,7 @@ def check_uncertainty(uncertainty: UncertaintyConfig, base: RunConfig | None = N
     from sim.config.schema import RunConfig
     from sim.config.versions import check_version
 
-    base = base or RunConfig()
+    base = with_levers(base or RunConfig(), uncertainty.paths)
     kinds(uncertainty, base)
     for i, p in enumerate(uncertainty.parameters):
         label = f"parameters[{i}] ({p.path})"
@@ -220,13 +220,38 @@ def check_uncertainty(uncertainty: UncertaintyConfig, base: RunConfig | None = N
                 ) from None
 
 
+def with_levers(base: RunConfig, paths: list[str]) -> RunConfig:
+    """``base`` with each lever a key of ``paths`` names set to its defaults where unused.
+
+    A declared key may be a lever's (``scenario.mega_alliance.member_value``: what nobody
+    knows about a policy's effect). A world's value applies only to runs whose scenario uses
+    the lever (``sim.config.design.set_path`` leaves an unused lever unset), but the key and
+    its range are checked against the lever's typed config all the same.
+    """
+    from sim.config.levers import lever_fields
+
+    scenario = base.scenario
+    levers = lever_fields()
+    for path in paths:
+        parts = path.split(".")
+        if len(parts) > 2 and parts[0] == "scenario" and parts[1] in levers:
+            if getattr(scenario, parts[1]) is None:
+                default: Any = levers[parts[1]]()
+                scenario = dataclasses.replace(scenario, **{parts[1]: default})
+    return dataclasses.replace(base, scenario=scenario) if scenario is not base.scenario else base
+
+
 def kinds(uncertainty: UncertaintyConfig, base: RunConfig) -> list[str]:
     """Each declared key's kind in ``base`` (``int``, ``float``, ``scale``), in order.
+
+    A lever's key is read from the lever's defaults where ``base`` does not use it
+    (``with_levers``).
 
     Raises:
         ConfigError: Naming the entry: a bad key (``_kind``), or an integer key whose bounds
             are not whole numbers.
     """
+    base = with_levers(base, uncertainty.paths)
     found = []
     for i, p in enumerate(uncertainty.parameters):
         try:
@@ -304,13 +329,21 @@ def set_value(cfg: RunConfig, path: str, value: float) -> RunConfig:
     """``cfg`` with the declared key ``path`` set to ``value`` (config checks rerun).
 
     A plain key goes through ``sim.config.design.set_path`` (an int is rounded); a
-    ``<list key>.scale`` replaces the list by its entries times ``value`` (``scaled``).
+    ``<list key>.scale`` replaces the list by its entries times ``value`` (``scaled``). A key
+    of a lever ``cfg``'s scenario does not use leaves ``cfg`` as it is.
 
     Raises:
         ConfigError: The key is unknown or not numeric, or the value is out of its range.
     """
     from sim.config import design
 
+    parts = path.split(".")
+    if (
+        len(parts) > 2
+        and parts[0] == "scenario"
+        and design.get_path(cfg, ".".join(parts[:2])) is None
+    ):
+        return cfg  # a lever this run's scenario does not use: nothing to set
     if _kind(cfg, path) != "scale":
         result: RunConfig = design.set_path(cfg, path, float(value))
         return result
@@ -401,6 +434,8 @@ def overrides_of(row: Mapping[str, float] | pd.Series, base: RunConfig | None = 
     applied = apply_world(base, row)
     overrides = []
     for path in map(str, row.keys()):
+        if design.get_path(base, path.removesuffix(SCALE)) is None:
+            continue  # a lever this run's scenario does not use: nothing to set
         key = path[: -len(SCALE)] if _kind(base, path) == "scale" else path
         overrides.append(f"{key}={_spell(design.get_path(applied, key))}")
     return overrides

@@ -152,22 +152,29 @@ def market_multipliers(p: ModelParams, economy: Economy) -> np.ndarray:
 
 
 def partner_weights(
-    revenue: np.ndarray, depth: np.ndarray, ch: Channels, floor: float
+    revenue: np.ndarray,
+    depth: np.ndarray,
+    ch: Channels,
+    floor: float,
+    max_partners: float = np.inf,
 ) -> np.ndarray:
     """Each member's profit weight on its partners: depth, scaled down for small members.
 
     Reason: economist review of the wired model (docs/model.md section 10, finding 10):
     profit weights presume ownership or side payments; without them a small member of a
     deep alliance with a giant partner would spend most of its R&D for the giant. The weight
-    is ``w_A min(1, R_i / mean R of the other members)`` (revenue of last quarter, floored
-    at ``floor``): a member weighs partners' profits fully only against partners no larger
-    than itself.
+    is ``w_A min(1, R_i / mean R of the other members) min(1, K / (n_A - 1))`` (revenue of
+    last quarter, floored at ``floor``): a member weighs partners' profits fully only
+    against partners no larger than itself, and its total weight on partners is at most
+    ``w_A K``, spread over all of them in an alliance of more than ``K + 1`` (finding 35:
+    nothing backs a weight summed over two hundred partners).
 
     Args:
         revenue: Revenue of each firm in the channel structure's order (USD m a quarter).
         depth: Depth per alliance id.
         ch: The channel structure.
         floor: Smallest revenue counted (USD m a quarter, > 0).
+        max_partners: K, the partners a member weighs fully (``max_weighted_partners``).
 
     Returns:
         The weight per firm, 0 for firms alone, shape (n,).
@@ -178,8 +185,9 @@ def partner_weights(
     m = max(int(depth.size), 1)
     total = np.bincount(a[inside], weights=r[inside], minlength=m)
     count = np.bincount(a[inside], minlength=m)
-    others = (total[a] - r) / np.maximum(count[a] - 1, 1)
-    w = member_value(depth, ch.alliance, 0.0)
+    partners = np.maximum(count[a] - 1, 1)
+    others = (total[a] - r) / partners
+    w = member_value(depth, ch.alliance, 0.0) * np.minimum(1.0, max_partners / partners)
     return np.asarray(np.where(inside, w * np.minimum(1.0, r / np.maximum(others, floor)), 0.0))
 
 
@@ -234,7 +242,13 @@ def plan(
     row_scale = value[sales.market] * margin
     theta = p.growth.share_sensitivity
     depth = alliances.depth
-    weight = partner_weights(firms.revenue[rows], depth, ch, p.choice.noise_revenue_floor)
+    weight = partner_weights(
+        firms.revenue[rows],
+        depth,
+        ch,
+        p.choice.noise_revenue_floor,
+        p.rnd.max_weighted_partners,
+    )
     mv = marginal_value_grouped(
         sales.share,
         sales.market,

@@ -32,6 +32,7 @@ class StepFlows:
     entered: int = 0
     exited: int = 0
     rnd_spend: float = 0.0
+    rnd_domestic: float = 0.0  # domestic firms' R&D, their share plus the state's (USD m)
     government_spend: float = 0.0
     world_market: float = 0.0
     domestic_market: float = 0.0  # version 2: size of the domestic markets (USD m a quarter)
@@ -172,6 +173,28 @@ class QuarterEnd:
     def domain_gaps(self) -> np.ndarray:
         """Gap per domain in years, ``(1 - k*_d) / phi_d`` (SPRi; docs/model.md 6.4)."""
         return (1.0 - self.best_domestic) / self.trend
+
+    @cached_property
+    def revenue_weighted_gap(self) -> float:
+        """The gap of the average domestic firm, ``sum_d w_d (1 - kbar_d) / phi_d``.
+
+        ``kbar_d`` is the revenue-weighted mean capability of the domestic firms of domain
+        ``d`` relative to its frontier (0 in a domain without domestic revenue): where the
+        best-unit gap (``gap``) asks how far the country's best firm is behind, this asks how
+        far its sales are (finding 35 of docs/model.md section 10).
+        """
+        k = (
+            self.firms.capability
+            if self.economy is not None
+            else (self.firms.capability / self.frontier)
+        )
+        rows = self.domestic
+        d = self.firms.domain[rows].astype(np.int64)
+        r = np.maximum(self.firms.revenue[rows], 0.0)
+        sales = np.bincount(d, weights=r, minlength=N_DOMAINS)
+        weighted = np.bincount(d, weights=r * k[rows], minlength=N_DOMAINS)
+        kbar = np.divide(weighted, sales, out=np.zeros(N_DOMAINS), where=sales > 0)
+        return float(self.domain_weights @ ((1.0 - kbar) / self.trend))
 
     @cached_property
     def domain_weights(self) -> np.ndarray:

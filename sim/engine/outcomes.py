@@ -112,6 +112,13 @@ OUTCOMES: tuple[Outcome, ...] = (
         "higher",
         lambda e: e.national,
     ),
+    Outcome(
+        "tech_gap_years_revenue_weighted",
+        "Technology gap of the average domestic firm (revenue-weighted, not the best)",
+        "years",
+        "lower",
+        lambda e: e.revenue_weighted_gap,
+    ),
     Outcome("frontier", "Global frontier", "frontier = 1 at start", "", lambda e: e.frontier),
     Outcome(
         "domestic_market_share",
@@ -233,6 +240,13 @@ OUTCOMES: tuple[Outcome, ...] = (
     ),
     Outcome(
         "total_rnd", "R&D spending this quarter", "USD m", "higher", lambda e: e.flows.rnd_spend
+    ),
+    Outcome(
+        "domestic_rnd",
+        "Domestic firms' R&D spending this quarter",
+        "USD m",
+        "higher",
+        lambda e: e.flows.rnd_domestic,
     ),
     Outcome(
         "government_spend",

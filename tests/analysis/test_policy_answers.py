@@ -138,7 +138,7 @@ def test_robust_answers_and_the_mechanism_only_where_the_outputs_show_it(written
         "In all 8 plausible worlds the technology gap to the frontier is lower under open_data"
         in text
     )
-    assert "Mechanism (shown by the outputs): open_data raises R&D spending" in text
+    assert "Mechanism (shown by the outputs): open_data raises domestic firms' R&D spending" in text
     # national_strategy closes the gap everywhere while R&D falls: no mechanism claimed
     strategy = text.split("## 8.")[1]
     assert "**Answer (robust).**" in strategy

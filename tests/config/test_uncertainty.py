@@ -77,9 +77,16 @@ def test_the_default_file_loads_and_declares_what_the_issue_asks(default, korea_
 
 
 def test_every_default_range_holds_the_default_value(default, korea_v2):
-    """Version 2's defaults on korea_2024 are one plausible world (the scale's default is 1)."""
+    """Version 2's defaults on korea_2024 are one plausible world (the scale's default is 1).
+
+    A lever's key is read from the scenario that pulls the lever (its file's value).
+    """
     for p in default.parameters:
-        value = 1.0 if p.path.endswith(".scale") else design.get_path(korea_v2, p.path)
+        cfg = korea_v2
+        if p.path.startswith("scenario."):
+            cfg = sim.compose([f"scenario={p.path.split('.')[1]}", "world=korea_2024"])
+        value = 1.0 if p.path.endswith(".scale") else design.get_path(cfg, p.path)
+        assert value is not None, p.path
         assert p.low <= value <= p.high, (p.path, value)
 
 
@@ -102,7 +109,9 @@ def test_a_range_cited_from_the_history_matching_is_its_abc_range(default):
         ({**GOOD, "path": "world.name"}, r"is not numeric \(a str\)"),
         ({**GOOD, "path": "model.rnd.relatedness"}, r"model.rnd.relatedness.scale"),
         ({**GOOD, "path": "model.growth.catch_up.scale"}, "is not a list of numbers"),
-        ({**GOOD, "path": "scenario.mega_alliance.mission"}, r"unset \(null\)"),
+        ({**GOOD, "path": "scenario.mega_alliance.missions"}, "has no key 'missions'"),
+        ({**GOOD, "path": "scenario.mega_alliance.mission", "low": -1.0}, "low=-1.0 is outside"),
+        ({**GOOD, "path": "scenario.mega_alliance.name"}, r"is not numeric \(a str\)"),
         ({**GOOD, "low": 0.3, "high": 0.3}, "out of order; allowed: low < high"),
         ({**GOOD, "low": 2.5, "high": 0.5}, "out of order"),
         ({**GOOD, "low": float("nan")}, "not a finite number"),
@@ -231,7 +240,7 @@ def test_low_must_be_below_high(low, less):
 
 
 def test_a_world_sets_each_declared_key_to_its_value(default):
-    base = sim.compose(SMALL_V2)
+    base = sim.compose([*SMALL_V2, "scenario=national_strategy"])  # pulls every lever declared
     table = worlds(default, 4, 3)
     for _, row in table.iloc[:2].iterrows():
         cfg = apply_world(base, row)
@@ -249,11 +258,12 @@ def test_a_world_sets_each_declared_key_to_its_value(default):
 
 
 def test_the_overrides_compose_to_the_same_config_as_the_world(default):
-    base = sim.compose(SMALL_V2)
+    small = [*SMALL_V2, "scenario=national_strategy"]  # pulls every lever declared
+    base = sim.compose(small)
     row = worlds(default, 4, 5).iloc[2]
     overrides = overrides_of(row, base)
     assert len(overrides) == len(row) and all("=" in o for o in overrides)
-    composed, applied = sim.compose([*SMALL_V2, *overrides]), apply_world(base, row)
+    composed, applied = sim.compose([*small, *overrides]), apply_world(base, row)
     for path in default.paths:
         key = path.removesuffix(".scale")
         assert design.get_path(composed, key) == design.get_path(applied, key), key
@@ -295,3 +305,15 @@ def test_every_declared_parameter_has_words_and_reports_use_them():
         assert p.label.strip(), f"{p.path} has no label"
         assert parameter_words(p.path) == p.label
     assert parameter_words("model.rnd.not_declared.scale") == "not_declared multiplier"
+
+
+def test_a_levers_key_sets_only_the_runs_whose_scenario_pulls_the_lever():
+    """Finding 35: what a mandate brings is uncertain where there is a mandate, nowhere else."""
+    row = {"scenario.mega_alliance.member_value": 0.8, "model.growth.margin": 0.12}
+    mandated = sim.compose(["scenario=mega_alliance", "world=synthetic"])
+    baseline = sim.compose(["scenario=baseline", "world=synthetic"])
+    assert apply_world(mandated, row).scenario.mega_alliance.member_value == 0.8
+    applied = apply_world(baseline, row)
+    assert applied.scenario == baseline.scenario and applied.model.growth.margin == 0.12
+    assert overrides_of(row, baseline) == ["model.growth.margin=0.12"]
+    assert overrides_of(row, mandated)[0] == "scenario.mega_alliance.member_value=0.8"

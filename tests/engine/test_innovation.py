@@ -200,6 +200,23 @@ def test_a_small_member_weighs_a_giant_partner_less():
     assert w[0] == pytest.approx(0.8 * 1.0 / 100.0)  # a hundredth of its partners' size
 
 
+@pytest.mark.parametrize("members", [2, 3, 5, 12, 40])
+@pytest.mark.parametrize("cap", [1.0, 2.5, 10.0, 10_000.0])
+def test_a_members_total_weight_on_partners_is_at_most_depth_times_the_cap(members, cap):
+    """Finding 35: the total weight ``w_i (n - 1)`` stops at ``w_A K``; below K no change."""
+    from sim.engine.channels import build
+
+    alliance = np.array([0] * members + [-1])
+    ch = build(alliance, np.array([True]), 0.5, 0.9, 0.1)
+    revenue = np.ones(members + 1)
+    w = innovation.partner_weights(revenue, np.array([0.6]), ch, 0.05, cap)
+    assert w[-1] == 0.0
+    total = w[:members] * (members - 1)
+    assert np.all(total <= 0.6 * cap + 1e-12)
+    expected = 0.6 * min(1.0, cap / (members - 1))  # equal revenues: no size factor
+    np.testing.assert_allclose(w[:members], expected)
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_the_fast_slope_leaves_every_effort_bit_for_bit_unchanged(seed):
     """Near-ties included: rows whose condition is almost 0 at the start force exact checks."""

@@ -144,3 +144,32 @@ def test_shares_summing_past_one_by_rounding_stay_shares():
     shares = np.array([0.6, 0.4000000000000002])
     assert outcomes.collusion_risk(shares, 0.1) == 1.0
     assert outcomes.hhi(np.array([1.0000000000000002])) == 1.0
+
+
+def test_domestic_rnd_is_part_of_total_rnd_and_the_average_firm_trails_the_best(small_cfg):
+    """Finding 35: domestic R&D is the domestic rows' part; kbar_d <= k*_d in every domain."""
+    model = sim.AllianceModel(dataclasses.replace(small_cfg, steps=4)).run()
+    frame = model.datacollector.get_model_vars_dataframe().iloc[1:]
+    assert (frame["domestic_rnd"] > 0).all()  # not vacuous: domestic firms do R&D
+    assert (frame["domestic_rnd"] <= frame["total_rnd"] + 1e-9).all()
+    assert (frame["tech_gap_years_revenue_weighted"] >= frame["tech_gap_years"] - 1e-12).all()
+
+
+def test_the_revenue_weighted_gap_on_a_hand_built_domain():
+    """Two domestic firms of one domain at 0.5 and 0.9 of its frontier, revenues 3 and 1."""
+    from sim.config.schema import ModelParams
+    from sim.engine.measures import QuarterEnd, StepFlows
+
+    firms = world([0, 0], [3.0, 1.0], [NO_ALLIANCE, NO_ALLIANCE])
+    firms.capability[:] = [0.5, 0.9]
+
+    class Economy:
+        trend = np.full(7, 0.1)
+
+    p = ModelParams()
+    end = QuarterEnd(firms, None, 1.0, StepFlows(), 0.0, 0.0, p, Economy())  # type: ignore[arg-type]
+    w = end.domain_weights
+    kbar = (3 * 0.5 + 1 * 0.9) / 4  # 0.6
+    expected = w[0] * (1 - kbar) / 0.1 + w[1:].sum() * 1.0 / 0.1  # other domains: no sales
+    assert end.revenue_weighted_gap == pytest.approx(expected)
+    assert end.gap == pytest.approx(w[0] * (1 - 0.9) / 0.1 + w[1:].sum() / 0.1)
