@@ -31,6 +31,7 @@ from sim.analysis.palette import (
     SCENARIO_PALETTE,
     scenario_styles,
 )
+from sim.analysis.words import parameter_words
 from sim.config.vocabulary import DOMAINS
 from sim.engine.outcomes import BY_NAME, over_time
 
@@ -44,13 +45,6 @@ def _axis_label(column: str) -> str:
     name, unit, better = o.label, ("%" if o.unit == "share" else o.unit), o.better
     hint = f", {better} is better" if better else ""
     return f"{textwrap.fill(name, 44)}\n({unit}{hint})"
-
-
-def param_words(key: str) -> str:
-    """A swept parameter in words: ``model.rnd.beta_public`` -> ``beta public``."""
-    last = key.split(".")
-    name = f"{last[-2]} multiplier" if last[-1] == "scale" and len(last) > 1 else last[-1]
-    return name.replace("_", " ")
 
 
 def final_distributions(final: pd.DataFrame, style: dict) -> Figure:
@@ -177,12 +171,12 @@ def parameter_effects(final: pd.DataFrame, params: list[str], style: dict) -> Fi
                 colour = SCENARIO_PALETTE[i % len(SCENARIO_PALETTE)]
                 ax.plot(mean.index, mean.values, "o-", color=colour, label=scenario)
                 ax.fill_between(mean.index, low.values, high.values, color=colour, alpha=0.15)
-            ax.set_xlabel(param_words(param))
+            ax.set_xlabel(parameter_words(param))
             ax.set_ylabel(_axis_label(col), fontsize=9)
             ax.grid(alpha=0.3)
         axes[0].legend(fontsize=8)
         fig.suptitle(
-            f"Final outcomes against the {param_words(param)} (mean; band: 90 % of seeds)",
+            f"Final outcomes against the {parameter_words(param)} (mean; band: 90 % of seeds)",
             fontsize=13,
         )
         return fig
@@ -199,11 +193,11 @@ def parameter_effects(final: pd.DataFrame, params: list[str], style: dict) -> Fi
         ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index])
         for (r, c), value in np.ndenumerate(table.to_numpy()):
             ax.text(c, r, f"{value:.2f}", ha="center", va="center", color="w", fontsize=9)
-        ax.set_xlabel(param_words(x))
-        ax.set_ylabel(param_words(y))
+        ax.set_xlabel(parameter_words(x))
+        ax.set_ylabel(parameter_words(y))
         ax.set_title(scenario, fontsize=11)
         fig.colorbar(image, ax=ax, label="Technology gap at the end (years, mean of seeds)")
-    fig.suptitle(f"Technology gap by {param_words(x)} and {param_words(y)}", fontsize=13)
+    fig.suptitle(f"Technology gap by {parameter_words(x)} and {parameter_words(y)}", fontsize=13)
     return fig
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.analysis import numbers, robust, robust_report
+from sim.analysis import numbers, robust, robust_report, words
 from sim.analysis.discovery import DiscoveredBox
 from sim.engine.outcomes import BY_NAME
 
@@ -76,8 +76,8 @@ def band_words(low: float, high: float, outcome: str) -> str:
 
 
 def parameter_words(key: str) -> str:
-    """An uncertain parameter in words (its declared label: ``robust_report.parameter_words``)."""
-    return robust_report.parameter_words(key)
+    """An uncertain parameter in words (its declared label: ``words.parameter_words``)."""
+    return words.parameter_words(key)
 
 
 def region_words(box: DiscoveredBox) -> str:

@@ -46,6 +46,7 @@ from sim.analysis import (
     robust_report,
     scenario_table,
     summary_html,
+    words,
 )
 from sim.analysis.design_report import DesignRuns, design_of, design_section
 from sim.analysis.effects import KEY_OUTCOMES, compare, final_quarter, summary_markdown, with_totals
@@ -228,7 +229,7 @@ def build_figures(
         add(
             "Outcomes against the swept parameters",
             "How the final outcomes move with "
-            + " and ".join(figures.param_words(p) for p in params)
+            + " and ".join(words.parameter_words(p) for p in params)
             + ".",
             "parameter_effects",
             figures.parameter_effects(final, params, style),

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,8 @@ from matplotlib.figure import Figure
 from sim.analysis import figures_robust, numbers, robust, robust_money
 from sim.analysis.discovery import DiscoveredBox
 from sim.analysis.palette import BETTER, INK, WORSE
+from sim.analysis.words import parameter_words
 from sim.config.schema import TargetConfig
-from sim.config.uncertainty import load_uncertainty
 from sim.engine.outcomes import BY_NAME
 from sim.runs.store import finished
 
@@ -171,24 +170,6 @@ def shown_verdict(x: float, outcome: str) -> str:
 def of(k: int, n: int) -> str:
     """``27 of 32 (84 %)``."""
     return f"{k} of {n} ({100 * k / n:.0f} %)" if n else "none"
-
-
-@cache
-def declared_labels() -> dict[str, str]:
-    """Each declared uncertain parameter's words (``label`` in configs/uncertainty/default.yaml)."""
-    return {p.path: p.label for p in load_uncertainty("default").parameters if p.label}
-
-
-def parameter_words(key: str) -> str:
-    """An uncertain parameter in words: its declared label, else its key's last part.
-
-    Examples of the fallback: ``relatedness multiplier``, ``entry_noise``.
-    """
-    if key in declared_labels():
-        return declared_labels()[key]
-    if key.endswith(".scale"):
-        return f"{key[: -len('.scale')].split('.')[-1]} multiplier"
-    return key.split(".")[-1]
 
 
 def region_words(box: DiscoveredBox) -> str:

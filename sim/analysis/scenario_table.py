@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from sim.analysis.robust_report import parameter_words
+from sim.analysis.words import parameter_words
 from sim.config.compose import CONFIG_DIR
 from sim.runs.store import finished
 
@@ -99,7 +99,7 @@ def calibration_text(uncertain: list[str], uncertainty: str) -> str:
     """The paragraph on what is calibrated and what is not (plain text)."""
     fitted = calibrated_parameters()
     named = f" ({', '.join(fitted)})" if fitted else ""
-    varied = ", ".join(parameter_words(k).replace("_", " ") for k in uncertain)
+    varied = ", ".join(parameter_words(k) for k in uncertain)
     text = (
         "What is calibrated: version 2's membership parameters"
         f"{named} are history-matched to the real alliances of 2024-2025 on korea_2024 "

@@ -10,7 +10,7 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.text import Text
 
-from sim.analysis import figures, figures_robust, palette
+from sim.analysis import figures, figures_robust, palette, words
 
 
 def world_table() -> pd.DataFrame:
@@ -81,8 +81,9 @@ def test_over_time_is_small_multiples_with_direct_labels_and_readable_type(world
 
 
 def test_axis_labels_are_words_never_dotted_keys():
-    assert figures.param_words("model.rnd.beta_public") == "beta public"
-    assert figures.param_words("model.rnd.relatedness.scale") == "relatedness multiplier"
+    assert words.parameter_words("model.rnd.beta_public") == "the public spillover rate"
+    assert words.parameter_words("model.rnd.not_declared.scale") == "not declared multiplier"
+    assert words.parameter_words("model.rnd.beta_open_internal") == "beta open internal"
     fig = figures_robust.over_time(steps(2), ["baseline", "scenario_0"], ["share_open"], True)
     for ax in fig.axes:
         for label in (ax.get_xlabel(), ax.get_ylabel()):

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from hydra import compose, initialize_config_dir
 
-from sim.analysis import report, robust, robust_report
+from sim.analysis import report, robust, robust_report, words
 from sim.config.compose import CONFIG_DIR
 from sim.config.schema import TargetConfig, register_configs
 from sim.config.uncertainty import load_uncertainty
@@ -112,8 +112,8 @@ def test_the_lead_figure_follows_the_ranking_table(answers):
     ranked = page.index("<h3>Scenarios ranked")
     assert ranked < page.index("<img alt='lead'>") < page.index("Every key outcome")
     assert len(robust_report.outcomes_figure(answers).axes) >= len(robust.ROBUST_OUTCOMES)
-    words = robust_report.parameter_words("model.rnd.relatedness.scale")  # its declared label
-    assert words == "the relatedness of domains (multiplier)"
+    named = words.parameter_words("model.rnd.relatedness.scale")  # its declared label
+    assert named == "the relatedness of domains (multiplier)"
 
 
 def test_the_csv_tables_carry_the_failure_region(answers):

@@ -298,13 +298,13 @@ def test_the_module_loads_without_the_schema():
 
 
 def test_every_declared_parameter_has_words_and_reports_use_them():
-    from sim.analysis.robust_report import parameter_words
+    from sim.analysis.words import parameter_words
     from sim.config.uncertainty import load_uncertainty
 
     for p in load_uncertainty("default").parameters:
         assert p.label.strip(), f"{p.path} has no label"
         assert parameter_words(p.path) == p.label
-    assert parameter_words("model.rnd.not_declared.scale") == "not_declared multiplier"
+    assert parameter_words("model.rnd.not_declared.scale") == "not declared multiplier"
 
 
 def test_a_levers_key_sets_only_the_runs_whose_scenario_pulls_the_lever():
