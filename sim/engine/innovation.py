@@ -350,8 +350,7 @@ def solve_effort(
         np.add(lo, hi, out=mid)
         mid *= 0.5
         above = condition_above(mid, omega, rest, cost, slope, estimate)
-        np.copyto(lo, mid, where=above)
-        np.copyto(hi, mid, where=~above)
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)  # faster than a masked copy
     return np.minimum(0.5 * (lo + hi), limit)
 
 
