@@ -301,7 +301,8 @@ def marginal_value_grouped(
     C = C * _at(theta, market)
     y = s * np.asarray(dk_dX, dtype=np.float64)[firm]
     ay, Cs = a[firm] * y, C * s
-    Rg, Rd = take_rows(R, domain), take_rows(R, d)  # relatedness of each firm's (row's) domain to every domain
+    # relatedness of each firm's (row's) domain to every domain
+    Rg, Rd = take_rows(R, domain), take_rows(R, d)
     cells = _cells(group, D)
 
     def per_firm(weights: np.ndarray) -> np.ndarray:
