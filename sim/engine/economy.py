@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
 from sim.engine.aggregates import AllianceTotals, formed_alliance, home_region
+from sim.engine.arrays import row_sums, take_rows
 from sim.engine.channels import member_value
 from sim.engine.demand import shares as logit_shares
 from sim.engine.depth import heterogeneity
@@ -125,7 +126,7 @@ def complementarity_bonus(
         return np.zeros(domain.shape)
     comp = complementarity_table()
     a = np.where(alliance == NO_ALLIANCE, 0, alliance)
-    value = (comp[domain] * best[a]).sum(axis=-1)
+    value = row_sums(take_rows(comp, domain) * take_rows(best, a))
     w = member_value(depth, alliance, 0.0)
     return np.asarray(
         np.where(alliance == NO_ALLIANCE, 0.0, p.choice.complementarity_uplift * w * value)

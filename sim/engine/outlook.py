@@ -15,6 +15,7 @@ from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
 from sim.engine import channel_access, innovation
 from sim.engine.aggregates import home_region
+from sim.engine.arrays import take_rows
 from sim.engine.channels import Channels
 from sim.engine.choice import RevisionDraws
 from sim.engine.depth import heterogeneity
@@ -148,7 +149,7 @@ def outlook(
 def at_alliance(table: np.ndarray, target: np.ndarray) -> np.ndarray:
     """``table[target]`` with -1 (no alliance) read as zeros, broadcast over (K, C)."""
     safe = np.where(target >= 0, target, 0)
-    values = table[safe]
+    values = take_rows(table, safe)
     mask = (target >= 0).reshape(target.shape + (1,) * (values.ndim - target.ndim))
     return np.asarray(np.where(mask, values, 0.0))
 
