@@ -14,7 +14,7 @@ gives exactly the vectorised engine's numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -362,13 +362,38 @@ def best_response(rows: np.ndarray, firms: FirmState, q: Quarter, game: Plan) ->
     it reads (the rows, their capability, domain, region and capital, the parameters) is
     unchanged.
     """
-    read = (rows, *(c[rows] for c in (firms.capability, firms.domain, firms.region, firms.capital)))
-    kept = game.responses
-    if kept.get("params") is q.params and _same(kept.get("read"), read):
-        return np.array(kept["effort"])
-    effort = _solve_response(rows, firms, q, game)
-    kept.update(params=q.params, read=tuple(np.array(c) for c in read), effort=np.array(effort))
-    return effort
+    return best_responses(rows, q, [(firms, game)])[0]
+
+
+def best_responses(
+    rows: np.ndarray, q: Quarter, cases: Sequence[tuple[FirmState, Plan]]
+) -> list[np.ndarray]:
+    """``best_response`` of ``rows`` in each (firms, plan) case; those not kept solved together.
+
+    Reason: one bisection over the cases side by side costs less than one per case (numpy's
+    per-call overhead is paid once); every firm's steps are its own, so each effort is
+    exactly the one a solve of its case alone gives.
+    """
+    efforts: list[np.ndarray | None] = []
+    reads = []
+    for firms, game in cases:
+        read = (
+            rows,
+            *(c[rows] for c in (firms.capability, firms.domain, firms.region, firms.capital)),
+        )
+        kept = game.responses
+        fresh = kept.get("params") is q.params and _same(kept.get("read"), read)
+        efforts.append(np.array(kept["effort"]) if fresh else None)
+        reads.append(read)
+    todo = [i for i, effort in enumerate(efforts) if effort is None]
+    if todo:
+        solved = np.split(_solve_response(rows, q, [cases[i] for i in todo]), len(todo))
+        for i, effort in zip(todo, solved, strict=True):
+            cases[i][1].responses.update(
+                params=q.params, read=tuple(np.array(c) for c in reads[i]), effort=np.array(effort)
+            )
+            efforts[i] = effort
+    return [e for e in efforts if e is not None]
 
 
 def _same(old: tuple[np.ndarray, ...] | None, new: tuple[np.ndarray, ...]) -> bool:
@@ -379,12 +404,28 @@ def _same(old: tuple[np.ndarray, ...] | None, new: tuple[np.ndarray, ...]) -> bo
     )
 
 
-def _solve_response(rows: np.ndarray, firms: FirmState, q: Quarter, game: Plan) -> np.ndarray:
-    """The best response of ``rows``, solved (``best_response`` without its memory)."""
+def _solve_response(
+    rows: np.ndarray, q: Quarter, cases: Sequence[tuple[FirmState, Plan]]
+) -> np.ndarray:
+    """The best responses of ``rows`` in every case, solved side by side (case after case)."""
     p = q.params
-    k, domain = firms.capability[rows], firms.domain[rows].astype(np.int64)
-    inflow = game.inflow[rows]
-    units = capability_law(k, **law(p, game.economy, domain, firms.region[rows]))
+
+    def stacked(column: Callable[[FirmState, Plan], np.ndarray]) -> np.ndarray:
+        return np.concatenate([column(firms, game) for firms, game in cases])
+
+    k = stacked(lambda firms, _: firms.capability[rows])
+    terms = [
+        law(p, game.economy, firms.domain[rows].astype(np.int64), firms.region[rows])
+        for firms, game in cases
+    ]
+    per_unit: dict[str, Any] = {  # per-unit terms side by side; the parameters as they are
+        key: np.concatenate([np.broadcast_to(t[key], rows.shape) for t in terms])
+        if np.ndim(terms[0][key])
+        else terms[0][key]
+        for key in terms[0]
+    }
+    units = capability_law(k, **per_unit)
+    inflow = stacked(lambda _, game: game.inflow[rows])
 
     def slope(x: np.ndarray) -> np.ndarray:
         return units.slope(x + inflow)
@@ -401,11 +442,12 @@ def _solve_response(rows: np.ndarray, firms: FirmState, q: Quarter, game: Plan) 
         SlopeEstimate(estimated, exact) if units.has_estimate and k.size >= ESTIMATE_FROM else None
     )
 
-    cost = game.cost[rows]
-    limit = np.sqrt(2.0 * p.rnd.budget_share * np.maximum(firms.capital[rows], 0.0) / cost)
+    cost = stacked(lambda _, game: game.cost[rows])
+    capital = stacked(lambda firms, _: firms.capital[rows])
+    limit = np.sqrt(2.0 * p.rnd.budget_share * np.maximum(capital, 0.0) / cost)
     return solve_effort(
-        game.omega[rows],
-        game.rest[rows],
+        stacked(lambda _, game: game.omega[rows]),
+        stacked(lambda _, game: game.rest[rows]),
         inflow,
         cost,
         limit,
@@ -447,10 +489,9 @@ def hollow_members(
     offers (``sales_alone``), at the same start-of-quarter state.
     """
     rows = game.rows
-    inside = best_response(rows, firms, q, game)
     alone_firms = replace(firms, alliance=np.full(firms.n, NO_ALLIANCE, dtype=firms.alliance.dtype))
     alone_game = plan(alone_firms, alliances, q, game.economy, sales_alone)
-    alone = best_response(rows, alone_firms, q, alone_game)
+    inside, alone = best_responses(rows, q, [(firms, game), (alone_firms, alone_game)])
     members = firms.alliance[rows] != NO_ALLIANCE
     hollow = np.zeros(firms.n, dtype=bool)
     hollow[rows] = members & depth_rules.hollow_members(
