@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -133,17 +134,44 @@ def channels_of(
 
 
 def horizon(p: ModelParams, economy: Economy) -> HorizonMultipliers:
-    """The horizon multipliers of every market (quarters; docs/model.md 6.2)."""
+    """The horizon multipliers of every market (quarters; docs/model.md 6.2).
+
+    Computed once per distinct set of rates (``_horizon``: a run asks for the same ones
+    several times a quarter); the arrays are read-only.
+    """
+    return _horizon(
+        float(p.choice.discount_rate),
+        float(p.markets.growth_domestic),
+        float(p.markets.growth_world),
+        tuple(np.asarray(economy.trend, dtype=np.float64).tolist()),
+        float(p.growth.obsolescence),
+        int(p.choice.horizon_quarters),
+    )
+
+
+@lru_cache(maxsize=256)
+def _horizon(
+    discount_rate: float,
+    growth_domestic: float,
+    growth_world: float,
+    trend: tuple[float, ...],
+    obsolescence: float,
+    horizon_quarters: int,
+) -> HorizonMultipliers:
+    """``horizon`` of these rates, kept; its arrays are read-only so that no caller alters them."""
     m = np.arange(N_MARKETS)
     domestic = market_geography(m) == 0
-    growth = np.where(domestic, p.markets.growth_domestic, p.markets.growth_world)
-    return horizon_multipliers(
-        p.choice.discount_rate,
+    growth = np.where(domestic, growth_domestic, growth_world)
+    multipliers = horizon_multipliers(
+        discount_rate,
         growth,
-        economy.trend[market_domain(m)],
-        p.growth.obsolescence,
-        p.choice.horizon_quarters,
+        np.asarray(trend, dtype=np.float64)[market_domain(m)],
+        obsolescence,
+        horizon_quarters,
     )
+    for values in (multipliers.gain, multipliers.flow, multipliers.level, multipliers.money):
+        values.flags.writeable = False
+    return multipliers
 
 
 def market_multipliers(p: ModelParams, economy: Economy) -> np.ndarray:
