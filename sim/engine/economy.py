@@ -27,10 +27,10 @@ from sim.engine.markets import (
     DOMESTIC_MARKET,
     N_MARKETS,
     hhi_by_market,
+    home_seller_rows,
     market_geography,
     market_id,
     market_sizes,
-    seller_rows,
     seller_shift,
 )
 from sim.engine.policy import PolicyEffects
@@ -42,7 +42,6 @@ from sim.engine.state import (
     AllianceState,
     FirmState,
     padded,
-    presence_mask,
 )
 
 
@@ -186,7 +185,7 @@ def sales(
     in every (domain, geography) market, every seller counted, domestic and foreign (the
     complementarity bonus b of alliance members).
     """
-    firm, market = seller_rows(presence_mask(firms.domain), firms.alive)
+    firm, market = home_seller_rows(firms.domain, firms.alive)
     value = seller_values(firms, alliances, firm, p) + seller_shift(
         firms.region[firm], market, economy.home_bias, economy.row_penalty
     )
