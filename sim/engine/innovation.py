@@ -229,6 +229,50 @@ def own_coefficient(
     return np.bincount(firm, weights=sales.share * (C - CV), minlength=n)
 
 
+@dataclass(frozen=True)
+class Spillovers:
+    """What reaches each alive firm from last quarter's efforts (the first part of a plan).
+
+    Attributes:
+        rows: Alive firm rows, in the order of the channel structure.
+        channels: The knowledge channels among ``rows``.
+        absorption: Absorptive capacity of each of ``rows`` (from last quarter's effort).
+        effective: Effective R&D X of each of ``rows`` at last quarter's efforts.
+        effort: Last quarter's effort of each of ``rows``.
+    """
+
+    rows: np.ndarray
+    channels: Channels
+    absorption: np.ndarray
+    effective: np.ndarray
+    effort: np.ndarray
+
+    @property
+    def inflow(self) -> np.ndarray:
+        """The inflow xi = X - x: effective R&D from others' last efforts, per row of ``rows``."""
+        return np.asarray(self.effective - self.effort)
+
+
+def last_spillovers(firms: FirmState, alliances: AllianceState, q: Quarter) -> Spillovers:
+    """The channels, absorption and effective R&D of the alive firms at last quarter's efforts.
+
+    Reason: ``plan`` starts from these; the revisers' outlook needs only these (not the
+    marginal values), so it computes them alone.
+    """
+    p = q.params
+    rows = np.flatnonzero(firms.alive)
+    k, domain, x_last = (
+        firms.capability[rows],
+        firms.domain[rows].astype(np.int64),
+        firms.effort[rows],
+    )
+    R = np.asarray(p.rnd.relatedness, dtype=np.float64)
+    a = absorption(k, x_last, a0=p.rnd.absorption_floor, half_effort=p.rnd.absorption_half_effort)
+    ch = channels_of(firms, alliances, rows, p, q.effects.spillover_bonus)
+    X_last = effective_rnd_grouped(x_last, domain, R, a, ch)
+    return Spillovers(rows, ch, a, X_last, x_last)
+
+
 def plan(
     firms: FirmState,
     alliances: AllianceState,
@@ -243,18 +287,12 @@ def plan(
     sales in the market, docs/model.md 6.2); the base margin everywhere if None.
     """
     p = q.params
-    rows = np.flatnonzero(firms.alive)
+    spill = last_spillovers(firms, alliances, q)
+    rows, ch, a, X_last = spill.rows, spill.channels, spill.absorption, spill.effective
     position = np.full(firms.n, -1, dtype=np.int64)
     position[rows] = np.arange(rows.size)
-    k, domain, x_last = (
-        firms.capability[rows],
-        firms.domain[rows].astype(np.int64),
-        firms.effort[rows],
-    )
+    k, domain = firms.capability[rows], firms.domain[rows].astype(np.int64)
     R = np.asarray(p.rnd.relatedness, dtype=np.float64)
-    a = absorption(k, x_last, a0=p.rnd.absorption_floor, half_effort=p.rnd.absorption_half_effort)
-    ch = channels_of(firms, alliances, rows, p, q.effects.spillover_bonus)
-    X_last = effective_rnd_grouped(x_last, domain, R, a, ch)
     slope = marginal_capability(k, X_last, **law(p, economy, domain, firms.region[rows]))
     value = market_multipliers(p, economy) * sales.size  # Lambda_m M_m
     scale = value * p.growth.margin
@@ -281,7 +319,7 @@ def plan(
     omega = own_coefficient(sales, position, rows.size, row_scale * theta, weight, ch)
     gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)[domain]
     full = np.zeros((5, firms.n))
-    full[:, rows] = (a, X_last - x_last, omega, mv - omega * slope, gamma)
+    full[:, rows] = (a, spill.inflow, omega, mv - omega * slope, gamma)
     cost = full[4] * (1.0 - q.effects.cost_reduction[: firms.n])
     return Plan(rows, ch, full[0], full[1], full[2], full[3], cost, economy)
 

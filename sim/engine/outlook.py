@@ -263,18 +263,19 @@ def prospects(
     """
     p = q.params
     s = sales(firms, economy, q.step, p, alliances)
-    plan = innovation.plan(firms, alliances, q, economy, s)
-    rows = plan.rows
+    spill = innovation.last_spillovers(firms, alliances, q)  # the plan's part revisers read
+    rows = spill.rows
     position = np.full(firms.n, -1, dtype=np.int64)
     position[rows] = np.arange(rows.size)
-    slope = np.zeros(firms.n)
+    slope, absorption = np.zeros(firms.n), np.zeros(firms.n)
+    absorption[rows] = spill.absorption
     d = firms.domain[rows].astype(np.int64)
     terms = innovation.law(p, economy, d, firms.region[rows])
     slope[rows] = marginal_capability(
-        firms.capability[rows], firms.effort[rows] + plan.inflow[rows], **terms
+        firms.capability[rows], firms.effort[rows] + spill.inflow, **terms
     )
-    o = outlook(firms, alliances, economy, s, plan.channels, rows, slope, plan.absorption, p)
+    o = outlook(firms, alliances, economy, s, spill.channels, rows, slope, absorption, p)
     shape = (draws.revisers.size, p.choice.n_prospects)
     recruits = rows[rng.integers(0, max(rows.size, 1), size=shape)] if rows.size else rows
     nests = rng.random(size=(draws.revisers.size, 2))
-    return Prospects(o, plan.channels, position, np.asarray(recruits).reshape(shape), nests)
+    return Prospects(o, spill.channels, position, np.asarray(recruits).reshape(shape), nests)
