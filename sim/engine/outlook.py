@@ -154,12 +154,23 @@ def at_alliance(table: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(mask, values, 0.0))
 
 
+def at_alliance_cells(table: np.ndarray, target: np.ndarray, column: np.ndarray) -> np.ndarray:
+    """``at_alliance(table, target)`` read only at ``column`` of its last axis.
+
+    ``column`` gives one column per option (broadcast to ``target``'s shape) or several
+    along a last axis of its own; the same values as ``np.take_along_axis`` of the whole
+    ``at_alliance`` array, without building that array.
+    """
+    valid = target >= 0
+    extra = np.ndim(column) - target.ndim
+    safe = np.where(valid, target, 0).reshape(target.shape + (1,) * extra)
+    mask = valid.reshape(target.shape + (1,) * extra)
+    return np.asarray(np.where(mask, table[safe, column], 0.0))
+
+
 def at_home(table: np.ndarray, r: Reviser, target: np.ndarray) -> np.ndarray:
     """``table[A, m]`` of each option's alliance A in the reviser's domestic market, (K, C)."""
-    rows = np.arange(len(r.rows))[:, None]
-    return np.asarray(
-        at_alliance(table, target)[rows, np.arange(target.shape[1]), r.markets[:, :1]]
-    )
+    return at_alliance_cells(table, target, r.markets[:, :1])
 
 
 def flow_scale(o: Outlook, p: ModelParams) -> np.ndarray:
