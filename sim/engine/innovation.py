@@ -428,13 +428,14 @@ def best_response(rows: np.ndarray, firms: FirmState, q: Quarter, game: Plan) ->
     it reads (the rows, their capability, domain, region and capital, the parameters) is
     unchanged.
     """
-    return best_responses(rows, q, [(firms, game)])[0]
+    return best_responses(q, [(rows, firms, game)])[0]
 
 
-def best_responses(
-    rows: np.ndarray, q: Quarter, cases: Sequence[tuple[FirmState, Plan]]
-) -> list[np.ndarray]:
-    """``best_response`` of ``rows`` in each (firms, plan) case; those not kept solved together.
+Case = tuple[np.ndarray, FirmState, Plan]  # rows, the firms' state, the plan they solve
+
+
+def best_responses(q: Quarter, cases: Sequence[Case]) -> list[np.ndarray]:
+    """``best_response`` of each (rows, firms, plan) case; those not kept solved together.
 
     Reason: one bisection over the cases side by side costs less than one per case (numpy's
     per-call overhead is paid once); every firm's steps are its own, so each effort is
@@ -442,7 +443,7 @@ def best_responses(
     """
     efforts: list[np.ndarray | None] = []
     reads = []
-    for firms, game in cases:
+    for rows, firms, game in cases:
         read = (
             rows,
             *(c[rows] for c in (firms.capability, firms.domain, firms.region, firms.capital)),
@@ -453,9 +454,10 @@ def best_responses(
         reads.append(read)
     todo = [i for i, effort in enumerate(efforts) if effort is None]
     if todo:
-        solved = np.split(_solve_response(rows, q, [cases[i] for i in todo]), len(todo))
+        sizes = [cases[i][0].size for i in todo]
+        solved = np.split(_solve_response(q, [cases[i] for i in todo]), np.cumsum(sizes)[:-1])
         for i, effort in zip(todo, solved, strict=True):
-            cases[i][1].responses.update(
+            cases[i][2].responses.update(
                 params=q.params, read=tuple(np.array(c) for c in reads[i]), effort=np.array(effort)
             )
             efforts[i] = effort
@@ -470,28 +472,26 @@ def _same(old: tuple[np.ndarray, ...] | None, new: tuple[np.ndarray, ...]) -> bo
     )
 
 
-def _solve_response(
-    rows: np.ndarray, q: Quarter, cases: Sequence[tuple[FirmState, Plan]]
-) -> np.ndarray:
-    """The best responses of ``rows`` in every case, solved side by side (case after case)."""
+def _solve_response(q: Quarter, cases: Sequence[Case]) -> np.ndarray:
+    """The best responses of every case's rows, solved side by side (case after case)."""
     p = q.params
 
-    def stacked(column: Callable[[FirmState, Plan], np.ndarray]) -> np.ndarray:
-        return np.concatenate([column(firms, game) for firms, game in cases])
+    def stacked(column: Callable[[np.ndarray, FirmState, Plan], np.ndarray]) -> np.ndarray:
+        return np.concatenate([column(rows, firms, game) for rows, firms, game in cases])
 
-    k = stacked(lambda firms, _: firms.capability[rows])
+    k = stacked(lambda rows, firms, _: firms.capability[rows])
     terms = [
-        law(p, game.economy, firms.domain[rows].astype(np.int64), firms.region[rows])
-        for firms, game in cases
+        (rows, law(p, game.economy, firms.domain[rows].astype(np.int64), firms.region[rows]))
+        for rows, firms, game in cases
     ]
     per_unit: dict[str, Any] = {  # per-unit terms side by side; the parameters as they are
-        key: np.concatenate([np.broadcast_to(t[key], rows.shape) for t in terms])
-        if np.ndim(terms[0][key])
-        else terms[0][key]
-        for key in terms[0]
+        key: np.concatenate([np.broadcast_to(t[key], rows.shape) for rows, t in terms])
+        if np.ndim(terms[0][1][key])
+        else terms[0][1][key]
+        for key in terms[0][1]
     }
     units = capability_law(k, **per_unit)
-    inflow = stacked(lambda _, game: game.inflow[rows])
+    inflow = stacked(lambda rows, _, game: game.inflow[rows])
 
     def slope(x: np.ndarray) -> np.ndarray:
         return units.slope(x + inflow)
@@ -508,12 +508,12 @@ def _solve_response(
         SlopeEstimate(estimated, exact) if units.has_estimate and k.size >= ESTIMATE_FROM else None
     )
 
-    cost = stacked(lambda _, game: game.cost[rows])
-    capital = stacked(lambda firms, _: firms.capital[rows])
+    cost = stacked(lambda rows, _, game: game.cost[rows])
+    capital = stacked(lambda rows, firms, _: firms.capital[rows])
     limit = np.sqrt(2.0 * p.rnd.budget_share * np.maximum(capital, 0.0) / cost)
     return solve_effort(
-        stacked(lambda _, game: game.omega[rows]),
-        stacked(lambda _, game: game.rest[rows]),
+        stacked(lambda rows, _, game: game.omega[rows]),
+        stacked(lambda rows, _, game: game.rest[rows]),
         inflow,
         cost,
         limit,
@@ -557,11 +557,12 @@ def hollow_members(
     rows = game.rows
     alone_firms = replace(firms, alliance=np.full(firms.n, NO_ALLIANCE, dtype=firms.alliance.dtype))
     alone_game = plan(alone_firms, alliances, q, game.economy, sales_alone)
-    inside, alone = best_responses(rows, q, [(firms, game), (alone_firms, alone_game)])
-    members = firms.alliance[rows] != NO_ALLIANCE
+    members = rows[firms.alliance[rows] != NO_ALLIANCE]  # only members can be hollow
+    inside, alone = best_responses(q, [(rows, firms, game), (members, alone_firms, alone_game)])
+    at = np.searchsorted(rows, members)  # members' places in ``rows`` (ascending)
     hollow = np.zeros(firms.n, dtype=bool)
-    hollow[rows] = members & depth_rules.hollow_members(
-        inside, alone, q.params.reporting.hollow_share_of_alone
+    hollow[members] = depth_rules.hollow_members(
+        inside[at], alone, q.params.reporting.hollow_share_of_alone
     )
     return hollow
 
