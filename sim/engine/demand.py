@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from sim.engine.arrays import row_sums, take_rows
 from sim.engine.channels import Channels, group_market_key, member_value
 
 
@@ -215,7 +216,7 @@ def _level_sums(
 ) -> np.ndarray:
     """Sums of ``weight`` per (group, market) key and sender domain, read back at each row."""
     G = np.bincount(key * D + d, weights=weight, minlength=n_keys * D).reshape(n_keys, D)
-    return G[key]
+    return take_rows(G, key)
 
 
 def marginal_value_grouped(
@@ -300,16 +301,17 @@ def marginal_value_grouped(
     C = C * _at(theta, market)
     y = s * np.asarray(dk_dX, dtype=np.float64)[firm]
     ay, Cs = a[firm] * y, C * s
-    Rg, Rd = R[domain], R[d]  # relatedness of each firm's (row's) domain to every domain
+    # relatedness of each firm's (row's) domain to every domain
+    Rg, Rd = take_rows(R, domain), take_rows(R, d)
     cells = _cells(group, D)
 
     def per_firm(weights: np.ndarray) -> np.ndarray:
         return np.bincount(firm, weights=weights, minlength=n)
 
     def level(G: np.ndarray) -> np.ndarray:  # sum_m C_m V_im RG^L_im, G read at each row
-        rows = per_firm(Cs * (Rd * G).sum(axis=1))
+        rows = per_firm(Cs * row_sums(Rd * G))
         H = _group_rows(cells, Cs[:, None] * G, ch.n_groups)
-        return (1.0 - w) * rows + w * (Rg * H[ch.group]).sum(axis=1)
+        return (1.0 - w) * rows + w * row_sums(Rg * take_rows(H, ch.group))
 
     key_A, n_A = group_market_key(group, market, M, ch.n_groups - n)
     G_A = _level_sums(key_A, n_A, d, ay, D)
@@ -317,7 +319,9 @@ def marginal_value_grouped(
     CS_A = np.bincount(key_A, weights=C * s)
     CV = (1.0 - w[firm]) * C * s + w[firm] * CS_A[key_A]
     K = np.bincount(group * D + d, weights=C * ay, minlength=ch.n_groups * D).reshape(-1, D)
-    gain = (1.0 - w * partner * own) * per_firm(C * y) + w * partner * (Rg * K[ch.group]).sum(1)
+    gain = (1.0 - w * partner * own) * per_firm(C * y) + w * partner * row_sums(
+        Rg * take_rows(K, ch.group)
+    )
     loss = (1.0 - partner * own) * per_firm(y * CV) + (e - f) * level(G_A)
     loss += p * level(_level_sums(market, M, d, ay, D))  # everyone: one group per market
     if ch.has_federations:

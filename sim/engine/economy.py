@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
 from sim.engine.aggregates import AllianceTotals, formed_alliance, home_region
+from sim.engine.arrays import row_sums, take_rows
 from sim.engine.channels import member_value
 from sim.engine.demand import shares as logit_shares
 from sim.engine.depth import heterogeneity
@@ -26,10 +27,10 @@ from sim.engine.markets import (
     DOMESTIC_MARKET,
     N_MARKETS,
     hhi_by_market,
+    home_seller_rows,
     market_geography,
     market_id,
     market_sizes,
-    seller_rows,
     seller_shift,
 )
 from sim.engine.policy import PolicyEffects
@@ -41,7 +42,6 @@ from sim.engine.state import (
     AllianceState,
     FirmState,
     padded,
-    presence_mask,
 )
 
 
@@ -125,7 +125,7 @@ def complementarity_bonus(
         return np.zeros(domain.shape)
     comp = complementarity_table()
     a = np.where(alliance == NO_ALLIANCE, 0, alliance)
-    value = (comp[domain] * best[a]).sum(axis=-1)
+    value = row_sums(take_rows(comp, domain) * take_rows(best, a))
     w = member_value(depth, alliance, 0.0)
     return np.asarray(
         np.where(alliance == NO_ALLIANCE, 0.0, p.choice.complementarity_uplift * w * value)
@@ -185,7 +185,7 @@ def sales(
     in every (domain, geography) market, every seller counted, domestic and foreign (the
     complementarity bonus b of alliance members).
     """
-    firm, market = seller_rows(presence_mask(firms.domain), firms.alive)
+    firm, market = home_seller_rows(firms.domain, firms.alive)
     value = seller_values(firms, alliances, firm, p) + seller_shift(
         firms.region[firm], market, economy.home_bias, economy.row_penalty
     )

@@ -14,8 +14,9 @@ gives exactly the vectorised engine's numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -133,17 +134,44 @@ def channels_of(
 
 
 def horizon(p: ModelParams, economy: Economy) -> HorizonMultipliers:
-    """The horizon multipliers of every market (quarters; docs/model.md 6.2)."""
+    """The horizon multipliers of every market (quarters; docs/model.md 6.2).
+
+    Computed once per distinct set of rates (``_horizon``: a run asks for the same ones
+    several times a quarter); the arrays are read-only.
+    """
+    return _horizon(
+        float(p.choice.discount_rate),
+        float(p.markets.growth_domestic),
+        float(p.markets.growth_world),
+        tuple(np.asarray(economy.trend, dtype=np.float64).tolist()),
+        float(p.growth.obsolescence),
+        int(p.choice.horizon_quarters),
+    )
+
+
+@lru_cache(maxsize=256)
+def _horizon(
+    discount_rate: float,
+    growth_domestic: float,
+    growth_world: float,
+    trend: tuple[float, ...],
+    obsolescence: float,
+    horizon_quarters: int,
+) -> HorizonMultipliers:
+    """``horizon`` of these rates, kept; its arrays are read-only so that no caller alters them."""
     m = np.arange(N_MARKETS)
     domestic = market_geography(m) == 0
-    growth = np.where(domestic, p.markets.growth_domestic, p.markets.growth_world)
-    return horizon_multipliers(
-        p.choice.discount_rate,
+    growth = np.where(domestic, growth_domestic, growth_world)
+    multipliers = horizon_multipliers(
+        discount_rate,
         growth,
-        economy.trend[market_domain(m)],
-        p.growth.obsolescence,
-        p.choice.horizon_quarters,
+        np.asarray(trend, dtype=np.float64)[market_domain(m)],
+        obsolescence,
+        horizon_quarters,
     )
+    for values in (multipliers.gain, multipliers.flow, multipliers.level, multipliers.money):
+        values.flags.writeable = False
+    return multipliers
 
 
 def market_multipliers(p: ModelParams, economy: Economy) -> np.ndarray:
@@ -209,6 +237,50 @@ def own_coefficient(
     return np.bincount(firm, weights=sales.share * (C - CV), minlength=n)
 
 
+@dataclass(frozen=True)
+class Spillovers:
+    """What reaches each alive firm from last quarter's efforts (the first part of a plan).
+
+    Attributes:
+        rows: Alive firm rows, in the order of the channel structure.
+        channels: The knowledge channels among ``rows``.
+        absorption: Absorptive capacity of each of ``rows`` (from last quarter's effort).
+        effective: Effective R&D X of each of ``rows`` at last quarter's efforts.
+        effort: Last quarter's effort of each of ``rows``.
+    """
+
+    rows: np.ndarray
+    channels: Channels
+    absorption: np.ndarray
+    effective: np.ndarray
+    effort: np.ndarray
+
+    @property
+    def inflow(self) -> np.ndarray:
+        """The inflow xi = X - x: effective R&D from others' last efforts, per row of ``rows``."""
+        return np.asarray(self.effective - self.effort)
+
+
+def last_spillovers(firms: FirmState, alliances: AllianceState, q: Quarter) -> Spillovers:
+    """The channels, absorption and effective R&D of the alive firms at last quarter's efforts.
+
+    Reason: ``plan`` starts from these; the revisers' outlook needs only these (not the
+    marginal values), so it computes them alone.
+    """
+    p = q.params
+    rows = np.flatnonzero(firms.alive)
+    k, domain, x_last = (
+        firms.capability[rows],
+        firms.domain[rows].astype(np.int64),
+        firms.effort[rows],
+    )
+    R = np.asarray(p.rnd.relatedness, dtype=np.float64)
+    a = absorption(k, x_last, a0=p.rnd.absorption_floor, half_effort=p.rnd.absorption_half_effort)
+    ch = channels_of(firms, alliances, rows, p, q.effects.spillover_bonus)
+    X_last = effective_rnd_grouped(x_last, domain, R, a, ch)
+    return Spillovers(rows, ch, a, X_last, x_last)
+
+
 def plan(
     firms: FirmState,
     alliances: AllianceState,
@@ -223,18 +295,12 @@ def plan(
     sales in the market, docs/model.md 6.2); the base margin everywhere if None.
     """
     p = q.params
-    rows = np.flatnonzero(firms.alive)
+    spill = last_spillovers(firms, alliances, q)
+    rows, ch, a, X_last = spill.rows, spill.channels, spill.absorption, spill.effective
     position = np.full(firms.n, -1, dtype=np.int64)
     position[rows] = np.arange(rows.size)
-    k, domain, x_last = (
-        firms.capability[rows],
-        firms.domain[rows].astype(np.int64),
-        firms.effort[rows],
-    )
+    k, domain = firms.capability[rows], firms.domain[rows].astype(np.int64)
     R = np.asarray(p.rnd.relatedness, dtype=np.float64)
-    a = absorption(k, x_last, a0=p.rnd.absorption_floor, half_effort=p.rnd.absorption_half_effort)
-    ch = channels_of(firms, alliances, rows, p, q.effects.spillover_bonus)
-    X_last = effective_rnd_grouped(x_last, domain, R, a, ch)
     slope = marginal_capability(k, X_last, **law(p, economy, domain, firms.region[rows]))
     value = market_multipliers(p, economy) * sales.size  # Lambda_m M_m
     scale = value * p.growth.margin
@@ -267,7 +333,7 @@ def plan(
     omega = own_coefficient(sales, position, rows.size, row_scale * theta, weight, ch)
     gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)[domain]
     full = np.zeros((5, firms.n))
-    full[:, rows] = (a, X_last - x_last, omega, mv - omega * slope, gamma)
+    full[:, rows] = (a, spill.inflow, omega, mv - omega * slope, gamma)
     cost = full[4] * (1.0 - q.effects.cost_reduction[: firms.n])
     return Plan(rows, ch, full[0], full[1], full[2], full[3], cost, economy)
 
@@ -364,8 +430,7 @@ def solve_effort(
         np.add(lo, hi, out=mid)
         mid *= 0.5
         above = condition_above(mid, omega, rest, cost, slope, estimate)
-        np.copyto(lo, mid, where=above)
-        np.copyto(hi, mid, where=~above)
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)  # faster than a masked copy
     return np.minimum(0.5 * (lo + hi), limit)
 
 
@@ -377,13 +442,40 @@ def best_response(rows: np.ndarray, firms: FirmState, q: Quarter, game: Plan) ->
     it reads (the rows, their capability, domain, region and capital, the parameters) is
     unchanged.
     """
-    read = (rows, *(c[rows] for c in (firms.capability, firms.domain, firms.region, firms.capital)))
-    kept = game.responses
-    if kept.get("params") is q.params and _same(kept.get("read"), read):
-        return np.array(kept["effort"])
-    effort = _solve_response(rows, firms, q, game)
-    kept.update(params=q.params, read=tuple(np.array(c) for c in read), effort=np.array(effort))
-    return effort
+    return best_responses(q, [(rows, firms, game)])[0]
+
+
+Case = tuple[np.ndarray, FirmState, Plan]  # rows, the firms' state, the plan they solve
+
+
+def best_responses(q: Quarter, cases: Sequence[Case]) -> list[np.ndarray]:
+    """``best_response`` of each (rows, firms, plan) case; those not kept solved together.
+
+    Reason: one bisection over the cases side by side costs less than one per case (numpy's
+    per-call overhead is paid once); every firm's steps are its own, so each effort is
+    exactly the one a solve of its case alone gives.
+    """
+    efforts: list[np.ndarray | None] = []
+    reads = []
+    for rows, firms, game in cases:
+        read = (
+            rows,
+            *(c[rows] for c in (firms.capability, firms.domain, firms.region, firms.capital)),
+        )
+        kept = game.responses
+        fresh = kept.get("params") is q.params and _same(kept.get("read"), read)
+        efforts.append(np.array(kept["effort"]) if fresh else None)
+        reads.append(read)
+    todo = [i for i, effort in enumerate(efforts) if effort is None]
+    if todo:
+        sizes = [cases[i][0].size for i in todo]
+        solved = np.split(_solve_response(q, [cases[i] for i in todo]), np.cumsum(sizes)[:-1])
+        for i, effort in zip(todo, solved, strict=True):
+            cases[i][2].responses.update(
+                params=q.params, read=tuple(np.array(c) for c in reads[i]), effort=np.array(effort)
+            )
+            efforts[i] = effort
+    return [e for e in efforts if e is not None]
 
 
 def _same(old: tuple[np.ndarray, ...] | None, new: tuple[np.ndarray, ...]) -> bool:
@@ -394,12 +486,26 @@ def _same(old: tuple[np.ndarray, ...] | None, new: tuple[np.ndarray, ...]) -> bo
     )
 
 
-def _solve_response(rows: np.ndarray, firms: FirmState, q: Quarter, game: Plan) -> np.ndarray:
-    """The best response of ``rows``, solved (``best_response`` without its memory)."""
+def _solve_response(q: Quarter, cases: Sequence[Case]) -> np.ndarray:
+    """The best responses of every case's rows, solved side by side (case after case)."""
     p = q.params
-    k, domain = firms.capability[rows], firms.domain[rows].astype(np.int64)
-    inflow = game.inflow[rows]
-    units = capability_law(k, **law(p, game.economy, domain, firms.region[rows]))
+
+    def stacked(column: Callable[[np.ndarray, FirmState, Plan], np.ndarray]) -> np.ndarray:
+        return np.concatenate([column(rows, firms, game) for rows, firms, game in cases])
+
+    k = stacked(lambda rows, firms, _: firms.capability[rows])
+    terms = [
+        (rows, law(p, game.economy, firms.domain[rows].astype(np.int64), firms.region[rows]))
+        for rows, firms, game in cases
+    ]
+    per_unit: dict[str, Any] = {  # per-unit terms side by side; the parameters as they are
+        key: np.concatenate([np.broadcast_to(t[key], rows.shape) for rows, t in terms])
+        if np.ndim(terms[0][1][key])
+        else terms[0][1][key]
+        for key in terms[0][1]
+    }
+    units = capability_law(k, **per_unit)
+    inflow = stacked(lambda rows, _, game: game.inflow[rows])
 
     def slope(x: np.ndarray) -> np.ndarray:
         return units.slope(x + inflow)
@@ -416,11 +522,12 @@ def _solve_response(rows: np.ndarray, firms: FirmState, q: Quarter, game: Plan) 
         SlopeEstimate(estimated, exact) if units.has_estimate and k.size >= ESTIMATE_FROM else None
     )
 
-    cost = game.cost[rows]
-    limit = np.sqrt(2.0 * p.rnd.budget_share * np.maximum(firms.capital[rows], 0.0) / cost)
+    cost = stacked(lambda rows, _, game: game.cost[rows])
+    capital = stacked(lambda rows, firms, _: firms.capital[rows])
+    limit = np.sqrt(2.0 * p.rnd.budget_share * np.maximum(capital, 0.0) / cost)
     return solve_effort(
-        game.omega[rows],
-        game.rest[rows],
+        stacked(lambda rows, _, game: game.omega[rows]),
+        stacked(lambda rows, _, game: game.rest[rows]),
         inflow,
         cost,
         limit,
@@ -462,14 +569,14 @@ def hollow_members(
     offers (``sales_alone``), at the same start-of-quarter state.
     """
     rows = game.rows
-    inside = best_response(rows, firms, q, game)
     alone_firms = replace(firms, alliance=np.full(firms.n, NO_ALLIANCE, dtype=firms.alliance.dtype))
     alone_game = plan(alone_firms, alliances, q, game.economy, sales_alone)
-    alone = best_response(rows, alone_firms, q, alone_game)
-    members = firms.alliance[rows] != NO_ALLIANCE
+    members = rows[firms.alliance[rows] != NO_ALLIANCE]  # only members can be hollow
+    inside, alone = best_responses(q, [(rows, firms, game), (members, alone_firms, alone_game)])
+    at = np.searchsorted(rows, members)  # members' places in ``rows`` (ascending)
     hollow = np.zeros(firms.n, dtype=bool)
-    hollow[rows] = members & depth_rules.hollow_members(
-        inside, alone, q.params.reporting.hollow_share_of_alone
+    hollow[members] = depth_rules.hollow_members(
+        inside[at], alone, q.params.reporting.hollow_share_of_alone
     )
     return hollow
 

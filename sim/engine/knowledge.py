@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import ArrayLike
 
+from sim.engine.arrays import take_rows
 from sim.engine.channels import Channels
 
 EFFORT_OFFSET = 1e-3  # X0, effort units: the law is lambda ((X + X0)^alpha - X0^alpha)
@@ -41,7 +42,8 @@ def _keyed_sum(
 
 def _reach(sums: np.ndarray, key: np.ndarray, R: np.ndarray, domain: np.ndarray) -> np.ndarray:
     """``sum_d sums[key_i, d] R[d, d_i]``: a group's sent effort as received by each firm i."""
-    return np.asarray(np.einsum("nd,dn->n", sums[key], R[:, domain]))
+    received = take_rows(R.T, domain).T  # R[:, domain], in the same memory layout
+    return np.asarray(np.einsum("nd,dn->n", take_rows(sums, key), received))
 
 
 def effective_rnd_grouped(

@@ -18,7 +18,7 @@ from sim.engine.channel_access import channel_pool, partner_group
 from sim.engine.choice import RevisionDraws
 from sim.engine.economy import coordination_rule
 from sim.engine.markets import N_GEOGRAPHIES, market_id
-from sim.engine.outlook import Outlook, Reviser, at_alliance
+from sim.engine.outlook import Outlook, Reviser, at_alliance, at_alliance_cells
 from sim.engine.state import OPEN, AllianceState, FirmState, padded
 
 __all__ = ["leader_crowding", "leader_interest", "leaders_stay"]
@@ -62,8 +62,8 @@ def leader_interest(
     )
     steal = (flow[markets_l] * s_l * r.share[:, None, :]).sum(-1) * r.slope[:, None] * received
     group = np.broadcast_to(partner_group(firms.region[r.rows])[:, None, None], (*target.shape, 1))
-    sold = np.take_along_axis(at_alliance(o.leader_sales, target), group, axis=-1)[..., 0]
-    n = np.take_along_axis(at_alliance(o.partners, target), group, axis=-1)[..., 0]
+    sold = at_alliance_cells(o.leader_sales, target, group[..., 0])
+    n = at_alliance_cells(o.partners, target, group[..., 0])
     more = channel_pool(sold, n + 1.0, p) - channel_pool(sold, n, p)
     money = float(o.multipliers.money[0])
     resale = money * p.choice.channel_resale_margin * more

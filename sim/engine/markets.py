@@ -93,6 +93,18 @@ def seller_rows(
     return np.tile(firm, N_GEOGRAPHIES).astype(np.int64), market_id(np.tile(dom, 2), geography)
 
 
+def home_seller_rows(domain: ArrayLike, alive: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """``seller_rows(presence_mask(domain), alive)``: every alive firm in its home domain.
+
+    Reason: with one domain per firm the seller rows are the alive firms in order, once per
+    geography; read off directly instead of through the presence matrix (same arrays).
+    """
+    firm = np.flatnonzero(np.asarray(alive, dtype=bool))
+    dom = np.asarray(domain)[firm].astype(np.int64)
+    geography = np.repeat(np.arange(N_GEOGRAPHIES), firm.size)
+    return np.tile(firm, N_GEOGRAPHIES).astype(np.int64), market_id(np.tile(dom, 2), geography)
+
+
 def quarterly_factor(growth_per_year: ArrayLike) -> np.ndarray:
     """Share of a calendar year's revenue earned in its first quarter, ``(r - 1) / g``.
 

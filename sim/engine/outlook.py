@@ -15,6 +15,7 @@ from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
 from sim.engine import channel_access, innovation
 from sim.engine.aggregates import home_region
+from sim.engine.arrays import take_rows
 from sim.engine.channels import Channels
 from sim.engine.choice import RevisionDraws
 from sim.engine.depth import heterogeneity
@@ -148,17 +149,28 @@ def outlook(
 def at_alliance(table: np.ndarray, target: np.ndarray) -> np.ndarray:
     """``table[target]`` with -1 (no alliance) read as zeros, broadcast over (K, C)."""
     safe = np.where(target >= 0, target, 0)
-    values = table[safe]
+    values = take_rows(table, safe)
     mask = (target >= 0).reshape(target.shape + (1,) * (values.ndim - target.ndim))
     return np.asarray(np.where(mask, values, 0.0))
 
 
+def at_alliance_cells(table: np.ndarray, target: np.ndarray, column: np.ndarray) -> np.ndarray:
+    """``at_alliance(table, target)`` read only at ``column`` of its last axis.
+
+    ``column`` gives one column per option (broadcast to ``target``'s shape) or several
+    along a last axis of its own; the same values as ``np.take_along_axis`` of the whole
+    ``at_alliance`` array, without building that array.
+    """
+    valid = target >= 0
+    extra = np.ndim(column) - target.ndim
+    safe = np.where(valid, target, 0).reshape(target.shape + (1,) * extra)
+    mask = valid.reshape(target.shape + (1,) * extra)
+    return np.asarray(np.where(mask, table[safe, column], 0.0))
+
+
 def at_home(table: np.ndarray, r: Reviser, target: np.ndarray) -> np.ndarray:
     """``table[A, m]`` of each option's alliance A in the reviser's domestic market, (K, C)."""
-    rows = np.arange(len(r.rows))[:, None]
-    return np.asarray(
-        at_alliance(table, target)[rows, np.arange(target.shape[1]), r.markets[:, :1]]
-    )
+    return at_alliance_cells(table, target, r.markets[:, :1])
 
 
 def flow_scale(o: Outlook, p: ModelParams) -> np.ndarray:
@@ -262,18 +274,19 @@ def prospects(
     """
     p = q.params
     s = sales(firms, economy, q.step, p, alliances)
-    plan = innovation.plan(firms, alliances, q, economy, s)
-    rows = plan.rows
+    spill = innovation.last_spillovers(firms, alliances, q)  # the plan's part revisers read
+    rows = spill.rows
     position = np.full(firms.n, -1, dtype=np.int64)
     position[rows] = np.arange(rows.size)
-    slope = np.zeros(firms.n)
+    slope, absorption = np.zeros(firms.n), np.zeros(firms.n)
+    absorption[rows] = spill.absorption
     d = firms.domain[rows].astype(np.int64)
     terms = innovation.law(p, economy, d, firms.region[rows])
     slope[rows] = marginal_capability(
-        firms.capability[rows], firms.effort[rows] + plan.inflow[rows], **terms
+        firms.capability[rows], firms.effort[rows] + spill.inflow, **terms
     )
-    o = outlook(firms, alliances, economy, s, plan.channels, rows, slope, plan.absorption, p)
+    o = outlook(firms, alliances, economy, s, spill.channels, rows, slope, absorption, p)
     shape = (draws.revisers.size, p.choice.n_prospects)
     recruits = rows[rng.integers(0, max(rows.size, 1), size=shape)] if rows.size else rows
     nests = rng.random(size=(draws.revisers.size, 2))
-    return Prospects(o, plan.channels, position, np.asarray(recruits).reshape(shape), nests)
+    return Prospects(o, spill.channels, position, np.asarray(recruits).reshape(shape), nests)

@@ -22,9 +22,9 @@ from sim.engine.depth import adjust_depth, heterogeneity, target_depth
 from sim.engine.economy import Economy, sales, seller_values
 from sim.engine.knowledge import catch_up_factor, quarterly_rate, returns_to_rnd
 from sim.engine.market_start import calibrate_start
-from sim.engine.markets import N_MARKETS, seller_rows
+from sim.engine.markets import N_MARKETS, home_seller_rows
 from sim.engine.quarter import Quarter
-from sim.engine.state import STARTUP, AllianceState, FirmState, presence_mask
+from sim.engine.state import STARTUP, AllianceState, FirmState
 
 START_ITERATIONS = 120  # most passes of effort, absorption and lambda_d before averaging
 CYCLE_WINDOW = 12  # passes averaged when efforts cycle (a multiple of 2, 3 and 4)
@@ -85,7 +85,7 @@ def _calibrated_shifts(
     firms: FirmState, alliances: AllianceState, economy: Economy, p: ModelParams
 ) -> Economy:
     """Outside goods, home bias and rest-of-world penalty from the start's target shares."""
-    firm, market = seller_rows(presence_mask(firms.domain), firms.alive)
+    firm, market = home_seller_rows(firms.domain, firms.alive)
     m = p.markets
     inside = 1.0 - m.outside_share_initial
     region = firms.region[firm]

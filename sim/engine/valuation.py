@@ -33,6 +33,7 @@ from sim.engine.outlook import (
     Prospects,
     Reviser,
     at_alliance,
+    at_alliance_cells,
     at_home,
     flow_scale,
     headroom,
@@ -86,7 +87,7 @@ def knowledge_value(
     c_a = at_alliance(o.internal, target)
     excess_new = np.where(target >= 0, np.maximum(c_a - o.public_rate * publish, 0.0), 0.0)
     markets = np.broadcast_to(r.markets[:, None, :], (*target.shape, N_GEOGRAPHIES))
-    partners = np.take_along_axis(at_alliance(o.reach, target), markets, axis=-1)
+    partners = at_alliance_cells(o.reach, target, markets)
     partners = partners - member[..., None] * self_reach
     leak = (flow[:, None, :] * s * partners).sum(-1) * excess_new * r.effort[:, None]
     return np.asarray(gain - loss - (leak - leak[:, 1][:, None]))
@@ -287,9 +288,7 @@ def option_values(
     is_leader = member & (padded(alliances.leader, -1)[np.maximum(target, 0)] == r.rows[:, None])
     dues = np.where(exists & ~is_leader, dues_share(regime, p) * r.revenue.sum(-1)[:, None], 0.0)
     home = r.domain[:, None].repeat(target.shape[1], 1)
-    sub = at_alliance(effects.member_subsidy, target)[
-        np.arange(K)[:, None], np.arange(target.shape[1]), home
-    ]
+    sub = at_alliance_cells(effects.member_subsidy, target, home)
     man = at_alliance(effects.mandate_value, target)
     # a firm the mandate invited pays its refusal cost in every option but the mandated one
     mandated = at_alliance(effects.mandated.astype(np.float64), target) > 0

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config.schema import RunConfig, as_plain
-from sim.engine.alliance_table import alliance_table
+from sim.engine.alliance_table import alliance_columns, stack_alliance_columns
 from sim.runs.faults import WriteFault
 from sim.runs.store import (
     DONE,
@@ -103,12 +103,13 @@ def run_replicates(
     snapshot = pd.DataFrame()
     for replicate, child in enumerate(replicate_seeds(cfg)):
         model = AllianceModel(cfg, seed=child)
-        alliances.append(quarter_alliances(model).assign(replicate=replicate))
+        quarters = [quarter_alliance_columns(model)]
         for _ in range(cfg.steps):
             model.step()
-            alliances.append(quarter_alliances(model).assign(replicate=replicate))
+            quarters.append(quarter_alliance_columns(model))
             if progress:
                 progress(1)
+        alliances.append(stack_alliance_columns(quarters).assign(replicate=replicate))
         frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         steps.append(frame.assign(replicate=replicate))
         if cfg.collect_firms:
@@ -129,7 +130,12 @@ def run_replicates(
 
 def quarter_alliances(model: Any) -> pd.DataFrame:
     """The model's active alliances now, with ``step`` (as ``steps``) and ``date`` first."""
-    return alliance_table(
+    return stack_alliance_columns([quarter_alliance_columns(model)])
+
+
+def quarter_alliance_columns(model: Any) -> dict[str, Any]:
+    """The columns of ``quarter_alliances`` (``alliance_table.alliance_columns``)."""
+    return alliance_columns(
         model.firms,
         model.alliances,
         firm_names=model.firm_names,

@@ -9,9 +9,11 @@ from sim.config.vocabulary import REGIME_NAMES, REGIONS
 from sim.engine.alliance_table import (
     COLUMNS,
     REGION_COLUMNS,
+    alliance_columns,
     alliance_table,
     quarter_dates,
     region_mix,
+    stack_alliance_columns,
 )
 from sim.engine.state import NO_ALLIANCE, AllianceState, FirmState
 
@@ -85,6 +87,26 @@ def test_a_world_without_alliances_gives_an_empty_table_with_every_column():
     firms.alliance[:] = NO_ALLIANCE
     table = alliance_table(firms, AllianceState(), step=0, start_year=2016)
     assert table.empty and list(table.columns) == ["step", "date", *COLUMNS]
+
+
+@pytest.mark.parametrize("empty_quarter", [False, True])
+def test_stacked_quarters_equal_the_concatenated_tables(empty_quarter):
+    from dataclasses import replace
+
+    import pandas as pd
+
+    firms, alliances = hand_world()
+    alone = replace(firms, alliance=np.full(firms.n, NO_ALLIANCE, dtype=firms.alliance.dtype))
+    quarters, tables = [], []
+    for step in range(3):
+        alliances.depth[:] += 0.01 * step
+        state = (alone, AllianceState()) if empty_quarter and step == 1 else (firms, alliances)
+        kw = {"firm_names": ["Alpha"], "step": step, "start_year": 2024}
+        quarters.append(alliance_columns(*state, **kw))
+        tables.append(alliance_table(*state, **kw))
+    expected = pd.concat(tables, ignore_index=True)
+    assert len(expected) == (4 if empty_quarter else 6)
+    pd.testing.assert_frame_equal(stack_alliance_columns(quarters), expected, check_exact=True)
 
 
 def test_region_columns_follow_the_vocabulary():

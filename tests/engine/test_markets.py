@@ -271,3 +271,17 @@ def test_relative_capability_reads_per_domain_capability_and_frontier():
     market = markets.market_id(np.array([3, 4]), np.array([0, 1]))
     k = markets.relative_capability(cap, np.array([0, 1]), market, frontier)
     np.testing.assert_allclose(k, [3 / 2, (N_DOMAINS + 4) / 2])
+
+
+@given(
+    domain=arrays(np.int8, st.integers(0, 40), elements=st.integers(0, N_DOMAINS - 1)),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_home_seller_rows_equal_the_rows_of_the_home_presence(domain, seed):
+    from sim.engine.state import presence_mask
+
+    alive = np.random.default_rng(seed).random(domain.size) < 0.7
+    fast = markets.home_seller_rows(domain, alive)
+    plain = markets.seller_rows(presence_mask(domain), alive)
+    for a, b in zip(fast, plain, strict=True):
+        assert a.dtype == b.dtype and np.array_equal(a, b)

@@ -206,3 +206,20 @@ def test_leaders_of_formed_alliances_do_not_reconsider_their_membership(world):
     others = draws.revisers[~np.isin(draws.revisers, leading)]
     np.testing.assert_array_equal(kept.revisers, others)
     np.testing.assert_array_equal(kept.gumbel, draws.gumbel[np.isin(draws.revisers, others)])
+
+
+def test_alliance_cells_are_the_columns_of_the_alliance_lookup():
+    from sim.engine.outlook import at_alliance, at_alliance_cells
+
+    rng = np.random.default_rng(0)
+    table = rng.random((5, 14))
+    target = rng.integers(-1, 5, size=(30, 7))
+    one = rng.integers(0, 14, size=(30, 1))
+    two = rng.integers(0, 14, size=(30, 7, 2))
+    full = at_alliance(table, target)
+    picked = np.take_along_axis(full, np.broadcast_to(one[:, :, None], (30, 7, 1)), axis=-1)
+    assert np.array_equal(at_alliance_cells(table, target, one), picked[..., 0])
+    assert np.array_equal(
+        at_alliance_cells(table, target, two), np.take_along_axis(full, two, axis=-1)
+    )
+    assert (at_alliance_cells(table, target, one)[target < 0] == 0.0).all()
