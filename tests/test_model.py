@@ -86,7 +86,10 @@ WORLDS = {
 
 @pytest.mark.parametrize("world", sorted(WORLDS))
 @pytest.mark.parametrize("scenario", ["baseline", "antitrust_guidance", "public_compute"])
-@pytest.mark.parametrize("seed", [0, 7, 123])
+@pytest.mark.parametrize(
+    "seed",
+    [0, *(pytest.param(s, marks=pytest.mark.slow) for s in (7, 123))],  # 6-18 s each: CI only
+)
 def test_engines_agree_exactly(world, scenario, seed):
     cfg = sim.compose([*WORLDS[world], f"scenario={scenario}", f"seed={seed}"])
     fast = sim.AllianceModel(cfg, engine="vectorised").run()

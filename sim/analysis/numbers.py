@@ -108,6 +108,27 @@ def difference(x: float, outcome: str, signed: bool = True, trim: bool = False) 
     return _with_unit(text, outcome, gap=True)
 
 
+def money(usd_bn: float, signed: bool = False) -> str:
+    """Money: ``USD 3.0 bn``, or ``USD 30 m`` below USD 1 bn (it would round to ``0 bn``)."""
+    if math.isfinite(usd_bn) and abs(usd_bn) < 1:
+        text = number(1000 * usd_bn, DECIMALS["USD m"], signed=signed)
+        if text == "0":
+            return "USD 0"
+        sign = text[0] if text[:1] in ("+", MINUS) else ""
+        return f"{sign}USD {text[len(sign) :]} m"
+    if signed:
+        return difference(usd_bn, "spend_total")
+    return level(usd_bn, "spend_total")
+
+
+def per_usd_bn(x: float, signed: bool = True) -> str:
+    """Years of gap per USD bn at its decimals; ``no effect`` where it rounds to zero."""
+    if not math.isfinite(x):
+        return "n/a"
+    text = number(x, DECIMALS["years per USD bn"], signed=signed)
+    return NO_EFFECT if text == "0" else text
+
+
 def is_zero(x: float, outcome: str) -> bool:
     """Whether the difference ``x`` rounds to zero at ``outcome``'s precision (NaN: no)."""
     return math.isfinite(x) and number(scaled(x, outcome), decimals(outcome)) == "0"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.analysis import numbers, robust, robust_report, words
+from sim.analysis import numbers, robust, robust_money, robust_report, words
 from sim.analysis.discovery import DiscoveredBox
 from sim.engine.outcomes import BY_NAME
 
@@ -114,7 +114,7 @@ class Comparison:
     median: float
     low: float
     high: float
-    higher: int  # worlds where the effect is above zero (beyond robust.ZERO)
+    higher: int  # worlds where the effect is above zero (not "no effect": robust.judge's rule)
     lower: int
     box: DiscoveredBox | None  # PRIM's failure region (None: no direction is better)
     sign: int  # +1 higher is better, -1 lower is better, 0 neither
@@ -184,8 +184,8 @@ def compare(
         float(np.median(values)) if n else np.nan,
         float(low),
         float(high),
-        int((values > robust.ZERO).sum()),
-        int((values < -robust.ZERO).sum()),
+        int(sum(v > 0 and not numbers.is_zero(v, as_registered(outcome)) for v in values)),
+        int(sum(v < 0 and not numbers.is_zero(v, as_registered(outcome)) for v in values)),
         box,
         sign,
     )
@@ -195,35 +195,6 @@ def world_values(final: pd.DataFrame, scenario: str, against: str, outcome: str)
     """Each world's effect (for the figures)."""
     rows = final[final["label"].isin([scenario, against])]
     return robust.world_effects(rows, against, [outcome])["effect"].to_numpy(dtype=float)
-
-
-def cost_table(final: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario spending more than the baseline: gap closed per extra USD bn across worlds.
-
-    In each world: the seed-paired mean gap closed beyond the baseline over the seed-paired
-    mean extra spending (a ratio of means, as ``sim.analysis.cost_effectiveness``).
-    """
-    effects = robust.world_effects(final, BASELINE, ["tech_gap_years", "spend_total"])
-    wide = effects.pivot_table(index=["scenario", "world"], columns="outcome", values="effect")
-    rows = []
-    for scenario, group in wide.groupby(level=0, sort=False):
-        extra = group["spend_total"]
-        if not (extra > robust.ZERO).all():
-            continue
-        ratio = (-group["tech_gap_years"] / extra).to_numpy(dtype=float)
-        low, high = np.quantile(ratio, robust.BAND)
-        rows.append(
-            {
-                "scenario": scenario,
-                "worlds": len(ratio),
-                "extra_spend_median": float(extra.median()),
-                "median": float(np.median(ratio)),
-                "low": float(low),
-                "high": float(high),
-                "closes": int((ratio > robust.ZERO).sum()),
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def mechanism(final: pd.DataFrame, scenario: str, against: str, gap: Comparison) -> str:
@@ -348,22 +319,14 @@ def table(comparisons: list[Comparison]) -> str:
     return "\n".join(lines)
 
 
-def ratio_words(x: float) -> str:
-    """Years of gap per USD bn (``sim.analysis.numbers``' decimals for it), no e-notation."""
-    text = numbers.number(x, numbers.DECIMALS["years per USD bn"], signed=True)
-    return numbers.NO_EFFECT if text == "0" else text
-
-
-def money(usd_bn: float) -> str:
-    """Money spent: ``USD 3.0 bn``, or ``USD 30 m`` below USD 1 bn (it would round to 0 bn)."""
-    if abs(usd_bn) < 1:
-        return f"USD {numbers.number(1000 * usd_bn, numbers.DECIMALS['USD m'])} m"
-    return numbers.level(usd_bn, "spend_total")
-
-
 def cost_section(final: pd.DataFrame) -> str:
-    """The gap closed per extra USD bn against the baseline, across worlds."""
-    costs = cost_table(final)
+    """The gap closed per extra USD bn against the baseline, across worlds.
+
+    The numbers are the robust report's (``sim.analysis.robust_money``), for the scenarios
+    that spend more than the baseline in every world.
+    """
+    summary = robust_money.summarise(robust_money.world_costs(final, BASELINE))
+    costs = summary[summary["status"] == "costs more"]
     if costs.empty:
         return "No scenario of the sweep spends more than the baseline in every world.\n"
     lines = [
@@ -373,16 +336,13 @@ def cost_section(final: pd.DataFrame) -> str:
     ]
     for r in costs.sort_values("median", ascending=False).itertuples():
         lines.append(
-            f"| {r.scenario} | {money(r.extra_spend_median)} | "
-            f"{ratio_words(r.median)} | {ratio_words(r.low)} to {ratio_words(r.high)} | "
-            f"{r.closes} of {r.worlds} |"
+            f"| {r.scenario} | {numbers.money(r.extra_usd_bn_median)} | "
+            f"{numbers.per_usd_bn(r.median)} | {numbers.per_usd_bn(r.band_low)} to "
+            f"{numbers.per_usd_bn(r.band_high)} | {r.positive} of {r.with_ratio} |"
         )
     return (
         "Each scenario that spends more than the baseline, in each world: the gap it closed "
-        "beyond the baseline at the last quarter over the extra money it spent (both the "
-        "mean over the world's seeds of the seed-paired differences), in years per USD bn; "
-        "positive closes the gap.\n\n" + "\n".join(lines) + "\n"
+        "beyond the baseline at the last quarter over the extra money it spent (a ratio of "
+        "the means over the world's seeds of the seed-paired differences), in years per USD "
+        "bn; positive closes the gap.\n\n" + "\n".join(lines) + "\n"
     )
-
-
-# ---------------------------------------------------------------- figures

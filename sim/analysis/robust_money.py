@@ -14,8 +14,6 @@ out), with no number in scientific notation.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
@@ -108,14 +106,6 @@ def summarise(per_world: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
-def ratio_text(x: float, signed: bool = True) -> str:
-    """Years per USD bn with two significant digits (at least two decimals), never ``1e-3``."""
-    if not math.isfinite(x):
-        return "n/a"
-    places = 2 if x == 0 else max(2, 1 - math.floor(math.log10(abs(x))))
-    return numbers.number(x, places, signed=signed)
-
-
 def rows(summary: pd.DataFrame) -> list[tuple[list[str], str]]:
     """The report's table: per scenario, its cells (``HEADER``) and the median's verdict.
 
@@ -128,15 +118,18 @@ def rows(summary: pd.DataFrame) -> list[tuple[list[str], str]]:
     )
     out = []
     for r in order.itertuples():
-        spend = numbers.difference(float(r.extra_usd_bn_median), "spend_total", trim=False)
+        spend = numbers.money(float(r.extra_usd_bn_median), signed=True)
         if r.with_ratio == 0:
             out.append(([str(r.scenario), spend, NO_EXTRA, NO_EXTRA, NO_EXTRA], ""))
             continue
-        band = f"{ratio_text(r.band_low)} to {ratio_text(r.band_high)}"
+        band = f"{numbers.per_usd_bn(r.band_low)} to {numbers.per_usd_bn(r.band_high)}"
         share = f"{r.positive} of {r.with_ratio} ({100 * r.positive / r.with_ratio:.0f} %)"
         sign = 1 if r.status != "spends less" else -1
-        verdict = "" if r.median == 0 else "better" if sign * r.median > 0 else "worse"
-        out.append(([str(r.scenario), spend, ratio_text(r.median), band, share], verdict))
+        median = numbers.per_usd_bn(r.median)
+        verdict = "" if median == NO_EXTRA or median == numbers.NO_EFFECT else "better"
+        if verdict and sign * r.median < 0:
+            verdict = "worse"
+        out.append(([str(r.scenario), spend, median, band, share], verdict))
     return out
 
 

@@ -18,7 +18,9 @@ from typing import Any
 import yaml
 
 from sim.analysis.words import parameter_words
+from sim.config.checks import ConfigError
 from sim.config.compose import CONFIG_DIR
+from sim.config.uncertainty import load_uncertainty
 from sim.runs.store import finished
 
 HISTORY_SPEC = CONFIG_DIR / "calibration" / "korea_2024_history.yaml"
@@ -60,8 +62,24 @@ def when(quarter: Any, start: bool) -> str:
     return "to the end" if q >= FOREVER else f"until quarter {q} (year {q / 4:g})"
 
 
-def levers(scenario: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    """Each lever of ``scenario``: (lever, settings, money, dates)."""
+def varied_ranges(uncertainty: str) -> dict[str, tuple[float, float]]:
+    """The declared range of each uncertain key of the set (empty if it cannot be read)."""
+    try:
+        declared = load_uncertainty(uncertainty or "default")
+    except ConfigError:
+        return {}
+    return {p.path: (p.low, p.high) for p in declared.parameters}
+
+
+def levers(
+    scenario: dict[str, Any], varied: dict[str, tuple[float, float]] | None = None
+) -> list[tuple[str, str, str, str]]:
+    """Each lever of ``scenario``: (lever, settings, money, dates).
+
+    A setting that is a declared uncertain key (``varied``: ``scenario.<lever>.<key>`` to its
+    range) differs from world to world: it is shown as its range, not one world's value.
+    """
+    varied = varied or {}
     rows = []
     for lever, params in scenario.items():
         if not isinstance(params, dict):
@@ -71,7 +89,13 @@ def levers(scenario: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             for k, form in MONEY.items()
             if isinstance(params.get(k), int | float) and params[k]
         )
-        rest = [setting(k, v) for k, v in params.items() if k not in (*MONEY, *TIMES)]
+        rest = [
+            f"{k.replace('_', ' ')} {varied[path][0]:g} to {varied[path][1]:g} across worlds"
+            if (path := f"scenario.{lever}.{k}") in varied
+            else setting(k, v)
+            for k, v in params.items()
+            if k not in (*MONEY, *TIMES)
+        ]
         dates = ", ".join(
             w for w in (when(params.get("start"), True), when(params.get("end"), False)) if w
         )
@@ -112,7 +136,8 @@ def calibration_text(uncertain: list[str], uncertainty: str) -> str:
             f" The answers above vary {len(uncertain)} of them over declared plausible ranges "
             f"(configs/uncertainty/{uncertainty or 'default'}.yaml, each with its source or "
             f"the reason it is a guess): {varied}. Policy levers' sizes are the scenarios' "
-            "settings in the table, not estimates."
+            "settings in the table, not estimates (a setting shown as a range across worlds is "
+            "an uncertain effect of the lever, drawn in each world)."
         )
     else:
         text += " These results hold them at their defaults; a robust sweep varies them."
@@ -122,12 +147,13 @@ def calibration_text(uncertain: list[str], uncertainty: str) -> str:
 def section_html(root: Path, order: list[str], uncertain: list[str], uncertainty: str) -> str:
     """The "What each scenario does" section: a table and the calibration paragraph."""
     configs = scenario_configs(root)
+    ranges = {k: v for k, v in varied_ranges(uncertainty).items() if k in uncertain}
     names = [n for n in order if n in configs] + [n for n in configs if n not in order]
     rows = []
     for name in names:
         scenario = configs[name]
         description = html.escape(str(scenario.get("description") or ""))
-        found = levers(scenario) or [("none", "", "none", "")]
+        found = levers(scenario, ranges) or [("none", "", "none", "")]
         span = len(found)
         for i, (lever, settings, money, dates) in enumerate(found):
             head = (

@@ -215,3 +215,17 @@ def test_end_to_end_on_the_quick_robust_sweep(tmp_path, monkeypatch):
     assert (tmp_path / "out" / "figures" / "policy_mega_alliance.png").exists()
     assert "Not answered: the sweep has no runs of antitrust_guidance." in text
     shutil.rmtree(tmp_path / "r")
+
+
+def test_the_answers_count_worlds_as_the_report_does():
+    """One rule for "no effect" (robust.judge): the page and the report never disagree."""
+    from sim.analysis import robust
+
+    final = constructed()
+    final.loc[final["label"] == "public_compute", "tech_gap_years"] += 0.004 - 0.1  # rounds to 0
+    for scenario in ("mega_alliance", "public_compute", "open_data"):
+        rows = final[final["label"].isin([scenario, "baseline"])]
+        report = robust.summarise(robust.world_effects(rows, "baseline", ["tech_gap_years"]))
+        mine = pa.compare(final, [P1, P2], scenario, "baseline", "tech_gap_years")
+        assert (mine.lower, mine.higher) == (int(report["better"][0]), int(report["worse"][0]))
+    assert pa.compare(final, [P1, P2], "public_compute", "baseline", "tech_gap_years").higher == 0

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis import robust_money
+from sim.analysis import numbers, robust_money
 from sim.analysis.robust import BAND
 
 # per world: the gap each scenario closes beyond the baseline (years, mean over seeds)
@@ -66,7 +66,7 @@ def test_the_table_words_it_for_people():
     table = robust_money.rows(summary)
     assert [cells[0] for cells, _ in table] == ["pricey", "free"]  # no ratio last
     (pricey, verdict), (free, _) = table
-    assert pricey == ["pricey", "+USD 2.0 bn", "+0.20", "\u22120.060 to +0.46", "4 of 5 (80 %)"]
+    assert pricey == ["pricey", "+USD 2.0 bn", "+0.20", "\u22120.06 to +0.46", "4 of 5 (80 %)"]
     assert verdict == "better"
     assert free[2:] == ["no extra spend"] * 3
     lines = robust_money.markdown_lines(summary, "baseline")
@@ -75,10 +75,19 @@ def test_the_table_words_it_for_people():
 
 @pytest.mark.parametrize(
     ("x", "text"),
-    [(0.000123, "+0.00012"), (-0.0456, "\u22120.046"), (1234.5, "+1,234.50"), (0.0, "0")],
+    [(0.000123, "no effect"), (-0.0456, "\u22120.05"), (1234.5, "+1,234.50"), (0.0, "no effect")],
 )
 def test_small_and_large_ratios_are_plain_numbers(x, text):
-    assert robust_money.ratio_text(x) == text
+    """The policy answers' rule: two decimals, "no effect" where it rounds to zero."""
+    assert numbers.per_usd_bn(x) == text
+
+
+@pytest.mark.parametrize(
+    ("usd_bn", "signed", "text"),
+    [(0.03, True, "+USD 30 m"), (0.8, False, "USD 800 m"), (3.0, True, "+USD 3.0 bn")],
+)
+def test_money_below_a_billion_is_in_millions(usd_bn, signed, text):
+    assert numbers.money(usd_bn, signed) == text
 
 
 def test_the_robust_section_shows_the_table():
@@ -91,7 +100,7 @@ def test_the_robust_section_shows_the_table():
     table = {cells[0]: cells for cells, _ in robust_money.rows(answers.money)}
     # helps: 0.4 years closed for USD 3 bn, except where p1 is low (0.05 years lost)
     positive = f"{WORLDS - FAILS_BELOW} of {WORLDS} ({100 * (WORLDS - FAILS_BELOW) / WORLDS:.0f} %)"
-    assert table["helps"] == ["helps", "+USD 3.0 bn", "+0.13", "\u22120.017 to +0.13", positive]
-    assert table["hurts"][2:] == ["\u22120.025", "\u22120.025 to \u22120.025", "0 of 40 (0 %)"]
-    assert table["idle"][1:] == ["USD 0 bn", *["no extra spend"] * 3]
+    assert table["helps"] == ["helps", "+USD 3.0 bn", "+0.13", "\u22120.02 to +0.13", positive]
+    assert table["hurts"][2:] == ["\u22120.02", "\u22120.02 to \u22120.02", "0 of 40 (0 %)"]
+    assert table["idle"][1:] == ["USD 0", *["no extra spend"] * 3]
     assert "no extra spend" in robust_report.section_markdown(answers)

@@ -348,6 +348,7 @@ def test_a_sweep_planned_with_the_old_names_is_resumed_under_them(tmp_path):
     assert fresh.notes == []
 
 
+@pytest.mark.slow  # about 16 s: it runs a sweep twice through the command line
 def test_an_old_sweep_resumes_its_own_folders_from_the_command_line(tmp_path, monkeypatch, capfd):
     monkeypatch.chdir(tmp_path)
     argv = ["-m", "world=synthetic", "world.n_startups=40", "steps=2", "seed=1,2"]
