@@ -161,6 +161,10 @@ def tradeoff(final: pd.DataFrame, against: dict[str, str], style: dict) -> Figur
     return fig
 
 
+LABEL_PT = 9  # type size of a point's name (points)
+CHAR_WIDTH = 0.55  # a character's mean width as a share of the type size (DejaVu Sans)
+
+
 def direct_labels(ax: Any, points: list[tuple[float, float, str]], line: float = 12.0) -> None:
     """Name each point beside it; a name that would overlap one already placed moves down.
 
@@ -179,7 +183,7 @@ def direct_labels(ax: Any, points: list[tuple[float, float, str]], line: float =
     for i in sorted(range(len(points)), key=lambda i: (-shown[i][1], shown[i][0])):
         x, y, label = points[i]
         px, py = shown[i]
-        width = 0.55 * 9 * len(label)
+        width = CHAR_WIDTH * LABEL_PT * len(label)
         left = px > x_left + 2 * (x_right - x_left) / 3
         x0 = px - 6 - width if left else px + 6
         dy = 6.0
@@ -196,7 +200,7 @@ def direct_labels(ax: Any, points: list[tuple[float, float, str]], line: float =
             (x, y),
             textcoords="offset points",
             xytext=(-6.0 if left else 6.0, dy),
-            fontsize=9,
+            fontsize=LABEL_PT,
             ha="right" if left else "left",
         )
 

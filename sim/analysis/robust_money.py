@@ -126,9 +126,9 @@ def rows(summary: pd.DataFrame) -> list[tuple[list[str], str]]:
         share = f"{r.positive} of {r.with_ratio} ({100 * r.positive / r.with_ratio:.0f} %)"
         sign = 1 if r.status != "spends less" else -1
         median = numbers.per_usd_bn(r.median)
-        verdict = "" if median == NO_EXTRA or median == numbers.NO_EFFECT else "better"
-        if verdict and sign * r.median < 0:
-            verdict = "worse"
+        verdict = (
+            "" if median == numbers.NO_EFFECT else "better" if sign * r.median > 0 else "worse"
+        )
         out.append(([str(r.scenario), spend, median, band, share], verdict))
     return out
 

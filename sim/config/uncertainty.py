@@ -220,6 +220,22 @@ def check_uncertainty(uncertainty: UncertaintyConfig, base: RunConfig | None = N
                 ) from None
 
 
+def lever_of(path: str) -> str | None:
+    """The lever a declared key belongs to (``scenario.<lever>.<key>``), None for another key."""
+    from sim.config.levers import lever_fields
+
+    parts = path.split(".")
+    if len(parts) > 2 and parts[0] == "scenario" and parts[1] in lever_fields():
+        return parts[1]
+    return None
+
+
+def unused_lever(cfg: RunConfig, path: str) -> bool:
+    """Whether ``path`` is a key of a lever ``cfg``'s scenario does not pull (nothing to set)."""
+    lever = lever_of(path)
+    return lever is not None and getattr(cfg.scenario, lever) is None
+
+
 def with_levers(base: RunConfig, paths: list[str]) -> RunConfig:
     """``base`` with each lever a key of ``paths`` names set to its defaults where unused.
 
@@ -231,13 +247,11 @@ def with_levers(base: RunConfig, paths: list[str]) -> RunConfig:
     from sim.config.levers import lever_fields
 
     scenario = base.scenario
-    levers = lever_fields()
     for path in paths:
-        parts = path.split(".")
-        if len(parts) > 2 and parts[0] == "scenario" and parts[1] in levers:
-            if getattr(scenario, parts[1]) is None:
-                default: Any = levers[parts[1]]()
-                scenario = dataclasses.replace(scenario, **{parts[1]: default})
+        lever = lever_of(path)
+        if lever is not None and getattr(scenario, lever) is None:
+            default: Any = lever_fields()[lever]()
+            scenario = dataclasses.replace(scenario, **{lever: default})
     return dataclasses.replace(base, scenario=scenario) if scenario is not base.scenario else base
 
 
@@ -337,13 +351,8 @@ def set_value(cfg: RunConfig, path: str, value: float) -> RunConfig:
     """
     from sim.config import design
 
-    parts = path.split(".")
-    if (
-        len(parts) > 2
-        and parts[0] == "scenario"
-        and design.get_path(cfg, ".".join(parts[:2])) is None
-    ):
-        return cfg  # a lever this run's scenario does not use: nothing to set
+    if unused_lever(cfg, path):
+        return cfg
     if _kind(cfg, path) != "scale":
         result: RunConfig = design.set_path(cfg, path, float(value))
         return result
@@ -434,8 +443,8 @@ def overrides_of(row: Mapping[str, float] | pd.Series, base: RunConfig | None = 
     applied = apply_world(base, row)
     overrides = []
     for path in map(str, row.keys()):
-        if design.get_path(base, path.removesuffix(SCALE)) is None:
-            continue  # a lever this run's scenario does not use: nothing to set
+        if unused_lever(base, path):
+            continue
         key = path[: -len(SCALE)] if _kind(base, path) == "scale" else path
         overrides.append(f"{key}={_spell(design.get_path(applied, key))}")
     return overrides

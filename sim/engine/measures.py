@@ -146,19 +146,22 @@ class QuarterEnd:
         return self.firms.alive & (self.firms.region == DOMESTIC)
 
     @cached_property
-    def best_domestic(self) -> np.ndarray:
-        """k*_d: the best domestic capability per domain relative to its frontier (0 if none).
+    def relative_capability(self) -> np.ndarray:
+        """Each firm row's capability relative to its frontier.
 
         Version 1 holds one frontier and absolute capabilities; version 2 keeps capability
         relative to each domain's frontier.
         """
-        k = (
-            self.firms.capability
-            if self.economy is not None
-            else (self.firms.capability / self.frontier)
-        )
+        if self.economy is not None:
+            return self.firms.capability
+        return self.firms.capability / self.frontier
+
+    @cached_property
+    def best_domestic(self) -> np.ndarray:
+        """k*_d: the best domestic capability per domain relative to its frontier (0 if none)."""
         best = np.zeros(N_DOMAINS)
         rows = self.domestic
+        k = self.relative_capability
         np.maximum.at(best, self.firms.domain[rows].astype(np.int64), k[rows])
         return best
 
@@ -183,11 +186,7 @@ class QuarterEnd:
         best-unit gap (``gap``) asks how far the country's best firm is behind, this asks how
         far its sales are (finding 35 of docs/model.md section 10).
         """
-        k = (
-            self.firms.capability
-            if self.economy is not None
-            else (self.firms.capability / self.frontier)
-        )
+        k = self.relative_capability
         rows = self.domestic
         d = self.firms.domain[rows].astype(np.int64)
         r = np.maximum(self.firms.revenue[rows], 0.0)
