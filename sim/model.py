@@ -37,6 +37,7 @@ from sim.engine import (
 from sim.engine.aggregates import alliance_totals
 from sim.engine.alliance_table import alliance_table
 from sim.engine.choice import draw_revision
+from sim.engine.consolidation import fold_targets, leaders_drawn
 from sim.engine.demography import expected_entrants, remove_exits
 from sim.engine.depth import hollow_share
 from sim.engine.history import apply_events
@@ -211,7 +212,10 @@ class AllianceModel(AllianceWorld):
         # 2. membership revision, on the start-of-quarter snapshot
         totals = alliance_totals(firms, alliances)
         draws = draw_revision(firms, alliances, p.choice, self.rng)
-        if self.v2:  # leaders lead while members (docs/model.md 6.6)
+        leaders = None
+        if self.v2:  # leaders lead while members, or fold into a larger alliance (docs 6.6)
+            if p.choice.leaders_fold:
+                leaders = leaders_drawn(draws, firms, alliances, p.choice.working_group_size)
             draws = leadership.leaders_stay(draws, firms, alliances)
         revision = quarter.Revision(totals, draws)
         founding: dict[str, Any] = {}
@@ -232,6 +236,10 @@ class AllianceModel(AllianceWorld):
             founding["founding_cost"] = p.choice.founding_cost
         targets = self._revise(q, revision, view)
         revisers = revision.draws.revisers
+        if leaders is not None:  # leaders who fold join the revisers' moves (no founders)
+            folds = fold_targets(leaders, firms, alliances, view, q.effects, p)
+            revisers = np.concatenate([revisers, leaders.revisers])
+            targets = np.concatenate([targets, folds])
         if self.v2:  # founders chose their regime; movers pay the switching cost
             targets, founding["regimes"], founding["founding_cost"] = valuation.founders(targets, p)
             moved = revisers[targets != firms.alliance[revisers]]

@@ -6,17 +6,19 @@ value of any link the empty network. Every membership cost stays at version 2's 
 (no hand-raised fee); the world (``GOYAL_JOSHI_V2`` in tests/engine/validation_worlds_v2.py)
 is one market of identical firms paid what a ``korea_2024`` domestic startup is paid.
 
-Findings (measured 2026-12-02, seeds 0-3, 40 quarters; the two xfail tests record them):
-at the default choice noise (0.4383 quarters of revenue) the noise is as large as the value
-of membership, so free collaboration does not end in one alliance; and at the default
-coordination cost no alliance of any size is worth its cost to a Korea-sized firm, so
-without noise the network empties, and with it several small alliances live on noise.
+Measured 2026-12-02 (seeds 0-2, 40 quarters) at the defaults of the history fit of that evening
+(16 seeds; choice noise 0.103 quarters of revenue, coordination cost 0.0067 USD m a quarter)
+with leaders folding alliances smaller than a working group into larger ones (docs/model.md
+6.6, "Consolidation"): free collaboration ends with every firm in one alliance; at the default
+costs a Korea-sized startup is near the edge of Goyal and Joshi's high-cost case: one dominant
+group with the rest alone, or (one seed in three) no alliance. Before (noise 0.4383, cost
+0.017, leaders bound) the noise decided membership and two of these tests were strict xfails
+(docs/model.md section 10, findings 32 and 36).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import sim
 from sim.config.vocabulary import DOMESTIC
@@ -58,63 +60,64 @@ def test_free_collaboration_without_noise_ends_in_one_alliance():
         assert run["largest_share"] >= 0.95, (seed, run)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "model finding: at the default choice noise free collaboration leaves 7-9 alliances "
-        "and 8-17 % of firms alone after 40 quarters (seeds 0-3): the gain of moving from a "
-        "smaller alliance to the largest is +0.35 USD m over the horizon (median, seed 0, "
-        "quarter 40) against a noise scale of 0.39 USD m (0.4383 quarters of revenue); "
-        "without noise the same world merges (test above)"
-    ),
-)
 def test_free_collaboration_at_default_noise_ends_in_one_alliance():
+    """G&J's complete network, up to the default noise: one alliance holds nearly every firm.
+
+    The noise keeps founding small alliances, which never reach a working group (10 firms)
+    before their members move to the large one: run to 80 quarters, seeds 1-4 hold 57-60 of
+    60 in the largest from quarter 50 on (measured 2026-12-02).
+    """
+    shares = []
     for seed in GJ_SEEDS:
         run = gj_run(NO_COST, seed)
-        assert run["n_alliances"] == 1, run
-        assert run["largest_share"] >= 0.95, (seed, run)
+        # measured: 60 of 60 firms in the largest alliance (seeds 0-2)
+        assert run["largest_share"] >= 0.85, (seed, run)
+        assert run["members"] - run["largest_size"] < 10, (seed, run)  # under a working group
+        shares.append(run["largest_share"])
+    assert np.mean(shares) >= 0.9, shares
 
 
 def test_costs_at_their_defaults_leave_more_firms_alone():
     """G&J's comparative statics: a costly link leaves firms isolated (model as it runs)."""
     free = [gj_run(NO_COST, seed)["share_alone"] for seed in GJ_SEEDS]
     costly = [gj_run((), seed)["share_alone"] for seed in GJ_SEEDS]
-    # measured: free 0.08-0.17, at the defaults 0.45-0.58
-    assert np.mean(costly) > np.mean(free) + 0.2, (free, costly)
+    # measured: free 0.00 in each seed, at the defaults 0.13-1.00
+    assert np.mean(costly) > np.mean(free) + 0.05, (free, costly)
     assert min(costly) > max(free), (free, costly)
     for seed in GJ_SEEDS:
         assert gj_run((), seed)["firms_alive"] >= 57  # costs act through choice, not exits
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "model finding: at the default costs and noise 2-5 alliances coexist after 40 quarters "
-        "(seeds 0-3), not one dominant group: no group pays (next test), so who is in an "
-        "alliance is decided by the noise"
-    ),
-)
-def test_costs_at_their_defaults_leave_one_dominant_group():
+def test_costs_at_their_defaults_leave_a_dominant_group_architecture():
+    """G&J's stable networks at a positive cost: one dominant group (or none), the rest alone.
+
+    Not several alliances of a working group or more side by side, as when the noise decided
+    membership (2-5 coexisting alliances, findings 32 and 36). Measured (seeds 0-2): no alliance
+    (the cost exceeds what any group brings in that seed), one of 52 and one of 44, the rest
+    alone: the fitted cost sits near the edge of G&J's high-cost case for a Korea-sized startup.
+    """
     for seed in GJ_SEEDS:
         run = gj_run((), seed)
-        assert run["n_alliances"] == 1, run
-        assert run["largest_size"] == run["members"]
+        assert run["n_alliances"] <= 1 or run["members"] - run["largest_size"] < 10, (seed, run)
+        assert run["share_alone"] >= 0.05, (seed, run)  # the rest isolated, unlike at no cost
 
 
-def test_default_cost_exceeds_what_any_group_brings_so_the_network_empties():
-    """G&J: when a link costs more than it brings for every group, the network is empty.
+def test_at_default_costs_the_grand_alliance_costs_more_than_it_brings():
+    """G&J without noise: a grand alliance whose cost exceeds its value unravels.
 
-    Measured the precondition at step 0 (seed 0): in the grand alliance of 60, knowledge is
-    worth +0.09 USD m over the horizon to each member against a coordination cost of 0.76
-    (0.017 USD m a quarter x crowding sqrt(6) x (1 + heterogeneity + openness misfit) 1.72 x
-    10.6 quarters; the R&D share of it is 0.0005); in a 20-member alliance +0.10 against
-    0.46, in a 3-member one +0.03 against 0.32.
+    Measured the precondition at step 0 (seed 0, medians over members): in the grand alliance
+    of 60, knowledge is worth +0.09 USD m over the horizon against a coordination cost of 0.30
+    (0.0067 USD m a quarter x crowding sqrt(6) x (1 + heterogeneity + openness misfit));
+    in a group of 20, +0.15 against 0.18. Without noise the grand alliance empties in seeds
+    0-2 (at the cost of the six-seed fit, 0.0046, a group of 25-27 stayed: the fitted cost is
+    near the edge between G&J's intermediate and high-cost cases).
     """
     model = gj_model(GRAND_START + NO_NOISE, 0)
     terms = join_terms(model, 0)
     assert np.all(terms["total"] < 0), terms["total"]
-    assert np.all(-terms["CC"] > 3.0 * terms["K"])  # the coordination cost dominates
+    assert np.all(-terms["CC"] > terms["K"])  # the coordination cost dominates at 60
     assert np.all(np.abs(terms["Q"] + terms["Ch"] + terms["Dues"] + terms["AT"]) < 0.01)
     for seed in GJ_SEEDS:
         run = gj_run(GRAND_START + NO_NOISE, seed)
-        assert run["members"] == 0, run  # even the grand alliance unravels
+        assert run["n_alliances"] <= 1, run
+        assert run["members"] <= 30, run  # at most a dominant group, never the grand alliance

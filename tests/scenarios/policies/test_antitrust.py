@@ -3,6 +3,7 @@
 import dataclasses
 
 import numpy as np
+import pytest
 
 from scenarios.policies import AntitrustGuidance
 from sim.config.levers import AntitrustConfig
@@ -158,7 +159,8 @@ def test_over_cap_marks_domestic_cells_above_the_cap_of_non_exempt_alliances():
 
 def test_share_cap_fines_in_version_2():
     """Version 2 fines members of alliances above the cap in a domestic relevant market,
-    fine_rate of their sales there each quarter; sales of the quarter are unchanged."""
+    fine_rate of their sales there each quarter; sales of the quarter change only through
+    the revisers who foresee the fines."""
 
     def quarter(share_cap, fine_rate):
         model = model_with(
@@ -172,4 +174,7 @@ def test_share_cap_fines_in_version_2():
     fined, unfined, uncapped = quarter(0.02, 0.5), quarter(0.02, 0.0), quarter(1.0, 0.5)
     assert fined["fines_paid"] > 0
     assert unfined["fines_paid"] == 0 and uncapped["fines_paid"] == 0
-    assert fined["domestic_share_domestic_market"] == unfined["domestic_share_domestic_market"]
+    # revisers foresee fines (docs/model.md 6.5), so a mover or two may differ: within 1 %
+    assert fined["domestic_share_domestic_market"] == pytest.approx(
+        unfined["domestic_share_domestic_market"], rel=0.01
+    )

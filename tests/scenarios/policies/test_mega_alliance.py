@@ -174,10 +174,18 @@ def test_mandate_strength_raises_membership_of_the_mandated_alliance_under_versi
 def test_member_value_raises_membership_of_the_mandated_alliance_under_version_2():
     """Version 2's pull is money: ``member_value`` a quarter to each domestic member.
 
-    Measured 2026-12-02 on this world (5 seeds, quarters 2-5 after the founding): 0.5 USD m
-    a quarter adds 6 to 11 members on average over 0; the bar below is half the smallest.
+    Measured 2026-12-02 on this world (seeds 0-2, quarters 2-5 after the founding) at the
+    defaults of the 16-seed history fit: 0.5 USD m a quarter adds 2.5, 0 and 4.25 members on
+    average over 0 (at the earlier choice noise of 0.4383 quarters of revenue, 6 to 11): the
+    mandated alliance draws most revisers without a payment. Never fewer, more on average.
     """
-    _assert_pull_raises_membership("v2", "member_value", 0.0, 0.5, 3)
+    gains = []
+    for seed in (0, 1, 2):
+        weak = _mandated_sizes(seed, economics="v2", member_value=0.0)
+        strong = _mandated_sizes(seed, economics="v2", member_value=0.5)
+        assert all(s >= w for s, w in zip(strong, weak, strict=True)), (seed, weak, strong)
+        gains.append(np.mean(strong[1:]) - np.mean(weak[1:]))
+    assert np.mean(gains) > 1.0, gains
 
 
 def test_mandate_strength_does_nothing_under_version_2():
@@ -417,14 +425,15 @@ def _invited_quarters_outside(seed, cost, steps=8):
 def test_a_refusal_cost_keeps_more_invited_firms_inside():
     """Invited firm-quarters outside the mandated alliance, quarters 1-7, seeds 0-3.
 
-    Measured 2026-12-02 (6 seeds): 131 with no cost, 118 at 0.5, 81 at 2, 73 at 5 and 32 at
-    20 USD m a quarter; the invitees are the largest firms (revenue in the hundreds of USD m a
-    quarter), whose choice noise scales with revenue, so small costs move few of them.
+    Measured 2026-12-02 at the defaults of the 16-seed history fit (seeds 0-3): 42 with no
+    cost, 32 at 5 and 7 at 20 USD m a quarter (at the earlier choice noise, 0.4383 quarters of
+    revenue, 6 seeds: 131, 73 at 5, 32 at 20); the invitees are the largest firms (revenue in
+    the hundreds of USD m a quarter), whose choice noise scales with revenue.
     """
     none = [_invited_quarters_outside(seed, 0.0) for seed in range(4)]
-    costly = [_invited_quarters_outside(seed, 5.0) for seed in range(4)]
+    costly = [_invited_quarters_outside(seed, 20.0) for seed in range(4)]
     assert sum(none) > 20  # not vacuous: without the cost many stay out
-    assert sum(costly) < 0.75 * sum(none), (none, costly)
+    assert sum(costly) < 0.5 * sum(none), (none, costly)
 
 
 def test_invited_firms_outside_pay_the_refusal_cost_in_their_profit(monkeypatch):
@@ -475,6 +484,8 @@ def test_engines_agree_with_a_refusal_cost():
             "scenario.mega_alliance.start=1",
             "scenario.mega_alliance.refusal_cost=5",
             "steps=6",
+            # a noisier choice than the default (0.103), so that some invitees leave and pay
+            "model.choice.noise_revenue=1.0",
         ]
     )
     fast = sim.AllianceModel(cfg, engine="vectorised").run()

@@ -1,0 +1,101 @@
+"""Consolidation: leaders fold small alliances into larger ones (sim/engine/consolidation.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from sim.engine import valuation
+from sim.engine.choice import FIRST_CANDIDATE, RevisionDraws
+from sim.engine.consolidation import fold_targets, leaders_drawn
+from sim.engine.policy import PolicyEffects
+from sim.engine.state import NO_ALLIANCE
+from tests.engine.validation_worlds_v2 import NO_COST, gj_model
+
+
+@pytest.fixture(scope="module")
+def two_alliances():
+    """The free-collaboration G&J world of seed 1 after 10 quarters: one large, some small.
+
+    The smallest formed alliance (two members or more) and the largest, both open.
+    """
+    model = gj_model(NO_COST, 1)
+    for _ in range(10):
+        model.step()
+    firms, alliances, p = model.firms, model.alliances, model.params
+    member = firms.alive & (firms.alliance != NO_ALLIANCE)
+    size = np.bincount(firms.alliance[member], minlength=alliances.m)
+    small = int(np.argmin(np.where(size >= 2, size, 10**9)))
+    large = int(np.argmax(size))
+    assert 2 <= size[small] < 10 <= size[large]
+    effects = PolicyEffects.neutral(firms.n, alliances.m, p.choice.baseline_clarity)
+    q = model._new_quarter(model.steps, effects)
+    return model, q, small, large
+
+
+def _view(model, q, rows):
+    draws = RevisionDraws(rows, np.zeros((rows.size, 4), np.int64), np.zeros((rows.size, 6)))
+    assert model.economy is not None
+    return valuation.prospects(
+        model.firms, model.alliances, q, model.economy, draws, np.random.default_rng(0)
+    )
+
+
+def _draws(rows, candidates):
+    rows = np.asarray(rows, dtype=np.int64)
+    cand = np.asarray(candidates, dtype=np.int64).reshape(rows.size, -1)
+    return RevisionDraws(rows, cand, np.zeros((rows.size, FIRST_CANDIDATE + cand.shape[1])))
+
+
+def test_a_leader_folds_into_a_larger_alliance_that_pays(two_alliances):
+    model, q, small, large = two_alliances
+    leader = model.alliances.leader[small]
+    draws = _draws([leader], [[large, large, small, NO_ALLIANCE]])
+    view = _view(model, q, draws.revisers)
+    values, _ = valuation.option_values(
+        np.arange(1), draws, model.firms, model.alliances, view, q.effects, q.params
+    )
+    assert values[0, FIRST_CANDIDATE] > 0.0  # joining the large one pays
+    target = fold_targets(draws, model.firms, model.alliances, view, q.effects, q.params)
+    assert target.tolist() == [large]
+
+
+def test_a_leader_never_folds_into_a_smaller_alliance(two_alliances):
+    model, q, small, large = two_alliances
+    leader = model.alliances.leader[large]
+    draws = _draws([leader], [[small, small, small, small]])
+    view = _view(model, q, draws.revisers)
+    target = fold_targets(draws, model.firms, model.alliances, view, q.effects, q.params)
+    assert target.tolist() == [large]
+
+
+def test_a_leader_stays_when_no_larger_candidate_pays(two_alliances):
+    model, q, small, large = two_alliances
+    leader = model.alliances.leader[small]
+    draws = _draws([leader], [[large, NO_ALLIANCE, NO_ALLIANCE, NO_ALLIANCE]])
+    view = _view(model, q, draws.revisers)
+    p = q.params
+    dear = replace(p, choice=replace(p.choice, switching_cost_fixed=100.0))
+    target = fold_targets(draws, model.firms, model.alliances, view, q.effects, dear)
+    assert target.tolist() == [small]  # a switching cost of USD 100 m outweighs the gain
+
+
+def test_only_leaders_of_alliances_they_may_fold_are_drawn(two_alliances):
+    model, _, small, large = two_alliances
+    firms, alliances = model.firms, model.alliances
+    members = np.flatnonzero(firms.alive & (firms.alliance == large))
+    rows = np.sort(np.concatenate([members[:5], [alliances.leader[small]]]))
+    rows = np.unique(np.concatenate([rows, [alliances.leader[large]]]))
+    draws = _draws(rows, np.full((rows.size, 4), small))
+    drawn = leaders_drawn(draws, firms, alliances, 10**6)
+    assert sorted(drawn.revisers.tolist()) == sorted(
+        [int(alliances.leader[small]), int(alliances.leader[large])]
+    )
+    working = leaders_drawn(draws, firms, alliances, 10)  # the large one is past a working group
+    assert working.revisers.tolist() == [int(alliances.leader[small])]
+    fixed = alliances.copy()
+    fixed.mandated[large] = True
+    fixed.chartered[small] = True
+    assert leaders_drawn(draws, firms, fixed, 10**6).revisers.size == 0
