@@ -41,7 +41,7 @@ def leaders_drawn(
 
     Reason: the revisers ``leadership.leaders_stay`` drops are the leaders who may consider
     consolidation this quarter: those of alliances with fewer alive members than
-    ``working_group`` (an alliance that never grew to one working group); mandated,
+    ``working_group`` now (an alliance that has shrunk below a working group counts too); mandated,
     state-coordinated and chartered alliances are kept by the state or their charter.
     """
     formed = formed_alliance(firms, alliances)

@@ -62,13 +62,24 @@ def test_a_leader_folds_into_a_larger_alliance_that_pays(two_alliances):
     assert target.tolist() == [large]
 
 
-def test_a_leader_never_folds_into_a_smaller_alliance(two_alliances):
+def test_a_leader_never_folds_into_a_smaller_alliance(two_alliances, monkeypatch):
+    """Even when joining the smaller alliance would pay (values forced to +1 USD m)."""
+    from sim.engine import consolidation
+
     model, q, small, large = two_alliances
     leader = model.alliances.leader[large]
     draws = _draws([leader], [[small, small, small, small]])
     view = _view(model, q, draws.revisers)
+
+    def paying(k, d, *args):
+        return np.ones((k.size, FIRST_CANDIDATE + d.candidates.shape[1])), None
+
+    monkeypatch.setattr(consolidation, "option_values", paying)
     target = fold_targets(draws, model.firms, model.alliances, view, q.effects, q.params)
     assert target.tolist() == [large]
+    bigger = _draws([model.alliances.leader[small]], [[large, large, large, large]])
+    moved = fold_targets(bigger, model.firms, model.alliances, view, q.effects, q.params)
+    assert moved.tolist() == [large]  # the same forced values do move a smaller leader
 
 
 def test_a_leader_stays_when_no_larger_candidate_pays(two_alliances):

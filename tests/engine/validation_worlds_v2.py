@@ -75,7 +75,7 @@ NO_COST = (
     "model.choice.switching_cost_revenue=0",
 )
 # G&J's stability is deterministic (no firm gains by a move); the model's choice noise is
-# 0.121 quarters of revenue (the history fit). This is its limit: 1 % of a quarter's revenue.
+# 0.103 quarters of revenue (the history fit). This is its limit: 1 % of a quarter's revenue.
 NO_NOISE = ("model.choice.noise_revenue=0.01",)
 GRAND_START = ("world.n_initial_alliances=1", f"world.initial_alliance_size={GJ_FIRMS}")
 
