@@ -296,7 +296,6 @@ class RnDParams:
             "beta_alliance_shallow",
             "beta_alliance_deep",
             "absorption_floor",
-            "effort_adjustment",
             "beta_public",
             "beta_open_internal",
             "beta_closed_internal",
@@ -304,17 +303,21 @@ class RnDParams:
             "beta_federation",
         ):
             check_range(self, name, 0.0, 1.0)
+        # 0 freezes every effort at its start and the consistent start's solve then fails
+        # (non-finite values, found by the fuzz 2026-12-02)
+        check_range(self, "effort_adjustment", 0.01, 1.0)
         check_range(self, "unit_cost", 0.0)
         check_order(self, "unit_cost", "demand_intercept", strict=True)
         check_range(self, "demand_slope", 1e-9)
         check_range(self, "n_rivals_alone", 1)
         check_range(self, "max_game_size", 2)
         check_range(self, "size_elasticity", 0.0, 1.0)
-        check_range(self, "cost_per_effort", 0.0)
+        check_range(self, "cost_per_effort", 0.0, 1e9)  # 1.7e308 overflowed version 1 (fuzz)
         check_range(self, "budget_share", 1e-6, 1.0)  # 0 leaves version 2 without R&D: NaN
         check_range(self, "absorption_half_effort", 1e-9)
         check_range(self, "max_weighted_partners", 1.0, 1e9)
-        _check_positive_list(self, "rd_cost_by_domain", N_DOMAINS)
+        # a cost near 0 overflowed capital (fuzz, 2026-12-02): at least USD 0.01 m (defaults 30-130)
+        _check_positive_list(self, "rd_cost_by_domain", N_DOMAINS, low=0.01)
         _check_relatedness(self)
         check_range(self, "rd_cost", 0.0, 1e6)  # 6e306 overflows the game's closed forms
         if self.rd_cost * self.demand_slope <= 2.0:
@@ -593,15 +596,17 @@ class RunConfig:
             )
 
 
-def _check_positive_list(obj: object, name: str, length: int, high: float | None = None) -> None:
-    """Raise ConfigError unless ``obj.name`` has ``length`` numbers, each > 0 (and <= high)."""
+def _check_positive_list(
+    obj: object, name: str, length: int, high: float | None = None, low: float = 0.0
+) -> None:
+    """Raise ConfigError unless ``obj.name`` has ``length`` numbers, each > low (and <= high)."""
     value = list(getattr(obj, name))
-    bad = [v for v in value if not (_is_number(v) and v > 0 and (high is None or v <= high))]
+    bad = [v for v in value if not (_is_number(v) and v > low and (high is None or v <= high))]
     if len(value) != length or bad:
         top = "" if high is None else f" and at most {high}"
         raise ConfigError(
             f"{type(obj).__name__}.{name}={value!r} is invalid; allowed: {length} numbers "
-            f"above 0{top}, one per domain"
+            f"above {low:g}{top}, one per domain"
         )
 
 
