@@ -19,17 +19,16 @@ alliances do not fold: the state or the charter, not the leader, keeps the allia
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from sim.config.schema import ModelParams
 from sim.engine.aggregates import formed_alliance
 from sim.engine.choice import FIRST_CANDIDATE, RevisionDraws
+from sim.engine.membership import alliance_sizes
 from sim.engine.outlook import Prospects
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import AllianceState, FirmState
-from sim.engine.valuation import option_values
+from sim.engine.valuation import deliberate_values
 
 __all__ = ["fold_targets", "leaders_drawn"]
 
@@ -44,17 +43,14 @@ def leaders_drawn(
     ``working_group`` now (an alliance that has shrunk below a working group counts too); mandated,
     state-coordinated and chartered alliances are kept by the state or their charter.
     """
-    formed = formed_alliance(firms, alliances)
-    mine = formed[draws.revisers]
+    mine = formed_alliance(firms, alliances)[draws.revisers]
     ok = mine >= 0
-    if alliances.m == 0:  # no alliance, no leader
-        return RevisionDraws(draws.revisers[ok], draws.candidates[ok], draws.gumbel[ok])
-    ids = np.maximum(mine, 0)
-    fixed = alliances.mandated | alliances.coordinated | alliances.chartered
-    member = np.where(firms.alive, firms.alliance, -1)
-    size = np.bincount(member[member >= 0], minlength=max(alliances.m, 1))
-    ok &= alliances.leader[ids] == draws.revisers
-    ok &= ~fixed[ids] & (size[ids] < working_group)
+    if alliances.m:  # with no alliance there is no leader
+        ids = np.maximum(mine, 0)
+        fixed = alliances.mandated | alliances.coordinated | alliances.chartered
+        size = alliance_sizes(firms, alliances.m)
+        ok &= alliances.leader[ids] == draws.revisers
+        ok &= ~fixed[ids] & (size[ids] < working_group)
     return RevisionDraws(draws.revisers[ok], draws.candidates[ok], draws.gumbel[ok])
 
 
@@ -76,11 +72,8 @@ def fold_targets(
     own = firms.alliance[rows].astype(np.int64)
     if rows.size == 0:
         return own
-    recruits = np.broadcast_to(rows[:, None], (rows.size, p.choice.n_prospects))
-    seen = replace(view, recruits=np.ascontiguousarray(recruits))
-    values, _ = option_values(np.arange(rows.size), leaders, firms, alliances, seen, effects, p)
-    member = np.where(firms.alive, firms.alliance, -1)
-    size = np.bincount(member[member >= 0], minlength=max(alliances.m, 1))
+    values = deliberate_values(leaders, firms, alliances, view, effects, p)
+    size = alliance_sizes(firms, alliances.m)
     candidates = leaders.candidates
     larger = (candidates >= 0) & (size[np.maximum(candidates, 0)] > size[own][:, None])
     gain = np.where(larger, values[:, FIRST_CANDIDATE:], -np.inf)

@@ -345,10 +345,28 @@ def membership_surplus(
     draws = RevisionDraws(
         rows, np.full((rows.size, n_c), NO_ALLIANCE), np.zeros((rows.size, FIRST_CANDIDATE + n_c))
     )
+    return np.asarray(-deliberate_values(draws, firms, alliances, view, effects, p)[:, 0])
+
+
+def deliberate_values(
+    draws: RevisionDraws,
+    firms: FirmState,
+    alliances: AllianceState,
+    view: Prospects,
+    effects: PolicyEffects,
+    p: ModelParams,
+) -> np.ndarray:
+    """``option_values`` of every row of ``draws`` for a choice made without founding.
+
+    Reason: a member's surplus (``membership_surplus``) and a leader's consolidation
+    (``sim.engine.consolidation``) weigh the same options as a reviser but never found an
+    alliance, so the founding prospects are the rows themselves (no recruit counts).
+    """
+    rows = draws.revisers
     recruits = np.broadcast_to(rows[:, None], (rows.size, p.choice.n_prospects))
     seen = replace(view, recruits=np.ascontiguousarray(recruits))
     values, _ = option_values(np.arange(rows.size), draws, firms, alliances, seen, effects, p)
-    return np.asarray(-values[:, 0])
+    return values
 
 
 def decide(

@@ -74,7 +74,9 @@ def test_a_leader_never_folds_into_a_smaller_alliance(two_alliances, monkeypatch
     def paying(k, d, *args):
         return np.ones((k.size, FIRST_CANDIDATE + d.candidates.shape[1])), None
 
-    monkeypatch.setattr(consolidation, "option_values", paying)
+    monkeypatch.setattr(
+        consolidation, "deliberate_values", lambda d, *a: paying(np.arange(d.revisers.size), d)[0]
+    )
     target = fold_targets(draws, model.firms, model.alliances, view, q.effects, q.params)
     assert target.tolist() == [large]
     bigger = _draws([model.alliances.leader[small]], [[large, large, large, large]])
