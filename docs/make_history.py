@@ -62,7 +62,7 @@ def overview(view: history.History) -> str:
     """The pattern over all points: how many above, below, inside; who keeps regime and leader."""
     agree = view.agreement
     above = agree[agree["expected"] > agree["p95"]]
-    below = agree[agree["expected"] < agree["p05"]]
+    below = agree[(agree["expected"] < agree["p05"]) & ~agree["at_least"].astype(bool)]
     regime = agree[agree["regime_share"] < 0.5]
     leader = agree[agree["leader_share"] < 0.5]
 
@@ -95,8 +95,9 @@ def sentences(view: history.History, facts: dict, config: dict) -> str:
         parts = []
         for p in mine.itertuples():
             where = "inside" if p.inside else ("above" if p.expected > p.p95 else "below")
+            said = history_section.reported(p.expected, p.at_least)
             parts.append(
-                f"{p.date} ({p.role}): reported {p.expected:g}, model median {p.p50:.4g} "
+                f"{p.date} ({p.role}): reported {said}, model median {p.p50:.4g} "
                 f"[{p.p05:.4g}-{p.p95:.4g}], the report lies {where} the band"
             )
             if p.step == 1:
@@ -187,7 +188,9 @@ there and outside the band here.
 - **Band.** Per archetype and quarter, the 5 %, 50 % and 95 % of its size over the
   {SEEDS} replicates. A replicate without the alliance counts as 0: the table's "absent"
   column says in what share of replicates it was not yet founded and in what share it had
-  gone. A point is *inside* when it lies within the 5-95 % band.
+  gone. A point is *inside* when it lies within the 5-95 % band; a report of a lower bound
+  ("more than 100", the facts file's `at_least: true`) when the band reaches it (its 95 %
+  is at least the bound): the report and the band overlap.
 - **Leader and regime.** The share of replicates in which the alliance exists with the
   reported leader, and with the reported regime at that date (its regime at founding, then its
   dated `regime_changes`): {regimes}.

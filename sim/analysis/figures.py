@@ -354,7 +354,13 @@ def history_bands(
             if p.step - p.first_step > 1:  # a year alone: it may refer to any of its quarters
                 ax.hlines(p.expected, start_year + p.first_step / 4, at, color="k", lw=0.8)
             ax.scatter(
-                at, p.expected, s=42, zorder=3, edgecolors="k", facecolors="none" if held else "k"
+                at,
+                p.expected,
+                s=42,
+                zorder=3,
+                marker="^" if p.at_least else "o",  # a lower bound ("more than 100") points up
+                edgecolors="k",
+                facecolors="none" if held else "k",
             )
         heading = textwrap.fill(name, 34)
         if len(points):

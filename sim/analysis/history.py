@@ -61,6 +61,7 @@ POINT_COLUMNS = (
     "leader",
     "regime",
     "role",
+    "at_least",
 )
 NEEDED = ("step", "name", "size", "regime", "leader_name")  # alliance-table columns read
 
@@ -113,7 +114,9 @@ def reported_points(
     Returns:
         ``first_step``: the first quarter the report may refer to (a year alone: its first
         quarter); ``step``: the table step compared (the end of the point's quarter, or of
-        its year); ``reported``: members with the leader; ``role``: in-sample or held-out.
+        its year); ``reported``: members with the leader; ``role``: in-sample or held-out;
+        ``at_least``: the report is a lower bound ("more than 100"; the facts file's
+        ``at_least: true``).
         Points without a date (``korea_2016``'s ``after_quarters``) are left out.
     """
     held = set(held_out)
@@ -133,7 +136,8 @@ def reported_points(
             role = "held-out" if (name, date) in held else "in-sample"
             regime = regime_at(alliance, quarter, start_year)
             row = (name, date, first, quarter + 1, reported, reported * scale)
-            rows.append((*row, str(alliance["leader"]), regime, role))
+            bound = bool(point.get("at_least", False))
+            rows.append((*row, str(alliance["leader"]), regime, role, bound))
     return pd.DataFrame(rows, columns=list(POINT_COLUMNS))
 
 
@@ -208,7 +212,8 @@ def agreement(alliances: pd.DataFrame, points: pd.DataFrame, band: pd.DataFrame)
 
     Returns:
         The points whose step the table has, with the band's columns at that step,
-        ``inside`` (``p05 <= expected <= p95``), ``leader_share`` and ``regime_share``.
+        ``inside`` (``p05 <= expected <= p95``; for a lower bound, ``expected <= p95``: the
+        report "more than N" and the band overlap), ``leader_share`` and ``regime_share``.
     """
     table = _replicated(alliances)
     merged = points.merge(band.drop(columns="date"), on=["alliance", "step"], how="inner")
@@ -218,7 +223,8 @@ def agreement(alliances: pd.DataFrame, points: pd.DataFrame, band: pd.DataFrame)
         at = grids[p.alliance].xs(p.step, level="step")
         leads.append(float((at["leader_name"] == p.leader).mean()))
         holds.append(float((at["regime"] == p.regime).mean()))
-    inside = (merged["p05"] <= merged["expected"]) & (merged["expected"] <= merged["p95"])
+    reached = merged["p05"] <= merged["expected"]
+    inside = (reached | merged["at_least"].astype(bool)) & (merged["expected"] <= merged["p95"])
     return merged.assign(inside=inside, leader_share=leads, regime_share=holds)
 
 

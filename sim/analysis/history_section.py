@@ -24,6 +24,11 @@ def _percent(value: float) -> str:
     return f"{value:.0%}"
 
 
+def reported(value: float, at_least: bool) -> str:
+    """A reported size as written: ``100`` or, for a lower bound, ``more than 100``."""
+    return f"more than {value:g}" if at_least else f"{value:g}"
+
+
 def markdown_table(agree: pd.DataFrame, start_year: int) -> str:
     """The reported points against the model as a markdown table."""
     lines = [
@@ -35,7 +40,8 @@ def markdown_table(agree: pd.DataFrame, start_year: int) -> str:
     for r in agree.itertuples():
         (end,) = quarter_dates([r.step - 1], start_year)
         lines.append(
-            f"| {r.alliance} | {r.date} | {end} | {r.expected:g} | {r.p50:.4g} [{r.p05:.4g}-"
+            f"| {r.alliance} | {r.date} | {end} | {reported(r.expected, r.at_least)} | "
+            f"{r.p50:.4g} [{r.p05:.4g}-"
             f"{r.p95:.4g}] | {'yes' if r.inside else '**no**'} | {_percent(r.not_founded)} / "
             f"{_percent(r.gone)} | {r.leader} ({_percent(r.leader_share)}) | {r.regime} "
             f"({_percent(r.regime_share)}) | {r.role} |"
@@ -93,7 +99,8 @@ def caveat(view: History) -> str:
         f"alliance counts as 0 (the table says whether not yet founded or gone). A point "
         f"dated in a quarter is compared with the state at the end of that quarter, a year "
         f"alone with the end of that year. Filled markers are in-sample points of the history "
-        f"matching, hollow ones held out. {calibrated}{scale}"
+        f'matching, hollow ones held out; a triangle is a lower bound ("more than 100"), '
+        f"inside when the band reaches it. {calibrated}{scale}"
     )
 
 

@@ -107,6 +107,25 @@ def test_agreement_by_hand():
     )
 
 
+def test_a_lower_bound_is_inside_when_the_band_reaches_it():
+    """ "More than 14" at 2024-02 (band 1.5-28.5) and "more than 23" at 2024-05 (band 0-20.5)."""
+    facts = {"alliances": [dict(FACTS["alliances"][0])]}
+    facts["alliances"][0]["history"] = [
+        {"date": "2024-02", "members": 14, "at_least": True},
+        {"date": "2024-05", "members": 23, "at_least": True},
+        {"date": "2024-02", "members": 0, "at_least": True},  # 1, below the band: met
+    ]
+    table = hand_table()
+    points = history.reported_points(facts, START)
+    assert points["at_least"].tolist() == [True, True, True]
+    agree = history.agreement(table, points, history.bands(table, ["A"], START))
+    assert agree["inside"].tolist() == [True, False, True]
+    text = history_section.markdown_table(agree, START)
+    assert "| A | 2024-02 | 2024Q1 | more than 15 | 15 [1.5-28.5] | yes |" in text
+    plain = history.reported_points(FACTS, START)
+    assert not plain["at_least"].any()
+
+
 def test_foreign_mix_at_each_replicates_last_step():
     mix = history.foreign_mix(hand_table(), ["A", "B"])
     assert mix["alliance"].tolist() == ["B"]  # A's home is Korea

@@ -124,6 +124,28 @@ def test_each_report_counts_once_and_assumed_quarters_count_only_a_shortfall():
     assert terms[-1] == pytest.approx(0.5 * (np.log(16.0 / 31.0) / 0.1) ** 2)
 
 
+def test_a_lower_bound_is_missed_only_by_a_smaller_alliance():
+    """ "More than 100" (the facts file's ``at_least``): 300 members meet it, 50 miss it."""
+    bound = (hm.SizeTarget("A", "2025-01", 0, 100.0, 100.0, 0.3, at_least=True),)
+    point = (hm.SizeTarget("A", "2025-01", 0, 100.0, 100.0, 0.3),)
+    size = np.full((1, 2, 1), 300.0)
+    m = hm.Moments(ALLIANCES, size, np.zeros(size.shape, object), np.zeros(size.shape, object))
+    assert hm.counted(m, bound).tolist() == [0.0]
+    assert hm.counted(m, point)[0] == pytest.approx((np.log(301 / 101) / 0.3) ** 2)
+    size[0, 0, 0] = 50.0
+    assert hm.counted(m, bound)[0] == pytest.approx((np.log(51 / 101) / 0.3) ** 2)
+    assert hm.counted(m, bound)[0] == hm.counted(m, point)[0]
+
+
+def test_the_ai_alliances_100_plus_is_read_as_a_lower_bound():
+    """seed_003: "100여곳이 넘는다" (more than 100-odd); its launch's 50+ is the world's input."""
+    spec = hm.load_spec()
+    targets = hm.build_targets(spec, load_facts("korea_2024.yaml"), 1.0, 2024)
+    ai = [t for t in targets.sizes if t.alliance == "AI Alliance"]
+    assert ai and all(t.at_least and t.value == 100.0 for t in ai)
+    assert not any(t.at_least for t in targets.sizes if t.alliance != "AI Alliance")
+
+
 def test_the_home_countrys_excess_share_of_foreign_led_alliances_is_penalised():
     """Issue 11's acceptance as a loss term: at most a quarter of a foreign-led alliance's
     members from the home country; domestic-led alliances and dissolved quarters are free."""

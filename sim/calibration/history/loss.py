@@ -1,7 +1,8 @@
 """The loss of a candidate: a simulated-method-of-moments distance plus state penalties.
 
 Each in-sample size target contributes ``z^2`` over the number of quarters its report covers
-(each report counts once; on a quarter only ``hold_until`` covers, only a shortfall counts),
+(each report counts once; on a quarter only ``hold_until`` covers, and for a report of a lower
+bound such as "more than 100", only a shortfall counts),
 where ``z`` is the seed mean of ``log(1 + size)`` minus ``log(1 + target)``, over the target's
 tolerance. Sizes enter in
 logs because the alliances range from 4 to 100 members: a miss by half counts alike for
@@ -65,10 +66,11 @@ def counted(moments: Moments, targets: Sequence[SizeTarget]) -> np.ndarray:
     over the quarters a year covers or a ``hold_until`` extends weighed as many reports, and
     the assumed quarters rewarded standing still. Each report (alliance, date) now counts
     once, its quarters sharing its weight; on an assumed quarter only a shortfall counts (the
-    assumption is that the alliance did not shrink, not that it did not grow).
+    assumption is that the alliance did not shrink, not that it did not grow). A report of a
+    lower bound (``at_least``: "more than 100") is missed only by a smaller alliance.
     """
     z = z_scores(moments, targets)
-    z = np.where([t.assumed for t in targets], np.minimum(z, 0.0), z)
+    z = np.where([t.assumed or t.at_least for t in targets], np.minimum(z, 0.0), z)
     reports = [(t.alliance, t.date) for t in targets]
     quarters = Counter(reports)
     share = np.array([1.0 / quarters[r] for r in reports], dtype=float)

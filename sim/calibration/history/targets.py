@@ -39,6 +39,8 @@ class SizeTarget:
         held_out: True for an out-of-sample check (never in the loss).
         assumed: True for a quarter only ``hold_until`` covers (an assumption that the size
             held, not a report): the loss counts only a shortfall there.
+        at_least: True for a report that gives a lower bound ("more than 100"; the facts
+            file's ``at_least: true``): the loss counts only a shortfall.
     """
 
     alliance: str
@@ -49,6 +51,7 @@ class SizeTarget:
     tolerance: float
     held_out: bool = False
     assumed: bool = False
+    at_least: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ def _size_targets(
                         rule.tolerance,
                         date in held,
                         assumed=step > own,
+                        at_least=bool(point.get("at_least", False)),
                     )
                 )
     return out
