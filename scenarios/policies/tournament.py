@@ -11,6 +11,11 @@ Design choices:
   best-scoring (ties to the lower alliance row). A consortium that dissolves, loses its
   domestic leader or falls below ``min_members`` leaves the tournament for good; nobody
   takes its place.
+- **Announcement.** ``announce_lead`` quarters before the call (not before ``start``), the
+  lever announces it:
+  until the call, what a consortium expects from applying enters domestic firms' values of
+  founding, joining and staying in a domestic-led alliance (``PolicyEffects.call``,
+  ``sim.engine.consortia``; docs/model.md 6.10), so consortia form by firms' own choices.
 - **Application** happens once, at the first stage's quarter (the call). No applicant knows
   how the reviewers will rank it, so each expects the same odds: a quarter's slots over the
   consortia expected to compete (the eligible ones, at most the call's count). Expected
@@ -39,8 +44,9 @@ import numpy as np
 from scenarios.policies.lever import Lever, domestic_members, share_equally
 from sim.config.levers import TournamentConfig, funded_slots
 from sim.config.vocabulary import DOMESTIC
+from sim.engine import consortia
 from sim.engine.aggregates import group_sum, members_mask
-from sim.engine.policy import PolicyEffects
+from sim.engine.policy import ConsortiumCall, PolicyEffects
 from sim.engine.state import AllianceState, FirmState
 
 
@@ -92,10 +98,27 @@ def expected_funding(cfg: TournamentConfig, competitors: int) -> float:
     """USD m an applicant expects over the programme when ``competitors`` compete (>= 1).
 
     Each applicant counts on equal odds: ``min(1, slots / competitors)`` in every funded
-    quarter, times ``cfg.funding``, summed without discounting.
+    quarter, times ``cfg.funding``, summed without discounting
+    (``consortia.expected_funding``; firms deciding before the call discount it:
+    ``consortia.consortium_prize``).
     """
-    odds = np.minimum(1.0, funded_slots(cfg) / max(competitors, 1))
-    return float(cfg.funding * odds.sum())
+    return float(consortia.expected_funding(funded_slots(cfg), cfg.funding, competitors).sum())
+
+
+def call_of(cfg: TournamentConfig, step: int) -> ConsortiumCall:
+    """The call's facts firms weigh at quarter ``step`` (``PolicyEffects.call``)."""
+    first = cfg.stages[cfg.selection_stage][0]
+    return ConsortiumCall(
+        step=step,
+        announced=cfg.announced,
+        application=cfg.stages[0][0],
+        quarters=np.arange(first, cfg.end),
+        slots=funded_slots(cfg),
+        funding=cfg.funding,
+        cost=cfg.application_cost,
+        keep=cfg.stages[0][1],
+        min_members=cfg.min_members,
+    )
 
 
 class SovereignTournament(Lever):
@@ -143,7 +166,9 @@ class SovereignTournament(Lever):
         effects: PolicyEffects,
         rng: np.random.Generator,
     ) -> None:
-        """Drop the consortia that cannot compete, run the quarter's stages, pay the funded."""
+        """Announce the call, drop those that cannot compete, run the stages, pay the funded."""
+        if self.cfg.announced <= step < self.cfg.stages[0][0]:
+            effects.call = call_of(self.cfg, step)
         scores = consortium_scores(firms, alliances, self.cfg.min_members)
         self.entrants = [a for a in self.entrants if np.isfinite(scores[a])]
         stages = self.cfg.stages

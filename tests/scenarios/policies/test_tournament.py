@@ -206,3 +206,43 @@ def test_tournament_in_a_model_pays_the_selected_from_the_selection_on():
     assert spend[:2] == [0.0, 0.0] and funded[:2] == [0, 0]
     np.testing.assert_allclose(spend[2:], 50.0 * np.array(funded[2:]))
     assert 1 <= funded[2] <= 3 and funded[-1] <= 1
+
+
+def test_the_call_is_announced_announce_lead_quarters_before_the_application():
+    cfg = TournamentConfig(start=3, announce_lead=2)  # default stages: the call at quarter 5
+    lever = SovereignTournament(cfg)
+    assert cfg.announced == 3
+    firms, alliances = consortia_world([0.9, 0.8])
+    calls, records = [], []
+    for t in range(7):
+        calls.append(effects_of(lever, firms, alliances, t).call)
+        records.append(len(lever.record))
+    assert [c is not None for c in calls] == [False, False, False, True, True, False, False]
+    assert records == [0, 0, 0, 0, 0, 1, 3]  # an announcement runs no stage
+    call = calls[3]
+    assert (call.step, call.announced, call.application, call.keep) == (3, 3, 5, 15)
+    np.testing.assert_array_equal(call.quarters, np.arange(6, cfg.end))
+    np.testing.assert_array_equal(call.slots, funded_slots(cfg))
+    assert (call.funding, call.cost, call.min_members) == (cfg.funding, 0.5, 2)
+    assert lever.consortia(3) == lever.consortia(4) == 0
+    silent = SovereignTournament(TournamentConfig(start=3, announce_lead=0))
+    assert all(effects_of(silent, firms, alliances, t).call is None for t in range(7))
+    assert TournamentConfig(start=4).announced == 4  # never before the lever's window
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_call_raises_the_consortia_eligible_at_it(seed):
+    """Firms form consortia for the call: more are eligible at it than in the same world
+    (same seed) where firms learn of the call only when it opens."""
+    eligible = []
+    for lead in (2, 0):
+        cfg = TournamentConfig(
+            start=1, stages=[[3, 15], [4, 5], [6, 2]], selection_stage=1, end=8, announce_lead=lead
+        )
+        model = model_with(seed=seed, tournament=cfg)
+        for _ in range(4):  # quarters 0-3: the application at the start of quarter 3
+            model.step()
+        (lever,) = model.government.policies
+        eligible.append(lever.eligible_at_call)
+    announced, silent = eligible
+    assert announced > silent
