@@ -12,10 +12,10 @@ Design choices:
   domestic leader or falls below ``min_members`` leaves the tournament for good; nobody
   takes its place.
 - **Announcement.** ``announce_lead`` quarters before the call (not before ``start``), the
-  lever announces it:
-  until the call, what a consortium expects from applying enters domestic firms' values of
-  founding, joining and staying in a domestic-led alliance (``PolicyEffects.call``,
-  ``sim.engine.consortia``; docs/model.md 6.10), so consortia form by firms' own choices.
+  lever announces it: until the call, what a consortium expects from applying enters
+  domestic firms' values of founding, joining and staying in a domestic-led alliance
+  (``PolicyEffects.call``, ``sim.engine.consortia``; docs/model.md 6.10), so consortia form
+  by firms' own choices. Firms discount it; the lever's own decision to apply below does not.
 - **Application** happens once, at the first stage's quarter (the call). No applicant knows
   how the reviewers will rank it, so each expects the same odds: a quarter's slots over the
   consortia expected to compete (the eligible ones, at most the call's count). Expected
