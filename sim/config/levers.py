@@ -175,8 +175,9 @@ class TournamentConfig(LeverWindow):
 
     ``stages`` lists ``[quarter, keep]`` pairs in order. The first is the call: every
     eligible consortium (an active domestic-led alliance of at least ``min_members``
-    members) whose expected funding exceeds ``application_cost`` applies, at most ``keep``
-    of them (the best-scoring). Each later stage keeps the ``keep`` best-scoring of those
+    members) whose expected funding at its rank (funded while its rank is within the
+    places every stage keeps) exceeds ``application_cost`` applies, at most ``keep`` of
+    them (the best-scoring). Each later stage keeps the ``keep`` best-scoring of those
     still in; stage ``selection_stage`` is the selection, from which the consortia still in
     are paid ``funding`` a quarter until ``end``. Stages in the same quarter run in order.
     The call is announced ``announce_lead`` quarters before it (``announced``): from then

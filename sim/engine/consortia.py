@@ -6,15 +6,24 @@ value of founding an alliance (the founder would lead a consortium) and of joini
 staying in, a domestic-led alliance that would compete. The lever states the call's facts
 (``policy.ConsortiumCall``); these functions turn them into money:
 
-- ``expected_funding``: a competitor's funding in each funded quarter, at equal odds;
-- ``consortium_prize``: what a consortium expects from applying, discounted to the quarter
-  of the decision over the horizon, net of the application cost; zero outside the window;
-- ``member_share``: a domestic member's expected share of it, with the recruits a founder
-  expects (a consortium counts only with ``min_members`` members at the call);
+- ``consortium_scores``: the lever's score of each alliance (members' mean capability), the
+  one every stage ranks by;
+- ``ranks``: a consortium's rank by score among its rivals (the would-be consortia a firm
+  sees now), ties against it;
+- ``expected_funding``: a consortium's funding in each funded quarter given its rank: the
+  lever's cuts are deterministic, so it is funded while its rank is within the places;
+- ``consortium_prize``: what a consortium of a given rank expects from applying, discounted
+  to the quarter of the decision over the horizon, net of the application cost; zero outside
+  the window;
+- ``member_value``: a domestic member's expected share of its consortium's prize, with the
+  recruits a founder expects (a consortium counts only with ``min_members`` members at the
+  call, and recruits move its score);
 - ``call_values``: the level each reviser's options are worth, zero for foreign firms.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import comb
@@ -27,22 +36,67 @@ from sim.engine.policy import ConsortiumCall
 from sim.engine.state import AllianceState, FirmState, padded
 
 
-def expected_funding(
-    slots: np.ndarray, funding: float, competitors: np.ndarray | float
-) -> np.ndarray:
-    """USD m a competing consortium expects in each funded quarter, (..., quarters).
+@dataclass(frozen=True)
+class AllianceCounts:
+    """Per alliance row (at least one): what a consortium's size, share and score read."""
 
-    Reason: no applicant knows how the reviewers will rank it, so each counts on equal odds
-    ``min(1, slots / competitors)`` of being funded in a quarter (``competitors`` >= 1).
+    members: np.ndarray  # alive members
+    domestic: np.ndarray  # alive domestic members
+    led: np.ndarray  # active and led by a domestic firm
+    capability: np.ndarray  # sum of the alive members' capabilities
+
+
+def alliance_counts(firms: FirmState, alliances: AllianceState) -> AllianceCounts:
+    """Members, domestic members, domestic leadership and summed capability per alliance."""
+    m = max(alliances.m, 1)
+    inside = firms.alive & (firms.alliance >= 0)
+    a = firms.alliance[inside]
+    members = np.bincount(a, minlength=m)[:m]
+    domestic = np.bincount(a, weights=firms.region[inside] == DOMESTIC, minlength=m)[:m]
+    capability = np.bincount(a, weights=firms.capability[inside], minlength=m)[:m]
+    led = np.zeros(m, dtype=bool)
+    if alliances.m:
+        led[: alliances.m] = alliances.active & (firms.region[alliances.leader] == DOMESTIC)
+    return AllianceCounts(members, domestic.astype(np.int64), led, capability.astype(np.float64))
+
+
+def consortium_scores(firms: FirmState, alliances: AllianceState, min_members: int) -> np.ndarray:
+    """Members' mean capability per alliance; -inf where it cannot compete.
+
+    An alliance competes when it is active, led by a domestic firm and has at least
+    ``min_members`` members alive (the tournament's consortia, ``SovereignTournament``).
     """
-    c = np.maximum(np.asarray(competitors, dtype=np.float64), 1.0)[..., None]
-    return np.asarray(funding * np.minimum(1.0, np.asarray(slots, dtype=np.float64) / c))
+    c = alliance_counts(firms, alliances)
+    mean = c.capability / np.maximum(c.members, 1)
+    return np.where(c.led & (c.members >= min_members), mean, -np.inf)
 
 
-def consortium_prize(
-    call: ConsortiumCall, competitors: np.ndarray | float, p: ModelParams
-) -> np.ndarray:
-    """USD m a consortium expects from applying, seen from the call's quarter ``call.step``.
+def ranks(scores: np.ndarray, rivals: np.ndarray, excluded: np.ndarray | float) -> np.ndarray:
+    """1 + the rivals scoring at least ``scores`` (ties against it), ``excluded`` not counted.
+
+    ``rivals`` are the competing consortia's scores (-inf entries never count);
+    ``excluded`` (broadcast with ``scores``, -inf for none) is the option's own alliance's
+    current score when it is among them: a consortium is not its own rival.
+    """
+    y = np.sort(np.asarray(rivals, dtype=np.float64))
+    x = np.asarray(scores, dtype=np.float64)
+    ahead = y.size - np.searchsorted(y, x, side="left")
+    return np.asarray(1 + ahead - (np.asarray(excluded) >= x), dtype=np.int64)
+
+
+def expected_funding(places: np.ndarray, funding: float, rank: np.ndarray | int) -> np.ndarray:
+    """USD m a consortium ranked ``rank`` (>= 1) expects in each funded quarter, (..., quarters).
+
+    Reason: every stage keeps the best-scoring consortia, so one ranked ``rank`` is funded
+    in a quarter while its rank is within that quarter's ``places`` (the fewest any stage up
+    to it keeps): ``funding * 1[rank <= places]``.
+    """
+    r = np.asarray(rank, dtype=np.int64)[..., None]
+    return np.asarray(funding * (r <= np.asarray(places)), dtype=np.float64)
+
+
+def consortium_prize(call: ConsortiumCall, rank: np.ndarray | int, p: ModelParams) -> np.ndarray:
+    """USD m a consortium ranked ``rank`` expects from applying, seen from ``call.step``.
 
     Reason: docs/model.md 6.10, "Consortia formed for the call": the expected funding of
     each funded quarter discounted at ``rho = (1 + r)^(-1/4)`` a quarter, counted over the
@@ -54,59 +108,52 @@ def consortium_prize(
     rho = (1.0 + c.discount_rate) ** -0.25
     tau = np.asarray(call.quarters) - call.step
     weight = np.where((tau >= 0) & (tau < c.horizon_quarters), rho ** np.maximum(tau, 0), 0.0)
-    gross = (expected_funding(call.slots, call.funding, competitors) * weight).sum(-1)
+    gross = (expected_funding(call.places, call.funding, rank) * weight).sum(-1)
     net = np.maximum(gross - rho ** (call.application - call.step) * call.cost, 0.0)
     open_now = call.announced <= call.step < call.application
     return np.asarray(net if open_now else np.zeros_like(net))
 
 
-def member_share(
-    members: np.ndarray,
-    domestic: np.ndarray,
-    prospects: np.ndarray,
-    expectation: float,
-    min_members: int,
+def member_value(
+    call: ConsortiumCall,
+    p: ModelParams,
+    size: tuple[np.ndarray, np.ndarray, np.ndarray],
+    prospects: tuple[np.ndarray, np.ndarray],
+    rivals: np.ndarray,
+    excluded: np.ndarray | float,
 ) -> np.ndarray:
-    """A domestic member's expected share of its consortium's prize (a fraction, >= 0).
+    """USD m a domestic member expects from its consortium's prize (>= 0).
 
-    Reason: the money is shared equally by the consortium's domestic members, and only a
-    consortium of at least ``min_members`` members competes. A founder (or a leader still
-    short of ``min_members``) expects each of its ``prospects`` domestic prospects to join
-    with probability ``expectation`` (``recruit_expectation``, as in founding, 6.6), so with
-    ``X ~ Binomial(prospects, expectation)`` recruits the share is
-    ``E[1[members + X >= min_members] / (domestic + X)]``; with no prospects, ``X = 0``.
-    Arguments broadcast; ``domestic`` counts the member itself.
+    Reason: the money is shared equally by the consortium's domestic members, only a
+    consortium of at least ``min_members`` members competes, and its prize depends on its
+    rank by members' mean capability (``consortium_prize``). ``size`` is ``(members,
+    domestic, capability)``: the consortium's members, domestic members (counting the
+    member itself) and their summed capability. A founder (or a leader still short of
+    ``min_members``) expects each of its ``count`` domestic prospects, of mean capability
+    ``mean``, to join with probability ``recruit_expectation`` (as in founding, 6.6); with
+    ``X ~ Binomial(count, expectation)`` recruits, its score is ``(capability + X mean) /
+    (members + X)`` and the value is ``E[1[members + X >= min_members] / (domestic + X) *
+    prize(rank)]``; with no prospects, ``X = 0``. ``prospects`` is ``(count, mean)``; the
+    arrays broadcast.
     """
-    n, d, k = np.broadcast_arrays(
-        np.asarray(members, dtype=np.int64),
-        np.asarray(domestic, dtype=np.int64),
-        np.asarray(prospects, dtype=np.int64),
+    n, d, s, k, mean, ex = np.broadcast_arrays(
+        np.asarray(size[0], dtype=np.int64),
+        np.asarray(size[1], dtype=np.int64),
+        np.asarray(size[2], dtype=np.float64),
+        np.asarray(prospects[0], dtype=np.int64),
+        np.asarray(prospects[1], dtype=np.float64),
+        np.asarray(excluded, dtype=np.float64),
     )
+    e = p.choice.recruit_expectation
     x = np.arange(int(k.max(initial=0)) + 1)
     kk = k[..., None]
-    pmf = comb(kk, x) * expectation**x * (1.0 - expectation) ** np.maximum(kk - x, 0)
+    pmf = comb(kk, x) * e**x * (1.0 - e) ** np.maximum(kk - x, 0)
     pmf = np.where(x <= kk, pmf, 0.0)
-    counts = (n[..., None] + x) >= min_members
-    return np.asarray((pmf * counts / np.maximum(d[..., None] + x, 1)).sum(-1))
-
-
-def alliance_counts(
-    firms: FirmState, alliances: AllianceState
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per alliance row (at least one): alive members, alive domestic members, domestic-led.
-
-    Domestic-led means active and led by a domestic firm (the lever's consortia,
-    ``tournament.consortium_scores``).
-    """
-    m = max(alliances.m, 1)
-    inside = firms.alive & (firms.alliance >= 0)
-    a = firms.alliance[inside]
-    members = np.bincount(a, minlength=m)[:m]
-    domestic = np.bincount(a, weights=firms.region[inside] == DOMESTIC, minlength=m)[:m]
-    led = np.zeros(m, dtype=bool)
-    if alliances.m:
-        led[: alliances.m] = alliances.active & (firms.region[alliances.leader] == DOMESTIC)
-    return members, domestic.astype(np.int64), led
+    counts = (n[..., None] + x) >= call.min_members
+    score = (s[..., None] + x * mean[..., None]) / np.maximum(n[..., None] + x, 1)
+    prize = consortium_prize(call, ranks(score, rivals, ex[..., None]), p)
+    share = pmf * counts / np.maximum(d[..., None] + x, 1)
+    return np.asarray((share * prize).sum(-1))
 
 
 def call_values(
@@ -123,35 +170,45 @@ def call_values(
 
     Reason: docs/model.md 6.10, "Consortia formed for the call". A level per option, like
     the subsidy and the mandate: the option's alliance, with the reviser in it, must be
-    domestic-led; its prize counts the consortia competing now, plus itself if it does not
-    compete yet, at most the call's count (the lever's rule at the call, on today's state);
-    the reviser's share is ``member_share``. Founding (column ``FOUND``) leads a new
-    consortium of one, and so does staying as the leader of an alliance still short of
+    domestic-led; its prize follows its rank by members' mean capability, with the reviser
+    in, among the would-be consortia a firm sees now: every active domestic-led alliance,
+    scored as the lever scores (those short of ``min_members`` may still recruit before the
+    call); the option's own alliance is not its rival. The reviser's share is
+    ``member_value``.
+    Founding (column ``FOUND``) leads a new consortium of one, scored by the founder's
+    capability, and so does staying as the leader of an alliance still short of
     ``min_members``: both count on the domestic prospects drawn (``recruits``) while a
     recruit can still join before the application: a leader's this quarter, a new
     alliance's from the next quarter on (it is found by candidates' draws once it exists).
     Zero for foreign firms (the lever pays domestic members only) and outside the window.
     """
-    members, domestic, led = alliance_counts(firms, alliances)
-    competing = led & (members >= call.min_members)
-    rivals = int(competing.sum())
+    c = alliance_counts(firms, alliances)
+    visible = c.led & (c.members >= 1)  # would-be consortia: they may recruit before the call
+    score = np.where(visible, c.capability / np.maximum(c.members, 1), -np.inf)
     exists = target >= 0
     at = np.maximum(target, 0)
-    member = target == r.current[:, None]
-    joins = exists & ~member
-    n = np.where(exists, padded(members)[at] + joins, 0)
-    d = np.where(exists, padded(domestic)[at] + joins, 0)
-    ok = exists & padded(led)[at]
-    new = ~(exists & padded(competing)[at])
-    n[:, FOUND], d[:, FOUND], ok[:, FOUND], new[:, FOUND] = 1, 1, True, True
+    joins = exists & (target != r.current[:, None])
+    own = firms.capability[r.rows][:, None]
+    n = np.where(exists, padded(c.members)[at] + joins, 0)
+    d = np.where(exists, padded(c.domestic)[at] + joins, 0)
+    s = np.where(exists, padded(c.capability)[at] + joins * own, 0.0)
+    ok = exists & padded(c.led)[at]
+    excluded = np.where(exists, padded(score)[at], -np.inf)
+    n[:, FOUND], d[:, FOUND], s[:, FOUND], ok[:, FOUND] = 1, 1, own[:, 0], True
+    excluded[:, FOUND] = -np.inf
     pool = (recruits != r.rows[:, None]) & (firms.region[recruits] == DOMESTIC)
-    prospects = (pool & firms.alive[recruits]).sum(-1)[:, None]
+    pool &= firms.alive[recruits]
+    count = pool.sum(-1)
+    mean = (pool * firms.capability[recruits]).sum(-1) / np.maximum(count, 1)
     founding = np.arange(target.shape[1]) == FOUND
     # a leader's recruits may join this quarter; a new alliance's, from the next one on
     leading = (is_leader & (n < call.min_members)) | (founding & (call.step + 1 < call.application))
-    share = member_share(
-        n, d, np.where(leading, prospects, 0), p.choice.recruit_expectation, call.min_members
+    value = member_value(
+        call,
+        p,
+        (n, d, s),
+        (np.where(leading, count[:, None], 0), mean[:, None]),
+        score[visible],
+        excluded,
     )
-    prize = consortium_prize(call, np.minimum(rivals + new, call.keep), p)
-    value = np.where(ok, prize * share, 0.0)
-    return np.asarray(value * r.domestic[:, None])
+    return np.asarray(np.where(ok, value, 0.0) * r.domestic[:, None])

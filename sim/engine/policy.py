@@ -31,10 +31,9 @@ class ConsortiumCall:
     announced: int  # the quarter the call was announced
     application: int  # the quarter consortia apply (the lever's first stage)
     quarters: np.ndarray  # (Q,) quarters in which selected consortia are funded
-    slots: np.ndarray  # (Q,) consortia funded in each of them, as planned
+    places: np.ndarray  # (Q,) the best-ranked consortia funded in each (fewest kept so far)
     funding: float  # USD m a quarter to each funded consortium
     cost: float  # USD m a consortium's application costs it
-    keep: int  # consortia the call takes at most
     min_members: int  # smallest alliance that counts as a consortium
 
 
