@@ -113,6 +113,7 @@ V2_CASES = [
             ("synthetic", "antitrust_guidance", 7),
             ("korea", "strong_enforcement", 3),
             ("korea", "mega_alliance", 0),
+            ("korea", "sovereign_tournament", 0),  # consortia formed for the call (6.10)
         ]
     ),
 ]

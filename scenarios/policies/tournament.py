@@ -11,13 +11,20 @@ Design choices:
   best-scoring (ties to the lower alliance row). A consortium that dissolves, loses its
   domestic leader or falls below ``min_members`` leaves the tournament for good; nobody
   takes its place.
-- **Application** happens once, at the first stage's quarter (the call). No applicant knows
-  how the reviewers will rank it, so each expects the same odds: a quarter's slots over the
-  consortia expected to compete (the eligible ones, at most the call's count). Expected
-  funding is ``funding`` times the sum of those odds over the quarters from the selection to
-  ``end``, undiscounted (``expected_funding``). If it exceeds ``application_cost`` every
-  eligible consortium applies, the best-scoring ones first up to the call's count;
-  otherwise none does. The cost only weighs on the decision: the lever moves no capital.
+- **Announcement.** ``announce_lead`` quarters before the call (not before ``start``), the
+  lever announces it: until the call, what a consortium expects from applying enters
+  domestic firms' values of founding, joining and staying in a domestic-led alliance
+  (``PolicyEffects.call``, ``sim.engine.consortia``; docs/model.md 6.10), so consortia form
+  by firms' own choices. Firms discount it; the lever's own decision to apply below does not.
+- **Application** happens once, at the first stage's quarter (the call). The stages rank by
+  score and nothing else, so an eligible consortium knows its rank among the eligible ones
+  (ties to the lower row) and that it is funded in a quarter exactly while its rank is
+  within the places of that quarter (``funded_slots``: the keeps never increase). Its
+  expected funding is ``funding`` times the number of such quarters from the selection to
+  ``end``, undiscounted (``expected_funding``); it applies if that exceeds
+  ``application_cost``, at most the call's count. Lower-ranked consortia expect less, so
+  those that apply are the best-ranked. The cost only weighs on the decision: the lever
+  moves no capital.
 - **Stages** run in order at their quarters (several may share one: the shortlist and the
   selection both fell in 2025 Q3); each keeps at most its count. With fewer consortia than
   a stage asks for, it keeps those there are and records the shortfall (``record``): the
@@ -38,9 +45,8 @@ import numpy as np
 
 from scenarios.policies.lever import Lever, domestic_members, share_equally
 from sim.config.levers import TournamentConfig, funded_slots
-from sim.config.vocabulary import DOMESTIC
-from sim.engine.aggregates import group_sum, members_mask
-from sim.engine.policy import PolicyEffects
+from sim.engine import consortia
+from sim.engine.policy import ConsortiumCall, PolicyEffects
 from sim.engine.state import AllianceState, FirmState
 
 
@@ -62,23 +68,6 @@ class StageRecord:
     kept: int
 
 
-def consortium_scores(firms: FirmState, alliances: AllianceState, min_members: int) -> np.ndarray:
-    """Members' mean capability per alliance; -inf where it cannot compete.
-
-    An alliance competes when it is active, led by a domestic firm and has at least
-    ``min_members`` members alive.
-    """
-    m = max(alliances.m, 1)
-    inside = members_mask(firms)
-    a = firms.alliance[inside]
-    size = group_sum(a, None, m)
-    mean = group_sum(a, firms.capability[inside], m) / np.maximum(size, 1)
-    ok = np.zeros(m, dtype=bool)
-    if alliances.m:
-        ok[: alliances.m] = alliances.active & (firms.region[alliances.leader] == DOMESTIC)
-    return np.where(ok & (size >= min_members), mean, -np.inf)
-
-
 def stage_name(index: int, selection: int) -> str:
     """The name of stage ``index`` when stage ``selection`` is the selection."""
     if index == selection:
@@ -88,14 +77,31 @@ def stage_name(index: int, selection: int) -> str:
     return "shortlist" if index < selection else "review"
 
 
-def expected_funding(cfg: TournamentConfig, competitors: int) -> float:
-    """USD m an applicant expects over the programme when ``competitors`` compete (>= 1).
+def expected_funding(cfg: TournamentConfig, rank: int) -> float:
+    """USD m a consortium ranked ``rank`` (>= 1) at the call expects over the programme.
 
-    Each applicant counts on equal odds: ``min(1, slots / competitors)`` in every funded
-    quarter, times ``cfg.funding``, summed without discounting.
+    ``cfg.funding`` in every funded quarter whose places its rank is within
+    (``funded_slots``: the keeps never increase, so the last stage's keep is the fewest any
+    stage up to it keeps, and every stage keeps the best-scoring), summed without
+    discounting (``consortia.expected_funding``; firms deciding before the call discount
+    it: ``consortia.consortium_prize``).
     """
-    odds = np.minimum(1.0, funded_slots(cfg) / max(competitors, 1))
-    return float(cfg.funding * odds.sum())
+    return float(consortia.expected_funding(funded_slots(cfg), cfg.funding, rank).sum())
+
+
+def call_of(cfg: TournamentConfig, step: int) -> ConsortiumCall:
+    """The call's facts firms weigh at quarter ``step`` (``PolicyEffects.call``)."""
+    first = cfg.stages[cfg.selection_stage][0]
+    return ConsortiumCall(
+        step=step,
+        announced=cfg.announced,
+        application=cfg.stages[0][0],
+        quarters=np.arange(first, cfg.end),
+        places=funded_slots(cfg),
+        funding=cfg.funding,
+        cost=cfg.application_cost,
+        min_members=cfg.min_members,
+    )
 
 
 class SovereignTournament(Lever):
@@ -108,7 +114,8 @@ class SovereignTournament(Lever):
         entrants: Alliance rows in the tournament now (applied and not yet cut).
         record: One ``StageRecord`` per stage run so far.
         eligible_at_call: Consortia eligible at the call (``None`` before it).
-        expected_at_call: USD m each eligible consortium expected from applying.
+        expected_at_call: USD m each eligible consortium expected from applying, best
+            ranked first (empty before the call).
         selected_at: The quarter of the selection (``None`` before it).
     """
 
@@ -119,7 +126,7 @@ class SovereignTournament(Lever):
         self.entrants: list[int] = []
         self.record: list[StageRecord] = []
         self.eligible_at_call: int | None = None
-        self.expected_at_call: float | None = None
+        self.expected_at_call: list[float] = []
         self.selected_at: int | None = None
         self._counts: dict[int, int] = {}
 
@@ -143,8 +150,10 @@ class SovereignTournament(Lever):
         effects: PolicyEffects,
         rng: np.random.Generator,
     ) -> None:
-        """Drop the consortia that cannot compete, run the quarter's stages, pay the funded."""
-        scores = consortium_scores(firms, alliances, self.cfg.min_members)
+        """Announce the call, drop those that cannot compete, run the stages, pay the funded."""
+        if self.cfg.announced <= step < self.cfg.stages[0][0]:
+            effects.call = call_of(self.cfg, step)
+        scores = consortia.consortium_scores(firms, alliances, self.cfg.min_members)
         self.entrants = [a for a in self.entrants if np.isfinite(scores[a])]
         stages = self.cfg.stages
         while len(self.record) < len(stages) and stages[len(self.record)][0] <= step:
@@ -158,11 +167,13 @@ class SovereignTournament(Lever):
         """Run stage ``index`` at ``step``: the call at index 0, a cut after it."""
         keep = self.cfg.stages[index][1]
         if index == 0:
-            eligible = np.flatnonzero(np.isfinite(scores))
-            self.eligible_at_call = int(eligible.size)
-            self.expected_at_call = expected_funding(self.cfg, min(eligible.size, keep))
-            if eligible.size and self.expected_at_call > self.cfg.application_cost:
-                self.entrants = [int(a) for a in eligible]
+            eligible = [int(a) for a in np.flatnonzero(np.isfinite(scores))]
+            eligible.sort(key=lambda a: (-scores[a], a))  # rank 1 first
+            self.eligible_at_call = len(eligible)
+            expected = [expected_funding(self.cfg, rank) for rank in range(1, len(eligible) + 1)]
+            self.expected_at_call = expected
+            cost = self.cfg.application_cost
+            self.entrants = [a for a, e in zip(eligible, expected, strict=True) if e > cost]
         self.entrants = sorted(self.entrants, key=lambda a: (-scores[a], a))[:keep]
         if index == self.cfg.selection_stage:
             self.selected_at = step

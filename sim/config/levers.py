@@ -175,10 +175,13 @@ class TournamentConfig(LeverWindow):
 
     ``stages`` lists ``[quarter, keep]`` pairs in order. The first is the call: every
     eligible consortium (an active domestic-led alliance of at least ``min_members``
-    members) whose expected funding exceeds ``application_cost`` applies, at most ``keep``
-    of them (the best-scoring). Each later stage keeps the ``keep`` best-scoring of those
+    members) whose expected funding at its rank (funded while its rank is within the
+    places every stage keeps) exceeds ``application_cost`` applies, at most ``keep`` of
+    them (the best-scoring). Each later stage keeps the ``keep`` best-scoring of those
     still in; stage ``selection_stage`` is the selection, from which the consortia still in
     are paid ``funding`` a quarter until ``end``. Stages in the same quarter run in order.
+    The call is announced ``announce_lead`` quarters before it (``announced``): from then
+    until the call, consortia form by firms' choices (docs/model.md 6.10).
     Quarters are steps: in ``korea_2024`` step 0 is 2024 Q1 (``sim.engine.history.step_of``
     maps a date to its step). The defaults are Korea's independent AI foundation model
     programme (독자 AI 파운데이션 모델, Ministry of Science and ICT) in ``korea_2024``;
@@ -214,6 +217,18 @@ class TournamentConfig(LeverWindow):
     # plan): assumption. Only the decision to apply weighs it; the lever does not charge it.
     application_cost: float = 0.5
     min_members: int = 2  # smallest alliance that counts as a consortium
+    # Quarters from the call's announcement to its application (the first stage): from then
+    # on, the consortium's expected funding enters domestic firms' membership values
+    # (docs/model.md 6.10, "Consortia formed for the call"), not before ``start``; 0: firms
+    # learn of the call when it opens. The National AI Committee announced the 'World Best
+    # LLM' project, open to teams of firms, on 2025-02-20 (뉴스1, "정부,'AI 국가대표' 선발해
+    # '한국형 챗GPT' 만든다(종합)", fnnews.com/news/202502201631186469), and applications
+    # closed on 2025-07-21 (뉴스웍스, 2025-06-20,
+    # newsworks.co.kr/news/articleView.html?idxno=800434): five months, about 2 quarters.
+    # The model runs the application at the start of the call's quarter, so the lead is
+    # kept, not the date (assumption; by date the announcement falls in 2025 Q1, one quarter
+    # before the call's quarter).
+    announce_lead: int = 2
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
@@ -221,6 +236,7 @@ class TournamentConfig(LeverWindow):
         check_range(self, "funding", 0.0)
         check_range(self, "application_cost", 0.0)
         check_range(self, "min_members", 1)
+        check_range(self, "announce_lead", 0, MAX_STEPS)
         stages = list(self.stages)
         name = f"{type(self).__name__}.stages={stages!r}"
         if not stages or not all(self._is_pair(s) for s in stages):
@@ -241,6 +257,15 @@ class TournamentConfig(LeverWindow):
                 f"[start={self.start}, end={self.end})"
             )
         check_range(self, "selection_stage", 0, len(stages) - 1)
+
+    @property
+    def announced(self) -> int:
+        """The quarter the call is announced: ``announce_lead`` before it, not before ``start``.
+
+        Like every lever, the tournament acts only inside its window: a lead longer than the
+        window allows is cut at ``start``. An announcement pays nothing and runs no stage.
+        """
+        return max(self.start, self.stages[0][0] - self.announce_lead)
 
     @staticmethod
     def _is_pair(value: object) -> bool:

@@ -19,6 +19,24 @@ from sim.config.vocabulary import DOMESTIC, N_DOMAINS
 from sim.engine.state import STARTUP, AllianceState, FirmState
 
 
+@dataclass(frozen=True)
+class ConsortiumCall:
+    """A call for consortia firms can answer this quarter (``sim.engine.consortia``).
+
+    A tournament writes it from its announcement to the quarter before its application;
+    the membership values read it (docs/model.md 6.10, "Consortia formed for the call").
+    """
+
+    step: int  # the quarter it was written for
+    announced: int  # the quarter the call was announced
+    application: int  # the quarter consortia apply (the lever's first stage)
+    quarters: np.ndarray  # (Q,) quarters in which selected consortia are funded
+    places: np.ndarray  # (Q,) the best-ranked consortia funded in each (fewest kept so far)
+    funding: float  # USD m a quarter to each funded consortium
+    cost: float  # USD m a consortium's application costs it
+    min_members: int  # smallest alliance that counts as a consortium
+
+
 @dataclass
 class PolicyEffects:
     """Everything policies change in one quarter, neutral by default."""
@@ -42,6 +60,7 @@ class PolicyEffects:
     collusion_fine_rate: float = 0.0  # version 2: enforcement's collusion fine rate (0: same)
     spend: float = 0.0  # USD m the government commits this quarter (besides cost shares)
     startup_funding: float = 0.0  # USD m of this quarter's subsidy that went to startups
+    call: ConsortiumCall | None = None  # a tournament's call firms may still answer
 
     @classmethod
     def neutral(cls, n: int, m: int, clarity: float) -> PolicyEffects:

@@ -5,8 +5,10 @@ change in its discounted profit over the horizon against its current position:
 
     dV(o) = K(o) + Q(o) + Ch(o) - Dues(o) + Sub(o) - AT(o) - CC(o) + Man(o) - SC(o),
 
-each term a named function below, written for a firm with one division (its home domain,
-docs/model.md section 9, item 1) selling in that domain's domestic and rest-of-world markets.
+plus, while a tournament's call is open, the call's prize (``consortia.call_values``,
+docs/model.md 6.10); each term a named function below, written for a firm with one division
+(its home domain, docs/model.md section 9, item 1) selling in that domain's domestic and
+rest-of-world markets.
 ``Outlook`` gathers, once per quarter and for every firm and alliance, what the terms read
 from the start-of-quarter state; ``option_values`` lays the options out in the columns of
 ``sim.engine.choice`` (ALONE, STAY, FOUND, candidates) so the same revision draws serve both
@@ -23,6 +25,7 @@ from sim.config.schema import ModelParams
 from sim.engine.channel_access import leader_pool, partner_group, partner_income
 from sim.engine.choice import FIRST_CANDIDATE, FOUND, FOUND_NEW, RevisionDraws
 from sim.engine.competition import expected_antitrust_cost
+from sim.engine.consortia import call_values
 from sim.engine.economy import complementarity_table, coordination_rule, dues_share
 from sim.engine.founding import FOUND_CLOSED, founding_values
 from sim.engine.leadership import leader_interest
@@ -307,6 +310,11 @@ def option_values(
 
     found_value, found_regime, cost = founding_values(r, view.recruits[k], firms, o, R, flow, p)
     value[:, FOUND] += found_value
+    if effects.call is not None:  # a tournament's call: the prize of a consortium (6.10)
+        call = call_values(
+            r, target, is_leader, view.recruits[k], firms, alliances, effects.call, p
+        )
+        value += call - call[:, 1][:, None]
     capital = firms.capital[r.rows]
 
     ok = exists & ~repeated

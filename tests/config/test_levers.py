@@ -34,7 +34,7 @@ TOURNAMENT = ["scenario=sovereign_tournament"]
         ("scenario.tournament.stages=[[5,15],[6,20]]", "stages", "never increase"),
         ("scenario.tournament.stages=[[5,0]]", "stages", "at least 1"),
         ("scenario.tournament.stages=[[6,15],[5,10]]", "stages", "never decrease"),
-        ("scenario.tournament.stages=[[4,15],[6,5]]", "stages", "window"),
+        ("scenario.tournament.stages=[[2,15],[6,5]]", "stages", "window"),
         ("scenario.tournament.stages=[[5,15],[16,2]]", "stages", "window"),
         ("scenario.tournament.stages=[[5,15,3]]", "stages", "[quarter, keep]"),
         ("scenario.tournament.stages=[]", "stages", "non-empty"),

@@ -5,9 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import sim
 from scenarios.policies import SovereignTournament
-from scenarios.policies.tournament import StageRecord, expected_funding, funded_slots
-from sim.config.levers import TournamentConfig
+from scenarios.policies.tournament import StageRecord, expected_funding
+from sim.config.levers import TournamentConfig, funded_slots
 from sim.engine.history import step_of
 from sim.engine.state import NO_ALLIANCE, OPEN
 from tests.scenarios.policies.helpers import (
@@ -44,7 +45,7 @@ def paid_alliances(effects, firms):
 TWENTY = [0.9 - 0.02 * a for a in range(20)]
 
 
-def test_stages_follow_the_real_programme_when_enough_consortia_apply():
+def test_only_consortia_ranked_within_the_selection_apply_to_the_real_programme():
     cfg = TournamentConfig()  # defaults: Korea's programme in korea_2024 quarters
     assert cfg.stages == [[5, 15], [6, 10], [6, 5], [7, 4], [9, 4], [11, 2]]
     lever = SovereignTournament(cfg)
@@ -55,10 +56,14 @@ def test_stages_follow_the_real_programme_when_enough_consortia_apply():
         counts.append(lever.consortia(step))
         paid[step] = paid_alliances(effects, firms)
         assert effects.subsidy.sum() == pytest.approx(cfg.funding * len(paid[step]))
-    assert counts == [0] * 5 + [15, 5, 4, 4, 4, 4] + [2] * 5
+    # ranks 1-2 are funded in all 10 quarters, 3-4 in the 5 up to 2026 Q3, 5 in the
+    # selection's quarter only; from rank 6 on nothing: the cuts rank by score alone
+    f = cfg.funding
+    assert lever.expected_at_call == pytest.approx([10 * f] * 2 + [5 * f] * 2 + [f] + [0.0] * 15)
+    assert counts == [0] * 5 + [5, 5, 4, 4, 4, 4] + [2] * 5
     assert [(r.quarter, r.stage, r.asked, r.kept) for r in lever.record] == [
-        (5, "application", 15, 15),
-        (6, "shortlist", 10, 10),
+        (5, "application", 15, 5),  # the real 15 cannot apply: ranks 6-15 expect nothing
+        (6, "shortlist", 10, 5),
         (6, "selection", 5, 5),
         (7, "review", 4, 4),
         (9, "review", 4, 4),
@@ -83,11 +88,13 @@ def test_stages_cut_on_the_scores_of_the_day():
     lever = SovereignTournament(cfg)
     firms, alliances = consortia_world([0.9, 0.8, 0.7, 0.6, 0.5])
     effects_of(lever, firms, alliances, 0)
-    assert lever.entrants == [0, 1, 2, 3]  # the best four of five apply
+    assert lever.entrants == [0, 1, 2]  # ranks 4 and 5 would never be funded: they stay out
     firms.capability[firms.alliance == 0] = 0.1  # alliance 0 falls behind
     firms.capability[firms.alliance == 4] = 0.95  # too late: 4 did not apply
     effects_of(lever, firms, alliances, 1)
-    assert lever.funded == [1, 2, 3]
+    assert lever.funded == [1, 2, 0]  # the selection keeps 3, best first
+    effects_of(lever, firms, alliances, 2)
+    assert lever.funded == [1, 2]  # the first at the call is cut on the scores of the day
 
 
 def test_fewer_eligible_consortia_than_a_stage_asks_for_are_kept_not_invented():
@@ -117,25 +124,28 @@ def test_no_eligible_consortium_leaves_the_tournament_empty():
     assert max(lever.consortia(t) for t in range(16)) == 0 and sum(spend) == 0.0
 
 
-def test_expected_funding_counts_equal_odds_over_the_funded_quarters():
+def test_expected_funding_counts_the_funded_quarters_a_rank_is_within_the_places():
     cfg = TournamentConfig(stages=[[0, 3], [1, 2], [3, 1]], selection_stage=1, end=5, funding=10.0)
     np.testing.assert_array_equal(funded_slots(cfg), [2, 2, 1, 1])  # quarters 1 to 4
-    assert expected_funding(cfg, 3) == pytest.approx(10.0 * (2 / 3 + 2 / 3 + 1 / 3 + 1 / 3))
-    assert expected_funding(cfg, 1) == pytest.approx(10.0 * 4)  # odds never above 1
+    assert expected_funding(cfg, 1) == pytest.approx(10.0 * 4)
+    assert expected_funding(cfg, 2) == pytest.approx(10.0 * 2)  # cut at quarter 3
+    assert expected_funding(cfg, 3) == 0.0  # shortlisted at the call, never selected
 
 
 @pytest.mark.parametrize("margin", [-0.01, 0.01])
-def test_consortia_apply_only_when_expected_funding_exceeds_the_cost(margin):
+def test_a_consortium_applies_when_its_rank_pays_more_than_the_cost(margin):
     base = {"stages": [[0, 3], [1, 2], [3, 1]], "selection_stage": 1, "end": 5, "funding": 10.0}
-    expected = expected_funding(TournamentConfig(**base), 3)  # four eligible, three compete
-    lever = SovereignTournament(TournamentConfig(**base, application_cost=expected + margin))
+    second = expected_funding(TournamentConfig(**base), 2)  # 20: funded in quarters 1 and 2
+    lever = SovereignTournament(TournamentConfig(**base, application_cost=second + margin))
     firms, alliances = consortia_world([0.9, 0.8, 0.7, 0.6])
     spend = [effects_of(lever, firms, alliances, t).subsidy.sum() for t in range(5)]
-    assert lever.eligible_at_call == 4 and lever.expected_at_call == pytest.approx(expected)
-    if margin > 0:  # the cost exceeds what they expect: nobody applies, nobody is paid
-        assert lever.record[0].kept == 0 and sum(spend) == 0.0 and lever.funded == []
-    else:
-        assert lever.record[0].kept == 3 and spend == pytest.approx([0, 20, 20, 10, 10])
+    assert lever.eligible_at_call == 4
+    assert lever.expected_at_call == pytest.approx([40.0, 20.0, 0.0, 0.0])
+    if margin > 0:  # the second's rank no longer pays the cost: only the first applies
+        assert lever.entrants == [0] and lever.record[0].kept == 1
+        assert spend == pytest.approx([0, 10, 10, 10, 10])
+    else:  # ranks 1 and 2 apply; ranks 3 and 4 (eligible, 0 expected) do not
+        assert lever.record[0].kept == 2 and spend == pytest.approx([0, 20, 20, 10, 10])
 
 
 def test_a_consortium_that_dissolves_leaves_the_tournament_for_good():
@@ -206,3 +216,61 @@ def test_tournament_in_a_model_pays_the_selected_from_the_selection_on():
     assert spend[:2] == [0.0, 0.0] and funded[:2] == [0, 0]
     np.testing.assert_allclose(spend[2:], 50.0 * np.array(funded[2:]))
     assert 1 <= funded[2] <= 3 and funded[-1] <= 1
+
+
+def test_the_call_is_announced_announce_lead_quarters_before_the_application():
+    cfg = TournamentConfig(start=3, announce_lead=2)  # default stages: the call at quarter 5
+    lever = SovereignTournament(cfg)
+    assert cfg.announced == 3
+    firms, alliances = consortia_world([0.9, 0.8])
+    calls, records = [], []
+    for t in range(7):
+        calls.append(effects_of(lever, firms, alliances, t).call)
+        records.append(len(lever.record))
+    assert [c is not None for c in calls] == [False, False, False, True, True, False, False]
+    assert records == [0, 0, 0, 0, 0, 1, 3]  # an announcement runs no stage
+    call = calls[3]
+    assert (call.step, call.announced, call.application) == (3, 3, 5)
+    np.testing.assert_array_equal(call.quarters, np.arange(6, cfg.end))
+    np.testing.assert_array_equal(call.places, funded_slots(cfg))
+    assert (call.funding, call.cost, call.min_members) == (cfg.funding, 0.5, 2)
+    assert lever.consortia(3) == lever.consortia(4) == 0
+    silent = SovereignTournament(TournamentConfig(start=3, announce_lead=0))
+    assert all(effects_of(silent, firms, alliances, t).call is None for t in range(7))
+    assert TournamentConfig(start=4).announced == 4  # never before the lever's window
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_call_raises_the_consortia_eligible_at_it(seed):
+    """Firms form consortia for the call: more are eligible at it than in the same world
+    (same seed) where firms learn of the call only when it opens."""
+    eligible = []
+    for lead in (2, 0):
+        cfg = TournamentConfig(
+            start=1, stages=[[3, 15], [4, 5], [6, 2]], selection_stage=1, end=8, announce_lead=lead
+        )
+        model = model_with(seed=seed, tournament=cfg)
+        for _ in range(4):  # quarters 0-3: the application at the start of quarter 3
+            model.step()
+        (lever,) = model.government.policies
+        eligible.append(lever.eligible_at_call)
+    announced, silent = eligible
+    assert announced > silent
+
+
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_korea_2024_stage_counts_with_rank_aware_odds(index):
+    """Measured 2026-12-02 on seeds 0-2 of SeedSequence(0).spawn(16) (docs/model.md 6.10):
+    the five consortia ranked within the selection apply, then 5 -> 5 -> 4 -> 4 -> 2 at the real
+    quarters; the real 15 -> 10 cannot happen, since ranks 6-15 expect nothing. Far fewer
+    consortia are eligible than the 62-114 equal odds gave (8-20 on 16 seeds)."""
+    cfg = sim.compose(["world=korea_2024", "scenario=sovereign_tournament", "steps=12"])
+    seed = np.random.SeedSequence(0).spawn(16)[index]
+    model = sim.AllianceModel(cfg, seed=seed)
+    for _ in range(12):  # through 2026 Q4, the last review
+        model.step()
+    (lever,) = model.government.policies
+    assert [r.kept for r in lever.record] == [5, 5, 5, 4, 4, 2]
+    assert lever.entrants and len(lever.expected_at_call) == lever.eligible_at_call
+    assert 5 < lever.eligible_at_call <= 25  # equal odds: 62-114 (flood); 12, 20, 10 measured
+    assert all(e == 0.0 for e in lever.expected_at_call[5:])

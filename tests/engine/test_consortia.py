@@ -1,0 +1,230 @@
+"""sim.engine.consortia: what a tournament's call is worth to firms before it, in USD m."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import sim
+from sim.engine.choice import ALONE, FIRST_CANDIDATE, FOUND, STAY
+from sim.engine.consortia import (
+    call_values,
+    consortium_prize,
+    consortium_scores,
+    expected_funding,
+    member_value,
+    ranks,
+)
+from sim.engine.outlook import Reviser
+from sim.engine.policy import ConsortiumCall
+from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN
+from tests.scenarios.policies.helpers import FOREIGN, C, D, S, hand_alliances, hand_firms
+
+PARAMS = sim.compose(["world=synthetic"]).model
+
+
+def params(discount_rate, horizon):
+    choice = replace(PARAMS.choice, discount_rate=discount_rate, horizon_quarters=horizon)
+    return replace(PARAMS, choice=choice)
+
+
+UNDISCOUNTED = params(0.0, 12)
+
+
+def call(step=0, **changes):
+    """Announced at 0, applications at 1, funded in quarters 2-4 (ranks 1-2, 1-2, then 1)."""
+    base = ConsortiumCall(
+        step=step,
+        announced=0,
+        application=1,
+        quarters=np.array([2, 3, 4]),
+        places=np.array([2, 2, 1]),
+        funding=10.0,
+        cost=1.0,
+        min_members=2,
+    )
+    return replace(base, **changes)
+
+
+def test_expected_funding_pays_a_rank_in_the_quarters_whose_places_it_is_within():
+    places = np.array([2, 2, 1])
+    np.testing.assert_allclose(expected_funding(places, 10.0, 1), [10, 10, 10])
+    np.testing.assert_allclose(expected_funding(places, 10.0, 2), [10, 10, 0])
+    np.testing.assert_allclose(expected_funding(places, 10.0, 3), [0, 0, 0])  # never placed
+    np.testing.assert_allclose(
+        expected_funding(np.array([2, 1]), 10.0, np.array([1, 2, 3])), [[10, 10], [10, 0], [0, 0]]
+    )
+
+
+def test_ranks_count_rivals_at_least_as_good_and_never_the_own_alliance():
+    rivals = np.array([0.9, 0.5, 0.7, -np.inf])  # -inf: an alliance that cannot compete
+    assert ranks(0.8, rivals, -np.inf) == 2
+    assert ranks(0.7, rivals, -np.inf) == 3  # a tie counts against it
+    assert ranks(0.95, rivals, -np.inf) == 1
+    assert ranks(0.1, rivals, -np.inf) == 4
+    # staying in (or joining) the alliance scoring 0.7 today: it is not its own rival
+    np.testing.assert_array_equal(ranks(np.array([0.7, 0.6, 0.4]), rivals, 0.7), [2, 2, 3])
+    assert ranks(0.8, rivals, 0.7) == 2  # it lies behind: excluding it changes nothing
+
+
+def test_prize_pinned_without_and_with_discounting():
+    assert consortium_prize(call(), 1, UNDISCOUNTED) == pytest.approx(10 * 3 - 1)  # 29
+    assert consortium_prize(call(), 2, UNDISCOUNTED) == pytest.approx(10 * 2 - 1)  # 19
+    assert consortium_prize(call(), 3, UNDISCOUNTED) == 0.0  # no place, and never negative
+    # r = 10 %/yr, rho = 1.1^(-1/4) = 0.976454; a horizon of 4 quarters (tau 0..3) drops
+    # quarter 4: 10 (rho^2 + rho^3) - rho = 17.8683 at rank 1 or 2
+    assert consortium_prize(call(), 1, params(0.1, 4)) == pytest.approx(17.868296, abs=1e-5)
+    assert consortium_prize(call(), 2, params(0.1, 4)) == pytest.approx(17.868296, abs=1e-5)
+
+
+@given(
+    rank=st.integers(1, 40),
+    worse=st.integers(1, 40),
+    step=st.integers(-3, 5),
+    rate=st.floats(0.0, 0.5),
+    horizon=st.integers(1, 20),
+)
+def test_prize_falls_with_rank_is_zero_below_the_places_and_outside_the_window(
+    rank, worse, step, rate, horizon
+):
+    p = params(rate, horizon)
+    c = call(step=step)
+    better = consortium_prize(c, rank, p)
+    lower = consortium_prize(c, rank + worse, p)
+    assert 0.0 <= lower <= better + 1e-12
+    if rank + worse > c.places.max():
+        assert lower == 0.0
+    if step != 0:  # the window is [announced, application) = [0, 1)
+        assert better == 0.0
+
+
+def test_member_value_pinned():
+    c = call()
+    rivals = np.array([0.9, 0.6])
+    prize = [float(consortium_prize(c, r, UNDISCOUNTED)) for r in (1, 2, 3)]
+    assert prize == pytest.approx([29.0, 19.0, 0.0])
+    # a founder of capability 0.8 with two domestic prospects of mean 0.9, each joining
+    # with probability 1/2: one joins (p 1/2, score 0.85, rank 2, half of 19) or both (p 1/4,
+    # score 0.8667, rank 2, a third of 19); none (p 1/4): no consortium
+    strong = member_value(c, UNDISCOUNTED, (1, 1, 0.8), (2, 0.9), rivals, -np.inf)
+    assert strong == pytest.approx(0.5 * 19 / 2 + 0.25 * 19 / 3)
+    # prospects of mean 0.3 drag its score to 0.55 or 0.467: third, below the places
+    assert member_value(c, UNDISCOUNTED, (1, 1, 0.8), (2, 0.3), rivals, -np.inf) == 0.0
+    assert member_value(c, UNDISCOUNTED, (1, 1, 0.8), (0, 0.9), rivals, -np.inf) == 0.0  # alone
+    # members of consortia of 2 and 3 (their domestic members 2 and 2): ranks 1 and 2
+    values = member_value(
+        c, UNDISCOUNTED, (np.array([2, 3]), 2, np.array([1.9, 2.4])), (0, 0.0), rivals, -np.inf
+    )
+    np.testing.assert_allclose(values, [29 / 2, 19 / 2])
+
+
+def test_consortium_scores_are_members_mean_capability_where_an_alliance_competes():
+    firms, alliances = call_world()
+    np.testing.assert_allclose(consortium_scores(firms, alliances, 2), [0.6, -np.inf, -np.inf])
+    np.testing.assert_allclose(consortium_scores(firms, alliances, 1), [0.6, 0.5, -np.inf])
+
+
+def call_world():
+    """Alliance 0: domestic-led, 2 members (competes); 1: domestic-led, 1 member; 2: foreign-led.
+
+    Rows 5 (domestic) and 6 (foreign) are alone; 7 and 8 are their domestic prospects.
+    """
+    firms = hand_firms(
+        [
+            (C, D, 0, 0.7, 100, 0, True),  # 0 leader of alliance 0
+            (S, D, 1, 0.5, 5, 0, True),  # 1 member of alliance 0
+            (S, D, 2, 0.5, 5, 1, True),  # 2 leader alone of alliance 1
+            (C, FOREIGN, 0, 0.9, 900, 2, True),  # 3 leader of alliance 2
+            (S, D, 3, 0.5, 5, 2, True),  # 4 domestic member of the foreign-led alliance
+            (S, D, 4, 0.5, 5, NO_ALLIANCE, True),  # 5 domestic, alone
+            (S, FOREIGN, 4, 0.5, 5, NO_ALLIANCE, True),  # 6 foreign, alone
+            (S, D, 5, 0.5, 5, NO_ALLIANCE, True),  # 7
+            (S, D, 6, 0.5, 5, NO_ALLIANCE, True),  # 8
+        ]
+    )
+    return firms, hand_alliances([OPEN, CLOSED, OPEN], [0, 2, 3])
+
+
+def reviser(rows, current, domestic):
+    k = len(rows)
+    zeros = np.zeros(k)
+    return Reviser(
+        rows=np.array(rows),
+        current=np.array(current),
+        domain=np.zeros(k, dtype=np.int64),
+        markets=np.zeros((k, 2), dtype=np.int64),
+        share=np.zeros((k, 2)),
+        revenue=np.zeros((k, 2)),
+        slope=zeros,
+        absorption=zeros,
+        effort=zeros,
+        publishing=zeros,
+        own_excess=zeros,
+        domestic=np.array(domestic),
+        room=zeros,
+    )
+
+
+def values_of(c, rows, current, domestic, recruits, capability=None):
+    firms, alliances = call_world()
+    for row, cap in (capability or {}).items():
+        firms.capability[row] = cap
+    r = reviser(rows, current, domestic)
+    k = len(rows)
+    target = np.column_stack(
+        [np.full(k, NO_ALLIANCE), r.current, np.full(k, NO_ALLIANCE), np.tile([0, 1, 2], (k, 1))]
+    )
+    is_leader = (target == r.current[:, None]) & (target >= 0)
+    is_leader &= (
+        np.array([alliances.leader[max(t, 0)] for t in target.ravel()]).reshape(target.shape)
+        == r.rows[:, None]
+    )
+    return call_values(r, target, is_leader, recruits, firms, alliances, c, PARAMS)
+
+
+def test_call_values_by_option_and_zero_for_foreign_firms():
+    c = call(step=0, application=2)  # a recruit can still join a new alliance in quarter 1
+    recruits = np.array([[7, 8, 5, 6, 3]] * 2)  # two domestic prospects besides oneself
+    values = values_of(c, [5, 6], [NO_ALLIANCE, NO_ALLIANCE], [True, False], recruits)
+    # would-be consortia it sees: alliance 0 (score 0.6) and the one-member alliance 1 (0.5)
+    first, second = consortium_prize(c, 1, PARAMS), consortium_prize(c, 2, PARAMS)
+    assert first > second > 0.0 and consortium_prize(c, 3, PARAMS) == 0.0
+    j = FIRST_CANDIDATE
+    assert values[0, ALONE] == values[0, STAY] == 0.0
+    assert values[0, j] == pytest.approx(first / 3)  # alliance 0 at 0.567 still leads
+    assert values[0, j + 1] == pytest.approx(second / 2)  # 0.5: behind 0.6, its own 0.5 not a rival
+    assert values[0, j + 2] == 0.0  # a foreign-led alliance does not compete
+    # a founder of 0.5 with recruits of 0.5 scores 0.5: third of two places
+    assert values[0, FOUND] == 0.0
+    np.testing.assert_array_equal(values[1], 0.0)  # the lever pays domestic members only
+
+
+def test_a_strong_founder_expects_the_prize_and_a_weak_one_nothing():
+    c = call(step=0, application=2)
+    recruits = np.array([[7, 8, 6, 3, 3], [7, 6, 3, 3, 3]])  # 5: prospects 7, 8; 8: only 7
+    strong, weak = values_of(
+        c, [5, 8], [NO_ALLIANCE, NO_ALLIANCE], [True, True], recruits, {5: 0.95, 8: 0.2}
+    )[:, FOUND]
+    first, second = consortium_prize(c, 1, PARAMS), consortium_prize(c, 2, PARAMS)
+    # 5 with one recruit (p 1/2) scores (0.95 + 0.35) / 2 = 0.65, first; with both (p 1/4)
+    # (0.95 + 0.7) / 3 = 0.55, behind alliance 0's 0.6: second
+    assert strong == pytest.approx(0.5 * first / 2 + 0.25 * second / 3)
+    # 8 (0.2) with 7 (0.5) scores 0.35, behind 0.6 and 0.5: below the two places
+    assert weak == 0.0
+
+
+def test_founding_counts_only_while_a_recruit_can_join_before_the_application():
+    recruits = np.array([[7, 8, 5, 6, 3]] * 2)
+    late = call(step=1, application=2)  # recruits of a new alliance would come too late
+    values = values_of(late, [5, 2], [NO_ALLIANCE, 1], [True, True], recruits)
+    assert values[0, FOUND] == 0.0
+    # the leader still alone may be joined this quarter: staying counts its prospects 7, 8
+    # and 5 (domestic; 6 and 3 are not), X ~ Binomial(3, 1/2); its score stays 0.5, second
+    # behind alliance 0 (it is not its own rival): E[1[X >= 1] / (1 + X)] = 11/32
+    second = consortium_prize(late, 2, PARAMS)
+    assert second > 0.0
+    assert values[1, STAY] == pytest.approx(second * 11 / 32)
+    outside = call(step=2, application=2)
+    assert np.all(values_of(outside, [5, 2], [NO_ALLIANCE, 1], [True, True], recruits) == 0.0)
