@@ -215,7 +215,7 @@ class AllianceModel(AllianceWorld):
         leaders = None
         if self.v2:  # leaders lead while members, or fold into a larger alliance (docs 6.6)
             if p.choice.leaders_fold:
-                leaders = leaders_drawn(draws, firms, alliances, p.choice.working_group_size)
+                leaders = leaders_drawn(draws, firms, alliances, p.choice.fold_below_members)
             draws = leadership.leaders_stay(draws, firms, alliances)
         revision = quarter.Revision(totals, draws)
         founding: dict[str, Any] = {}

@@ -189,6 +189,7 @@ class ChoiceParams:
     recruit_expectation: float = 0.5  # v2: share of prospects expected to join
     regime_review_every: int = 4  # v2: quarters between leaders' regime reviews
     leaders_fold: bool = True  # v2: a leader may fold its alliance into a larger one (6.6)
+    fold_below_members: int = 10  # v2: firms; only leaders of smaller alliances fold (assumption)
     regime_switch_cost: float = 0.6124  # v2: USD m one-off to change a regime; history fit
     state_mission: float = 1.0  # v2: mission of a state coordinator, in [0, 1] (depth target 1)
     nest_similarity: float = 0.5  # v2: nested logit lambda of the options besides staying (1 = MNL)
@@ -213,6 +214,7 @@ class ChoiceParams:
         check_range(self, "discount_rate", 0.0, 1.0)
         check_range(self, "depth_size_elasticity", 0.0, 5.0)
         check_range(self, "working_group_size", 1, MAX_FIRMS)
+        check_range(self, "fold_below_members", 1, MAX_FIRMS)
         for name in (
             "noise_revenue",
             "complementarity_uplift",

@@ -9,8 +9,9 @@ review: no choice noise, the same option values as every reviser (``valuation.op
 the leader's resale margin counted for staying), over the candidates the leader's revision drew
 that are larger than its own alliance at the start of the quarter. Its former partners keep
 the alliance under a successor (``membership.replace_departed_leaders``) or, left alone,
-reconsider. Only an alliance smaller than one working group (``working_group_size``) is folded:
-a leader that built an alliance of a working group or more has a stake in it the option values
+reconsider. Only an alliance of fewer than ``fold_below_members`` (10 firms by default, the size
+of one working group) is folded: a leader that built an alliance of that size or more has a stake
+in it the option values
 do not hold (its agenda, its name; finding 19 of docs/model.md section 10), and with every
 leader free to fold SoftBank folded the AI-RAN Alliance into the AI Alliance in 8 of 32 seeds of
 ``korea_2024`` by 2025, against the record. Leaders of mandated, state-coordinated and chartered
@@ -34,14 +35,14 @@ __all__ = ["fold_targets", "leaders_drawn"]
 
 
 def leaders_drawn(
-    draws: RevisionDraws, firms: FirmState, alliances: AllianceState, working_group: int
+    draws: RevisionDraws, firms: FirmState, alliances: AllianceState, below: int
 ) -> RevisionDraws:
-    """The draws of the leaders of formed alliances smaller than a working group.
+    """The draws of the leaders of formed alliances of fewer than ``below`` alive members.
 
     Reason: the revisers ``leadership.leaders_stay`` drops are the leaders who may consider
-    consolidation this quarter: those of alliances with fewer alive members than
-    ``working_group`` now (an alliance that has shrunk below a working group counts too); mandated,
-    state-coordinated and chartered alliances are kept by the state or their charter.
+    consolidation this quarter: those of alliances with fewer alive members than ``below`` now
+    (``model.choice.fold_below_members``; an alliance that has shrunk below it counts too);
+    mandated, state-coordinated and chartered alliances are kept by the state or their charter.
     """
     mine = formed_alliance(firms, alliances)[draws.revisers]
     ok = mine >= 0
@@ -50,7 +51,7 @@ def leaders_drawn(
         fixed = alliances.mandated | alliances.coordinated | alliances.chartered
         size = alliance_sizes(firms, alliances.m)
         ok &= alliances.leader[ids] == draws.revisers
-        ok &= ~fixed[ids] & (size[ids] < working_group)
+        ok &= ~fixed[ids] & (size[ids] < below)
     return RevisionDraws(draws.revisers[ok], draws.candidates[ok], draws.gumbel[ok])
 
 

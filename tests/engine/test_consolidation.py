@@ -112,3 +112,21 @@ def test_only_leaders_of_alliances_they_may_fold_are_drawn(two_alliances):
     fixed.mandated[large] = True
     fixed.chartered[small] = True
     assert leaders_drawn(draws, firms, fixed, 10**6).revisers.size == 0
+
+
+def test_the_model_folds_below_its_own_field_not_the_working_group(monkeypatch):
+    """``model.choice.fold_below_members`` is what the model passes (audit of issue 10: the
+    threshold used to be ``working_group_size``, a depth parameter)."""
+    import sim.model
+
+    seen: list[int] = []
+
+    def spy(draws, firms, alliances, below):
+        seen.append(below)
+        return leaders_drawn(draws, firms, alliances, below)
+
+    monkeypatch.setattr(sim.model, "leaders_drawn", spy)
+    model = gj_model((*NO_COST, "model.choice.fold_below_members=3"), 1)
+    model.step()
+    assert seen and set(seen) == {3}
+    assert model.params.choice.working_group_size == 10
