@@ -41,7 +41,7 @@ from sim.engine.consolidation import fold_targets, leaders_drawn
 from sim.engine.demography import expected_entrants, remove_exits
 from sim.engine.depth import hollow_share
 from sim.engine.history import apply_events
-from sim.engine.markets import N_MARKETS
+from sim.engine.markets import N_MARKETS, weighted_hhi
 from sim.engine.membership import apply_moves, settle
 from sim.engine.outcomes import COLUMNS, StepFlows, compute
 from sim.engine.policy import PolicyEffects
@@ -362,7 +362,9 @@ class AllianceModel(AllianceWorld):
         flows.domestic_market = float(size[: len(DOMAINS)].sum())
         home = self.firms.alive & (self.firms.region == DOMESTIC)
         flows.domestic_sales_home = float(trade.domestic_revenue[home].sum())
-        flows.hhi_domestic = tuple(economy.domestic_hhi(trade.sales).tolist())
+        per_domain = economy.domestic_hhi(trade.sales)
+        flows.hhi_domestic = tuple(per_domain.tolist())
+        flows.hhi_markets = weighted_hhi(per_domain, size[: len(DOMAINS)])
 
     @property
     def phases(self) -> Any:

@@ -367,3 +367,17 @@ def outside_good_for_shares(
     top = np.where(served, top, 0.0)
     log_e = top + np.log(np.bincount(m, weights=np.exp(v - top[m]), minlength=n_markets) + ~served)
     return np.where(served, np.exp(log_e) * (1.0 - t) / t, 1.0)
+
+
+def weighted_hhi(hhi_points: ArrayLike, market_size: ArrayLike) -> float:
+    """The domains' HHIs weighted by their markets' sizes, as an index 0-1 (docs/model.md 10).
+
+    Reason: ``sum_d M_d HHI_d / sum_d M_d`` over the domestic relevant markets, divided by
+    10,000 so that the column ``hhi`` keeps its unit (0-1) under both economics; 0 without a
+    market.
+    """
+    size = np.asarray(market_size, dtype=np.float64)
+    total = float(size.sum())
+    if total <= 0.0:
+        return 0.0
+    return float(np.dot(size, np.asarray(hhi_points, dtype=np.float64)) / total / HHI_POINTS)

@@ -38,6 +38,7 @@ class StepFlows:
     domestic_market: float = 0.0  # version 2: size of the domestic markets (USD m a quarter)
     domestic_sales_home: float = 0.0  # version 2: domestic firms' revenue in them (USD m)
     hhi_domestic: tuple[float, ...] = field(default_factory=tuple)  # version 2: per domain
+    hhi_markets: float = 0.0  # version 2: market-weighted domestic HHI, index 0-1
     collusion_harm: float = 0.0  # version 2: overcharge taken by colluders (USD m)
     collusion_risk: float = 0.0  # version 2: domestic market share held by colluders
     fines: float = 0.0  # version 2: antitrust fines paid this quarter (USD m)

@@ -185,14 +185,16 @@ OUTCOMES: tuple[Outcome, ...] = (
     ),
     Outcome(
         "hhi",
-        "Concentration: Herfindahl index of alliances' market shares",
+        "Concentration: Herfindahl index of the domestic markets (firms as sellers, weighted by "
+        "market size; version 1: of alliances' shares)",
         "index 0-1",
         "lower",
-        lambda e: hhi(e.shares),
+        lambda e: e.flows.hhi_markets if e.economy is not None else hhi(e.shares),
     ),
     Outcome(
         "collusion_risk",
-        "Collusion risk: market share of alliances above the threshold",
+        "Collusion risk: domestic market share held by colluding alliances (version 1: by "
+        "alliances above the threshold)",
         "share",
         "lower",
         lambda e: (

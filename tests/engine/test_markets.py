@@ -285,3 +285,16 @@ def test_home_seller_rows_equal_the_rows_of_the_home_presence(domain, seed):
     plain = markets.seller_rows(presence_mask(domain), alive)
     for a, b in zip(fast, plain, strict=True):
         assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_weighted_hhi_by_hand_and_its_bounds():
+    """``hhi`` under version 2: the domains' HHIs weighted by market size, index 0-1."""
+    from sim.engine.markets import weighted_hhi
+
+    assert weighted_hhi([1000.0, 3000.0], [3.0, 1.0]) == pytest.approx(0.15)  # (3000+3000)/4/1e4
+    assert weighted_hhi([10_000.0, 0.0], [0.0, 0.0]) == 0.0  # no market
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        points, size = rng.uniform(0, 10_000, 7), rng.uniform(0, 100, 7)
+        value = weighted_hhi(points, size)
+        assert points.min() / 1e4 - 1e-12 <= value <= points.max() / 1e4 + 1e-12
