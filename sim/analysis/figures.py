@@ -383,6 +383,8 @@ def history_bands(
         Line2D([], [], ls="", marker="o", color="k", label="reported, in-sample"),
         Line2D([], [], ls="", marker="o", mfc="none", mec="k", label="reported, held out"),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=9)
+    if agreement["at_least"].astype(bool).any():
+        handles.append(Line2D([], [], ls="", marker="^", color="k", label='"more than" (a bound)'))
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=9)
     fig.suptitle(title, fontsize=12)
     return fig
