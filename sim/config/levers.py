@@ -175,13 +175,15 @@ class TournamentConfig(LeverWindow):
 
     ``stages`` lists ``[quarter, keep]`` pairs in order. The first is the call: every
     eligible consortium (an active domestic-led alliance of at least ``min_members``
-    members) whose expected funding at its rank (funded while its rank is within the
-    places every stage keeps) exceeds ``application_cost`` applies, at most ``keep`` of
-    them (the best-scoring). Each later stage keeps the ``keep`` best-scoring of those
-    still in; stage ``selection_stage`` is the selection, from which the consortia still in
-    are paid ``funding`` a quarter until ``end``. Stages in the same quarter run in order.
-    The call is announced ``announce_lead`` quarters before it (``announced``): from then
-    until the call, consortia form by firms' choices (docs/model.md 6.10).
+    members) whose expected funding (funded while its rank by the jury's score is within the
+    places every stage keeps, at its odds under ``jury_noise``) exceeds
+    ``application_cost`` applies, at most ``keep`` of them (the best-scoring). Each later
+    stage keeps the ``keep`` best-scoring of those still in (score: members' mean
+    capability plus the jury's error); stage ``selection_stage`` is the selection, from
+    which the consortia still in are paid ``funding`` a quarter until ``end``. Stages in
+    the same quarter run in order. The call is announced ``announce_lead`` quarters before
+    it (``announced``): from then until the call, consortia form by firms' choices
+    (docs/model.md 6.10).
     Quarters are steps: in ``korea_2024`` step 0 is 2024 Q1 (``sim.engine.history.step_of``
     maps a date to its step). The defaults are Korea's independent AI foundation model
     programme (독자 AI 파운데이션 모델, Ministry of Science and ICT) in ``korea_2024``;
@@ -229,11 +231,19 @@ class TournamentConfig(LeverWindow):
     # kept, not the date (assumption; by date the announcement falls in 2025 Q1, one quarter
     # before the call's quarter).
     announce_lead: int = 2
+    # The jury's error: every stage ranks a consortium by its members' mean capability plus
+    # one normal draw of this standard deviation (on the capability index, the frontier at
+    # 1), drawn once per consortium at the call (the jury's view of a team); applicants
+    # weigh their odds under it (docs/model.md 6.10). No source gives it: calibrated to the
+    # reported 15 applicants (in-sample), the best of 8 values from 0.01 to 0.1 on seeds 0-7
+    # of korea_2024 (docs/model.md 6.10); 0: the deterministic ranking by capability.
+    jury_noise: float = 0.03
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
         super().__post_init__()
         check_range(self, "funding", 0.0)
+        check_range(self, "jury_noise", 0.0)
         check_range(self, "application_cost", 0.0)
         check_range(self, "min_members", 1)
         check_range(self, "announce_lead", 0, MAX_STEPS)

@@ -10,9 +10,11 @@ staying in, a domestic-led alliance that would compete. The lever states the cal
   one every stage ranks by;
 - ``ranks``: a consortium's rank by score among its rivals (the would-be consortia a firm
   sees now), ties against it;
-- ``expected_funding``: a consortium's funding in each funded quarter given its rank: the
-  lever's cuts are deterministic, so it is funded while its rank is within the places;
-- ``consortium_prize``: what a consortium of a given rank expects from applying, discounted
+- ``survival``: the probability that a consortium is still in at each funded quarter: its
+  rank by the jury's score (members' mean capability plus the jury's normal error of
+  standard deviation ``noise``, one draw per consortium) within that quarter's places;
+  with no noise, ``1[rank <= places]``;
+- ``consortium_prize``: what a consortium with those odds expects from applying, discounted
   to the quarter of the decision over the horizon, net of the application cost; zero outside
   the window;
 - ``member_value``: a domestic member's expected share of its consortium's prize, with the
@@ -26,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import comb
+from scipy.special import comb, ndtr
 
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC
@@ -84,31 +86,83 @@ def ranks(scores: np.ndarray, rivals: np.ndarray, excluded: np.ndarray | float) 
     return np.asarray(1 + ahead - (np.asarray(excluded) >= x), dtype=np.int64)
 
 
-def expected_funding(places: np.ndarray, funding: float, rank: np.ndarray | int) -> np.ndarray:
-    """USD m a consortium ranked ``rank`` (>= 1) expects in each funded quarter, (..., quarters).
+# Gauss-Hermite nodes for E over the consortium's own jury error (exact to 1e-15 for one
+# rival, where the odds are Phi((x - y) / (noise sqrt 2)), at 32 nodes; 48 for the margin)
+QUADRATURE_NODES = 48
 
-    Reason: every stage keeps the best-scoring consortia, so one ranked ``rank`` is funded
-    in a quarter while its rank is within that quarter's ``places`` (the fewest any stage up
-    to it keeps): ``funding * 1[rank <= places]``.
+
+def _standard_normal_nodes() -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights of E[f(Z)], Z ~ N(0, 1) (probabilists' Gauss-Hermite)."""
+    z, w = np.polynomial.hermite_e.hermegauss(QUADRATURE_NODES)
+    return z, w / np.sqrt(2.0 * np.pi)
+
+
+def survival(
+    scores: np.ndarray | float,
+    rivals: np.ndarray,
+    excluded: np.ndarray | float,
+    places: np.ndarray,
+    noise: float,
+) -> np.ndarray:
+    """P(the consortium is still in) in each funded quarter, shape ``(..., quarters)``.
+
+    Reason: docs/model.md 6.10, "Odds under the jury's error". The jury scores a consortium
+    ``x + noise Z``, one standard normal ``Z`` per consortium for the whole tournament, and
+    every stage keeps the best scores, so it is in at quarter ``s`` when fewer than
+    ``places[s]`` rivals score above it. Given its own ``Z = z``, rival ``j`` (mean ``y_j``)
+    is ahead with probability ``Phi((y_j - x) / noise - z)``, independently, so the number
+    ahead is Poisson-binomial (summed exactly, by recursion over the rivals, up to the
+    largest place); ``z`` is integrated out by Gauss-Hermite quadrature. No random draws.
+    With ``noise == 0`` it is ``1[ranks(scores, rivals, excluded) <= places]`` exactly (ties
+    against it). ``rivals`` and ``excluded`` are as in ``ranks``: one rival scoring exactly
+    ``excluded`` (the option's own alliance) is left out; -inf rivals never count; a
+    non-finite ``scores`` entry is never in.
     """
-    r = np.asarray(rank, dtype=np.int64)[..., None]
-    return np.asarray(funding * (r <= np.asarray(places)), dtype=np.float64)
+    x, ex = np.broadcast_arrays(
+        np.asarray(scores, dtype=np.float64), np.asarray(excluded, dtype=np.float64)
+    )
+    slots = np.asarray(places, dtype=np.int64)
+    if noise == 0.0:
+        return np.asarray(ranks(x, rivals, ex)[..., None] <= slots, dtype=np.float64)
+    y = np.sort(np.asarray(rivals, dtype=np.float64))
+    y = y[np.isfinite(y)]
+    at = np.searchsorted(y, ex, side="left")
+    own = np.where((at < y.size) & (y[np.minimum(at, max(y.size - 1, 0))] == ex), at, -1)
+    own = own if y.size else np.full(x.shape, -1)
+    keys, inverse = np.unique(
+        np.stack([x.ravel(), own.ravel()], axis=1), axis=0, return_inverse=True
+    )
+    xu, ownu = keys[:, 0], keys[:, 1].astype(np.int64)
+    top = max(int(slots.max(initial=0)), 1)
+    z, w = _standard_normal_nodes()
+    ahead = np.zeros((xu.size, z.size, top))  # P(n rivals ahead | z), n < top
+    ahead[..., 0] = 1.0
+    for j, yj in enumerate(y):
+        pj = np.where(ownu[:, None] == j, 0.0, ndtr((yj - xu[:, None]) / noise - z))[..., None]
+        ahead[..., 1:] = ahead[..., 1:] * (1.0 - pj) + ahead[..., :-1] * pj
+        ahead[..., 0] *= 1.0 - pj[..., 0]
+    within = np.einsum("ugn,g->un", np.cumsum(ahead, axis=-1), w)  # P(rank <= n + 1)
+    odds = np.where(slots >= 1, within[:, np.clip(slots - 1, 0, top - 1)], 0.0)
+    odds = np.where(np.isfinite(xu)[:, None], np.clip(odds, 0.0, 1.0), 0.0)
+    return np.asarray(odds[inverse.ravel()].reshape(*x.shape, slots.size))
 
 
-def consortium_prize(call: ConsortiumCall, rank: np.ndarray | int, p: ModelParams) -> np.ndarray:
-    """USD m a consortium ranked ``rank`` expects from applying, seen from ``call.step``.
+def consortium_prize(call: ConsortiumCall, odds: np.ndarray, p: ModelParams) -> np.ndarray:
+    """USD m a consortium expects from applying, seen from ``call.step``.
 
     Reason: docs/model.md 6.10, "Consortia formed for the call": the expected funding of
-    each funded quarter discounted at ``rho = (1 + r)^(-1/4)`` a quarter, counted over the
-    horizon (``tau = 0..H-1``, as ``Lambda^0``), less the application cost paid at the
-    application; never negative (a consortium that expects less does not apply). Zero
-    outside the window, from the announcement to the quarter before the application.
+    each funded quarter (``call.funding`` times ``odds``, its probability of being still in
+    then, ``survival``, shape ``(..., quarters)``) discounted at ``rho = (1 + r)^(-1/4)`` a
+    quarter, counted over the horizon (``tau = 0..H-1``, as ``Lambda^0``), less the
+    application cost paid at the application; never negative (a consortium that expects
+    less does not apply). Zero outside the window, from the announcement to the quarter
+    before the application.
     """
     c = p.choice
     rho = (1.0 + c.discount_rate) ** -0.25
     tau = np.asarray(call.quarters) - call.step
     weight = np.where((tau >= 0) & (tau < c.horizon_quarters), rho ** np.maximum(tau, 0), 0.0)
-    gross = (expected_funding(call.places, call.funding, rank) * weight).sum(-1)
+    gross = (call.funding * np.asarray(odds, dtype=np.float64) * weight).sum(-1)
     net = np.maximum(gross - rho ** (call.application - call.step) * call.cost, 0.0)
     open_now = call.announced <= call.step < call.application
     return np.asarray(net if open_now else np.zeros_like(net))
@@ -126,14 +180,15 @@ def member_value(
 
     Reason: the money is shared equally by the consortium's domestic members, only a
     consortium of at least ``min_members`` members competes, and its prize depends on its
-    rank by members' mean capability (``consortium_prize``). ``size`` is ``(members,
+    odds of surviving the stages given its members' mean capability and its rivals'
+    (``survival``, ``consortium_prize``). ``size`` is ``(members,
     domestic, capability)``: the consortium's members, domestic members (counting the
     member itself) and their summed capability. A founder (or a leader still short of
     ``min_members``) expects each of its ``count`` domestic prospects, of mean capability
     ``mean``, to join with probability ``recruit_expectation`` (as in founding, 6.6); with
     ``X ~ Binomial(count, expectation)`` recruits, its score is ``(capability + X mean) /
     (members + X)`` and the value is ``E[1[members + X >= min_members] / (domestic + X) *
-    prize(rank)]``; with no prospects, ``X = 0``. ``prospects`` is ``(count, mean)``; the
+    prize(odds)]``; with no prospects, ``X = 0``. ``prospects`` is ``(count, mean)``; the
     arrays broadcast.
     """
     n, d, s, k, mean, ex = np.broadcast_arrays(
@@ -151,7 +206,8 @@ def member_value(
     pmf = np.where(x <= kk, pmf, 0.0)
     counts = (n[..., None] + x) >= call.min_members
     score = (s[..., None] + x * mean[..., None]) / np.maximum(n[..., None] + x, 1)
-    prize = consortium_prize(call, ranks(score, rivals, ex[..., None]), p)
+    odds = survival(score, rivals, ex[..., None], call.places, call.noise)
+    prize = consortium_prize(call, odds, p)
     share = pmf * counts / np.maximum(d[..., None] + x, 1)
     return np.asarray((share * prize).sum(-1))
 
@@ -170,8 +226,8 @@ def call_values(
 
     Reason: docs/model.md 6.10, "Consortia formed for the call". A level per option, like
     the subsidy and the mandate: the option's alliance, with the reviser in it, must be
-    domestic-led; its prize follows its rank by members' mean capability, with the reviser
-    in, among the would-be consortia a firm sees now: every active domestic-led alliance,
+    domestic-led; its prize follows its odds by members' mean capability, with the reviser
+    in, against the would-be consortia a firm sees now: every active domestic-led alliance,
     scored as the lever scores (those short of ``min_members`` may still recruit before the
     call); the option's own alliance is not its rival. The reviser's share is
     ``member_value``.

@@ -35,6 +35,7 @@ class ConsortiumCall:
     funding: float  # USD m a quarter to each funded consortium
     cost: float  # USD m a consortium's application costs it
     min_members: int  # smallest alliance that counts as a consortium
+    noise: float  # the jury's error on a consortium's score, a standard deviation
 
 
 @dataclass

@@ -40,6 +40,7 @@ TOURNAMENT = ["scenario=sovereign_tournament"]
         ("scenario.tournament.stages=[]", "stages", "non-empty"),
         ("scenario.tournament.selection_stage=6", "selection_stage", "[0, 5]"),
         ("scenario.tournament.application_cost=-1", "application_cost", "[0.0, inf]"),
+        ("scenario.tournament.jury_noise=-0.1", "jury_noise", "[0.0, inf]"),
     ],
 )
 def test_tournament_config_errors_are_one_line_naming_the_key(override, key, allowed):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy.special import ndtr
 
 import sim
 from sim.engine.choice import ALONE, FIRST_CANDIDATE, FOUND, STAY
@@ -13,9 +14,9 @@ from sim.engine.consortia import (
     call_values,
     consortium_prize,
     consortium_scores,
-    expected_funding,
     member_value,
     ranks,
+    survival,
 )
 from sim.engine.outlook import Reviser
 from sim.engine.policy import ConsortiumCall
@@ -44,18 +45,75 @@ def call(step=0, **changes):
         funding=10.0,
         cost=1.0,
         min_members=2,
+        noise=0.0,
     )
     return replace(base, **changes)
 
 
-def test_expected_funding_pays_a_rank_in_the_quarters_whose_places_it_is_within():
+def at_rank(c, rank):
+    """The odds of a consortium ranked ``rank`` with no jury error: in while within the places."""
+    return (np.asarray(rank)[..., None] <= c.places).astype(float)
+
+
+def test_survival_without_noise_is_the_rank_within_the_places():
     places = np.array([2, 2, 1])
-    np.testing.assert_allclose(expected_funding(places, 10.0, 1), [10, 10, 10])
-    np.testing.assert_allclose(expected_funding(places, 10.0, 2), [10, 10, 0])
-    np.testing.assert_allclose(expected_funding(places, 10.0, 3), [0, 0, 0])  # never placed
-    np.testing.assert_allclose(
-        expected_funding(np.array([2, 1]), 10.0, np.array([1, 2, 3])), [[10, 10], [10, 0], [0, 0]]
+    rivals = np.array([0.9, 0.5, 0.7, -np.inf])
+    np.testing.assert_array_equal(survival(0.95, rivals, -np.inf, places, 0.0), [1, 1, 1])
+    np.testing.assert_array_equal(survival(0.8, rivals, -np.inf, places, 0.0), [1, 1, 0])
+    np.testing.assert_array_equal(survival(0.7, rivals, -np.inf, places, 0.0), [0, 0, 0])  # tie
+    # its own alliance (0.7) is not its rival: second
+    np.testing.assert_array_equal(survival(0.6, rivals, 0.7, places, 0.0), [1, 1, 0])
+    x = np.array([[0.95, 0.8], [0.6, 0.1]])
+    np.testing.assert_array_equal(
+        survival(x, rivals, -np.inf, places, 0.0), at_rank(call(), ranks(x, rivals, -np.inf))
     )
+
+
+def test_survival_with_one_rival_is_the_normal_difference():
+    # x + s Z1 > y + s Z2 with probability Phi((x - y) / (s sqrt 2)), ahead of it otherwise
+    for x, y, s in [(0.8, 0.9, 0.05), (0.8, 0.7, 0.03), (0.5, 0.5, 0.1), (0.1, 0.9, 0.05)]:
+        first = ndtr((x - y) / (s * np.sqrt(2)))
+        odds = survival(x, np.array([y]), -np.inf, np.array([1, 2, 0]), s)
+        np.testing.assert_allclose(odds, [first, 1.0, 0.0], atol=1e-12)
+
+
+def test_survival_with_noise_matches_a_simulated_jury():
+    rivals = np.array([0.9, 0.85, 0.8, 0.7, 0.6, 0.75])
+    x, s, places = np.array([0.95, 0.78, 0.55]), 0.07, np.array([1, 2, 3, 5])
+    odds = survival(x, rivals, -np.inf, places, s)
+    rng = np.random.default_rng(12345)  # the test's own jury, not a run's
+    draws = 400_000
+    mine = x[:, None] + s * rng.standard_normal((3, draws))
+    theirs = rivals[:, None] + s * rng.standard_normal((rivals.size, draws))
+    rank = 1 + (theirs[None] > mine[:, None]).sum(1)  # (3, draws)
+    simulated = (rank[..., None] <= places).mean(1)
+    np.testing.assert_allclose(odds, simulated, atol=4e-3)  # 4 standard errors at most
+
+
+def test_survival_with_noise_leaves_the_own_alliance_out():
+    rivals, places = np.array([0.9, 0.7, 0.7]), np.array([1, 2])
+    mine = survival(0.7, rivals, 0.7, places, 0.05)  # one of the 0.7s is itself
+    np.testing.assert_allclose(mine, survival(0.7, np.array([0.9, 0.7]), -np.inf, places, 0.05))
+    assert mine[0] > survival(0.7, rivals, -np.inf, places, 0.05)[0]
+
+
+@given(
+    means=st.lists(st.floats(0.05, 1.0), min_size=2, max_size=12),
+    noise=st.floats(0.005, 0.3),
+    keep=st.integers(1, 6),
+)
+def test_a_lower_ranked_consortium_has_positive_but_smaller_odds_under_noise(means, noise, keep):
+    x = np.sort(np.array(means))[::-1]
+    x = x + 1e-3 * np.arange(x.size)[::-1]  # strictly falling: rank i + 1
+    places = np.array([keep])
+    odds = survival(x, x, x, places, noise)[:, 0]
+    assert np.all(np.diff(odds) <= 1e-12)  # a lower mean never has better odds
+    assert np.all(odds <= 1.0)
+    exact = survival(x, x, x, places, 0.0)[:, 0]
+    np.testing.assert_array_equal(exact, np.arange(x.size) < keep)  # no noise: the top keep
+    ahead = (x[:, None] - x[None, :]) / noise
+    reachable = (ahead.max(0) < 5.0) & (np.arange(x.size) >= keep)  # within 5 noises of first
+    assert np.all(odds[reachable] > 0.0)  # ranked out, yet the jury may put it in
 
 
 def test_ranks_count_rivals_at_least_as_good_and_never_the_own_alliance():
@@ -70,13 +128,17 @@ def test_ranks_count_rivals_at_least_as_good_and_never_the_own_alliance():
 
 
 def test_prize_pinned_without_and_with_discounting():
-    assert consortium_prize(call(), 1, UNDISCOUNTED) == pytest.approx(10 * 3 - 1)  # 29
-    assert consortium_prize(call(), 2, UNDISCOUNTED) == pytest.approx(10 * 2 - 1)  # 19
-    assert consortium_prize(call(), 3, UNDISCOUNTED) == 0.0  # no place, and never negative
+    c = call()
+    assert consortium_prize(c, at_rank(c, 1), UNDISCOUNTED) == pytest.approx(10 * 3 - 1)  # 29
+    assert consortium_prize(c, at_rank(c, 2), UNDISCOUNTED) == pytest.approx(10 * 2 - 1)  # 19
+    assert consortium_prize(c, at_rank(c, 3), UNDISCOUNTED) == 0.0  # no place, never negative
     # r = 10 %/yr, rho = 1.1^(-1/4) = 0.976454; a horizon of 4 quarters (tau 0..3) drops
     # quarter 4: 10 (rho^2 + rho^3) - rho = 17.8683 at rank 1 or 2
-    assert consortium_prize(call(), 1, params(0.1, 4)) == pytest.approx(17.868296, abs=1e-5)
-    assert consortium_prize(call(), 2, params(0.1, 4)) == pytest.approx(17.868296, abs=1e-5)
+    assert consortium_prize(c, at_rank(c, 1), params(0.1, 4)) == pytest.approx(17.868296, abs=1e-5)
+    assert consortium_prize(c, at_rank(c, 2), params(0.1, 4)) == pytest.approx(17.868296, abs=1e-5)
+    # odds: the expected funding of each quarter, 10 (0.5 + 0.5 + 0.25) - 1 undiscounted
+    half = np.array([0.5, 0.5, 0.25])
+    assert consortium_prize(c, half, UNDISCOUNTED) == pytest.approx(11.5)
 
 
 @given(
@@ -91,8 +153,8 @@ def test_prize_falls_with_rank_is_zero_below_the_places_and_outside_the_window(
 ):
     p = params(rate, horizon)
     c = call(step=step)
-    better = consortium_prize(c, rank, p)
-    lower = consortium_prize(c, rank + worse, p)
+    better = consortium_prize(c, at_rank(c, rank), p)
+    lower = consortium_prize(c, at_rank(c, rank + worse), p)
     assert 0.0 <= lower <= better + 1e-12
     if rank + worse > c.places.max():
         assert lower == 0.0
@@ -103,7 +165,7 @@ def test_prize_falls_with_rank_is_zero_below_the_places_and_outside_the_window(
 def test_member_value_pinned():
     c = call()
     rivals = np.array([0.9, 0.6])
-    prize = [float(consortium_prize(c, r, UNDISCOUNTED)) for r in (1, 2, 3)]
+    prize = [float(consortium_prize(c, at_rank(c, r), UNDISCOUNTED)) for r in (1, 2, 3)]
     assert prize == pytest.approx([29.0, 19.0, 0.0])
     # a founder of capability 0.8 with two domestic prospects of mean 0.9, each joining
     # with probability 1/2: one joins (p 1/2, score 0.85, rank 2, half of 19) or both (p 1/4,
@@ -118,6 +180,19 @@ def test_member_value_pinned():
         c, UNDISCOUNTED, (np.array([2, 3]), 2, np.array([1.9, 2.4])), (0, 0.0), rivals, -np.inf
     )
     np.testing.assert_allclose(values, [29 / 2, 19 / 2])
+
+
+def test_member_value_under_the_jury_error_is_its_odds_share():
+    c = call(noise=0.05)
+    rivals = np.array([0.9, 0.6])
+    # prospects of mean 0.3: ranked third (below the places) without noise, worth nothing;
+    # with the jury's error, as much as its odds at each score, and less than a strong one's
+    weak = member_value(c, UNDISCOUNTED, (1, 1, 0.8), (2, 0.3), rivals, -np.inf)
+    strong = member_value(c, UNDISCOUNTED, (1, 1, 0.8), (2, 0.9), rivals, -np.inf)
+    assert 0.0 < weak < strong
+    odds = survival(np.array([0.55, 1.4 / 3]), rivals, -np.inf, c.places, 0.05)
+    prize = consortium_prize(c, odds, UNDISCOUNTED)
+    assert weak == pytest.approx(0.5 * prize[0] / 2 + 0.25 * prize[1] / 3)
 
 
 def test_consortium_scores_are_members_mean_capability_where_an_alliance_competes():
@@ -189,8 +264,8 @@ def test_call_values_by_option_and_zero_for_foreign_firms():
     recruits = np.array([[7, 8, 5, 6, 3]] * 2)  # two domestic prospects besides oneself
     values = values_of(c, [5, 6], [NO_ALLIANCE, NO_ALLIANCE], [True, False], recruits)
     # would-be consortia it sees: alliance 0 (score 0.6) and the one-member alliance 1 (0.5)
-    first, second = consortium_prize(c, 1, PARAMS), consortium_prize(c, 2, PARAMS)
-    assert first > second > 0.0 and consortium_prize(c, 3, PARAMS) == 0.0
+    first, second = (consortium_prize(c, at_rank(c, r), PARAMS) for r in (1, 2))
+    assert first > second > 0.0 and consortium_prize(c, at_rank(c, 3), PARAMS) == 0.0
     j = FIRST_CANDIDATE
     assert values[0, ALONE] == values[0, STAY] == 0.0
     assert values[0, j] == pytest.approx(first / 3)  # alliance 0 at 0.567 still leads
@@ -207,7 +282,7 @@ def test_a_strong_founder_expects_the_prize_and_a_weak_one_nothing():
     strong, weak = values_of(
         c, [5, 8], [NO_ALLIANCE, NO_ALLIANCE], [True, True], recruits, {5: 0.95, 8: 0.2}
     )[:, FOUND]
-    first, second = consortium_prize(c, 1, PARAMS), consortium_prize(c, 2, PARAMS)
+    first, second = (consortium_prize(c, at_rank(c, r), PARAMS) for r in (1, 2))
     # 5 with one recruit (p 1/2) scores (0.95 + 0.35) / 2 = 0.65, first; with both (p 1/4)
     # (0.95 + 0.7) / 3 = 0.55, behind alliance 0's 0.6: second
     assert strong == pytest.approx(0.5 * first / 2 + 0.25 * second / 3)
@@ -223,7 +298,7 @@ def test_founding_counts_only_while_a_recruit_can_join_before_the_application():
     # the leader still alone may be joined this quarter: staying counts its prospects 7, 8
     # and 5 (domestic; 6 and 3 are not), X ~ Binomial(3, 1/2); its score stays 0.5, second
     # behind alliance 0 (it is not its own rival): E[1[X >= 1] / (1 + X)] = 11/32
-    second = consortium_prize(late, 2, PARAMS)
+    second = consortium_prize(late, at_rank(late, 2), PARAMS)
     assert second > 0.0
     assert values[1, STAY] == pytest.approx(second * 11 / 32)
     outside = call(step=2, application=2)
