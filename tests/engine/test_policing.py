@@ -83,10 +83,26 @@ def test_clarity_raises_membership_without_raising_collusion():
     draws = draw_revision(model.firms, model.alliances, choice, model.rng)
     view = valuation.prospects(model.firms, model.alliances, q, model.economy, draws, model.rng)
     k = np.arange(draws.revisers.size)
-    inside = {}
+    inside, targets_at = {}, {}
     for clarity in (0.0, 1.0):
         effects = replace(q.effects, clarity=clarity)
         targets, _ = valuation.decide(k, draws, model.firms, model.alliances, view, effects, p)
         inside[clarity] = targets != -1  # an alliance, or founding one
+        targets_at[clarity] = targets
     assert (inside[1.0] >= inside[0.0]).all()  # nobody leaves alliances for clarity
     assert inside[1.0].sum() > inside[0.0].sum()  # and some join
+    # ... alliances inside the safe harbour: with the joiner, the alliance's share of the
+    # joiner's domestic market is below it (clarity removes the fear of cooperating there only)
+    from sim.engine import economy
+    from sim.engine.markets import DOMESTIC_MARKET, market_id
+
+    f = model.firms
+    s = economy.sales(f, model.economy, 4, p, model.alliances)
+    joined = np.flatnonzero(inside[1.0] & ~inside[0.0])
+    harbour = p.competition.safe_harbour
+    for row in joined:
+        firm, target = draws.revisers[row], int(targets_at[1.0][row])
+        home = market_id(f.domain[firm], DOMESTIC_MARKET)
+        in_market = s.market == home
+        members = (f.alliance[s.firm] == target) | (s.firm == firm)
+        assert s.share[in_market & members].sum() < harbour, (firm, target)
