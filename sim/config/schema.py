@@ -309,6 +309,8 @@ class RnDParams:
         # (non-finite values, found by the fuzz 2026-12-02)
         check_range(self, "effort_adjustment", 0.01, 1.0)
         check_range(self, "unit_cost", 0.0)
+        # 1.7e308 overflowed version 1's quantities (fuzz, CI 2026-12-03); defaults 1-2
+        check_range(self, "demand_intercept", 0.0, 1e6)
         check_order(self, "unit_cost", "demand_intercept", strict=True)
         check_range(self, "demand_slope", 1e-9)
         check_range(self, "n_rivals_alone", 1)
