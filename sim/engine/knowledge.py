@@ -240,22 +240,21 @@ class Law:
         return np.asarray((self.kept + gain) / self.drift)
 
     def effort_to(self, level: ArrayLike) -> np.ndarray:
-        """The effective R&D that brings k' to ``level / (1 + f)``; 0 if k' is there at X = 0.
+        """The effective R&D at which the uncapped k' equals ``level``; 0 if k' is there at X = 0.
 
-        Reason: the inverse of the law (docs/model.md 6.3, "Level-bounded spillovers"). A
-        source at relative level S holds the knowledge ``S F`` when the quarter starts, which
-        is ``S / (1 + f)`` of the drifted frontier: what a receiver can learn from it. So
-        ``m = ((S - (1 - delta) k) / (lambda (1 + kappa b)) + X0^alpha)^(1/alpha) - X0``
-        where ``S > (1 - delta) k``, else 0; 0 where the learning rate is 0 (knowledge then
-        builds nothing).
+        Reason: the inverse of the law (docs/model.md 6.3, "Level-bounded spillovers"):
+        ``m = ((S (1 + f) - (1 - delta) k) / (lambda (1 + kappa b)) + X0^alpha)^(1/alpha) - X0``
+        where ``S (1 + f) > (1 - delta) k``, else 0; 0 where the learning rate is 0 (knowledge
+        then builds nothing). S is relative to the drifted frontier: a source is taken to keep
+        its place over the quarter.
 
         Args:
-            level: S, a capability relative to the frontier at the start of the quarter.
+            level: S, a capability relative to the drifted frontier, broadcast.
 
         Returns:
             m (effort units), broadcast.
         """
-        need = np.asarray(level, dtype=np.float64) - self.kept
+        need = np.asarray(level, dtype=np.float64) * self.drift - self.kept
         live = (need > 0.0) & (self.scale > 0.0)
         base = np.where(live, need, 0.0) / np.where(live, self.scale, 1.0) + self.offset_power
         m = np.power(base, 1.0 / self.alpha) - self.offset

@@ -1,25 +1,24 @@
-"""Level-bounded spillovers: knowledge lifts a receiver to its source's level, not past it.
+"""Level-bounded spillovers: knowledge lifts a receiver to its sources' level, not past it.
 
 docs/model.md 6.3, "Level-bounded spillovers" (finding 37). Spillovers transmit knowledge that
 exists at the source (Nelson and Phelps 1966; Benhabib and Spiegel 2005; Griffith, Redding
 and Van Reenen 2004): a receiver can be lifted toward the level of what it learns from, not
 beyond it; only its own R&D extends knowledge past its sources. Per receiver i and channel c
 (``public``: every publisher's public part; ``internal``: its partners' alliance excess and
-its federation's excess, ``sim.engine.channels``) the source level is
-
-    S_ci = max over senders l != i reaching i through c of relatedness[d_l, d_i] k_l,
-
-from the start-of-quarter state, and the inflow through c counts only up to ``m_i(S_ci)``,
-the effective R&D that at zero own effort brings i's k' exactly to S_ci
+its federation's excess, ``sim.engine.channels``) the source level S_ci is the flow-weighted
+mean capability of the senders that reach i through c (``source_levels``), from the
+start-of-quarter state, and the inflow through c counts only up to ``m_i(S_ci)``, the
+effective R&D that at zero own effort brings i's k' exactly to S_ci
 (``knowledge.Law.effort_to``). The two channels are filled in order of their levels (the
 lower first, the total up to the higher's m), so their sum never lifts i past the higher
 level: ``X_i = x_i + min(min(in_lo, m_lo) + in_hi, m_hi)``. The caps do not depend on i's
 own effort, so its condition stays concave (``innovation.solve_effort``); with own effort x,
-``k' <= max(S, k'(0)) + k'(x) - k'(0)`` by concavity: past the source only by what own R&D
-adds. A receiver whose channel is saturated gains nothing from a sender's marginal effort
-through it (``receiving``, read by ``demand.marginal_value_grouped``).
+``k' <= max(S, k'(0)) + k'(x) - k'(0)`` by concavity: past its sources only by what its own
+R&D adds. A receiver whose channel is saturated gains nothing from a sender's marginal
+effort through it (``InflowBound.receiving``, read by ``demand.marginal_value_grouped`` and
+the revisers' outlook).
 
-Cost: O(n D + D^2), a few ``np.maximum.at`` per group level; no n x n matrix.
+Cost: O(n D + D^2): the group sums of ``knowledge.inflow_parts``, twice; no n x n matrix.
 """
 
 from __future__ import annotations
@@ -44,11 +43,14 @@ def source_levels(
 
     Reason: ``S_ci = sum_l f_li L_li / sum_l f_li`` over the senders l != i of channel c,
     with the flow ``f_li = a_i R[d_l, d_i] rate_cl x_l`` and the level ``L_li = R[d_l, d_i]
-    k_l`` (a sender's knowledge as useful in the receiver's domain). a_i cancels, so both
+    k_l``, the sender's capability as useful in the receiver's domain. a_i cancels, so both
     sums are ``knowledge.inflow_parts``: the numerator with efforts ``x k`` and relatedness
     ``R * R``, the denominator with ``x`` and R. From the start-of-quarter state (last
     quarter's efforts, this quarter's starting k). A sender that publishes nothing weighs
-    nothing; hundreds of followers pull the level of their pool down to theirs.
+    nothing (with the maximum instead of the mean, a foreign frontier unit at zero effort
+    set every publisher's pool level to 1); hundreds of followers pull their pool's level
+    down to theirs. Measured alternative (finding 37): the level ``k_l`` without the
+    relatedness weight lifted every unit of korea_2024 to the frontier within two years.
 
     Args:
         capability: Relative capability k of each firm at the start of the quarter, (n,).
@@ -67,8 +69,9 @@ def source_levels(
     weighted = inflow_parts(x * k, domain, R * R, ones, channels)
     flows = inflow_parts(x, domain, R, ones, channels)
     levels = []
+    tiny = 1e-12 * float(x.sum())  # what is left of the sums when i's own term is removed
     for top, bottom in zip(weighted, flows, strict=True):
-        live = bottom > 0.0
+        live = bottom > tiny
         level = np.where(live, top, 0.0) / np.where(live, bottom, 1.0)
         levels.append(np.clip(level, 0.0, k.max(initial=0.0)))  # roundings of the sums
     return levels[0], levels[1]

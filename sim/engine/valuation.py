@@ -108,23 +108,29 @@ def bounded_inflow(
     flow-weighted level of what the option's partners send the reviser (their excess effort
     weighted by ``R[d, d_r]^2 k``, over the same weighted by ``R[d, d_r]``; the reviser's own
     term removed in its current alliance), and the inflow counts up to the effective R&D
-    that lifts the reviser's k' to ``S / (1 + f)``. The public channel's share of the bound
+    that lifts the reviser's k' to S. The public channel's share of the bound
     is not netted out (an approximation: the option changes only the internal channel).
     (K, C) like ``target``.
     """
     assert o.law is not None and o.excess_level is not None
-    R2 = (R * R)[:, r.domain].T  # (K, D)
+    R2 = (R * R)[:, r.domain].T  # (K, D): relatedness weighs the flow and the level
     top = np.einsum("kcd,kd->kc", at_alliance(o.excess_level, target), R2)
     top = top - member * (r.own_excess * r.capability)[:, None]
-    live = raw > 0.0
-    level = np.where(live, top, 0.0) / np.where(live, raw, 1.0)
+    live = raw > 1e-9 * r.own_excess[:, None]  # above what removing its own term leaves
+    level = np.clip(np.where(live, top, 0.0) / np.where(live, raw, 1.0), 0.0, 1.0)
     units = o.law.take(r.rows)
-    column = replace(
+    column = replace(  # per-reviser terms as a column against the options
         units,
-        kept=np.asarray(units.kept)[:, None] if units.kept.ndim else units.kept,
-        scale=np.asarray(units.scale)[:, None] if units.scale.ndim else units.scale,
+        kept=_column(units.kept),
+        scale=_column(units.scale),
+        drift=_column(units.drift),
     )
     return np.asarray(column.effort_to(np.maximum(level, 0.0)))
+
+
+def _column(values: np.ndarray) -> np.ndarray:
+    """A per-reviser array as a column (K, 1); a scalar as it is."""
+    return np.asarray(values)[:, None] if np.ndim(values) else np.asarray(values)
 
 
 def complementarity_value(
