@@ -336,11 +336,11 @@ def marginal_value_grouped(
         K = np.bincount(group * D + d, weights=weights, minlength=ch.n_groups * D)
         return row_sums(Rg * take_rows(K.reshape(-1, D), ch.group))
 
-    if receiving is None:
-        reached = partner * partners(C * ay)
+    if receiving is None:  # the products in this order, so the bound off gives the same bits
+        gain = (1.0 - w * partner * own) * per_firm(C * y) + w * partner * partners(C * ay)
     else:
         reached = p * partners(C * ay_public) + e * partners(C * ay_inner)
-    gain = (1.0 - w * self_rate) * per_firm(C * y) + w * reached
+        gain = (1.0 - w * self_rate) * per_firm(C * y) + w * reached
     loss = (1.0 - self_rate) * per_firm(y * CV) + (e - f) * level(G_A)
     loss += p * level(_level_sums(market, M, d, ay_public, D))  # everyone: one group per market
     if ch.has_federations:

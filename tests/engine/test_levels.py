@@ -205,3 +205,33 @@ def test_effort_to_inverts_the_law():
     m = law.effort_to(target)
     np.testing.assert_allclose(law.next(m)[:2], target[:2], rtol=1e-12)
     assert m[2] == 0.0  # kept above the source's level without any R&D: nothing to learn
+
+
+def test_switched_off_the_model_gives_the_numbers_from_before_the_bound():
+    """``model.rnd.level_bounded_spillovers=false``: korea_2024's steps as at commit 042a3d7.
+
+    Pinned on 042a3d7 (before the bound existed), seed 0, 8 quarters; the whole step table
+    was compared there and then and was identical (2026-12-03).
+    """
+    import sim
+
+    flag = "model.rnd.level_bounded_spillovers=false"
+    cfg = sim.compose(["world=korea_2024", "steps=8", "seed=0", flag])
+    frame = sim.AllianceModel(cfg).run().datacollector.get_model_vars_dataframe()
+    assert frame["tech_gap_years"].tolist() == [
+        0.7559618685193585,
+        0.7634223850529805,
+        0.7558013758316087,
+        0.7427758562325504,
+        0.7327779391964734,
+        0.7387273709621204,
+        0.7447549721605384,
+        0.7498742408522856,
+        0.7553222590007208,
+    ]
+    assert frame["total_rnd"].iloc[-1] == 589.2265973015653
+    assert frame["national_capability"].iloc[-1] == 0.9105698445343144
+    on = sim.AllianceModel(sim.compose(["world=korea_2024", "steps=8", "seed=0"])).run()
+    assert (
+        on.datacollector.get_model_vars_dataframe()["tech_gap_years"].iloc[-1] != 0.7553222590007208
+    )
