@@ -172,6 +172,20 @@ def outlook(
     )
 
 
+def effort_to(o: Outlook, rows: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """``m(S)`` of the firms ``rows`` at source levels ``level`` (effort units), broadcast.
+
+    The level bound of docs/model.md 6.3 as membership values read it: the effective R&D that
+    lifts each firm's k' to the level (``knowledge.Law.effort_to`` of ``o.law``); the
+    outlook's ``law`` must be set (the bound on).
+    """
+    assert o.law is not None
+    shape = np.broadcast_shapes(np.shape(rows), np.shape(level))
+    flat = np.broadcast_to(rows, shape).ravel()
+    limit = o.law.take(flat).effort_to(np.broadcast_to(level, shape).ravel())
+    return np.asarray(limit).reshape(shape)
+
+
 def at_alliance(table: np.ndarray, target: np.ndarray) -> np.ndarray:
     """``table[target]`` with -1 (no alliance) read as zeros, broadcast over (K, C)."""
     safe = np.where(target >= 0, target, 0)

@@ -38,6 +38,7 @@ from sim.engine.outlook import (
     at_alliance,
     at_alliance_cells,
     at_home,
+    effort_to,
     flow_scale,
     headroom,
     prospects,
@@ -118,19 +119,7 @@ def bounded_inflow(
     top = top - member * (r.own_excess * r.capability)[:, None]
     live = raw > 1e-9 * r.own_excess[:, None]  # above what removing its own term leaves
     level = np.clip(np.where(live, top, 0.0) / np.where(live, raw, 1.0), 0.0, 1.0)
-    units = o.law.take(r.rows)
-    column = replace(  # per-reviser terms as a column against the options
-        units,
-        kept=_column(units.kept),
-        scale=_column(units.scale),
-        drift=_column(units.drift),
-    )
-    return np.asarray(column.effort_to(np.maximum(level, 0.0)))
-
-
-def _column(values: np.ndarray) -> np.ndarray:
-    """A per-reviser array as a column (K, 1); a scalar as it is."""
-    return np.asarray(values)[:, None] if np.ndim(values) else np.asarray(values)
+    return effort_to(o, r.rows[:, None], level)
 
 
 def complementarity_value(
