@@ -291,6 +291,12 @@ class RnDParams:
     # reached 253 members at most, 2 seeds of 40 quarters), caps nothing: Kamien, Muller and
     # Zang's joint venture weighs every member (an assumption; the uncertainty varies it)
     max_weighted_partners: float = 400.0
+    # v2 (bool): spillovers lift a receiver at most to the level of what it learns from: each
+    # channel's inflow counts up to the effective R&D that, at zero own effort, brings it to
+    # the best relatedness-weighted capability among that channel's senders (docs/model.md
+    # 6.3, "Level-bounded spillovers"; finding 37). Source: Nelson and Phelps (1966),
+    # Benhabib and Spiegel (2005), Griffith, Redding and Van Reenen (2004); false: unbounded
+    level_bounded_spillovers: bool = True
 
     def __post_init__(self) -> None:
         check_finite_fields(self)

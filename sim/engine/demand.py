@@ -234,6 +234,7 @@ def marginal_value_grouped(
     channels: Channels,
     weight: ArrayLike | None = None,
     row_scale: ArrayLike | None = None,
+    receiving: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """``MV_i = sum_j W_ij sum_l B_il J_jl`` for the model's structure, by group sums.
 
@@ -275,6 +276,12 @@ def marginal_value_grouped(
         row_scale: Optional ``scale`` per row instead of per market, shape (R,): the margin
             of the profit a row carries may differ (colluders earn ``mu + Delta mu``). C
             always multiplies the row whose profit is counted, so the group sums hold.
+        receiving: Optional ``(public, internal)`` per firm, 1.0 where a marginal unit of
+            inflow through that channel still counts for the receiver, 0.0 where its level
+            bound binds (``sim.engine.levels``): then ``B_il = R[d_i, d_l] (p_i a_l
+            u^P_l + e_i a_l u^I_l [same alliance] + f_i a_l u^I_l [federation])``, i.e. the
+            public level's sums read ``a u^P`` and the alliance and federation levels ``a
+            u^I`` (and i's own term in them likewise). None: every unit counts.
 
     Returns:
         ``MV``, shape (n,) (USD m per effort unit), equal to the dense
@@ -301,6 +308,12 @@ def marginal_value_grouped(
     C = C * _at(theta, market)
     y = s * np.asarray(dk_dX, dtype=np.float64)[firm]
     ay, Cs = a[firm] * y, C * s
+    ay_public = ay_inner = ay
+    self_rate = partner * own  # (p_i a_i + e_i a_i) R_ii: i's own term in its sums
+    if receiving is not None:  # level bound: saturated receivers drop out of a level's sums
+        open_public, open_inner = (np.asarray(v, dtype=np.float64) for v in receiving)
+        ay_public, ay_inner = ay * open_public[firm], ay * open_inner[firm]
+        self_rate = (p * open_public + e * open_inner) * own
     # relatedness of each firm's (row's) domain to every domain
     Rg, Rd = take_rows(R, domain), take_rows(R, d)
     cells = _cells(group, D)
@@ -314,18 +327,24 @@ def marginal_value_grouped(
         return (1.0 - w) * rows + w * row_sums(Rg * take_rows(H, ch.group))
 
     key_A, n_A = group_market_key(group, market, M, ch.n_groups - n)
-    G_A = _level_sums(key_A, n_A, d, ay, D)
+    G_A = _level_sums(key_A, n_A, d, ay_inner, D)
     # sum_j W_ij C_jm s_jm: the partners' shares weighted by the margin of whose profit it is
     CS_A = np.bincount(key_A, weights=C * s)
     CV = (1.0 - w[firm]) * C * s + w[firm] * CS_A[key_A]
-    K = np.bincount(group * D + d, weights=C * ay, minlength=ch.n_groups * D).reshape(-1, D)
-    gain = (1.0 - w * partner * own) * per_firm(C * y) + w * partner * row_sums(
-        Rg * take_rows(K, ch.group)
-    )
-    loss = (1.0 - partner * own) * per_firm(y * CV) + (e - f) * level(G_A)
-    loss += p * level(_level_sums(market, M, d, ay, D))  # everyone: one group per market
+
+    def partners(weights: np.ndarray) -> np.ndarray:  # sum_d R[d_i, d] K[A(i), d]
+        K = np.bincount(group * D + d, weights=weights, minlength=ch.n_groups * D)
+        return row_sums(Rg * take_rows(K.reshape(-1, D), ch.group))
+
+    if receiving is None:  # the products in this order, so the bound off gives the same bits
+        gain = (1.0 - w * partner * own) * per_firm(C * y) + w * partner * partners(C * ay)
+    else:
+        reached = p * partners(C * ay_public) + e * partners(C * ay_inner)
+        gain = (1.0 - w * self_rate) * per_firm(C * y) + w * reached
+    loss = (1.0 - self_rate) * per_firm(y * CV) + (e - f) * level(G_A)
+    loss += p * level(_level_sums(market, M, d, ay_public, D))  # everyone: one group per market
     if ch.has_federations:
         fed = ch.federation[firm]
         key_F, n_F = group_market_key(fed, market, M, ch.n_federations - n)
-        loss += f * level(_level_sums(key_F, n_F, d, ay, D))
+        loss += f * level(_level_sums(key_F, n_F, d, ay_inner, D))
     return np.asarray(gain - loss)

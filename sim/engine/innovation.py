@@ -34,8 +34,10 @@ from sim.engine.knowledge import (
     capability_gain,
     capability_law,
     effective_rnd_grouped,
+    inflow_parts,
     marginal_capability,
 )
+from sim.engine.levels import InflowBound, inflow_bound
 from sim.engine.markets import N_MARKETS, market_domain, market_geography
 from sim.engine.quarter import Quarter
 from sim.engine.rnd_game import HorizonMultipliers, horizon_multipliers
@@ -63,6 +65,8 @@ class Plan:
         rest: Z, the rest of the marginal value (USD m per effort unit).
         cost: ``(1 - c_pc) gamma_d``, the firm's marginal cost slope (USD m per effort^2).
         economy: The frontiers and learning rates this quarter.
+        bound: The level bound on each of ``rows``' inflow (``sim.engine.levels``), None
+            when ``model.rnd.level_bounded_spillovers`` is off.
         responses: The last best response computed on this plan and what it read
             (``best_response``): the hollowness check and R&D ask for the same one.
     """
@@ -75,6 +79,7 @@ class Plan:
     rest: np.ndarray
     cost: np.ndarray
     economy: Economy
+    bound: InflowBound | None = None
     responses: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -247,6 +252,9 @@ class Spillovers:
         absorption: Absorptive capacity of each of ``rows`` (from last quarter's effort).
         effective: Effective R&D X of each of ``rows`` at last quarter's efforts.
         effort: Last quarter's effort of each of ``rows``.
+        bound: The level bound on each of ``rows``' inflow (None: switched off).
+        receiving: Whether a marginal unit through the (public, internal) channel still
+            counts for each of ``rows`` at last quarter's efforts (None: always).
     """
 
     rows: np.ndarray
@@ -254,6 +262,8 @@ class Spillovers:
     absorption: np.ndarray
     effective: np.ndarray
     effort: np.ndarray
+    bound: InflowBound | None = None
+    receiving: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def inflow(self) -> np.ndarray:
@@ -261,11 +271,16 @@ class Spillovers:
         return np.asarray(self.effective - self.effort)
 
 
-def last_spillovers(firms: FirmState, alliances: AllianceState, q: Quarter) -> Spillovers:
+def last_spillovers(
+    firms: FirmState, alliances: AllianceState, q: Quarter, economy: Economy
+) -> Spillovers:
     """The channels, absorption and effective R&D of the alive firms at last quarter's efforts.
 
     Reason: ``plan`` starts from these; the revisers' outlook needs only these (not the
-    marginal values), so it computes them alone.
+    marginal values), so it computes them alone. With ``model.rnd.level_bounded_spillovers``
+    each firm's inflow counts only up to its source levels (``sim.engine.levels``), computed
+    here from the start-of-quarter capabilities: the plan, the delivery and the outlook
+    read the same bound.
     """
     p = q.params
     rows = np.flatnonzero(firms.alive)
@@ -277,8 +292,13 @@ def last_spillovers(firms: FirmState, alliances: AllianceState, q: Quarter) -> S
     R = np.asarray(p.rnd.relatedness, dtype=np.float64)
     a = absorption(k, x_last, a0=p.rnd.absorption_floor, half_effort=p.rnd.absorption_half_effort)
     ch = channels_of(firms, alliances, rows, p, q.effects.spillover_bonus)
-    X_last = effective_rnd_grouped(x_last, domain, R, a, ch)
-    return Spillovers(rows, ch, a, X_last, x_last)
+    if not p.rnd.level_bounded_spillovers:
+        return Spillovers(rows, ch, a, effective_rnd_grouped(x_last, domain, R, a, ch), x_last)
+    units = capability_law(k, **law(p, economy, domain, firms.region[rows]))
+    bound = inflow_bound(k, x_last, domain, R, ch, units)
+    public, internal = inflow_parts(x_last, domain, R, a, ch)
+    X_last = x_last + bound.counted(public, internal)
+    return Spillovers(rows, ch, a, X_last, x_last, bound, bound.receiving(public, internal))
 
 
 def plan(
@@ -295,7 +315,7 @@ def plan(
     sales in the market, docs/model.md 6.2); the base margin everywhere if None.
     """
     p = q.params
-    spill = last_spillovers(firms, alliances, q)
+    spill = last_spillovers(firms, alliances, q, economy)
     rows, ch, a, X_last = spill.rows, spill.channels, spill.absorption, spill.effective
     position = np.full(firms.n, -1, dtype=np.int64)
     position[rows] = np.arange(rows.size)
@@ -329,13 +349,14 @@ def plan(
         channels=ch,
         weight=weight,
         row_scale=row_scale,
+        receiving=spill.receiving,
     )
     omega = own_coefficient(sales, position, rows.size, row_scale * theta, weight, ch)
     gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)[domain]
     full = np.zeros((5, firms.n))
     full[:, rows] = (a, spill.inflow, omega, mv - omega * slope, gamma)
     cost = full[4] * (1.0 - q.effects.cost_reduction[: firms.n])
-    return Plan(rows, ch, full[0], full[1], full[2], full[3], cost, economy)
+    return Plan(rows, ch, full[0], full[1], full[2], full[3], cost, economy, spill.bound)
 
 
 @dataclass(frozen=True)
@@ -591,6 +612,7 @@ def deliver(firms: FirmState, game: Plan, effort: np.ndarray, p: ModelParams) ->
         np.asarray(p.rnd.relatedness, dtype=np.float64),
         game.absorption[rows],
         game.channels,
+        game.bound,
     )
     return X
 

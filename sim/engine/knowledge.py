@@ -18,12 +18,16 @@ X = 0). ``learning_rate``, ``catch_up``, ``obsolescence`` and the frontier's gro
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from sim.engine.arrays import take_rows
 from sim.engine.channels import Channels
+
+if TYPE_CHECKING:
+    from sim.engine.levels import InflowBound
 
 EFFORT_OFFSET = 1e-3  # X0, effort units: the law is lambda ((X + X0)^alpha - X0^alpha)
 # Relative error of ``Law.estimate_slope`` against ``Law.slope``: 1 / sqrt (two roundings) and
@@ -52,6 +56,7 @@ def effective_rnd_grouped(
     relatedness: ArrayLike,
     absorption: ArrayLike,
     channels: Channels,
+    bound: InflowBound | None = None,
 ) -> np.ndarray:
     """Effective R&D each firm works with, ``X_i = x_i + sum_{l != i} beta_li x_l``.
 
@@ -72,15 +77,21 @@ def effective_rnd_grouped(
         relatedness: ``R[sender domain, receiver domain]`` in [0, 1], shape (D, D).
         absorption: Absorptive capacity of each (receiving) firm in [0, 1], shape (n,).
         channels: The channel structure (``channels.build``).
+        bound: Optional level bound on the inflow (``sim.engine.levels``): X is then
+            ``x_i + bound.counted(public, internal)`` of the two parts (``inflow_parts``).
 
     Returns:
         ``X``, shape (n,) (effort units), equal to ``rnd_game.effective_rnd(x, B)`` for
-        ``B = channels.spillover_matrix(channels, domain, absorption, relatedness)``.
+        ``B = channels.spillover_matrix(channels, domain, absorption, relatedness)`` (without
+        a bound).
     """
     ch = channels
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     domain = np.asarray(domain, dtype=np.int64).reshape(-1)
     R = np.asarray(relatedness, dtype=np.float64)
+    if bound is not None:
+        public, internal = inflow_parts(x, domain, R, absorption, ch)
+        return np.asarray(x + bound.counted(public, internal))
     D = R.shape[0]
     public, excess = ch.public, ch.alliance_excess
     P = np.bincount(domain, weights=public * x, minlength=D)
@@ -93,6 +104,53 @@ def effective_rnd_grouped(
         received += _reach(FX, ch.federation, R, domain) - _reach(FXA, ch.group, R, domain)
     received -= (public + excess) * R[domain, domain] * x
     return np.asarray(x + np.asarray(absorption, dtype=np.float64) * received)
+
+
+def inflow_parts(
+    x: ArrayLike,
+    domain: ArrayLike,
+    relatedness: ArrayLike,
+    absorption: ArrayLike,
+    channels: Channels,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The inflow ``X_i - x_i`` split by channel: public, and internal (alliance, federation).
+
+    Reason: the level bound (docs/model.md 6.3) caps each channel at its own source level.
+    The rate splits into sender parts (``sim.engine.channels``): the public part
+    ``rho pi_l`` reaches everyone, the excess parts (``alliance_excess``,
+    ``federation_excess``) reach only the sender's alliance and federation; so the public
+    inflow is ``a_i [(P R)[d_i] - rho pi_i R_ii x_i]`` and the internal one the rest of
+    ``effective_rnd_grouped``'s sum. A partner's effort is still counted once: its public
+    part is public inflow, its excess internal.
+
+    Args:
+        x: Effort of each firm, shape (n,) (effort units).
+        domain: Domain index of each firm in ``[0, D)``, shape (n,).
+        relatedness: ``R[sender domain, receiver domain]``, shape (D, D).
+        absorption: Absorptive capacity of each (receiving) firm, shape (n,).
+        channels: The channel structure.
+
+    Returns:
+        ``(public, internal)``, each shape (n,) (effort units).
+    """
+    ch = channels
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    domain = np.asarray(domain, dtype=np.int64).reshape(-1)
+    R = np.asarray(relatedness, dtype=np.float64)
+    a = np.asarray(absorption, dtype=np.float64)
+    D = R.shape[0]
+    public, excess = ch.public, ch.alliance_excess
+    P = np.bincount(domain, weights=public * x, minlength=D)
+    own = R[domain, domain] * x
+    from_public = (P @ R)[domain] - public * own
+    AX = _keyed_sum(ch.group, domain, excess * x, ch.n_groups, D)
+    from_partners = _reach(AX, ch.group, R, domain) - excess * own
+    if ch.has_federations:
+        fed_x = ch.federation_excess * x
+        FX = _keyed_sum(ch.federation, domain, fed_x, ch.n_federations, D)
+        FXA = _keyed_sum(ch.group, domain, fed_x, ch.n_groups, D)
+        from_partners += _reach(FX, ch.federation, R, domain) - _reach(FXA, ch.group, R, domain)
+    return np.asarray(a * from_public), np.asarray(a * from_partners)
 
 
 def absorption(
@@ -180,6 +238,27 @@ class Law:
         """Uncapped relative k' at ``shifted = max(X, 0) + X0``."""
         gain = self.scale * (np.power(shifted, self.alpha) - self.offset_power)
         return np.asarray((self.kept + gain) / self.drift)
+
+    def effort_to(self, level: ArrayLike) -> np.ndarray:
+        """The effective R&D at which the uncapped k' equals ``level``; 0 if k' is there at X = 0.
+
+        Reason: the inverse of the law (docs/model.md 6.3, "Level-bounded spillovers"):
+        ``m = ((S (1 + f) - (1 - delta) k) / (lambda (1 + kappa b)) + X0^alpha)^(1/alpha) - X0``
+        where ``S (1 + f) > (1 - delta) k``, else 0; 0 where the learning rate is 0 (knowledge
+        then builds nothing). S is relative to the drifted frontier: a source is taken to keep
+        its place over the quarter.
+
+        Args:
+            level: S, a capability relative to the drifted frontier, broadcast.
+
+        Returns:
+            m (effort units), broadcast.
+        """
+        need = np.asarray(level, dtype=np.float64) * self.drift - self.kept
+        live = (need > 0.0) & (self.scale > 0.0)
+        base = np.where(live, need, 0.0) / np.where(live, self.scale, 1.0) + self.offset_power
+        m = np.power(base, 1.0 / self.alpha) - self.offset
+        return np.asarray(np.where(live, np.maximum(m, 0.0), 0.0))
 
     def next(self, X: ArrayLike) -> np.ndarray:
         """The relative k' at effective R&D X (``capability_gain``)."""

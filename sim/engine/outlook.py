@@ -20,7 +20,7 @@ from sim.engine.channels import Channels
 from sim.engine.choice import RevisionDraws
 from sim.engine.depth import heterogeneity
 from sim.engine.economy import Economy, Sales, best_capability, complementarity_bonus, sales
-from sim.engine.knowledge import marginal_capability
+from sim.engine.knowledge import Law, capability_law, marginal_capability
 from sim.engine.markets import N_GEOGRAPHIES, N_MARKETS, market_id
 from sim.engine.quarter import Quarter
 from sim.engine.rnd_game import HorizonMultipliers
@@ -40,6 +40,11 @@ class Outlook:
     leader's sales by geography where it resells its partners' solutions ``leader_sales``
     (m, 2) and its partners by geography ``partners`` (m, 2) (``channel_access``); and
     per market ``reach_all`` (N_MARKETS,) over every seller; multipliers per market.
+    With level-bounded spillovers (docs/model.md 6.3) ``reach`` and ``reach_all`` count only
+    receivers whose internal and public channels are not saturated, ``excess_level`` (m, D)
+    is ``excess`` weighted by the senders' capability (the option's source level) and
+    ``law`` is the capability law of every firm row (a reviser's inflow from an option counts
+    up to ``law.effort_to`` of that level); both None when the bound is off.
     """
 
     share: np.ndarray
@@ -65,6 +70,8 @@ class Outlook:
     public_rate: float
     multipliers: HorizonMultipliers
     sizes: np.ndarray
+    excess_level: np.ndarray | None = None
+    law: Law | None = None
 
 
 def outlook(
@@ -77,18 +84,28 @@ def outlook(
     slope: np.ndarray,
     absorption: np.ndarray,
     p: ModelParams,
+    receiving: tuple[np.ndarray, np.ndarray] | None = None,
+    law: Law | None = None,
 ) -> Outlook:
-    """Gather the start-of-quarter quantities every reviser's values read (one pass)."""
+    """Gather the start-of-quarter quantities every reviser's values read (one pass).
+
+    ``receiving``: per firm row, whether a marginal unit through its (public, internal)
+    channel still counts (``levels.InflowBound.receiving``); ``law``: the capability law of
+    every firm row. Both given or both None (the level bound off).
+    """
     n, m = firms.n, max(alliances.m, 1)
     geo = sales.market // N_DOMAINS
     share = np.zeros((n, N_GEOGRAPHIES))
     share[sales.firm, geo] = sales.share
     revenue = share * sales.size[market_id(firms.domain[:, None], np.arange(N_GEOGRAPHIES))]
     ay = absorption[sales.firm] * sales.share * slope[sales.firm]
+    ay_all = ay_inner = ay
+    if receiving is not None:  # saturated receivers gain nothing from a sender's effort
+        ay_all, ay_inner = ay * receiving[0][sales.firm], ay * receiving[1][sales.firm]
     member = firms.alliance[sales.firm]
     inside = member != NO_ALLIANCE
     reach = np.zeros((m, N_MARKETS))
-    np.add.at(reach, (member[inside], sales.market[inside]), ay[inside])
+    np.add.at(reach, (member[inside], sales.market[inside]), ay_inner[inside])
     held = np.zeros((m, N_MARKETS))
     np.add.at(held, (member[inside], sales.market[inside]), sales.share[inside])
     sellers = np.zeros((m, N_MARKETS))
@@ -97,6 +114,13 @@ def outlook(
     sender = channels.alliance_excess * firms.effort[rows]
     in_a = channels.inside
     np.add.at(excess, (channels.alliance[in_a], firms.domain[rows][in_a]), sender[in_a])
+    excess_level = None
+    if law is not None:
+        excess_level = np.zeros((m, N_DOMAINS))
+        sender_level = sender * firms.capability[rows]
+        np.add.at(
+            excess_level, (channels.alliance[in_a], firms.domain[rows][in_a]), sender_level[in_a]
+        )
     a = alliances
     alive_member = np.where(firms.alive, firms.alliance, NO_ALLIANCE)
     size = np.bincount(alive_member[alive_member >= 0], minlength=m).astype(np.float64)
@@ -129,7 +153,7 @@ def outlook(
         bonus=bonus,
         excess=excess,
         reach=reach,
-        reach_all=np.bincount(sales.market, weights=ay, minlength=N_MARKETS),
+        reach_all=np.bincount(sales.market, weights=ay_all, minlength=N_MARKETS),
         best=best,
         held=held,
         sellers=sellers,
@@ -143,7 +167,23 @@ def outlook(
         public_rate=channels.public_rate,
         multipliers=mult,
         sizes=sales.size,
+        excess_level=excess_level,
+        law=law,
     )
+
+
+def effort_to(o: Outlook, rows: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """``m(S)`` of the firms ``rows`` at source levels ``level`` (effort units), broadcast.
+
+    The level bound of docs/model.md 6.3 as membership values read it: the effective R&D that
+    lifts each firm's k' to the level (``knowledge.Law.effort_to`` of ``o.law``); the
+    outlook's ``law`` must be set (the bound on).
+    """
+    assert o.law is not None
+    shape = np.broadcast_shapes(np.shape(rows), np.shape(level))
+    flat = np.broadcast_to(rows, shape).ravel()
+    limit = o.law.take(flat).effort_to(np.broadcast_to(level, shape).ravel())
+    return np.asarray(limit).reshape(shape)
 
 
 def at_alliance(table: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -196,6 +236,7 @@ class Reviser:
     own_excess: np.ndarray
     domestic: np.ndarray
     room: np.ndarray  # (K,) quarterly capability gain the horizon leaves room for
+    capability: np.ndarray  # (K,) relative capability at the start of the quarter
 
 
 def headroom(capability: np.ndarray, domain: np.ndarray, o: Outlook) -> np.ndarray:
@@ -244,6 +285,7 @@ def reviser_at(
         own_excess=channels.alliance_excess[pos] * o.effort[rows],
         domestic=firms.region[rows] == DOMESTIC,
         room=headroom(firms.capability[rows], domain, o),
+        capability=firms.capability[rows],
     )
 
 
@@ -274,7 +316,7 @@ def prospects(
     """
     p = q.params
     s = sales(firms, economy, q.step, p, alliances)
-    spill = innovation.last_spillovers(firms, alliances, q)  # the plan's part revisers read
+    spill = innovation.last_spillovers(firms, alliances, q, economy)  # what the plan reads first
     rows = spill.rows
     position = np.full(firms.n, -1, dtype=np.int64)
     position[rows] = np.arange(rows.size)
@@ -285,7 +327,16 @@ def prospects(
     slope[rows] = marginal_capability(
         firms.capability[rows], firms.effort[rows] + spill.inflow, **terms
     )
-    o = outlook(firms, alliances, economy, s, spill.channels, rows, slope, absorption, p)
+    receiving, units = None, None
+    if spill.receiving is not None:
+        receiving = (np.zeros(firms.n), np.zeros(firms.n))
+        for full, part in zip(receiving, spill.receiving, strict=True):
+            full[rows] = part
+        every = innovation.law(p, economy, firms.domain.astype(np.int64), firms.region)
+        units = capability_law(firms.capability, **every)
+    o = outlook(
+        firms, alliances, economy, s, spill.channels, rows, slope, absorption, p, receiving, units
+    )
     shape = (draws.revisers.size, p.choice.n_prospects)
     recruits = rows[rng.integers(0, max(rows.size, 1), size=shape)] if rows.size else rows
     nests = rng.random(size=(draws.revisers.size, 2))

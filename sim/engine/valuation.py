@@ -38,6 +38,7 @@ from sim.engine.outlook import (
     at_alliance,
     at_alliance_cells,
     at_home,
+    effort_to,
     flow_scale,
     headroom,
     prospects,
@@ -77,8 +78,11 @@ def knowledge_value(
     """
     member = target == r.current[:, None]
     flow = flow[r.markets]  # (K, 2): C^flow of the firm's two markets
-    inflow = np.einsum("kcd,kd->kc", at_alliance(o.excess, target), R[:, r.domain].T)
-    inflow = r.absorption[:, None] * (inflow - member * r.own_excess[:, None])
+    raw = np.einsum("kcd,kd->kc", at_alliance(o.excess, target), R[:, r.domain].T)
+    raw = raw - member * r.own_excess[:, None]
+    inflow = r.absorption[:, None] * raw
+    if o.law is not None and o.excess_level is not None:
+        inflow = np.minimum(inflow, bounded_inflow(r, target, member, raw, o, R))
     value_of_k = (flow * r.share * (1.0 - r.share)).sum(-1)  # a quarterly gain of capability
     more = r.slope[:, None] * (inflow - inflow[np.arange(len(r.rows)), 1][:, None])
     gain = value_of_k[:, None] * np.minimum(more, r.room[:, None])  # never past the frontier
@@ -94,6 +98,28 @@ def knowledge_value(
     partners = partners - member[..., None] * self_reach
     leak = (flow[:, None, :] * s * partners).sum(-1) * excess_new * r.effort[:, None]
     return np.asarray(gain - loss - (leak - leak[:, 1][:, None]))
+
+
+def bounded_inflow(
+    r: Reviser, target: np.ndarray, member: np.ndarray, raw: np.ndarray, o: Outlook, R: np.ndarray
+) -> np.ndarray:
+    """The most of an option's partner inflow that counts: ``m_r(S)`` (docs/model.md 6.3).
+
+    Reason: the level bound of ``sim.engine.levels``, read as the plan reads it: S is the
+    flow-weighted level of what the option's partners send the reviser (their excess effort
+    weighted by ``R[d, d_r]^2 k``, over the same weighted by ``R[d, d_r]``; the reviser's own
+    term removed in its current alliance), and the inflow counts up to the effective R&D
+    that lifts the reviser's k' to S. The public channel's share of the bound
+    is not netted out (an approximation: the option changes only the internal channel).
+    (K, C) like ``target``.
+    """
+    assert o.law is not None and o.excess_level is not None
+    R2 = (R * R)[:, r.domain].T  # (K, D): relatedness weighs the flow and the level
+    top = np.einsum("kcd,kd->kc", at_alliance(o.excess_level, target), R2)
+    top = top - member * (r.own_excess * r.capability)[:, None]
+    live = raw > 1e-9 * r.own_excess[:, None]  # above what removing its own term leaves
+    level = np.clip(np.where(live, top, 0.0) / np.where(live, raw, 1.0), 0.0, 1.0)
+    return effort_to(o, r.rows[:, None], level)
 
 
 def complementarity_value(

@@ -239,6 +239,7 @@ def reviser(rows, current, domestic):
         own_excess=zeros,
         domestic=np.array(domestic),
         room=zeros,
+        capability=zeros,
     )
 
 

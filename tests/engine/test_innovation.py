@@ -21,6 +21,7 @@ from sim.engine.markets import N_MARKETS, seller_shift
 from sim.engine.rnd_game import marginal_value, profit_weights
 from sim.engine.state import CLOSED, NO_ALLIANCE
 from tests.conftest import SMALL_SYNTHETIC
+from tests.engine.test_levels import masked_spillovers
 
 V2 = [*SMALL_SYNTHETIC, "model.economics=v2"]
 
@@ -77,9 +78,12 @@ def test_linear_returns_give_the_closed_form_and_cash_caps_effort():
 # --- the plan against the dense machinery -----------------------------------------------------
 
 
-def test_the_split_marginal_value_equals_the_dense_reference(v2_cfg):
-    model = sim.AllianceModel(v2_cfg)
-    _, s, plan = _plan(model)
+@pytest.mark.parametrize("bounded", [True, False])
+def test_the_split_marginal_value_equals_the_dense_reference(v2_cfg, bounded):
+    """With the level bound (docs/model.md 6.3) the dense B closes saturated receivers."""
+    flag = f"model.rnd.level_bounded_spillovers={str(bounded).lower()}"
+    model = sim.AllianceModel(sim.compose([*V2, "steps=6", flag]))
+    q, s, plan = _plan(model)
     f, rows = model.firms, plan.rows
     position = np.full(f.n, -1)
     position[rows] = np.arange(rows.size)
@@ -93,6 +97,11 @@ def test_the_split_marginal_value_equals_the_dense_reference(v2_cfg):
     J = profit_jacobian_dense(s.share, s.market, position[s.firm], rows.size, scale, theta, slope)
     R = np.asarray(model.params.rnd.relatedness)
     B = spillover_matrix(plan.channels, d, plan.absorption[rows], R)
+    opened = innovation.last_spillovers(model.firms, model.alliances, q, model.economy).receiving
+    assert (opened is not None) == bounded
+    if opened is not None:
+        B = masked_spillovers(plan.channels, d, plan.absorption[rows], R, *opened)
+        assert min(v.min() for v in opened) == 0.0  # some receivers saturated: not vacuous
     W = profit_weights(plan.channels.alliance, np.ones(max(model.alliances.m, 1)))
     weight = innovation.partner_weights(
         f.revenue[rows],
@@ -112,14 +121,24 @@ def test_the_split_marginal_value_equals_the_dense_reference(v2_cfg):
     assert (W[W < 1] > 0).any()  # some partners weigh each other: the depth term is tested
 
 
-def test_a_deep_alliance_across_domains_raises_its_members_effective_rnd(v2_cfg):
-    """Six firms in six domains: alone, then in one closed alliance of depth 1 (docs 6.2)."""
-    model = sim.AllianceModel(v2_cfg)
+@pytest.mark.parametrize("bounded", [True, False])
+def test_a_deep_alliance_across_domains_raises_its_members_effective_rnd(v2_cfg, bounded):
+    """Six firms in six domains: alone, then in one closed alliance of depth 1 (docs 6.2).
+
+    Under the level bound (docs/model.md 6.3) a member gains only where its partners' pool,
+    each partner's capability weighted by relatedness, is above its own level: here one
+    member far behind (k = 0.05); the others, at 0.4-1, learn nothing from each other.
+    """
+    flag = f"model.rnd.level_bounded_spillovers={str(bounded).lower()}"
+    model = sim.AllianceModel(sim.compose([*V2, "steps=6", flag]))
     f, a = model.firms, model.alliances
     domestic = np.flatnonzero(f.alive & (f.region == 0) & (f.alliance == NO_ALLIANCE))
     chosen = np.array([domestic[f.domain[domestic] == d][0] for d in range(6)])
+    if bounded:
+        f.capability[chosen[0]] = 0.05
     _, _, alone = _plan(model)
     X_alone = innovation.deliver(f, alone, f.effort, model.params)
+    effort_alone = f.effort[chosen].copy()
 
     a.append(np.array([CLOSED]), np.array([chosen[0]]), 0, ["test-jv"])
     a.depth[-1] = 1.0
@@ -128,8 +147,21 @@ def test_a_deep_alliance_across_domains_raises_its_members_effective_rnd(v2_cfg)
     effort_deep = innovation.invest(chosen, f, a, q, deep)[0]
     f.effort[chosen] = effort_deep
     X_deep = innovation.deliver(f, deep, f.effort, model.params)
-    assert np.all(X_deep[chosen] > X_alone[chosen])
-    assert np.all(deep.rest[chosen] > alone.rest[chosen])  # partners' gains now count
+    if not bounded:
+        assert np.all(deep.rest[chosen] > alone.rest[chosen])  # partners' gains now count
+        assert np.all(X_deep[chosen] > X_alone[chosen])
+        return
+    # partners' gains count only where the partner is not saturated: never less than alone
+    tol = 1e-9 * np.abs(alone.rest[chosen]).max()
+    assert np.all(deep.rest[chosen] >= alone.rest[chosen] - tol)
+    at = np.searchsorted(deep.rows, chosen)
+    assert deep.bound is not None
+    lifted = deep.bound.internal[at] > 0.0  # below its partners' level: they can lift it
+    assert lifted[0] and not lifted.all()
+    # the knowledge it receives rises (measured 0.051 -> 0.075 effort units); its own
+    # effort falls (0.39 -> 0.23: inflow lowers g'), so its X need not rise
+    inflow_deep, inflow_alone = X_deep[chosen] - effort_deep, X_alone[chosen] - effort_alone
+    assert np.all(inflow_deep[lifted] > inflow_alone[lifted])
 
 
 # --- whole runs ------------------------------------------------------------------------------
