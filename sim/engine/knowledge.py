@@ -243,18 +243,22 @@ class Law:
         """The effective R&D at which the uncapped k' equals ``level``; 0 if k' is there at X = 0.
 
         Reason: the inverse of the law (docs/model.md 6.3, "Level-bounded spillovers"):
-        ``m = ((S (1 + f) - (1 - delta) k) / (lambda (1 + kappa b)) + X0^alpha)^(1/alpha) - X0``
-        where ``S (1 + f) > (1 - delta) k``, else 0; 0 where the learning rate is 0 (knowledge
-        then builds nothing). S is relative to the drifted frontier: a source is taken to keep
-        its place over the quarter.
+        ``m = ((S - (1 - delta) k) / (lambda (1 + kappa b)) + X0^alpha)^(1/alpha) - X0``
+        where ``S > (1 - delta) k``, else 0; 0 where the learning rate is 0 (knowledge then
+        builds nothing). S is relative to the frontier at the start of the quarter: what the
+        sources knew when they sent it (one quarter's lag), so spillovers alone bring k' to
+        ``S / (1 + f)`` of the drifted frontier. Review 8 (finding 37): with S read against
+        the drifted frontier ("a source keeps its place"), every lifted unit gained a
+        quarter's drift no source had produced, and near-frontier equals lifted one another
+        past the frontier on pooled inflow.
 
         Args:
-            level: S, a capability relative to the drifted frontier, broadcast.
+            level: S, a capability relative to the start-of-quarter frontier, broadcast.
 
         Returns:
             m (effort units), broadcast.
         """
-        need = np.asarray(level, dtype=np.float64) * self.drift - self.kept
+        need = np.asarray(level, dtype=np.float64) - self.kept
         live = (need > 0.0) & (self.scale > 0.0)
         base = np.where(live, need, 0.0) / np.where(live, self.scale, 1.0) + self.offset_power
         m = np.power(base, 1.0 / self.alpha) - self.offset

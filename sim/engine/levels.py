@@ -8,11 +8,12 @@ beyond it; only its own R&D extends knowledge past its sources. Per receiver i a
 its federation's excess, ``sim.engine.channels``) the source level S_ci is the flow-weighted
 mean capability of the senders that reach i through c (``source_levels``), from the
 start-of-quarter state, and the inflow through c counts only up to ``m_i(S_ci)``, the
-effective R&D that at zero own effort brings i's k' exactly to S_ci
-(``knowledge.Law.effort_to``). The two channels are filled in order of their levels (the
-lower first, the total up to the higher's m), so their sum never lifts i past the higher
-level: ``X_i = x_i + min(min(in_lo, m_lo) + in_hi, m_hi)``. The caps do not depend on i's
-own effort, so its condition stays concave (``innovation.solve_effort``); with own effort x,
+effective R&D that at zero own effort brings i exactly to the level S_ci its sources held at
+the start of the quarter (``knowledge.Law.effort_to``; one quarter's lag). The two channels
+are filled in order of their levels (the lower first, the total up to the higher's m), so
+their sum never lifts i past the higher level:
+``X_i = x_i + min(min(in_lo, m_lo) + in_hi, m_hi)``. The caps do not depend on i's own
+effort, so its condition stays concave (``innovation.solve_effort``); with own effort x,
 ``k' <= max(S, k'(0)) + k'(x) - k'(0)`` by concavity: past its sources only by what its own
 R&D adds. A receiver whose channel is saturated gains nothing from a sender's marginal
 effort through it (``InflowBound.receiving``, read by ``demand.marginal_value_grouped`` and

@@ -44,7 +44,9 @@ class Outlook:
     receivers whose internal and public channels are not saturated, ``excess_level`` (m, D)
     is ``excess`` weighted by the senders' capability (the option's source level) and
     ``law`` is the capability law of every firm row (a reviser's inflow from an option counts
-    up to ``law.effort_to`` of that level); both None when the bound is off.
+    up to ``law.effort_to`` of that level); ``receiving`` holds, per firm (n,), whether a
+    marginal unit through its public and its internal channel still counts; all three None
+    when the bound is off.
     """
 
     share: np.ndarray
@@ -72,6 +74,7 @@ class Outlook:
     sizes: np.ndarray
     excess_level: np.ndarray | None = None
     law: Law | None = None
+    receiving: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def outlook(
@@ -169,6 +172,7 @@ def outlook(
         sizes=sales.size,
         excess_level=excess_level,
         law=law,
+        receiving=receiving,
     )
 
 
@@ -237,6 +241,10 @@ class Reviser:
     domestic: np.ndarray
     room: np.ndarray  # (K,) quarterly capability gain the horizon leaves room for
     capability: np.ndarray  # (K,) relative capability at the start of the quarter
+    # (K,) 1 where a marginal unit through the public / internal channel still counts (the
+    # level bound, docs/model.md 6.3), else 0; 1 everywhere with the bound off
+    receive_public: np.ndarray | None = None
+    receive_internal: np.ndarray | None = None
 
 
 def headroom(capability: np.ndarray, domain: np.ndarray, o: Outlook) -> np.ndarray:
@@ -286,6 +294,8 @@ def reviser_at(
         domestic=firms.region[rows] == DOMESTIC,
         room=headroom(firms.capability[rows], domain, o),
         capability=firms.capability[rows],
+        receive_public=None if o.receiving is None else o.receiving[0][rows],
+        receive_internal=None if o.receiving is None else o.receiving[1][rows],
     )
 
 

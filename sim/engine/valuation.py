@@ -87,17 +87,32 @@ def knowledge_value(
     more = r.slope[:, None] * (inflow - inflow[np.arange(len(r.rows)), 1][:, None])
     gain = value_of_k[:, None] * np.minimum(more, r.room[:, None])  # never past the frontier
     s = r.share[:, None, :]
-    self_reach = (r.absorption * r.slope)[:, None, None] * s
-    rivals_all = o.reach_all[r.markets][:, None, :] - self_reach
+    self_public, self_internal = (term[:, None, :] for term in own_reach(r))
+    rivals_all = o.reach_all[r.markets][:, None, :] - self_public
     public_leak = o.public_rate * (publish - r.publishing[:, None]) * r.effort[:, None]
     loss = (flow[:, None, :] * s * rivals_all).sum(-1) * public_leak
     c_a = at_alliance(o.internal, target)
     excess_new = np.where(target >= 0, np.maximum(c_a - o.public_rate * publish, 0.0), 0.0)
     markets = np.broadcast_to(r.markets[:, None, :], (*target.shape, N_GEOGRAPHIES))
     partners = at_alliance_cells(o.reach, target, markets)
-    partners = partners - member[..., None] * self_reach
+    partners = partners - member[..., None] * self_internal
     leak = (flow[:, None, :] * s * partners).sum(-1) * excess_new * r.effort[:, None]
     return np.asarray(gain - loss - (leak - leak[:, 1][:, None]))
+
+
+def own_reach(r: Reviser) -> tuple[np.ndarray, np.ndarray]:
+    """The revisers' own terms ``a g' s`` in the outlook's public and internal reach, (K, 2).
+
+    Reason: ``Outlook.reach_all`` and ``Outlook.reach`` sum ``a s g'`` over the receivers
+    whose public (internal) channel is not saturated (docs/model.md 6.3); a reviser's own
+    term, taken out of them to leave its rivals and partners, is masked the same way. Review
+    8 (2026-12-03) found it taken out unmasked: a saturated member saw a negative leak to
+    its partners, a spurious gain from staying of up to 49 USD m (15 of 20 members at t0).
+    """
+    ay = r.absorption * r.slope
+    public = ay if r.receive_public is None else ay * r.receive_public
+    internal = ay if r.receive_internal is None else ay * r.receive_internal
+    return public[:, None] * r.share, internal[:, None] * r.share
 
 
 def bounded_inflow(
