@@ -23,18 +23,25 @@ The rule here is that of the theory: rivalry and affinity only, symmetric propen
 noise, one firm moving at a time to the side that minimises its frustration. It is a
 reference implementation beside the model's own choice rule (``sim.engine.choice``), which adds
 saturating scale, fees, legal risk and Gumbel noise and lets many firms revise at once;
-``firm_propensity`` builds landscape propensities from a model world's firms.
+``firm_propensity`` builds landscape propensities from a model world's firms with version 1's
+unitless weights, ``money_propensity`` with version 2's money terms (USD m, docs/model.md 6.5).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from sim.config.schema import ChoiceParams
-from sim.engine.state import FirmState
+from sim.engine.choice import FIRST_CANDIDATE, RevisionDraws
+from sim.engine.economy import Economy
+from sim.engine.outlook import flow_scale, prospects, reviser_at
+from sim.engine.quarter import Quarter
+from sim.engine.state import CLOSED, NO_ALLIANCE, OPEN, AllianceState, FirmState
+from sim.engine.valuation import complementarity_value, knowledge_value
 
 #: Relative tolerance: a move must lower the mover's frustration by more than this times
 #: the scale of its propensities (``sum_j s_j |p_ij|``) to count as an improvement, so that
@@ -307,3 +314,138 @@ def firm_propensity(
     )
     np.fill_diagonal(prop, 0.0)
     return firms.capability[rows].astype(np.float64), prop
+
+
+def round_robin(n: int) -> list[np.ndarray]:
+    """Rounds of disjoint pairs of ``0..n-1`` in which every pair meets exactly once.
+
+    The circle method: ``n - 1`` rounds of ``n // 2`` pairs for even ``n``; for odd ``n``,
+    ``n`` rounds in each of which one actor sits out.
+
+    Args:
+        n: Number of actors (>= 2).
+
+    Returns:
+        One ``(pairs, 2)`` integer array per round.
+    """
+    if n < 2:
+        raise ValueError(f"round_robin needs n >= 2 actors; got n={n}")
+    m = n + n % 2
+    rounds = []
+    for r in range(m - 1):
+        order = np.concatenate([[0], np.roll(np.arange(1, m), r)])
+        pairs = np.stack([order[: m // 2], order[m // 2 :][::-1]], axis=1)
+        rounds.append(pairs[(pairs < n).all(axis=1)])
+    return rounds
+
+
+def money_propensity(
+    firms: FirmState,
+    q: Quarter,
+    economy: Economy,
+    rows: ArrayLike | None = None,
+    *,
+    regime: int | None = None,
+    depth: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Landscape sizes and propensities from version 2's money terms (USD m over the horizon).
+
+    Reason: the membership decision values an alliance by what it adds to the firm's
+    discounted profit (docs/model.md 6.5); here ``V_i(j)`` is what a member ``i`` of the
+    two-firm alliance ``{i, j}`` would lose if ``j`` were not in it, by the decision's own
+    functions: the knowledge term (``valuation.knowledge_value``: ``j``'s last effort
+    reaching ``i`` at the alliance's excess rate, relatedness ``R[d_j, d_i]``, ``i``'s
+    absorption and marginal capability, within the level bound; less the customers ``j``
+    takes from ``i`` with ``i``'s knowledge where both sell in the same market) and the
+    integrated offers (``valuation.complementarity_value``). It is read as the value of
+    staying in ``{i, j}`` against staying in an alliance of the same regime and depth
+    without ``j``, so what changes with the regime and not with the partner (the publishing
+    weight) drops out. ``p_ij = V_i(j) + V_j(i)``, the pair's joint value, is symmetric
+    with a zero diagonal as landscape theory requires; sizes are 1, since the money terms
+    already carry the firms' scale (sizes would count it twice). Costs of an alliance as an
+    organisation (dues, coordination, switching, antitrust exposure) are left out: they
+    depend on the whole alliance, not on pairs.
+
+    Each pair is valued in a world where every firm of ``rows`` is in a two-firm alliance
+    (``round_robin``: each pair meets in one round) and all other firms are alone, from
+    the start-of-quarter state of ``firms``; a member's values read its partner and, only
+    at second order (market shares through others' integrated offers, others' saturation
+    under the level bound), the other pairs of its round. The decision's headroom cap
+    (finding 11) bounds the gain of joining, not the loss of a partner: ``V`` is the
+    latter, as a member values leaving (measured on a 130-firm synthetic world: the cap
+    would bind in 2 of 33,540 member values).
+
+    Known defect inherited from the decision (2026-12, reported, not fixed here): with the
+    level bound on, ``knowledge_value`` subtracts a member's own reach unmasked from its
+    alliance's masked reach, so a member whose internal channel is saturated sees a
+    negative leak to its partners, a spurious gain of staying; on that world it raised the
+    mean joint value of same-domain pairs from 6.2 to 192 USD m. The signs did not change.
+
+    Args:
+        firms: The model's firm rows (their ``alliance`` column is not read).
+        q: The quarter (parameters, policy effects, step).
+        economy: The model's version-2 economy (frontiers, market shifts).
+        rows: Firm rows to use (at least 2); every alive firm by default.
+        regime: OPEN or CLOSED for every pair; None: for each pair the regime of larger
+            joint value (as founding takes the better regime, docs/model.md 6.6).
+        depth: Depth of every pair; None: ``model.choice.depth_base`` (a new alliance is
+            small and homogeneous, as founders' values assume).
+
+    Returns:
+        ``(sizes, propensity)`` for ``rows`` in order: ones, and (n, n) USD m.
+    """
+    p = q.params
+    rows = np.flatnonzero(firms.alive) if rows is None else np.asarray(rows, dtype=np.int64)
+    w = p.choice.depth_base if depth is None else float(depth)
+    best = np.full((rows.size, rows.size), -np.inf)
+    for option in (OPEN, CLOSED) if regime is None else (regime,):
+        value = np.zeros((rows.size, rows.size))
+        for pairs in round_robin(rows.size):
+            _pair_values(firms, q, economy, rows, pairs, option, w, value)
+        best = np.maximum(best, value + value.T)
+    np.fill_diagonal(best, 0.0)
+    return np.ones(rows.size), best
+
+
+def _pair_values(
+    firms: FirmState,
+    q: Quarter,
+    economy: Economy,
+    rows: np.ndarray,
+    pairs: np.ndarray,
+    regime: int,
+    depth: float,
+    value: np.ndarray,
+) -> None:
+    """Write ``V_i(j)`` and ``V_j(i)`` of one round's pairs into ``value`` (positions in rows).
+
+    Alliance ``k`` holds pair ``k``; the last alliance is empty, of the same regime and depth
+    (the reference: the same alliance without the partner).
+    """
+    p = q.params
+    k = pairs.shape[0]
+    alliance = np.full(firms.n, NO_ALLIANCE, dtype=firms.alliance.dtype)
+    for side in (0, 1):
+        alliance[rows[pairs[:, side]]] = np.arange(k)
+    world = replace(firms, alliance=alliance)
+    alliances = AllianceState()
+    leaders = np.concatenate([rows[pairs[:, 0]], rows[:1]])
+    alliances.append(np.full(k + 1, regime, dtype=np.int8), leaders, q.step)
+    alliances.depth[:] = depth
+    n_c = p.choice.n_candidates
+    nobody = RevisionDraws(  # no revisers: the outlook draws no prospects, no noise
+        np.zeros(0, dtype=np.int64),
+        np.zeros((0, n_c), dtype=np.int64),
+        np.zeros((0, FIRST_CANDIDATE + n_c)),
+    )
+    view = prospects(world, alliances, q, economy, nobody, np.random.default_rng(0))
+    o = view.outlook
+    members = rows[pairs.ravel()]
+    r = reviser_at(members, world, o, view.channels, view.position)
+    target = np.stack([np.full(members.size, k), alliance[members].astype(np.int64)], axis=1)
+    publish = np.full(target.shape, 1.0 if regime == OPEN else 0.0)
+    R = np.asarray(p.rnd.relatedness, dtype=np.float64)
+    without = knowledge_value(r, target, publish, o, R, flow_scale(o, p))
+    without += complementarity_value(r, target, o, p, o.multipliers.level)
+    i, j = pairs.ravel(), pairs[:, ::-1].ravel()
+    value[i, j] = -without[:, 0]  # what losing the partner costs the member
