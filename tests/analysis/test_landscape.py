@@ -274,9 +274,10 @@ def test_landscape_rule_on_a_model_world(v2_world):
     theory's "rivals repel" was version 1's ``w_rivalry`` weight. In version 2 rivals
     repel only through business stealing, the customers a same-market partner takes with
     the knowledge it receives, of order ``s_i s_j`` against the own gain's ``s_i (1 - s_i)``:
-    measured on this world (2026-12, both regimes, level bound on), every one of its 2,207
-    same-domain pairs has a positive joint value (min 0.036 USD m, median 0.39), as have
-    the 6,178 pairs of different domains (median 2.9). So the check here is the model's
+    measured on this world (2026-12-03, both regimes, level bound on, after review 8's fix
+    of the members' own reach), every one of its 2,207 same-domain pairs has a positive
+    joint value (min 0.036 USD m, median 0.35), as have the 6,178 pairs of different
+    domains (median 1.14). So the check here is the model's
     own: rivals' propensities are positive and finite, not negative.
     """
     model, q = v2_world
