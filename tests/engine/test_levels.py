@@ -222,7 +222,22 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_bound():
     import sim
 
     flag = "model.rnd.level_bounded_spillovers=false"
-    cfg = sim.compose(["world=korea_2024", "steps=8", "seed=0", flag])
+    # the membership defaults of that commit (the history fit of 2026-12-02 evening); the
+    # defaults were refitted with the bound on (finding 38)
+    before = [
+        f"model.choice.{key}={value}"
+        for key, value in {
+            "channel_share": 0.0129,
+            "coord_cost_fixed": 0.0067,
+            "complementarity_uplift": 0.0531,
+            "noise_revenue": 0.103,
+            "switching_cost_revenue": 0.054,
+            "distance_cost_fixed": 0.8475,
+            "distance_cost": 0.4466,
+            "regime_switch_cost": 0.6124,
+        }.items()
+    ]
+    cfg = sim.compose(["world=korea_2024", "steps=8", "seed=0", flag, *before])
     frame = sim.AllianceModel(cfg).run().datacollector.get_model_vars_dataframe()
     assert frame["tech_gap_years"].tolist() == [
         0.7559618685193585,
