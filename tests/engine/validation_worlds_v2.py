@@ -6,25 +6,32 @@ at version 2's defaults (``coord_cost_fixed``, ``coord_cost_share``, dues, dista
 switching costs) and changes only the world, so that the costs weigh as they do on
 ``korea_2024``.
 
-The world is Goyal and Joshi's (2003) setting: one market (applications, domestic and rest
-of the world) of ``GJ_FIRMS`` identical domestic startups (no capability or capital spread),
-a closed industry (no entry), six alliances of three at the start. Its market sizes are
-chosen so that a firm's revenue, the scale of every money term of membership and of the
-choice noise, is that of a ``korea_2024`` domestic startup:
+``GOYAL_JOSHI_V2`` is Goyal and Joshi's (2003) literal setting: one market (applications,
+domestic and rest of the world) of ``GJ_FIRMS`` identical domestic startups, a closed
+industry (no entry), six alliances of three at the start (tests/engine/test_consolidation.py
+uses it). Under level-bounded spillovers (docs/model.md 6.3, finding 37) a partner at one's
+own level teaches nothing beyond keeping pace: with free collaboration, joining any alliance
+is worth +0.020 USD m of knowledge over the horizon whether it has 3 or 11 members (seed 0,
+steps 0-12, measured 2026-12-03), so all 60 join but six alliances of 9-14 remain, and at
+the default coordination cost every firm ends alone. ``GOYAL_JOSHI_V2 + VALUE_CHAIN`` is the
+setting in which a link keeps a value, used by tests/engine/test_membership_theory_v2.py:
+the startups are drawn equally over the seven domains of a value chain (equal markets) with
+the default capability spread (0.08), so membership brings integrated offers (the
+complementarity term Q, the best partner in each other domain, which a larger alliance
+improves); knowledge between domains stays within the bound (K = 0 at step 0 in the grand
+alliance).
 
-- ``korea_2024`` (version 2, seed 0; measured 2026-12-02): domestic startups' median
-  revenue 0.40 USD m a quarter at step 0 (10th-90th percentile 0.16-1.24), 0.54 at
-  quarter 24, 1.27 at quarter 40: their revenue grows far less than the markets (25 %/yr),
-  because foreign sellers and entrants take share.
-- Here every firm sells 1/60 of the inside share of both markets (no foreign seller, so
-  domestic firms hold it all). At the default KITA sizes that is about 92 USD m a quarter
-  per firm; sizes scaled to 19.4 and 1,048 USD m a year in 2030, growing 5 %/yr, give
-  0.40 USD m at step 0 and about 0.6 at quarter 24 (the test
-  ``test_the_world_pays_a_firm_what_korea_pays_a_startup`` compares the two worlds).
-  At the default 25 %/yr (and a capability spread) a firm of this closed industry earned
-  9 USD m a quarter at quarter 40 and the value of membership grew with it (knowledge from
-  the largest alliance worth 4.4 USD m at quarter 24 against a coordination cost of 0.6),
-  unlike Korea's startups; at 5 %/yr it earns 0.64-0.79 at quarter 40 (Korea's: 1.27).
+Both worlds' market sizes are chosen so that a firm's revenue, the scale of every money term
+of membership and of the choice noise, is that of a ``korea_2024`` domestic startup at step
+0. ``korea_2024`` (version 2, defaults of 2026-12-03, measured that day, seeds 0-2):
+domestic startups' median revenue 0.38-0.39 USD m a quarter at step 0, 0.13 at quarter 4 (a
+first-year fall reported to the lead), 0.28-0.39 at quarter 24, 0.62-0.83 at quarter 40, so
+5-8 %/yr over ten years; on 2026-12-02 it was 0.40, 0.54 and 1.27 (seed 0). Every firm here
+sells its share of markets without foreign sellers. One market at 19.4 and 1,048 USD m a
+year in 2030: 0.40 at step 0, 0.55 at quarter 24, 0.75 at quarter 40 (seed 0). The value
+chain at 5.8 and 315: 0.39-0.45 at step 0, 0.62-0.66 at quarter 24. Both grow 5 %/yr, Korea's
+startups' ten-year rate (at the default 25 %/yr a firm of a closed industry earned 9 USD m a
+quarter at quarter 40, 2026-12-02).
 """
 
 from __future__ import annotations
@@ -64,6 +71,19 @@ GOYAL_JOSHI_V2 = (
     f"steps={GJ_STEPS}",
 )
 
+# Goyal and Joshi's setting under level-bounded spillovers (docs/model.md 6.3): a link must
+# have a value. Startups drawn equally over the seven domains of a value chain (equal markets)
+# with the default capability spread, so that membership brings integrated offers (the
+# complementarity term, the best partner in each other domain, which a larger alliance
+# improves); markets scaled so that revenue per firm stays a Korean startup's.
+VALUE_CHAIN = (
+    "world.domain_weights=[1,1,1,1,1,1,1]",
+    "model.growth.domain_market_weights=[1,1,1,1,1,1,1]",
+    "world.capability_sd=0.08",
+    "model.markets.domestic_size_2030=5.8",  # USD m a year: Korea-sized revenue per firm
+    "model.markets.world_size_2030=315",
+)
+
 # G&J's "no cost of collaborating": every membership cost of docs/model.md 6.5 at zero.
 NO_COST = (
     "model.choice.coord_cost_fixed=0",
@@ -75,7 +95,7 @@ NO_COST = (
     "model.choice.switching_cost_revenue=0",
 )
 # G&J's stability is deterministic (no firm gains by a move); the model's choice noise is
-# 0.103 quarters of revenue (the history fit). This is its limit: 1 % of a quarter's revenue.
+# 0.0892 quarters of revenue (the history fit). This is its limit: 1 % of a quarter's revenue.
 NO_NOISE = ("model.choice.noise_revenue=0.01",)
 GRAND_START = ("world.n_initial_alliances=1", f"world.initial_alliance_size={GJ_FIRMS}")
 
