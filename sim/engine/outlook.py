@@ -261,6 +261,21 @@ def headroom(capability: np.ndarray, domain: np.ndarray, o: Outlook) -> np.ndarr
     return np.asarray(np.maximum(1.0 - capability, 0.0) * ratio)
 
 
+def own_reach(r: Reviser) -> tuple[np.ndarray, np.ndarray]:
+    """The revisers' own terms ``a g' s`` in the outlook's public and internal reach, (K, 2).
+
+    Reason: ``Outlook.reach_all`` and ``Outlook.reach`` sum ``a s g'`` over the receivers
+    whose public (internal) channel is not saturated (docs/model.md 6.3); a reviser's own
+    term, taken out of them to leave its rivals and partners, is masked the same way. Review
+    8 (2026-12-03) found it taken out unmasked: a saturated member saw a negative leak to
+    its partners, a spurious gain from staying of up to 49 USD m (15 of 20 members at t0).
+    """
+    ay = r.absorption * r.slope
+    public = ay if r.receive_public is None else ay * r.receive_public
+    internal = ay if r.receive_internal is None else ay * r.receive_internal
+    return public[:, None] * r.share, internal[:, None] * r.share
+
+
 def reviser_of(
     k: np.ndarray,
     draws: RevisionDraws,

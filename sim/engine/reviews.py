@@ -24,7 +24,7 @@ from sim.engine.aggregates import home_region
 from sim.engine.channel_access import leader_pool
 from sim.engine.economy import dues_share
 from sim.engine.founding import recruit_value
-from sim.engine.outlook import Prospects, flow_scale, reviser_at
+from sim.engine.outlook import Prospects, flow_scale, own_reach, reviser_at
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import CLOSED, OPEN, AllianceState, FirmState
 from sim.engine.valuation import membership_surplus
@@ -70,7 +70,7 @@ def review_regimes(
     stake = money * c.channel_resale_margin * lost
     # the leader's own effort reaches every rival in its markets at the public rate if open
     fl = flow[r.markets]
-    rivals = o.reach_all[r.markets] - (r.absorption * r.slope)[:, None] * r.share
+    rivals = o.reach_all[r.markets] - own_reach(r)[0]  # its own term masked as the sum's
     leak = (fl * r.share * rivals).sum(-1) * o.public_rate * r.effort
     leak_change = np.where(other == OPEN, leak, -leak)
     rate = o.internal[ids]

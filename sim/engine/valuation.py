@@ -41,6 +41,7 @@ from sim.engine.outlook import (
     effort_to,
     flow_scale,
     headroom,
+    own_reach,
     prospects,
     reviser_of,
 )
@@ -98,21 +99,6 @@ def knowledge_value(
     partners = partners - member[..., None] * self_internal
     leak = (flow[:, None, :] * s * partners).sum(-1) * excess_new * r.effort[:, None]
     return np.asarray(gain - loss - (leak - leak[:, 1][:, None]))
-
-
-def own_reach(r: Reviser) -> tuple[np.ndarray, np.ndarray]:
-    """The revisers' own terms ``a g' s`` in the outlook's public and internal reach, (K, 2).
-
-    Reason: ``Outlook.reach_all`` and ``Outlook.reach`` sum ``a s g'`` over the receivers
-    whose public (internal) channel is not saturated (docs/model.md 6.3); a reviser's own
-    term, taken out of them to leave its rivals and partners, is masked the same way. Review
-    8 (2026-12-03) found it taken out unmasked: a saturated member saw a negative leak to
-    its partners, a spurious gain from staying of up to 49 USD m (15 of 20 members at t0).
-    """
-    ay = r.absorption * r.slope
-    public = ay if r.receive_public is None else ay * r.receive_public
-    internal = ay if r.receive_internal is None else ay * r.receive_internal
-    return public[:, None] * r.share, internal[:, None] * r.share
 
 
 def bounded_inflow(

@@ -35,11 +35,16 @@ def two_alliances():
     return model, q, small, large
 
 
-def _view(model, q, rows):
+def _view(model, q, rows, firms=None):
     draws = RevisionDraws(rows, np.zeros((rows.size, 4), np.int64), np.zeros((rows.size, 6)))
     assert model.economy is not None
     return valuation.prospects(
-        model.firms, model.alliances, q, model.economy, draws, np.random.default_rng(0)
+        model.firms if firms is None else firms,
+        model.alliances,
+        q,
+        model.economy,
+        draws,
+        np.random.default_rng(0),
     )
 
 
@@ -50,16 +55,37 @@ def _draws(rows, candidates):
 
 
 def test_a_leader_folds_into_a_larger_alliance_that_pays(two_alliances):
+    """A leader whose alliance has fallen behind the large one's members folds into it.
+
+    Under the level bound (docs/model.md 6.3) a partner lifts a member only toward the
+    partner's own level. In this world of identical firms, with the small alliance's members
+    level with the best of the large one's, the large alliance teaches the small one's
+    leader nothing and joining it does not pay (measured -0.002 USD m, 2026-12-03; the
+    world's own levels differ by 1e-4 either way): the leader stays. With its alliance 10 %
+    behind, its own partners still teach it nothing and the large alliance's members do:
+    joining pays (measured +0.10 USD m) and the leader folds.
+    """
     model, q, small, large = two_alliances
     leader = model.alliances.leader[small]
     draws = _draws([leader], [[large, large, small, NO_ALLIANCE]])
-    view = _view(model, q, draws.revisers)
-    values, _ = valuation.option_values(
-        np.arange(1), draws, model.firms, model.alliances, view, q.effects, q.params
-    )
-    assert values[0, FIRST_CANDIDATE] > 0.0  # joining the large one pays
-    target = fold_targets(draws, model.firms, model.alliances, view, q.effects, q.params)
-    assert target.tolist() == [large]
+
+    def join_and_target(level):
+        firms = model.firms.copy()
+        firms.capability[firms.alliance == small] = level
+        view = _view(model, q, draws.revisers, firms)
+        values, _ = valuation.option_values(
+            np.arange(1), draws, firms, model.alliances, view, q.effects, q.params
+        )
+        target = fold_targets(draws, firms, model.alliances, view, q.effects, q.params)
+        return values[0, FIRST_CANDIDATE], target.tolist()
+
+    f = model.firms
+    top = f.capability[f.alive & (f.alliance == large)].max()
+    value, target = join_and_target(top)
+    assert value <= 0.0 and target == [small]  # nothing to learn from the large one: it stays
+    value, target = join_and_target(0.9 * top)
+    assert value > 0.0  # joining the large one pays: its members are ahead
+    assert target == [large]
 
 
 def test_a_leader_never_folds_into_a_smaller_alliance(two_alliances, monkeypatch):

@@ -270,8 +270,8 @@ def test_a_saturated_member_sees_no_negative_reach_among_its_partners():
     """
     import sim
     from sim.engine.choice import RevisionDraws
-    from sim.engine.outlook import reviser_at
-    from sim.engine.valuation import own_reach, prospects
+    from sim.engine.outlook import own_reach, reviser_at
+    from sim.engine.valuation import prospects
 
     model = sim.AllianceModel(sim.compose(["world=korea_2024", "steps=2", "seed=0"])).run()
     firms, alliances = model.firms, model.alliances

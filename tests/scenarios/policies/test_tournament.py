@@ -78,8 +78,8 @@ def test_without_the_jury_error_only_consortia_ranked_within_the_selection_apply
 
 
 def test_with_the_jury_error_lower_ranks_apply_on_their_odds():
-    cfg = TournamentConfig()  # defaults: Korea's programme, the calibrated jury error
-    assert cfg.jury_noise == 0.03
+    # Korea's programme at a fixed jury error (the default is calibrated and may move)
+    cfg = TournamentConfig(jury_noise=0.03)
     lever = SovereignTournament(cfg)
     firms, alliances = consortia_world(TWENTY)
     rng = np.random.default_rng(7)
@@ -303,21 +303,29 @@ def test_the_call_raises_the_consortia_eligible_at_it(seed):
     assert announced > silent
 
 
+# The jury error this test assumes: re-calibrated 2026-12-03 for the refitted defaults (0.03
+# was fitted before them and now gives 7-14 would-be applicants on 16 seeds, 15 in none)
+JURY_NOISE = 0.045
+
+
 @pytest.mark.parametrize(
     ("index", "kept", "eligible"),
     [
-        (0, [11, 10, 5, 4, 4, 2], 17),
-        (1, [15, 10, 5, 4, 4, 2], 26),
-        (2, [12, 10, 5, 4, 4, 2], 20),
+        (0, [15, 10, 5, 4, 4, 2], 17),
+        (1, [15, 10, 5, 4, 4, 2], 23),
+        (2, [9, 9, 5, 4, 4, 2], 10),
     ],
 )
 def test_korea_2024_stage_counts_under_the_jury_error(index, kept, eligible):
-    """Measured 2026-12-03 on seeds 0-2 of SeedSequence(0).spawn(16) (docs/model.md 6.10):
-    with the calibrated jury error (0.03), consortia ranked below the selection expect a
-    share of the prize, so 11-19 apply (uncapped) and 15 -> 10 -> 5 -> 4 -> 4 -> 2 holds in
-    seed 1 only; the tail 10 -> 5 -> 4 -> 4 -> 2 holds in all three. No flood: 17-26
-    eligible (13-26 on 16 seeds; equal odds gave 62-114)."""
+    """Measured 2026-12-03 on seeds 0-2 of SeedSequence(0).spawn(16) (docs/model.md 6.10)
+    with the jury error re-calibrated for the refitted defaults (0.045): consortia ranked
+    below the selection expect a share of the prize, so 9-20 apply (uncapped; mean 13.7,
+    2.9 from the 15 reported on average, the least of the values tried) and 15 -> 10 -> 5
+    -> 4 -> 4 -> 2 holds in seeds 0 and 1 (8 of 16), 10 are shortlisted in 12 of 16 and
+    the tail 5 -> 4 -> 4 -> 2 in all 16. No flood: 10-23 eligible (9-23 on 16 seeds; equal
+    odds gave 62-114)."""
     cfg = sim.compose(["world=korea_2024", "scenario=sovereign_tournament", "steps=12"])
+    assert cfg.scenario.tournament.jury_noise == JURY_NOISE  # the pins below are for it
     seed = np.random.SeedSequence(0).spawn(16)[index]
     model = sim.AllianceModel(cfg, seed=seed)
     for _ in range(12):  # through 2026 Q4, the last review
