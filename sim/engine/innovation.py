@@ -84,7 +84,7 @@ class Plan:
 
 
 def unit_rates(economy: Economy, domain: np.ndarray, own: np.ndarray | None) -> np.ndarray:
-    """The learning rate of each unit: its own where set (``own``), lambda_d where NaN.
+    """The learning rate of each unit: its own where set (``own`` > 0), else lambda_d.
 
     Reason: a stationary start (``model.growth.stationary_start``, docs/model.md section 4)
     gives every unit below the frontier cap its own rate (``FirmState.learning_rate``); the
@@ -94,7 +94,7 @@ def unit_rates(economy: Economy, domain: np.ndarray, own: np.ndarray | None) -> 
     domain_rate = economy.learning_rate[domain]
     if own is None:
         return np.asarray(domain_rate)
-    return np.asarray(np.where(np.isnan(own), domain_rate, own))
+    return np.asarray(np.where(own > 0.0, own, domain_rate))
 
 
 def law(

@@ -219,7 +219,7 @@ def start_economy(
     own = live[~capped] if g.stationary_start else live[:0]  # units given their own rate
     own_k = firms.capability[own]
     own_drift = economy.drift[firms.domain[own].astype(np.int64)]
-    firms.learning_rate[:] = np.nan
+    firms.learning_rate[:] = 0.0  # none: lambda_d
     firms.learning_rate[own] = g.learning_rate
     unsettled = 0.0  # largest capability change of a unit with its own rate (REST_TOLERANCE)
     passes = STATIONARY_ITERATIONS if g.stationary_start else START_ITERATIONS

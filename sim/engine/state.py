@@ -40,9 +40,9 @@ class FirmState:
     effort: np.ndarray = field(default_factory=lambda: _column(np.float64))  # last quarter
     revenue: np.ndarray = field(default_factory=lambda: _column(np.float64))  # last quarter
     # lambda_i, the unit's own learning rate (share of the frontier per effort unit^alpha);
-    # NaN: its domain's lambda_d (``Economy.learning_rate``). Set only by a stationary start
-    # (``model.growth.stationary_start``) and for the entrants of such a run.
-    learning_rate: np.ndarray = field(default_factory=lambda: _column(np.float64, np.nan))
+    # 0: none, it learns at its domain's lambda_d (``Economy.learning_rate``). Set only by a
+    # stationary start (``model.growth.stationary_start``) and for the entrants of such a run.
+    learning_rate: np.ndarray = field(default_factory=lambda: _column(np.float64))
 
     @property
     def n(self) -> int:
@@ -63,7 +63,6 @@ class FirmState:
             "alliance": NO_ALLIANCE,
             "alive": True,
             "exited": -1,
-            "learning_rate": np.nan,
         }
         start = self.n
         for f in fields(self):

@@ -28,14 +28,14 @@ def entrant_rates(firms: FirmState) -> np.ndarray:
     section 4) every incumbent below the frontier cap has its own lambda_i; an entrant is a
     new draw from its domain's population of R&D productivities, and the median is that
     population's typical unit, unmoved by the few units whose rate the start bounded (units
-    with next to no step-0 R&D). NaN where the domain has no live unit with its own rate
+    with next to no step-0 R&D). 0 where the domain has no live unit with its own rate
     (every domain of a run without the switch): the entrant then learns at lambda_d.
 
     Returns:
-        (N_DOMAINS,) rates, share of the frontier per effort unit^alpha, or NaN.
+        (N_DOMAINS,) rates, share of the frontier per effort unit^alpha, or 0 (none).
     """
-    own = firms.alive & ~np.isnan(firms.learning_rate)
-    rates = np.full(N_DOMAINS, np.nan)
+    own = firms.alive & (firms.learning_rate > 0.0)
+    rates = np.zeros(N_DOMAINS)
     for d in range(N_DOMAINS):  # seven domains, not a loop over firms
         here = firms.learning_rate[own & (firms.domain == d)]
         if here.size:
@@ -56,7 +56,7 @@ def entrant_values(
     k_e with the domestic shifts (``E_m = O_m inside_m / (1 - inside_m)`` recovers the sum of
     the sellers' exp-values from the shares), the margin on that revenue over the horizon,
     less the fixed cost and the R&D it would choose alone (own product only). ``rates`` is
-    the entrant's own learning rate per domain (``entrant_rates``; NaN or None: lambda_d).
+    the entrant's own learning rate per domain (``entrant_rates``; 0 or None: lambda_d).
     """
     g = p.growth
     d = np.arange(N_DOMAINS)
@@ -106,7 +106,7 @@ def enter(
     Reason: each potential entrant enters with a logistic probability in its domain's value
     plus its funding against the entry cost; entrants per domain are Poisson; capital is the
     funding per potential entrant scaled by a lognormal draw; they enter alone at k_e, with
-    their domain's ``entrant_rates`` as their own learning rate (NaN: lambda_d).
+    their domain's ``entrant_rates`` as their own learning rate (0: lambda_d).
     """
     g = p.growth
     pool = g.entry_pool * initial_startups

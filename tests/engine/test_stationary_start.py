@@ -90,14 +90,14 @@ def test_at_the_start_every_unit_below_the_cap_keeps_its_distance(started):
     assert np.abs(moved).max() <= 2.0 * REST_TOLERANCE
     foreign = f.region[rows] != DOMESTIC
     assert foreign.sum() > 300 and (~foreign).sum() > 300  # both groups are tested
-    assert np.isfinite(f.learning_rate[rows]).all()  # every such unit has its own rate
+    assert (f.learning_rate[rows] > 0.0).all()  # every such unit has its own rate
 
 
 def test_units_at_the_cap_keep_the_domains_rate(started):
     f = started.firms
     capped = f.alive & (f.region != DOMESTIC) & (f.capability >= 1.0)
-    assert np.isnan(f.learning_rate[capped]).all()
-    assert np.isnan(f.learning_rate[~f.alive]).all()
+    assert capped.sum() >= 1 and (f.learning_rate[capped] == 0.0).all()  # 0: lambda_d
+    assert (f.learning_rate[~f.alive] == 0.0).all()
 
 
 def test_the_first_quarter_moves_units_below_the_cap_little():
@@ -145,29 +145,29 @@ def test_entrants_take_their_domains_median_rate_among_live_units():
         new = entrants[f.entered[entrants] == t + 1]
         before = np.arange(new.min())  # rows that existed when they entered
         live = before[(f.exited[before] == -1) | (f.exited[before] > t)]
-        live = live[np.isfinite(f.learning_rate[live])]
+        live = live[f.learning_rate[live] > 0.0]
         for d in np.unique(f.domain[new]):
             median = np.median(f.learning_rate[live[f.domain[live] == d]])
             assert (f.learning_rate[new[f.domain[new] == d]] == median).all(), (t, d)
 
 
-def test_entrant_rates_use_live_units_with_their_own_rate_and_fall_back_to_nan():
+def test_entrant_rates_use_live_units_with_their_own_rate_and_fall_back_to_zero():
     f = FirmState()
     f.append(
         domain=np.array([0, 0, 0, 0, 1, 2]),
         alive=np.array([True, True, True, False, True, True]),
-        learning_rate=np.array([0.01, 0.03, 0.10, 5.0, np.nan, 0.2]),
+        learning_rate=np.array([0.01, 0.03, 0.10, 5.0, 0.0, 0.2]),
     )
     rates = entrant_rates(f)
     assert rates.shape == (N_DOMAINS,)
     assert rates[0] == 0.03  # the median of the live ones; the exited unit does not count
-    assert np.isnan(rates[1]) and rates[2] == 0.2 and np.isnan(rates[3:]).all()
+    assert rates[1] == 0.0 and rates[2] == 0.2 and (rates[3:] == 0.0).all()  # 0: lambda_d
 
 
-def test_entrant_rates_are_nan_without_the_switch():
+def test_no_unit_has_its_own_rate_without_the_switch():
     m = korea("seed=0", steps=2).run()
-    assert np.isnan(m.firms.learning_rate).all()
-    assert np.isnan(entrant_rates(m.firms)).all()
+    assert (m.firms.entered > 0).any() and (m.firms.learning_rate == 0.0).all()
+    assert (entrant_rates(m.firms) == 0.0).all()
 
 
 @pytest.mark.slow
@@ -180,4 +180,4 @@ def test_engines_agree_exactly_with_the_stationary_start():
     assert frame.equals(slow.datacollector.get_model_vars_dataframe())
     for f in fields(FirmState):
         np.testing.assert_array_equal(getattr(fast.firms, f.name), getattr(slow.firms, f.name))
-    assert np.isfinite(fast.firms.learning_rate).sum() > 100  # own rates are in use
+    assert (fast.firms.learning_rate > 0.0).sum() > 100  # own rates are in use
