@@ -369,6 +369,13 @@ class GrowthParams:
     seed_funding: float = 1.0  # v2: USD m of private funding per potential entrant
     fixed_cost_startup: float = 0.1  # v2: USD m a quarter a startup's team costs
     initial_runway: float = 4.0  # v2: quarters of fixed cost and step-0 R&D start capital covers
+    # v2 (bool): a stationary start (docs/model.md section 4, "Consistent start"; finding 38):
+    # every unit below the frontier cap gets its own learning rate lambda_i, solved with the
+    # step-0 efforts so that its capability keeps its distance to the frontier at its step-0
+    # effective R&D; entrants take their domain's median lambda_i among live units. Source:
+    # the model's own steady state (assumption); false (default until the refit): one
+    # lambda_d per domain, solved on the best domestic unit only
+    stationary_start: bool = False
 
     def __post_init__(self) -> None:
         check_finite_fields(self)

@@ -83,20 +83,41 @@ class Plan:
     responses: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
-def law(p: ModelParams, economy: Economy, domain: np.ndarray, region: np.ndarray) -> dict[str, Any]:
+def unit_rates(economy: Economy, domain: np.ndarray, own: np.ndarray | None) -> np.ndarray:
+    """The learning rate of each unit: its own where set (``own`` > 0), else lambda_d.
+
+    Reason: a stationary start (``model.growth.stationary_start``, docs/model.md section 4)
+    gives every unit below the frontier cap its own rate (``FirmState.learning_rate``); the
+    others, and every unit of a run without it, learn at their domain's rate. None: the
+    domain's rate for every unit.
+    """
+    domain_rate = economy.learning_rate[domain]
+    if own is None:
+        return np.asarray(domain_rate)
+    return np.asarray(np.where(own > 0.0, own, domain_rate))
+
+
+def law(
+    p: ModelParams,
+    economy: Economy,
+    domain: np.ndarray,
+    region: np.ndarray,
+    own_rate: np.ndarray | None = None,
+) -> dict[str, Any]:
     """Keyword arguments of the capability law for units of ``domain`` (docs/model.md 6.2).
 
     Reason: the frontier is exogenous unless a domestic unit leads (review finding 2 of
     docs/model.md section 10): foreign units are capped at the drifted frontier, so the
     frontier grows at its trend, the rate the gap is measured with, instead of being pushed
     by foreign leaders whose R&D grows with their markets; a domestic unit that passes it
-    becomes the frontier.
+    becomes the frontier. ``own_rate`` is the units' own learning rate (``unit_rates``):
+    firm rows pass ``firms.learning_rate[rows]``.
     """
     g = p.growth
     return {
         "ceiling": np.where(np.asarray(region) == DOMESTIC, np.inf, 1.0),
         "frontier_growth": economy.drift[domain],
-        "learning_rate": economy.learning_rate[domain],
+        "learning_rate": unit_rates(economy, domain, own_rate),
         "catch_up": g.catch_up,
         "obsolescence": g.obsolescence,
         "returns_exponent": g.rd_returns_exponent,
@@ -294,7 +315,9 @@ def last_spillovers(
     ch = channels_of(firms, alliances, rows, p, q.effects.spillover_bonus)
     if not p.rnd.level_bounded_spillovers:
         return Spillovers(rows, ch, a, effective_rnd_grouped(x_last, domain, R, a, ch), x_last)
-    units = capability_law(k, **law(p, economy, domain, firms.region[rows]))
+    units = capability_law(
+        k, **law(p, economy, domain, firms.region[rows], firms.learning_rate[rows])
+    )
     bound = inflow_bound(k, x_last, domain, R, ch, units)
     public, internal = inflow_parts(x_last, domain, R, a, ch)
     X_last = x_last + bound.counted(public, internal)
@@ -321,7 +344,8 @@ def plan(
     position[rows] = np.arange(rows.size)
     k, domain = firms.capability[rows], firms.domain[rows].astype(np.int64)
     R = np.asarray(p.rnd.relatedness, dtype=np.float64)
-    slope = marginal_capability(k, X_last, **law(p, economy, domain, firms.region[rows]))
+    terms = law(p, economy, domain, firms.region[rows], firms.learning_rate[rows])
+    slope = marginal_capability(k, X_last, **terms)
     value = market_multipliers(p, economy) * sales.size  # Lambda_m M_m
     scale = value * p.growth.margin
     margin = np.full(sales.share.shape, p.growth.margin) if margins is None else margins
@@ -516,7 +540,16 @@ def _solve_response(q: Quarter, cases: Sequence[Case]) -> np.ndarray:
 
     k = stacked(lambda rows, firms, _: firms.capability[rows])
     terms = [
-        (rows, law(p, game.economy, firms.domain[rows].astype(np.int64), firms.region[rows]))
+        (
+            rows,
+            law(
+                p,
+                game.economy,
+                firms.domain[rows].astype(np.int64),
+                firms.region[rows],
+                firms.learning_rate[rows],
+            ),
+        )
         for rows, firms, game in cases
     ]
     per_unit: dict[str, Any] = {  # per-unit terms side by side; the parameters as they are
@@ -627,5 +660,5 @@ def learn(
 ) -> np.ndarray:
     """New capability of ``rows``, relative to the drifted frontier (docs/model.md 6.2)."""
     domain = firms.domain[rows].astype(np.int64)
-    terms = law(q.params, game.economy, domain, firms.region[rows])
+    terms = law(q.params, game.economy, domain, firms.region[rows], firms.learning_rate[rows])
     return np.asarray(capability_gain(firms.capability[rows], effective[rows], **terms))

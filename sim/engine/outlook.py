@@ -348,7 +348,7 @@ def prospects(
     slope, absorption = np.zeros(firms.n), np.zeros(firms.n)
     absorption[rows] = spill.absorption
     d = firms.domain[rows].astype(np.int64)
-    terms = innovation.law(p, economy, d, firms.region[rows])
+    terms = innovation.law(p, economy, d, firms.region[rows], firms.learning_rate[rows])
     slope[rows] = marginal_capability(
         firms.capability[rows], firms.effort[rows] + spill.inflow, **terms
     )
@@ -357,7 +357,9 @@ def prospects(
         receiving = (np.zeros(firms.n), np.zeros(firms.n))
         for full, part in zip(receiving, spill.receiving, strict=True):
             full[rows] = part
-        every = innovation.law(p, economy, firms.domain.astype(np.int64), firms.region)
+        every = innovation.law(
+            p, economy, firms.domain.astype(np.int64), firms.region, firms.learning_rate
+        )
         units = capability_law(firms.capability, **every)
     o = outlook(
         firms, alliances, economy, s, spill.channels, rows, slope, absorption, p, receiving, units

@@ -5,7 +5,9 @@
 - ``start_economy``: a consistent start (docs/model.md section 4): outside goods, home bias
   and the rest-of-world penalty solved from the target shares; step-0 efforts from the
   first-order conditions in three passes (effort, absorption, effort); and the learning rate
-  of each domain solved so that its best unit keeps pace with the frontier's trend.
+  of each domain solved so that its best unit keeps pace with the frontier's trend (with
+  ``model.growth.stationary_start``, also each unit's own rate, so that every unit below the
+  frontier cap keeps pace: ``rest_rate``).
 """
 
 from __future__ import annotations
@@ -27,11 +29,25 @@ from sim.engine.quarter import Quarter
 from sim.engine.state import STARTUP, AllianceState, FirmState
 
 START_ITERATIONS = 120  # most passes of effort, absorption and lambda_d before averaging
+# Most passes of a stationary start: its slowest units settle later (korea_2024 seeds 0-15:
+# 33-252 passes, median 85; measured 2026-12-03)
+STATIONARY_ITERATIONS = 360
 CYCLE_WINDOW = 12  # passes averaged when efforts cycle (a multiple of 2, 3 and 4)
 # Relative change of lambda_d, and change of efforts relative to the largest, at which the start
 # is settled. Not tighter: a unit held at the frontier's cap can cycle by about 0.2 % of its
 # effort around the cap's kink (seen in a generated world), which moves nothing else.
 START_TOLERANCE = 1e-3
+# Highest own learning rate a stationary start gives a unit (share of the frontier per effort
+# unit^alpha): the ceiling ``GrowthParams`` allows lambda. Binds only for a unit with next to
+# no step-0 effective R&D, which no finite rate would hold at rest.
+MAX_UNIT_RATE = 10.0
+# Capability change a quarter (share of the frontier) at its step-0 effective R&D below which
+# a unit with its own rate is at rest. Not a relative tolerance on the rate: a unit whose
+# inflow the level bound holds near its senders' level moves its rate by a near-constant
+# factor per pass for hundreds of passes (measured on korea_2024, seed 1: 1.7e-3 after 120
+# passes) while its capability changes by about 3e-5 a quarter. 1e-4 of the frontier is
+# about a thousandth of a year of gap.
+REST_TOLERANCE = 1e-4
 
 
 def depth_targets(
@@ -129,6 +145,29 @@ def _anchors(firms: FirmState) -> np.ndarray:
     return anchor
 
 
+def rest_rate(
+    k: np.ndarray, reach: np.ndarray, drift: np.ndarray, obsolescence: float
+) -> np.ndarray:
+    """The learning rate at which a unit's capability keeps its distance to the frontier.
+
+    Reason: docs/model.md section 4 (and 6.2): ``k' = [(1 - delta) k + lambda reach] / (1 + f)``
+    with ``reach = (1 + kappa b) ((X + X0)^alpha - X0^alpha)`` equals k when
+    ``lambda = (f + delta) k / reach``. The start moves each rate half-way in logs toward this
+    one per pass (``np.sqrt(rate * rest_rate(...))``), which damps the feedback through the
+    effort the rate calls for.
+
+    Args:
+        k: Capability relative to the frontier.
+        reach: ``(1 + kappa b) ((X + X0)^alpha - X0^alpha)`` at the step-0 effective R&D X.
+        drift: f, the frontier's drift per quarter.
+        obsolescence: delta, share of capability lost per quarter.
+
+    Returns:
+        lambda (share of the frontier per effort unit^alpha), very large where reach is 0.
+    """
+    return np.asarray((drift + obsolescence) * k / np.maximum(reach, 1e-300))
+
+
 def start_economy(
     firms: FirmState,
     alliances: AllianceState,
@@ -145,6 +184,12 @@ def start_economy(
     policies act, not because the start was inconsistent. (Fitting the gap's path, 2.2 to 1.3
     years from 2016, is the calibration's job.) With the version-1 rate instead, the best
     domestic units closed half the gap within three years.
+
+    With ``model.growth.stationary_start`` every live unit below the frontier cap (all but
+    foreign units at k = 1) also gets its own rate ``firms.learning_rate``, solved in the same
+    passes by the same rule, so that it too keeps its distance at its step-0 effective R&D
+    (finding 38: with lambda_d alone, ~410 foreign units below the frontier caught up within
+    two years and eroded the domestic leaders' shares). Units at the cap keep lambda_d.
     """
     p = q.params
     trend = np.asarray(p.growth.frontier_growth_of_domains(), dtype=np.float64)
@@ -169,9 +214,16 @@ def start_economy(
     firms.effort[:] = 0.0
     capital = firms.capital.copy()  # the start's efforts are not cash-capped: see the floor
     firms.capital[:] = np.inf
-    history: list[tuple[np.ndarray, np.ndarray]] = []
+    history: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     capped = (firms.region[live] != DOMESTIC) & (firms.capability[live] >= 1.0)
-    for _ in range(START_ITERATIONS):  # efforts, absorption and lambda_d settle together
+    own = live[~capped] if g.stationary_start else live[:0]  # units given their own rate
+    own_k = firms.capability[own]
+    own_drift = economy.drift[firms.domain[own].astype(np.int64)]
+    firms.learning_rate[:] = 0.0  # none: lambda_d
+    firms.learning_rate[own] = g.learning_rate
+    unsettled = 0.0  # largest capability change of a unit with its own rate (REST_TOLERANCE)
+    passes = STATIONARY_ITERATIONS if g.stationary_start else START_ITERATIONS
+    for _ in range(passes):  # efforts, absorption and the rates settle together
         game = innovation.plan(firms, alliances, q, economy, s)
         effort = innovation.invest(live, firms, alliances, q, game)[0]
         moved = np.abs(effort - firms.effort[live])[~capped].max(initial=0.0)
@@ -182,12 +234,26 @@ def start_economy(
             X[rows], g.rd_returns_exponent, g.effort_offset
         )
         lam = economy.learning_rate.copy()
-        wanted = (economy.drift[has] + g.obsolescence) * k / np.maximum(reach, 1e-300)
+        wanted = rest_rate(k, reach, economy.drift[has], g.obsolescence)
         lam[has] = np.sqrt(lam[has] * wanted)  # half-way in logs: damps the two-way feedback
         change = np.abs(wanted / economy.learning_rate[has] - 1.0).max(initial=0.0)
         economy = replace(economy, learning_rate=lam)
-        history = [*history[-(CYCLE_WINDOW - 1) :], (effort, lam)]
-        if change < START_TOLERANCE and moved <= START_TOLERANCE * effort.max(initial=1.0):
+        if own.size:  # the stationary start: every unit below the cap at rest
+            own_reach = catch_up_factor(own_k, g.catch_up) * returns_to_rnd(
+                X[own], g.rd_returns_exponent, g.effort_offset
+            )
+            own_wanted = np.minimum(
+                rest_rate(own_k, own_reach, own_drift, g.obsolescence), MAX_UNIT_RATE
+            )
+            before = firms.learning_rate[own]
+            firms.learning_rate[own] = np.sqrt(before * own_wanted)  # as lambda_d: half-way
+            # k' - k at this pass's X and the rate it started from (docs/model.md section 4)
+            loss = (own_drift + g.obsolescence) * own_k
+            restless = np.abs(before * own_reach - loss) / (1.0 + own_drift)
+            unsettled = float(restless.max(initial=0.0))
+        history = [*history[-(CYCLE_WINDOW - 1) :], (effort, lam, firms.learning_rate[own])]
+        settled = change < START_TOLERANCE and unsettled < REST_TOLERANCE
+        if settled and moved <= START_TOLERANCE * effort.max(initial=1.0):
             # a foreign unit at the frontier cap keeps k = 1 whatever it spends; its effort
             # can cycle around the cap's kink (it free-rides on spillovers when they alone
             # keep it there): it starts from its average over the last passes
@@ -196,9 +262,11 @@ def start_economy(
     else:  # a cycle around the frontier cap's kink: settle on its average, and say so
         firms.effort[live] = np.mean([h[0] for h in history], axis=0)
         economy = replace(economy, learning_rate=np.mean([h[1] for h in history], axis=0))
+        firms.learning_rate[own] = np.mean([h[2] for h in history], axis=0)
         warnings.warn(
             f"the start's efforts cycled instead of settling (last change {moved:.2e} effort "
-            f"units, learning rates {change:.1e}); it starts from their average over "
+            f"units, learning rates {change:.1e}, units' capability {unsettled:.1e}); it "
+            "starts from their average over "
             f"{CYCLE_WINDOW} passes",
             RuntimeWarning,
             stacklevel=2,

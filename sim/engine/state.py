@@ -39,6 +39,10 @@ class FirmState:
     exited: np.ndarray = field(default_factory=lambda: _column(np.int32))
     effort: np.ndarray = field(default_factory=lambda: _column(np.float64))  # last quarter
     revenue: np.ndarray = field(default_factory=lambda: _column(np.float64))  # last quarter
+    # lambda_i, the unit's own learning rate (share of the frontier per effort unit^alpha);
+    # 0: none, it learns at its domain's lambda_d (``Economy.learning_rate``). Set only by a
+    # stationary start (``model.growth.stationary_start``) and for the entrants of such a run.
+    learning_rate: np.ndarray = field(default_factory=lambda: _column(np.float64))
 
     @property
     def n(self) -> int:

@@ -21,15 +21,42 @@ from sim.engine.state import STARTUP, FirmState, presence_mask
 from sim.engine.traits import startups
 
 
+def entrant_rates(firms: FirmState) -> np.ndarray:
+    """An entrant's own learning rate per domain: the median lambda_i of the live units there.
+
+    Reason: under a stationary start (``model.growth.stationary_start``, docs/model.md
+    section 4) every incumbent below the frontier cap has its own lambda_i; an entrant is a
+    new draw from its domain's population of R&D productivities, and the median is that
+    population's typical unit, unmoved by the few units whose rate the start bounded (units
+    with next to no step-0 R&D). 0 where the domain has no live unit with its own rate
+    (every domain of a run without the switch): the entrant then learns at lambda_d.
+
+    Returns:
+        (N_DOMAINS,) rates, share of the frontier per effort unit^alpha, or 0 (none).
+    """
+    own = firms.alive & (firms.learning_rate > 0.0)
+    rates = np.zeros(N_DOMAINS)
+    for d in range(N_DOMAINS):  # seven domains, not a loop over firms
+        here = firms.learning_rate[own & (firms.domain == d)]
+        if here.size:
+            rates[d] = np.median(here)
+    return rates
+
+
 def entrant_values(
-    economy: Economy, sales: Sales, multipliers: HorizonMultipliers, p: ModelParams
+    economy: Economy,
+    sales: Sales,
+    multipliers: HorizonMultipliers,
+    p: ModelParams,
+    rates: np.ndarray | None = None,
 ) -> np.ndarray:
     """V^e_d, the value a new domestic startup of each domain expects (USD m), (N_DOMAINS,).
 
     Reason: docs/model.md 6.9: its logit share in both markets of its domain at capability
     k_e with the domestic shifts (``E_m = O_m inside_m / (1 - inside_m)`` recovers the sum of
     the sellers' exp-values from the shares), the margin on that revenue over the horizon,
-    less the fixed cost and the R&D it would choose alone (own product only).
+    less the fixed cost and the R&D it would choose alone (own product only). ``rates`` is
+    the entrant's own learning rate per domain (``entrant_rates``; 0 or None: lambda_d).
     """
     g = p.growth
     d = np.arange(N_DOMAINS)
@@ -41,7 +68,7 @@ def entrant_values(
     s = entry_exit.entrant_share(v, E[markets], economy.outside[markets])
     gain = multipliers.gain[markets] * g.margin * g.share_sensitivity * sales.size[markets]
     omega = (gain * s * (1.0 - s)).sum(axis=1)
-    terms = innovation.law(p, economy, d, np.full(N_DOMAINS, DOMESTIC))
+    terms = innovation.law(p, economy, d, np.full(N_DOMAINS, DOMESTIC), rates)
     k = np.full(N_DOMAINS, g.entrant_capability)
 
     def slope(x: np.ndarray) -> np.ndarray:
@@ -78,7 +105,8 @@ def enter(
 
     Reason: each potential entrant enters with a logistic probability in its domain's value
     plus its funding against the entry cost; entrants per domain are Poisson; capital is the
-    funding per potential entrant scaled by a lognormal draw; they enter alone at k_e.
+    funding per potential entrant scaled by a lognormal draw; they enter alone at k_e, with
+    their domain's ``entrant_rates`` as their own learning rate (0: lambda_d).
     """
     g = p.growth
     pool = g.entry_pool * initial_startups
@@ -91,6 +119,7 @@ def enter(
     columns["domain"] = domain
     columns["presence"] = presence_mask(domain)
     columns["capital"] = entry_exit.entrant_capital(funding, world.startup_capital_sigma, k, rng)
+    columns["learning_rate"] = entrant_rates(firms)[domain]
     return columns
 
 

@@ -1,0 +1,183 @@
+"""The stationary start (``model.growth.stationary_start``; docs/model.md section 4, finding 38).
+
+With the switch on, every live unit below the frontier cap gets its own learning rate
+lambda_i, solved with the step-0 efforts so that its capability keeps its distance to the
+frontier at its step-0 effective R&D; entrants take their domain's median lambda_i among the
+live units. With it off (the default) every number is as before the switch existed.
+"""
+
+from dataclasses import fields
+
+import numpy as np
+import pytest
+
+import sim
+from sim.config.vocabulary import DOMESTIC, N_DOMAINS
+from sim.engine import economy, innovation
+from sim.engine.knowledge import capability_gain
+from sim.engine.stages import REST_TOLERANCE
+from sim.engine.state import FirmState
+from sim.engine.turnover import entrant_rates
+from tests.test_model import WORLDS
+
+ON = "model.growth.stationary_start=true"
+
+
+def korea(*overrides: str, steps: int = 1) -> sim.AllianceModel:
+    """korea_2024 (version 2, the default) after construction; run it with ``.run()``."""
+    return sim.AllianceModel(sim.compose(["world=korea_2024", f"steps={steps}", *overrides]))
+
+
+def below_cap(f: FirmState) -> np.ndarray:
+    """Live rows that are not foreign units at the frontier cap (k >= 1)."""
+    return np.flatnonzero(f.alive & ~((f.region != DOMESTIC) & (f.capability >= 1.0)))
+
+
+def test_switched_off_the_model_gives_the_numbers_from_before_the_switch():
+    """Default (switch off): korea_2024's steps as at commit 5f9004a, before the switch existed.
+
+    Pinned on 5f9004a, seed 0, 8 quarters; the whole step table (every column, written at 17
+    significant digits) was compared there and then and was identical (2026-12-03).
+    """
+    frame = korea("seed=0", steps=8).run().datacollector.get_model_vars_dataframe()
+    assert frame["tech_gap_years"].tolist() == [
+        0.7559618685193585,
+        0.7439418381870637,
+        0.7477902058252248,
+        0.7595310043534811,
+        0.7837884361420013,
+        0.8202940088470942,
+        0.8740744320920532,
+        0.940040939824281,
+        1.0139304020602826,
+    ]
+    assert frame["total_rnd"].tolist() == [
+        0.0,
+        4407.804876659104,
+        3325.755911856603,
+        2612.4971283529694,
+        2198.2073817675227,
+        2037.5759015817039,
+        1825.3592096051793,
+        1604.2549769729342,
+        1431.1124298367702,
+    ]
+    assert frame["national_capability"].iloc[-1] == 0.8799506403960622
+
+
+@pytest.fixture(scope="module")
+def started() -> sim.AllianceModel:
+    return korea("seed=0", ON)
+
+
+def test_at_the_start_every_unit_below_the_cap_keeps_its_distance(started):
+    """At the step-0 efforts, every live unit below the cap has k' = k (within 1e-4)."""
+    m = started
+    f, p = m.firms, m.params
+    q = m._new_quarter(0, m.government.act(0))
+    s = economy.sales(f, m.economy, 0, p, m.alliances)
+    game = innovation.plan(f, m.alliances, q, m.economy, s)
+    X = innovation.deliver(f, game, f.effort, p)
+    rows = below_cap(f)
+    law = innovation.law(
+        p, m.economy, f.domain[rows].astype(np.int64), f.region[rows], f.learning_rate[rows]
+    )
+    moved = capability_gain(f.capability[rows], X[rows], **law) - f.capability[rows]
+    # measured 2026-12-03, seeds 0-5: max |k' - k| 3.4e-5 to 9.9e-5 (seed 0: 9.7e-5), 99th
+    # percentile 1e-9 to 2e-7. The start stops when the pass before its last is within
+    # REST_TOLERANCE (1e-4); the last half-step moves the rates a little further, so twice
+    # that is asserted (without the own rates, foreign units move by ~0.1)
+    assert np.abs(moved).max() <= 2.0 * REST_TOLERANCE
+    foreign = f.region[rows] != DOMESTIC
+    assert foreign.sum() > 300 and (~foreign).sum() > 300  # both groups are tested
+    assert (f.learning_rate[rows] > 0.0).all()  # every such unit has its own rate
+
+
+def test_units_at_the_cap_keep_the_domains_rate(started):
+    f = started.firms
+    capped = f.alive & (f.region != DOMESTIC) & (f.capability >= 1.0)
+    assert capped.sum() >= 1 and (f.learning_rate[capped] == 0.0).all()  # 0: lambda_d
+    assert (f.learning_rate[~f.alive] == 0.0).all()
+
+
+def test_the_first_quarter_moves_units_below_the_cap_little():
+    """In quarter 0 (revision, R&D, learning) units below the cap barely move with the switch
+    on; without it the foreign units below the frontier jump (finding 38)."""
+
+    def mean_move(*overrides: str) -> tuple[float, float]:
+        m = korea("seed=0", *overrides)
+        rows = below_cap(m.firms)
+        k0 = m.firms.capability[rows].copy()
+        m.run()
+        dk = m.firms.capability[rows] - k0
+        foreign = m.firms.region[rows] != DOMESTIC
+        return float(dk[foreign].mean()), float(dk[~foreign].mean())
+
+    # measured 2026-12-03, seed 0: on +0.0009 / +0.0001 (foreign / domestic; the largest
+    # single move 0.065, from a change of alliance); off +0.117 / +0.005
+    foreign, domestic = mean_move(ON)
+    assert abs(foreign) < 0.005 and abs(domestic) < 0.005
+    assert mean_move()[0] > 0.05  # the case the switch is for
+
+
+@pytest.mark.slow
+def test_the_gaps_first_year_moves_with_the_models_own_trend_in_every_seed():
+    """tests/calibration/test_consistent_start.py's criterion, with the switch on (seeds 0-5).
+
+    Measured 2026-12-03: off by 0.065-0.103 years (0.15 allowed); the first year changes
+    -0.018 to -0.062 years, years 2-5 -0.093 to -0.127 a year.
+    """
+    for seed in range(6):
+        cfg = sim.compose(["world=korea_2024", "steps=20", ON])
+        model = sim.AllianceModel(cfg, seed=seed).run()
+        gap = model.datacollector.get_model_vars_dataframe()["tech_gap_years"].to_numpy()
+        first, later = gap[4] - gap[0], (gap[20] - gap[4]) / 4.0
+        assert abs(first - later) <= 0.15, (seed, first, later)
+
+
+def test_entrants_take_their_domains_median_rate_among_live_units():
+    """Each quarter's entrants get the median lambda_i of their domain's live units then."""
+    m = korea("seed=0", ON, steps=3).run()
+    f = m.firms
+    entrants = np.flatnonzero(f.entered > 0)
+    assert entrants.size > 20  # the rule is exercised
+    for t in np.unique(f.entered[entrants]) - 1:  # entered = t + 1: after quarter t's exits
+        new = entrants[f.entered[entrants] == t + 1]
+        before = np.arange(new.min())  # rows that existed when they entered
+        live = before[(f.exited[before] == -1) | (f.exited[before] > t)]
+        live = live[f.learning_rate[live] > 0.0]
+        for d in np.unique(f.domain[new]):
+            median = np.median(f.learning_rate[live[f.domain[live] == d]])
+            assert (f.learning_rate[new[f.domain[new] == d]] == median).all(), (t, d)
+
+
+def test_entrant_rates_use_live_units_with_their_own_rate_and_fall_back_to_zero():
+    f = FirmState()
+    f.append(
+        domain=np.array([0, 0, 0, 0, 1, 2]),
+        alive=np.array([True, True, True, False, True, True]),
+        learning_rate=np.array([0.01, 0.03, 0.10, 5.0, 0.0, 0.2]),
+    )
+    rates = entrant_rates(f)
+    assert rates.shape == (N_DOMAINS,)
+    assert rates[0] == 0.03  # the median of the live ones; the exited unit does not count
+    assert rates[1] == 0.0 and rates[2] == 0.2 and (rates[3:] == 0.0).all()  # 0: lambda_d
+
+
+def test_no_unit_has_its_own_rate_without_the_switch():
+    m = korea("seed=0", steps=2).run()
+    assert (m.firms.entered > 0).any() and (m.firms.learning_rate == 0.0).all()
+    assert (entrant_rates(m.firms) == 0.0).all()
+
+
+@pytest.mark.slow
+def test_engines_agree_exactly_with_the_stationary_start():
+    """The agent engine reads each firm's own rate as the vectorised one does."""
+    cfg = sim.compose([*WORLDS["korea"], "scenario=baseline", "seed=7", ON])
+    fast = sim.AllianceModel(cfg, engine="vectorised").run()
+    slow = sim.AllianceModel(cfg, engine="agents").run()
+    frame = fast.datacollector.get_model_vars_dataframe()
+    assert frame.equals(slow.datacollector.get_model_vars_dataframe())
+    for f in fields(FirmState):
+        np.testing.assert_array_equal(getattr(fast.firms, f.name), getattr(slow.firms, f.name))
+    assert (fast.firms.learning_rate > 0.0).sum() > 100  # own rates are in use
