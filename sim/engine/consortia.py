@@ -257,9 +257,10 @@ def terms_needed(share: np.ndarray, used: np.ndarray) -> np.ndarray:
     and most terms of ``share * prize`` are zero whatever the prize (a recruit count the
     binomial cannot reach, a consortium short of ``min_members``), or belong to values the
     caller discards (``used`` False: an option that is not a domestic-led consortium, a
-    foreign reviser). A prize is finite and non-negative, so leaving it 0 there keeps every
-    used value's bits: each such term is +0.0 either way. ``share`` is ``(..., X + 1)``,
-    ``used`` its shape without the last axis.
+    foreign reviser). A prize is non-negative and finite (unless ``funding`` times the
+    funded quarters overflows a float, where computing it would give NaN terms), so leaving
+    it 0 there keeps every used value's bits: each such term is +0.0 either way. ``share``
+    is ``(..., X + 1)``, ``used`` its shape without the last axis.
     """
     return np.asarray(used[..., None] & (share > 0.0))
 
