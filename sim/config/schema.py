@@ -373,9 +373,10 @@ class GrowthParams:
     # every unit below the frontier cap gets its own learning rate lambda_i, solved with the
     # step-0 efforts so that its capability keeps its distance to the frontier at its step-0
     # effective R&D; entrants take their domain's median lambda_i among live units. Source:
-    # the model's own steady state (assumption); false (default until the refit): one
+    # the model's own steady state (assumption); default true since 2026-12-03 (the
+    # membership defaults were fitted with the old start; not refitted yet); false: one
     # lambda_d per domain, solved on the best domestic unit only
-    stationary_start: bool = False
+    stationary_start: bool = True
 
     def __post_init__(self) -> None:
         check_finite_fields(self)

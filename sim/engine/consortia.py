@@ -134,17 +134,49 @@ def survival(
     )
     xu, ownu = keys[:, 0], keys[:, 1].astype(np.int64)
     top = max(int(slots.max(initial=0)), 1)
-    z, w = _standard_normal_nodes()
-    ahead = np.zeros((xu.size, z.size, top))  # P(n rivals ahead | z), n < top
-    ahead[..., 0] = 1.0
-    for j, yj in enumerate(y):
-        pj = np.where(ownu[:, None] == j, 0.0, ndtr((yj - xu[:, None]) / noise - z))[..., None]
-        ahead[..., 1:] = ahead[..., 1:] * (1.0 - pj) + ahead[..., :-1] * pj
-        ahead[..., 0] *= 1.0 - pj[..., 0]
-    within = np.einsum("ugn,g->un", np.cumsum(ahead, axis=-1), w)  # P(rank <= n + 1)
+    finite = np.isfinite(xu)
+    within = np.zeros((xu.size, top))
+    within[finite] = rank_within(xu[finite], ownu[finite], y, top, noise)
     odds = np.where(slots >= 1, within[:, np.clip(slots - 1, 0, top - 1)], 0.0)
-    odds = np.where(np.isfinite(xu)[:, None], np.clip(odds, 0.0, 1.0), 0.0)
+    odds = np.where(finite[:, None], np.clip(odds, 0.0, 1.0), 0.0)
     return np.asarray(odds[inverse.ravel()].reshape(*x.shape, slots.size))
+
+
+def rank_within(
+    x: np.ndarray, own: np.ndarray, y: np.ndarray, top: int, noise: float
+) -> np.ndarray:
+    """P(rank <= n + 1) for ``n < top``, shape ``(x.size, top)``: ``survival``'s sum.
+
+    Reason: ``survival`` (docs/model.md 6.10). Given the consortium's own jury error ``z``
+    (a Gauss-Hermite node), rival ``j`` of ``y`` (sorted, finite) is ahead with probability
+    ``Phi((y_j - x) / noise - z)`` (0 for the consortium's own alliance, index ``own``);
+    the probability of ``n`` ahead is updated rival by rival (Poisson-binomial, up to
+    ``top - 1``), then summed over ``n`` and averaged over ``z``. Each ``n`` is kept as a
+    contiguous ``(x, z)`` plane and updated in place, highest ``n`` first (it reads the old
+    ``n - 1``), and only the ``n`` a rival can reach so far: the same operations on the
+    same numbers as updating a ``(x, z, n)`` array at once, so the same bits, without its
+    short strided inner loops and temporaries.
+    """
+    z, w = _standard_normal_nodes()
+    ahead = np.zeros((top, x.size, z.size))  # P(n rivals ahead | z), n < top
+    ahead[0] = 1.0
+    p = np.empty((x.size, z.size))
+    q = np.empty_like(p)
+    term = np.empty_like(p)
+    for j, yj in enumerate(y):
+        np.subtract(yj, x[:, None], out=p)
+        np.divide(p, noise, out=p)
+        np.subtract(p, z, out=p)
+        ndtr(p, out=p)
+        p[own == j] = 0.0
+        np.subtract(1.0, p, out=q)
+        for n in range(min(j + 1, top - 1), 0, -1):  # n ahead: n - 1 before and j ahead
+            np.multiply(ahead[n], q, out=ahead[n])
+            np.multiply(ahead[n - 1], p, out=term)
+            np.add(ahead[n], term, out=ahead[n])
+        np.multiply(ahead[0], q, out=ahead[0])
+    cumulative = np.cumsum(np.ascontiguousarray(np.moveaxis(ahead, 0, -1)), axis=-1)  # (x, z, n)
+    return np.asarray(np.einsum("ugn,g->un", cumulative, w))
 
 
 def consortium_prize(call: ConsortiumCall, odds: np.ndarray, p: ModelParams) -> np.ndarray:
@@ -175,6 +207,7 @@ def member_value(
     prospects: tuple[np.ndarray, np.ndarray],
     rivals: np.ndarray,
     excluded: np.ndarray | float,
+    used: np.ndarray | bool = True,
 ) -> np.ndarray:
     """USD m a domestic member expects from its consortium's prize (>= 0).
 
@@ -189,7 +222,8 @@ def member_value(
     ``X ~ Binomial(count, expectation)`` recruits, its score is ``(capability + X mean) /
     (members + X)`` and the value is ``E[1[members + X >= min_members] / (domestic + X) *
     prize(odds)]``; with no prospects, ``X = 0``. ``prospects`` is ``(count, mean)``; the
-    arrays broadcast.
+    arrays broadcast. Where ``used`` (broadcast with them) is False, the caller discards the
+    value: it is returned as 0 without computing its odds (``terms_needed``).
     """
     n, d, s, k, mean, ex = np.broadcast_arrays(
         np.asarray(size[0], dtype=np.int64),
@@ -206,10 +240,29 @@ def member_value(
     pmf = np.where(x <= kk, pmf, 0.0)
     counts = (n[..., None] + x) >= call.min_members
     score = (s[..., None] + x * mean[..., None]) / np.maximum(n[..., None] + x, 1)
-    odds = survival(score, rivals, ex[..., None], call.places, call.noise)
-    prize = consortium_prize(call, odds, p)
     share = pmf * counts / np.maximum(d[..., None] + x, 1)
+    need = terms_needed(share, np.broadcast_to(used, n.shape))
+    prize = np.zeros(share.shape)
+    if need.any():
+        excluded_x = np.broadcast_to(ex[..., None], score.shape)
+        odds = survival(score[need], rivals, excluded_x[need], call.places, call.noise)
+        prize[need] = consortium_prize(call, odds, p)
     return np.asarray((share * prize).sum(-1))
+
+
+def terms_needed(share: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """Where ``member_value`` needs a prize: a used value's terms of positive share.
+
+    Reason: speed only. The odds (``survival``) are most of a tournament quarter's time,
+    and most terms of ``share * prize`` are zero whatever the prize (a recruit count the
+    binomial cannot reach, a consortium short of ``min_members``), or belong to values the
+    caller discards (``used`` False: an option that is not a domestic-led consortium, a
+    foreign reviser). A prize is non-negative and finite (unless ``funding`` times the
+    funded quarters overflows a float, where computing it would give NaN terms), so leaving
+    it 0 there keeps every used value's bits: each such term is +0.0 either way. ``share``
+    is ``(..., X + 1)``, ``used`` its shape without the last axis.
+    """
+    return np.asarray(used[..., None] & (share > 0.0))
 
 
 def call_values(
@@ -266,5 +319,6 @@ def call_values(
         (np.where(leading, count[:, None], 0), mean[:, None]),
         score[visible],
         excluded,
+        ok & r.domestic[:, None],
     )
     return np.asarray(np.where(ok, value, 0.0) * r.domestic[:, None])

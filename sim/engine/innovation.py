@@ -30,6 +30,7 @@ from sim.engine.demand import marginal_value_grouped
 from sim.engine.economy import Economy, Sales
 from sim.engine.knowledge import (
     SLOPE_ESTIMATE_ERROR,
+    Law,
     absorption,
     capability_gain,
     capability_law,
@@ -37,7 +38,7 @@ from sim.engine.knowledge import (
     inflow_parts,
     marginal_capability,
 )
-from sim.engine.levels import InflowBound, inflow_bound
+from sim.engine.levels import InflowBound, inflow_bound, source_flows
 from sim.engine.markets import N_MARKETS, market_domain, market_geography
 from sim.engine.quarter import Quarter
 from sim.engine.rnd_game import HorizonMultipliers, horizon_multipliers
@@ -276,6 +277,8 @@ class Spillovers:
         bound: The level bound on each of ``rows``' inflow (None: switched off).
         receiving: Whether a marginal unit through the (public, internal) channel still
             counts for each of ``rows`` at last quarter's efforts (None: always).
+        units: The capability law of ``rows`` (``knowledge.capability_law``), when the
+            bound needed it (None: not built).
     """
 
     rows: np.ndarray
@@ -285,6 +288,7 @@ class Spillovers:
     effort: np.ndarray
     bound: InflowBound | None = None
     receiving: tuple[np.ndarray, np.ndarray] | None = None
+    units: Law | None = None
 
     @property
     def inflow(self) -> np.ndarray:
@@ -318,10 +322,30 @@ def last_spillovers(
     units = capability_law(
         k, **law(p, economy, domain, firms.region[rows], firms.learning_rate[rows])
     )
-    bound = inflow_bound(k, x_last, domain, R, ch, units)
-    public, internal = inflow_parts(x_last, domain, R, a, ch)
+    sources = source_flows(k, x_last, domain, R, ch)
+    bound = inflow_bound(k, x_last, domain, R, ch, units, sources)
+    parts = sources.inflow_parts(x_last, a)
+    public, internal = parts if parts is not None else inflow_parts(x_last, domain, R, a, ch)
     X_last = x_last + bound.counted(public, internal)
-    return Spillovers(rows, ch, a, X_last, x_last, bound, bound.receiving(public, internal))
+    receiving = bound.receiving(public, internal)
+    return Spillovers(rows, ch, a, X_last, x_last, bound, receiving, units)
+
+
+def capability_slope(
+    spill: Spillovers, X: np.ndarray, firms: FirmState, p: ModelParams, economy: Economy
+) -> np.ndarray:
+    """The slope g' of ``spill.rows`` at effective R&D X (``knowledge.marginal_capability``).
+
+    Reason: speed only. The law of the rows (their capability and ``law``'s terms, all
+    from the state ``last_spillovers`` read) is built once: the law ``spill`` kept gives
+    exactly the slope ``marginal_capability`` would build it again for.
+    """
+    if spill.units is not None:
+        return spill.units.slope(X)
+    rows = spill.rows
+    domain = firms.domain[rows].astype(np.int64)
+    terms = law(p, economy, domain, firms.region[rows], firms.learning_rate[rows])
+    return marginal_capability(firms.capability[rows], X, **terms)
 
 
 def plan(
@@ -342,10 +366,9 @@ def plan(
     rows, ch, a, X_last = spill.rows, spill.channels, spill.absorption, spill.effective
     position = np.full(firms.n, -1, dtype=np.int64)
     position[rows] = np.arange(rows.size)
-    k, domain = firms.capability[rows], firms.domain[rows].astype(np.int64)
+    domain = firms.domain[rows].astype(np.int64)
     R = np.asarray(p.rnd.relatedness, dtype=np.float64)
-    terms = law(p, economy, domain, firms.region[rows], firms.learning_rate[rows])
-    slope = marginal_capability(k, X_last, **terms)
+    slope = capability_slope(spill, X_last, firms, p, economy)
     value = market_multipliers(p, economy) * sales.size  # Lambda_m M_m
     scale = value * p.growth.margin
     margin = np.full(sales.share.shape, p.growth.margin) if margins is None else margins

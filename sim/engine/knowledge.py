@@ -44,9 +44,19 @@ def _keyed_sum(
     return np.bincount(flat, weights=weight, minlength=n_keys * D).reshape(n_keys, D)
 
 
-def _reach(sums: np.ndarray, key: np.ndarray, R: np.ndarray, domain: np.ndarray) -> np.ndarray:
-    """``sum_d sums[key_i, d] R[d, d_i]``: a group's sent effort as received by each firm i."""
-    received = take_rows(R.T, domain).T  # R[:, domain], in the same memory layout
+def _received(R: np.ndarray, domain: np.ndarray) -> np.ndarray:
+    """``R[:, domain]``: what a unit sent in each domain is worth to each firm (gathered once).
+
+    Reason: speed only; every ``_reach`` of one sum over firms reads the same columns.
+    """
+    return np.asarray(take_rows(R.T, domain).T)  # in the memory layout _reach always read
+
+
+def _reach(sums: np.ndarray, key: np.ndarray, received: np.ndarray) -> np.ndarray:
+    """``sum_d sums[key_i, d] R[d, d_i]``: a group's sent effort as received by each firm i.
+
+    ``received`` is ``R[:, domain]`` (``_received``).
+    """
     return np.asarray(np.einsum("nd,dn->n", take_rows(sums, key), received))
 
 
@@ -96,12 +106,13 @@ def effective_rnd_grouped(
     public, excess = ch.public, ch.alliance_excess
     P = np.bincount(domain, weights=public * x, minlength=D)
     AX = _keyed_sum(ch.group, domain, excess * x, ch.n_groups, D)
-    received = (P @ R)[domain] + _reach(AX, ch.group, R, domain)
+    worth = _received(R, domain)
+    received = (P @ R)[domain] + _reach(AX, ch.group, worth)
     if ch.has_federations:
         fed_x = ch.federation_excess * x
         FX = _keyed_sum(ch.federation, domain, fed_x, ch.n_federations, D)
         FXA = _keyed_sum(ch.group, domain, fed_x, ch.n_groups, D)
-        received += _reach(FX, ch.federation, R, domain) - _reach(FXA, ch.group, R, domain)
+        received += _reach(FX, ch.federation, worth) - _reach(FXA, ch.group, worth)
     received -= (public + excess) * R[domain, domain] * x
     return np.asarray(x + np.asarray(absorption, dtype=np.float64) * received)
 
@@ -144,12 +155,13 @@ def inflow_parts(
     own = R[domain, domain] * x
     from_public = (P @ R)[domain] - public * own
     AX = _keyed_sum(ch.group, domain, excess * x, ch.n_groups, D)
-    from_partners = _reach(AX, ch.group, R, domain) - excess * own
+    worth = _received(R, domain)
+    from_partners = _reach(AX, ch.group, worth) - excess * own
     if ch.has_federations:
         fed_x = ch.federation_excess * x
         FX = _keyed_sum(ch.federation, domain, fed_x, ch.n_federations, D)
         FXA = _keyed_sum(ch.group, domain, fed_x, ch.n_groups, D)
-        from_partners += _reach(FX, ch.federation, R, domain) - _reach(FXA, ch.group, R, domain)
+        from_partners += _reach(FX, ch.federation, worth) - _reach(FXA, ch.group, worth)
     return np.asarray(a * from_public), np.asarray(a * from_partners)
 
 

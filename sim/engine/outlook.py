@@ -20,7 +20,7 @@ from sim.engine.channels import Channels
 from sim.engine.choice import RevisionDraws
 from sim.engine.depth import heterogeneity
 from sim.engine.economy import Economy, Sales, best_capability, complementarity_bonus, sales
-from sim.engine.knowledge import Law, capability_law, marginal_capability
+from sim.engine.knowledge import Law, capability_law
 from sim.engine.markets import N_GEOGRAPHIES, N_MARKETS, market_id
 from sim.engine.quarter import Quarter
 from sim.engine.rnd_game import HorizonMultipliers
@@ -347,10 +347,8 @@ def prospects(
     position[rows] = np.arange(rows.size)
     slope, absorption = np.zeros(firms.n), np.zeros(firms.n)
     absorption[rows] = spill.absorption
-    d = firms.domain[rows].astype(np.int64)
-    terms = innovation.law(p, economy, d, firms.region[rows], firms.learning_rate[rows])
-    slope[rows] = marginal_capability(
-        firms.capability[rows], firms.effort[rows] + spill.inflow, **terms
+    slope[rows] = innovation.capability_slope(
+        spill, firms.effort[rows] + spill.inflow, firms, p, economy
     )
     receiving, units = None, None
     if spill.receiving is not None:

@@ -41,13 +41,17 @@ DOMESTIC_MARKETS = np.arange(N_MARKETS) < N_DOMAINS  # the relevant markets of K
 
 
 def enforced(p: ModelParams, effects: PolicyEffects) -> CompetitionParams:
-    """The quarter's competition parameters: the status quo, strengthened by enforcement."""
+    """The quarter's competition parameters: the status quo, strengthened by enforcement.
+
+    The status quo itself (``p.competition``, not a copy) when enforcement strengthens
+    nothing: a copy's checks cost more than the rules that read it (callers only read it).
+    """
     c = p.competition
-    return replace(
-        c,
-        detection_probability=max(c.detection_probability, effects.detection),
-        fine_rate=max(c.fine_rate, effects.collusion_fine_rate),
-    )
+    detection = max(c.detection_probability, effects.detection)
+    fine_rate = max(c.fine_rate, effects.collusion_fine_rate)
+    if detection is c.detection_probability and fine_rate is c.fine_rate:
+        return c
+    return replace(c, detection_probability=detection, fine_rate=fine_rate)
 
 
 def cells_of(sales: Sales, firms: FirmState, alliances: AllianceState) -> AllianceMarkets:

@@ -11,10 +11,12 @@ from scipy.special import ndtr
 import sim
 from sim.engine.choice import ALONE, FIRST_CANDIDATE, FOUND, STAY
 from sim.engine.consortia import (
+    _standard_normal_nodes,
     call_values,
     consortium_prize,
     consortium_scores,
     member_value,
+    rank_within,
     ranks,
     survival,
 )
@@ -304,3 +306,52 @@ def test_founding_counts_only_while_a_recruit_can_join_before_the_application():
     assert values[1, STAY] == pytest.approx(second * 11 / 32)
     outside = call(step=2, application=2)
     assert np.all(values_of(outside, [5, 2], [NO_ALLIANCE, 1], [True, True], recruits) == 0.0)
+
+
+def rank_within_directly(x, own, y, top, noise):
+    """The (x, z, n) recursion ``rank_within`` replaced (speed pass of 2026-12-03), as written
+    before it: the in-place version must give its numbers bit for bit."""
+    z, w = _standard_normal_nodes()
+    ahead = np.zeros((x.size, z.size, top))
+    ahead[..., 0] = 1.0
+    for j, yj in enumerate(y):
+        pj = np.where(own[:, None] == j, 0.0, ndtr((yj - x[:, None]) / noise - z))[..., None]
+        ahead[..., 1:] = ahead[..., 1:] * (1.0 - pj) + ahead[..., :-1] * pj
+        ahead[..., 0] *= 1.0 - pj[..., 0]
+    return np.einsum("ugn,g->un", np.cumsum(ahead, axis=-1), w)
+
+
+def test_rank_within_is_the_direct_recursion_bit_for_bit():
+    rng = np.random.default_rng(3)
+    for top in (1, 2, 5, 9):
+        y = np.sort(rng.uniform(0.2, 0.9, 12))
+        x = rng.uniform(0.2, 0.9, 30)
+        own = rng.integers(-1, y.size, x.size)
+        got, want = rank_within(x, own, y, top, 0.05), rank_within_directly(x, own, y, top, 0.05)
+        np.testing.assert_array_equal(got.view(np.uint8), want.view(np.uint8))
+
+
+def test_member_value_skips_unused_values_and_keeps_the_used_ones_bit_for_bit():
+    rng = np.random.default_rng(4)
+    c = call(noise=0.05)
+    n = rng.integers(0, 4, (20, 5))
+    d = np.minimum(n, 2)
+    s = n * rng.uniform(0.2, 0.9, (20, 5))
+    count = rng.integers(0, 4, (20, 5))
+    mean = rng.uniform(0.2, 0.9, (20, 1))
+    rivals = rng.uniform(0.2, 0.9, 8)
+    used = rng.random((20, 5)) < 0.5
+    full = member_value(c, UNDISCOUNTED, (n, d, s), (count, mean), rivals, -np.inf)
+    part = member_value(c, UNDISCOUNTED, (n, d, s), (count, mean), rivals, -np.inf, used)
+    np.testing.assert_array_equal(part[used].view(np.uint8), full[used].view(np.uint8))
+    assert np.all(part[~used] == 0.0) and full[~used].max() > 0.0
+
+
+def test_survival_of_a_subset_is_the_subset_of_survival():
+    rng = np.random.default_rng(5)
+    rivals = rng.uniform(0.2, 0.9, 15)
+    x = rng.uniform(0.2, 0.9, 40)
+    places = np.array([5, 4, 2])
+    whole = survival(x, rivals, -np.inf, places, 0.045)
+    some = survival(x[::3], rivals, -np.inf, places, 0.045)
+    np.testing.assert_array_equal(some.view(np.uint8), whole[::3].view(np.uint8))

@@ -89,7 +89,7 @@ def test_the_split_marginal_value_equals_the_dense_reference(v2_cfg, bounded):
     position[rows] = np.arange(rows.size)
     k, d = f.capability[rows], f.domain[rows].astype(np.int64)
     X = f.effort[rows] + plan.inflow[rows]
-    law = innovation.law(model.params, model.economy, d, f.region[rows])
+    law = innovation.law(model.params, model.economy, d, f.region[rows], f.learning_rate[rows])
     slope = marginal_capability(k, X, **law)
     scale = innovation.market_multipliers(model.params, model.economy)
     scale = scale * model.params.growth.margin * s.size

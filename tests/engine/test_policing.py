@@ -5,11 +5,21 @@ import pytest
 
 import sim
 
-# seed 1 (seed 3 until the level bound, docs/model.md 6.3): with level-bounded spillovers
-# collusion happens in 12 quarters in seeds 1, 5 and 6 of 0-7 (risk at most 0.016), without
-# the bound in all eight (0.10-0.15), measured 2026-12-03; the clarity test's counts below
-# were measured on seed 3 without the bound
+# seed 1 (seed 3 until the level bound, docs/model.md 6.3). Since the stationary start
+# (docs/model.md section 4 item 9, default from 2026-12-03) no alliance's members reach the
+# default threshold s_coll = 0.30 in a domestic market of korea_2024: the largest combined
+# share there is 0.135-0.179 in seed 0's first 12 quarters (0.25-0.35 with the old start,
+# measured 2026-12-03), so collusion happens in no seed of 0-7 within 12 quarters nor in
+# seeds 0-2 within 40. The tests of the rule put the threshold below the members' shares and
+# halve detection (ABOVE: deterrence share p phi L / max uplift = 0.02 x 0.1 x 4 / 0.1 = 0.08
+# instead of 0.16): "above the threshold under weak enforcement" is the condition they test,
+# not a default that is met. Measured 2026-12-03, seed 1: collusion in quarters 1-12, risk
+# 0.033-0.063, harm 0.40-1.09 USD m a quarter
 KOREA_V2 = ["world=korea_2024", "model.economics=v2", "steps=12", "seed=1"]
+ABOVE = [
+    "model.competition.collusion_share_threshold=0.10",
+    "model.competition.detection_probability=0.02",
+]
 STRONG = [
     "model.competition.detection_probability=0.1",
     "model.competition.fine_rate=0.2",
@@ -23,7 +33,7 @@ def _run(extra):
 
 @pytest.fixture(scope="module")
 def weak():
-    return _run([])
+    return _run(ABOVE)
 
 
 def test_collusion_happens_above_the_threshold_under_weak_enforcement(weak):
@@ -34,7 +44,7 @@ def test_collusion_happens_above_the_threshold_under_weak_enforcement(weak):
 
 def test_strong_enforcement_deters_all_collusion():
     """p phi L / max uplift = 0.1 x 0.2 x 4 / 0.1 = 0.8: no combined share pays."""
-    strong = _run(STRONG)
+    strong = _run([ABOVE[0], *STRONG])  # the threshold; enforcement strong
     assert (strong["collusion_risk"] == 0).all()
     assert (strong["collusion_harm"] == 0).all()
 
@@ -57,7 +67,7 @@ def test_clarity_leaves_the_collusion_rule_alone(weak):
 
 
 def test_the_enforcement_lever_deters_what_the_status_quo_allows(weak):
-    lever = _run(["scenario=strong_enforcement"])
+    lever = _run([*ABOVE, "scenario=strong_enforcement"])
     assert (lever["collusion_risk"] == 0).all() and (weak["collusion_risk"] > 0).any()
 
 

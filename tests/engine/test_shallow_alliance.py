@@ -81,7 +81,7 @@ def _dense(firms, alliances, params, q, econ, s, plan, W):
     position = np.full(firms.n, -1)
     position[rows] = np.arange(rows.size)
     k, d = firms.capability[rows], firms.domain[rows].astype(np.int64)
-    law = innovation.law(params, econ, d, firms.region[rows])
+    law = innovation.law(params, econ, d, firms.region[rows], firms.learning_rate[rows])
     slope = marginal_capability(k, firms.effort[rows] + plan.inflow[rows], **law)
     scale = innovation.market_multipliers(params, econ) * params.growth.margin * s.size
     theta = params.growth.share_sensitivity
