@@ -24,7 +24,7 @@ from sim.engine.aggregates import home_region
 from sim.engine.channel_access import leader_pool
 from sim.engine.economy import dues_share
 from sim.engine.founding import recruit_value
-from sim.engine.outlook import Prospects, flow_scale, own_reach, reviser_at
+from sim.engine.outlook import Outlook, Prospects, Reviser, flow_scale, own_reach, reviser_at
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import CLOSED, OPEN, AllianceState, FirmState
 from sim.engine.valuation import membership_surplus
@@ -68,10 +68,7 @@ def review_regimes(
     kept = counts * (staying / np.maximum(size[ids] - 1, 1))[:, None]
     lost = leader_pool(sold, kept, p) - leader_pool(sold, counts, p)
     stake = money * c.channel_resale_margin * lost
-    # the leader's own effort reaches every rival in its markets at the public rate if open
-    fl = flow[r.markets]
-    rivals = o.reach_all[r.markets] - own_reach(r)[0]  # its own term masked as the sum's
-    leak = (fl * r.share * rivals).sum(-1) * o.public_rate * r.effort
+    leak = opening_leak(r, o, flow)
     leak_change = np.where(other == OPEN, leak, -leak)
     rate = o.internal[ids]
     recruits = np.zeros(ids.size)
@@ -86,6 +83,28 @@ def review_regimes(
     switch = ids[gain > 0.0]
     alliances.regime[switch] = np.where(alliances.regime[switch] == OPEN, CLOSED, OPEN)
     return switch
+
+
+def opening_leak(r: Reviser, o: Outlook, flow: np.ndarray) -> np.ndarray:
+    """What an open regime leaks of each leader ``r``'s effort to its rivals (USD m, >= 0).
+
+    Reason: docs/model.md 6.6 (regime switching): if open, the leader's own effort reaches
+    every rival in its markets at the public rate. The rivals' reach is the outlook's sum
+    over receivers whose public channel is not saturated, less the leader's own term masked
+    the same way (``outlook.own_reach``; unmasked, a saturated leader's leak came out
+    negative, -0.156 USD m in a test world, a spurious gain from opening).
+
+    Args:
+        r: The leaders' own quantities (``outlook.reviser_at``).
+        o: The quarter's outlook.
+        flow: ``outlook.flow_scale``, ``C^flow_m`` per market (USD m; docs/model.md 6.5).
+
+    Returns:
+        The leak per leader, shape (len(r.rows),), USD m over the horizon.
+    """
+    fl = flow[r.markets]
+    rivals = o.reach_all[r.markets] - own_reach(r)[0]
+    return np.asarray((fl * r.share * rivals).sum(-1) * o.public_rate * r.effort)
 
 
 def members_staying(

@@ -135,3 +135,30 @@ def test_prospects_a_national_alliance_may_not_admit_bring_nothing(world):
     half[:, :2] = True
     part = recruit_value(*args, half)
     assert (part <= everyone + 1e-12).all() and (part >= 0).all()
+
+
+def test_the_leak_from_opening_masks_the_leaders_own_reach():
+    """Review 8's fault in the regime review: the leader's own term, taken out of the rivals'
+    reach unmasked, made a saturated leader's leak negative (a gain from opening). On
+    korea_2024 after two quarters every leader's public channel is saturated (measured
+    2026-12-03, seed 0: 8 of 8), where the unmasked leak reaches -2.2 USD m: the case is
+    built, and the masked leak is never negative."""
+    from sim.engine.choice import RevisionDraws
+    from sim.engine.outlook import flow_scale, reviser_at
+    from sim.engine.reviews import opening_leak
+    from sim.engine.valuation import prospects
+
+    model = sim.AllianceModel(sim.compose(["world=korea_2024", "steps=2", "seed=0"])).run()
+    firms, alliances = model.firms, model.alliances
+    q = model._new_quarter(2, model.government.act(2))
+    none = RevisionDraws(np.zeros(0, np.int64), np.zeros((0, 1), np.int64), np.zeros((0, 2)))
+    view = prospects(firms, alliances, q, model.economy, none, np.random.default_rng(0))
+    o = view.outlook
+    leaders = alliances.leader[np.flatnonzero(alliances.active)]
+    r = reviser_at(leaders, firms, o, view.channels, view.position)
+    flow = flow_scale(o, model.params)
+    assert r.receive_public is not None and (r.receive_public == 0).sum() >= 3
+    unmasked_own = (r.absorption * r.slope)[:, None] * r.share
+    unmasked = (flow[r.markets] * r.share * (o.reach_all[r.markets] - unmasked_own)).sum(-1)
+    assert (unmasked * o.public_rate * r.effort).min() < -0.1  # what the fault gave
+    assert opening_leak(r, o, flow).min() >= 0.0
