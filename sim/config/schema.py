@@ -377,6 +377,12 @@ class GrowthParams:
     # membership defaults were fitted with the old start; not refitted yet); false: one
     # lambda_d per domain, solved on the best domestic unit only
     stationary_start: bool = True
+    # v2 (bool): balanced growth (docs/model.md 6.2; finding 39, item 1): the R&D cost slope
+    # grows with its domain's whole market, gamma_{d,t} = gamma_d M_{d,t} / M_{d,0}
+    # (sim.engine.balanced_growth), so that best responses, and a start at rest, stay where
+    # they were while markets grow. Source: Bloom, Jones, Van Reenen and Webb (2020), ideas
+    # get harder to find; default false (gamma_d fixed in USD m, as before the switch)
+    balanced_growth: bool = False
 
     def __post_init__(self) -> None:
         check_finite_fields(self)

@@ -5,7 +5,7 @@ start-of-quarter state what every firm's condition needs: absorption (last quart
 the channels, the inflow ``xi`` from others' last efforts, and the split of the marginal value
 ``MV_i = Omega_i g'_i + Z_i`` into the coefficient of the firm's own marginal capability and
 the rest (others' ``g'`` at their last effective R&D: myopic best response, section 9 item 2).
-``invest`` then solves ``(1 - c_pc) gamma_d x = Omega g'(x + xi) + Z`` firm by firm (closed
+``invest`` then solves ``(1 - c_pc) gamma_{d,t} x = Omega g'(x + xi) + Z`` firm by firm (closed
 form at ``alpha = 1``, bisection below), capped by cash; ``deliver`` sums the knowledge each
 firm receives from this quarter's efforts, and ``learn`` grows capability. The per-firm
 phases (``invest``, ``learn``) read only their own rows of the plan, so the agent engine
@@ -25,6 +25,7 @@ from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC
 from sim.engine import depth as depth_rules
 from sim.engine.aggregates import formed_alliance
+from sim.engine.balanced_growth import rd_costs
 from sim.engine.channels import Channels, build, group_market_key, member_value
 from sim.engine.demand import marginal_value_grouped
 from sim.engine.economy import Economy, Sales
@@ -64,7 +65,9 @@ class Plan:
         inflow: xi, effective R&D reaching each firm from others' last-quarter efforts.
         omega: Coefficient of the firm's own g' in its marginal value (USD m per share).
         rest: Z, the rest of the marginal value (USD m per effort unit).
-        cost: ``(1 - c_pc) gamma_d``, the firm's marginal cost slope (USD m per effort^2).
+        cost: ``(1 - c_pc) gamma_{d,t}``, the firm's marginal cost slope (USD m per effort^2).
+        gamma: ``gamma_{d,t}``, the R&D cost slope of each firm row's domain this quarter,
+            before public compute (``balanced_growth.rd_costs``; USD m per effort^2).
         economy: The frontiers and learning rates this quarter.
         bound: The level bound on each of ``rows``' inflow (``sim.engine.levels``), None
             when ``model.rnd.level_bounded_spillovers`` is off.
@@ -79,6 +82,7 @@ class Plan:
     omega: np.ndarray
     rest: np.ndarray
     cost: np.ndarray
+    gamma: np.ndarray
     economy: Economy
     bound: InflowBound | None = None
     responses: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -399,11 +403,11 @@ def plan(
         receiving=spill.receiving,
     )
     omega = own_coefficient(sales, position, rows.size, row_scale * theta, weight, ch)
-    gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)[domain]
+    gamma = rd_costs(p, sales.size, economy.start_year)[domain]  # gamma_{d,t} (docs 6.2)
     full = np.zeros((5, firms.n))
     full[:, rows] = (a, spill.inflow, omega, mv - omega * slope, gamma)
     cost = full[4] * (1.0 - q.effects.cost_reduction[: firms.n])
-    return Plan(rows, ch, full[0], full[1], full[2], full[3], cost, economy, spill.bound)
+    return Plan(rows, ch, full[0], full[1], full[2], full[3], cost, full[4], economy, spill.bound)
 
 
 @dataclass(frozen=True)
@@ -628,10 +632,8 @@ def invest(
     limit = np.sqrt(2.0 * p.rnd.budget_share * np.maximum(firms.capital[rows], 0.0) / cost)
     eta = p.rnd.effort_adjustment
     x = np.minimum(eta * x + (1.0 - eta) * firms.effort[rows], limit)
-    domain = firms.domain[rows].astype(np.int64)
     spend = cost * x * x / 2.0
-    gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)[domain]
-    return x, spend, gamma * x * x / 2.0 - spend
+    return x, spend, game.gamma[rows] * x * x / 2.0 - spend
 
 
 def hollow_members(

@@ -16,6 +16,7 @@ from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
 from sim.engine import channel_access, innovation
 from sim.engine.aggregates import home_region
 from sim.engine.arrays import take_rows
+from sim.engine.balanced_growth import rd_costs
 from sim.engine.channels import Channels
 from sim.engine.choice import RevisionDraws
 from sim.engine.depth import heterogeneity
@@ -135,10 +136,10 @@ def outlook(
         else np.zeros(1)
     )
     depth = a.depth if a.m else np.zeros(1)
-    r = p.rnd
     mult = innovation.horizon(p, economy)
     best = best_capability(firms, a) if a.m else np.zeros((1, N_DOMAINS))
-    gamma = np.asarray(r.rd_cost_by_domain)[firms.domain.astype(np.int64)]
+    # gamma_{d,t}: the cost slope the plan reads this quarter (balanced_growth, docs 6.2)
+    gamma = rd_costs(p, sales.size, economy.start_year)[firms.domain.astype(np.int64)]
     bonus = complementarity_bonus(
         firms.domain.astype(np.int64),
         np.where(firms.alive, firms.alliance, NO_ALLIANCE),

@@ -284,7 +284,9 @@ def starting_capital(capital: np.ndarray, firms: FirmState, p: ModelParams) -> n
     quarters and ``budget_share`` 0.25, no firm's cap binds at its step-0 effort. Without it
     the cap bound during the start's solve for startups of deep alliances, whose joint best
     response then jumped between two values: the start cycled in 12 of 32 seeds of
-    ``korea_2024`` (finding 24 of section 10).
+    ``korea_2024`` (finding 24 of section 10). The spend is at gamma_d: the R&D cost slope of
+    step 0, which ``model.growth.balanced_growth`` scales by ``M_{d,t} / M_{d,0}`` = 1 there
+    (``sim.engine.balanced_growth``).
     """
     gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)[firms.domain.astype(np.int64)]
     spend = gamma * firms.effort**2 / 2.0

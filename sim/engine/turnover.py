@@ -13,6 +13,7 @@ import numpy as np
 from sim.config.schema import ModelParams, WorldConfig
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS
 from sim.engine import entry_exit, innovation
+from sim.engine.balanced_growth import rd_costs
 from sim.engine.economy import Economy, Sales
 from sim.engine.knowledge import marginal_capability
 from sim.engine.markets import DOMESTIC_MARKET, N_MARKETS, market_id
@@ -74,7 +75,7 @@ def entrant_values(
     def slope(x: np.ndarray) -> np.ndarray:
         return np.asarray(marginal_capability(k, x, **terms))
 
-    gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)
+    gamma = rd_costs(p, sales.size, economy.start_year)  # gamma_{d,t} (docs/model.md 6.2)
     zero = np.zeros(N_DOMAINS)
     x = innovation.solve_effort(
         omega, zero, zero, gamma, np.full(N_DOMAINS, np.inf), slope, g.rd_returns_exponent
