@@ -1,6 +1,7 @@
 """Fixtures and constants shared by every test folder (see tests/README.md)."""
 
 import os
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -30,3 +31,16 @@ SMALL_SYNTHETIC = [
 @pytest.fixture
 def small_cfg():
     return sim.compose(SMALL_SYNTHETIC)
+
+
+def quiet_prospects(model: sim.AllianceModel, step: int) -> Any:
+    """The membership view (``valuation.prospects``) of ``model`` at ``step`` with no reviser
+    drawn: the outlook, channels and positions every firm's terms are read from."""
+    import numpy as np
+
+    from sim.engine.choice import RevisionDraws
+    from sim.engine.valuation import prospects
+
+    q = model._new_quarter(step, model.government.act(step))
+    none = RevisionDraws(np.zeros(0, np.int64), np.zeros((0, 1), np.int64), np.zeros((0, 2)))
+    return prospects(model.firms, model.alliances, q, model.economy, none, np.random.default_rng(0))

@@ -8,6 +8,7 @@ import random
 import subprocess
 import sys
 from dataclasses import fields
+from typing import Any
 
 import numpy as np
 import pytest
@@ -119,17 +120,24 @@ V2_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("world", "scenario", "seed"), V2_CASES)
-def test_engines_agree_exactly_under_version_2(world, scenario, seed):
-    """Version 2's phases (invest, learn, earn, reconsider) agent by agent give the same run."""
-    overrides = [*WORLDS[world], f"scenario={scenario}", f"seed={seed}", "model.economics=v2"]
-    cfg = sim.compose(overrides)
+def run_both_engines(cfg: Any) -> tuple[sim.AllianceModel, sim.AllianceModel]:
+    """Run ``cfg`` on the vectorised and the per-agent engine and assert they agree exactly:
+    the whole step table and every firm array. Returns (vectorised, agents)."""
     fast = sim.AllianceModel(cfg, engine="vectorised").run()
     slow = sim.AllianceModel(cfg, engine="agents").run()
     frame = fast.datacollector.get_model_vars_dataframe()
     assert frame.equals(slow.datacollector.get_model_vars_dataframe())
     for f in fields(FirmState):
         np.testing.assert_array_equal(getattr(fast.firms, f.name), getattr(slow.firms, f.name))
+    return fast, slow
+
+
+@pytest.mark.parametrize(("world", "scenario", "seed"), V2_CASES)
+def test_engines_agree_exactly_under_version_2(world, scenario, seed):
+    """Version 2's phases (invest, learn, earn, reconsider) agent by agent give the same run."""
+    overrides = [*WORLDS[world], f"scenario={scenario}", f"seed={seed}", "model.economics=v2"]
+    fast, slow = run_both_engines(sim.compose(overrides))
+    frame = fast.datacollector.get_model_vars_dataframe()
     assert fast.firms.n == slow.firms.n == len(slow.firm_agents)
     assert frame["total_rnd"].iloc[-1] > 0 and (frame["n_alliances"] > 0).all()  # not vacuous
 

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine import channels, demand, knowledge, levels, rnd_game
+from tests.conftest import quiet_prospects
 from tests.engine.test_demand import random_world, structure
 
 LAW = {"learning_rate": 0.05, "catch_up": 1.5, "obsolescence": 0.01, "returns_exponent": 0.5}
@@ -272,15 +273,11 @@ def test_a_saturated_member_sees_no_negative_reach_among_its_partners():
     some members are saturated (so the case is built, not assumed).
     """
     import sim
-    from sim.engine.choice import RevisionDraws
     from sim.engine.outlook import own_reach, reviser_at
-    from sim.engine.valuation import prospects
 
     model = sim.AllianceModel(sim.compose(["world=korea_2024", "steps=2", "seed=0"])).run()
-    firms, alliances = model.firms, model.alliances
-    q = model._new_quarter(2, model.government.act(2))
-    none = RevisionDraws(np.zeros(0, np.int64), np.zeros((0, 1), np.int64), np.zeros((0, 2)))
-    view = prospects(firms, alliances, q, model.economy, none, np.random.default_rng(0))
+    firms = model.firms
+    view = quiet_prospects(model, 2)
     o = view.outlook
     assert o.receiving is not None
     rows = np.flatnonzero(firms.alive & (firms.alliance >= 0) & (view.position >= 0))

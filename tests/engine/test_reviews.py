@@ -10,7 +10,7 @@ from sim.engine import reviews, valuation
 from sim.engine.choice import draw_revision
 from sim.engine.reviews import members_staying, review_regimes
 from sim.engine.state import CLOSED, OPEN
-from tests.conftest import SMALL_SYNTHETIC
+from tests.conftest import SMALL_SYNTHETIC, quiet_prospects
 
 
 def _world(*overrides):
@@ -143,16 +143,12 @@ def test_the_leak_from_opening_masks_the_leaders_own_reach():
     korea_2024 after two quarters every leader's public channel is saturated (measured
     2026-12-03, seed 0: 8 of 8), where the unmasked leak reaches -2.2 USD m: the case is
     built, and the masked leak is never negative."""
-    from sim.engine.choice import RevisionDraws
     from sim.engine.outlook import flow_scale, reviser_at
     from sim.engine.reviews import opening_leak
-    from sim.engine.valuation import prospects
 
     model = sim.AllianceModel(sim.compose(["world=korea_2024", "steps=2", "seed=0"])).run()
     firms, alliances = model.firms, model.alliances
-    q = model._new_quarter(2, model.government.act(2))
-    none = RevisionDraws(np.zeros(0, np.int64), np.zeros((0, 1), np.int64), np.zeros((0, 2)))
-    view = prospects(firms, alliances, q, model.economy, none, np.random.default_rng(0))
+    view = quiet_prospects(model, 2)
     o = view.outlook
     leaders = alliances.leader[np.flatnonzero(alliances.active)]
     r = reviser_at(leaders, firms, o, view.channels, view.position)

@@ -6,8 +6,6 @@ frontier at its step-0 effective R&D; entrants take their domain's median lambda
 live units. With it off (the default) every number is as before the switch existed.
 """
 
-from dataclasses import fields
-
 import numpy as np
 import pytest
 
@@ -18,7 +16,7 @@ from sim.engine.knowledge import capability_gain
 from sim.engine.stages import REST_TOLERANCE
 from sim.engine.state import FirmState
 from sim.engine.turnover import entrant_rates
-from tests.test_model import WORLDS
+from tests.test_model import WORLDS, run_both_engines
 
 ON = "model.growth.stationary_start=true"
 OFF = "model.growth.stationary_start=false"
@@ -159,11 +157,5 @@ def test_no_unit_has_its_own_rate_without_the_switch():
 @pytest.mark.slow
 def test_engines_agree_exactly_with_the_stationary_start():
     """The agent engine reads each firm's own rate as the vectorised one does."""
-    cfg = sim.compose([*WORLDS["korea"], "scenario=baseline", "seed=7", ON])
-    fast = sim.AllianceModel(cfg, engine="vectorised").run()
-    slow = sim.AllianceModel(cfg, engine="agents").run()
-    frame = fast.datacollector.get_model_vars_dataframe()
-    assert frame.equals(slow.datacollector.get_model_vars_dataframe())
-    for f in fields(FirmState):
-        np.testing.assert_array_equal(getattr(fast.firms, f.name), getattr(slow.firms, f.name))
+    fast, _ = run_both_engines(sim.compose([*WORLDS["korea"], "scenario=baseline", "seed=7", ON]))
     assert (fast.firms.learning_rate > 0.0).sum() > 100  # own rates are in use
