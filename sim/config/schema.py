@@ -337,6 +337,13 @@ class RnDParams:
             )
 
 
+# Highest learning rate allowed (share of the frontier per effort unit^alpha), for
+# ``model.growth.learning_rate`` and for the own rates of a stationary start: version 2
+# overflows to inf with absurd rates (fuzz: learning_rate=1e300); 10 is 300 times the fitted
+# rate and checked finite on a small world
+MAX_LEARNING_RATE = 10.0
+
+
 @dataclass
 class GrowthParams:
     """Capability growth, frontier, markets, entry and exit (version 1; README, "One quarter")."""
@@ -389,10 +396,8 @@ class GrowthParams:
         for name in ("obsolescence", "market_growth", "margin", "entry_rate"):
             check_range(self, name, 0.0, 1.0)
         check_range(self, "frontier_growth", 1e-6, 1.0)
-        # version 2 overflows to inf with absurd rates (fuzz: learning_rate=1e300); 10 is
-        # 300 times the fitted learning rate and checked finite on a small world
-        for name in ("learning_rate", "catch_up"):
-            check_range(self, name, 0.0, 10.0 if name == "learning_rate" else 100.0)
+        check_range(self, "learning_rate", 0.0, MAX_LEARNING_RATE)
+        check_range(self, "catch_up", 0.0, 100.0)
         check_range(self, "outside_weight", 0.0)
         check_range(self, "share_sensitivity", 0.01, 100.0)  # 0: NaN shares; 1000: overflow
         check_range(self, "market_size", 1e-9)

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from sim.config.schema import ModelParams
+from sim.config.schema import MAX_LEARNING_RATE, ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
 from sim.engine import innovation
 from sim.engine.depth import adjust_depth, heterogeneity, target_depth
@@ -37,10 +37,6 @@ CYCLE_WINDOW = 12  # passes averaged when efforts cycle (a multiple of 2, 3 and 
 # is settled. Not tighter: a unit held at the frontier's cap can cycle by about 0.2 % of its
 # effort around the cap's kink (seen in a generated world), which moves nothing else.
 START_TOLERANCE = 1e-3
-# Highest own learning rate a stationary start gives a unit (share of the frontier per effort
-# unit^alpha): the ceiling ``GrowthParams`` allows lambda. Binds only for a unit with next to
-# no step-0 effective R&D, which no finite rate would hold at rest.
-MAX_UNIT_RATE = 10.0
 # Capability change a quarter (share of the frontier) at its step-0 effective R&D below which
 # a unit with its own rate is at rest. Not a relative tolerance on the rate: a unit whose
 # inflow the level bound holds near its senders' level moves its rate by a near-constant
@@ -242,8 +238,10 @@ def start_economy(
             own_reach = catch_up_factor(own_k, g.catch_up) * returns_to_rnd(
                 X[own], g.rd_returns_exponent, g.effort_offset
             )
+            # the config's ceiling binds only for a unit with next to no step-0 effective R&D,
+            # which no finite rate would hold at rest
             own_wanted = np.minimum(
-                rest_rate(own_k, own_reach, own_drift, g.obsolescence), MAX_UNIT_RATE
+                rest_rate(own_k, own_reach, own_drift, g.obsolescence), MAX_LEARNING_RATE
             )
             before = firms.learning_rate[own]
             firms.learning_rate[own] = np.sqrt(before * own_wanted)  # as lambda_d: half-way
