@@ -388,8 +388,9 @@ class GrowthParams:
     # grows with its domain's whole market, gamma_{d,t} = gamma_d M_{d,t} / M_{d,0}
     # (sim.engine.balanced_growth), so that best responses, and a start at rest, stay where
     # they were while markets grow. Source: Bloom, Jones, Van Reenen and Webb (2020), ideas
-    # get harder to find; default false (gamma_d fixed in USD m, as before the switch)
-    balanced_growth: bool = False
+    # get harder to find; default true since 2026-12-03 (false: gamma_d fixed in USD m, as
+    # before the switch)
+    balanced_growth: bool = True
 
     def __post_init__(self) -> None:
         check_finite_fields(self)

@@ -33,13 +33,13 @@ def korea(*overrides: str, steps: int = 1) -> sim.AllianceModel:
 
 
 def test_switched_off_the_model_gives_the_numbers_from_before_the_switch():
-    """Switched off (the default): korea_2024's steps as at commit 9e7c240, before the switch.
+    """Switched off: korea_2024's steps as at commit 9e7c240, before the switch existed.
 
     Pinned on 9e7c240, seed 0, 8 quarters; the whole step table (every column, written at 17
     significant digits) was compared there and with the switch off and was identical
     (2026-12-03).
     """
-    frame = korea("seed=0", steps=8).run().datacollector.get_model_vars_dataframe()
+    frame = korea("seed=0", OFF, steps=8).run().datacollector.get_model_vars_dataframe()
     assert frame["tech_gap_years"].tolist() == [
         0.7559618685193585,
         0.7565715288682309,
@@ -65,6 +65,38 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_switch():
     assert frame["national_capability"].iloc[-1] == 0.9215958569922637
 
 
+def test_switched_on_the_default_gives_the_numbers_of_its_adoption():
+    """Switched on (the default since 2026-12-03): korea_2024's steps when it was adopted.
+
+    Pinned on ac1b701 with the switch on, seed 0, 8 quarters (2026-12-03); quarter 40 then
+    reads 0.772 years, where the switch off reads 0.000 (docs/model.md 6.2).
+    """
+    frame = korea("seed=0", steps=8).run().datacollector.get_model_vars_dataframe()
+    assert frame["tech_gap_years"].tolist() == [
+        0.7559618685193585,
+        0.7565715288682309,
+        0.7524173933405233,
+        0.7471285757292847,
+        0.7428327052981628,
+        0.7414312336022484,
+        0.7400456120274967,
+        0.7414265897072934,
+        0.7426799465028816,
+    ]
+    assert frame["total_rnd"].tolist() == [
+        0.0,
+        1037.7378491003699,
+        1092.8574988687833,
+        1147.4616806030037,
+        1217.6354387071287,
+        1311.6368046720156,
+        1407.502424496728,
+        1489.4897476181413,
+        1575.6717858891252,
+    ]
+    assert frame["national_capability"].iloc[-1] == 0.9120666943340585
+
+
 def test_rd_cost_slope_scales_each_domains_gamma_with_its_whole_market():
     gamma = np.arange(1.0, N_DOMAINS + 1.0)
     start = np.ones(N_MARKETS)  # domestic markets first, then the rest of the world
@@ -81,7 +113,7 @@ def test_rd_cost_slope_scales_each_domains_gamma_with_its_whole_market():
 
 
 def test_rd_costs_are_gamma_d_off_at_step_0_and_grow_with_the_markets_on():
-    p_off = sim.compose(["world=korea_2024"]).model
+    p_off = sim.compose(["world=korea_2024", OFF]).model
     p_on = sim.compose(["world=korea_2024", ON]).model
     gamma = np.asarray(p_off.rnd.rd_cost_by_domain)
     year = 2024

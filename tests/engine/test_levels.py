@@ -241,7 +241,10 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_bound():
     # and the start of that commit (one learning rate per domain; the stationary start is
     # the default since 2026-12-03)
     start = "model.growth.stationary_start=false"
-    cfg = sim.compose(["world=korea_2024", "steps=8", "seed=0", flag, start, *before])
+    # and the R&D cost of that commit (fixed gamma_d; balanced growth is the default since
+    # 2026-12-03)
+    fixed = "model.growth.balanced_growth=false"
+    cfg = sim.compose(["world=korea_2024", "steps=8", "seed=0", flag, start, fixed, *before])
     frame = sim.AllianceModel(cfg).run().datacollector.get_model_vars_dataframe()
     assert frame["tech_gap_years"].tolist() == [
         0.7559618685193585,
