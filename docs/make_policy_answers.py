@@ -51,6 +51,7 @@ from sim.analysis.policy_answers import (  # noqa: F401  (re-exported for the te
     as_registered,
     band_words,
     brief,
+    censored_note,
     compare,
     cost_section,
     direction,
@@ -384,6 +385,8 @@ def section(
     gap = next((c for c in comparisons if c.outcome == "tech_gap_years"), None)
     if gap is not None:
         text += f"\n{mechanism(final, gap.scenario, gap.against, gap)}\n"
+        censored = censored_note(final, list(dict.fromkeys(x for p in pairs for x in p)))
+        text += f"\n{censored}\n" if censored else ""
     if q.note:
         text += f"\n{q.note}\n"
     text += f"\n{table(comparisons)}\n"
@@ -402,10 +405,14 @@ def write_answers(final: pd.DataFrame, params: list[str], meta: Meta, out: Path)
         text += "\n" + section(i, q, final, params, meta, out / "figures")
         if q.key == "fad_sustained":
             text += "### What a year of gap costs\n\n" + cost_section(final) + "\n"
+            censored = censored_note(final, list(dict.fromkeys(final["label"])))
+            text += f"{censored}\n\n" if censored else ""
     others = [s for s in dict.fromkeys(final["label"]) if s not in asked]
     if others and BASELINE in set(final["label"]):
         comparisons = [compare(final, params, s, BASELINE, o) for s in others for o in CORE]
         text += "\n## Other scenarios in the sweep\n\n" + table(comparisons) + "\n"
+        censored = censored_note(final, [BASELINE, *others])
+        text += f"\n{censored}\n" if censored else ""
     out.mkdir(parents=True, exist_ok=True)
     path = out / "policy_questions.md"
     path.write_text(text, encoding="utf-8")

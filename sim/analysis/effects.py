@@ -15,7 +15,7 @@ from scipy import stats
 
 from sim.analysis.numbers import band, difference, is_zero, level
 from sim.analysis.numbers import effect as effect_text
-from sim.engine.outcomes import BY_NAME, headline
+from sim.engine.outcomes import BY_NAME, headline, with_derived
 
 # The outcomes a policy team reads first, in order (sim.engine.outcomes.OUTCOMES says which)
 KEY_OUTCOMES: tuple[str, ...] = tuple(o.name for o in headline())
@@ -30,10 +30,12 @@ LEVEL = 0.90
 
 
 def with_totals(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Add ``spend_total``: cumulative government spending (USD bn) per run and replicate."""
-    order = outcomes.sort_values(["run", "replicate", "step"], kind="stable")
-    total = order.groupby(["run", "replicate"])["government_spend"].cumsum() / 1000.0
-    return outcomes.assign(spend_total=total.reindex(outcomes.index))
+    """Add every derived outcome per run and replicate (``sim.engine.outcomes.with_derived``).
+
+    ``spend_total`` (cumulative government spending, USD bn) and ``tech_gap_years_mean``
+    (the gap's mean over quarters 1..t); the registry says which and how.
+    """
+    return with_derived(outcomes, ("run", "replicate"))
 
 
 def final_quarter(outcomes: pd.DataFrame) -> pd.DataFrame:

@@ -23,6 +23,11 @@ RND = "domestic_rnd_total"
 BAND = f"{100 * (robust.BAND[1] - robust.BAND[0]):.0f} %"  # "90 %": the band across worlds
 ROBUST_SHARE = 0.9  # docs/robust.md: robust when better in nearly every world (29 of 32)
 BETTER, WORSE, NEUTRAL = "#009988", "#CC3311", "#777777"  # the report's teal and red
+GAP = "tech_gap_years"
+# a last-quarter gap at or below this reads as parity: the gap is censored at 0 once a domestic
+# unit holds the frontier (finding 39 item 4 of docs/model.md); said above CENSORED_SHARE
+CENSORED_AT = 0.01  # years
+CENSORED_SHARE = 0.10
 
 
 def unit_of(outcome: str) -> str:
@@ -100,6 +105,27 @@ def percent(x: float) -> str:
     return f"{100 * x:.0f} %"
 
 
+def censored_note(final: pd.DataFrame, labels: list[str]) -> str:
+    """How many runs of ``labels`` end with the gap at parity, if above ``CENSORED_SHARE``.
+
+    A run is one seed of one scenario in one world (a row of ``final``). Returns a short
+    sentence, or ``""`` when at most ``CENSORED_SHARE`` of the runs are censored.
+    """
+    rows = final[final["label"].isin(labels)]
+    if rows.empty or GAP not in rows.columns:
+        return ""
+    parity = rows[GAP] <= CENSORED_AT
+    if parity.mean() <= CENSORED_SHARE:
+        return ""
+    each = parity.groupby(rows["label"]).mean()
+    shares = ", ".join(f"{s} {percent(each[s])}" for s in dict.fromkeys(labels) if s in each)
+    return (
+        f"Censored at parity: the gap at the last quarter is at or below {CENSORED_AT:g} years "
+        f"in {int(parity.sum())} of {len(parity)} runs ({shares}); there it cannot show how far "
+        "ahead a scenario is."
+    )
+
+
 # ---------------------------------------------------------------- measuring
 
 
@@ -145,6 +171,17 @@ def direction(outcome: str, prefer: dict[str, int] | None = None) -> int:
     return 0 if outcome == RND else robust.direction(outcome)
 
 
+def judged_as(outcome: str) -> str:
+    """A higher-is-better registry outcome in ``outcome``'s unit, for PRIM to judge by.
+
+    Where a question prefers the direction the registry does not give, the effect is flipped
+    and judged as this outcome: the same unit keeps what rounds to "no effect" the same.
+    """
+    higher = [o for o in robust.ROBUST_OUTCOMES if robust.direction(o) > 0]
+    same = [o for o in higher if BY_NAME[o].unit == unit_of(outcome)]
+    return (same or higher)[0]
+
+
 def compare(
     final: pd.DataFrame,
     params: list[str],
@@ -165,7 +202,7 @@ def compare(
     if sign != 0 and n:
         if sign != robust.direction(outcome):  # PRIM judges by the registry: flip the effect
             effects = effects.assign(effect=sign * effects["effect"])
-            outcome_judged = next(o for o in robust.ROBUST_OUTCOMES if robust.direction(o) > 0)
+            outcome_judged = judged_as(outcome)
             box = robust.failure_region(
                 effects.assign(outcome=outcome_judged),
                 robust.world_parameters(rows, params),

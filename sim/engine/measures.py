@@ -158,13 +158,26 @@ class QuarterEnd:
         return self.firms.capability / self.frontier
 
     @cached_property
-    def best_domestic(self) -> np.ndarray:
-        """k*_d: the best domestic capability per domain relative to its frontier (0 if none)."""
+    def foreign(self) -> np.ndarray:
+        """Alive foreign firms (mask over rows): every region but the domestic one."""
+        return self.firms.alive & (self.firms.region != DOMESTIC)
+
+    def _best(self, rows: np.ndarray) -> np.ndarray:
+        """The best capability of ``rows`` per domain relative to its frontier (0 if none)."""
         best = np.zeros(N_DOMAINS)
-        rows = self.domestic
         k = self.relative_capability
         np.maximum.at(best, self.firms.domain[rows].astype(np.int64), k[rows])
         return best
+
+    @cached_property
+    def best_domestic(self) -> np.ndarray:
+        """k*_d: the best domestic capability per domain relative to its frontier (0 if none)."""
+        return self._best(self.domestic)
+
+    @cached_property
+    def best_foreign(self) -> np.ndarray:
+        """k^f_d: the best foreign capability per domain relative to its frontier (0 if none)."""
+        return self._best(self.foreign)
 
     @cached_property
     def trend(self) -> np.ndarray:
@@ -177,6 +190,29 @@ class QuarterEnd:
     def domain_gaps(self) -> np.ndarray:
         """Gap per domain in years, ``(1 - k*_d) / phi_d`` (SPRi; docs/model.md 6.4)."""
         return (1.0 - self.best_domestic) / self.trend
+
+    @cached_property
+    def domain_leads(self) -> np.ndarray:
+        """Lead per domain in years, ``(k*_d - k^f_d) / phi_d``; negative when behind.
+
+        The best domestic unit against the best foreign unit, both relative to the domain's
+        frontier, over the gap's denominator. Unlike the gap it is not censored at 0 once a
+        domestic unit holds the frontier (finding 39, item 4, of docs/model.md). A domain
+        without a live domestic (foreign) unit counts that side at 0, as the gap counts a
+        domain without a domestic unit, so the lead is always finite.
+        """
+        return (self.best_domestic - self.best_foreign) / self.trend
+
+    @cached_property
+    def lead(self) -> float:
+        """Lead of the best domestic over the best foreign unit in years, averaged as the gap.
+
+        Version 2: ``sum_d w_d (k*_d - k^f_d) / phi_d``, market-weighted. Version 1, whose
+        gap weighs domains equally: the plain mean over domains.
+        """
+        if self.economy is not None:
+            return float(self.domain_weights @ self.domain_leads)
+        return float(self.domain_leads.mean())
 
     @cached_property
     def revenue_weighted_gap(self) -> float:

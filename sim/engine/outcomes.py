@@ -8,16 +8,22 @@ the notebooks read labels, units and directions from here.
 
 To add an outcome: write its rule below (a function of arrays), add one ``Outcome`` row to
 ``OUTCOMES``; it then appears in ``steps.parquet``, ``final.parquet`` and, if marked, in the
-report. ``tests/engine/test_outcomes.py`` checks that every row is measured and labelled.
+report. An outcome computed after the run from a stored column instead names the column and
+how it is derived (``Derived``: a running total or a running mean) in its row; every reader
+adds such columns with ``with_derived``. ``tests/engine/test_outcomes.py`` checks that every
+row is measured and labelled.
 To rename a column, add ``former name -> new name`` to ``FORMER_NAMES`` so that results
 folders written under the former name still read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+import numpy as np
+import pandas as pd
 
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMAINS
@@ -39,6 +45,7 @@ __all__ = [
     "COLUMNS",
     "FORMER_NAMES",
     "OUTCOMES",
+    "Derived",
     "Outcome",
     "QuarterEnd",
     "StepFlows",
@@ -48,10 +55,48 @@ __all__ = [
     "hhi",
     "hollow_index",
     "membership_shares",
+    "with_derived",
 ]
 
 
 Better = Literal["lower", "higher", ""]
+FIRST_QUARTER = 1  # a running mean averages quarters 1..t: step 0 is the start, not a quarter
+
+
+@dataclass(frozen=True)
+class Derived:
+    """How an outcome is derived from a stored column after the run, per run and replicate.
+
+    Attributes:
+        source: The stored (measured) column it is computed from.
+        how: ``"total"``: the source summed over steps 0..t (the start included), over
+            ``divisor``; ``"mean"``: the source averaged over quarters 1..t, over ``divisor``
+            (at step 0, which no quarter precedes, the source's own value).
+        divisor: Converts the source's unit into the outcome's (USD m to USD bn: 1000).
+    """
+
+    source: str
+    how: Literal["total", "mean"]
+    divisor: float = 1.0
+
+    def words(self) -> str:
+        """What it is, in a few words (the docs' table)."""
+        kind = "running total" if self.how == "total" else "running mean over quarters 1..t"
+        return f"{kind} of `{self.source}`" + (
+            f" / {self.divisor:g}" if self.divisor != 1.0 else ""
+        )
+
+    def running(self, ordered: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
+        """The outcome at every row of ``ordered`` (rows sorted by ``keys`` then ``step``)."""
+        groups = [ordered[k] for k in keys]
+        values = ordered[self.source]
+        if self.how == "total":
+            return values.groupby(groups).cumsum() / self.divisor
+        counted = ordered["step"] >= FIRST_QUARTER
+        sums = values.where(counted, 0.0).groupby(groups).cumsum()
+        n = counted.astype(np.float64).groupby(groups).cumsum()
+        mean = sums / n.where(n > 0)
+        return mean.where(n > 0, values) / self.divisor
 
 
 @dataclass(frozen=True)
@@ -65,8 +110,8 @@ class Outcome:
         better: ``"lower"`` or ``"higher"`` if a policy team prefers one direction, ``""``
             for descriptions that are neither good nor bad.
         measure: Measures it at the end of a quarter; ``None`` for an outcome derived from
-            stored columns after the run (see ``derived_from``).
-        derived_from: For a derived outcome, the stored column it is computed from.
+            a stored column after the run (see ``derived``).
+        derived: For a derived outcome, its source column and how it is derived.
         headline: Position in the report's table of effects (1 first); ``None`` if the
             report does not lead with it.
         over_time: Drawn over time in the report (headline outcomes only).
@@ -78,10 +123,15 @@ class Outcome:
     unit: str
     better: Better
     measure: Callable[[QuarterEnd], float] | None
-    derived_from: str | None = None
+    derived: Derived | None = None
     headline: int | None = None
     over_time: bool = False
     sensitivity: bool = False
+
+    @property
+    def derived_from(self) -> str | None:
+        """For a derived outcome, the stored column it is computed from."""
+        return self.derived.source if self.derived is not None else None
 
 
 def _domain_gap(i: int) -> Callable[[QuarterEnd], float]:
@@ -104,6 +154,26 @@ OUTCOMES: tuple[Outcome, ...] = (
         headline=1,
         over_time=True,
         sensitivity=True,
+    ),
+    Outcome(  # finding 39 item 4: the gap is censored at 0 once a domestic unit leads
+        "tech_gap_years_mean",
+        "Technology gap to the frontier, mean over the quarters so far",
+        "years",
+        "lower",
+        None,
+        derived=Derived("tech_gap_years", "mean"),
+        headline=2,
+        sensitivity=True,
+    ),
+    Outcome(  # signed: not censored at parity (finding 39 item 4)
+        "tech_lead_years",
+        "Lead of the best domestic unit over the best foreign unit (negative: behind)",
+        "years",
+        "higher",
+        lambda e: e.lead,
+        # not a headline: the modelled foreign units sit below the frontier in most domains
+        # (finding 39 item 2), so at the start the lead is positive while the gap is 0.6-0.9
+        # years; it leads the report once the frontier is held by a firm
     ),
     Outcome(
         "national_capability",
@@ -130,7 +200,7 @@ OUTCOMES: tuple[Outcome, ...] = (
             if e.flows.world_market
             else 0.0
         ),
-        headline=2,
+        headline=3,
         over_time=True,
         sensitivity=True,
     ),
@@ -161,7 +231,7 @@ OUTCOMES: tuple[Outcome, ...] = (
         "share",
         "",
         lambda e: e.membership[0],
-        headline=6,
+        headline=7,
         over_time=True,
     ),
     Outcome(
@@ -170,7 +240,7 @@ OUTCOMES: tuple[Outcome, ...] = (
         "share",
         "",
         lambda e: e.membership[1],
-        headline=7,
+        headline=8,
         over_time=True,
     ),
     Outcome(
@@ -179,7 +249,7 @@ OUTCOMES: tuple[Outcome, ...] = (
         "share",
         "",
         lambda e: e.membership[2],
-        headline=8,
+        headline=9,
         over_time=True,
         sensitivity=True,
     ),
@@ -202,7 +272,7 @@ OUTCOMES: tuple[Outcome, ...] = (
             if e.economy is not None
             else collusion_risk(e.shares, e.params.reporting.antitrust_threshold)
         ),
-        headline=4,
+        headline=5,
         over_time=True,
     ),
     Outcome(
@@ -213,7 +283,7 @@ OUTCOMES: tuple[Outcome, ...] = (
         lambda e: domain_collusion_risk(
             e.firms, e.alliances.m, e.params.reporting.antitrust_threshold
         ),
-        headline=5,
+        headline=6,
     ),
     Outcome("firms_alive", "Firms alive", "firms", "", lambda e: int(e.firms.alive.sum())),
     Outcome(
@@ -222,7 +292,7 @@ OUTCOMES: tuple[Outcome, ...] = (
         "firms",
         "higher",
         lambda e: int((e.domestic & (e.firms.kind == STARTUP)).sum()),
-        headline=3,
+        headline=4,
         over_time=True,
         sensitivity=True,
     ),
@@ -289,8 +359,8 @@ OUTCOMES: tuple[Outcome, ...] = (
         "USD bn",
         "",
         None,
-        derived_from="government_spend",
-        headline=9,
+        derived=Derived("government_spend", "total", 1000.0),  # USD m -> USD bn
+        headline=10,
         over_time=True,
     ),
     Outcome(
@@ -390,6 +460,28 @@ def for_sensitivity() -> tuple[Outcome, ...]:
     return tuple(o for o in headline() if o.sensitivity)
 
 
+def with_derived(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with every derived outcome added (``Outcome.derived``), in its row order.
+
+    Args:
+        frame: Recorded quarters with ``step``, ``keys`` and every derived outcome's source.
+        keys: The columns that identify one run and replicate (``run``, ``replicate``).
+    """
+    missing = [o.name for o in OUTCOMES if o.derived and o.derived.source not in frame.columns]
+    if missing:
+        raise KeyError(
+            f"derived outcomes {missing}: their sources are not columns of the frame "
+            f"(sources: {[BY_NAME[m].derived_from for m in missing]})"
+        )
+    ordered = frame.sort_values([*keys, "step"], kind="stable")
+    derived = {
+        o.name: o.derived.running(ordered, keys).reindex(frame.index)
+        for o in OUTCOMES
+        if o.derived is not None
+    }
+    return frame.assign(**derived)
+
+
 def compute(
     firms: FirmState,
     alliances: AllianceState,
@@ -422,8 +514,8 @@ def markdown_table() -> str:
             roles.append("over time")
         if o.sensitivity:
             roles.append("sensitivity")
-        if o.derived_from:
-            roles.append(f"derived from `{o.derived_from}`")
+        if o.derived is not None:
+            roles.append(f"derived: {o.derived.words()}")
         lines.append(
             f"| `{o.name}` | {o.label} | {o.unit} | {o.better or '-'} | {', '.join(roles) or '-'} |"
         )

@@ -43,15 +43,11 @@ from sim.config.describe import allowed_of, keys_of
 from sim.config.levers import LeverWindow
 from sim.config.schema import RunConfig
 from sim.config.versions import VERSION_1_ONLY, check_version
-from sim.engine.outcomes import BY_NAME, OUTCOMES, Outcome
+from sim.engine.outcomes import OUTCOMES, with_derived
 from sim.runs.replicates import RunTables, fingerprint, run_replicates
 
 SEP = "__"  # joins a dotted key's parts into an EMA name
 Bounds = tuple[float, float]
-# a running total's unit from its source's: what to divide by (an outcome derived from a
-# stored column is that column summed since the start, as sim.analysis.effects.with_totals
-# sums it)
-UNIT_DIVISORS: dict[tuple[str, str], float] = {("USD m", "USD bn"): 1000.0, ("USD m", "USD m"): 1.0}
 WINDOW = tuple(f.name for f in dataclasses.fields(LeverWindow))  # when a lever acts
 NUMBER = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
 
@@ -306,31 +302,13 @@ def parameter(domain: Domain) -> Any:
 def outcome_values(steps: pd.DataFrame, quarter: int) -> pd.DataFrame:
     """Every registered outcome at ``quarter``, one row per replicate (``replicate`` index).
 
-    A measured outcome is its column; a derived one the running total of its source column
-    since the start, in its own unit.
+    A measured outcome is its column; a derived one is derived from its source over the
+    quarters up to ``quarter`` as the registry says (``sim.engine.outcomes.with_derived``,
+    the report's rule too).
     """
-    rows = steps[steps["step"] <= quarter].sort_values(["replicate", "step"], kind="stable")
+    rows = with_derived(steps[steps["step"] <= quarter], ("replicate",))
     at = rows[rows["step"] == quarter].set_index("replicate")
-    out: dict[str, pd.Series] = {}
-    for o in OUTCOMES:
-        if o.measure is not None:
-            out[o.name] = at[o.name]
-        else:
-            out[o.name] = _running_total(o, rows).reindex(at.index)
-    return pd.DataFrame(out, index=at.index)
-
-
-def _running_total(o: Outcome, rows: pd.DataFrame) -> pd.Series:
-    """A derived outcome at the last quarter of ``rows``: its source summed, per replicate."""
-    source = BY_NAME[o.derived_from or ""]
-    divisor = UNIT_DIVISORS.get((source.unit, o.unit))
-    if divisor is None:
-        raise RuntimeError(
-            f"outcome {o.name!r} ({o.unit}) derived from {source.name!r} ({source.unit}): add "
-            "the units to sim.runs.ema.UNIT_DIVISORS"
-        )
-    total = rows.groupby("replicate")[source.name].cumsum() / divisor  # rows are in order
-    return total.groupby(rows["replicate"]).last()
+    return at[[o.name for o in OUTCOMES]]
 
 
 @dataclass

@@ -229,3 +229,24 @@ def test_the_answers_count_worlds_as_the_report_does():
         mine = pa.compare(final, [P1, P2], scenario, "baseline", "tech_gap_years")
         assert (mine.lower, mine.higher) == (int(report["better"][0]), int(report["worse"][0]))
     assert pa.compare(final, [P1, P2], "public_compute", "baseline", "tech_gap_years").higher == 0
+
+
+def test_a_gap_censored_at_parity_in_more_than_a_tenth_of_the_runs_is_said(tmp_path):
+    final = constructed()
+    pair = final[final["label"].isin(["mega_alliance", "baseline"])]  # 32 runs
+    assert pa.censored_note(pair, ["mega_alliance", "baseline"]) == ""  # every gap is ~1 year
+    at_parity = pair.index[pair["label"] == "baseline"][:4]  # 4 of 32 runs: 12.5 %
+    final.loc[at_parity, "tech_gap_years"] = [0.0, 0.01, 0.004, 0.0]
+    note = pa.censored_note(final, ["mega_alliance", "baseline"])
+    assert note.startswith("Censored at parity: the gap at the last quarter is at or below 0.01")
+    assert "in 4 of 32 runs (mega_alliance 0 %, baseline 25 %)" in note
+    final.loc[at_parity[0], "tech_gap_years"] = 0.0101  # 3 of 32: 9.4 %, not above 10 %
+    assert pa.censored_note(final, ["mega_alliance", "baseline"]) == ""
+    final.loc[at_parity[0], "tech_gap_years"] = 0.0
+    text = pa.section(1, pa.QUESTIONS[0], final, [P1, P2], meta(), tmp_path)
+    assert note in text  # where the gap is answered, generated from the runs
+
+
+def test_no_censoring_note_where_the_gaps_are_positive(written):
+    _, text = written
+    assert "Censored at parity" not in text

@@ -56,6 +56,7 @@ def test_every_derived_outcome_is_derived_by_the_analysis():
             "replicate": [0] * 3,
             "step": [0, 1, 2],
             "government_spend": [0, 500.0, 1500.0],
+            "tech_gap_years": [1.0, 0.5, 0.0],
         }
     )
     derived = effects.with_totals(steps)
@@ -63,6 +64,20 @@ def test_every_derived_outcome_is_derived_by_the_analysis():
         if o.derived_from is not None:
             assert o.name in derived.columns, o.name
     assert derived["spend_total"].tolist() == pytest.approx([0.0, 0.5, 2.0])  # USD bn
+    with pytest.raises(KeyError, match="tech_gap_years"):
+        effects.with_totals(steps.drop(columns="tech_gap_years"))
+
+
+def test_the_new_gap_outcomes_are_registered_right_after_the_gap():
+    mean, lead = BY_NAME["tech_gap_years_mean"], BY_NAME["tech_lead_years"]
+    assert mean.derived == outcomes.Derived("tech_gap_years", "mean")
+    assert mean.measure is None and mean.name not in COLUMNS  # computed after the run
+    assert lead.measure is not None and lead.name in COLUMNS and lead.derived is None
+    assert (mean.better, lead.better, mean.unit, lead.unit) == ("lower", "higher", "years", "years")
+    names = [o.name for o in outcomes.headline()]
+    assert names[:2] == ["tech_gap_years", "tech_gap_years_mean"]
+    assert lead.headline is None  # until the frontier is held by a firm (finding 39 item 2)
+    assert BY_NAME["spend_total"].derived == outcomes.Derived("government_spend", "total", 1000.0)
 
 
 def test_verdicts_read_direction_and_unit_from_the_registry():
