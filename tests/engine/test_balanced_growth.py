@@ -21,6 +21,7 @@ from sim.engine.knowledge import capability_gain
 from sim.engine.markets import N_MARKETS
 from sim.engine.stages import _anchors
 from sim.engine.state import FirmState
+from tests.engine.test_entry_values import entry_before_the_fix
 from tests.test_model import WORLDS, run_both_engines
 
 ON = "model.growth.balanced_growth=true"
@@ -32,13 +33,14 @@ def korea(*overrides: str, steps: int = 1) -> sim.AllianceModel:
     return sim.AllianceModel(sim.compose(["world=korea_2024", f"steps={steps}", *overrides]))
 
 
-def test_switched_off_the_model_gives_the_numbers_from_before_the_switch():
+def test_switched_off_the_model_gives_the_numbers_from_before_the_switch(monkeypatch):
     """Switched off (the default): korea_2024's steps as at commit 9e7c240, before the switch.
 
     Pinned on 9e7c240, seed 0, 8 quarters; the whole step table (every column, written at 17
     significant digits) was compared there and with the switch off and was identical
-    (2026-12-03).
+    (2026-12-03). With that commit's entry (V^e read as 0, ``entry_before_the_fix``).
     """
+    entry_before_the_fix(monkeypatch)
     frame = korea("seed=0", steps=8).run().datacollector.get_model_vars_dataframe()
     assert frame["tech_gap_years"].tolist() == [
         0.7559618685193585,

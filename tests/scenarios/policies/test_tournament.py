@@ -325,9 +325,9 @@ JURY_NOISE = 0.06
 @pytest.mark.parametrize(
     ("index", "kept", "eligible"),
     [
-        (0, [15, 10, 5, 4, 4, 2], 20),
-        (1, [13, 10, 5, 4, 4, 2], 14),
-        (2, [13, 10, 5, 4, 4, 2], 15),
+        (0, [15, 10, 5, 4, 4, 2], 19),
+        (1, [13, 10, 5, 4, 4, 2], 17),
+        (2, [15, 10, 5, 4, 4, 2], 21),
     ],
 )
 def test_korea_2024_stage_counts_under_the_jury_error(index, kept, eligible):
@@ -335,9 +335,12 @@ def test_korea_2024_stage_counts_under_the_jury_error(index, kept, eligible):
     with the stationary start and the jury error re-calibrated for it (0.06): consortia
     ranked below the selection expect a share of the prize, so 11-29 apply (uncapped; mean
     16.4, 2.69 from the 15 reported on average; the least, 2.38 at 0.055, is within seed
-    noise) and 15 -> 10 -> 5 -> 4 -> 4 -> 2 holds in 12 of 16 seeds (seed 0 here; 13 apply
-    in seeds 1 and 2), 10 are shortlisted in 16 of 16 and the tail 5 -> 4 -> 4 -> 2 in all
-    16. No flood: 14-33 eligible on 16 seeds (equal odds gave 62-114)."""
+    noise) and 15 -> 10 -> 5 -> 4 -> 4 -> 2 holds in 12 of 16 seeds, 10 are shortlisted in
+    16 of 16 and the tail 5 -> 4 -> 4 -> 2 in all 16. No flood: 14-33 eligible on 16 seeds
+    (equal odds gave 62-114). Re-pinned the same day when entry began to read V^e (finding
+    39, "Also found"): 13-23 apply on the 16 seeds (mean 16.5, loss 2.38), the whole path
+    in 11 of 16 (seeds 0 and 2 here; 13 apply in seed 1), 10 shortlisted and the tail in
+    16 of 16, 15-33 eligible."""
     cfg = sim.compose(["world=korea_2024", "scenario=sovereign_tournament", "steps=12"])
     assert cfg.scenario.tournament.jury_noise == JURY_NOISE  # the pins below are for it
     seed = np.random.SeedSequence(0).spawn(16)[index]
