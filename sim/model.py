@@ -108,7 +108,8 @@ class AllianceModel(AllianceWorld):
         self.economy: economy.Economy | None = None
         self.cooldown = np.zeros(N_MARKETS, dtype=np.int64)  # version 2: markets barred
         self.hollow: np.ndarray | None = None  # version 2: hollow members this quarter
-        self._entry_values = np.zeros(len(DOMAINS))  # version 2: V^e_d, set each quarter
+        # version 2: V^e_d (USD m), set each quarter before entry (_economy_quarter)
+        self._entry_values = np.zeros(len(DOMAINS))
         self._prime_market()
         self.cumulative_spend = 0.0
         self.outcomes: dict[str, float] = {}
@@ -301,7 +302,7 @@ class AllianceModel(AllianceWorld):
         flows.government_spend = float(q.effects.spend + paid.sum() + q.effects.subsidy.sum())
 
     def _economy_quarter(self, q: quarter.Quarter, t: int, totals: Any, flows: StepFlows) -> None:
-        """Depth, R&D, capability, frontiers, markets and exit (docs/model.md 6.1-6.7)."""
+        """Depth, R&D, capability, frontiers, markets, exit and entrants' values (docs 6.1-6.9)."""
         firms, alliances, p = self.firms, self.alliances, self.params
         assert self.economy is not None  # set at the start of a version-2 run
         # 4. depth
@@ -352,6 +353,15 @@ class AllianceModel(AllianceWorld):
         self._market_flows(trade, flows)
         gone = remove_exits(firms, t, p.growth.exit_capital)
         flows.exited = int((firms.region[gone] == DOMESTIC).sum())
+        # what a new startup of each domain expects on this quarter's markets, learning at the
+        # rates of the units still alive (the ones ``_enter`` gives it): entry reads it (6.9)
+        self._entry_values = turnover.entrant_values(
+            self.economy,
+            trade.sales,
+            innovation.horizon(p, self.economy),
+            p,
+            turnover.entrant_rates(firms),
+        )
         spent = q.effects.spend + paid.sum() + q.effects.subsidy.sum() + mandate.sum()
         flows.government_spend = float(spent)
 
@@ -372,7 +382,10 @@ class AllianceModel(AllianceWorld):
         return _PhasesV2 if self.v2 else quarter
 
     def _enter(self, q: quarter.Quarter, t: int) -> int:
-        """New startups enter, at a rate that rises with funding; returns how many."""
+        """New startups enter, at a rate rising with funding (v2: and ``_entry_values``).
+
+        Returns how many entered.
+        """
         world = self.cfg.world
         if self.v2:  # by expected profit and funding (docs/model.md 6.9)
             columns = turnover.enter(

@@ -5,7 +5,7 @@ Money in USD m, flows per quarter; Lambda^lev and Lambda^0 in quarters
 geography) tables, geography 0 domestic (``markets.DOMESTIC_MARKET``), 1 the rest of the
 world; ``by_domain`` builds them from ``market_id`` order. Every rule broadcasts.
 
-Defaults (``model.growth``; assumptions, to calibrate to the survey): ``entry_rate`` N_pot
+Defaults (``model.growth``; assumptions, to calibrate to the survey): ``entry_pool`` N_pot
 0.04 (potential entrants a quarter, share of the initial domestic startups); ``entry_cost``
 E 1.5 (USD m); ``entry_noise`` sigma_e 1.0 (multiple of E); ``seed_funding`` f_seed 1.0 (USD
 m per potential entrant); ``entrant_capability`` k_e 0.35 (frontier units); ``exit_capital``

@@ -21,6 +21,7 @@ from sim.engine.knowledge import capability_gain
 from sim.engine.markets import N_MARKETS
 from sim.engine.stages import _anchors
 from sim.engine.state import FirmState
+from tests.engine.test_entry_values import entry_before_the_fix
 from tests.test_model import WORLDS, run_both_engines
 
 ON = "model.growth.balanced_growth=true"
@@ -32,13 +33,14 @@ def korea(*overrides: str, steps: int = 1) -> sim.AllianceModel:
     return sim.AllianceModel(sim.compose(["world=korea_2024", f"steps={steps}", *overrides]))
 
 
-def test_switched_off_the_model_gives_the_numbers_from_before_the_switch():
+def test_switched_off_the_model_gives_the_numbers_from_before_the_switch(monkeypatch):
     """Switched off: korea_2024's steps as at commit 9e7c240, before the switch existed.
 
     Pinned on 9e7c240, seed 0, 8 quarters; the whole step table (every column, written at 17
     significant digits) was compared there and with the switch off and was identical
-    (2026-12-03).
+    (2026-12-03). With that commit's entry (V^e read as 0, ``entry_before_the_fix``).
     """
+    entry_before_the_fix(monkeypatch)
     frame = korea("seed=0", OFF, steps=8).run().datacollector.get_model_vars_dataframe()
     assert frame["tech_gap_years"].tolist() == [
         0.7559618685193585,
@@ -68,33 +70,34 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_switch():
 def test_switched_on_the_default_gives_the_numbers_of_its_adoption():
     """Switched on (the default since 2026-12-03): korea_2024's steps when it was adopted.
 
-    Pinned on ac1b701 with the switch on, seed 0, 8 quarters (2026-12-03); quarter 40 then
-    reads 0.772 years, where the switch off reads 0.000 (docs/model.md 6.2).
+    Pinned on the merge of 7b9ca57 (the switch on) with the entry that reads V^e (5788725),
+    seed 0, 8 quarters (2026-12-03); quarter 40 then reads 0.714 years (0.000 with the
+    switch off).
     """
     frame = korea("seed=0", steps=8).run().datacollector.get_model_vars_dataframe()
     assert frame["tech_gap_years"].tolist() == [
         0.7559618685193585,
         0.7565715288682309,
-        0.7524173933405233,
-        0.7471285757292847,
-        0.7428327052981628,
-        0.7414312336022484,
-        0.7400456120274967,
-        0.7414265897072934,
-        0.7426799465028816,
+        0.7580518677170605,
+        0.76044449405133,
+        0.7634704285743258,
+        0.7601583004979605,
+        0.7555063079472242,
+        0.7513564122961262,
+        0.7498156719466895,
     ]
     assert frame["total_rnd"].tolist() == [
         0.0,
         1037.7378491003699,
-        1092.8574988687833,
-        1147.4616806030037,
-        1217.6354387071287,
-        1311.6368046720156,
-        1407.502424496728,
-        1489.4897476181413,
-        1575.6717858891252,
+        1095.013022539339,
+        1154.071688905658,
+        1214.6017662683787,
+        1288.9491958470487,
+        1375.9853701448346,
+        1471.0748209276128,
+        1592.780225980854,
     ]
-    assert frame["national_capability"].iloc[-1] == 0.9120666943340585
+    assert frame["national_capability"].iloc[-1] == 0.9112218244415118
 
 
 def test_rd_cost_slope_scales_each_domains_gamma_with_its_whole_market():

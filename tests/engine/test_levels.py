@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from sim.engine import channels, demand, knowledge, levels, rnd_game
 from tests.conftest import quiet_prospects
 from tests.engine.test_demand import random_world, structure
+from tests.engine.test_entry_values import entry_before_the_fix
 
 LAW = {"learning_rate": 0.05, "catch_up": 1.5, "obsolescence": 0.01, "returns_exponent": 0.5}
 DRIFT = 0.0284  # a quarter of the 11.84 %/yr frontier trend
@@ -214,12 +215,14 @@ def test_effort_to_inverts_the_law():
     assert m[2] == 0.0  # kept above the source's level without any R&D: nothing to learn
 
 
-def test_switched_off_the_model_gives_the_numbers_from_before_the_bound():
+def test_switched_off_the_model_gives_the_numbers_from_before_the_bound(monkeypatch):
     """``model.rnd.level_bounded_spillovers=false``: korea_2024's steps as at commit 042a3d7.
 
     Pinned on 042a3d7 (before the bound existed), seed 0, 8 quarters; the whole step table
-    was compared there and then and was identical (2026-12-03).
+    was compared there and then and was identical (2026-12-03). With that commit's entry
+    (V^e read as 0, ``entry_before_the_fix``).
     """
+    entry_before_the_fix(monkeypatch)
     import sim
 
     flag = "model.rnd.level_bounded_spillovers=false"

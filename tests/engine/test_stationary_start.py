@@ -16,6 +16,7 @@ from sim.engine.knowledge import capability_gain
 from sim.engine.stages import REST_TOLERANCE
 from sim.engine.state import FirmState
 from sim.engine.turnover import entrant_rates
+from tests.engine.test_entry_values import entry_before_the_fix
 from tests.test_model import WORLDS, run_both_engines
 
 ON = "model.growth.stationary_start=true"
@@ -32,12 +33,14 @@ def below_cap(f: FirmState) -> np.ndarray:
     return np.flatnonzero(f.alive & ~((f.region != DOMESTIC) & (f.capability >= 1.0)))
 
 
-def test_switched_off_the_model_gives_the_numbers_from_before_the_switch():
+def test_switched_off_the_model_gives_the_numbers_from_before_the_switch(monkeypatch):
     """Switched off: korea_2024's steps as at commit 5f9004a, before the switch existed.
 
     Pinned on 5f9004a, seed 0, 8 quarters; the whole step table (every column, written at 17
-    significant digits) was compared there and then and was identical (2026-12-03).
+    significant digits) was compared there and then and was identical (2026-12-03). With
+    that commit's entry (V^e read as 0, ``entry_before_the_fix``).
     """
+    entry_before_the_fix(monkeypatch)
     fixed = "model.growth.balanced_growth=false"  # the default since 2026-12-03
     frame = korea("seed=0", OFF, fixed, steps=8).run().datacollector.get_model_vars_dataframe()
     assert frame["tech_gap_years"].tolist() == [
