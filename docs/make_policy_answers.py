@@ -90,7 +90,7 @@ class Question:
     prefer: tuple[tuple[str, int], ...] = ()  # (outcome, +1 or -1) where the registry has none
 
 
-CORE = ("tech_gap_years", "startups_alive", "domestic_market_share")
+CORE = ("tech_gap_years", "tech_gap_years_mean", "startups_alive", "domestic_market_share")
 QUESTIONS = (
     Question(
         "mega_alliance",

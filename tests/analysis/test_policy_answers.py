@@ -77,6 +77,7 @@ def constructed() -> pd.DataFrame:
                         P1: (w + 0.5) / WORLDS,
                         P2: n_startups[w],
                         "tech_gap_years": 1.0 + noise[w, s] + gap[w],
+                        "tech_gap_years_mean": 1.1 + noise[w, s] + 0.5 * gap[w],
                         "startups_alive": 1000.0 + (30.0 if label == "mega_alliance" else 0.0),
                         "domestic_market_share": 0.02,
                         "collusion_risk": 0.0,
