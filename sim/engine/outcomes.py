@@ -157,7 +157,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     ),
     Outcome(  # finding 39 item 4: the gap is censored at 0 once a domestic unit leads
         "tech_gap_years_mean",
-        "Technology gap to the frontier, mean over the quarters so far",
+        "Mean technology gap over the quarters so far",
         "years",
         "lower",
         None,
