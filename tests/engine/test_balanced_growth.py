@@ -243,6 +243,8 @@ def test_engines_agree_exactly_with_balanced_growth():
     cfg = sim.compose([*WORLDS["korea"], "scenario=public_compute", "seed=7", ON])
     fast, _ = run_both_engines(cfg)
     frame = fast.datacollector.get_model_vars_dataframe()
-    off = sim.AllianceModel(sim.compose([*WORLDS["korea"], "scenario=public_compute", "seed=7"]))
+    off = sim.AllianceModel(
+        sim.compose([*WORLDS["korea"], "scenario=public_compute", "seed=7", OFF])
+    )
     rnd_off = off.run().datacollector.get_model_vars_dataframe()["total_rnd"]
     assert not np.array_equal(frame["total_rnd"].to_numpy(), rnd_off.to_numpy())  # it acts
