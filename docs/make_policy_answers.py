@@ -43,6 +43,7 @@ from sim.analysis.policy_answers import (  # noqa: F401  (re-exported for the te
     BAND,
     BASELINE,
     BETTER,
+    GAP,
     NEUTRAL,
     RND,
     ROBUST_SHARE,
@@ -382,11 +383,10 @@ def section(
     for s, a in pairs[1:]:
         first = next(c for c in comparisons if (c.scenario, c.against) == (s, a))
         text += f"\n{sentence(first)}\n"
-    gap = next((c for c in comparisons if c.outcome == "tech_gap_years"), None)
+    gap = next((c for c in comparisons if c.outcome == GAP), None)
     if gap is not None:
         text += f"\n{mechanism(final, gap.scenario, gap.against, gap)}\n"
-        censored = censored_note(final, list(dict.fromkeys(x for p in pairs for x in p)))
-        text += f"\n{censored}\n" if censored else ""
+        text += paragraph(censored_note(final, (x for p in pairs for x in p)))
     if q.note:
         text += f"\n{q.note}\n"
     text += f"\n{table(comparisons)}\n"
@@ -397,6 +397,11 @@ def section(
     return text + f"\n![{q.key}](figures/policy_{q.key}.png)\n\n"
 
 
+def paragraph(text: str) -> str:
+    """``text`` as a paragraph of its own; nothing if it is empty."""
+    return f"\n{text}\n" if text else ""
+
+
 def write_answers(final: pd.DataFrame, params: list[str], meta: Meta, out: Path) -> Path:
     """Write ``policy_questions.md`` and ``figures/policy_*.png`` into ``out``; returns the file."""
     text = header(meta, params)
@@ -405,14 +410,12 @@ def write_answers(final: pd.DataFrame, params: list[str], meta: Meta, out: Path)
         text += "\n" + section(i, q, final, params, meta, out / "figures")
         if q.key == "fad_sustained":
             text += "### What a year of gap costs\n\n" + cost_section(final) + "\n"
-            censored = censored_note(final, list(dict.fromkeys(final["label"])))
-            text += f"{censored}\n\n" if censored else ""
+            text += paragraph(censored_note(final, final["label"]))
     others = [s for s in dict.fromkeys(final["label"]) if s not in asked]
     if others and BASELINE in set(final["label"]):
         comparisons = [compare(final, params, s, BASELINE, o) for s in others for o in CORE]
         text += "\n## Other scenarios in the sweep\n\n" + table(comparisons) + "\n"
-        censored = censored_note(final, [BASELINE, *others])
-        text += f"\n{censored}\n" if censored else ""
+        text += paragraph(censored_note(final, [BASELINE, *others]))
     out.mkdir(parents=True, exist_ok=True)
     path = out / "policy_questions.md"
     path.write_text(text, encoding="utf-8")

@@ -7,6 +7,7 @@ written by ``sim.analysis.numbers``. Pure functions of the last-quarter results 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,12 +106,14 @@ def percent(x: float) -> str:
     return f"{100 * x:.0f} %"
 
 
-def censored_note(final: pd.DataFrame, labels: list[str]) -> str:
+def censored_note(final: pd.DataFrame, labels: Iterable[str]) -> str:
     """How many runs of ``labels`` end with the gap at parity, if above ``CENSORED_SHARE``.
 
-    A run is one seed of one scenario in one world (a row of ``final``). Returns a short
-    sentence, or ``""`` when at most ``CENSORED_SHARE`` of the runs are censored.
+    A run is one seed of one scenario in one world (a row of ``final``); ``labels`` may
+    repeat (the first mention orders them). Returns a short sentence, or ``""`` when at most
+    ``CENSORED_SHARE`` of the runs are censored.
     """
+    labels = list(dict.fromkeys(labels))
     rows = final[final["label"].isin(labels)]
     if rows.empty or GAP not in rows.columns:
         return ""
@@ -118,7 +121,7 @@ def censored_note(final: pd.DataFrame, labels: list[str]) -> str:
     if parity.mean() <= CENSORED_SHARE:
         return ""
     each = parity.groupby(rows["label"]).mean()
-    shares = ", ".join(f"{s} {percent(each[s])}" for s in dict.fromkeys(labels) if s in each)
+    shares = ", ".join(f"{s} {percent(each[s])}" for s in labels if s in each)
     return (
         f"Censored at parity: the gap at the last quarter is at or below {CENSORED_AT:g} years "
         f"in {int(parity.sum())} of {len(parity)} runs ({shares}); there it cannot show how far "
@@ -253,10 +256,10 @@ def mechanism(final: pd.DataFrame, scenario: str, against: str, gap: Comparison)
             "world lies."
         )
     rows = final[final["label"].isin([scenario, against])]
-    wide = robust.world_effects(rows, against, ["tech_gap_years", RND]).pivot_table(
+    wide = robust.world_effects(rows, against, [GAP, RND]).pivot_table(
         index="world", columns="outcome", values="effect"
     )
-    opposite = int((np.sign(wide["tech_gap_years"]) * np.sign(wide[RND]) < 0).sum())
+    opposite = int((np.sign(wide[GAP]) * np.sign(wide[RND]) < 0).sum())
     rnd = compare(final, [], scenario, against, RND)
     if opposite >= ROBUST_SHARE * n:
         way = "raises" if rnd.median > 0 else "lowers"
