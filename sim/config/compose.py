@@ -305,12 +305,16 @@ def to_run_config(cfg: DictConfig) -> RunConfig:
         raise ConfigError(one_line(error)) from error
     if not isinstance(run, RunConfig):
         raise TypeError(f"composed config is {type(run).__name__}, expected RunConfig")
-    from sim.config.design import apply_sample  # a design row sets the uncertain parameters
+    from sim.config.design import apply_sample, from_uncertainty
     from sim.config.uncertainty import check_uncertainty
 
     try:
         check_version(run.analysis.params, run.model.economics, "analysis.params")
-        check_uncertainty(run.uncertainty, run)
+        # The declared ranges are checked against this config only where its design draws
+        # worlds from them: a world's own values, composed as overrides, may already scale a
+        # list (``<list>.scale``) past where a range's bound would scale it again.
+        if from_uncertainty(run.analysis):
+            check_uncertainty(run.uncertainty, run)
         return apply_sample(run)
     except ConfigError as error:
         raise keyed(error) from None

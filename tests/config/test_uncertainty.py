@@ -269,6 +269,26 @@ def test_the_overrides_compose_to_the_same_config_as_the_world(default):
         assert design.get_path(composed, key) == design.get_path(applied, key), key
 
 
+def test_a_world_that_scales_a_list_composes_as_overrides(default):
+    """A world's relatedness scale past 1 / (0.6 x 1.5) composes; its ranges bind a robust design.
+
+    The declared range of ``model.rnd.relatedness.scale`` (up to 1.5) is a bound on the scale
+    of the world's own table. A world's values composed as overrides already hold the scaled
+    table, so checking the range on top of it (0.6 x 1.6 x 1.5 > 1) refused a valid world.
+    Where the design draws worlds from the ranges (``analysis.source=uncertainty``) the same
+    table is refused, naming the entry.
+    """
+    small = [*SMALL_V2]
+    row = {"model.rnd.relatedness.scale": 1.6}
+    overrides = overrides_of(row, sim.compose(small))
+    composed = sim.compose([*small, *overrides])
+    table = np.array(composed.model.rnd.relatedness)
+    assert table.max() == pytest.approx(1.0) and np.sort(table[table < 1])[-1] > 0.9
+    robust = [*small, *overrides, "analysis.source=uncertainty", "analysis.method=latin"]
+    with pytest.raises(ConfigError, match=r"model.rnd.relatedness.scale\): high=1.5"):
+        sim.compose(robust)
+
+
 def test_a_bad_world_value_is_refused_naming_the_key():
     with pytest.raises(ConfigError, match=r"model.growth.margin=1.5: .*allowed: \[0.0, 1.0\]"):
         apply_world(RunConfig(), {"model.growth.margin": 1.5})

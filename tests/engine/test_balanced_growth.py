@@ -22,6 +22,7 @@ from sim.engine.markets import N_MARKETS
 from sim.engine.stages import _anchors
 from sim.engine.state import FirmState
 from tests.engine.test_entry_values import entry_before_the_fix
+from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
 
 ON = "model.growth.balanced_growth=true"
@@ -42,29 +43,35 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_switch(monkeyp
     """
     entry_before_the_fix(monkeypatch)
     frame = korea("seed=0", OFF, steps=8).run().datacollector.get_model_vars_dataframe()
-    assert frame["tech_gap_years"].tolist() == [
-        0.7559618685193585,
-        0.7565715288682309,
-        0.7492992790154576,
-        0.7364772022568561,
-        0.7197203445176701,
-        0.7071007391208177,
-        0.695495730728713,
-        0.6810403890534946,
-        0.662197153781555,
-    ]
-    assert frame["total_rnd"].tolist() == [
-        0.0,
-        1037.7378491003699,
-        1073.6042249594238,
-        1128.5632114649034,
-        1211.5700171093613,
-        1327.9065549613365,
-        1452.411707533892,
-        1570.836516861306,
-        1696.9722766268526,
-    ]
-    assert frame["national_capability"].iloc[-1] == 0.9215958569922637
+    assert_pinned(
+        frame["tech_gap_years"],
+        [
+            0.7559618685193585,
+            0.7565715288682309,
+            0.7492992790154576,
+            0.7364772022568561,
+            0.7197203445176701,
+            0.7071007391208177,
+            0.695495730728713,
+            0.6810403890534946,
+            0.662197153781555,
+        ],
+    )
+    assert_pinned(
+        frame["total_rnd"],
+        [
+            0.0,
+            1037.7378491003699,
+            1073.6042249594238,
+            1128.5632114649034,
+            1211.5700171093613,
+            1327.9065549613365,
+            1452.411707533892,
+            1570.836516861306,
+            1696.9722766268526,
+        ],
+    )
+    assert_pinned(frame["national_capability"].iloc[-1], 0.9215958569922637)
 
 
 def test_switched_on_the_default_gives_the_numbers_of_its_adoption():
@@ -75,29 +82,35 @@ def test_switched_on_the_default_gives_the_numbers_of_its_adoption():
     switch off).
     """
     frame = korea("seed=0", steps=8).run().datacollector.get_model_vars_dataframe()
-    assert frame["tech_gap_years"].tolist() == [
-        0.7559618685193585,
-        0.7565715288682309,
-        0.7580518677170605,
-        0.76044449405133,
-        0.7634704285743258,
-        0.7601583004979605,
-        0.7555063079472242,
-        0.7513564122961262,
-        0.7498156719466895,
-    ]
-    assert frame["total_rnd"].tolist() == [
-        0.0,
-        1037.7378491003699,
-        1095.013022539339,
-        1154.071688905658,
-        1214.6017662683787,
-        1288.9491958470487,
-        1375.9853701448346,
-        1471.0748209276128,
-        1592.780225980854,
-    ]
-    assert frame["national_capability"].iloc[-1] == 0.9112218244415118
+    assert_pinned(
+        frame["tech_gap_years"],
+        [
+            0.7559618685193585,
+            0.7565715288682309,
+            0.7580518677170605,
+            0.76044449405133,
+            0.7634704285743258,
+            0.7601583004979605,
+            0.7555063079472242,
+            0.7513564122961262,
+            0.7498156719466895,
+        ],
+    )
+    assert_pinned(
+        frame["total_rnd"],
+        [
+            0.0,
+            1037.7378491003699,
+            1095.013022539339,
+            1154.071688905658,
+            1214.6017662683787,
+            1288.9491958470487,
+            1375.9853701448346,
+            1471.0748209276128,
+            1592.780225980854,
+        ],
+    )
+    assert_pinned(frame["national_capability"].iloc[-1], 0.9112218244415118)
 
 
 def test_rd_cost_slope_scales_each_domains_gamma_with_its_whole_market():

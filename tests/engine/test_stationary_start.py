@@ -17,6 +17,7 @@ from sim.engine.stages import REST_TOLERANCE
 from sim.engine.state import FirmState
 from sim.engine.turnover import entrant_rates
 from tests.engine.test_entry_values import entry_before_the_fix
+from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
 
 ON = "model.growth.stationary_start=true"
@@ -43,29 +44,35 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_switch(monkeyp
     entry_before_the_fix(monkeypatch)
     fixed = "model.growth.balanced_growth=false"  # the default since 2026-12-03
     frame = korea("seed=0", OFF, fixed, steps=8).run().datacollector.get_model_vars_dataframe()
-    assert frame["tech_gap_years"].tolist() == [
-        0.7559618685193585,
-        0.7439418381870637,
-        0.7477902058252248,
-        0.7595310043534811,
-        0.7837884361420013,
-        0.8202940088470942,
-        0.8740744320920532,
-        0.940040939824281,
-        1.0139304020602826,
-    ]
-    assert frame["total_rnd"].tolist() == [
-        0.0,
-        4407.804876659104,
-        3325.755911856603,
-        2612.4971283529694,
-        2198.2073817675227,
-        2037.5759015817039,
-        1825.3592096051793,
-        1604.2549769729342,
-        1431.1124298367702,
-    ]
-    assert frame["national_capability"].iloc[-1] == 0.8799506403960622
+    assert_pinned(
+        frame["tech_gap_years"],
+        [
+            0.7559618685193585,
+            0.7439418381870637,
+            0.7477902058252248,
+            0.7595310043534811,
+            0.7837884361420013,
+            0.8202940088470942,
+            0.8740744320920532,
+            0.940040939824281,
+            1.0139304020602826,
+        ],
+    )
+    assert_pinned(
+        frame["total_rnd"],
+        [
+            0.0,
+            4407.804876659104,
+            3325.755911856603,
+            2612.4971283529694,
+            2198.2073817675227,
+            2037.5759015817039,
+            1825.3592096051793,
+            1604.2549769729342,
+            1431.1124298367702,
+        ],
+    )
+    assert_pinned(frame["national_capability"].iloc[-1], 0.8799506403960622)
 
 
 @pytest.fixture(scope="module")
