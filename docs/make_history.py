@@ -171,7 +171,10 @@ on a shared 2-core machine. Results: `{relative}` (not committed; its
 (`docs/calibration.md`, section 9) are version 2's defaults since 2026-12-02; the fit used
 {fit["seeds"]} seeds and {fit["quarters"]} quarters, this page {SEEDS} other seeds and {STEPS}
 quarters, and a band (5-95 %), not the fit's tolerance: a point can be within tolerance
-there and outside the band here.
+there and outside the band here. The fit predates the rules adopted since (the stationary
+start, balanced growth, entry by expected value: `docs/model.md`, status box and finding 39),
+which change the dynamics it fitted; the refit is owed, so read the band as the current
+model's, not as a fit's.
 
 ## Method
 
