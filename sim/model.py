@@ -400,10 +400,13 @@ class AllianceModel(AllianceWorld):
         flows.exited = int((firms.region[gone] == DOMESTIC).sum())
         # what a new startup of each domain expects on this quarter's markets, learning at the
         # rates of the units still alive (the ones ``_enter`` gives it): entry reads it (6.9)
-        self._entry_values, fixed = turnover.entrants(
-            self.economy, trade.sales, multipliers, p, turnover.entrant_rates(firms)
+        rates = turnover.entrant_rates(firms)
+        self._entry_values = turnover.entrant_values(
+            self.economy, trade.sales, multipliers, p, rates
         )
-        self._entry_fixed_costs = fixed / q.money_scale  # at the step-0 markets
+        if p.growth.startup_break_even:  # an entrant's Phi_e, at the step-0 markets
+            fixed = turnover.entrant_fixed_costs(self.economy, trade.sales, multipliers, p, rates)
+            self._entry_fixed_costs = fixed / q.money_scale
         spent = q.effects.spend + paid.sum() + q.effects.subsidy.sum() + mandate.sum()
         flows.government_spend = float(spent)
 

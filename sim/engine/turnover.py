@@ -56,30 +56,45 @@ def entrant_values(
     Reason: docs/model.md 6.9: its logit share in both markets of its domain at capability
     k_e with the domestic shifts (``E_m = O_m inside_m / (1 - inside_m)`` recovers the sum of
     the sellers' exp-values from the shares), the margin on that revenue over the horizon,
-    less the fixed cost and the R&D it would choose alone (own product only). ``rates`` is
-    the entrant's own learning rate per domain (``entrant_rates``; 0 or None: lambda_d).
+    less the fixed cost (``entrant_fixed_costs``) and the R&D it would choose alone (own
+    product only). ``rates`` is the entrant's own learning rate per domain
+    (``entrant_rates``; 0 or None: lambda_d).
     """
-    return entrants(economy, sales, multipliers, p, rates)[0]
+    g = p.growth
+    s, size, rd, fixed = _entrant(economy, sales, multipliers, p, rates)
+    markets = market_id(np.arange(N_DOMAINS)[:, None], np.arange(2))
+    return np.asarray(
+        entry_exit.entrant_value(
+            s, size, g.margin, multipliers.level[markets], multipliers.money[0], fixed, rd
+        )
+    )
 
 
-def entrants(
+def entrant_fixed_costs(
     economy: Economy,
     sales: Sales,
     multipliers: HorizonMultipliers,
     p: ModelParams,
     rates: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """V^e_d and the fixed cost an entrant of each domain would pay (USD m a quarter).
+) -> np.ndarray:
+    """The fixed cost an entrant of each domain would pay this quarter (USD m), (N_DOMAINS,).
 
-    Reason: as ``entrant_values``; the fixed cost is ``fixed_cost_startup`` (``p`` at this
-    quarter's markets), or under ``model.growth.startup_break_even`` the entrant's
-    ``Phi_e``: its expected margin less its R&D at entry, between 0 and
-    ``fixed_cost_startup`` (``fixed_amounts.break_even_cost``; docs/model.md section 4, item
-    10): an entrant sizes its team as the start's startups did.
-
-    Returns:
-        ``(V^e_d, Phi_e)``, each of shape (N_DOMAINS,).
+    Reason: ``fixed_cost_startup`` (``p`` at this quarter's markets), or under
+    ``model.growth.startup_break_even`` the entrant's ``Phi_e``: its expected margin less
+    its R&D at entry, between 0 and ``fixed_cost_startup`` (``fixed_amounts.break_even_cost``;
+    docs/model.md section 4, item 10): an entrant sizes its team as the start's startups did.
     """
+    return _entrant(economy, sales, multipliers, p, rates)[3]
+
+
+def _entrant(
+    economy: Economy,
+    sales: Sales,
+    multipliers: HorizonMultipliers,
+    p: ModelParams,
+    rates: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """An entrant's shares (D, 2), market sizes (D, 2), R&D spend and fixed cost (D,)."""
     g = p.growth
     d = np.arange(N_DOMAINS)
     markets = market_id(d[:, None], np.arange(2))  # (D, 2)
@@ -106,16 +121,7 @@ def entrants(
     if g.startup_break_even:
         margin = g.margin * (s * sales.size[markets]).sum(axis=1)
         fixed = fixed_amounts.break_even_cost(margin, rd, g.fixed_cost_startup)
-    value = entry_exit.entrant_value(
-        s,
-        sales.size[markets],
-        g.margin,
-        multipliers.level[markets],
-        multipliers.money[0],
-        fixed,
-        rd,
-    )
-    return np.asarray(value), np.asarray(fixed)
+    return s, sales.size[markets], rd, fixed
 
 
 def enter(

@@ -156,9 +156,9 @@ def test_a_break_even_entrant_values_entry_at_zero_under_scaling():
     assert on.economy is not None
     trade = economy.prepare_trade(on.firms, on.alliances, q, on.economy, None)
     mult = fixed_amounts.growing_costs(innovation.horizon(on.params, on.economy), 0)
-    value, fixed = turnover.entrants(
-        on.economy, trade.sales, mult, on.params, turnover.entrant_rates(on.firms)
-    )
+    rates = turnover.entrant_rates(on.firms)
+    value = turnover.entrant_values(on.economy, trade.sales, mult, on.params, rates)
+    fixed = turnover.entrant_fixed_costs(on.economy, trade.sales, mult, on.params, rates)
     below = fixed < on.params.growth.fixed_cost_startup
     assert below.any()
     np.testing.assert_allclose(value[below], 0.0, atol=1e-9)
