@@ -15,6 +15,7 @@ from sim.config.vocabulary import DOMESTIC
 from sim.engine import economy, fixed_amounts, innovation, turnover
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import NO_ALLIANCE, STARTUP
+from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
 
 BREAK_EVEN = "model.growth.startup_break_even=true"
@@ -39,23 +40,26 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_switches():
 
     Pinned on c0b37c6, seed 0, 8 quarters; the whole step table (every column, written at 17
     significant digits) was compared there and with the switches off and was identical
-    (2026-12-03).
+    (2026-12-03; again on 9019b48). Up to the last bits (``tests.pins``).
     """
     frame = korea("seed=0", steps=8).run().datacollector.get_model_vars_dataframe()
-    assert frame["tech_gap_years"].tolist() == [
-        0.75596186851935865,
-        0.75657152886823087,
-        0.75805186771706035,
-        0.76044449405132997,
-        0.7634704285743259,
-        0.7601583004979604,
-        0.75550630794722418,
-        0.75135641229612615,
-        0.74981567194668952,
-    ]
+    assert_pinned(
+        frame["tech_gap_years"].tolist(),
+        [
+            0.75596186851935865,
+            0.75657152886823087,
+            0.75805186771706035,
+            0.76044449405132997,
+            0.7634704285743259,
+            0.7601583004979604,
+            0.75550630794722418,
+            0.75135641229612615,
+            0.74981567194668952,
+        ],
+    )
     assert frame["startups_exited"].tolist() == [0, 0, 3, 6, 6, 10, 13, 14, 22]
     assert frame["startups_entered"].tolist() == [0, 11, 11, 10, 12, 12, 8, 15, 17]
-    assert frame["total_rnd"].iloc[-1] == 1592.7802259808541
+    assert_pinned(frame["total_rnd"].iloc[-1], 1592.7802259808541)
 
 
 def test_a_startup_at_rest_breaks_even_under_the_new_start():
