@@ -26,6 +26,7 @@ from sim.config.vocabulary import DOMAINS, DOMESTIC
 from sim.engine import (
     channel_access,
     economy,
+    fixed_amounts,
     growth,
     held_frontier,
     innovation,
@@ -39,7 +40,7 @@ from sim.engine.aggregates import alliance_totals
 from sim.engine.alliance_table import alliance_table
 from sim.engine.choice import draw_revision
 from sim.engine.consolidation import fold_targets, leaders_drawn
-from sim.engine.demography import expected_entrants, remove_exits
+from sim.engine.demography import expected_entrants, remove_exits, retire
 from sim.engine.depth import hollow_share
 from sim.engine.history import apply_events
 from sim.engine.markets import N_MARKETS, weighted_hhi
@@ -109,8 +110,10 @@ class AllianceModel(AllianceWorld):
         self.economy: economy.Economy | None = None
         self.cooldown = np.zeros(N_MARKETS, dtype=np.int64)  # version 2: markets barred
         self.hollow: np.ndarray | None = None  # version 2: hollow members this quarter
-        # version 2: V^e_d (USD m), set each quarter before entry (_economy_quarter)
+        # version 2: V^e_d (USD m), set each quarter before entry (_economy_quarter), and an
+        # entrant's fixed cost per domain at the step-0 markets (startup_break_even)
         self._entry_values = np.zeros(len(DOMAINS))
+        self._entry_fixed_costs = np.zeros(len(DOMAINS))
         self._prime_market()
         self.cumulative_spend = 0.0
         self.outcomes: dict[str, float] = {}
@@ -145,19 +148,43 @@ class AllianceModel(AllianceWorld):
             trade = economy.prepare_trade(self.firms, self.alliances, q, self.economy, None)
             self.firms.revenue[:] = trade.revenue
             self._market_flows(trade, self.flows)
+            if self.params.growth.startup_break_even:  # startups at rest break even (docs 4)
+                self._break_even(trade)
             return
         mc = quarter.prepare_market(self.firms, self.alliances, q, None)
         self.firms.revenue[rows] = quarter.earn(rows, self.firms, self.alliances, q, mc, no_rnd)[0]
         self.flows.world_market = float(mc.markets.sum())
 
+    def _break_even(self, trade: economy.Trade) -> None:
+        """Each startup's Phi_i: its step-0 margin less its step-0 R&D spend (docs 4, item 10)."""
+        firms, g = self.firms, self.params.growth
+        gamma = np.asarray(self.params.rnd.rd_cost_by_domain, dtype=np.float64)
+        spend = gamma[firms.domain.astype(np.int64)] * firms.effort**2 / 2.0  # gamma_{d,0}
+        phi = fixed_amounts.break_even_cost(trade.margin_income, spend, g.fixed_cost_startup)
+        firms.fixed_cost[:] = np.where(firms.kind == STARTUP, phi, 0.0)
+
     def _new_quarter(self, t: int, effects: Any) -> quarter.Quarter:
+        """What every firm knows at the start of quarter ``t``.
+
+        Under ``model.growth.scale_fixed_amounts`` (version 2) the parameters hold the fixed
+        USD m amounts at this quarter's markets, W_t / W_0 of their configured values
+        (``sim.engine.fixed_amounts``; docs/model.md 6.2).
+        """
+        scale = 1.0
+        if self.v2 and self.params.growth.scale_fixed_amounts:
+            year = self.cfg.world.start_year
+            scale = fixed_amounts.market_scale(
+                economy.market_sizes_at(t, self.params, year),
+                economy.market_sizes_at(0, self.params, year),
+            )
         return quarter.Quarter(
             step=t,
             frontier=self.frontier,
             ceiling=growth.next_frontier(self.frontier, self.params.growth),
-            params=self.params,
+            params=fixed_amounts.scaled(self.params, scale),
             effects=effects,
             reference_capital=self.reference_capital,
+            money_scale=scale,
         )
 
     # --- the engines ----------------------------------------------------------------------
@@ -204,6 +231,7 @@ class AllianceModel(AllianceWorld):
         if not self.schedule.empty:
             self.history_skipped.extend(apply_events(self.schedule, t, firms, alliances).skipped)
         q = self._new_quarter(t, self.government.act(t))
+        p = q.params  # v2: the fixed amounts at this quarter's markets (scale_fixed_amounts)
         flows.tournament_consortia = sum(
             policy.consortia(t)
             for policy in self.government.policies
@@ -308,7 +336,7 @@ class AllianceModel(AllianceWorld):
 
     def _economy_quarter(self, q: quarter.Quarter, t: int, totals: Any, flows: StepFlows) -> None:
         """Depth, R&D, capability, frontiers, markets, exit and entrants' values (docs 6.1-6.9)."""
-        firms, alliances, p = self.firms, self.alliances, self.params
+        firms, alliances, p = self.firms, self.alliances, q.params
         assert self.economy is not None  # set at the start of a version-2 run
         # 4. depth
         deepen(firms, alliances, p, q.effects.mission, t)
@@ -344,30 +372,47 @@ class AllianceModel(AllianceWorld):
         )
         coordination = economy.coordination_costs(firms, alliances, rd_spend, p)
         mandate = economy.mandate_payments(firms, q.effects)
+        channel = channel_access.channel_income(firms, alliances, economy.by_geography(trade), p)
         trade = replace(
             trade,
             margin_income=law.margin_income,
             fines=law.fines,
             coordination=coordination,
             mandate=mandate,
-            channel=channel_access.channel_income(firms, alliances, economy.by_geography(trade), p),
+            channel=channel,
         )
         revenue, profit = self._each("earn", alive, q, trade, rd_spend)
         firms.revenue[:] = 0.0
         firms.revenue[alive] = revenue
         firms.capital[alive] += profit
         self._market_flows(trade, flows)
+        multipliers = innovation.horizon(p, self.economy)
+        if p.growth.scale_fixed_amounts:  # cost flows grow with the markets (docs 6.2)
+            multipliers = fixed_amounts.growing_costs(multipliers, N_MARKETS - 1)
         gone = remove_exits(firms, t, p.growth.exit_capital)
+        if p.growth.exit_by_value:  # and by a negative value of continuing (docs 6.9)
+            leaving = turnover.leaving(
+                firms,
+                rd_spend,
+                trade.fees_out + coordination,
+                np.pad(q.effects.subsidy, (0, firms.n - q.effects.subsidy.size))
+                + channel
+                + mandate,  # income besides the margin, as subsidies (docs 6.9)
+                multipliers,
+                p,
+                fixed_amounts.startup_fixed_costs(np.arange(firms.n), firms, p, q.money_scale),
+            )
+            gone = np.concatenate([gone, retire(firms, np.flatnonzero(leaving), t)])
         flows.exited = int((firms.region[gone] == DOMESTIC).sum())
         # what a new startup of each domain expects on this quarter's markets, learning at the
         # rates of the units still alive (the ones ``_enter`` gives it): entry reads it (6.9)
+        rates = turnover.entrant_rates(firms)
         self._entry_values = turnover.entrant_values(
-            self.economy,
-            trade.sales,
-            innovation.horizon(p, self.economy),
-            p,
-            turnover.entrant_rates(firms),
+            self.economy, trade.sales, multipliers, p, rates
         )
+        if p.growth.startup_break_even:  # an entrant's Phi_e, at the step-0 markets
+            fixed = turnover.entrant_fixed_costs(self.economy, trade.sales, multipliers, p, rates)
+            self._entry_fixed_costs = fixed / q.money_scale
         spent = q.effects.spend + paid.sum() + q.effects.subsidy.sum() + mandate.sum()
         flows.government_spend = float(spent)
 
@@ -400,8 +445,9 @@ class AllianceModel(AllianceWorld):
                 self._entry_values,
                 q.effects.startup_funding,
                 self.initial_startups,
-                self.params,
+                q.params,
                 self.rng,
+                self._entry_fixed_costs if q.params.growth.startup_break_even else None,
             )
             k = int(columns["kind"].size)
             if k:

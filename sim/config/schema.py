@@ -399,6 +399,26 @@ class GrowthParams:
     # (the frontier as a firm's capability, as SPRi measures the gap to the leading country);
     # default false (foreign units capped at the drifted frontier, domestic ones not)
     frontier_held_by_firm: bool = False
+    # v2 (bool): startups break even at rest (docs/model.md section 4, item 10): each
+    # startup's fixed cost Phi_i is its step-0 margin less its step-0 R&D spend, at most
+    # fixed_cost_startup and at least 0 (an entrant's: the same at its expected entry
+    # revenue and effort), so that no startup starts loss-making at rest. Source: the
+    # stationary industry of Hopenhayn (1992), in which no incumbent has a negative value of
+    # continuing (assumption: a startup sizes its team to what its business pays); default
+    # false (every startup pays fixed_cost_startup)
+    startup_break_even: bool = False
+    # v2 (bool): fixed USD m amounts grow with the markets (docs/model.md 6.2, "Fixed
+    # amounts"): fixed costs, entry cost, seed funding, coordination, distance, switching,
+    # founding and regime-switch costs and the choice noise's revenue floor are read at
+    # W_t / W_0 of their step-0 values, not exit_capital, a floor on cash (W: the whole world
+    # market; equal to each domain's M_{d,t} / M_{d,0} because every domain's markets share
+    # one growth path), and money flows over the horizon in entry and exit are valued at the growing
+    # flow's multiplier. Source: balanced growth (finding 39, item 1); default false
+    scale_fixed_amounts: bool = False
+    # v2 (bool): a startup also exits when its cash plus its value of continuing over the
+    # horizon is negative (docs/model.md 6.9, turnover.leaving), not only below exit_capital.
+    # Source: design brief section 8 (funders pull the plug); default false
+    exit_by_value: bool = False
 
     def __post_init__(self) -> None:
         check_finite_fields(self)

@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
-from sim.engine import held_frontier
+from sim.engine import fixed_amounts, held_frontier
 from sim.engine.aggregates import AllianceTotals, formed_alliance, home_region
 from sim.engine.arrays import row_sums, take_rows
 from sim.engine.channels import member_value
@@ -39,7 +39,6 @@ from sim.engine.quarter import Quarter
 from sim.engine.state import (
     NO_ALLIANCE,
     OPEN,
-    STARTUP,
     AllianceState,
     FirmState,
     padded,
@@ -281,9 +280,10 @@ def earn(
     Profit is the margin earned (collusive uplift included) less the firm's share of its R&D
     cost and its dues, plus subsidies, what a mandate gives its members and channel income,
     less fines, coordination costs, a mandate's cost of refusing (``refusal_costs``) and, for
-    a startup, the fixed cost of its team (docs/model.md 6.9). ``rd_spend`` holds every firm
-    row's R&D spending this quarter; ``alliances`` is unused: the phase's signature is the
-    one both engines call.
+    a startup, the fixed cost of its team (docs/model.md 6.9; its own ``Phi_i`` under
+    ``model.growth.startup_break_even``, ``sim.engine.fixed_amounts``). ``rd_spend`` holds
+    every firm row's R&D spending this quarter; ``alliances`` is unused: the phase's
+    signature is the one both engines call.
     """
     p = q.params
     revenue = trade.revenue[rows]
@@ -293,7 +293,7 @@ def earn(
         - trade.fees_out[rows]
         + q.effects.subsidy[rows]
         - trade.fines[rows]
-        - np.where(firms.kind[rows] == STARTUP, p.growth.fixed_cost_startup, 0.0)
+        - fixed_amounts.startup_fixed_costs(rows, firms, p, q.money_scale)
         - (0.0 if trade.coordination is None else trade.coordination[rows])
         + (0.0 if trade.mandate is None else trade.mandate[rows])
         + (0.0 if trade.channel is None else trade.channel[rows])

@@ -39,6 +39,9 @@ class Quarter:
     params: ModelParams
     effects: PolicyEffects
     reference_capital: float  # median startup capital: the R&D programme's unit
+    # W_t / W_0 under ``model.growth.scale_fixed_amounts`` (``params`` then holds the fixed
+    # amounts at this quarter's markets), else 1 (``sim.engine.fixed_amounts``)
+    money_scale: float = 1.0
 
 
 @dataclass(frozen=True)

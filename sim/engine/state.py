@@ -43,6 +43,9 @@ class FirmState:
     # 0: none, it learns at its domain's lambda_d (``Economy.learning_rate``). Set only by a
     # stationary start (``model.growth.stationary_start``) and for the entrants of such a run.
     learning_rate: np.ndarray = field(default_factory=lambda: _column(np.float64))
+    # Phi_i, a startup's fixed cost at the step-0 markets (USD m a quarter), read only under
+    # ``model.growth.startup_break_even`` (docs/model.md section 4, item 10; 0 otherwise)
+    fixed_cost: np.ndarray = field(default_factory=lambda: _column(np.float64))
 
     @property
     def n(self) -> int:

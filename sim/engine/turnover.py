@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.config.schema import ModelParams, WorldConfig
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS
-from sim.engine import entry_exit, innovation
+from sim.engine import entry_exit, fixed_amounts, innovation
 from sim.engine.balanced_growth import rd_costs
 from sim.engine.economy import Economy, Sales
 from sim.engine.knowledge import marginal_capability
@@ -56,9 +56,45 @@ def entrant_values(
     Reason: docs/model.md 6.9: its logit share in both markets of its domain at capability
     k_e with the domestic shifts (``E_m = O_m inside_m / (1 - inside_m)`` recovers the sum of
     the sellers' exp-values from the shares), the margin on that revenue over the horizon,
-    less the fixed cost and the R&D it would choose alone (own product only). ``rates`` is
-    the entrant's own learning rate per domain (``entrant_rates``; 0 or None: lambda_d).
+    less the fixed cost (``entrant_fixed_costs``) and the R&D it would choose alone (own
+    product only). ``rates`` is the entrant's own learning rate per domain
+    (``entrant_rates``; 0 or None: lambda_d).
     """
+    g = p.growth
+    s, size, rd, fixed = _entrant(economy, sales, multipliers, p, rates)
+    markets = market_id(np.arange(N_DOMAINS)[:, None], np.arange(2))
+    return np.asarray(
+        entry_exit.entrant_value(
+            s, size, g.margin, multipliers.level[markets], multipliers.money[0], fixed, rd
+        )
+    )
+
+
+def entrant_fixed_costs(
+    economy: Economy,
+    sales: Sales,
+    multipliers: HorizonMultipliers,
+    p: ModelParams,
+    rates: np.ndarray | None = None,
+) -> np.ndarray:
+    """The fixed cost an entrant of each domain would pay this quarter (USD m), (N_DOMAINS,).
+
+    Reason: ``fixed_cost_startup`` (``p`` at this quarter's markets), or under
+    ``model.growth.startup_break_even`` the entrant's ``Phi_e``: its expected margin less
+    its R&D at entry, between 0 and ``fixed_cost_startup`` (``fixed_amounts.break_even_cost``;
+    docs/model.md section 4, item 10): an entrant sizes its team as the start's startups did.
+    """
+    return _entrant(economy, sales, multipliers, p, rates)[3]
+
+
+def _entrant(
+    economy: Economy,
+    sales: Sales,
+    multipliers: HorizonMultipliers,
+    p: ModelParams,
+    rates: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """An entrant's shares (D, 2), market sizes (D, 2), R&D spend and fixed cost (D,)."""
     g = p.growth
     d = np.arange(N_DOMAINS)
     markets = market_id(d[:, None], np.arange(2))  # (D, 2)
@@ -80,17 +116,12 @@ def entrant_values(
     x = innovation.solve_effort(
         omega, zero, zero, gamma, np.full(N_DOMAINS, np.inf), slope, g.rd_returns_exponent
     )
-    return np.asarray(
-        entry_exit.entrant_value(
-            s,
-            sales.size[markets],
-            g.margin,
-            multipliers.level[markets],
-            multipliers.money[0],
-            g.fixed_cost_startup,
-            gamma * x * x / 2.0,
-        )
-    )
+    rd = gamma * x * x / 2.0
+    fixed = np.full(N_DOMAINS, g.fixed_cost_startup)
+    if g.startup_break_even:
+        margin = g.margin * (s * sales.size[markets]).sum(axis=1)
+        fixed = fixed_amounts.break_even_cost(margin, rd, g.fixed_cost_startup)
+    return s, sales.size[markets], rd, fixed
 
 
 def enter(
@@ -101,13 +132,16 @@ def enter(
     initial_startups: int,
     p: ModelParams,
     rng: np.random.Generator,
+    fixed_cost: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Columns of this quarter's entrants (docs/model.md 6.9); empty columns if none.
 
     Reason: each potential entrant enters with a logistic probability in its domain's value
     plus its funding against the entry cost; entrants per domain are Poisson; capital is the
     funding per potential entrant scaled by a lognormal draw; they enter alone at k_e, with
-    their domain's ``entrant_rates`` as their own learning rate (0: lambda_d).
+    their domain's ``entrant_rates`` as their own learning rate (0: lambda_d) and, given
+    ``fixed_cost`` per domain (USD m a quarter at the step-0 markets), that as their
+    ``Phi_i`` (``model.growth.startup_break_even``).
     """
     g = p.growth
     pool = g.entry_pool * initial_startups
@@ -121,6 +155,8 @@ def enter(
     columns["presence"] = presence_mask(domain)
     columns["capital"] = entry_exit.entrant_capital(funding, world.startup_capital_sigma, k, rng)
     columns["learning_rate"] = entrant_rates(firms)[domain]
+    if fixed_cost is not None:
+        columns["fixed_cost"] = np.asarray(fixed_cost, dtype=np.float64)[domain]
     return columns
 
 
@@ -131,12 +167,14 @@ def leaving(
     subsidy: np.ndarray,
     multipliers: HorizonMultipliers,
     p: ModelParams,
+    fixed_cost: np.ndarray | None = None,
 ) -> np.ndarray:
     """Startups that exit this quarter (bool over rows; docs/model.md 6.9).
 
     Reason: a startup exits when its capital is below the floor or when its cash plus the
     value of continuing over the horizon is negative (funders pull the plug when the runway
-    is shorter than the horizon); conglomerates are backed by their groups.
+    is shorter than the horizon); conglomerates are backed by their groups. ``fixed_cost``
+    is each row's fixed cost this quarter (USD m; ``fixed_cost_startup`` when omitted).
     """
     g = p.growth
     d = firms.domain.astype(np.int64)
@@ -147,7 +185,7 @@ def leaving(
         g.margin,
         1.0,
         multipliers.money[0],
-        g.fixed_cost_startup,
+        g.fixed_cost_startup if fixed_cost is None else fixed_cost,
         rd_spend,
         fees,
         0.0,

@@ -1,0 +1,123 @@
+"""Startups at rest that break even, and fixed USD m amounts that grow with the markets.
+
+Two switches of docs/model.md (section 4, item 10, and 6.2, "Fixed amounts"):
+
+- ``model.growth.startup_break_even``: each startup's fixed cost ``Phi_i`` is what its
+  business pays at rest, its margin less its R&D spend at the step-0 markets, between 0 and
+  ``fixed_cost_startup`` (``break_even_cost``), so that no startup starts loss-making;
+  entrants size theirs the same way at their expected entry revenue and effort.
+- ``model.growth.scale_fixed_amounts``: every private fixed USD m amount is read at
+  ``W_t / W_0`` of its configured value (``scaled``; W the whole world market, which is
+  every domain's ``M_{d,t} / M_{d,0}`` too, because every domain's markets share one growth
+  path), so that under balanced growth (6.2) membership, entry and exit margins, not only
+  the R&D condition, stay where they were while markets grow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from sim.config.schema import ModelParams
+from sim.engine.rnd_game import HorizonMultipliers
+from sim.engine.state import STARTUP, FirmState
+
+# the private fixed amounts of version 2 in USD m (one-off) or USD m a quarter (docs 6.2,
+# "Fixed amounts"); policy levers' amounts are the state's and stay as the scenario sets them
+SCALED_CHOICE: tuple[str, ...] = (
+    "noise_revenue_floor",
+    "coord_cost_fixed",
+    "distance_cost_fixed",
+    "switching_cost_fixed",
+    "founding_cost_open",
+    "founding_cost_closed",
+    "regime_switch_cost",
+)
+# not ``exit_capital``: it is a floor on cash, a stock that a startup paying its way keeps
+# but does not grow; scaled, it retired startups that were not losing money (docs 6.2)
+SCALED_GROWTH: tuple[str, ...] = (
+    "entry_cost",
+    "seed_funding",
+    "fixed_cost_startup",
+)
+
+
+def market_scale(size: ArrayLike, size_start: ArrayLike) -> float:
+    """W_t / W_0: the whole world market this quarter over its size at step 0.
+
+    Args:
+        size: Every market's size this quarter (USD m a quarter), shape (N_MARKETS,).
+        size_start: Every market's size at step 0, the same shape.
+
+    Returns:
+        The ratio of the totals (1 where the step-0 total is 0).
+    """
+    start = float(np.sum(size_start))
+    return float(np.sum(size)) / start if start > 0.0 else 1.0
+
+
+def scaled(p: ModelParams, scale: float) -> ModelParams:
+    """The parameters with every amount of ``SCALED_CHOICE`` and ``SCALED_GROWTH`` times ``scale``.
+
+    Reason: docs/model.md 6.2, "Fixed amounts": under balanced growth revenue and R&D cost
+    grow with the markets; a fixed cost, entry cost or exit floor held in USD m shrinks
+    against them, so entry, exit and membership drift while the R&D condition stays put.
+    ``scale`` 1 returns ``p`` itself (the switch off, bit for bit).
+    """
+    if scale == 1.0:
+        return p
+    choice = replace(p.choice, **{n: getattr(p.choice, n) * scale for n in SCALED_CHOICE})
+    growth = replace(p.growth, **{n: getattr(p.growth, n) * scale for n in SCALED_GROWTH})
+    return replace(p, choice=choice, growth=growth)
+
+
+def break_even_cost(margin: ArrayLike, rd_spend: ArrayLike, cap: ArrayLike) -> np.ndarray:
+    """Phi_i = min(cap, max(0, margin - R&D)): the fixed cost a startup's business pays at rest.
+
+    Reason: docs/model.md section 4, item 10: a startup sizes its team to what its margin
+    pays after its R&D; none spends more than ``fixed_cost_startup`` (a full small team),
+    and one whose margin does not cover its R&D has no paid team (founders unpaid). At rest
+    its profit is then 0, or positive where the full team's cost is covered.
+
+    Args:
+        margin: mu R, the margin earned a quarter (USD m).
+        rd_spend: Its own R&D spend a quarter (USD m).
+        cap: ``fixed_cost_startup`` (USD m a quarter).
+
+    Returns:
+        Phi_i (USD m a quarter), broadcast.
+    """
+    surplus = np.asarray(margin, dtype=np.float64) - np.asarray(rd_spend, dtype=np.float64)
+    return np.asarray(np.clip(surplus, 0.0, cap))
+
+
+def startup_fixed_costs(
+    rows: np.ndarray, firms: FirmState, p: ModelParams, scale: float
+) -> np.ndarray:
+    """The fixed cost each of ``rows`` pays this quarter (USD m; 0 for conglomerates).
+
+    Reason: docs/model.md 6.9 and section 4, item 10: ``fixed_cost_startup`` for every
+    startup (``p`` already at this quarter's markets under ``scale_fixed_amounts``), or
+    under ``startup_break_even`` its own ``Phi_i`` (``FirmState.fixed_cost``, at the step-0
+    markets) times ``scale``, W_t / W_0 (1 without ``scale_fixed_amounts``).
+    """
+    startup = firms.kind[rows] == STARTUP
+    if not p.growth.startup_break_even:
+        return np.asarray(np.where(startup, p.growth.fixed_cost_startup, 0.0))
+    return np.asarray(np.where(startup, firms.fixed_cost[rows] * scale, 0.0))
+
+
+def growing_costs(multipliers: HorizonMultipliers, market: int) -> HorizonMultipliers:
+    """The multipliers with ``money`` replaced by a flow growing with ``market``'s size.
+
+    Reason: docs/model.md 6.2, "Fixed amounts": once fixed amounts, R&D cost (balanced
+    growth) and revenue all grow with the markets, a cost flow is worth ``sum_tau (rho
+    (1 + n))^tau`` over the horizon, ``Lambda^lev`` of the market, not the constant flow's
+    ``Lambda^0`` (10.56 against 14.39 quarters at the defaults: costs were understated
+    about 27 %). Used for entrants' values and the value of continuing.
+    """
+    level = np.asarray(multipliers.level)
+    money = np.full_like(np.asarray(multipliers.money), float(level[market]))
+    return multipliers._replace(money=money)
