@@ -27,6 +27,7 @@ from sim.engine import (
     channel_access,
     economy,
     growth,
+    held_frontier,
     innovation,
     leadership,
     policing,
@@ -254,6 +255,10 @@ class AllianceModel(AllianceWorld):
             self._quarter_v1(q, t, totals, flows)
         settle(firms, alliances, t, p.choice.founding_grace_steps, self.v2)
         flows.entered = self._enter(q, t)
+        if self.v2 and p.growth.frontier_held_by_firm:  # a holder that left: its next best
+            assert self.economy is not None
+            self.economy = held_frontier.hold(firms, self.economy)
+            self.frontier = float(self.economy.frontier.mean())
         if not self.v2:  # 6. frontier, after entry (entrants start relative to the old one)
             self.frontier = growth.next_frontier(self.frontier, p.growth)
 
@@ -323,7 +328,8 @@ class AllianceModel(AllianceWorld):
         # 7. capability and frontiers
         effective = innovation.deliver(firms, game, firms.effort, p)
         (capability,) = self._each("learn", alive, q, game, effective)
-        self.economy = economy.advance(firms, alive, capability, self.economy)
+        held = p.growth.frontier_held_by_firm
+        self.economy = economy.advance(firms, alive, capability, self.economy, held)
         self.frontier = float(self.economy.frontier.mean())
         # 8. markets and capital; exit
         trade = economy.prepare_trade(firms, alliances, q, self.economy, totals)

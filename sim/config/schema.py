@@ -391,6 +391,14 @@ class GrowthParams:
     # get harder to find; default true since 2026-12-03 (false: gamma_d fixed in USD m, as
     # before the switch)
     balanced_growth: bool = True
+    # v2 (bool): the frontier held by a firm (docs/model.md 6.4; finding 39, item 2;
+    # sim.engine.held_frontier): each domain's capabilities are divided by its best live unit
+    # at the start, no unit is capped at the frontier, the frontier is the best live unit every
+    # quarter (it falls to the next best when its holder exits), and the start solves the
+    # holder's own learning rate so that at rest it grows at the trend. Source: assumption
+    # (the frontier as a firm's capability, as SPRi measures the gap to the leading country);
+    # default false (foreign units capped at the drifted frontier, domestic ones not)
+    frontier_held_by_firm: bool = False
 
     def __post_init__(self) -> None:
         check_finite_fields(self)

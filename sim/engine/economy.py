@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike
 
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
+from sim.engine import held_frontier
 from sim.engine.aggregates import AllianceTotals, formed_alliance, home_region
 from sim.engine.arrays import row_sums, take_rows
 from sim.engine.channels import member_value
@@ -194,23 +195,31 @@ def sales(
 
 
 def advance(
-    firms: FirmState, rows: np.ndarray, capability: np.ndarray, economy: Economy
+    firms: FirmState,
+    rows: np.ndarray,
+    capability: np.ndarray,
+    economy: Economy,
+    held: bool = False,
 ) -> Economy:
     """Write the quarter's new capabilities and move the frontiers (docs/model.md 6.4).
 
     Reason: every frontier drifts at its trend; a unit that passes its drifted frontier
     becomes it, and every capability of its domain is renormalised so that the best is 1.
+    With ``held`` (``model.growth.frontier_held_by_firm``) the frontier is the best unit
+    whether it passes the drift or not (``held_frontier.push``).
 
     Args:
         firms: The firm rows (``capability`` of ``rows`` is overwritten).
         rows: The alive firm rows whose capabilities ``capability`` holds.
         capability: Their new capability relative to the drifted frontier.
         economy: The economy at the start of the quarter.
+        held: Whether the best unit holds the frontier below the drift too.
 
     Returns:
         The economy with the frontiers at the end of the quarter.
     """
-    k, growth = push_frontier(capability, firms.domain[rows], N_DOMAINS, economy.drift)
+    move = held_frontier.push if held else push_frontier
+    k, growth = move(capability, firms.domain[rows], N_DOMAINS, economy.drift)
     firms.capability[rows] = k
     return replace(economy, frontier=economy.frontier * (1.0 + growth), realised_growth=growth)
 

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from sim.config.schema import ModelParams
-from sim.config.vocabulary import DOMESTIC
 from sim.engine import depth as depth_rules
+from sim.engine import held_frontier
 from sim.engine.aggregates import formed_alliance
 from sim.engine.balanced_growth import rd_costs
 from sim.engine.channels import Channels, build, group_market_key, member_value
@@ -115,12 +115,13 @@ def law(
     docs/model.md section 10): foreign units are capped at the drifted frontier, so the
     frontier grows at its trend, the rate the gap is measured with, instead of being pushed
     by foreign leaders whose R&D grows with their markets; a domestic unit that passes it
-    becomes the frontier. ``own_rate`` is the units' own learning rate (``unit_rates``):
-    firm rows pass ``firms.learning_rate[rows]``.
+    becomes the frontier. With ``model.growth.frontier_held_by_firm`` no unit is capped
+    (``held_frontier.ceiling``). ``own_rate`` is the units' own learning rate
+    (``unit_rates``): firm rows pass ``firms.learning_rate[rows]``.
     """
     g = p.growth
     return {
-        "ceiling": np.where(np.asarray(region) == DOMESTIC, np.inf, 1.0),
+        "ceiling": held_frontier.ceiling(p, region),
         "frontier_growth": economy.drift[domain],
         "learning_rate": unit_rates(economy, domain, own_rate),
         "catch_up": g.catch_up,

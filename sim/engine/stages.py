@@ -19,7 +19,7 @@ import numpy as np
 
 from sim.config.schema import MAX_LEARNING_RATE, ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
-from sim.engine import innovation
+from sim.engine import held_frontier, innovation
 from sim.engine.depth import adjust_depth, heterogeneity, target_depth
 from sim.engine.economy import Economy, sales, seller_values
 from sim.engine.knowledge import catch_up_factor, quarterly_rate, returns_to_rnd
@@ -186,8 +186,16 @@ def start_economy(
     passes by the same rule, so that it too keeps its distance at its step-0 effective R&D
     (finding 38: with lambda_d alone, ~410 foreign units below the frontier caught up within
     two years and eroded the domestic leaders' shares). Units at the cap keep lambda_d.
+
+    With ``model.growth.frontier_held_by_firm`` each domain's capabilities are first divided
+    by its best live unit (``held_frontier.to_best``), no unit is capped, and the units at 1
+    (the holders) get their own rate by the same rule, with or without the stationary start:
+    at rest a holder grows at the trend, and so does the frontier it holds.
     """
     p = q.params
+    held = p.growth.frontier_held_by_firm
+    if held:  # each domain's best live unit is the frontier, at 1 (held_frontier)
+        held_frontier.to_best(firms)
     trend = np.asarray(p.growth.frontier_growth_of_domains(), dtype=np.float64)
     economy = Economy(
         frontier=np.ones(N_DOMAINS),
@@ -211,8 +219,12 @@ def start_economy(
     capital = firms.capital.copy()  # the start's efforts are not cash-capped: see the floor
     firms.capital[:] = np.inf
     history: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    capped = (firms.region[live] != DOMESTIC) & (firms.capability[live] >= 1.0)
-    own = live[~capped] if g.stationary_start else live[:0]  # units given their own rate
+    capped = (firms.region[live] != DOMESTIC) & (firms.capability[live] >= 1.0) & (not held)
+    own = live[:0]  # units given their own rate: every unit below the cap, or the holders
+    if g.stationary_start:
+        own = live[~capped]
+    elif held:
+        own = live[firms.capability[live] >= 1.0]
     own_k = firms.capability[own]
     own_drift = economy.drift[firms.domain[own].astype(np.int64)]
     firms.learning_rate[:] = 0.0  # none: lambda_d
