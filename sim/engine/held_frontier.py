@@ -83,8 +83,8 @@ def push(
     """
     best = best_by_domain(k, domain, n_domains)
     growth = (1.0 + np.asarray(drift, dtype=np.float64)) * best - 1.0
-    k = np.asarray(k, dtype=np.float64) / best[np.asarray(domain, dtype=np.int64)]
-    return k, np.asarray(np.broadcast_to(growth, (n_domains,)))
+    moved = np.asarray(np.asarray(k, dtype=np.float64) / best[np.asarray(domain, dtype=np.int64)])
+    return moved, np.asarray(np.broadcast_to(growth, (n_domains,)))
 
 
 def to_best(firms: FirmState) -> np.ndarray:
