@@ -419,6 +419,27 @@ class GrowthParams:
     # horizon is negative (docs/model.md 6.9, turnover.leaving), not only below exit_capital.
     # Source: design brief section 8 (funders pull the plug); default false
     exit_by_value: bool = False
+    # v2 (bool): one learning rate per domain with a Nelson-Phelps transfer (docs/model.md
+    # section 4, item 9; finding 39, item 3; prototype, branch lambda-design): lambda_d is
+    # solved at the start on the domain's frontier holder (at rest it grows at the trend), no
+    # unit has its own rate, and capability also gains eps_d k (1 - k) a quarter (technology
+    # transfer from the frontier, bounded by absorptive capacity k; Nelson and Phelps 1966,
+    # Benhabib and Spiegel 2005, Griffith, Redding and Van Reenen 2004), eps_d solved so that
+    # the domain's best domestic unit starts at rest. Needs frontier_held_by_firm. Source:
+    # assumption; default false (the stationary start's own rates, or lambda_d on the anchor)
+    common_learning_rate: bool = False
+    # v2 (bool), with common_learning_rate: every live unit but the holders and the best
+    # domestic units starts at its own steady-state capability (its step-0 effective R&D
+    # under lambda_d and eps_d), solved with the efforts and the shares (prototype). Source:
+    # the model's own steady state (assumption); default false (the world file's capabilities)
+    reanchored_start: bool = False
+    # v2 (/quarter), with common_learning_rate: eps, one Nelson-Phelps transfer rate for every
+    # domain (share of the gap closed a quarter at absorptive capacity 1); negative: eps_d is
+    # solved so that each domain's best domestic unit starts at rest. With a given eps and
+    # reanchored_start the best domestic units are re-anchored too, so the start's gap is an
+    # output. Source: assumption (prototype; about 0.16 gives a steady-state gap of 1 year at
+    # a domestic R&D spend 1/50 of the holder's, docs/learning_rate.md)
+    transfer_rate: float = -1.0
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
@@ -443,6 +464,12 @@ class GrowthParams:
         check_range(self, "effort_offset", 1e-9, 1.0)
         if self.frontier_growth_by_domain:
             _check_positive_list(self, "frontier_growth_by_domain", N_DOMAINS, high=1.0)
+        check_range(self, "transfer_rate", -1.0, 1.0)
+        if self.common_learning_rate and not self.frontier_held_by_firm:
+            raise ConfigError(
+                "GrowthParams.common_learning_rate=true needs frontier_held_by_firm=true "
+                "(lambda_d is solved on the domain's frontier holder)"
+            )
 
     def frontier_growth_of_domains(self) -> list[float]:
         """The frontier's trend growth per domain (/yr), in DOMAINS order."""

@@ -58,6 +58,9 @@ class Economy:
         learning_rate: lambda_d per domain (share of the frontier per effort unit^alpha).
         realised_growth: The frontier's growth in the last quarter per domain (/quarter).
         start_year: Calendar year whose first quarter is step 0.
+        transfer_rate: eps_d per domain, the Nelson-Phelps transfer rate (share of the gap a
+            quarter at absorptive capacity 1; ``model.growth.common_learning_rate``), None
+            without it.
     """
 
     frontier: np.ndarray
@@ -68,6 +71,7 @@ class Economy:
     learning_rate: np.ndarray
     realised_growth: np.ndarray
     start_year: int
+    transfer_rate: np.ndarray | None = None
 
     @property
     def drift(self) -> np.ndarray:

@@ -120,7 +120,7 @@ def law(
     (``unit_rates``): firm rows pass ``firms.learning_rate[rows]``.
     """
     g = p.growth
-    return {
+    terms = {
         "ceiling": held_frontier.ceiling(p, region),
         "frontier_growth": economy.drift[domain],
         "learning_rate": unit_rates(economy, domain, own_rate),
@@ -129,6 +129,9 @@ def law(
         "returns_exponent": g.rd_returns_exponent,
         "effort_offset": g.effort_offset,
     }
+    if economy.transfer_rate is not None:  # model.growth.common_learning_rate
+        terms["transfer"] = economy.transfer_rate[domain]
+    return terms
 
 
 def internal_rate(depth: Any, p: ModelParams) -> Any:

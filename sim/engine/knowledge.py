@@ -203,6 +203,19 @@ def catch_up_factor(k: ArrayLike, catch_up: ArrayLike) -> np.ndarray:
     return np.asarray(1.0 + np.asarray(catch_up) * np.clip(1.0 - k, 0.0, 1.0))
 
 
+def transfer_gain(k: ArrayLike, transfer: ArrayLike) -> np.ndarray:
+    """``eps k (1 - k)``: capability a unit gains from the frontier's knowledge, without R&D.
+
+    Reason: Nelson and Phelps (1966) with Benhabib and Spiegel's (2005) logistic diffusion:
+    technology transfers in proportion to the distance to the frontier, ``1 - k``, at a rate
+    bounded by the receiver's absorptive capacity, here its capability k in [0, 1] (a unit
+    far behind absorbs little). It pulls toward the frontier and never past it (0 at k >= 1;
+    at most eps / 4). ``model.growth.common_learning_rate``; docs/model.md finding 39 item 3.
+    """
+    k = np.clip(np.asarray(k, dtype=np.float64), 0.0, 1.0)
+    return np.asarray(np.asarray(transfer, dtype=np.float64) * k * (1.0 - k))
+
+
 def returns_to_rnd(X: ArrayLike, alpha: ArrayLike, effort_offset: ArrayLike) -> np.ndarray:
     """``(X + X0)^alpha - X0^alpha``: diminishing returns to effective R&D, 0 at X = 0."""
     X0 = np.asarray(effort_offset, dtype=np.float64)
@@ -380,10 +393,13 @@ def capability_law(
     returns_exponent: float = 0.5,
     effort_offset: float = EFFORT_OFFSET,
     ceiling: ArrayLike | None = None,
+    transfer: ArrayLike = 0.0,
 ) -> Law:
     """The law of ``capability_gain`` for units at capability k, before X is known.
 
-    Same arguments and units as ``capability_gain`` (without X).
+    Same arguments and units as ``capability_gain`` (without X). ``transfer`` is eps, the
+    Nelson-Phelps transfer rate (``model.growth.common_learning_rate``): the capability kept
+    gains ``eps k (1 - k)`` (k and 1 - k clipped to [0, 1]), which does not depend on X.
 
     Raises:
         ValueError: If ``effort_offset`` is not > 0.
@@ -396,8 +412,11 @@ def capability_law(
         raise ValueError(f"effort_offset must be > 0 (effort units), got {X0!r}")
     k = np.asarray(k, dtype=np.float64)
     scale = lam * catch_up_factor(k, kappa)
+    kept = np.asarray((1.0 - delta) * k)
+    if np.any(np.asarray(transfer) != 0.0):  # bit for bit without the transfer
+        kept = np.asarray(kept + transfer_gain(k, transfer))
     law = Law(
-        kept=np.asarray((1.0 - delta) * k),
+        kept=kept,
         scale=np.asarray(scale),
         slope_scale=np.asarray(alpha * scale),
         drift=np.asarray(1.0 + np.asarray(frontier_growth, dtype=np.float64)),
@@ -420,6 +439,7 @@ def capability_gain(
     returns_exponent: float = 0.5,
     effort_offset: float = EFFORT_OFFSET,
     ceiling: ArrayLike | None = None,
+    transfer: ArrayLike = 0.0,
 ) -> np.ndarray:
     """Relative capability at the end of the quarter, before the frontier push.
 
@@ -447,6 +467,8 @@ def capability_gain(
             ``X^alpha``. Assumption: 0.001, a fiftieth of absorption's ``half_effort``; the
             gain falls short of ``lambda X^alpha`` by about ``(X0 / X)^alpha`` (10 % at 0.1).
         ceiling: Optional cap on k' (relative to the drifted frontier); None: no cap.
+        transfer: eps, the Nelson-Phelps transfer rate (share of the gap a quarter at
+            absorptive capacity 1); adds ``eps k (1 - k)`` (``transfer_gain``). Default 0.
 
     Returns:
         k', relative to the drifted frontier ``F (1 + f)``, broadcast.
@@ -460,6 +482,7 @@ def capability_gain(
         returns_exponent=returns_exponent,
         effort_offset=effort_offset,
         ceiling=ceiling,
+        transfer=transfer,
     )
     return law.next(X)
 
@@ -475,6 +498,7 @@ def marginal_capability(
     returns_exponent: float = 0.5,
     effort_offset: float = EFFORT_OFFSET,
     ceiling: ArrayLike | None = None,
+    transfer: ArrayLike = 0.0,
 ) -> np.ndarray:
     """Relative ``g' = d(k'/F')/dX = alpha lambda (1 + kappa b) (X + X0)^(alpha - 1) / (1 + f)``.
 
@@ -494,6 +518,7 @@ def marginal_capability(
         returns_exponent=returns_exponent,
         effort_offset=effort_offset,
         ceiling=ceiling,
+        transfer=transfer,
     )
     return law.slope(X)
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from sim.config.schema import MAX_LEARNING_RATE, ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
-from sim.engine import held_frontier, innovation
+from sim.engine import common_rate, held_frontier, innovation
 from sim.engine.depth import adjust_depth, heterogeneity, target_depth
 from sim.engine.economy import Economy, sales, seller_values
 from sim.engine.knowledge import catch_up_factor, quarterly_rate, returns_to_rnd
@@ -211,9 +211,15 @@ def start_economy(
     alliances.depth[:] = depth_targets(firms, alliances, p, q.effects.mission)
     economy = _calibrated_shifts(firms, alliances, economy, p)
     s = sales(firms, economy, 0, p, alliances)
-    anchor = _anchors(firms)
+    g = p.growth
+    common = g.common_learning_rate  # lambda_d on the holder, eps_d on the anchor (common_rate)
+    anchor = common_rate.holders(firms) if common else _anchors(firms)
     has = anchor >= 0
-    rows, g = anchor[has], p.growth
+    rows = anchor[has]
+    domestic = _anchors(firms)  # the best domestic unit of each domain (eps_d)
+    domestic = np.where(firms.region[np.maximum(domestic, 0)] == DOMESTIC, domestic, -1)
+    if common:
+        economy = replace(economy, transfer_rate=np.zeros(N_DOMAINS))
     live = np.flatnonzero(firms.alive)
     firms.effort[:] = 0.0
     capital = firms.capital.copy()  # the start's efforts are not cash-capped: see the floor
@@ -221,7 +227,9 @@ def start_economy(
     history: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     capped = (firms.region[live] != DOMESTIC) & (firms.capability[live] >= 1.0) & (not held)
     own = live[:0]  # units given their own rate: every unit below the cap, or the holders
-    if g.stationary_start:
+    if common:
+        pass  # every unit learns at lambda_d
+    elif g.stationary_start:
         own = live[~capped]
     elif held:
         own = live[firms.capability[live] >= 1.0]
@@ -230,13 +238,16 @@ def start_economy(
     firms.learning_rate[:] = 0.0  # none: lambda_d
     firms.learning_rate[own] = g.learning_rate
     unsettled = 0.0  # largest capability change of a unit with its own rate (REST_TOLERANCE)
-    passes = STATIONARY_ITERATIONS if g.stationary_start else START_ITERATIONS
+    passes = STATIONARY_ITERATIONS if own.size else START_ITERATIONS
     for _ in range(passes):  # efforts, absorption and the rates settle together
         game = innovation.plan(firms, alliances, q, economy, s)
         effort = innovation.invest(live, firms, alliances, q, game)[0]
         moved = np.abs(effort - firms.effort[live])[~capped].max(initial=0.0)
         firms.effort[live] = effort
         X = innovation.deliver(firms, game, firms.effort, p)
+        if common and g.reanchored_start:  # the most effective R&D holds the frontier
+            rows = common_rate.top_spenders(firms, X)[has]
+            firms.capability[rows] = 1.0
         k = firms.capability[rows]
         reach = catch_up_factor(k, g.catch_up) * returns_to_rnd(
             X[rows], g.rd_returns_exponent, g.effort_offset
@@ -246,6 +257,14 @@ def start_economy(
         lam[has] = np.sqrt(lam[has] * wanted)  # half-way in logs: damps the two-way feedback
         change = np.abs(wanted / economy.learning_rate[has] - 1.0).max(initial=0.0)
         economy = replace(economy, learning_rate=lam)
+        if common:
+            economy = common_rate.transfer_step(economy, firms, domestic, X, p)
+            if g.reanchored_start:  # every other unit at its own steady state, shares again
+                solved = g.transfer_rate < 0.0  # the best domestic units hold eps_d
+                kept = np.union1d(rows, domestic[domestic >= 0]) if solved else rows
+                common_rate.reanchor(firms, live, kept, X, economy, p)
+                economy = _calibrated_shifts(firms, alliances, economy, p)
+                s = sales(firms, economy, 0, p, alliances)
         if own.size:  # the stationary start: every unit below the cap at rest
             own_reach = catch_up_factor(own_k, g.catch_up) * returns_to_rnd(
                 X[own], g.rd_returns_exponent, g.effort_offset
