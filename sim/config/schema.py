@@ -468,7 +468,8 @@ class GrowthParams:
         if self.common_learning_rate and not self.frontier_held_by_firm:
             raise ConfigError(
                 "GrowthParams.common_learning_rate=true needs frontier_held_by_firm=true "
-                "(lambda_d is solved on the domain's frontier holder)"
+                "(lambda_d is solved on the domain's frontier holder); allowed: "
+                "common_learning_rate=false, or both true"
             )
 
     def frontier_growth_of_domains(self) -> list[float]:
