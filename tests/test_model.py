@@ -20,6 +20,7 @@ from sim.config.versions import VERSION_1_ONLY
 from sim.engine.aggregates import alliance_totals
 from sim.engine.outcomes import COLUMNS
 from sim.engine.state import NO_ALLIANCE, STARTUP, FirmState
+from tests.before_leaders import BEFORE_LEADERS, without_leaders
 from tests.conftest import SMALL_SYNTHETIC
 
 # --- packages and records -----------------------------------------------------------------
@@ -329,16 +330,18 @@ def test_exits_happen_and_freeze_capital(economics, margin):
     assert np.all(model.firms.exited[dead] >= 0)
 
 
-def test_version_1_is_pinned_while_version_2_is_built():
+def test_version_1_is_pinned_while_version_2_is_built(monkeypatch):
     """Values of version 1 (the default until 2026-12-02) as they were before version 2 was wired.
 
     Version 2 shares the model's stages; an edit to the shared step once moved version 1's
     frontier update before entry and changed every version-1 number from quarter 2 on, with
     no other test failing. Update these only for a change meant to alter version 1. The
     world's scheduled history (2026-12-02) changed korea_2024's state, not version 1's rules:
-    with ``world.history=false`` and no foreign startups the world is the one these values were
-    pinned on.
+    with ``world.history=false``, no foreign startups and the world before the named leaders
+    of data and robotics (``tests/before_leaders``, 2026-12-03) the world is the one these
+    values were pinned on.
     """
+    without_leaders(monkeypatch)
     cfg = sim.compose(
         [
             "world=korea_2024",
@@ -346,6 +349,7 @@ def test_version_1_is_pinned_while_version_2_is_built():
             "world.history=false",
             "world.n_foreign_startups=0",
             "model.economics=v1",
+            *BEFORE_LEADERS,
         ]
     )
     model = sim.AllianceModel(cfg).run()

@@ -15,6 +15,7 @@ from sim.config.vocabulary import DOMESTIC
 from sim.engine import economy, fixed_amounts, innovation, turnover
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import NO_ALLIANCE, STARTUP
+from tests.before_leaders import BEFORE_LEADERS, without_leaders
 from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
 
@@ -35,14 +36,17 @@ def start_surplus(model: sim.AllianceModel) -> np.ndarray:
     return np.asarray(p.growth.margin * f.revenue - gamma * f.effort**2 / 2.0)
 
 
-def test_switched_off_the_model_gives_the_numbers_from_before_the_switches():
+def test_switched_off_the_model_gives_the_numbers_from_before_the_switches(monkeypatch):
     """Off: korea_2024's steps as at c0b37c6, before the switches existed.
 
     Pinned on c0b37c6, seed 0, 8 quarters; the whole step table (every column, written at 17
     significant digits) was compared there and with the switches off and was identical
-    (2026-12-03; again on 9019b48). Up to the last bits (``tests.pins``).
+    (2026-12-03; again on 9019b48). Up to the last bits (``tests.pins``). In the world of that
+    day (``tests/before_leaders``).
     """
-    frame = korea("seed=0", steps=8).run().datacollector.get_model_vars_dataframe()
+    without_leaders(monkeypatch)
+    frame = korea("seed=0", *BEFORE_LEADERS, steps=8).run()
+    frame = frame.datacollector.get_model_vars_dataframe()
     assert_pinned(
         frame["tech_gap_years"].tolist(),
         [

@@ -38,10 +38,11 @@ def _study(overrides: list[str], count: list[int] | None = None):
 
 
 def test_finds_the_known_optimum_through_the_store(tiny):
-    # the target: the gap at least 0.008 years smaller than the baseline's in both worlds.
-    # Measured 2026-12-03 (level bound, refitted defaults): cuts of 0.2, 0.3, 0.4 shorten the
-    # gap by 0.0077/0.0062, 0.0120/0.0096, 0.0173/0.0137 years in the two worlds
-    goal = ["optimise.objective.gap_reduction=0.008", "optimise.objective.share=1.0"]
+    # the target: the gap at least 0.003 years smaller than the baseline's in both worlds.
+    # Measured 2026-12-03 with the frontier held by a firm: cuts of 0.2, 0.3, 0.4 shorten the
+    # gap by 0.0023/0.0025, 0.0038/0.0042, 0.0057/0.0062 years in the two worlds (0.0077/0.0062,
+    # 0.0120/0.0096, 0.0173/0.0137 under the exogenous frontier, with a target of 0.008)
+    goal = ["optimise.objective.gap_reduction=0.003", "optimise.objective.share=1.0"]
     cfg = compose_optimise([*tiny, *goal])
     out = Path(cfg.out)
     check_folder(cfg, out)
