@@ -21,8 +21,8 @@ from sim.engine.knowledge import capability_gain
 from sim.engine.markets import N_MARKETS
 from sim.engine.stages import _anchors
 from sim.engine.state import FirmState
-from tests.engine.test_entry_values import entry_before_the_fix
 from tests.before_leaders import BEFORE_LEADERS, without_leaders
+from tests.engine.test_entry_values import entry_before_the_fix
 from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
 

@@ -24,6 +24,7 @@ from sim.engine.measures import QuarterEnd
 from sim.engine.stages import REST_TOLERANCE
 from sim.engine.state import STARTUP, FirmState
 from tests.conftest import SMALL_SYNTHETIC
+from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
 
 ON = "model.growth.frontier_held_by_firm=true"  # the default since 2026-12-03
@@ -219,3 +220,40 @@ def test_the_start_settles_when_a_holder_leads_a_coordinated_alliance():
     names = set(m.firm_names)
     assert {"Scale AI", "FANUC"} <= names
     assert_held(m.firms)
+
+
+def test_the_default_gives_the_numbers_of_its_adoption():
+    """The default since 2026-12-03 (this switch, Scale AI and FANUC, scale 1.10): korea_2024
+    seed 0 over 8 quarters as pinned at its adoption (commit of this test). Every frontier is
+    held abroad, so the lead is minus the gap."""
+    frame = korea("seed=0", steps=8).run().datacollector.get_model_vars_dataframe()
+    assert_pinned(
+        frame["tech_gap_years"],
+        [
+            1.3387003633869616,
+            1.3385174148447176,
+            1.3391506855573816,
+            1.3391693267374627,
+            1.3356837808981394,
+            1.3330293623484362,
+            1.3274710867710406,
+            1.3200447554477817,
+            1.3121255800123792,
+        ],
+    )
+    assert_pinned(
+        frame["total_rnd"],
+        [
+            0.0,
+            1157.6902544124835,
+            1233.5975343905059,
+            1301.8718230295035,
+            1403.0579118927299,
+            1520.7558292008625,
+            1619.2968754881879,
+            1718.7739122807911,
+            1812.5303718396608,
+        ],
+    )
+    assert_pinned(frame["national_capability"].iloc[-1], 0.844644331326534)
+    assert frame["tech_lead_years"].iloc[-1] == -frame["tech_gap_years"].iloc[-1]

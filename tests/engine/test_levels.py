@@ -7,10 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine import channels, demand, knowledge, levels, rnd_game
+from tests.before_leaders import BEFORE_LEADERS, without_leaders
 from tests.conftest import quiet_prospects
 from tests.engine.test_demand import random_world, structure
 from tests.engine.test_entry_values import entry_before_the_fix
-from tests.before_leaders import BEFORE_LEADERS, without_leaders
 from tests.pins import assert_pinned
 
 LAW = {"learning_rate": 0.05, "catch_up": 1.5, "obsolescence": 0.01, "returns_exponent": 0.5}

@@ -16,8 +16,8 @@ from sim.engine.knowledge import capability_gain
 from sim.engine.stages import REST_TOLERANCE
 from sim.engine.state import FirmState
 from sim.engine.turnover import entrant_rates
-from tests.engine.test_entry_values import entry_before_the_fix
 from tests.before_leaders import BEFORE_LEADERS, without_leaders
+from tests.engine.test_entry_values import entry_before_the_fix
 from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
 
