@@ -86,12 +86,20 @@ WORLDS = {
 }
 
 
-@pytest.mark.parametrize("world", sorted(WORLDS))
-@pytest.mark.parametrize("scenario", ["baseline", "antitrust_guidance", "public_compute"])
-@pytest.mark.parametrize(
-    "seed",
-    [0, *(pytest.param(s, marks=pytest.mark.slow) for s in (7, 123))],  # 6-18 s each: CI only
-)
+def engine_cases() -> list[Any]:
+    """Every world x scenario x seed; only seed 0's baseline on each world in ``make test``
+    (the others 6-18 s each: CI only, ``slow``)."""
+    cases = []
+    for world in sorted(WORLDS):
+        for scenario in ("baseline", "antitrust_guidance", "public_compute"):
+            for seed in (0, 7, 123):
+                fast = seed == 0 and scenario == "baseline"
+                marks = () if fast else (pytest.mark.slow,)
+                cases.append(pytest.param(world, scenario, seed, marks=marks))
+    return cases
+
+
+@pytest.mark.parametrize(("world", "scenario", "seed"), engine_cases())
 def test_engines_agree_exactly(world, scenario, seed):
     cfg = sim.compose([*WORLDS[world], f"scenario={scenario}", f"seed={seed}"])
     fast = sim.AllianceModel(cfg, engine="vectorised").run()
@@ -106,11 +114,11 @@ def test_engines_agree_exactly(world, scenario, seed):
     assert fast.firms.n == slow.firms.n == len(slow.firm_agents)
 
 
-V2_CASES = [
-    pytest.param("korea", "baseline", 7, id="korea-baseline-7"),
+V2_CASES = [  # all slow (CI): test_engines_agree_exactly's seed-0 baselines run in make test
     *(
         pytest.param(w, s, seed, id=f"{w}-{s}-{seed}", marks=pytest.mark.slow)
         for w, s, seed in [
+            ("korea", "baseline", 7),
             ("synthetic", "baseline", 0),
             ("synthetic", "antitrust_guidance", 7),
             ("korea", "strong_enforcement", 3),
@@ -227,7 +235,10 @@ def test_generator_is_the_models(small_cfg):
     assert model.rng.bit_generator.state != state
 
 
-@pytest.mark.parametrize("engine", ["vectorised", "agents"])
+@pytest.mark.parametrize(
+    "engine",
+    ["vectorised", pytest.param("agents", marks=pytest.mark.slow)],  # agents: 12 s
+)
 def test_config_seed_is_default(small_cfg, engine):
     small_cfg.seed = 11
     assert outcomes(small_cfg, engine=engine).equals(outcomes(small_cfg, seed=11, engine=engine))

@@ -339,7 +339,7 @@ def test_korea_2024_stage_counts_under_the_jury_error(index, kept, eligible):
     before), 15 -> 10 -> 5 -> 4 -> 4 -> 2 holds in 11 of 16 seeds (was 12; 0.065 gives 14
     but 3.38 from the 15 reported, 0.055 gives 10 at 1.81), 10 are shortlisted and the tail
     5 -> 4 -> 4 -> 2 holds in 16 of 16. No flood: 14-33 eligible (equal odds gave 62-114).
-    With the frontier held by a firm (the default since 2026-12-03; 16 seeds, 21:20-21:32 UTC):
+    With the frontier held by a firm (the default since 2026-12-03; 16 seeds, 20:37-20:41 UTC):
     10-25 apply (mean 16.0, loss 3.50; 0.05 gives 3.31 at mean 13.3, 0.07 gives 5.25), the
     whole path in 9 of 16, 10 shortlisted in 15, the tail in 16; 10-28 eligible. The pins
     are seeds 0-2 of that run."""
