@@ -87,6 +87,7 @@ def test_a_startup_at_rest_breaks_even_under_the_new_start():
     np.testing.assert_allclose(profit[below_cap], 0.0, atol=1e-15)
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_break_even_startups_do_not_start_loss_making_in_quarter_0():
     """Quarter 0's profit (the capital change of startups that did not move) is at most
     slightly negative for break-even startups (revisions move shares a little), and clearly
@@ -112,6 +113,7 @@ def test_break_even_cost_is_the_surplus_between_zero_and_the_full_team():
     np.testing.assert_allclose(cost, [0.03, 0.1, 0.0])
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_fixed_amounts_scale_with_their_market():
     """Quarter 8's parameters hold each fixed amount at W_8 / W_0 (1.25^2 at the defaults);
     the exit floor, rates and shares do not move."""
@@ -146,6 +148,7 @@ def test_fixed_amounts_scale_with_their_market():
     assert off._new_quarter(8, neutral).money_scale == 1.0
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_scaling_with_flat_markets_changes_nothing():
     """With markets that do not grow, W_t / W_0 = 1 and the switch is the identity."""
     flat = ["model.markets.growth_domestic=0", "model.markets.growth_world=0", "seed=1"]
@@ -156,6 +159,7 @@ def test_scaling_with_flat_markets_changes_nothing():
     assert frames[0].equals(frames[1])
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_a_break_even_entrant_values_entry_at_zero_under_scaling():
     """V^e = Lambda^lev (mu R^e - Phi_e - RD^e) = 0 where the entrant's team is below the cap;
     at the defaults it is negative (-0.58 to -0.99 USD m in quarter 0, docs/model.md 6.9)."""

@@ -37,6 +37,7 @@ def _study(overrides: list[str], count: list[int] | None = None):
         return cfg, run_study(cfg, out, evaluator.evaluate, progress)
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_finds_the_known_optimum_through_the_store(tiny):
     # the target: the gap at least 0.003 years smaller than the baseline's in both worlds.
     # Measured 2026-12-03 with the frontier held by a firm: cuts of 0.2, 0.3, 0.4 shorten the
@@ -62,6 +63,7 @@ def test_finds_the_known_optimum_through_the_store(tiny):
     assert len(study.get_trials(states=(TrialState.COMPLETE,))) == 4  # fewer than the grid
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_resumes_without_redoing_finished_trials(tiny):
     tiny = [*tiny, "optimise.worlds=1"]  # one world: fewer runs, the same resume
     first_count: list[int] = []
@@ -87,6 +89,7 @@ def test_resumes_without_redoing_finished_trials(tiny):
     assert third == []  # nothing left to do
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_a_crash_mid_trial_leaves_no_finished_record_and_resumes(tiny, monkeypatch):
     real = evaluation.run_to_folder
     calls: list[Path] = []
@@ -168,6 +171,7 @@ def test_a_failed_model_run_counts_as_a_finished_trial(tiny, monkeypatch):
     assert trials_table(study, cfg).empty and best(trials_table(study, cfg), cfg) is None
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_a_journal_left_by_a_kill_mid_write_is_repaired(tiny):
     tiny = [*tiny, "optimise.worlds=1"]
     cfg, _ = _study([*tiny, "optimise.n_trials=1"])

@@ -475,6 +475,7 @@ def test_invited_firms_outside_pay_the_refusal_cost_in_their_profit(monkeypatch)
     assert payers > 0
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_engines_agree_with_a_refusal_cost():
     """The per-agent engine reads the cost from the same effects (``economy.earn``)."""
     cfg = sim.compose(
