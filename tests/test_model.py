@@ -20,6 +20,7 @@ from sim.config.versions import VERSION_1_ONLY
 from sim.engine.aggregates import alliance_totals
 from sim.engine.outcomes import COLUMNS
 from sim.engine.state import NO_ALLIANCE, STARTUP, FirmState
+from tests.before_leaders import BEFORE_LEADERS, without_leaders
 from tests.conftest import SMALL_SYNTHETIC
 
 # --- packages and records -----------------------------------------------------------------
@@ -85,12 +86,20 @@ WORLDS = {
 }
 
 
-@pytest.mark.parametrize("world", sorted(WORLDS))
-@pytest.mark.parametrize("scenario", ["baseline", "antitrust_guidance", "public_compute"])
-@pytest.mark.parametrize(
-    "seed",
-    [0, *(pytest.param(s, marks=pytest.mark.slow) for s in (7, 123))],  # 6-18 s each: CI only
-)
+def engine_cases() -> list[Any]:
+    """Every world x scenario x seed; only seed 0's baseline on each world in ``make test``
+    (the others 6-18 s each: CI only, ``slow``)."""
+    cases = []
+    for world in sorted(WORLDS):
+        for scenario in ("baseline", "antitrust_guidance", "public_compute"):
+            for seed in (0, 7, 123):
+                fast = seed == 0 and scenario == "baseline"
+                marks = () if fast else (pytest.mark.slow,)
+                cases.append(pytest.param(world, scenario, seed, marks=marks))
+    return cases
+
+
+@pytest.mark.parametrize(("world", "scenario", "seed"), engine_cases())
 def test_engines_agree_exactly(world, scenario, seed):
     cfg = sim.compose([*WORLDS[world], f"scenario={scenario}", f"seed={seed}"])
     fast = sim.AllianceModel(cfg, engine="vectorised").run()
@@ -105,11 +114,11 @@ def test_engines_agree_exactly(world, scenario, seed):
     assert fast.firms.n == slow.firms.n == len(slow.firm_agents)
 
 
-V2_CASES = [
-    pytest.param("korea", "baseline", 7, id="korea-baseline-7"),
+V2_CASES = [  # all slow (CI): test_engines_agree_exactly's seed-0 baselines run in make test
     *(
         pytest.param(w, s, seed, id=f"{w}-{s}-{seed}", marks=pytest.mark.slow)
         for w, s, seed in [
+            ("korea", "baseline", 7),
             ("synthetic", "baseline", 0),
             ("synthetic", "antitrust_guidance", 7),
             ("korea", "strong_enforcement", 3),
@@ -226,7 +235,10 @@ def test_generator_is_the_models(small_cfg):
     assert model.rng.bit_generator.state != state
 
 
-@pytest.mark.parametrize("engine", ["vectorised", "agents"])
+@pytest.mark.parametrize(
+    "engine",
+    ["vectorised", pytest.param("agents", marks=pytest.mark.slow)],  # agents: 12 s
+)
 def test_config_seed_is_default(small_cfg, engine):
     small_cfg.seed = 11
     assert outcomes(small_cfg, engine=engine).equals(outcomes(small_cfg, seed=11, engine=engine))
@@ -329,16 +341,18 @@ def test_exits_happen_and_freeze_capital(economics, margin):
     assert np.all(model.firms.exited[dead] >= 0)
 
 
-def test_version_1_is_pinned_while_version_2_is_built():
+def test_version_1_is_pinned_while_version_2_is_built(monkeypatch):
     """Values of version 1 (the default until 2026-12-02) as they were before version 2 was wired.
 
     Version 2 shares the model's stages; an edit to the shared step once moved version 1's
     frontier update before entry and changed every version-1 number from quarter 2 on, with
     no other test failing. Update these only for a change meant to alter version 1. The
     world's scheduled history (2026-12-02) changed korea_2024's state, not version 1's rules:
-    with ``world.history=false`` and no foreign startups the world is the one these values were
-    pinned on.
+    with ``world.history=false``, no foreign startups and the world before the named leaders
+    of data and robotics (``tests/before_leaders``, 2026-12-03) the world is the one these
+    values were pinned on.
     """
+    without_leaders(monkeypatch)
     cfg = sim.compose(
         [
             "world=korea_2024",
@@ -346,6 +360,7 @@ def test_version_1_is_pinned_while_version_2_is_built():
             "world.history=false",
             "world.n_foreign_startups=0",
             "model.economics=v1",
+            *BEFORE_LEADERS,
         ]
     )
     model = sim.AllianceModel(cfg).run()

@@ -397,8 +397,9 @@ class GrowthParams:
     # quarter (it falls to the next best when its holder exits), and the start solves the
     # holder's own learning rate so that at rest it grows at the trend. Source: assumption
     # (the frontier as a firm's capability, as SPRi measures the gap to the leading country);
-    # default false (foreign units capped at the drifted frontier, domestic ones not)
-    frontier_held_by_firm: bool = False
+    # default true since 2026-12-03 (finding 39 item 6, switch B); false: foreign units capped
+    # at the drifted frontier, domestic ones not, as before
+    frontier_held_by_firm: bool = True
     # v2 (bool): startups break even at rest (docs/model.md section 4, item 10): each
     # startup's fixed cost Phi_i is its step-0 margin less its step-0 R&D spend, at most
     # fixed_cost_startup and at least 0 (an entrant's: the same at its expected entry

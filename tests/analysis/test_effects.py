@@ -30,6 +30,7 @@ def test_interval_is_a_student_t_interval():
     assert high - mean == pytest.approx(mean - low)
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_spending_is_totalled_per_run_in_a_design(in_tmp):
     argv = ["sweep=discovery", "analysis.n=2", "scenario=baseline,open_data", "replicates=1"]
     assert alliancesim([*argv, *SMALL, "hydra.sweep.dir=d"]) == 0

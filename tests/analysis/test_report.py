@@ -73,6 +73,7 @@ def test_several_sweeps_and_a_parameter_sweep(in_tmp):
     assert (in_tmp / "all" / "figures" / "parameter_effects.png").exists()
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_failed_runs_are_reported_and_the_rest_plotted(sweep):
     record = json.loads((sweep / "1_open_data" / "run.json").read_text())
     record.update(status="failed", error="FloatingPointError: simulated")

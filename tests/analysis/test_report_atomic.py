@@ -379,6 +379,7 @@ def sweep(results, tmp_path, monkeypatch):
     return Path(shutil.copytree(results, tmp_path / "s", symlinks=True))
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_a_failed_report_leaves_the_previous_one_and_the_next_one_clears_up(
     sweep, monkeypatch, capsys
 ):

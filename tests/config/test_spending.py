@@ -80,6 +80,7 @@ def test_a_short_real_run_spends_what_was_planned(case):
     assert spent == pytest.approx(planned, abs=1e-9)  # USD 1 in USD bn
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 @pytest.mark.parametrize(
     ("overrides", "lever"),
     [
@@ -93,6 +94,7 @@ def test_endogenous_spending_is_not_planned_but_says_why(overrides, lever):
     assert spent > 0  # the run did spend: the plan just cannot say how much
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_fad_at_equal_spend_matches_infrastructure_over_the_main_jobs_40_quarters():
     fad = compose(["scenario=subsidy_fad_equal_spend"])
     reference = compose(["scenario=subsidy_infrastructure"])

@@ -21,6 +21,7 @@ from sim.engine.knowledge import capability_gain
 from sim.engine.markets import N_MARKETS
 from sim.engine.stages import _anchors
 from sim.engine.state import FirmState
+from tests.before_leaders import BEFORE_LEADERS, without_leaders
 from tests.engine.test_entry_values import entry_before_the_fix
 from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
@@ -42,7 +43,9 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_switch(monkeyp
     (2026-12-03). With that commit's entry (V^e read as 0, ``entry_before_the_fix``).
     """
     entry_before_the_fix(monkeypatch)
-    frame = korea("seed=0", OFF, steps=8).run().datacollector.get_model_vars_dataframe()
+    without_leaders(monkeypatch)
+    frame = korea("seed=0", OFF, *BEFORE_LEADERS, steps=8).run()
+    frame = frame.datacollector.get_model_vars_dataframe()
     assert_pinned(
         frame["tech_gap_years"],
         [
@@ -74,14 +77,16 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_switch(monkeyp
     assert_pinned(frame["national_capability"].iloc[-1], 0.9215958569922637)
 
 
-def test_switched_on_the_default_gives_the_numbers_of_its_adoption():
+def test_switched_on_the_default_gives_the_numbers_of_its_adoption(monkeypatch):
     """Switched on (the default since 2026-12-03): korea_2024's steps when it was adopted.
 
     Pinned on the merge of 7b9ca57 (the switch on) with the entry that reads V^e (5788725),
     seed 0, 8 quarters (2026-12-03); quarter 40 then reads 0.714 years (0.000 with the
-    switch off).
+    switch off). In the world of that day (``tests/before_leaders``).
     """
-    frame = korea("seed=0", steps=8).run().datacollector.get_model_vars_dataframe()
+    without_leaders(monkeypatch)
+    frame = korea("seed=0", *BEFORE_LEADERS, steps=8).run()
+    frame = frame.datacollector.get_model_vars_dataframe()
     assert_pinned(
         frame["tech_gap_years"],
         [

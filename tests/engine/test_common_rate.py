@@ -73,7 +73,13 @@ def test_the_transfer_rate_holds_the_best_domestic_unit_at_rest():
 
 def test_the_switch_needs_the_frontier_held_by_a_firm():
     with pytest.raises(ConfigError, match="frontier_held_by_firm"):
-        sim.compose(["world=korea_2024", "model.growth.common_learning_rate=true"])
+        sim.compose(
+            [
+                "world=korea_2024",
+                "model.growth.frontier_held_by_firm=false",
+                "model.growth.common_learning_rate=true",
+            ]
+        )
 
 
 HELD = ["model.growth.frontier_held_by_firm=true", "world.domestic_capability_scale=1.16"]

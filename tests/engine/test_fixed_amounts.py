@@ -15,6 +15,7 @@ from sim.config.vocabulary import DOMESTIC
 from sim.engine import economy, fixed_amounts, innovation, turnover
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import NO_ALLIANCE, STARTUP
+from tests.before_leaders import BEFORE_LEADERS, without_leaders
 from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
 
@@ -35,14 +36,17 @@ def start_surplus(model: sim.AllianceModel) -> np.ndarray:
     return np.asarray(p.growth.margin * f.revenue - gamma * f.effort**2 / 2.0)
 
 
-def test_switched_off_the_model_gives_the_numbers_from_before_the_switches():
+def test_switched_off_the_model_gives_the_numbers_from_before_the_switches(monkeypatch):
     """Off: korea_2024's steps as at c0b37c6, before the switches existed.
 
     Pinned on c0b37c6, seed 0, 8 quarters; the whole step table (every column, written at 17
     significant digits) was compared there and with the switches off and was identical
-    (2026-12-03; again on 9019b48). Up to the last bits (``tests.pins``).
+    (2026-12-03; again on 9019b48). Up to the last bits (``tests.pins``). In the world of that
+    day (``tests/before_leaders``).
     """
-    frame = korea("seed=0", steps=8).run().datacollector.get_model_vars_dataframe()
+    without_leaders(monkeypatch)
+    frame = korea("seed=0", *BEFORE_LEADERS, steps=8).run()
+    frame = frame.datacollector.get_model_vars_dataframe()
     assert_pinned(
         frame["tech_gap_years"].tolist(),
         [
@@ -83,6 +87,7 @@ def test_a_startup_at_rest_breaks_even_under_the_new_start():
     np.testing.assert_allclose(profit[below_cap], 0.0, atol=1e-15)
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_break_even_startups_do_not_start_loss_making_in_quarter_0():
     """Quarter 0's profit (the capital change of startups that did not move) is at most
     slightly negative for break-even startups (revisions move shares a little), and clearly
@@ -108,6 +113,7 @@ def test_break_even_cost_is_the_surplus_between_zero_and_the_full_team():
     np.testing.assert_allclose(cost, [0.03, 0.1, 0.0])
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_fixed_amounts_scale_with_their_market():
     """Quarter 8's parameters hold each fixed amount at W_8 / W_0 (1.25^2 at the defaults);
     the exit floor, rates and shares do not move."""
@@ -142,6 +148,7 @@ def test_fixed_amounts_scale_with_their_market():
     assert off._new_quarter(8, neutral).money_scale == 1.0
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_scaling_with_flat_markets_changes_nothing():
     """With markets that do not grow, W_t / W_0 = 1 and the switch is the identity."""
     flat = ["model.markets.growth_domestic=0", "model.markets.growth_world=0", "seed=1"]
@@ -152,6 +159,7 @@ def test_scaling_with_flat_markets_changes_nothing():
     assert frames[0].equals(frames[1])
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_a_break_even_entrant_values_entry_at_zero_under_scaling():
     """V^e = Lambda^lev (mu R^e - Phi_e - RD^e) = 0 where the entrant's team is below the cap;
     at the defaults it is negative (-0.58 to -0.99 USD m in quarter 0, docs/model.md 6.9)."""

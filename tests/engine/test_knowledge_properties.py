@@ -2,6 +2,7 @@
 above the frontier", as a property test rather than one run; sim/engine/knowledge.py)."""
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,6 +38,7 @@ def test_no_firm_is_ever_above_its_domains_frontier(
     check_frontier(sim.AllianceModel(cfg, seed=seed), cfg.steps)
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(startups=st.integers(100, 600), seed=st.integers(0, 2**31))
 def test_korea_2024_firms_stay_within_the_frontier_when_a_domestic_one_passes_it(startups, seed):

@@ -81,6 +81,7 @@ def test_the_world_pays_a_firm_what_korea_pays_a_startup_at_quarter_24():
     assert 0.67 < ratio < 1.5, ratio
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_free_collaboration_leaves_no_firm_alone():
     """G&J's complete network, as far as it holds: without costs and noise all collaborate.
 
@@ -127,6 +128,7 @@ def test_free_collaboration_at_default_noise_ends_in_one_alliance():
         assert run["largest_share"] >= 0.95, (seed, run)
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_costs_at_their_defaults_leave_more_firms_alone():
     """G&J's comparative statics: a costly link leaves firms isolated (model as it runs)."""
     free = [gj_run(VALUE_CHAIN + NO_COST, seed)["share_alone"] for seed in GJ_SEEDS]
@@ -138,6 +140,7 @@ def test_costs_at_their_defaults_leave_more_firms_alone():
         assert gj_run(VALUE_CHAIN, seed)["firms_alive"] >= 57  # costs act through choice, not exits
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 @pytest.mark.parametrize(
     ("cost_share", "low", "high"),
     [(0.0, 60, 60), (0.25, 12, 45), (1.0, 0, 2)],

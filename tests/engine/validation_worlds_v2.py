@@ -68,6 +68,11 @@ GOYAL_JOSHI_V2 = (
     "model.markets.world_size_2030=1048",
     "model.markets.growth_domestic=0.05",  # per-firm revenue grows as Korea's startups' does
     "model.markets.growth_world=0.05",
+    # G&J's firms have no frontier to reach: keep the frontier an exogenous trend (as these
+    # worlds were measured), not the best of 60 near-identical startups, which would make
+    # every domain's frontier one of them (model.growth.frontier_held_by_firm, default true
+    # since 2026-12-03 for worlds with named leaders)
+    "model.growth.frontier_held_by_firm=false",
     f"steps={GJ_STEPS}",
 )
 

@@ -43,7 +43,7 @@ def test_a_study_writes_its_pareto_set_and_resumes_as_done(tiny, capsys):
         *tiny,
         "optimise.worlds=1",
         "optimise.n_trials=2",
-        "optimise.objective.gap_reduction=0.01",
+        "optimise.objective.gap_reduction=0.003",  # met by cuts of 0.3 and 0.4 (test_search)
     ]
     assert main(argv) == 0
     printed = capsys.readouterr().out

@@ -37,11 +37,13 @@ def _study(overrides: list[str], count: list[int] | None = None):
         return cfg, run_study(cfg, out, evaluator.evaluate, progress)
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_finds_the_known_optimum_through_the_store(tiny):
-    # the target: the gap at least 0.008 years smaller than the baseline's in both worlds.
-    # Measured 2026-12-03 (level bound, refitted defaults): cuts of 0.2, 0.3, 0.4 shorten the
-    # gap by 0.0077/0.0062, 0.0120/0.0096, 0.0173/0.0137 years in the two worlds
-    goal = ["optimise.objective.gap_reduction=0.008", "optimise.objective.share=1.0"]
+    # the target: the gap at least 0.003 years smaller than the baseline's in both worlds.
+    # Measured 2026-12-03 with the frontier held by a firm: cuts of 0.2, 0.3, 0.4 shorten the
+    # gap by 0.0023/0.0025, 0.0038/0.0042, 0.0057/0.0062 years in the two worlds (0.0077/0.0062,
+    # 0.0120/0.0096, 0.0173/0.0137 under the exogenous frontier, with a target of 0.008)
+    goal = ["optimise.objective.gap_reduction=0.003", "optimise.objective.share=1.0"]
     cfg = compose_optimise([*tiny, *goal])
     out = Path(cfg.out)
     check_folder(cfg, out)
@@ -61,6 +63,7 @@ def test_finds_the_known_optimum_through_the_store(tiny):
     assert len(study.get_trials(states=(TrialState.COMPLETE,))) == 4  # fewer than the grid
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_resumes_without_redoing_finished_trials(tiny):
     tiny = [*tiny, "optimise.worlds=1"]  # one world: fewer runs, the same resume
     first_count: list[int] = []
@@ -86,6 +89,7 @@ def test_resumes_without_redoing_finished_trials(tiny):
     assert third == []  # nothing left to do
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_a_crash_mid_trial_leaves_no_finished_record_and_resumes(tiny, monkeypatch):
     real = evaluation.run_to_folder
     calls: list[Path] = []
@@ -167,6 +171,7 @@ def test_a_failed_model_run_counts_as_a_finished_trial(tiny, monkeypatch):
     assert trials_table(study, cfg).empty and best(trials_table(study, cfg), cfg) is None
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_a_journal_left_by_a_kill_mid_write_is_repaired(tiny):
     tiny = [*tiny, "optimise.worlds=1"]
     cfg, _ = _study([*tiny, "optimise.n_trials=1"])

@@ -65,6 +65,7 @@ def test_experiments_equal_the_projects_own_runs():
     assert len(set(outcomes["domestic_market_share"])) >= 2
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_replicates_are_the_projects_replicates_and_quarter_is_chosen():
     base = [*SMALL, "steps=4", "replicates=2", "scenario=mega_alliance", "seed=7"]
     base += ["scenario.mega_alliance.start=1", "scenario.mega_alliance.budget=50.0"]  # spends

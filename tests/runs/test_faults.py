@@ -160,6 +160,7 @@ def tmpfs(folder: Path, size_kb: int, remount: bool = False) -> bool:
     return done.returncode == 0
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 @pytest.mark.skipif(
     not sys.platform.startswith("linux") or os.geteuid() != 0,
     reason="a real full disk needs root on Linux (mount -t tmpfs)",

@@ -116,6 +116,7 @@ def test_a_failed_single_run_exits_1(in_tmp, monkeypatch):
     assert results.run_status(in_tmp / "one")["status"] == "failed"
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_an_information_flag_is_answered_and_runs_nothing(in_tmp, monkeypatch, capsys):
     assert launch_here(["--cfg", "job", "steps=7"], monkeypatch) == 0
     assert "\nsteps: 7\n" in capsys.readouterr().out

@@ -335,6 +335,7 @@ def test_a_sweep_plans_its_names_and_hands_the_unnamed_keys_to_hydra(tmp_path):
 LEGACY = "hydra.sweep.subdir=${hydra.job.num}_${scenario.name}"
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_a_sweep_planned_with_the_old_names_is_resumed_under_them(tmp_path):
     argv = ["world=synthetic", "steps=2", "seed=1,2", f"hydra.sweep.dir={tmp_path / 's'}"]
     save(plan([*argv, LEGACY], True))  # as sweeps were planned before names had values

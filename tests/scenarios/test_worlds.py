@@ -157,6 +157,7 @@ def test_founding_steps_are_quarters_from_2024_q1():
     assert founding_step("2025-02") == 4
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_korea_40_quarters_keeps_a_mixed_landscape():
     model = sim.AllianceModel(sim.compose(["steps=40"])).run()
     df = model.datacollector.get_model_vars_dataframe()

@@ -283,10 +283,11 @@ def test_mandate_budget_counts_as_government_spend_under_version_2():
     """Version 2 also pays ``member_value`` to every domestic member, as government spending.
 
     Without it (``member_value=0``) the spend is the budget exactly. With it, the arms differ
-    by more than the budget: the budget draws more domestic members, each paid
-    ``member_value`` (seed 0: 21 against 19 members in the first quarter, 39 against 29 in
-    the third), so the budget's part is the difference less ``member_value`` times the
-    difference in members.
+    by more than the budget: the budget changes the number of domestic members, each paid
+    ``member_value``, so the budget's part is the difference less ``member_value`` times the
+    difference in members. Seed 0, quarters 1-3: 21/39 against 19/29 members while the frontier
+    was an exogenous trend; 16, 21, 28 against 15, 24, 32 with the frontier held by a firm
+    (2026-12-03: the budget draws members first, then the unpaid arm's alliance grows more).
     """
     paid, free, spend, _ = _spend_of_two_arms("v2", member_value=0.0)
     np.testing.assert_allclose(spend, [(0, 0), (90, 0), (90, 0), (90, 0)])
@@ -296,7 +297,7 @@ def test_mandate_budget_counts_as_government_spend_under_version_2():
     value = MegaAllianceConfig().member_value
     assert value > 0
     paid, free, spend, members = _spend_of_two_arms("v2")
-    assert (members[1:, 0] > members[1:, 1]).all()  # the budget draws members
+    assert (members[1:, 0] != members[1:, 1]).all()  # the arms' members differ (not vacuous)
     budget = np.array([[0.0, 0.0], [90.0, 0.0], [90.0, 0.0], [90.0, 0.0]])
     np.testing.assert_allclose(spend - value * members, budget)
 
@@ -474,6 +475,7 @@ def test_invited_firms_outside_pay_the_refusal_cost_in_their_profit(monkeypatch)
     assert payers > 0
 
 
+@pytest.mark.slow  # 4-12 s: CI (make test-slow), to keep make test near 5 minutes
 def test_engines_agree_with_a_refusal_cost():
     """The per-agent engine reads the cost from the same effects (``economy.earn``)."""
     cfg = sim.compose(

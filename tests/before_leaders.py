@@ -1,0 +1,35 @@
+"""korea_2024 as it was before its frontiers were held by firms (adopted 2026-12-03).
+
+Tests that pin the numbers of an earlier commit ("switched off, the model gives the numbers
+from before the switch") rebuild that commit's world: the frontier an exogenous trend
+(``model.growth.frontier_held_by_firm=false``), domestic capabilities at that trend's scale
+(1.26) and the facts without the two named leaders added with the switch (Scale AI and
+FANUC, docs/model.md finding 39 item 6). Each such pin still compares to 1e-12, so it shows
+that the adoption changed nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+LEADERS = ("Scale AI", "FANUC")  # named foreign leaders of data and robotics
+BEFORE_LEADERS = (
+    "model.growth.frontier_held_by_firm=false",
+    "world.domestic_capability_scale=1.26",
+)
+
+
+def without_leaders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make korea_2024's facts those before the leaders were named (for this test only)."""
+    from scenarios.worlds import korea_2024
+
+    original = korea_2024.load_facts
+
+    def load_facts(name: str = "korea_2024.yaml") -> dict[str, Any]:
+        facts = original(name)
+        firms = [firm for firm in facts["firms"] if firm["name"] not in LEADERS]
+        return {**facts, "firms": firms}
+
+    monkeypatch.setattr(korea_2024, "load_facts", load_facts)
