@@ -69,7 +69,8 @@ def push(
 
     Reason: the frontier is the best live unit, so it moves by that unit's relative capability
     after learning, ``push_d = max_i k'_i`` (not floored at 1): a holder at rest (``k' = 1``)
-    moves it at the drift, one that learns less than the drift moves it by less.
+    moves it at the drift, one that learns less than the drift moves it by less. A domain
+    without live units drifts at f_d (``best_by_domain`` reads 1 there).
 
     Args:
         k: Relative capability of each live unit after ``capability_gain``, shape (n,).

@@ -15,7 +15,7 @@ from sim.config.vocabulary import DOMESTIC, N_DOMAINS
 from sim.engine import entry_exit, fixed_amounts, innovation
 from sim.engine.balanced_growth import rd_costs
 from sim.engine.economy import Economy, Sales
-from sim.engine.knowledge import marginal_capability
+from sim.engine.knowledge import capability_law
 from sim.engine.markets import DOMESTIC_MARKET, N_MARKETS, market_id
 from sim.engine.rnd_game import HorizonMultipliers
 from sim.engine.state import STARTUP, FirmState, presence_mask
@@ -107,9 +107,10 @@ def _entrant(
     omega = (gain * s * (1.0 - s)).sum(axis=1)
     terms = innovation.law(p, economy, d, np.full(N_DOMAINS, DOMESTIC), rates)
     k = np.full(N_DOMAINS, g.entrant_capability)
-
-    def slope(x: np.ndarray) -> np.ndarray:
-        return np.asarray(marginal_capability(k, x, **terms))
+    # the law is built once, not at each of the bisection's 60 steps: ``marginal_capability``
+    # is ``capability_law(...).slope``, so the slope is the same to the bit (a third of a
+    # korea_2024 quarter went to rebuilding it; benchmarks/README.md)
+    slope = capability_law(k, **terms).slope
 
     gamma = rd_costs(p, sales.size, economy.start_year)  # gamma_{d,t} (docs/model.md 6.2)
     zero = np.zeros(N_DOMAINS)
