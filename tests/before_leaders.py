@@ -15,14 +15,12 @@ from typing import Any
 import pytest
 
 LEADERS = ("Scale AI", "FANUC")  # named foreign leaders of data and robotics
-BEFORE_LEADERS = (
-    "model.growth.frontier_held_by_firm=false",
-    "world.domestic_capability_scale=1.26",
-)
+SCALE_BEFORE = 1.26  # world.domestic_capability_scale under the exogenous frontier
 
 
-def without_leaders(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make korea_2024's facts those before the leaders were named (for this test only)."""
+def before_leaders(monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
+    """Make korea_2024's facts those before the leaders were named (for this test only) and
+    return the overrides of that day's frontier and scale, to compose with."""
     from scenarios.worlds import korea_2024
 
     original = korea_2024.load_facts
@@ -33,3 +31,7 @@ def without_leaders(monkeypatch: pytest.MonkeyPatch) -> None:
         return {**facts, "firms": firms}
 
     monkeypatch.setattr(korea_2024, "load_facts", load_facts)
+    return (
+        "model.growth.frontier_held_by_firm=false",
+        f"world.domestic_capability_scale={SCALE_BEFORE}",
+    )

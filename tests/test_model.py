@@ -20,7 +20,7 @@ from sim.config.versions import VERSION_1_ONLY
 from sim.engine.aggregates import alliance_totals
 from sim.engine.outcomes import COLUMNS
 from sim.engine.state import NO_ALLIANCE, STARTUP, FirmState
-from tests.before_leaders import BEFORE_LEADERS, without_leaders
+from tests.before_leaders import before_leaders
 from tests.conftest import SMALL_SYNTHETIC
 
 # --- packages and records -----------------------------------------------------------------
@@ -102,13 +102,7 @@ def engine_cases() -> list[Any]:
 @pytest.mark.parametrize(("world", "scenario", "seed"), engine_cases())
 def test_engines_agree_exactly(world, scenario, seed):
     cfg = sim.compose([*WORLDS[world], f"scenario={scenario}", f"seed={seed}"])
-    fast = sim.AllianceModel(cfg, engine="vectorised").run()
-    slow = sim.AllianceModel(cfg, engine="agents").run()
-    assert fast.datacollector.get_model_vars_dataframe().equals(
-        slow.datacollector.get_model_vars_dataframe()
-    )
-    for f in fields(FirmState):
-        np.testing.assert_array_equal(getattr(fast.firms, f.name), getattr(slow.firms, f.name))
+    fast, slow = run_both_engines(cfg)  # the step table and every firm array
     np.testing.assert_array_equal(fast.alliances.leader, slow.alliances.leader)
     np.testing.assert_array_equal(fast.alliances.active, slow.alliances.active)
     assert fast.firms.n == slow.firms.n == len(slow.firm_agents)
@@ -352,7 +346,6 @@ def test_version_1_is_pinned_while_version_2_is_built(monkeypatch):
     of data and robotics (``tests/before_leaders``, 2026-12-03) the world is the one these
     values were pinned on.
     """
-    without_leaders(monkeypatch)
     cfg = sim.compose(
         [
             "world=korea_2024",
@@ -360,7 +353,7 @@ def test_version_1_is_pinned_while_version_2_is_built(monkeypatch):
             "world.history=false",
             "world.n_foreign_startups=0",
             "model.economics=v1",
-            *BEFORE_LEADERS,
+            *before_leaders(monkeypatch),
         ]
     )
     model = sim.AllianceModel(cfg).run()

@@ -21,7 +21,7 @@ from sim.engine.knowledge import capability_gain
 from sim.engine.markets import N_MARKETS
 from sim.engine.stages import _anchors
 from sim.engine.state import FirmState
-from tests.before_leaders import BEFORE_LEADERS, without_leaders
+from tests.before_leaders import before_leaders
 from tests.engine.test_entry_values import entry_before_the_fix
 from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
@@ -43,8 +43,7 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_switch(monkeyp
     (2026-12-03). With that commit's entry (V^e read as 0, ``entry_before_the_fix``).
     """
     entry_before_the_fix(monkeypatch)
-    without_leaders(monkeypatch)
-    frame = korea("seed=0", OFF, *BEFORE_LEADERS, steps=8).run()
+    frame = korea("seed=0", OFF, *before_leaders(monkeypatch), steps=8).run()
     frame = frame.datacollector.get_model_vars_dataframe()
     assert_pinned(
         frame["tech_gap_years"],
@@ -84,8 +83,7 @@ def test_switched_on_the_default_gives_the_numbers_of_its_adoption(monkeypatch):
     seed 0, 8 quarters (2026-12-03); quarter 40 then reads 0.714 years (0.000 with the
     switch off). In the world of that day (``tests/before_leaders``).
     """
-    without_leaders(monkeypatch)
-    frame = korea("seed=0", *BEFORE_LEADERS, steps=8).run()
+    frame = korea("seed=0", *before_leaders(monkeypatch), steps=8).run()
     frame = frame.datacollector.get_model_vars_dataframe()
     assert_pinned(
         frame["tech_gap_years"],

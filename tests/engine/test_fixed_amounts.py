@@ -15,7 +15,7 @@ from sim.config.vocabulary import DOMESTIC
 from sim.engine import economy, fixed_amounts, innovation, turnover
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import NO_ALLIANCE, STARTUP
-from tests.before_leaders import BEFORE_LEADERS, without_leaders
+from tests.before_leaders import before_leaders
 from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
 
@@ -44,8 +44,7 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_switches(monke
     (2026-12-03; again on 9019b48). Up to the last bits (``tests.pins``). In the world of that
     day (``tests/before_leaders``).
     """
-    without_leaders(monkeypatch)
-    frame = korea("seed=0", *BEFORE_LEADERS, steps=8).run()
+    frame = korea("seed=0", *before_leaders(monkeypatch), steps=8).run()
     frame = frame.datacollector.get_model_vars_dataframe()
     assert_pinned(
         frame["tech_gap_years"].tolist(),

@@ -23,6 +23,7 @@ from sim.engine.knowledge import capability_gain, push_frontier
 from sim.engine.measures import QuarterEnd
 from sim.engine.stages import REST_TOLERANCE
 from sim.engine.state import STARTUP, FirmState
+from tests.before_leaders import SCALE_BEFORE
 from tests.conftest import SMALL_SYNTHETIC
 from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
@@ -31,7 +32,7 @@ ON = "model.growth.frontier_held_by_firm=true"  # the default since 2026-12-03
 OFF = "model.growth.frontier_held_by_firm=false"
 # The fixture below needs a domestic holder too: at the default scale (1.10) every frontier of
 # korea_2024 is held abroad, at the trend's scale (1.26) some domestic units hold theirs.
-DOMESTIC_HOLDERS = "world.domestic_capability_scale=1.26"
+DOMESTIC_HOLDERS = f"world.domestic_capability_scale={SCALE_BEFORE}"
 
 
 def korea(*overrides: str, steps: int = 1) -> sim.AllianceModel:

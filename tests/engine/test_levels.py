@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine import channels, demand, knowledge, levels, rnd_game
-from tests.before_leaders import BEFORE_LEADERS, without_leaders
+from tests.before_leaders import before_leaders
 from tests.conftest import quiet_prospects
 from tests.engine.test_demand import random_world, structure
 from tests.engine.test_entry_values import entry_before_the_fix
@@ -225,7 +225,6 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_bound(monkeypa
     (V^e read as 0, ``entry_before_the_fix``).
     """
     entry_before_the_fix(monkeypatch)
-    without_leaders(monkeypatch)
     import sim
 
     flag = "model.rnd.level_bounded_spillovers=false"
@@ -251,7 +250,7 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_bound(monkeypa
     # 2026-12-03)
     fixed = "model.growth.balanced_growth=false"
     # and the world before the frontier was held by a firm (tests/before_leaders)
-    old = [flag, start, fixed, *before, *BEFORE_LEADERS]
+    old = [flag, start, fixed, *before, *before_leaders(monkeypatch)]
     cfg = sim.compose(["world=korea_2024", "steps=8", "seed=0", *old])
     frame = sim.AllianceModel(cfg).run().datacollector.get_model_vars_dataframe()
     assert_pinned(

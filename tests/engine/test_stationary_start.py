@@ -16,7 +16,7 @@ from sim.engine.knowledge import capability_gain
 from sim.engine.stages import REST_TOLERANCE
 from sim.engine.state import FirmState
 from sim.engine.turnover import entrant_rates
-from tests.before_leaders import BEFORE_LEADERS, without_leaders
+from tests.before_leaders import before_leaders
 from tests.engine.test_entry_values import entry_before_the_fix
 from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
@@ -46,9 +46,8 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_switch(monkeyp
     that commit's entry (V^e read as 0, ``entry_before_the_fix``).
     """
     entry_before_the_fix(monkeypatch)
-    without_leaders(monkeypatch)
     fixed = "model.growth.balanced_growth=false"  # the default since 2026-12-03
-    frame = korea("seed=0", OFF, fixed, *BEFORE_LEADERS, steps=8).run()
+    frame = korea("seed=0", OFF, fixed, *before_leaders(monkeypatch), steps=8).run()
     frame = frame.datacollector.get_model_vars_dataframe()
     assert_pinned(
         frame["tech_gap_years"],
