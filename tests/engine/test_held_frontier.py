@@ -206,6 +206,7 @@ def test_engines_agree_exactly_with_the_frontier_held():
     assert_held(fast.firms)
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_the_start_settles_when_a_holder_leads_a_coordinated_alliance():
     """Seed 2 with named leaders in every domain at scale 1.10 settles without a warning.
 
