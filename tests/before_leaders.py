@@ -3,9 +3,10 @@
 Tests that pin the numbers of an earlier commit ("switched off, the model gives the numbers
 from before the switch") rebuild that commit's world: the frontier an exogenous trend
 (``model.growth.frontier_held_by_firm=false``), domestic capabilities at that trend's scale
-(1.26) and the facts without the two named leaders added with the switch (Scale AI and
-FANUC, docs/model.md finding 39 item 6). Each such pin still compares to 1e-12, so it shows
-that the adoption changed nothing else.
+(1.26), the facts without the two named leaders added with the switch (Scale AI and
+FANUC, docs/model.md finding 39 item 6), and the start's rates in half-way steps
+(``model.growth.adaptive_start=false``, adopted the next day: finding 40). Each such pin
+still compares to 1e-12, so it shows that the adoptions changed nothing else.
 """
 
 from __future__ import annotations
@@ -34,4 +35,5 @@ def before_leaders(monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
     return (
         "model.growth.frontier_held_by_firm=false",
         f"world.domestic_capability_scale={SCALE_BEFORE}",
+        "model.growth.adaptive_start=false",  # half-way steps at the start (until 2026-12-04)
     )

@@ -239,11 +239,17 @@ def allowed_hint(error: OmegaConfBaseException) -> str:
 def type_hint(key: str) -> str:
     """``; allowed: a value of type T`` for a dotted key of ``RunConfig`` (``""`` if none).
 
-    An element of a list (``key[0]``) gets the type of the list's elements.
+    An element of a list (``key[0]``) gets the type of the list's elements, and an entry of a
+    mapping (``key.name``) the type of its values.
     """
     kind: typing.Any = RunConfig
     for part in key.split("."):
         name, *indices = part.replace("]", "").split("[")
+        if typing.get_origin(kind) is dict:  # an entry of a mapping: its values' type
+            kind = typing.get_args(kind)[1]
+            for _ in indices:
+                kind = (typing.get_args(kind) or (typing.Any,))[0]
+            continue
         schemas = [k for k in typing.get_args(kind) or (kind,) if dataclasses.is_dataclass(k)]
         if not schemas:
             return ""

@@ -30,7 +30,7 @@ from sim.engine.state import STARTUP, AllianceState, FirmState
 
 START_ITERATIONS = 120  # most passes of effort, absorption and lambda_d before averaging
 # Most passes of a stationary start: its slowest units settle later (korea_2024 seeds 0-15:
-# 33-252 passes, median 85; measured 2026-12-03)
+# 17-30 passes with adaptive_start, 42-313 in half-way steps; measured 2026-12-04)
 STATIONARY_ITERATIONS = 360
 CYCLE_WINDOW = 12  # passes averaged when efforts cycle (a multiple of 2, 3 and 4)
 # Relative change of lambda_d, and change of efforts relative to the largest, at which the start
@@ -44,6 +44,9 @@ START_TOLERANCE = 1e-3
 # passes) while its capability changes by about 3e-5 a quarter. 1e-4 of the frontier is
 # about a thousandth of a year of gap.
 REST_TOLERANCE = 1e-4
+# Largest multiple of a unit's error in logs that one pass of ``rate_step`` moves its rate by
+# (a half-way step doubled five times); larger steps overshoot and are reset more often
+MAX_RATE_STEP = 16.0
 
 
 def depth_targets(
@@ -164,6 +167,40 @@ def rest_rate(
     return np.asarray((drift + obsolescence) * k / np.maximum(reach, 1e-300))
 
 
+def rate_step(
+    rate: np.ndarray, wanted: np.ndarray, last_error: np.ndarray | None, step: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One pass of units' own learning rates toward their rest rates, with adaptive steps.
+
+    Reason: docs/model.md section 4, item 9 (finding 40). Half-way in logs each pass,
+    ``rate' = sqrt(rate * wanted)``, takes hundreds of passes for a unit whose inflow the level
+    bound holds near its senders' level: its rest rate then falls in proportion to its own
+    rate (the bound's effective R&D rises as the rate falls), so the error in logs,
+    ``e = log(wanted / rate)``, stays near a constant and each pass closes half of it. Here
+    ``rate' = rate exp(h e)``: h starts at 1/2; while a unit's error keeps its sign and has
+    not halved since the last pass, h doubles (at most ``MAX_RATE_STEP``); once it flips
+    sign, h returns to 1/2. A rate at rest (e = 0) stays, so the fixed points are those of
+    half-way steps.
+
+    Args:
+        rate: Each unit's learning rate this pass (share of the frontier per effort^alpha), > 0.
+        wanted: Its rest rate at this pass's effective R&D (``rest_rate``), > 0.
+        last_error: ``e`` of the last pass, None on the first.
+        step: ``h`` of the last pass, None on the first.
+
+    Returns:
+        ``(rate', e, h)``: the new rates, this pass's errors and steps, to pass back next time.
+    """
+    error = np.log(wanted) - np.log(rate)
+    if last_error is None or step is None:
+        h = np.full(error.shape, 0.5)
+    else:
+        kept = np.sign(error) == np.sign(last_error)
+        slow = kept & (np.abs(error) > 0.5 * np.abs(last_error))
+        h = np.where(slow, np.minimum(2.0 * step, MAX_RATE_STEP), np.where(kept, step, 0.5))
+    return np.asarray(rate * np.exp(h * error)), error, h
+
+
 def start_economy(
     firms: FirmState,
     alliances: AllianceState,
@@ -183,7 +220,8 @@ def start_economy(
 
     With ``model.growth.stationary_start`` every live unit below the frontier cap (all but
     foreign units at k = 1) also gets its own rate ``firms.learning_rate``, solved in the same
-    passes by the same rule, so that it too keeps its distance at its step-0 effective R&D
+    passes by the same rule (with ``model.growth.adaptive_start`` in growing steps,
+    ``rate_step``), so that it too keeps its distance at its step-0 effective R&D
     (finding 38: with lambda_d alone, ~410 foreign units below the frontier caught up within
     two years and eroded the domestic leaders' shares). Units at the cap keep lambda_d.
 
@@ -241,6 +279,8 @@ def start_economy(
     own_drift = economy.drift[firms.domain[own].astype(np.int64)]
     firms.learning_rate[:] = 0.0  # none: lambda_d
     firms.learning_rate[own] = g.learning_rate
+    error: np.ndarray | None = None  # rate_step's last errors and steps
+    step: np.ndarray | None = None
     unsettled = 0.0  # largest capability change of a unit with its own rate (REST_TOLERANCE)
     passes = STATIONARY_ITERATIONS if own.size else START_ITERATIONS
     for _ in range(passes):  # efforts, absorption and the rates settle together
@@ -281,7 +321,10 @@ def start_economy(
                 rest_rate(own_k, own_reach, own_drift, g.obsolescence), MAX_LEARNING_RATE
             )
             before = firms.learning_rate[own]
-            firms.learning_rate[own] = np.sqrt(before * own_wanted)  # as lambda_d: half-way
+            if g.adaptive_start:  # growing steps while a unit's error keeps its sign
+                firms.learning_rate[own], error, step = rate_step(before, own_wanted, error, step)
+            else:
+                firms.learning_rate[own] = np.sqrt(before * own_wanted)  # half-way, as lambda_d
             # k' - k at this pass's X and the rate it started from (docs/model.md section 4)
             loss = (own_drift + g.obsolescence) * own_k
             restless = np.abs(before * own_reach - loss) / (1.0 + own_drift)

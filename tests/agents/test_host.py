@@ -5,11 +5,13 @@ import gc
 import weakref
 
 import mesa
+import pytest
 
 import sim
 from agents.host import CountersPerModel, ModelAgent
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_finished_models_are_freed(small_cfg):
     cfg = dataclasses.replace(small_cfg, steps=2)
     refs = []

@@ -111,6 +111,7 @@ def numbers(row):
     return np.array([row["years_per_usd_bn"], row["ci90_low"], row["ci90_high"]])
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 @given(pairs)
 def test_a_shift_common_to_both_runs_of_a_pair_changes_nothing(drawn):
     base_gap, gap, base_spend, more, shift = map(np.array, drawn)

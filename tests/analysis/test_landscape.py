@@ -173,7 +173,13 @@ def test_a_run_ends_in_a_local_minimum(case):
 
 @pytest.mark.parametrize(
     ("n", "k", "instance_seed", "rivals"),
-    [(8, 2, 0, 0.5), (8, 2, 1, 0.8), (8, 2, 2, 0.2), (7, 3, 3, 0.5), (6, 4, 4, 0.7)],
+    [
+        (8, 2, 0, 0.5),
+        (8, 2, 1, 0.8),
+        (8, 2, 2, 0.2),
+        (7, 3, 3, 0.5),
+        pytest.param(6, 4, 4, 0.7, marks=pytest.mark.slow),
+    ],  # 5 s: CI
 )
 def test_stable_states_are_exactly_the_brute_force_local_minima(n, k, instance_seed, rivals):
     sizes, p = random_instance(n, instance_seed, rivals)

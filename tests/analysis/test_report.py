@@ -20,6 +20,7 @@ def sweep(comparison, in_tmp):
 FIGURES = {"outcomes_over_time", "final_distributions", "alliance_landscape", "tradeoff"}
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_report_writes_html_figures_and_summaries(sweep):
     assert report.main([str(sweep)]) == 0
     assert {p.stem for p in (sweep / "figures").glob("*.png")} == FIGURES

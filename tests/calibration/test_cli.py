@@ -53,6 +53,7 @@ def fake_run_seed(cfg, seed, steps):
     return np.stack([gap, 0.74 + 0.01 * t, 7 + 20 * growth.learning_rate * t])
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_main_fits_a_tiny_spec_and_writes_result_and_figures(tmp_path, capsys, monkeypatch):
     """The command's wiring, on a fast stand-in for the model (jobs=1 runs in-process)."""
     monkeypatch.setattr(simulation, "run_seed", fake_run_seed)

@@ -33,6 +33,16 @@ def test_wrong_type_is_an_error():
         sim.compose(["world.n_startups=many"])
 
 
+def test_a_wrong_value_in_a_mapping_says_what_its_values_may_be():
+    """Found by the thorough fuzz (2026-12-04): ``++analysis.params={a:1}`` named the key but
+    not what is allowed, because the key walked into a mapping's entry."""
+    with pytest.raises(ConfigError) as error:
+        sim.compose(["++analysis.params={a:1}"])
+    message = str(error.value)
+    assert message.startswith("analysis.params.a: ") and "\n" not in message
+    assert message.endswith("; allowed: a value of type list[float]")
+
+
 @pytest.mark.parametrize(
     ("override", "key"),
     [

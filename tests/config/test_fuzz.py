@@ -81,6 +81,7 @@ def test_the_judge_can_fail():
     assert any("steps." in name for name in run_floats(cfg))
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 @settings(FUZZ, max_examples=6)
 @given(cases(worlds=("synthetic",)))
 def test_fast_compose_is_compose(case):
@@ -104,6 +105,7 @@ def check(leaf: Leaf, value: str, world: str, scenario: str, economics: str) -> 
 
 
 # about 18 s of one core on the shared 2-core machine
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 @settings(FUZZ, max_examples=160)
 @given(cases(worlds=("synthetic",)))
 def test_every_leaf_refuses_cleanly_or_runs_finite(case):

@@ -81,6 +81,7 @@ def test_a_mandate_pays_its_domestic_members_what_steers_their_choices():
     assert paid.tolist() == [0.5, 0.0, 0.0, 0.0, 0.0]  # alive, domestic, in alliance 0 only
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_the_mega_alliance_scenario_spends_its_member_value_under_version_2():
     base = ["world=korea_2024", "model.economics=v2", "scenario=mega_alliance", "steps=6"]
     runs = {}

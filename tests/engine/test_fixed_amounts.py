@@ -65,6 +65,7 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_switches(monke
     assert_pinned(frame["total_rnd"].iloc[-1], 1592.7802259808541)
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_a_startup_at_rest_breaks_even_under_the_new_start():
     """Phi_i = min(Phi_s, max(0, mu R - RD)): no startup loses money at the start's state.
 
@@ -177,6 +178,7 @@ def test_a_break_even_entrant_values_entry_at_zero_under_scaling():
     assert off._entry_values.max() < 0.0
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_a_startup_at_rest_does_not_leave_by_value():
     """At the start's state a break-even startup alone is worth its cash, so none leaves;
     with Phi_s (the default start) some do."""

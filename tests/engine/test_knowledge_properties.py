@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 import sim
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     startups=st.integers(20, 90),

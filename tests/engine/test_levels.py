@@ -217,6 +217,7 @@ def test_effort_to_inverts_the_law():
     assert m[2] == 0.0  # kept above the source's level without any R&D: nothing to learn
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_switched_off_the_model_gives_the_numbers_from_before_the_bound(monkeypatch):
     """``model.rnd.level_bounded_spillovers=false``: korea_2024's steps as at commit 042a3d7.
 

@@ -115,6 +115,7 @@ def test_units_at_the_cap_keep_the_domains_rate(started):
     assert (f.learning_rate[~f.alive] == 0.0).all()
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_the_first_quarter_moves_units_below_the_cap_little():
     """In quarter 0 (revision, R&D, learning) units below the cap barely move with the switch
     on; without it the foreign units below the frontier jump (finding 38)."""

@@ -38,6 +38,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(argv, named, tmp_pat
     assert not out.exists()
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_a_study_writes_its_pareto_set_and_resumes_as_done(tiny, capsys):
     argv = [
         *tiny,

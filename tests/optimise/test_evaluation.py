@@ -80,6 +80,7 @@ def test_assured_reduction_meets_the_target_exactly_when_the_share_does(effects,
     assert (assured_reduction(effects, share) >= target) == (met >= share - 1e-9)
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_an_evaluation_runs_through_the_store_and_is_reused(tiny, tmp_path):
     cfg = compose_optimise(tiny)
     out = tmp_path / "study"

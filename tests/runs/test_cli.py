@@ -117,6 +117,7 @@ def test_console_script_bad_input_has_no_traceback(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_single_run_writes_parquet_and_metadata(in_tmp, capfd):
     folder = in_tmp / "one"
     assert main([*SMALL, "steps=4", "replicates=3", f"hydra.run.dir={folder}"]) == 0
@@ -167,6 +168,7 @@ def test_sweep_preset_runs_as_multirun(in_tmp):
     assert results.load("q")["preset"].eq("quick").all()
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_different_results_are_never_overwritten(swept, monkeypatch, capsys):
     cwd, _ = swept
     monkeypatch.chdir(cwd)
@@ -253,6 +255,7 @@ def wait_for(condition, process: subprocess.Popen[bytes], seconds: float = 120) 
         time.sleep(0.01)
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
 def test_killing_alliancesim_leaves_nothing_running(tmp_path):
     folder = tmp_path / "k"

@@ -72,6 +72,7 @@ def test_disk_full_after_two_runs_is_one_line_and_a_resume_completes(
     assert_same_parquet(folder, clean)
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_hydras_own_files_on_a_full_disk_are_one_line_too(tmp_path, capfd, monkeypatch):
     folder = tmp_path / "s"
     real = hydra.core.utils._save_config

@@ -79,6 +79,7 @@ def test_the_launch_module_refuses_to_run_alone(in_tmp):
     assert list(in_tmp.iterdir()) == []
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_failed_run_is_recorded_and_the_sweep_goes_on(in_tmp, monkeypatch, capfd):
     real = sim.runs.replicates.run_replicates
 

@@ -73,6 +73,7 @@ def test_a_killed_holders_lock_is_taken_over_with_a_warning(tmp_path):
     release(lock.fd)
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 @pytest.mark.skipif(not SCRIPT.exists(), reason="needs the console script")
 def test_two_commands_on_one_folder_the_second_exits_2_naming_the_first(
     tmp_path, capsys, monkeypatch

@@ -146,6 +146,7 @@ def test_bad_syntax_is_a_config_error():
         parse(["steps=range(1"])
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_planning_an_existing_sweep_checks_it_is_the_same(tmp_path):
     argv = ["world=synthetic", "steps=2", "seed=1,2", f"hydra.sweep.dir={tmp_path / 's'}"]
     save(plan(argv, True))
@@ -226,6 +227,7 @@ def test_sweeps_too_large_to_plan_are_refused_at_once(argv, named):
         plan(argv, True)
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_output_folders_stay_inside_the_working_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert plan(["hydra.run.dir=one"], False).folder == tmp_path / "one"

@@ -423,6 +423,7 @@ def _invited_quarters_outside(seed, cost, steps=8):
     return total
 
 
+@pytest.mark.slow  # 3-11 s: CI (make test-slow), to keep make test near 5 minutes
 def test_a_refusal_cost_keeps_more_invited_firms_inside():
     """Invited firm-quarters outside the mandated alliance, quarters 1-7, seeds 0-3.
 

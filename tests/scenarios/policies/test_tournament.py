@@ -318,14 +318,15 @@ def test_the_call_raises_the_consortia_eligible_at_it(seed):
 
 # The jury error this test assumes: re-calibrated 2026-12-03 for the stationary start
 # (model.growth.stationary_start; 0.045, fitted before it, now gives 7-18 would-be applicants
-# on 16 seeds, mean 11.5, and 15 -> 10 -> 5 -> 4 -> 4 -> 2 in 3 of 16)
+# on 16 seeds, mean 11.5, and 15 -> 10 -> 5 -> 4 -> 4 -> 2 in 3 of 16); re-measured after the
+# frontier held by a firm was adopted (same day): stays 0.06 (docs/model.md 6.10)
 JURY_NOISE = 0.06
 
 
 @pytest.mark.parametrize(
     ("index", "kept", "eligible"),
     [
-        (0, [10, 10, 5, 4, 4, 2], 10),
+        pytest.param(0, [10, 10, 5, 4, 4, 2], 10, marks=pytest.mark.slow),  # 4 s: CI
         (1, [15, 10, 5, 4, 4, 2], 23),
         (2, [14, 10, 5, 4, 4, 2], 17),
     ],
