@@ -176,10 +176,10 @@ OUTCOMES: tuple[Outcome, ...] = (
         "years",
         "higher",
         lambda e: e.lead,
-        # not a headline: the modelled foreign units sit below the frontier in most domains
-        # (finding 39 item 2), so at the start the lead is positive (+0.05 years in
-        # korea_2024 seed 0) while the gap is 0.76 years; it can lead the report once the
-        # frontier is held by a firm
+        # not a headline: with the frontier held by a firm (the default since 2026-12-03) and
+        # every korea_2024 frontier held abroad it is minus the gap, which leads already; it
+        # differs where a domestic unit holds a frontier (then the gap is 0 there) or under
+        # the exogenous frontier (finding 39 items 2 and 4)
     ),
     Outcome(
         "national_capability",
