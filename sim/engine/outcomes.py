@@ -139,6 +139,11 @@ def _domain_gap(i: int) -> Callable[[QuarterEnd], float]:
     return lambda e: float(e.domain_gaps[i])
 
 
+def _domain_frontier(i: int) -> Callable[[QuarterEnd], float]:
+    """The rule measuring domain ``i``'s frontier level (1 at the start; one frontier under v1)."""
+    return lambda e: float(e.economy.frontier[i]) if e.economy is not None else float(e.frontier)
+
+
 def _domain_hhi(i: int) -> Callable[[QuarterEnd], float]:
     """The rule measuring the HHI of domain ``i``'s domestic market (points)."""
     return lambda e: float(e.flows.hhi_domestic[i]) if e.flows.hhi_domestic else 0.0
@@ -171,10 +176,10 @@ OUTCOMES: tuple[Outcome, ...] = (
         "years",
         "higher",
         lambda e: e.lead,
-        # not a headline: the modelled foreign units sit below the frontier in most domains
-        # (finding 39 item 2), so at the start the lead is positive (+0.05 years in
-        # korea_2024 seed 0) while the gap is 0.76 years; it can lead the report once the
-        # frontier is held by a firm
+        # not a headline: with the frontier held by a firm (the default since 2026-12-03) and
+        # every korea_2024 frontier held abroad it is minus the gap, which leads already; it
+        # differs where a domestic unit holds a frontier (then the gap is 0 there) or under
+        # the exogenous frontier (finding 39 items 2 and 4)
     ),
     Outcome(
         "national_capability",
@@ -410,6 +415,17 @@ OUTCOMES: tuple[Outcome, ...] = (
             "years",
             "lower",
             _domain_gap(i),
+        )
+        for i, d in enumerate(DOMAINS)
+    ),
+    *(  # the review of finding 39 item 6 (a): a domain's gap changes as its best domestic
+        # unit or its frontier moves; with k*_d = 1 - phi_d gap_d the domestic level is k*_d F_d
+        Outcome(
+            f"frontier_{d}",
+            f"Frontier in {d.replace('_', ' ')} (its best unit's level under version 2)",
+            "frontier = 1 at start",
+            "",
+            _domain_frontier(i),
         )
         for i, d in enumerate(DOMAINS)
     ),

@@ -188,3 +188,17 @@ def test_the_revenue_weighted_gap_on_a_hand_built_domain():
     expected = w[0] * (1 - kbar) / 0.1 + w[1:].sum() * 1.0 / 0.1  # other domains: no sales
     assert end.revenue_weighted_gap == pytest.approx(expected)
     assert end.gap == pytest.approx(w[0] * (1 - 0.9) / 0.1 + w[1:].sum() / 0.1)
+
+
+def test_each_domains_frontier_is_the_economys_and_grows_from_one():
+    """``frontier_<domain>``: version 2's frontier level of each domain, 1 at the start."""
+    from sim.config.vocabulary import DOMAINS
+    from tests.conftest import SMALL_SYNTHETIC
+
+    model = sim.AllianceModel(sim.compose([*SMALL_SYNTHETIC, "steps=3"])).run()
+    frame = model.datacollector.get_model_vars_dataframe()
+    columns = [f"frontier_{d}" for d in DOMAINS]
+    np.testing.assert_array_equal(frame[columns].iloc[0], 1.0)
+    assert model.economy is not None
+    np.testing.assert_array_equal(frame[columns].iloc[-1], model.economy.frontier)
+    assert (frame[columns].iloc[-1] > 1.0).all()  # every frontier grew in three quarters
