@@ -247,16 +247,14 @@ def type_hint(key: str) -> str:
         name, *indices = part.replace("]", "").split("[")
         if typing.get_origin(kind) is dict:  # an entry of a mapping: its values' type
             kind = typing.get_args(kind)[1]
-            for _ in indices:
-                kind = (typing.get_args(kind) or (typing.Any,))[0]
-            continue
-        schemas = [k for k in typing.get_args(kind) or (kind,) if dataclasses.is_dataclass(k)]
-        if not schemas:
-            return ""
-        hints = typing.get_type_hints(schemas[0])
-        if name not in hints:
-            return f"; allowed keys: {', '.join(hints)}"
-        kind = hints[name]
+        else:
+            schemas = [k for k in typing.get_args(kind) or (kind,) if dataclasses.is_dataclass(k)]
+            if not schemas:
+                return ""
+            hints = typing.get_type_hints(schemas[0])
+            if name not in hints:
+                return f"; allowed keys: {', '.join(hints)}"
+            kind = hints[name]
         for _ in indices:
             kind = (typing.get_args(kind) or (typing.Any,))[0]
     return f"; allowed: a value of type {type_name(kind)}"

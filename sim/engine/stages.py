@@ -168,7 +168,7 @@ def rest_rate(
 
 
 def rate_step(
-    rate: np.ndarray, wanted: np.ndarray, last_error: np.ndarray | None, step: np.ndarray | None
+    rate: np.ndarray, wanted: np.ndarray, last_error: np.ndarray, step: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One pass of units' own learning rates toward their rest rates, with adaptive steps.
 
@@ -185,19 +185,16 @@ def rate_step(
     Args:
         rate: Each unit's learning rate this pass (share of the frontier per effort^alpha), > 0.
         wanted: Its rest rate at this pass's effective R&D (``rest_rate``), > 0.
-        last_error: ``e`` of the last pass, None on the first.
-        step: ``h`` of the last pass, None on the first.
+        last_error: ``e`` of the last pass; 0 before the first (no sign to keep).
+        step: ``h`` of the last pass; 1/2 before the first.
 
     Returns:
         ``(rate', e, h)``: the new rates, this pass's errors and steps, to pass back next time.
     """
     error = np.log(wanted) - np.log(rate)
-    if last_error is None or step is None:
-        h = np.full(error.shape, 0.5)
-    else:
-        kept = np.sign(error) == np.sign(last_error)
-        slow = kept & (np.abs(error) > 0.5 * np.abs(last_error))
-        h = np.where(slow, np.minimum(2.0 * step, MAX_RATE_STEP), np.where(kept, step, 0.5))
+    kept = np.sign(error) == np.sign(last_error)
+    slow = kept & (np.abs(error) > 0.5 * np.abs(last_error))
+    h = np.where(slow, np.minimum(2.0 * step, MAX_RATE_STEP), np.where(kept, step, 0.5))
     return np.asarray(rate * np.exp(h * error)), error, h
 
 
@@ -279,8 +276,7 @@ def start_economy(
     own_drift = economy.drift[firms.domain[own].astype(np.int64)]
     firms.learning_rate[:] = 0.0  # none: lambda_d
     firms.learning_rate[own] = g.learning_rate
-    error: np.ndarray | None = None  # rate_step's last errors and steps
-    step: np.ndarray | None = None
+    error, step = np.zeros(own.size), np.full(own.size, 0.5)  # rate_step's, before pass 1
     unsettled = 0.0  # largest capability change of a unit with its own rate (REST_TOLERANCE)
     passes = STATIONARY_ITERATIONS if own.size else START_ITERATIONS
     for _ in range(passes):  # efforts, absorption and the rates settle together

@@ -9,9 +9,11 @@ import pytest
 import sim
 from sim.analysis import effects, figures
 from sim.analysis.design_report import SENSITIVITY_OUTCOMES
+from sim.config.vocabulary import DOMAINS
 from sim.engine import outcomes
 from sim.engine.outcomes import BY_NAME, COLUMNS, OUTCOMES, collusion_risk, domain_collusion_risk
 from sim.engine.state import CONGLOMERATE, NO_ALLIANCE, FirmState, presence_mask
+from tests.conftest import SMALL_SYNTHETIC
 
 
 def test_names_are_unique_and_every_row_is_described():
@@ -192,9 +194,6 @@ def test_the_revenue_weighted_gap_on_a_hand_built_domain():
 
 def test_each_domains_frontier_is_the_economys_and_grows_from_one():
     """``frontier_<domain>``: version 2's frontier level of each domain, 1 at the start."""
-    from sim.config.vocabulary import DOMAINS
-    from tests.conftest import SMALL_SYNTHETIC
-
     model = sim.AllianceModel(sim.compose([*SMALL_SYNTHETIC, "steps=3"])).run()
     frame = model.datacollector.get_model_vars_dataframe()
     columns = [f"frontier_{d}" for d in DOMAINS]

@@ -19,7 +19,7 @@ rates = st.floats(1e-6, 10.0)
 def test_the_step_doubles_while_the_error_keeps_its_sign_and_resets_when_it_flips():
     rate = np.array([1.0])
     wanted = np.exp(-0.1) * rate  # a rest rate a constant factor below the rate
-    rate, error, step = rate_step(rate, wanted, None, None)
+    rate, error, step = rate_step(rate, wanted, np.zeros(1), np.full(1, 0.5))
     assert step[0] == 0.5 and error[0] == pytest.approx(-0.1)
     assert np.log(rate[0]) == pytest.approx(-0.05)  # half-way in logs, as before
     steps = []
@@ -34,7 +34,7 @@ def test_the_step_doubles_while_the_error_keeps_its_sign_and_resets_when_it_flip
 
 def test_a_halving_error_keeps_its_step():
     """Where half-way steps converge (the error halves each pass), the step stays 1/2."""
-    rate, error, step = rate_step(np.array([1.0]), np.array([np.e]), None, None)
+    rate, error, step = rate_step(np.array([1.0]), np.array([np.e]), np.zeros(1), np.full(1, 0.5))
     rate, error, step = rate_step(rate, np.array([np.e]), error, step)  # error 1 -> 1/2
     assert step[0] == 0.5
 
