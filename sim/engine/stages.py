@@ -7,7 +7,9 @@
   first-order conditions in three passes (effort, absorption, effort); and the learning rate
   of each domain solved so that its best unit keeps pace with the frontier's trend (with
   ``model.growth.stationary_start``, also each unit's own rate, so that every unit below the
-  frontier cap keeps pace: ``rest_rate``).
+  frontier cap keeps pace: ``rest_rate``, in adaptive steps: ``rate_step``). Where the
+  iterates cycle, the start stops once their averages over a window settle
+  (``window_average``, ``averages_settled``) and starts from the average.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ START_ITERATIONS = 120  # most passes of effort, absorption and lambda_d before 
 # 17-30 passes with adaptive_start, 42-313 in half-way steps; measured 2026-12-04)
 STATIONARY_ITERATIONS = 360
 CYCLE_WINDOW = 12  # passes averaged when efforts cycle (a multiple of 2, 3 and 4)
+# Passes after which a start whose window averages (CYCLE_WINDOW passes, one window against
+# the one before) no longer move is taken to cycle, and starts from its average. Above the
+# passes any start of korea_2024 or of the main job's plausible worlds takes to settle
+# (17-38, measured 2026-12-04), so those are untouched.
+CYCLE_CHECK_FROM = 4 * CYCLE_WINDOW
 # Relative change of lambda_d, and change of efforts relative to the largest, at which the start
 # is settled. Not tighter: a unit held at the frontier's cap can cycle by about 0.2 % of its
 # effort around the cap's kink (seen in a generated world), which moves nothing else.
@@ -47,6 +54,10 @@ REST_TOLERANCE = 1e-4
 # Largest multiple of a unit's error in logs that one pass of ``rate_step`` moves its rate by
 # (a half-way step doubled five times); larger steps overshoot and are reset more often
 MAX_RATE_STEP = 16.0
+# Smallest: a step halves each time a unit's error flips sign (finding 41); 1/16 settles the
+# synthetic benchmark world of 3e4 firms (120 passes against 360) and leaves korea_2024's
+# starts as they were (seeds 0-7: 19-29 passes, gap after four quarters within 1e-4 years)
+MIN_RATE_STEP = 1.0 / 16.0
 
 
 def depth_targets(
@@ -172,15 +183,17 @@ def rate_step(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One pass of units' own learning rates toward their rest rates, with adaptive steps.
 
-    Reason: docs/model.md section 4, item 9 (finding 40). Half-way in logs each pass,
-    ``rate' = sqrt(rate * wanted)``, takes hundreds of passes for a unit whose inflow the level
-    bound holds near its senders' level: its rest rate then falls in proportion to its own
-    rate (the bound's effective R&D rises as the rate falls), so the error in logs,
-    ``e = log(wanted / rate)``, stays near a constant and each pass closes half of it. Here
-    ``rate' = rate exp(h e)``: h starts at 1/2; while a unit's error keeps its sign and has
-    not halved since the last pass, h doubles (at most ``MAX_RATE_STEP``); once it flips
-    sign, h returns to 1/2. A rate at rest (e = 0) stays, so the fixed points are those of
-    half-way steps.
+    Reason: docs/model.md section 4, item 9 (finding 40; the shrinking step: finding 41).
+    Half-way in logs each pass, ``rate' = sqrt(rate * wanted)``, takes hundreds of passes
+    for a unit whose inflow the level bound holds near its senders' level: its rest rate
+    then falls in proportion to its own rate (the bound's effective R&D rises as the rate
+    falls), so the error in logs, ``e = log(wanted / rate)``, stays near a constant and each
+    pass closes half of it. Here ``rate' = rate exp(h e)``: h starts at 1/2; while a unit's
+    error keeps its sign and has not halved since the last pass, h doubles (at most
+    ``MAX_RATE_STEP``); when it flips sign, the step overshot, and h halves from at most 1/2
+    (at least ``MIN_RATE_STEP``), so that a unit whose rest rate swings with a cycle of its
+    alliance's efforts settles near the swing's middle instead of chasing it. A rate at rest
+    (e = 0) stays, so the fixed points are those of half-way steps.
 
     Args:
         rate: Each unit's learning rate this pass (share of the frontier per effort^alpha), > 0.
@@ -193,9 +206,39 @@ def rate_step(
     """
     error = np.log(wanted) - np.log(rate)
     kept = np.sign(error) == np.sign(last_error)
+    flipped = np.sign(error) == -np.sign(last_error)
     slow = kept & (np.abs(error) > 0.5 * np.abs(last_error))
-    h = np.where(slow, np.minimum(2.0 * step, MAX_RATE_STEP), np.where(kept, step, 0.5))
+    shrunk = np.maximum(0.5 * np.minimum(step, 0.5), MIN_RATE_STEP)
+    h = np.where(slow, np.minimum(2.0 * step, MAX_RATE_STEP), np.where(flipped, shrunk, step))
     return np.asarray(rate * np.exp(h * error)), error, h
+
+
+def window_average(history: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+    """Each of the passes' arrays in ``history`` (efforts, lambda_d, ...) averaged over them."""
+    return tuple(np.mean(column, axis=0) for column in zip(*history, strict=True))
+
+
+def averages_settled(before: tuple[np.ndarray, ...] | None, now: tuple[np.ndarray, ...]) -> bool:
+    """Whether a window's averages (``window_average``) are at rest, and agree with the last's.
+
+    Reason: docs/model.md section 4, item 11. Where a few units' efforts cycle for good (the
+    same-market members of a deep alliance taking turns at its R&D), the iterates never
+    settle but their average over a window does; the start then stops there rather than
+    after all its passes. The same tolerances as for the iterates: efforts within
+    ``START_TOLERANCE`` of the largest and lambda_d within ``START_TOLERANCE`` relative of
+    the last window's, and the own-rate units' capability change (``now[3]``, k' - k),
+    averaged, below ``REST_TOLERANCE``. Their rates themselves are not compared: a unit
+    whose inflow the level bound holds keeps its capability at rest along a whole range of
+    rates, and its rate drifts along it.
+    """
+    if before is None:
+        return False
+    effort, lam, _, moving = now
+    return bool(
+        np.abs(effort - before[0]).max(initial=0.0) <= START_TOLERANCE * effort.max(initial=1.0)
+        and np.all(np.abs(lam - before[1]) <= START_TOLERANCE * np.abs(before[1]))
+        and np.abs(moving).max(initial=0.0) < REST_TOLERANCE
+    )
 
 
 def start_economy(
@@ -263,7 +306,7 @@ def start_economy(
     firms.effort[:] = 0.0
     capital = firms.capital.copy()  # the start's efforts are not cash-capped: see the floor
     firms.capital[:] = np.inf
-    history: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    history: list[tuple[np.ndarray, ...]] = []
     capped = (firms.region[live] != DOMESTIC) & (firms.capability[live] >= 1.0) & (not held)
     own = live[:0]  # units given their own rate: every unit below the cap, or the holders
     if common:
@@ -278,8 +321,11 @@ def start_economy(
     firms.learning_rate[own] = g.learning_rate
     error, step = np.zeros(own.size), np.full(own.size, 0.5)  # rate_step's, before pass 1
     unsettled = 0.0  # largest capability change of a unit with its own rate (REST_TOLERANCE)
+    moving = np.zeros(own.size)  # each such unit's capability change (k' - k)
     passes = STATIONARY_ITERATIONS if own.size else START_ITERATIONS
-    for _ in range(passes):  # efforts, absorption and the rates settle together
+    last_average: tuple[np.ndarray, ...] | None = None  # window_average a window ago
+    at_rest = False  # the iterates settled (else they cycled: their average is taken)
+    for done in range(passes):  # efforts, absorption and the rates settle together
         game = innovation.plan(firms, alliances, q, economy, s)
         effort = innovation.invest(live, firms, alliances, q, game)[0]
         if held:  # half-way to the best response: the holders' own rates feed back on it
@@ -323,25 +369,35 @@ def start_economy(
                 firms.learning_rate[own] = np.sqrt(before * own_wanted)  # half-way, as lambda_d
             # k' - k at this pass's X and the rate it started from (docs/model.md section 4)
             loss = (own_drift + g.obsolescence) * own_k
-            restless = np.abs(before * own_reach - loss) / (1.0 + own_drift)
-            unsettled = float(restless.max(initial=0.0))
-        history = [*history[-(CYCLE_WINDOW - 1) :], (effort, lam, firms.learning_rate[own])]
+            moving = (before * own_reach - loss) / (1.0 + own_drift)
+            unsettled = float(np.abs(moving).max(initial=0.0))
+        now = (effort, lam, firms.learning_rate[own], moving)
+        history = [*history[-(CYCLE_WINDOW - 1) :], now]
         settled = change < START_TOLERANCE and unsettled < REST_TOLERANCE
         if settled and moved <= START_TOLERANCE * effort.max(initial=1.0):
             # a foreign unit at the frontier cap keeps k = 1 whatever it spends; its effort
             # can cycle around the cap's kink (it free-rides on spillovers when they alone
             # keep it there): it starts from its average over the last passes
             firms.effort[live[capped]] = np.mean([h[0][capped] for h in history], axis=0)
+            at_rest = True
             break
-    else:  # a cycle around the frontier cap's kink: settle on its average, and say so
+        if (done + 1) % CYCLE_WINDOW == 0:  # a whole window since the last: compare averages
+            average = window_average(history)
+            if (
+                g.adaptive_start
+                and done + 1 >= CYCLE_CHECK_FROM
+                and averages_settled(last_average, average)
+            ):
+                break
+            last_average = average
+    if not at_rest:  # a cycle (around the frontier cap's kink, or of a few alliances' members)
         firms.effort[live] = np.mean([h[0] for h in history], axis=0)
         economy = replace(economy, learning_rate=np.mean([h[1] for h in history], axis=0))
         firms.learning_rate[own] = np.mean([h[2] for h in history], axis=0)
         warnings.warn(
             f"the start's efforts cycled instead of settling (last change {moved:.2e} effort "
             f"units, learning rates {change:.1e}, units' capability {unsettled:.1e}); it "
-            "starts from their average over "
-            f"{CYCLE_WINDOW} passes",
+            f"starts from their average over the last {CYCLE_WINDOW} of {done + 1} passes",
             RuntimeWarning,
             stacklevel=2,
         )
