@@ -5,8 +5,9 @@ from before the switch") rebuild that commit's world: the frontier an exogenous 
 (``model.growth.frontier_held_by_firm=false``), domestic capabilities at that trend's scale
 (1.26), the facts without the two named leaders added with the switch (Scale AI and
 FANUC, docs/model.md finding 39 item 6), and the start's rates in half-way steps
-(``model.growth.adaptive_start=false``, adopted the next day: finding 40). Each such pin
-still compares to 1e-12, so it shows that the adoptions changed nothing else.
+(``model.growth.adaptive_start=false``, adopted the next day: finding 40), and the
+membership values of that day's history fit (``FIT_OF_2026_12_03``; refitted 2026-12-04).
+Each such pin still compares to 1e-12, so it shows that the adoptions changed nothing else.
 """
 
 from __future__ import annotations
@@ -17,6 +18,18 @@ import pytest
 
 LEADERS = ("Scale AI", "FANUC")  # named foreign leaders of data and robotics
 SCALE_BEFORE = 1.26  # world.domestic_capability_scale under the exogenous frontier
+# The history fit's membership values from 2026-12-03 until the refit of 2026-12-04
+# (docs/calibration.md section 9): pins made before the refit compose with these
+FIT_OF_2026_12_03 = (
+    "model.choice.channel_share=0.0308",
+    "model.choice.coord_cost_fixed=0.0501",
+    "model.choice.complementarity_uplift=1.3108",
+    "model.choice.noise_revenue=0.0892",
+    "model.choice.switching_cost_revenue=0.0464",
+    "model.choice.distance_cost_fixed=0.2339",
+    "model.choice.distance_cost=1.9618",
+    "model.choice.regime_switch_cost=10.4569",
+)
 
 
 def before_leaders(monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
@@ -36,4 +49,5 @@ def before_leaders(monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
         "model.growth.frontier_held_by_firm=false",
         f"world.domestic_capability_scale={SCALE_BEFORE}",
         "model.growth.adaptive_start=false",  # half-way steps at the start (until 2026-12-04)
+        *FIT_OF_2026_12_03,
     )

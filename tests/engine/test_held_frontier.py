@@ -23,7 +23,7 @@ from sim.engine.knowledge import capability_gain, push_frontier
 from sim.engine.measures import QuarterEnd
 from sim.engine.stages import REST_TOLERANCE
 from sim.engine.state import STARTUP, FirmState
-from tests.before_leaders import SCALE_BEFORE
+from tests.before_leaders import FIT_OF_2026_12_03, SCALE_BEFORE
 from tests.conftest import SMALL_SYNTHETIC
 from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
@@ -229,7 +229,7 @@ def test_the_default_gives_the_numbers_of_its_adoption():
     seed 0 over 8 quarters as pinned at its adoption (commit of this test), with the start's
     rates in half-way steps as then (``adaptive_start``, adopted the next day: its own pin is in
     test_rate_step). Every frontier is held abroad, so the lead is minus the gap."""
-    run = korea("seed=0", "model.growth.adaptive_start=false", steps=8).run()
+    run = korea("seed=0", "model.growth.adaptive_start=false", *FIT_OF_2026_12_03, steps=8).run()
     frame = run.datacollector.get_model_vars_dataframe()
     assert_pinned(
         frame["tech_gap_years"],

@@ -11,6 +11,7 @@ import sim
 from sim.engine import innovation
 from sim.engine.stages import MAX_RATE_STEP, MIN_RATE_STEP, rate_step
 from sim.runs.replicates import replicate_seeds
+from tests.before_leaders import FIT_OF_2026_12_03
 from tests.pins import assert_pinned
 
 rates = st.floats(1e-6, 10.0)
@@ -104,9 +105,10 @@ def test_adaptive_steps_reach_the_half_way_start_in_fewer_passes():
     assert own.sum() > 50  # the units with their own rates
     fast_rate, slow_rate = fast.firms.learning_rate[own], slow.firms.learning_rate[own]
     # a unit under the level bound is at rest along a range of rates (finding 40): each rule
-    # stops at another point of it (one of 1,510 units 2.5 % apart on 2026-12-04)
+    # stops at another point of it (2 of 1,510 units 5-6 % apart on 2026-12-04, after the
+    # membership refit; the rest within 2 %)
     assert np.mean(np.abs(fast_rate / slow_rate - 1.0) < 0.02) > 0.99
-    np.testing.assert_allclose(fast_rate, slow_rate, 0.05)
+    np.testing.assert_allclose(fast_rate, slow_rate, 0.1)
     gap = [
         m.datacollector.get_model_vars_dataframe()["tech_gap_years"].iloc[0] for m in (fast, slow)
     ]
@@ -127,8 +129,9 @@ def test_the_default_gives_the_numbers_of_its_adoption():
     """korea_2024 seed 0 over 8 quarters as pinned when steps that halve at each flip became
     the default (finding 41, 2026-12-04); the steps of finding 40 (back to 1/2 at a flip)
     gave a gap within 1e-5 years of these (1.3121150651524602 at quarter 8), half-way steps
-    (pinned in test_held_frontier) within 1.1e-5."""
-    cfg = sim.compose(["world=korea_2024", "seed=0", "steps=8"])
+    (pinned in test_held_frontier) within 1.1e-5. With that day's membership values (refitted
+    the same day: ``tests/before_leaders.FIT_OF_2026_12_03``)."""
+    cfg = sim.compose(["world=korea_2024", "seed=0", "steps=8", *FIT_OF_2026_12_03])
     frame = sim.AllianceModel(cfg).run().datacollector.get_model_vars_dataframe()
     assert_pinned(
         frame["tech_gap_years"],

@@ -441,7 +441,8 @@ def test_a_refusal_cost_keeps_more_invited_firms_inside():
 def test_invited_firms_outside_pay_the_refusal_cost_in_their_profit(monkeypatch):
     """Profit accounting: each invited firm alive and outside at the earn phase pays exactly
     ``refusal_cost`` that quarter, the others nothing, into its capital; nobody receives it
-    (government spending stays 0 with no budget and no member value)."""
+    (government spending stays 0 with no budget and no member value). Seed 0: one where some
+    invited firm stays outside (seed 3 was until the membership refit of 2026-12-04)."""
     cost = 5.0
     earn = sim_model._PhasesV2.earn
     seen = []
@@ -459,7 +460,7 @@ def test_invited_firms_outside_pay_the_refusal_cost_in_their_profit(monkeypatch)
 
     monkeypatch.setattr(sim_model._PhasesV2, "earn", staticmethod(recording))
     model = model_with(
-        seed=3,
+        seed=0,
         economics="v2",
         mega_alliance=MegaAllianceConfig(start=1, refusal_cost=cost, member_value=0.0),
     )
