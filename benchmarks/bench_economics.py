@@ -381,7 +381,8 @@ def notes(results: dict[str, Any], sizes: list[int]) -> None:
         print(
             f"\n1,000,000 firms not run: v2's set-up took {t:.0f} s at {big:,} firms and grows "
             f"as firms^{exponent:.2f} here, so about {guess / 60:.0f} min at 1e6 before the "
-            f"first quarter (run it with --sizes {MILLION} --no-korea)."
+            f"first quarter, at most (the start's passes are capped: 47 min measured on "
+            f"2026-12-04, benchmarks/README.md; run it with --sizes {MILLION} --no-korea)."
         )
     for n, r in results["sizes"].items():
         if "profile" in r:
