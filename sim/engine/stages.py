@@ -55,7 +55,8 @@ REST_TOLERANCE = 1e-4
 # (a half-way step doubled five times); larger steps overshoot and are reset more often
 MAX_RATE_STEP = 16.0
 # Smallest: a step halves each time a unit's error flips sign (finding 41); 1/16 settles the
-# synthetic benchmark world of 3e4 firms (120 passes against 360) and leaves korea_2024's
+# synthetic benchmark world of 3e4 firms (120 passes against 360 at the membership values of
+# 2026-12-03, 324 at the refit's) and leaves korea_2024's
 # starts as they were (seeds 0-7: 19-29 passes, gap after four quarters within 1e-4 years)
 MIN_RATE_STEP = 1.0 / 16.0
 

@@ -251,7 +251,8 @@ def test_switched_off_the_model_gives_the_numbers_from_before_the_bound(monkeypa
     # 2026-12-03)
     fixed = "model.growth.balanced_growth=false"
     # and the world before the frontier was held by a firm (tests/before_leaders)
-    old = [flag, start, fixed, *before, *before_leaders(monkeypatch)]
+    # (``before`` last: it wins over before_leaders' later fit, FIT_OF_2026_12_03)
+    old = [flag, start, fixed, *before_leaders(monkeypatch), *before]
     cfg = sim.compose(["world=korea_2024", "steps=8", "seed=0", *old])
     frame = sim.AllianceModel(cfg).run().datacollector.get_model_vars_dataframe()
     assert_pinned(
