@@ -179,6 +179,7 @@ class ChoiceParams:
     coord_size_elasticity: float = 0.5  # v2: cost rises as (size / working group)^this
     coord_heterogeneity: float = 1.0  # v2: cost multiplier per unit of heterogeneity
     coord_regime_misfit: float = 1.0  # v2: per unit of |openness - regime|
+    hub_and_spoke: bool = False  # v2: reseller alliances' partners coordinate with the leader only
     distance_cost: float = 2.7804  # v2: multiplier for an alliance of another region; history fit
     distance_cost_fixed: float = 0.2933  # v2: USD m/qtr a member from another region; history fit
     switching_cost_fixed: float = 0.05  # v2: USD m one-off on any change of alliance

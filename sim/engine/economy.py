@@ -375,7 +375,8 @@ def coordination_costs(
     Reason: docs/model.md 6.5, "Coordination cost" (a real cost, paid, not only feared): a
     fixed part and a part proportional to the R&D coordinated (depth x own R&D spend),
     rising with size beyond a working group, heterogeneity, the misfit between the firm's
-    openness and the regime, and distance from the alliance's home region.
+    openness and the regime, and distance from the alliance's home region. In a
+    hub-and-spoke alliance (``hub_and_spoke``) a partner coordinates with the leader only.
     """
     if alliances.m == 0:
         return np.zeros(firms.n)
@@ -386,16 +387,59 @@ def coordination_costs(
         member, firms.openness, firms.region, firms.domain, alliances.m, len(REGIONS), N_DOMAINS
     )
     home = home_region(firms, alliances)
+    hub = hub_and_spoke(alliances, p)[safe]
     cost = coordination_rule(
         spend,
         alliances.depth[safe],
         size[safe],
         hetero[safe],
-        np.abs(firms.openness - (alliances.regime[safe] == OPEN)),
+        coordination_misfit(
+            firms.openness,
+            alliances.regime[safe],
+            leader_openness(firms, alliances)[safe],
+            hub,
+        ),
         firms.region != home[safe],
         p,
+        hub,
     )
     return np.asarray(np.where(formed_alliance(firms, alliances) >= 0, cost, 0.0))
+
+
+def hub_and_spoke(alliances: AllianceState, p: ModelParams) -> np.ndarray:
+    """Per alliance row, whether its partners coordinate with its leader only (bool, m).
+
+    Reason: docs/model.md 6.5, "Coordination cost", and finding 42 of section 10: a
+    reseller's partners (``AllianceState.reseller``: Kolon Benit's and the K-AI Alliance in
+    ``korea_2024``) each sign with the leader and sell through it; they do not run joint
+    work with one another, so no working group grows with the alliance. Only with
+    ``model.choice.hub_and_spoke`` (off: every alliance coordinates as one group).
+    """
+    return np.asarray(alliances.reseller & bool(p.choice.hub_and_spoke))
+
+
+def leader_openness(firms: FirmState, alliances: AllianceState) -> np.ndarray:
+    """Per alliance row, its current leader's openness (0 where it has no leader row)."""
+    leader = alliances.leader
+    known = (leader >= 0) & (leader < firms.n)
+    return np.asarray(np.where(known, firms.openness[np.where(known, leader, 0)], 0.0))
+
+
+def coordination_misfit(
+    openness: ArrayLike, regime: ArrayLike, leader: ArrayLike, hub: ArrayLike
+) -> np.ndarray:
+    """The misfit a member's coordination cost reads: ``|o_f - 1[open]|``, or ``|o_f - o_L|``.
+
+    Reason: docs/model.md 6.5, "Coordination cost": in a group the friction is between the
+    firm's openness and the rules the group shares (its regime); in a hub-and-spoke alliance
+    the only relation is the bilateral one with the leader, so the friction is the distance
+    between the two parties' openness. Arguments broadcast: the member's openness, the
+    alliance's regime (OPEN or CLOSED), its leader's openness, and whether it is a hub.
+    """
+    o = np.asarray(openness, dtype=np.float64)
+    group = np.abs(o - (np.asarray(regime) == OPEN))
+    own_leader = np.abs(o - np.asarray(leader, dtype=np.float64))
+    return np.asarray(np.where(np.asarray(hub, dtype=bool), own_leader, group))
 
 
 def coordination_rule(
@@ -406,23 +450,28 @@ def coordination_rule(
     misfit: ArrayLike,
     away: ArrayLike,
     p: ModelParams,
+    hub: ArrayLike = False,
 ) -> np.ndarray:
     """Cc = (cc0 + cc1 w RD) crowd (1 + eta_H H + eta_o misfit + eta_d away) + d0 away.
 
-    ``crowd = max(1, n / n_wg)^eps``.
+    ``crowd = max(1, n / n_wg)^eps``; in a hub-and-spoke alliance (``hub``) ``crowd = 1``
+    and ``H = 0``: a partner coordinates with the leader, not with a group.
 
     Reason: docs/model.md 6.5, "Coordination cost": one rule for what members pay
     (``coordination_costs``) and what revisers expect (``sim.engine.valuation``). Arguments
     broadcast: own R&D spend (USD m), the alliance's depth, size (members) and
-    heterogeneity, the misfit between openness and regime, and whether the firm is of
-    another region than the alliance's home. Distance also costs ``d0`` a quarter whatever the
-    rest (``distance_cost_fixed``: travel, language, contracts under another law), so that it
-    is not a multiple of a coordination cost that can be near zero. Returns USD m a quarter.
+    heterogeneity, the misfit (``coordination_misfit``), whether the firm is of
+    another region than the alliance's home, and whether the alliance is a hub. Distance also
+    costs ``d0`` a quarter whatever the rest (``distance_cost_fixed``: travel, language,
+    contracts under another law), so that it is not a multiple of a coordination cost that
+    can be near zero. Returns USD m a quarter.
     """
     c = p.choice
+    group = ~np.asarray(hub, dtype=bool)
     base = c.coord_cost_fixed + c.coord_cost_share * np.asarray(depth) * np.asarray(spend)
     crowd = np.maximum(1.0, np.asarray(size) / c.working_group_size) ** c.coord_size_elasticity
-    factor = 1.0 + c.coord_heterogeneity * np.asarray(heterogeneity)
+    crowd = np.where(group, crowd, 1.0)
+    factor = 1.0 + c.coord_heterogeneity * np.asarray(heterogeneity) * group
     factor = (
         factor + c.coord_regime_misfit * np.asarray(misfit) + c.distance_cost * np.asarray(away)
     )

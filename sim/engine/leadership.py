@@ -16,10 +16,10 @@ from sim.config.schema import ModelParams
 from sim.engine.aggregates import formed_alliance
 from sim.engine.channel_access import channel_pool, partner_group
 from sim.engine.choice import RevisionDraws
-from sim.engine.economy import coordination_rule
+from sim.engine.economy import coordination_misfit, coordination_rule
 from sim.engine.markets import N_GEOGRAPHIES, market_id
 from sim.engine.outlook import Outlook, Reviser, at_alliance, at_alliance_cells
-from sim.engine.state import OPEN, AllianceState, FirmState, padded
+from sim.engine.state import AllianceState, FirmState, padded
 
 __all__ = ["leader_crowding", "leader_interest", "leaders_stay"]
 
@@ -87,10 +87,12 @@ def leader_crowding(
     """
     depth, hetero = at_alliance(o.depth, target), at_alliance(o.hetero, target)
     regime = padded(alliances.regime)[np.maximum(target, 0)]
-    misfit = np.abs(firms.openness[leader] - (regime == OPEN))
+    hub = at_alliance(o.hub, target) > 0
+    own = firms.openness[leader]
+    misfit = coordination_misfit(own, regime, own, hub)
     size, spend = at_alliance(o.size, target), o.spend[leader]
-    now = coordination_rule(spend, depth, size, hetero, misfit, False, p)
-    more = coordination_rule(spend, depth, size + 1.0, hetero, misfit, False, p)
+    now = coordination_rule(spend, depth, size, hetero, misfit, False, p, hub)
+    more = coordination_rule(spend, depth, size + 1.0, hetero, misfit, False, p, hub)
     return np.asarray(np.where(target >= 0, more - now, 0.0))
 
 

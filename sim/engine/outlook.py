@@ -20,7 +20,15 @@ from sim.engine.balanced_growth import rd_costs
 from sim.engine.channels import Channels
 from sim.engine.choice import RevisionDraws
 from sim.engine.depth import heterogeneity
-from sim.engine.economy import Economy, Sales, best_capability, complementarity_bonus, sales
+from sim.engine.economy import (
+    Economy,
+    Sales,
+    best_capability,
+    complementarity_bonus,
+    hub_and_spoke,
+    leader_openness,
+    sales,
+)
 from sim.engine.knowledge import Law, capability_law
 from sim.engine.markets import N_GEOGRAPHIES, N_MARKETS, market_id
 from sim.engine.quarter import Quarter
@@ -37,7 +45,9 @@ class Outlook:
     (complementarity log-odds now). Per alliance: ``excess`` (m, D), effort partners receive
     on top of the public rate by sender domain; ``reach`` (m, N_MARKETS), ``sum a s g'`` of the
     members selling in each market; ``best`` (m, D), members' best capability per domain;
-    ``size``, ``depth``, ``hetero``, ``home`` (home region), ``internal`` rate c_A, the
+    ``size``, ``depth``, ``hetero``, ``home`` (home region), ``hub`` (hub-and-spoke
+    coordination) and ``leader_openness`` (``economy.coordination_misfit``), ``internal``
+    rate c_A, the
     leader's sales by geography where it resells its partners' solutions ``leader_sales``
     (m, 2) and its partners by geography ``partners`` (m, 2) (``channel_access``); and
     per market ``reach_all`` (N_MARKETS,) over every seller; multipliers per market.
@@ -67,6 +77,8 @@ class Outlook:
     depth: np.ndarray
     hetero: np.ndarray
     home: np.ndarray
+    hub: np.ndarray
+    leader_openness: np.ndarray
     internal: np.ndarray
     leader_sales: np.ndarray
     partners: np.ndarray
@@ -165,6 +177,8 @@ def outlook(
         depth=depth,
         hetero=hetero,
         home=padded(home_region(firms, a)),
+        hub=padded(hub_and_spoke(a, p)),
+        leader_openness=padded(leader_openness(firms, a)),
         internal=innovation.internal_rate(depth, p),
         leader_sales=channel_access.leader_sales(revenue, firms, a),
         partners=channel_access.partners(firms, a),

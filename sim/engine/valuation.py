@@ -26,7 +26,12 @@ from sim.engine.channel_access import leader_pool, partner_group, partner_income
 from sim.engine.choice import FIRST_CANDIDATE, FOUND, FOUND_NEW, RevisionDraws
 from sim.engine.competition import expected_antitrust_cost
 from sim.engine.consortia import call_values
-from sim.engine.economy import complementarity_table, coordination_rule, dues_share
+from sim.engine.economy import (
+    complementarity_table,
+    coordination_misfit,
+    coordination_rule,
+    dues_share,
+)
 from sim.engine.founding import FOUND_CLOSED, founding_values
 from sim.engine.leadership import leader_interest
 from sim.engine.markets import N_GEOGRAPHIES
@@ -161,14 +166,16 @@ def coordination_cost(
     as it would be with the firm in it.
     """
     member = target == r.current[:, None]
+    hub = at_alliance(o.hub, target) > 0
     cost = coordination_rule(
         o.spend[r.rows][:, None],
         at_alliance(o.depth, target),
         at_alliance(o.size, target) + ~member,
         at_alliance(o.hetero, target),
-        np.abs(openness[:, None] - (regime == OPEN)),
+        coordination_misfit(openness[:, None], regime, at_alliance(o.leader_openness, target), hub),
         region[:, None] != at_alliance(o.home, target),
         p,
+        hub,
     )
     return np.asarray(np.where(target >= 0, cost, 0.0))
 

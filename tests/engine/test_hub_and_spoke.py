@@ -1,0 +1,128 @@
+"""Hub-and-spoke coordination of reseller alliances (docs/model.md 6.5; finding 42).
+
+With ``model.choice.hub_and_spoke`` a reseller's partners coordinate with the leader only:
+no size factor, no heterogeneity, and the misfit is against the leader's openness.
+"""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import sim
+from sim.config.schema import RunConfig
+from sim.engine import economy, valuation
+from sim.engine.choice import FIRST_CANDIDATE, RevisionDraws
+from sim.engine.outlook import reviser_at
+from sim.engine.policy import PolicyEffects
+from sim.engine.state import CLOSED, OPEN, AllianceState, padded
+
+DEFAULTS = sim.compose([])
+
+
+def with_hub(config: RunConfig, on: bool = True) -> RunConfig:
+    """``config`` with ``model.choice.hub_and_spoke`` set."""
+    choice = replace(config.model.choice, hub_and_spoke=on)
+    return replace(config, model=replace(config.model, choice=choice))
+
+
+@given(
+    st.floats(0.0, 50.0),
+    st.floats(0.0, 1.0),
+    st.integers(1, 500),
+    st.integers(1, 500),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1.0),
+    st.booleans(),
+)
+def test_a_hubs_cost_depends_on_neither_size_nor_heterogeneity(
+    spend, depth, size, other_size, hetero, misfit, away
+):
+    """A spoke's link costs what a member of a working group of one would pay."""
+    p = DEFAULTS.model
+    hub = economy.coordination_rule(spend, depth, size, hetero, misfit, away, p, True)
+    other = economy.coordination_rule(spend, depth, other_size, 0.0, misfit, away, p, True)
+    alone_group = economy.coordination_rule(spend, depth, 1, 0.0, misfit, away, p, False)
+    assert float(hub) == pytest.approx(float(other), rel=1e-12)
+    assert float(hub) == pytest.approx(float(alone_group), rel=1e-12)
+    group = economy.coordination_rule(spend, depth, size, hetero, misfit, away, p, False)
+    assert float(group) >= float(hub) - 1e-12  # a group's factors are all >= 1
+
+
+def test_pinned_hub_cost_by_hand():
+    p = DEFAULTS.model
+    c = p.choice  # spend 4, depth 0.5, size 40 and heterogeneity 0.5 ignored, misfit 0.2, away
+    cost = economy.coordination_rule(4.0, 0.5, 40, 0.5, 0.2, True, p, True)
+    base = c.coord_cost_fixed + c.coord_cost_share * 0.5 * 4.0
+    expected = base * (1 + c.coord_regime_misfit * 0.2 + c.distance_cost) + c.distance_cost_fixed
+    assert float(cost) == pytest.approx(expected, rel=1e-12)
+    assert float(cost) == pytest.approx(0.87404036, abs=1e-8)  # 0.1459 x 3.9804 + 0.2933
+
+
+def test_the_misfit_is_against_the_leader_in_a_hub_and_the_regime_in_a_group():
+    openness = np.array([0.7, 0.7, 0.2, 0.2])
+    regime = np.array([CLOSED, OPEN, CLOSED, OPEN])
+    hub = np.array([True, True, False, False])
+    misfit = economy.coordination_misfit(openness, regime, 0.4, hub)
+    np.testing.assert_allclose(misfit, [0.3, 0.3, 0.2, 0.8])
+
+
+def test_only_resellers_are_hubs_and_only_with_the_switch():
+    a = AllianceState()
+    a.append(np.array([OPEN, CLOSED]), np.array([0, 1]), 0, reseller=np.array([True, False]))
+    off = DEFAULTS.model
+    on = with_hub(DEFAULTS).model
+    assert not off.choice.hub_and_spoke  # the default until a fit adopts it
+    np.testing.assert_array_equal(economy.hub_and_spoke(a, off), [False, False])
+    np.testing.assert_array_equal(economy.hub_and_spoke(a, on), [True, False])
+
+
+@pytest.fixture(scope="module")
+def korea_with_hubs() -> sim.AllianceModel:
+    """korea_2024 (version 2) with hubs, after Kolon Benit's alliance is founded (2024 Q2)."""
+    config = with_hub(sim.compose(["world=korea_2024", "model.economics=v2", "steps=3"]))
+    model = sim.AllianceModel(config)
+    for _ in range(3):
+        model.step()
+    return model
+
+
+def test_members_pay_what_they_foresee_in_hubs_and_groups(korea_with_hubs):
+    """The cost a member pays is the one its valuation of staying reads, in either kind."""
+    model = korea_with_hubs
+    firms, alliances, p = model.firms, model.alliances, model.params
+    hubs = economy.hub_and_spoke(alliances, p)
+    assert hubs.any() and (~hubs[alliances.active]).any()
+    effects = PolicyEffects.neutral(firms.n, alliances.m, p.choice.baseline_clarity)
+    q = model._new_quarter(model.steps, effects)
+    rows = np.flatnonzero(firms.alive & (firms.alliance >= 0))
+    current = firms.alliance[rows].astype(np.int64)
+    draws = RevisionDraws(rows, current[:, None], np.zeros((rows.size, FIRST_CANDIDATE + 1)))
+    assert model.economy is not None
+    view = valuation.prospects(firms, alliances, q, model.economy, draws, np.random.default_rng(0))
+    o = view.outlook
+    r = reviser_at(rows, firms, o, view.channels, view.position)
+    target = r.current[:, None]
+    regime = padded(alliances.regime)[np.maximum(target, 0)]
+    foreseen = valuation.coordination_cost(
+        r, target, regime, firms.openness[rows], firms.region[rows], o, p
+    )[:, 0]
+    paid = economy.coordination_costs(firms, alliances, o.spend, p)[rows]
+    formed = economy.formed_alliance(firms, alliances)[rows] >= 0
+    np.testing.assert_allclose(foreseen[formed], paid[formed], rtol=1e-12)
+    in_hub = formed & hubs[current]
+    assert in_hub.sum() >= 20  # Kolon Benit's and the K-AI Alliance's partners
+    # in a hub, a partner's cost is that of an alliance of one with its misfit to the leader
+    lead_open = economy.leader_openness(firms, alliances)[current[in_hub]]
+    alone = economy.coordination_rule(
+        o.spend[rows[in_hub]],
+        alliances.depth[current[in_hub]],
+        1,
+        0.0,
+        np.abs(firms.openness[rows[in_hub]] - lead_open),
+        firms.region[rows[in_hub]] != economy.home_region(firms, alliances)[current[in_hub]],
+        p,
+    )
+    np.testing.assert_allclose(paid[in_hub], alone, rtol=1e-12)
