@@ -215,14 +215,31 @@ def own_name(suffix: str = "") -> str:
     return f".report-{HOST}-{os.getpid()}-{secrets.token_hex(4)}{suffix}"
 
 
+LINK_READS = 100  # reads of the pointer before a report replaced that often counts as none
+
+
 def current_name(root: Path) -> str | None:
-    """The name of the folder ``root/.report`` points to, if it is one of ours."""
-    try:
-        name = os.readlink(root / POINTER)
-    except OSError:
-        return None
-    match = OURS.fullmatch(name)
-    return name if match and not match["suffix"] and (root / name).is_dir() else None
+    """The name of the folder ``root/.report`` points to, if it is one of ours.
+
+    Another process may replace the report between reading the link and looking at its
+    folder, which it then removes: the link is read again, and only a link that still names
+    a missing folder (dangling) reads as no report.
+    """
+    seen = None
+    for _ in range(LINK_READS):
+        try:
+            name = os.readlink(root / POINTER)
+        except OSError:
+            return None
+        match = OURS.fullmatch(name)
+        if not match or match["suffix"]:
+            return None
+        if (root / name).is_dir():
+            return name
+        if name == seen:
+            return None
+        seen = name
+    return None
 
 
 def is_ours(path: Path) -> bool:

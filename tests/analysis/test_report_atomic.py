@@ -279,11 +279,36 @@ def publishing_loop(root, versions, count):
 def read_one_report(root):
     """The current report read inside its folder; None if another replaced it meanwhile."""
     folder = rf.current_report(root)
+    if folder is None:
+        return None
     try:
-        files = shown(folder) if folder else {}
+        files = shown(folder)
     except FileNotFoundError:
         return None
     return files if rf.current_report(root) == folder else None
+
+
+def test_a_report_replaced_while_its_link_is_read_is_followed(tmp_path, monkeypatch):
+    """The link names a folder another report just removed: read again, not "no report".
+
+    Found 2026-12-04 in CI (coverage run, 2 busy cores): a concurrent reader got ``None``
+    from ``current_report`` with a report in place, because the folder it had just read
+    from the link was replaced and removed before it looked at it.
+    """
+    root = tmp_path / "r"
+    root.mkdir()
+    rf.publish(root, writers(OLD))
+    gone = rf.current_name(root)
+    rf.publish(root, writers(NEW))
+    now = rf.current_name(root)
+    assert gone and now and gone != now and not (root / gone).exists()
+    reads = iter([gone])
+    real = os.readlink
+    monkeypatch.setattr(rf.os, "readlink", lambda path: next(reads, None) or real(path))
+    assert rf.current_name(root) == now
+    assert shown(rf.current_report(root)) == NEW
+    os.replace(root / now, root / "elsewhere")  # a dangling link reads as no report
+    assert rf.current_name(root) is None
 
 
 def test_a_copy_that_followed_the_links_gets_its_report_replaced(tmp_path):
