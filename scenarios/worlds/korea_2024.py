@@ -109,6 +109,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
         national = spec.get("eligibility", "all") == "national"
         chartered = "charter" in spec  # the regime its charter fixes (data file: charter: open)
         reseller = spec.get("channel") == "reseller"  # the leader resells partners' solutions
+        venture = spec.get("commitment") == "equity"  # founders hold equity: no fold (6.6)
         later: list[RegimeChange] = []
         for change in spec.get("regime_changes", []):
             step = founding_step(change["date"])
@@ -123,7 +124,15 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
                 regime = first[-1].regime
             leader, *members = (int(r) for r in rows)
             founding = Founding(
-                founded, spec["name"], leader, tuple(members), regime, national, chartered, reseller
+                founded,
+                spec["name"],
+                leader,
+                tuple(members),
+                regime,
+                national,
+                chartered,
+                reseller,
+                venture,
             )
             foundings.append(founding)
             continue
@@ -137,6 +146,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
             coordinated=np.array([spec.get("governance") == "state_coordinated"]),
             chartered=np.array([chartered]),
             reseller=np.array([reseller]),
+            venture=np.array([venture]),
         )
         firms.alliance[np.asarray(rows)] = aid
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))

@@ -15,7 +15,12 @@ in it the option values
 do not hold (its agenda, its name; finding 19 of docs/model.md section 10), and with every
 leader free to fold SoftBank folded the AI-RAN Alliance into the AI Alliance in 8 of 32 seeds of
 ``korea_2024`` by 2025, against the record. Leaders of mandated, state-coordinated and chartered
-alliances do not fold: the state or the charter, not the leader, keeps the alliance.
+alliances do not fold: the state or the charter, not the leader, keeps the alliance. Nor do
+leaders of joint ventures whose founders hold equity (``AllianceState.venture``, data file
+``commitment: equity``: Stargate's four equity funders): folding one would mean unwinding the
+founders' stakes, which no option value of membership holds; with it, OpenAI folded Stargate
+(4 founders, under ``fold_below_members``) into a larger alliance in 3 of the history fit's 16
+seeds by 2025 Q2, and Oracle led it after (finding 44 of docs/model.md section 10).
 """
 
 from __future__ import annotations
@@ -42,13 +47,15 @@ def leaders_drawn(
     Reason: the revisers ``leadership.leaders_stay`` drops are the leaders who may consider
     consolidation this quarter: those of alliances with fewer alive members than ``below`` now
     (``model.choice.fold_below_members``; an alliance that has shrunk below it counts too);
-    mandated, state-coordinated and chartered alliances are kept by the state or their charter.
+    mandated, state-coordinated and chartered alliances are kept by the state or their charter,
+    joint ventures by their founders' equity.
     """
     mine = formed_alliance(firms, alliances)[draws.revisers]
     ok = mine >= 0
     if alliances.m:  # with no alliance there is no leader
         ids = np.maximum(mine, 0)
         fixed = alliances.mandated | alliances.coordinated | alliances.chartered
+        fixed = fixed | alliances.venture
         size = alliance_sizes(firms, alliances.m)
         ok &= alliances.leader[ids] == draws.revisers
         ok &= ~fixed[ids] & (size[ids] < below)

@@ -48,6 +48,8 @@ class Founding:
         national: Whether it admits firms of its home region (the leader's) only.
         chartered: Whether its charter fixes its regime (leaders do not review it).
         reseller: Whether its leader resells its partners' solutions (a channel).
+        venture: Whether its founders hold equity in a joint venture (its leader does not
+            fold it).
     """
 
     step: int
@@ -58,6 +60,7 @@ class Founding:
     national: bool = False
     chartered: bool = False
     reseller: bool = False
+    venture: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ def apply_events(
             national=np.array([f.national]),
             chartered=np.array([f.chartered]),
             reseller=np.array([f.reseller]),
+            venture=np.array([f.venture]),
         )
         rows = np.asarray((f.leader, *f.members), dtype=np.int64)
         rows = rows[firms.alive[rows]]

@@ -97,6 +97,7 @@ class AllianceState:
     coordinated: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # by the state
     chartered: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # regime by charter
     reseller: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # resells partners
+    venture: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # founders' equity
     names: list[str] = field(default_factory=list)
 
     @property
@@ -115,6 +116,7 @@ class AllianceState:
         coordinated: np.ndarray | None = None,
         chartered: np.ndarray | None = None,
         reseller: np.ndarray | None = None,
+        venture: np.ndarray | None = None,
     ) -> np.ndarray:
         """Found alliances. Returns their ids (row indices).
 
@@ -134,6 +136,9 @@ class AllianceState:
             reseller: Per new alliance, whether its leader runs a resale programme for its
                 partners' solutions (``sim.engine.channel_access``; data file
                 ``channel: reseller``).
+            venture: Per new alliance, whether its founders hold equity in a joint venture
+                (data file ``commitment: equity``): its leader does not fold it
+                (``sim.engine.consolidation``).
         """
         k = len(regime)
         start = self.m
@@ -154,6 +159,8 @@ class AllianceState:
         self.chartered = np.concatenate([self.chartered, fixed])
         sells = np.zeros(k, np.bool_) if reseller is None else np.asarray(reseller, np.bool_)
         self.reseller = np.concatenate([self.reseller, sells])
+        equity = np.zeros(k, np.bool_) if venture is None else np.asarray(venture, np.bool_)
+        self.venture = np.concatenate([self.venture, equity])
         self.names.extend(names or [f"alliance-{i}" for i in range(start, start + k)])
         return np.arange(start, start + k)
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+import sim
 from sim.engine import valuation
 from sim.engine.choice import FIRST_CANDIDATE, RevisionDraws
 from sim.engine.consolidation import fold_targets, leaders_drawn
@@ -138,6 +139,31 @@ def test_only_leaders_of_alliances_they_may_fold_are_drawn(two_alliances):
     fixed.mandated[large] = True
     fixed.chartered[small] = True
     assert leaders_drawn(draws, firms, fixed, 10**6).revisers.size == 0
+    venture = alliances.copy()
+    venture.venture[small] = True  # its founders hold equity: its leader does not fold it
+    assert leaders_drawn(draws, firms, venture, 10**6).revisers.tolist() == [
+        int(alliances.leader[large])
+    ]
+
+
+# Seeds of the history fit (SeedSequence(20240101).spawn(16)) in which OpenAI folded Stargate
+# (4 founders, below fold_below_members) into a larger alliance by 2025 Q2 before the founders'
+# equity held it (finding 44 of docs/model.md section 10); Oracle led it after.
+FOLDED_BEFORE = (5, 11, 14)
+
+
+def test_openai_leads_the_joint_venture_it_founded_in_every_seed_that_folded_it():
+    cfg = sim.compose(["world=korea_2024", "steps=6"])
+    seeds = np.random.SeedSequence(20240101).spawn(16)
+    for k in FOLDED_BEFORE:
+        model = sim.AllianceModel(cfg, seed=seeds[k])
+        for _ in range(6):  # through 2025 Q2; Stargate is founded in 2025 Q1 (step 4)
+            model.step()
+        a = model.alliances
+        (stargate,) = [i for i, name in enumerate(a.names) if name == "OpenAI Stargate"]
+        assert a.venture[stargate] and a.active[stargate]
+        assert model.firm_names[a.leader[stargate]] == "OpenAI"
+        assert model.firms.alliance[model.firm_names.index("OpenAI")] == stargate
 
 
 def test_the_model_folds_below_its_own_field_not_the_working_group(monkeypatch):

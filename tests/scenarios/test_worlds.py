@@ -78,6 +78,7 @@ def test_korea_world_without_history_holds_every_archetype_at_step_0():
         assert alliances.national[aid] == (spec.get("eligibility") == "national")
         assert alliances.home[aid] == firms.region[alliances.leader[aid]]
         assert alliances.chartered[aid] == ("charter" in spec)
+        assert alliances.venture[aid] == (spec.get("commitment") == "equity")
     kai = names.index("K-AI Alliance")
     assert alliances.regime[kai] == OPEN and firms.region[alliances.leader[kai]] == 0
     assert alliances.national[kai] and not alliances.national[names.index("AI Alliance")]
@@ -113,7 +114,9 @@ def test_korea_world_schedules_what_happened_after_2024_q1():
         assert (firms.alliance[[f.leader, *f.members]] == -1).all()  # alone until the date
         assert f.national == (spec.get("eligibility") == "national")
         assert f.chartered == ("charter" in spec)
+        assert f.venture == (spec.get("commitment") == "equity")
     assert later["OpenEuroLLM"].chartered
+    assert later["OpenAI Stargate"].venture  # four equity funders (itweb_2025_01)
     kai = alliances.names.index("K-AI Alliance")
     assert alliances.regime[kai] == CLOSED
     assert [(c.name, c.step, c.regime) for c in schedule.regime_changes] == [
