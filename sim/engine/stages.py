@@ -15,15 +15,15 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from sim.config.schema import MAX_LEARNING_RATE, ModelParams
+from sim.config.schema import MAX_LEARNING_RATE, GrowthParams, ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS, REGIONS
 from sim.engine import common_rate, held_frontier, innovation
 from sim.engine.depth import adjust_depth, heterogeneity, target_depth
-from sim.engine.economy import Economy, sales, seller_values
+from sim.engine.economy import Economy, Sales, sales, seller_values
 from sim.engine.knowledge import catch_up_factor, quarterly_rate, returns_to_rnd
 from sim.engine.market_start import calibrate_start
 from sim.engine.markets import N_MARKETS, home_seller_rows
@@ -276,8 +276,36 @@ def start_economy(
     seeds with named leaders in every domain (docs/model.md finding 39, item 6).
     """
     p = q.params
-    held = p.growth.frontier_held_by_firm
-    if held:  # each domain's best live unit is the frontier, at 1 (held_frontier)
+    economy = _initial_economy(firms, alliances, q, start_year)
+    s = sales(firms, economy, 0, p, alliances)
+    if p.growth.common_learning_rate:
+        economy = replace(economy, transfer_rate=np.zeros(N_DOMAINS))
+    units = _start_units(firms, economy, p.growth)
+    firms.effort[:] = 0.0
+    capital = firms.capital.copy()  # the start's efforts are not cash-capped: see the floor
+    firms.capital[:] = np.inf
+    firms.learning_rate[:] = 0.0  # none: lambda_d
+    firms.learning_rate[units.own] = p.growth.learning_rate
+    economy, cycled = _settle_start(firms, alliances, q, economy, s, units)
+    if cycled:
+        warnings.warn(cycled, RuntimeWarning, stacklevel=2)
+    firms.capital[:] = starting_capital(capital, firms, p)
+    return economy
+
+
+def _initial_economy(
+    firms: FirmState, alliances: AllianceState, q: Quarter, start_year: int
+) -> Economy:
+    """The economy of step 0 before the passes: its market shifts solved from the targets.
+
+    With ``model.growth.frontier_held_by_firm`` each domain's capabilities are first divided
+    by its best live unit (``held_frontier.to_best``). The frontier is 1 in every domain and
+    lambda_d the config's ``learning_rate``; every alliance's depth is set to its target
+    (the bonus reads it) before the outside goods, home bias and rest-of-world penalty are
+    solved from the target shares (``_calibrated_shifts``).
+    """
+    p = q.params
+    if p.growth.frontier_held_by_firm:  # each domain's best live unit is the frontier, at 1
         held_frontier.to_best(firms)
     trend = np.asarray(p.growth.frontier_growth_of_domains(), dtype=np.float64)
     economy = Economy(
@@ -292,22 +320,43 @@ def start_economy(
     )
     # depth first (the bonus reads it): every alliance of the start at its target (docs 4)
     alliances.depth[:] = depth_targets(firms, alliances, p, q.effects.mission)
-    economy = _calibrated_shifts(firms, alliances, economy, p)
-    s = sales(firms, economy, 0, p, alliances)
-    g = p.growth
+    return _calibrated_shifts(firms, alliances, economy, p)
+
+
+@dataclass(frozen=True)
+class _StartUnits:
+    """The rows the start solves for, fixed before its passes.
+
+    Attributes:
+        live: Rows of the live units.
+        capped: Per live unit, whether it is a foreign unit at the frontier cap (k >= 1,
+            without ``model.growth.frontier_held_by_firm``); its effort may cycle there.
+        own: Rows given their own learning rate: every unit below the cap with
+            ``stationary_start``, else the holders with ``frontier_held_by_firm``, else none.
+        own_k: Their capability at the start.
+        own_drift: The frontier's drift per quarter in their domains.
+        anchor: Row of each domain whose rest sets lambda_d (the frontier holder with
+            ``common_learning_rate``, else the best domestic unit), -1 where none.
+        domestic: Row of each domain's best domestic unit (eps_d), -1 where none.
+    """
+
+    live: np.ndarray
+    capped: np.ndarray
+    own: np.ndarray
+    own_k: np.ndarray
+    own_drift: np.ndarray
+    anchor: np.ndarray
+    domestic: np.ndarray
+
+
+def _start_units(firms: FirmState, economy: Economy, g: GrowthParams) -> _StartUnits:
+    """The live units, the capped ones, those with their own rate, and each domain's anchors."""
+    held = g.frontier_held_by_firm
     common = g.common_learning_rate  # lambda_d on the holder, eps_d on the anchor (common_rate)
     anchor = common_rate.holders(firms) if common else _anchors(firms)
-    has = anchor >= 0
-    rows = anchor[has]
     domestic = _anchors(firms)  # the best domestic unit of each domain (eps_d)
     domestic = np.where(firms.region[np.maximum(domestic, 0)] == DOMESTIC, domestic, -1)
-    if common:
-        economy = replace(economy, transfer_rate=np.zeros(N_DOMAINS))
     live = np.flatnonzero(firms.alive)
-    firms.effort[:] = 0.0
-    capital = firms.capital.copy()  # the start's efforts are not cash-capped: see the floor
-    firms.capital[:] = np.inf
-    history: list[tuple[np.ndarray, ...]] = []
     capped = (firms.region[live] != DOMESTIC) & (firms.capability[live] >= 1.0) & (not held)
     own = live[:0]  # units given their own rate: every unit below the cap, or the holders
     if common:
@@ -318,70 +367,57 @@ def start_economy(
         own = live[firms.capability[live] >= 1.0]
     own_k = firms.capability[own]
     own_drift = economy.drift[firms.domain[own].astype(np.int64)]
-    firms.learning_rate[:] = 0.0  # none: lambda_d
-    firms.learning_rate[own] = g.learning_rate
+    return _StartUnits(live, capped, own, own_k, own_drift, anchor, domestic)
+
+
+def _settle_start(
+    firms: FirmState,
+    alliances: AllianceState,
+    q: Quarter,
+    economy: Economy,
+    s: Sales,
+    units: _StartUnits,
+) -> tuple[Economy, str]:
+    """Step-0 efforts, lambda_d and the own learning rates, solved together pass by pass.
+
+    Each pass moves the efforts (``_effort_pass``), lambda_d (``_domain_rate_pass``), eps_d
+    (``_common_rate_pass``) and the own rates (``_own_rate_pass``). It stops when all are at
+    rest; where they cycle instead, once their window averages settle (with
+    ``model.growth.adaptive_start``) or the passes run out, and the start takes their
+    average over the last window (``_start_from_average``).
+
+    Returns:
+        The economy with lambda_d solved, and "" if the passes settled, else the warning that
+        they cycled.
+    """
+    g = q.params.growth
+    live, capped, own = units.live, units.capped, units.own
+    has = units.anchor >= 0
+    rows = units.anchor[has]
     error, step = np.zeros(own.size), np.full(own.size, 0.5)  # rate_step's, before pass 1
     unsettled = 0.0  # largest capability change of a unit with its own rate (REST_TOLERANCE)
     moving = np.zeros(own.size)  # each such unit's capability change (k' - k)
-    passes = STATIONARY_ITERATIONS if own.size else START_ITERATIONS
+    history: list[tuple[np.ndarray, ...]] = []
     last_average: tuple[np.ndarray, ...] | None = None  # window_average a window ago
-    at_rest = False  # the iterates settled (else they cycled: their average is taken)
-    for done in range(passes):  # efforts, absorption and the rates settle together
-        game = innovation.plan(firms, alliances, q, economy, s)
-        effort = innovation.invest(live, firms, alliances, q, game)[0]
-        if held:  # half-way to the best response: the holders' own rates feed back on it
-            effort = 0.5 * (effort + firms.effort[live])
-        moved = np.abs(effort - firms.effort[live])[~capped].max(initial=0.0)
-        firms.effort[live] = effort
-        X = innovation.deliver(firms, game, firms.effort, p)
-        if common and g.reanchored_start:  # the most effective R&D holds the frontier
+    for done in range(STATIONARY_ITERATIONS if own.size else START_ITERATIONS):
+        effort, moved, X = _effort_pass(firms, alliances, q, economy, s, units)
+        if g.common_learning_rate and g.reanchored_start:  # most effective R&D: the frontier
             rows = common_rate.top_spenders(firms, X)[has]
             firms.capability[rows] = 1.0
-        k = firms.capability[rows]
-        reach = catch_up_factor(k, g.catch_up) * returns_to_rnd(
-            X[rows], g.rd_returns_exponent, g.effort_offset
-        )
-        lam = economy.learning_rate.copy()
-        wanted = rest_rate(k, reach, economy.drift[has], g.obsolescence)
-        lam[has] = np.sqrt(lam[has] * wanted)  # half-way in logs: damps the two-way feedback
-        change = np.abs(wanted / economy.learning_rate[has] - 1.0).max(initial=0.0)
-        economy = replace(economy, learning_rate=lam)
-        if common:
-            economy = common_rate.transfer_step(economy, firms, domestic, X, p)
-            if g.reanchored_start:  # every other unit at its own steady state, shares again
-                solved = g.transfer_rate < 0.0  # the best domestic units hold eps_d
-                kept = np.union1d(rows, domestic[domestic >= 0]) if solved else rows
-                common_rate.reanchor(firms, live, kept, X, economy, p)
-                economy = _calibrated_shifts(firms, alliances, economy, p)
-                s = sales(firms, economy, 0, p, alliances)
+        economy, lam, change = _domain_rate_pass(economy, firms, rows, has, X, g)
+        if g.common_learning_rate:
+            economy, s = _common_rate_pass(economy, firms, alliances, units, rows, X, q.params, s)
         if own.size:  # the stationary start: every unit below the cap at rest
-            own_reach = catch_up_factor(own_k, g.catch_up) * returns_to_rnd(
-                X[own], g.rd_returns_exponent, g.effort_offset
-            )
-            # the config's ceiling binds only for a unit with next to no step-0 effective R&D,
-            # which no finite rate would hold at rest
-            own_wanted = np.minimum(
-                rest_rate(own_k, own_reach, own_drift, g.obsolescence), MAX_LEARNING_RATE
-            )
-            before = firms.learning_rate[own]
-            if g.adaptive_start:  # growing steps while a unit's error keeps its sign
-                firms.learning_rate[own], error, step = rate_step(before, own_wanted, error, step)
-            else:
-                firms.learning_rate[own] = np.sqrt(before * own_wanted)  # half-way, as lambda_d
-            # k' - k at this pass's X and the rate it started from (docs/model.md section 4)
-            loss = (own_drift + g.obsolescence) * own_k
-            moving = (before * own_reach - loss) / (1.0 + own_drift)
+            error, step, moving = _own_rate_pass(firms, units, X, g, error, step)
             unsettled = float(np.abs(moving).max(initial=0.0))
-        now = (effort, lam, firms.learning_rate[own], moving)
-        history = [*history[-(CYCLE_WINDOW - 1) :], now]
+        history = [*history[-(CYCLE_WINDOW - 1) :], (effort, lam, firms.learning_rate[own], moving)]
         settled = change < START_TOLERANCE and unsettled < REST_TOLERANCE
         if settled and moved <= START_TOLERANCE * effort.max(initial=1.0):
             # a foreign unit at the frontier cap keeps k = 1 whatever it spends; its effort
             # can cycle around the cap's kink (it free-rides on spillovers when they alone
             # keep it there): it starts from its average over the last passes
             firms.effort[live[capped]] = np.mean([h[0][capped] for h in history], axis=0)
-            at_rest = True
-            break
+            return economy, ""
         if (done + 1) % CYCLE_WINDOW == 0:  # a whole window since the last: compare averages
             average = window_average(history)
             if (
@@ -391,18 +427,160 @@ def start_economy(
             ):
                 break
             last_average = average
-    if not at_rest:  # a cycle (around the frontier cap's kink, or of a few alliances' members)
-        firms.effort[live] = np.mean([h[0] for h in history], axis=0)
-        economy = replace(economy, learning_rate=np.mean([h[1] for h in history], axis=0))
-        firms.learning_rate[own] = np.mean([h[2] for h in history], axis=0)
-        warnings.warn(
-            f"the start's efforts cycled instead of settling (last change {moved:.2e} effort "
-            f"units, learning rates {change:.1e}, units' capability {unsettled:.1e}); it "
-            f"starts from their average over the last {CYCLE_WINDOW} of {done + 1} passes",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-    firms.capital[:] = starting_capital(capital, firms, p)
+    economy = _start_from_average(firms, units, economy, history)  # a cycle: its average
+    return economy, (
+        f"the start's efforts cycled instead of settling (last change {moved:.2e} effort "
+        f"units, learning rates {change:.1e}, units' capability {unsettled:.1e}); it "
+        f"starts from their average over the last {CYCLE_WINDOW} of {done + 1} passes"
+    )
+
+
+def _effort_pass(
+    firms: FirmState,
+    alliances: AllianceState,
+    q: Quarter,
+    economy: Economy,
+    s: Sales,
+    units: _StartUnits,
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """One pass of the live units' step-0 efforts, and the effective R&D they deliver.
+
+    Each live unit moves to its best response to the others' efforts; with
+    ``model.growth.frontier_held_by_firm`` half-way to it, since the holders' own rates feed
+    back on it.
+
+    Returns:
+        ``(effort, moved, X)``: the live units' new efforts (also written to
+        ``firms.effort``), the largest change of an uncapped unit's effort, and every
+        firm's effective R&D.
+    """
+    p, live = q.params, units.live
+    game = innovation.plan(firms, alliances, q, economy, s)
+    effort = innovation.invest(live, firms, alliances, q, game)[0]
+    if p.growth.frontier_held_by_firm:  # half-way: the holders' own rates feed back on it
+        effort = 0.5 * (effort + firms.effort[live])
+    moved = np.abs(effort - firms.effort[live])[~units.capped].max(initial=0.0)
+    firms.effort[live] = effort
+    return effort, moved, innovation.deliver(firms, game, firms.effort, p)
+
+
+def _domain_rate_pass(
+    economy: Economy,
+    firms: FirmState,
+    rows: np.ndarray,
+    has: np.ndarray,
+    X: np.ndarray,
+    g: GrowthParams,
+) -> tuple[Economy, np.ndarray, float]:
+    """One pass of lambda_d: half-way in logs to the rate that holds each anchor at rest.
+
+    Half-way damps the two-way feedback between a rate and the effort it calls for.
+
+    Args:
+        economy: The economy of this pass.
+        firms: The firms (the anchors' capabilities are read).
+        rows: The anchor row of each domain that has one.
+        has: Which domains have an anchor.
+        X: Every firm's effective R&D this pass.
+        g: The growth parameters.
+
+    Returns:
+        ``(economy, lambda_d, change)``: the economy with the new lambda_d, that lambda_d,
+        and the largest relative distance of a domain's rate from its rest rate this pass.
+    """
+    k = firms.capability[rows]
+    reach = catch_up_factor(k, g.catch_up) * returns_to_rnd(
+        X[rows], g.rd_returns_exponent, g.effort_offset
+    )
+    lam = economy.learning_rate.copy()
+    wanted = rest_rate(k, reach, economy.drift[has], g.obsolescence)
+    lam[has] = np.sqrt(lam[has] * wanted)  # half-way in logs: damps the two-way feedback
+    change = np.abs(wanted / economy.learning_rate[has] - 1.0).max(initial=0.0)
+    return replace(economy, learning_rate=lam), lam, change
+
+
+def _common_rate_pass(
+    economy: Economy,
+    firms: FirmState,
+    alliances: AllianceState,
+    units: _StartUnits,
+    rows: np.ndarray,
+    X: np.ndarray,
+    p: ModelParams,
+    s: Sales,
+) -> tuple[Economy, Sales]:
+    """One pass of eps_d (``model.growth.common_learning_rate``), and of the re-anchored units.
+
+    eps_d moves so that each domain's best domestic unit is at rest
+    (``common_rate.transfer_step``). With ``reanchored_start`` every other unit is then set
+    to its own steady state, and the market shifts and the sales are solved again.
+
+    Returns:
+        ``(economy, s)``: the economy with the new eps_d (and shifts), and the sales.
+    """
+    g = p.growth
+    economy = common_rate.transfer_step(economy, firms, units.domestic, X, p)
+    if g.reanchored_start:  # every other unit at its own steady state, shares again
+        solved = g.transfer_rate < 0.0  # the best domestic units hold eps_d
+        domestic = units.domestic
+        kept = np.union1d(rows, domestic[domestic >= 0]) if solved else rows
+        common_rate.reanchor(firms, units.live, kept, X, economy, p)
+        economy = _calibrated_shifts(firms, alliances, economy, p)
+        s = sales(firms, economy, 0, p, alliances)
+    return economy, s
+
+
+def _own_rate_pass(
+    firms: FirmState,
+    units: _StartUnits,
+    X: np.ndarray,
+    g: GrowthParams,
+    error: np.ndarray,
+    step: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One pass of the own learning rates (``firms.learning_rate[own]``) toward rest.
+
+    With ``model.growth.adaptive_start`` in growing steps (``rate_step``), else half-way in
+    logs, as lambda_d.
+
+    Returns:
+        ``(error, step, moving)``: ``rate_step``'s errors and steps, to pass back next time,
+        and each unit's capability change k' - k at this pass's X and the rate it started
+        from (docs/model.md section 4).
+    """
+    own, own_k, own_drift = units.own, units.own_k, units.own_drift
+    own_reach = catch_up_factor(own_k, g.catch_up) * returns_to_rnd(
+        X[own], g.rd_returns_exponent, g.effort_offset
+    )
+    # the config's ceiling binds only for a unit with next to no step-0 effective R&D,
+    # which no finite rate would hold at rest
+    own_wanted = np.minimum(
+        rest_rate(own_k, own_reach, own_drift, g.obsolescence), MAX_LEARNING_RATE
+    )
+    before = firms.learning_rate[own]
+    if g.adaptive_start:  # growing steps while a unit's error keeps its sign
+        firms.learning_rate[own], error, step = rate_step(before, own_wanted, error, step)
+    else:
+        firms.learning_rate[own] = np.sqrt(before * own_wanted)  # half-way, as lambda_d
+    loss = (own_drift + g.obsolescence) * own_k
+    moving = (before * own_reach - loss) / (1.0 + own_drift)
+    return error, step, moving
+
+
+def _start_from_average(
+    firms: FirmState,
+    units: _StartUnits,
+    economy: Economy,
+    history: list[tuple[np.ndarray, ...]],
+) -> Economy:
+    """The start of iterates that cycled: efforts and rates averaged over the last passes.
+
+    Writes the live units' efforts and the own rates; returns the economy with lambda_d
+    averaged.
+    """
+    firms.effort[units.live] = np.mean([h[0] for h in history], axis=0)
+    economy = replace(economy, learning_rate=np.mean([h[1] for h in history], axis=0))
+    firms.learning_rate[units.own] = np.mean([h[2] for h in history], axis=0)
     return economy
 
 
