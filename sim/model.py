@@ -48,7 +48,8 @@ from sim.engine.membership import apply_moves, settle
 from sim.engine.outcomes import COLUMNS, StepFlows, compute
 from sim.engine.policy import PolicyEffects
 from sim.engine.reviews import review_regimes
-from sim.engine.stages import deepen, start_economy
+from sim.engine.stages import deepen
+from sim.engine.start import start_economy
 from sim.engine.state import CONGLOMERATE, STARTUP
 from sim.engine.traits import startups
 

@@ -78,7 +78,7 @@ class GrowthParams:
     frontier_held_by_firm: bool = True
     # v2 (bool): the start's own learning rates (stationary_start, or the holders') take
     # growing steps in logs toward their rest rates while a unit's error keeps its sign, and
-    # return to half-way when it flips (stages.rate_step; docs/model.md section 4, item 9,
+    # return to half-way when it flips (start.rate_step; docs/model.md section 4, item 9,
     # finding 40); the fixed points, so the start, are those of half-way steps. Source:
     # numerical method; default true since 2026-12-04 (korea_2024 seeds 0-15: 17-30 passes
     # instead of 42-313); false: half-way in logs every pass, as before

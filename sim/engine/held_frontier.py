@@ -6,7 +6,7 @@ modelled foreign firm no firm holds the frontier, and once a domestic unit leads
 grows with that unit's R&D while the gap still divides by the trend. With the switch on:
 
 - at the start each domain's capabilities are divided by its best live unit, so that unit is
-  at 1 (``to_best``; ``stages.start_economy``), and the start solves its own learning rate
+  at 1 (``to_best``; ``start.start_economy``), and the start solves its own learning rate
   so that at rest it grows at the trend f_d;
 - no unit is capped (``ceiling``);
 - each quarter the frontier is the best live unit of its domain: it moves by that unit's
@@ -91,7 +91,7 @@ def push(
 def to_best(firms: FirmState) -> np.ndarray:
     """Divide each domain's live capabilities by its best live unit; return those bests.
 
-    Reason: the start (``stages.start_economy``) and ``hold``: the best live unit of every
+    Reason: the start (``start.start_economy``) and ``hold``: the best live unit of every
     domain is the frontier, at 1. Exited rows keep their capability.
     """
     rows = np.flatnonzero(firms.alive)

@@ -19,7 +19,7 @@ from sim.engine.balanced_growth import domain_totals, rd_cost_slope, rd_costs
 from sim.engine.choice import draw_revision
 from sim.engine.knowledge import capability_gain
 from sim.engine.markets import N_MARKETS
-from sim.engine.stages import _anchors
+from sim.engine.start import _anchors
 from sim.engine.state import FirmState
 from tests.before_leaders import before_leaders
 from tests.engine.test_entry_values import entry_before_the_fix
@@ -166,7 +166,7 @@ def held_response(m: sim.AllianceModel, step: int, balanced: bool) -> tuple[np.n
     The method of review 9 (/tmp/review9/work/balanced.py): 30 rounds of plan and partial
     adjustment at the start's capabilities, alliances and rates, with only the markets'
     sizes moved, and capital (USD m) with them: held in USD m, the cash cap of the firms
-    whose capital is the start's floor (``stages.starting_capital``) would bind at the
+    whose capital is the start's floor (``start.starting_capital``) would bind at the
     larger market's cost slope, which is not what a path of balanced growth holds.
     Returns the anchors' efforts, their k' - k at the efforts' effective R&D, and the
     plan's cost slope of every live row.

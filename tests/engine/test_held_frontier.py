@@ -21,7 +21,7 @@ from sim.config.vocabulary import DOMESTIC, N_DOMAINS
 from sim.engine import economy, held_frontier, innovation
 from sim.engine.knowledge import capability_gain, push_frontier
 from sim.engine.measures import QuarterEnd
-from sim.engine.stages import REST_TOLERANCE
+from sim.engine.start import REST_TOLERANCE
 from sim.engine.state import STARTUP, FirmState
 from tests.before_leaders import FIT_OF_2026_12_03, SCALE_BEFORE
 from tests.conftest import SMALL_SYNTHETIC

@@ -1,4 +1,4 @@
-"""sim.engine.stages.rate_step: the start's own learning rates in adaptive steps (finding 40)."""
+"""sim.engine.start.rate_step: the start's own learning rates in adaptive steps (finding 40)."""
 
 import warnings
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import sim
 from sim.engine import innovation
-from sim.engine.stages import MAX_RATE_STEP, MIN_RATE_STEP, rate_step
+from sim.engine.start import MAX_RATE_STEP, MIN_RATE_STEP, rate_step
 from sim.runs.replicates import replicate_seeds
 from tests.before_leaders import FIT_OF_2026_12_03
 from tests.pins import assert_pinned

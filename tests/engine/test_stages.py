@@ -1,4 +1,4 @@
-"""sim.engine.stages: the consistent start of version 2 and the depth stage."""
+"""sim.engine.start and sim.engine.stages: the consistent start of version 2 and the depth stage."""
 
 import warnings
 
@@ -9,7 +9,8 @@ import sim
 from sim.engine import economy, innovation
 from sim.engine.knowledge import capability_gain
 from sim.engine.markets import DOMESTIC_MARKET, N_MARKETS, market_geography
-from sim.engine.stages import _anchors, deepen, depth_targets
+from sim.engine.stages import deepen, depth_targets
+from sim.engine.start import _anchors
 from tests.conftest import SMALL_SYNTHETIC
 
 
@@ -131,7 +132,7 @@ def test_korea_with_its_scheduled_history_starts_without_cycling():
 
 def test_starting_capital_covers_the_runway_and_leaves_richer_firms_alone():
     """docs/model.md section 4, item 5: capital >= runway x (fixed cost + step-0 R&D spend)."""
-    from sim.engine.stages import starting_capital
+    from sim.engine.start import starting_capital
     from sim.engine.state import STARTUP
 
     model = sim.AllianceModel(sim.compose(["model.economics=v2", "steps=1"]))

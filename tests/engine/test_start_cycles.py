@@ -1,4 +1,4 @@
-"""sim.engine.stages: a start whose iterates cycle stops once its window averages settle."""
+"""sim.engine.start: a start whose iterates cycle stops once its window averages settle."""
 
 import warnings
 
@@ -7,7 +7,7 @@ import pytest
 
 import sim
 from sim.engine import innovation
-from sim.engine.stages import (
+from sim.engine.start import (
     CYCLE_CHECK_FROM,
     CYCLE_WINDOW,
     REST_TOLERANCE,

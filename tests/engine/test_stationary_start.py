@@ -13,7 +13,7 @@ import sim
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS
 from sim.engine import economy, innovation
 from sim.engine.knowledge import capability_gain
-from sim.engine.stages import REST_TOLERANCE
+from sim.engine.start import REST_TOLERANCE
 from sim.engine.state import FirmState
 from sim.engine.turnover import entrant_rates
 from tests.before_leaders import before_leaders
