@@ -52,6 +52,7 @@ class ChoiceParams:
     hub_and_spoke: bool = False  # v2: reseller alliances' partners coordinate with the leader only
     distance_cost: float = 2.7804  # v2: multiplier for an alliance of another region; history fit
     distance_cost_fixed: float = 0.2933  # v2: USD m/qtr a member from another region; history fit
+    distance_at_market_scale: bool = False  # v2: d0 read at the markets' scale W_t / W_0
     switching_cost_fixed: float = 0.05  # v2: USD m one-off on any change of alliance
     switching_cost_revenue: float = 0.0565  # v2: quarters of revenue, one-off; history fit
     founding_cost_open: float = 1.0  # v2: USD m one-off (governance, hosting, licences)
@@ -60,6 +61,7 @@ class ChoiceParams:
     recruit_expectation: float = 0.5  # v2: share of prospects expected to join
     regime_review_every: int = 4  # v2: quarters between leaders' regime reviews
     leaders_fold: bool = True  # v2: a leader may fold its alliance into a larger one (6.6)
+    leaders_within_bound: bool = False  # v2: a leader counts knowledge only while it absorbs (6.6)
     fold_below_members: int = 10  # v2: firms; only leaders of smaller alliances fold (assumption)
     regime_switch_cost: float = 9.9409  # v2: USD m one-off to change a regime; history fit
     state_mission: float = 1.0  # v2: mission of a state coordinator, in [0, 1] (depth target 1)

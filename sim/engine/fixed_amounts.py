@@ -73,6 +73,20 @@ def scaled(p: ModelParams, scale: float) -> ModelParams:
     return replace(p, choice=choice, growth=growth)
 
 
+def scaled_distance(p: ModelParams, scale: float) -> ModelParams:
+    """The parameters with ``distance_cost_fixed`` times ``scale``, the rest unchanged.
+
+    Reason: finding 45 of docs/model.md section 10 (``model.choice.distance_at_market_scale``):
+    the knowledge a member from another region gains is valued in markets that grow, while a
+    fixed distance cost in start-year USD m does not, so by year five the gain is twice the
+    cost and foreign-led alliances fill with Korean startups. ``scale`` 1 returns ``p`` itself.
+    """
+    if scale == 1.0:
+        return p
+    choice = replace(p.choice, distance_cost_fixed=p.choice.distance_cost_fixed * scale)
+    return replace(p, choice=choice)
+
+
 def break_even_cost(margin: ArrayLike, rd_spend: ArrayLike, cap: ArrayLike) -> np.ndarray:
     """Phi_i = min(cap, max(0, margin - R&D)): the fixed cost a startup's business pays at rest.
 

@@ -41,7 +41,9 @@ def leader_interest(
     in the leader's markets, improves with the alliance's knowledge, plus the resale margin
     on what the applicant adds to the channel's portfolio (dues fund the secretariat, not
     the leader: finding 18). Complementary applicants are welcome; strong same-market rivals
-    are not.
+    are not. With ``model.choice.leaders_within_bound`` and the level bound (6.3) the
+    knowledge counts only while the leader's internal channel still absorbs a marginal unit
+    (``Outlook.receiving``), as for every other firm (finding 45).
     """
     leader = np.where(target >= 0, padded(alliances.leader, 0)[np.maximum(target, 0)], 0)
     d_l = firms.domain[leader].astype(np.int64)
@@ -56,6 +58,8 @@ def leader_interest(
             np.arange(len(r.rows))[:, None], np.arange(target.shape[1]), d_l
         ]
     )
+    if p.choice.leaders_within_bound and o.receiving is not None:  # the level bound (6.3)
+        brings = brings * o.receiving[1][leader]  # a saturated leader learns nothing more
     rival = r.domain[:, None] == d_l
     received = r.absorption[:, None] * np.einsum(
         "kcd,kd->kc", at_alliance(o.excess, target), R[:, r.domain].T
