@@ -15,6 +15,7 @@ Two switches of docs/model.md (section 4, item 10, and 6.2, "Fixed amounts"):
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 
 import numpy as np
@@ -83,8 +84,11 @@ def scaled_distance(p: ModelParams, scale: float) -> ModelParams:
     """
     if scale == 1.0:
         return p
-    choice = replace(p.choice, distance_cost_fixed=p.choice.distance_cost_fixed * scale)
-    return replace(p, choice=choice)
+    choice = copy.copy(p.choice)  # not ``replace``: the values were checked once, at compose
+    choice.distance_cost_fixed = p.choice.distance_cost_fixed * scale
+    scaled = copy.copy(p)
+    scaled.choice = choice
+    return scaled
 
 
 def break_even_cost(margin: ArrayLike, rd_spend: ArrayLike, cap: ArrayLike) -> np.ndarray:

@@ -143,7 +143,7 @@ def test_fixed_amounts_scale_with_their_market():
     paid = fixed_amounts.startup_fixed_costs(rows, both.firms, q.params, q.money_scale)
     np.testing.assert_allclose(paid, both.firms.fixed_cost[rows] * scale)
     # off: the parameters themselves, every quarter
-    off = korea()
+    off = korea("model.choice.distance_at_market_scale=false")
     assert off._new_quarter(8, neutral).params is off.params
     assert off._new_quarter(8, neutral).money_scale == 1.0
 
