@@ -433,7 +433,6 @@ class Known:
         return self.leaf(), self.value, self.world, self.scenario, self.economics
 
 
-SCHEMA = "sim/config/schema.py"
 KNOWN: tuple[Known, ...] = ()  # every failure the fuzz found is fixed (2026-12-02)
 
 
