@@ -7,8 +7,8 @@ from before the switch") rebuild that commit's world: the frontier an exogenous 
 FANUC, docs/model.md finding 39 item 6), and the start's rates in half-way steps
 (``model.growth.adaptive_start=false``, adopted the next day: finding 40), and the
 membership values of that day's history fit (``FIT_OF_2026_12_03``; refitted 2026-12-04),
-and the fixed distance cost in start-year USD m (``model.choice.distance_at_market_scale``,
-adopted 2026-12-04: finding 45).
+and the fixed distance cost in start-year USD m (``model.choice.distance_at_market_scale``
+off, as it is by default again since its withdrawal the same day: finding 45).
 Each such pin still compares to 1e-12, so it shows that the adoptions changed nothing else.
 """
 
@@ -31,7 +31,7 @@ FIT_OF_2026_12_03 = (
     "model.choice.distance_cost_fixed=0.2339",
     "model.choice.distance_cost=1.9618",
     "model.choice.regime_switch_cost=10.4569",
-    # and the fixed distance cost in start-year USD m, as it was until 2026-12-04 (finding 45)
+    # and the fixed distance cost in start-year USD m (the default again: finding 45)
     "model.choice.distance_at_market_scale=false",
 )
 

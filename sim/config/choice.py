@@ -52,7 +52,7 @@ class ChoiceParams:
     hub_and_spoke: bool = False  # v2: reseller alliances' partners coordinate with the leader only
     distance_cost: float = 2.7804  # v2: multiplier for an alliance of another region; history fit
     distance_cost_fixed: float = 0.2933  # v2: USD m/qtr a member from another region; history fit
-    distance_at_market_scale: bool = True  # v2: d0 read at the markets' scale W_t / W_0
+    distance_at_market_scale: bool = False  # v2: d0 read at the markets' scale W_t / W_0
     switching_cost_fixed: float = 0.05  # v2: USD m one-off on any change of alliance
     switching_cost_revenue: float = 0.0565  # v2: quarters of revenue, one-off; history fit
     founding_cost_open: float = 1.0  # v2: USD m one-off (governance, hosting, licences)

@@ -1,4 +1,4 @@
-"""The two switches of finding 45 (docs/model.md section 10); the second is the default.
+"""The two switches of finding 45 (docs/model.md section 10), both off by default.
 
 ``model.choice.leaders_within_bound``: a leader's interest counts the knowledge an applicant
 brings only while the leader's internal channel still absorbs (the level bound, 6.3).
@@ -24,10 +24,11 @@ def switched(config, **choice):
     return replace(config, model=model)
 
 
-def test_the_distance_cost_at_the_markets_scale_is_the_default_and_the_leaders_bound_not():
-    """Adopted 2026-12-04 (finding 45): d0 at W_t / W_0; the leader's bound stays off."""
+def test_both_switches_are_off_by_default():
+    """Finding 45: d0 at W_t / W_0 was adopted and withdrawn the same day (the economist's
+    review: the index outgrows the gain it prices); the leader's bound waits for a refit."""
     choice = sim.compose([]).model.choice
-    assert not choice.leaders_within_bound and choice.distance_at_market_scale
+    assert not choice.leaders_within_bound and not choice.distance_at_market_scale
 
 
 @pytest.fixture(scope="module")
