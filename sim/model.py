@@ -171,22 +171,19 @@ class AllianceModel(AllianceWorld):
         USD m amounts at this quarter's markets, W_t / W_0 of their configured values
         (``sim.engine.fixed_amounts``; docs/model.md 6.2).
         """
-        scale = distance = 1.0
-        every = self.params.growth.scale_fixed_amounts
-        if self.v2 and (every or self.params.choice.distance_at_market_scale):
+        params, scale = self.params, 1.0
+        if self.v2 and fixed_amounts.reads_markets(self.params):
             year = self.cfg.world.start_year
             markets = fixed_amounts.market_scale(
                 economy.market_sizes_at(t, self.params, year),
                 economy.market_sizes_at(0, self.params, year),
             )
-            scale, distance = (markets, 1.0) if every else (1.0, markets)
+            params, scale = fixed_amounts.at_markets(self.params, markets)
         return quarter.Quarter(
             step=t,
             frontier=self.frontier,
             ceiling=growth.next_frontier(self.frontier, self.params.growth),
-            params=fixed_amounts.scaled_distance(
-                fixed_amounts.scaled(self.params, scale), distance
-            ),
+            params=params,
             effects=effects,
             reference_capital=self.reference_capital,
             money_scale=scale,

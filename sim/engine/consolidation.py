@@ -54,8 +54,7 @@ def leaders_drawn(
     ok = mine >= 0
     if alliances.m:  # with no alliance there is no leader
         ids = np.maximum(mine, 0)
-        fixed = alliances.mandated | alliances.coordinated | alliances.chartered
-        fixed = fixed | alliances.venture
+        fixed = alliances.mandated | alliances.coordinated | alliances.chartered | alliances.venture
         size = alliance_sizes(firms, alliances.m)
         ok &= alliances.leader[ids] == draws.revisers
         ok &= ~fixed[ids] & (size[ids] < below)

@@ -74,6 +74,26 @@ def scaled(p: ModelParams, scale: float) -> ModelParams:
     return replace(p, choice=choice, growth=growth)
 
 
+def reads_markets(p: ModelParams) -> bool:
+    """Whether a quarter's parameters depend on its markets' scale (either switch on)."""
+    return bool(p.growth.scale_fixed_amounts or p.choice.distance_at_market_scale)
+
+
+def at_markets(p: ModelParams, markets: float) -> tuple[ModelParams, float]:
+    """A quarter's parameters at markets ``markets`` x the start's, and its money scale.
+
+    Reason: docs/model.md 6.2, "Fixed amounts": with ``model.growth.scale_fixed_amounts``
+    every private fixed amount is read at ``W_t / W_0`` (``scaled``; the money scale too);
+    otherwise, with ``model.choice.distance_at_market_scale``, the fixed distance cost alone
+    (``scaled_distance``; finding 45); with neither, ``p`` itself at money scale 1.
+    """
+    if p.growth.scale_fixed_amounts:
+        return scaled(p, markets), markets
+    if p.choice.distance_at_market_scale:
+        return scaled_distance(p, markets), 1.0
+    return p, 1.0
+
+
 def scaled_distance(p: ModelParams, scale: float) -> ModelParams:
     """The parameters with ``distance_cost_fixed`` times ``scale``, the rest unchanged.
 
