@@ -168,8 +168,9 @@ class AllianceModel(AllianceWorld):
         """What every firm knows at the start of quarter ``t``.
 
         Under ``model.growth.scale_fixed_amounts`` (version 2) the parameters hold the fixed
-        USD m amounts at this quarter's markets, W_t / W_0 of their configured values
-        (``sim.engine.fixed_amounts``; docs/model.md 6.2).
+        USD m amounts at this quarter's markets, W_t / W_0 of their configured values; under
+        ``model.choice.cost_index_growth`` the fixed membership amounts at this quarter's
+        cost index (``sim.engine.fixed_amounts``; docs/model.md 6.2 and 6.5).
         """
         params, scale = self.params, 1.0
         if self.v2 and fixed_amounts.reads_markets(self.params):
@@ -178,7 +179,7 @@ class AllianceModel(AllianceWorld):
                 economy.market_sizes_at(t, self.params, year),
                 economy.market_sizes_at(0, self.params, year),
             )
-            params, scale = fixed_amounts.at_markets(self.params, markets)
+            params, scale = fixed_amounts.at_markets(self.params, markets, t)
         return quarter.Quarter(
             step=t,
             frontier=self.frontier,

@@ -53,6 +53,15 @@ class ChoiceParams:
     distance_cost: float = 2.7804  # v2: multiplier for an alliance of another region; history fit
     distance_cost_fixed: float = 0.2933  # v2: USD m/qtr a member from another region; history fit
     distance_at_market_scale: bool = False  # v2: d0 read at the markets' scale W_t / W_0
+    # v2: share of a member's revenue a quarter it pays for belonging to an alliance of another
+    # region (localisation, compliance and support that grow with the business it brings:
+    # finding 45's proposal, docs/model.md 6.5); 0: distance costs d0 alone
+    distance_cost_revenue: float = 0.0
+    # v2: /yr, growth of the index omega_t = (1 + g)^(t/4) at which every fixed membership
+    # amount (coordination, distance, switching, founding, regime change, the noise floor) is
+    # read in quarter t and valued over the horizon (wages; finding 45's proposal); 0: start-
+    # year USD m
+    cost_index_growth: float = 0.0
     switching_cost_fixed: float = 0.05  # v2: USD m one-off on any change of alliance
     switching_cost_revenue: float = 0.0565  # v2: quarters of revenue, one-off; history fit
     founding_cost_open: float = 1.0  # v2: USD m one-off (governance, hosting, licences)
@@ -90,7 +99,6 @@ class ChoiceParams:
         check_range(self, "fold_below_members", 1, MAX_FIRMS)
         for name in (
             "noise_revenue",
-            "complementarity_uplift",
             "coord_cost_fixed",
             "coord_cost_share",
             "coord_size_elasticity",
@@ -110,8 +118,12 @@ class ChoiceParams:
             "dues_share_closed",
             "channel_share",
             "channel_resale_margin",
+            "distance_cost_revenue",
+            "cost_index_growth",
         ):
             check_range(self, name, 0.0, 1.0)
+        # log-odds: exp(100) moves a share all the way; beyond it the odds overflow floats
+        check_range(self, "complementarity_uplift", 0.0, 100.0)
         check_range(self, "nest_similarity", 0.01, 1.0)
         check_range(self, "channel_portfolio_half", 1e-3, 1e6)
         check_range(self, "noise_revenue_floor", 1e-9, 1e6)

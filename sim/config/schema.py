@@ -130,6 +130,13 @@ class ModelParams:
                 f"GrowthParams.margin={self.growth.margin!r} is out of range under "
                 "model.economics=v2; allowed: 0.01 to 1"
             )
+        if self.growth.scale_fixed_amounts and self.choice.cost_index_growth > 0.0:
+            # two indexes for the same fixed amounts (sim.engine.fixed_amounts)
+            raise ConfigError(
+                f"ChoiceParams.cost_index_growth={self.choice.cost_index_growth!r} is not "
+                "allowed with model.growth.scale_fixed_amounts=true; allowed: 0 (the markets' "
+                "index reads every fixed amount)"
+            )
 
 
 @dataclass

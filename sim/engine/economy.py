@@ -377,6 +377,8 @@ def coordination_costs(
     rising with size beyond a working group, heterogeneity, the misfit between the firm's
     openness and the regime, and distance from the alliance's home region. In a
     hub-and-spoke alliance (``hub_and_spoke``) a partner coordinates with the leader only.
+    A member from another region also pays ``model.choice.distance_cost_revenue`` of its
+    revenue (``fixed_amounts.distance_revenue_cost``; last quarter's, the one it knows).
     """
     if alliances.m == 0:
         return np.zeros(firms.n)
@@ -388,6 +390,7 @@ def coordination_costs(
     )
     home = home_region(firms, alliances)
     hub = hub_and_spoke(alliances, p)[safe]
+    away = firms.region != home[safe]
     cost = coordination_rule(
         spend,
         alliances.depth[safe],
@@ -399,10 +402,12 @@ def coordination_costs(
             leader_openness(firms, alliances)[safe],
             hub,
         ),
-        firms.region != home[safe],
+        away,
         p,
         hub,
     )
+    if p.choice.distance_cost_revenue > 0.0:
+        cost = cost + fixed_amounts.distance_revenue_cost(firms.revenue, away, p)
     return np.asarray(np.where(formed_alliance(firms, alliances) >= 0, cost, 0.0))
 
 

@@ -1,6 +1,6 @@
 """Startups at rest that break even, and fixed USD m amounts that grow with the markets.
 
-Two switches of docs/model.md (section 4, item 10, and 6.2, "Fixed amounts"):
+Switches of docs/model.md (section 4, item 10, 6.2, "Fixed amounts", and 6.5):
 
 - ``model.growth.startup_break_even``: each startup's fixed cost ``Phi_i`` is what its
   business pays at rest, its margin less its R&D spend at the step-0 markets, between 0 and
@@ -11,18 +11,24 @@ Two switches of docs/model.md (section 4, item 10, and 6.2, "Fixed amounts"):
   every domain's ``M_{d,t} / M_{d,0}`` too, because every domain's markets share one growth
   path), so that under balanced growth (6.2) membership, entry and exit margins, not only
   the R&D condition, stay where they were while markets grow.
+- ``model.choice.cost_index_growth`` (finding 45's proposal): the fixed membership amounts
+  alone are read at a slow index ``omega_t = (1 + g)^(t/4)`` (``cost_index``, ``indexed``)
+  and their flows valued as growing at g (``cost_flow_ratio``); with
+  ``model.choice.distance_cost_revenue`` a member abroad also pays a share of its revenue
+  (``distance_revenue_cost``).
 """
 
 from __future__ import annotations
 
 import copy
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from sim.config.schema import ModelParams
-from sim.engine.rnd_game import HorizonMultipliers
+from sim.engine.rnd_game import HorizonMultipliers, horizon_multipliers
 from sim.engine.state import STARTUP, FirmState
 
 # the private fixed amounts of version 2 in USD m (one-off) or USD m a quarter (docs 6.2,
@@ -75,23 +81,91 @@ def scaled(p: ModelParams, scale: float) -> ModelParams:
 
 
 def reads_markets(p: ModelParams) -> bool:
-    """Whether a quarter's parameters depend on its markets' scale (either switch on)."""
-    return bool(p.growth.scale_fixed_amounts or p.choice.distance_at_market_scale)
+    """Whether a quarter's parameters depend on its markets' scale or its date."""
+    c = p.choice
+    return bool(p.growth.scale_fixed_amounts or c.distance_at_market_scale or c.cost_index_growth)
 
 
-def at_markets(p: ModelParams, markets: float) -> tuple[ModelParams, float]:
+def at_markets(p: ModelParams, markets: float, step: int = 0) -> tuple[ModelParams, float]:
     """A quarter's parameters at markets ``markets`` x the start's, and its money scale.
 
     Reason: docs/model.md 6.2, "Fixed amounts": with ``model.growth.scale_fixed_amounts``
     every private fixed amount is read at ``W_t / W_0`` (``scaled``; the money scale too);
-    otherwise, with ``model.choice.distance_at_market_scale``, the fixed distance cost alone
-    (``scaled_distance``; finding 45); with neither, ``p`` itself at money scale 1.
+    otherwise the fixed membership amounts at quarter ``step``'s cost index
+    (``cost_index``, 1 without ``model.choice.cost_index_growth``) and, with
+    ``model.choice.distance_at_market_scale``, the fixed distance cost also at the markets'
+    scale (``scaled_distance``; finding 45); with none, ``p`` itself at money scale 1.
     """
     if p.growth.scale_fixed_amounts:
         return scaled(p, markets), markets
+    p = indexed(p, cost_index(p, step))
     if p.choice.distance_at_market_scale:
         return scaled_distance(p, markets), 1.0
     return p, 1.0
+
+
+def cost_index(p: ModelParams, step: int) -> float:
+    """omega_t = (1 + g)^(t / 4): the index fixed membership amounts are read at in quarter t.
+
+    Reason: finding 45 of docs/model.md section 10 and 6.5, "Coordination cost": the fixed
+    membership amounts pay people (staff to coordinate, travel, lawyers), whose pay grows
+    at ``model.choice.cost_index_growth`` a year, not with the markets (25 % a year, which
+    would make them a wall by year five) nor not at all (start-year USD m, against gains
+    valued in growing markets). 1 at step 0, and always 1 at growth 0.
+    """
+    g = float(p.choice.cost_index_growth)
+    return 1.0 if g == 0.0 else float((1.0 + g) ** (step / 4.0))
+
+
+def indexed(p: ModelParams, index: float) -> ModelParams:
+    """The parameters with every amount of ``SCALED_CHOICE`` times ``index``, the rest unchanged.
+
+    Reason: ``cost_index``. ``index`` 1 returns ``p`` itself (the index off, bit for bit).
+    The values were checked once, at compose, so they are copied, not re-validated.
+    """
+    if index == 1.0:
+        return p
+    choice = copy.copy(p.choice)
+    for name in SCALED_CHOICE:
+        setattr(choice, name, getattr(p.choice, name) * index)
+    out = copy.copy(p)
+    out.choice = choice
+    return out
+
+
+@lru_cache(maxsize=64)
+def _flow_ratio(discount_rate: float, growth: float, horizon: int) -> float:
+    """``cost_flow_ratio`` of these rates, kept (a run asks every quarter)."""
+    m = horizon_multipliers(discount_rate, growth, 0.0, 0.0, horizon)
+    return float(m.level) / float(m.money)
+
+
+def cost_flow_ratio(p: ModelParams) -> float:
+    """Lambda^omega / Lambda^0: what a fixed membership flow is worth over the horizon, per quarter.
+
+    Reason: docs/model.md 6.5 (finding 45's review, objection (c)): a flow read at
+    ``cost_index`` grows at ``model.choice.cost_index_growth`` a year, so over the horizon it
+    is worth ``sum_tau (rho (1 + g)^(1/4))^tau`` quarters of this quarter's amount
+    (``horizon_multipliers``' ``level`` at market growth g), not the constant flow's
+    ``Lambda^0``. Exactly 1 at growth 0.
+    """
+    g = float(p.choice.cost_index_growth)
+    if g == 0.0:
+        return 1.0
+    return _flow_ratio(float(p.choice.discount_rate), g, int(p.choice.horizon_quarters))
+
+
+def distance_revenue_cost(revenue: ArrayLike, away: ArrayLike, p: ModelParams) -> np.ndarray:
+    """d1 R_f a quarter (USD m) for a member of an alliance of another region, else 0.
+
+    Reason: docs/model.md 6.5, "Coordination cost", and finding 45's proposal: belonging to
+    an alliance abroad costs localisation, compliance and support in proportion to the
+    business it touches (``model.choice.distance_cost_revenue`` of the member's revenue a
+    quarter), so that the cost grows with the member as the knowledge it gains does.
+    Arguments broadcast: the member's revenue (USD m a quarter), whether it is away.
+    """
+    d1 = float(p.choice.distance_cost_revenue)
+    return np.asarray(d1 * np.asarray(revenue, dtype=np.float64) * np.asarray(away, dtype=bool))
 
 
 def scaled_distance(p: ModelParams, scale: float) -> ModelParams:

@@ -22,6 +22,7 @@ from dataclasses import replace
 import numpy as np
 
 from sim.config.schema import ModelParams
+from sim.engine import fixed_amounts
 from sim.engine.channel_access import leader_pool, partner_group, partner_income
 from sim.engine.choice import FIRST_CANDIDATE, FOUND, FOUND_NEW, RevisionDraws
 from sim.engine.competition import expected_antitrust_cost
@@ -163,20 +164,32 @@ def coordination_cost(
     """cc_f(A) a quarter (USD m), 0 alone (docs/model.md 6.5, "Coordination cost").
 
     Reason: the rule members pay (``economy.coordination_rule``), at the option's alliance
-    as it would be with the firm in it.
+    as it would be with the firm in it. Weighed against money flows valued at ``Lambda^0``
+    (``option_values``), so under ``model.choice.cost_index_growth`` its fixed parts count
+    ``fixed_amounts.cost_flow_ratio`` times (they grow at the index), and the revenue part of
+    distance (``fixed_amounts.distance_revenue_cost``) counts as revenue does, at the home
+    market's ``Lambda^lev / Lambda^0`` (docs/model.md 6.5).
     """
     member = target == r.current[:, None]
     hub = at_alliance(o.hub, target) > 0
-    cost = coordination_rule(
-        o.spend[r.rows][:, None],
-        at_alliance(o.depth, target),
-        at_alliance(o.size, target) + ~member,
-        at_alliance(o.hetero, target),
-        coordination_misfit(openness[:, None], regime, at_alliance(o.leader_openness, target), hub),
-        region[:, None] != at_alliance(o.home, target),
-        p,
-        hub,
+    away = region[:, None] != at_alliance(o.home, target)
+    misfit = coordination_misfit(
+        openness[:, None], regime, at_alliance(o.leader_openness, target), hub
     )
+    spend = o.spend[r.rows][:, None]
+    depth = at_alliance(o.depth, target)
+    size = at_alliance(o.size, target) + ~member
+    hetero = at_alliance(o.hetero, target)
+    cost = coordination_rule(spend, depth, size, hetero, misfit, away, p, hub)
+    ratio = fixed_amounts.cost_flow_ratio(p)
+    if ratio != 1.0:  # the fixed parts grow at the index: cost at zero spend is theirs
+        fixed = coordination_rule(0.0, depth, size, hetero, misfit, away, p, hub)
+        cost = cost + (ratio - 1.0) * fixed
+    if p.choice.distance_cost_revenue > 0.0:
+        m = o.multipliers
+        growing = m.level[r.markets[:, 0]] / float(m.money[0])
+        revenue = r.revenue.sum(-1) * growing
+        cost = cost + fixed_amounts.distance_revenue_cost(revenue[:, None], away, p)
     return np.asarray(np.where(target >= 0, cost, 0.0))
 
 
