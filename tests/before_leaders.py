@@ -8,7 +8,8 @@ FANUC, docs/model.md finding 39 item 6), and the start's rates in half-way steps
 (``model.growth.adaptive_start=false``, adopted the next day: finding 40), and the
 membership values of that day's history fit (``FIT_OF_2026_12_03``; refitted 2026-12-04),
 and the fixed distance cost in start-year USD m (``model.choice.distance_at_market_scale``
-off, as it is by default again since its withdrawal the same day: finding 45).
+off, as it is by default again since its withdrawal the same day: finding 45), and 300
+foreign startups (1,500 since finding 46; ``FIT_OF_2026_12_04`` is the morning's fit with them).
 Each such pin still compares to 1e-12, so it shows that the adoptions changed nothing else.
 """
 
@@ -33,6 +34,22 @@ FIT_OF_2026_12_03 = (
     "model.choice.regime_switch_cost=10.4569",
     # and the fixed distance cost in start-year USD m (the default again: finding 45)
     "model.choice.distance_at_market_scale=false",
+    # and 300 foreign startups (1,500 since the evening of 2026-12-04: finding 46)
+    "world.n_foreign_startups=300",
+)
+# The history fit's membership values from the morning of 2026-12-04 until the refit with
+# 1,500 foreign startups that evening (finding 46), with the world of that day: pins made in
+# between compose with these
+FIT_OF_2026_12_04 = (
+    "model.choice.channel_share=0.0285",
+    "model.choice.coord_cost_fixed=0.0459",
+    "model.choice.complementarity_uplift=0.8103",
+    "model.choice.noise_revenue=0.037",
+    "model.choice.switching_cost_revenue=0.0565",
+    "model.choice.distance_cost_fixed=0.2933",
+    "model.choice.distance_cost=2.7804",
+    "model.choice.regime_switch_cost=9.9409",
+    "world.n_foreign_startups=300",
 )
 
 

@@ -353,9 +353,9 @@ def test_version_1_is_pinned_while_version_2_is_built(monkeypatch):
             "world=korea_2024",
             "steps=8",
             "world.history=false",
-            "world.n_foreign_startups=0",
             "model.economics=v1",
             *before_leaders(monkeypatch),
+            "world.n_foreign_startups=0",  # after before_leaders' 300
         ]
     )
     model = sim.AllianceModel(cfg).run()

@@ -93,7 +93,8 @@ KOREA = ["world=korea_2024"]
 
 
 def test_adaptive_steps_reach_the_half_way_start_in_fewer_passes():
-    """Same fixed point, fewer passes (korea_2024, seed 0: 23 against 166 on 2026-12-04)."""
+    """Same fixed point, fewer passes (korea_2024, seed 0: 23 against 166 on 2026-12-04; 27
+    against 291 with 1,500 foreign startups, finding 46)."""
     fast_passes, fast = passes(sim.compose(KOREA))
     slow_passes, slow = passes(sim.compose([*KOREA, "model.growth.adaptive_start=false"]))
     assert fast_passes < slow_passes / 2, (fast_passes, slow_passes)
@@ -106,9 +107,11 @@ def test_adaptive_steps_reach_the_half_way_start_in_fewer_passes():
     fast_rate, slow_rate = fast.firms.learning_rate[own], slow.firms.learning_rate[own]
     # a unit under the level bound is at rest along a range of rates (finding 40): each rule
     # stops at another point of it (2 of 1,510 units 5-6 % apart on 2026-12-04, after the
-    # membership refit; the rest within 2 %)
-    assert np.mean(np.abs(fast_rate / slow_rate - 1.0) < 0.02) > 0.99
-    np.testing.assert_allclose(fast_rate, slow_rate, 0.1)
+    # membership refit; the rest within 2 %; with 1,500 foreign startups and the refit on
+    # them, finding 46: 2 of 2,710 units 25-28 % apart, 99.93 % within 2 %)
+    apart = np.abs(fast_rate / slow_rate - 1.0)
+    assert np.mean(apart < 0.02) > 0.99
+    assert np.sum(apart > 0.1) <= 0.001 * apart.size and apart.max() < 0.5
     gap = [
         m.datacollector.get_model_vars_dataframe()["tech_gap_years"].iloc[0] for m in (fast, slow)
     ]

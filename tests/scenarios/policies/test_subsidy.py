@@ -169,13 +169,18 @@ def _entrants(subsidy, seed, steps=6):
 
 
 def test_subsidy_to_startups_funds_startups_and_raises_entry():
+    """More entrants over seeds 0-3 (120 against 81 over 6 quarters after the refit of
+    2026-12-04 evening); not in every seed: entrants are Poisson draws and the paths part
+    (seeds 0 and 5 give 22 against 23 and 23 against 24)."""
     cfg = SubsidyConfig(budget=250.0, eligibility="startups")
     effects = model_with(seed=0, subsidy=cfg).government.act(0)
     assert effects.startup_funding == pytest.approx(250.0)
     assert model_with(seed=0).government.act(0).startup_funding == 0.0
-    for seed in (0, 1):
+    total_funded = total_base = 0
+    for seed in (0, 1, 2, 3):
         funded, model = _entrants(cfg, seed)
         base, _ = _entrants(None, seed)
-        assert funded > base
+        total_funded, total_base = total_funded + funded, total_base + base
         entered = model.firms.entered > 0
         assert entered.sum() == funded and np.all(model.firms.kind[entered] == STARTUP)
+    assert total_funded > total_base
