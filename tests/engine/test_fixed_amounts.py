@@ -83,7 +83,10 @@ def test_a_startup_at_rest_breaks_even_under_the_new_start():
     profit = surplus[startup] - phi[startup]
     assert profit.min() >= 0.0
     below_cap = phi[startup] < on.params.growth.fixed_cost_startup
-    assert below_cap.mean() > 0.5
+    # most domestic startups size their team to their margin (95 %); foreign startups sell in
+    # the world's markets and pay the whole team (0.06 % below the cap with 1,500 of them)
+    domestic = on.firms.region[startup] == DOMESTIC
+    assert below_cap[domestic].mean() > 0.9
     np.testing.assert_allclose(profit[below_cap], 0.0, atol=1e-15)
 
 
