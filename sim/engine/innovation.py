@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from sim.config.schema import ModelParams
+from sim.engine import bisection, held_frontier
 from sim.engine import depth as depth_rules
-from sim.engine import held_frontier
 from sim.engine.aggregates import formed_alliance
 from sim.engine.balanced_growth import rd_costs
 from sim.engine.channels import Channels, build, group_market_key, member_value
@@ -474,6 +474,7 @@ def solve_effort(
     slope: Any,
     alpha: float,
     estimate: SlopeEstimate | None = None,
+    law: Law | None = None,
 ) -> np.ndarray:
     """Effort solving ``cost x = omega g'(x + inflow) + rest``, capped at ``limit``.
 
@@ -492,6 +493,9 @@ def solve_effort(
         slope: ``slope(x)`` gives g' at effort x for these firms (x + inflow inside).
         alpha: The returns exponent (1: closed form).
         estimate: Optional fast g' (``condition_above``); the effort is the same without.
+        law: Optional capability law of these firms whose ``slope(x + inflow)`` is
+            ``slope(x)``: without an ``estimate`` the halvings then run on buffers
+            (``bisection.bisect_effort``, the same bits, faster).
 
     Returns:
         Effort per firm (effort units), in ``[0, limit]``.
@@ -500,6 +504,9 @@ def solve_effort(
     hi = np.maximum(top, 0.0) / cost
     if alpha >= 1.0:
         return np.minimum(hi, limit)
+    if estimate is None and law is not None and bisection.fits(law, hi.size):
+        lo, hi = bisection.bisect_effort(omega, rest, inflow, cost, hi, law, BISECTION_STEPS)
+        return np.minimum(0.5 * (lo + hi), limit)
     lo = np.zeros_like(hi)
     mid = np.empty_like(hi)
     for _ in range(BISECTION_STEPS):
@@ -619,6 +626,7 @@ def _solve_response(q: Quarter, cases: Sequence[Case]) -> np.ndarray:
         slope,
         p.growth.rd_returns_exponent,
         fast,
+        units,
     )
 
 

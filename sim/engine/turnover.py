@@ -110,12 +110,13 @@ def _entrant(
     # the law is built once, not at each of the bisection's 60 steps: ``marginal_capability``
     # is ``capability_law(...).slope``, so the slope is the same to the bit (a third of a
     # korea_2024 quarter went to rebuilding it; benchmarks/README.md)
-    slope = capability_law(k, **terms).slope
+    units = capability_law(k, **terms)
 
     gamma = rd_costs(p, sales.size, economy.start_year)  # gamma_{d,t} (docs/model.md 6.2)
     zero = np.zeros(N_DOMAINS)
+    limit = np.full(N_DOMAINS, np.inf)
     x = innovation.solve_effort(
-        omega, zero, zero, gamma, np.full(N_DOMAINS, np.inf), slope, g.rd_returns_exponent
+        omega, zero, zero, gamma, limit, units.slope, g.rd_returns_exponent, law=units
     )
     rd = gamma * x * x / 2.0
     fixed = np.full(N_DOMAINS, g.fixed_cost_startup)
