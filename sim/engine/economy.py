@@ -11,6 +11,7 @@ revenue and profit, the way ``sim.engine.quarter`` does for version 1.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -167,13 +168,42 @@ def seller_values(
 
 
 def market_sizes_at(step: int, p: ModelParams, start_year: int) -> np.ndarray:
-    """Every market's size at quarter ``step`` (USD m a quarter; KITA totals, docs 6.1)."""
+    """Every market's size at quarter ``step`` (USD m a quarter; KITA totals, docs 6.1).
+
+    Computed once per quarter and set of market parameters (``_market_sizes_at``: a run asks
+    for the same sizes about nine times a quarter); the array is read-only.
+    """
     m = p.markets
-    growth = np.array([[m.growth_domestic], [m.growth_world]]) * np.ones(N_DOMAINS)
     weights = np.asarray(p.growth.domain_market_weights, dtype=np.float64)
-    return np.asarray(
-        market_sizes(step, m.domestic_size_2030, m.world_size_2030, growth, weights, start_year)
+    return _market_sizes_at(
+        int(step),
+        m.domestic_size_2030,
+        m.world_size_2030,
+        m.growth_domestic,
+        m.growth_world,
+        tuple(weights.ravel().tolist()),
+        weights.shape,
+        start_year,
     )
+
+
+@lru_cache(maxsize=1024)
+def _market_sizes_at(
+    step: int,
+    domestic_size: float,
+    world_size: float,
+    growth_domestic: float,
+    growth_world: float,
+    weights: tuple[float, ...],
+    weights_shape: tuple[int, ...],
+    start_year: int,
+) -> np.ndarray:
+    """``market_sizes_at`` of these parameters, kept; read-only so that no caller alters it."""
+    growth = np.array([[growth_domestic], [growth_world]]) * np.ones(N_DOMAINS)
+    shares = np.asarray(weights, dtype=np.float64).reshape(weights_shape)
+    size = np.asarray(market_sizes(step, domestic_size, world_size, growth, shares, start_year))
+    size.flags.writeable = False
+    return size
 
 
 def sales(

@@ -1,10 +1,13 @@
 """Speed paths against the plain computations they replace, bit for bit."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engine import innovation
+from sim.config.schema import ModelParams
+from sim.config.vocabulary import N_DOMAINS
+from sim.engine import economy, innovation, markets
 from sim.engine.knowledge import capability_law
 
 
@@ -46,3 +49,19 @@ def test_the_bisection_on_buffers_gives_the_plain_loops_bits(seed, n, ceiling, n
     args = (omega, rest, inflow, cost, limit, slope, 0.5)
     plain = innovation.solve_effort(*args)
     assert innovation.solve_effort(*args, law=law).tobytes() == plain.tobytes()
+
+
+@pytest.mark.parametrize("step", [0, 1, 17, 39])
+def test_kept_market_sizes_are_the_computed_ones_and_read_only(step):
+    p = ModelParams()
+    m = p.markets
+    growth = np.array([[m.growth_domestic], [m.growth_world]]) * np.ones(N_DOMAINS)
+    weights = np.asarray(p.growth.domain_market_weights, dtype=np.float64)
+    direct = markets.market_sizes(
+        step, m.domestic_size_2030, m.world_size_2030, growth, weights, 2024
+    )
+    kept = economy.market_sizes_at(step, p, 2024)
+    assert kept.tobytes() == np.asarray(direct).tobytes()
+    assert economy.market_sizes_at(step, p, 2024) is kept
+    with pytest.raises(ValueError, match="read-only"):
+        kept[0] = 1.0
