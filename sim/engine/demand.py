@@ -316,18 +316,20 @@ def marginal_value_grouped(
         self_rate = (p * open_public + e * open_inner) * own
     # relatedness of each firm's (row's) domain to every domain
     Rg, Rd = take_rows(R, domain), take_rows(R, d)
-    cells = _cells(group, D)
+    alone = everyone_alone(ch)
+    cells = None if alone else _cells(group, D)
 
     def per_firm(weights: np.ndarray) -> np.ndarray:
         return np.bincount(firm, weights=weights, minlength=n)
 
     def level(G: np.ndarray) -> np.ndarray:  # sum_m C_m V_im RG^L_im, G read at each row
         rows = per_firm(Cs * row_sums(Rd * G))
+        if cells is None:  # w = 0: the partners' part adds a zero (``nobody_inside``)
+            return (1.0 - w) * rows
         H = _group_rows(cells, Cs[:, None] * G, ch.n_groups)
         return (1.0 - w) * rows + w * row_sums(Rg * take_rows(H, ch.group))
 
     key_A, n_A = group_market_key(group, market, M, ch.n_groups - n)
-    G_A = _level_sums(key_A, n_A, d, ay_inner, D)
     # sum_j W_ij C_jm s_jm: the partners' shares weighted by the margin of whose profit it is
     CS_A = np.bincount(key_A, weights=C * s)
     CV = (1.0 - w[firm]) * C * s + w[firm] * CS_A[key_A]
@@ -336,15 +338,62 @@ def marginal_value_grouped(
         K = np.bincount(group * D + d, weights=weights, minlength=ch.n_groups * D)
         return row_sums(Rg * take_rows(K.reshape(-1, D), ch.group))
 
+    if alone:
+        own_weight = w * partner * own if receiving is None else w * self_rate
+        everyone = level(_level_sums(market, M, d, ay_public, D))
+        return nobody_inside(own_weight, self_rate, p, per_firm(C * y), per_firm(y * CV), everyone)
     if receiving is None:  # the products in this order, so the bound off gives the same bits
         gain = (1.0 - w * partner * own) * per_firm(C * y) + w * partner * partners(C * ay)
     else:
         reached = p * partners(C * ay_public) + e * partners(C * ay_inner)
         gain = (1.0 - w * self_rate) * per_firm(C * y) + w * reached
+    G_A = _level_sums(key_A, n_A, d, ay_inner, D)
     loss = (1.0 - self_rate) * per_firm(y * CV) + (e - f) * level(G_A)
     loss += p * level(_level_sums(market, M, d, ay_public, D))  # everyone: one group per market
     if ch.has_federations:
         fed = ch.federation[firm]
         key_F, n_F = group_market_key(fed, market, M, ch.n_federations - n)
         loss += f * level(_level_sums(key_F, n_F, d, ay_inner, D))
+    return np.asarray(gain - loss)
+
+
+def everyone_alone(ch: Channels) -> bool:
+    """Whether no firm of ``ch`` is in an alliance (then ``nobody_inside`` applies)."""
+    return not bool(ch.inside.any())
+
+
+def nobody_inside(
+    own_weight: np.ndarray,
+    self_rate: np.ndarray,
+    public: np.ndarray,
+    own_gain: np.ndarray,
+    own_loss: np.ndarray,
+    everyone: np.ndarray,
+) -> np.ndarray:
+    """``marginal_value_grouped`` when every firm is alone, without the terms that add zeros.
+
+    Reason: speed only (the hollowness check plans every firm alone each quarter). With no
+    firm in an alliance the weight w on partners and the alliance and federation excesses
+    e and f are all +0.0, so ``w * (partners' sums)``, ``(e - f) * level(G_A)``, ``f *
+    level(G_F)`` and the partners' part of each level are zeros (of either sign, the sums
+    being finite). A zero of either sign added to a number leaves it as it was unless the
+    number is -0.0; the terms they are added to are per-firm sums (``np.bincount`` starts
+    from +0.0 and never returns -0.0) times 1.0, or a product that may be -0.0 only where
+    the public level's term added next is not -0.0. So leaving them out gives exactly the
+    bits of the full expression, in its order of operations.
+
+    Args:
+        own_weight: w times the firm's own term in its sums (0.0), per firm.
+        self_rate: The firm's own term in its sums, per firm.
+        public: ``p = rho pi``, the public rate of each firm.
+        own_gain: ``sum_m C_m y_im`` per firm (``per_firm(C y)``).
+        own_loss: ``sum_m y_im C_m s_im`` per firm (``per_firm(y CV)``, CV = C s alone).
+        everyone: The public level's ``level(...)`` per firm (its rows' part alone).
+
+    Returns:
+        ``MV`` per firm, as ``marginal_value_grouped`` returns it.
+    """
+    gain = (1.0 - own_weight) * own_gain
+    loss = (1.0 - self_rate) * own_loss
+    loss += public * everyone
     return np.asarray(gain - loss)

@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import N_DOMAINS
-from sim.engine import economy, innovation, markets
+from sim.engine import demand, economy, innovation, markets
 from sim.engine.knowledge import capability_law
+from tests.engine.test_demand import random_world, structure
 
 
 def _law(rng, n, ceiling):
@@ -49,6 +50,40 @@ def test_the_bisection_on_buffers_gives_the_plain_loops_bits(seed, n, ceiling, n
     args = (omega, rest, inflow, cost, limit, slope, 0.5)
     plain = innovation.solve_effort(*args)
     assert innovation.solve_effort(*args, law=law).tobytes() == plain.tobytes()
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(1, 9),
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.integers(0, 3),
+    st.booleans(),
+    st.booleans(),
+)
+def test_everyone_alone_gives_the_full_expressions_bits(
+    seed, n_firms, n_domains, n_geos, n_alliances, federated, bounded
+):
+    w = random_world(seed, n_firms, n_domains, n_geos, n_alliances, federated)
+    w["alliance"] = np.full(n_firms, -1)
+    rng = np.random.default_rng(seed + 7)
+    w["dk_dX"][rng.random(n_firms) < 0.3] = 0.0  # zero products: the signs of zeros count
+    w["absorption"][rng.random(n_firms) < 0.3] = 0.0
+    s = demand.shares(w["value"], w["market"], w["n_markets"], w["outside"])
+    s[rng.random(s.size) < 0.2] = 0.0
+    opened = tuple((rng.random(n_firms) < 0.5).astype(float) for _ in range(2))
+    keys = ("scale", "theta", "domain", "depth", "absorption", "relatedness", "dk_dX")
+    kwargs = {key: w[key] for key in keys}
+    kwargs["weight"] = np.where(rng.random(n_firms) < 0.5, rng.uniform(0.0, 1.0, n_firms), 0.0)
+    kwargs["receiving"] = opened if bounded else None
+    ch = structure(w)
+    assert demand.everyone_alone(ch)
+    fast = demand.marginal_value_grouped(s, w["market"], w["firm"], channels=ch, **kwargs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demand, "everyone_alone", lambda _: False)
+        full = demand.marginal_value_grouped(s, w["market"], w["firm"], channels=ch, **kwargs)
+    assert fast.tobytes() == full.tobytes()
 
 
 @pytest.mark.parametrize("step", [0, 1, 17, 39])
