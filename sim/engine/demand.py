@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from sim.engine.arrays import row_sums, take_rows
-from sim.engine.channels import Channels, group_market_key, member_value
+from sim.engine.channels import Channels, everyone_alone, group_market_key, member_value
 
 
 def _at(per_market: ArrayLike, market: np.ndarray) -> np.ndarray:
@@ -355,11 +355,6 @@ def marginal_value_grouped(
         key_F, n_F = group_market_key(fed, market, M, ch.n_federations - n)
         loss += f * level(_level_sums(key_F, n_F, d, ay_inner, D))
     return np.asarray(gain - loss)
-
-
-def everyone_alone(ch: Channels) -> bool:
-    """Whether no firm of ``ch`` is in an alliance (then ``nobody_inside`` applies)."""
-    return not bool(ch.inside.any())
 
 
 def nobody_inside(

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from sim.engine.arrays import take_rows
-from sim.engine.channels import Channels
+from sim.engine.channels import Channels, everyone_alone
 
 if TYPE_CHECKING:
     from sim.engine.levels import InflowBound
@@ -143,6 +143,11 @@ def inflow_parts(
 
     Returns:
         ``(public, internal)``, each shape (n,) (effort units).
+
+    With every firm alone (``channels.everyone_alone``) the internal part is ``a`` times
+    +0.0 without its sums (speed only): with no excess rate each of them is a bincount of
+    zeros (+0.0) read through relatedness in [0, 1], so the sums give +0.0 exactly for
+    finite efforts, of either sign.
     """
     ch = channels
     x = np.asarray(x, dtype=np.float64).reshape(-1)
@@ -154,6 +159,8 @@ def inflow_parts(
     P = np.bincount(domain, weights=public * x, minlength=D)
     own = R[domain, domain] * x
     from_public = (P @ R)[domain] - public * own
+    if everyone_alone(ch):  # no excess anywhere: the partners' sums below are all +0.0
+        return np.asarray(a * from_public), np.asarray(a * np.zeros(from_public.shape))
     AX = _keyed_sum(ch.group, domain, excess * x, ch.n_groups, D)
     worth = _received(R, domain)
     from_partners = _reach(AX, ch.group, worth) - excess * own

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import N_DOMAINS
-from sim.engine import demand, economy, innovation, markets
+from sim.engine import channels, demand, economy, innovation, knowledge, markets
 from sim.engine.knowledge import capability_law
 from tests.engine.test_demand import random_world, structure
 
@@ -78,7 +78,7 @@ def test_everyone_alone_gives_the_full_expressions_bits(
     kwargs["weight"] = np.where(rng.random(n_firms) < 0.5, rng.uniform(0.0, 1.0, n_firms), 0.0)
     kwargs["receiving"] = opened if bounded else None
     ch = structure(w)
-    assert demand.everyone_alone(ch)
+    assert channels.everyone_alone(ch)
     fast = demand.marginal_value_grouped(s, w["market"], w["firm"], channels=ch, **kwargs)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(demand, "everyone_alone", lambda _: False)
@@ -100,3 +100,29 @@ def test_kept_market_sizes_are_the_computed_ones_and_read_only(step):
     assert economy.market_sizes_at(step, p, 2024) is kept
     with pytest.raises(ValueError, match="read-only"):
         kept[0] = 1.0
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(1, 30),
+    st.integers(1, 4),
+    st.integers(0, 3),
+    st.booleans(),
+)
+def test_inflow_parts_of_firms_all_alone_are_the_full_sums_bits(
+    seed, n_firms, n_domains, n_alliances, federated
+):
+    w = random_world(seed, n_firms, n_domains, 1, n_alliances, federated)
+    w["alliance"] = np.full(n_firms, -1)
+    rng = np.random.default_rng(seed + 11)
+    x = np.where(rng.random(n_firms) < 0.3, 0.0, rng.uniform(0.0, 5.0, n_firms))
+    x[rng.random(n_firms) < 0.1] = -0.0
+    a = np.where(rng.random(n_firms) < 0.2, 0.0, rng.uniform(0.0, 1.0, n_firms))
+    ch = structure(w)
+    args = (x, w["domain"], w["relatedness"], a, ch)
+    fast = knowledge.inflow_parts(*args)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(knowledge, "everyone_alone", lambda _: False)
+        full = knowledge.inflow_parts(*args)
+    assert [v.tobytes() for v in fast] == [v.tobytes() for v in full]
