@@ -115,6 +115,10 @@ class AllianceModel(AllianceWorld):
         # entrant's fixed cost per domain at the step-0 markets (startup_break_even)
         self._entry_values = np.zeros(len(DOMAINS))
         self._entry_fixed_costs = np.zeros(len(DOMAINS))
+        # version 2: the entrants' learning rates (turnover.entrant_rates), set with
+        # _entry_values from the units alive after exit; entry reads them (nothing between
+        # changes which units are alive or their rates)
+        self._entry_rates: np.ndarray | None = None
         self._prime_market()
         self.cumulative_spend = 0.0
         self.outcomes: dict[str, float] = {}
@@ -409,7 +413,7 @@ class AllianceModel(AllianceWorld):
         flows.exited = int((firms.region[gone] == DOMESTIC).sum())
         # what a new startup of each domain expects on this quarter's markets, learning at the
         # rates of the units still alive (the ones ``_enter`` gives it): entry reads it (6.9)
-        rates = turnover.entrant_rates(firms)
+        rates = self._entry_rates = turnover.entrant_rates(firms)
         self._entry_values = turnover.entrant_values(
             self.economy, trade.sales, multipliers, p, rates
         )
@@ -451,7 +455,9 @@ class AllianceModel(AllianceWorld):
                 q.params,
                 self.rng,
                 self._entry_fixed_costs if q.params.growth.startup_break_even else None,
+                self._entry_rates,
             )
+            self._entry_rates = None  # this quarter's: read once
             k = int(columns["kind"].size)
             if k:
                 rows = self.firms.append(**columns, entered=np.full(k, t + 1))

@@ -135,6 +135,7 @@ def enter(
     p: ModelParams,
     rng: np.random.Generator,
     fixed_cost: np.ndarray | None = None,
+    rates: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Columns of this quarter's entrants (docs/model.md 6.9); empty columns if none.
 
@@ -143,7 +144,8 @@ def enter(
     funding per potential entrant scaled by a lognormal draw; they enter alone at k_e, with
     their domain's ``entrant_rates`` as their own learning rate (0: lambda_d) and, given
     ``fixed_cost`` per domain (USD m a quarter at the step-0 markets), that as their
-    ``Phi_i`` (``model.growth.startup_break_even``).
+    ``Phi_i`` (``model.growth.startup_break_even``). ``rates`` is ``entrant_rates(firms)``
+    when the caller has it already (None: computed here).
     """
     g = p.growth
     pool = g.entry_pool * initial_startups
@@ -156,7 +158,7 @@ def enter(
     columns["domain"] = domain
     columns["presence"] = presence_mask(domain)
     columns["capital"] = entry_exit.entrant_capital(funding, world.startup_capital_sigma, k, rng)
-    columns["learning_rate"] = entrant_rates(firms)[domain]
+    columns["learning_rate"] = (entrant_rates(firms) if rates is None else rates)[domain]
     if fixed_cost is not None:
         columns["fixed_cost"] = np.asarray(fixed_cost, dtype=np.float64)[domain]
     return columns
