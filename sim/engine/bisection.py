@@ -63,18 +63,20 @@ def bisect_effort(
     # mid >= 0 (the brackets are), so max(mid + inflow, 0) is mid + inflow unless inflow < 0
     # somewhere (or either holds a NaN); max then only turned -0.0 into 0.0 before adding X0
     clip = not (bool(np.all(inflow >= 0.0)) and bool(np.all(hi >= 0.0)))
+    add, multiply, greater, where = np.add, np.multiply, np.greater, np.where  # (looked up once)
+    offset = law.offset
     for _ in range(steps):
-        np.add(lo, hi, out=mid)
-        mid *= 0.5
-        np.multiply(cost, mid, out=spend)
-        np.add(mid, inflow, out=shifted)
+        add(lo, hi, mid)
+        multiply(mid, 0.5, mid)
+        multiply(cost, mid, spend)
+        add(mid, inflow, shifted)
         if clip:
             np.maximum(shifted, 0.0, out=shifted)
-        shifted += law.offset
+        add(shifted, offset, shifted)
         g = law.slope_from_shifted(shifted, out=excess)
-        np.multiply(omega, g, out=excess)
-        excess += rest
-        excess -= spend
-        np.greater(excess, 0.0, out=above)
-        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+        multiply(omega, g, excess)
+        add(excess, rest, excess)
+        np.subtract(excess, spend, excess)
+        greater(excess, 0.0, above)
+        lo, hi = where(above, mid, lo), where(above, hi, mid)
     return lo, hi

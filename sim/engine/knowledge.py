@@ -319,9 +319,9 @@ class Law:
         operations of ``slope`` in the same order, on a buffer instead of new arrays. The
         per-unit terms must broadcast to ``shifted``'s shape (the caller checks).
         """
-        np.power(shifted, self.alpha - 1.0, out=out)
-        np.multiply(self.slope_scale, out, out=out)
-        np.divide(out, self.drift, out=out)
+        np.power(shifted, self.alpha - 1.0, out)
+        np.multiply(self.slope_scale, out, out)
+        np.divide(out, self.drift, out)
         return self._at_ceiling(out, shifted)
 
     @property
