@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 
 import pandas as pd
@@ -29,6 +30,26 @@ def test_replicates_are_seeded_tidy_tables(cfg):
     assert tables.firms is None and tables.snapshot["replicate"].eq(0).all()
     again = run_replicates(cfg, {"note": "x"})
     assert again.final.equals(tables.final)
+
+
+def test_the_collector_is_left_as_it_was_found(cfg):
+    from sim.runs.replicates import older_objects_frozen
+
+    before = gc.get_freeze_count()  # 0 unless something in this process froze already
+    run_replicates(cfg)  # freezes the older objects for the runs, unfreezes after
+    assert gc.get_freeze_count() == before
+    with older_objects_frozen():
+        inside = gc.get_freeze_count()
+    assert inside > 0 and gc.get_freeze_count() == before
+    gc.freeze()  # a caller's own freeze is the caller's to undo
+    try:
+        frozen = gc.get_freeze_count()
+        with older_objects_frozen():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        if not before:
+            gc.unfreeze()
 
 
 def test_a_run_is_stored_once_and_kept(cfg, tmp_path):
