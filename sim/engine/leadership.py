@@ -51,13 +51,7 @@ def leader_interest(
     s_l = o.share[leader]
     value_l = (flow[markets_l] * s_l * (1.0 - s_l)).sum(-1) * o.slope[leader] * o.absorption[leader]
     c_a = at_alliance(o.internal, target)
-    brings = (
-        c_a
-        * r.effort[:, None]
-        * R[r.domain][:, None].repeat(target.shape[1], 1)[
-            np.arange(len(r.rows))[:, None], np.arange(target.shape[1]), d_l
-        ]
-    )
+    brings = c_a * r.effort[:, None] * R[r.domain[:, None], d_l]  # R[d_i, d_l] per option
     if p.choice.leaders_within_bound and o.receiving is not None:  # the level bound (6.3)
         brings = brings * o.receiving[1][leader]  # a saturated leader learns nothing more
     rival = r.domain[:, None] == d_l
