@@ -591,7 +591,7 @@ def _solve_response(q: Quarter, cases: Sequence[Case]) -> np.ndarray:
         for rows, firms, game in cases
     ]
     per_unit: dict[str, Any] = {  # per-unit terms side by side; the parameters as they are
-        key: np.concatenate([np.broadcast_to(t[key], rows.shape) for rows, t in terms])
+        key: np.concatenate([_per_row(t[key], rows.shape) for rows, t in terms])
         if np.ndim(terms[0][1][key])
         else terms[0][1][key]
         for key in terms[0][1]
@@ -628,6 +628,11 @@ def _solve_response(q: Quarter, cases: Sequence[Case]) -> np.ndarray:
         fast,
         units,
     )
+
+
+def _per_row(values: Any, shape: tuple[int, ...]) -> Any:
+    """``values`` broadcast to ``shape``; as they are when of that shape (speed only)."""
+    return values if np.shape(values) == shape else np.broadcast_to(values, shape)
 
 
 def invest(

@@ -391,7 +391,10 @@ def _capped_units(law: Law) -> Law:
     rows = np.flatnonzero(np.isfinite(c))
 
     def pick(v: np.ndarray) -> np.ndarray:
-        return v if v.ndim == 0 else np.asarray(np.broadcast_to(v, c.shape).reshape(-1)[rows])
+        if v.ndim == 0:
+            return v
+        full = v if v.shape == c.shape else np.broadcast_to(v, c.shape)  # (a view: speed)
+        return np.asarray(full.reshape(-1)[rows])
 
     alone = replace(
         law,
