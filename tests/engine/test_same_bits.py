@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import N_DOMAINS
-from sim.engine import channels, demand, economy, innovation, knowledge, markets
+from sim.engine import channels, demand, economy, innovation, knowledge, markets, outlook
 from sim.engine.knowledge import capability_law
 from tests.engine.test_demand import random_world, structure
 
@@ -126,3 +126,19 @@ def test_inflow_parts_of_firms_all_alone_are_the_full_sums_bits(
         patch.setattr(knowledge, "everyone_alone", lambda _: False)
         full = knowledge.inflow_parts(*args)
     assert [v.tobytes() for v in fast] == [v.tobytes() for v in full]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.int8, np.bool_])
+@pytest.mark.parametrize("shape", [(5,), (5, 3), (5, 3, 2)])
+def test_alliance_lookups_are_the_masked_gathers_bits(dtype, shape):
+    rng = np.random.default_rng(len(shape))
+    table = (rng.normal(size=shape) * 10).astype(dtype)
+    if table.dtype.kind == "f":
+        table.flat[0] = -0.0  # a -0.0 read from a row stays -0.0; a missing row reads +0.0
+    target = rng.integers(-3, 5, (4, 6))
+    safe = np.where(target >= 0, target, 0)
+    values = table[safe]
+    mask = (target >= 0).reshape(target.shape + (1,) * (values.ndim - target.ndim))
+    masked = np.asarray(np.where(mask, values, 0.0))  # the rule as it was written before
+    fast = outlook.at_alliance(table, target)
+    assert fast.dtype == masked.dtype and fast.tobytes() == masked.tobytes()
