@@ -142,3 +142,20 @@ def test_alliance_lookups_are_the_masked_gathers_bits(dtype, shape):
     masked = np.asarray(np.where(mask, values, 0.0))  # the rule as it was written before
     fast = outlook.at_alliance(table, target)
     assert fast.dtype == masked.dtype and fast.tobytes() == masked.tobytes()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.bool_])
+@pytest.mark.parametrize("extra", [0, 1])
+def test_alliance_cell_lookups_are_the_masked_gathers_bits(dtype, extra):
+    rng = np.random.default_rng(extra)
+    table = (rng.normal(size=(5, 4)) * 10).astype(dtype)
+    if table.dtype.kind == "f":
+        table[0, 0] = -0.0
+    target = rng.integers(-3, 5, (4, 6))
+    column = rng.integers(0, 4, (4, 6, 3) if extra else (4, 6))
+    valid = target >= 0
+    safe = np.where(valid, target, 0).reshape(target.shape + (1,) * extra)
+    mask = valid.reshape(target.shape + (1,) * extra)
+    masked = np.asarray(np.where(mask, table[safe, column], 0.0))  # as written before
+    fast = outlook.at_alliance_cells(table, target, column)
+    assert fast.dtype == masked.dtype and fast.tobytes() == masked.tobytes()
