@@ -126,15 +126,15 @@ def complementarity_bonus(
     Reason: docs/model.md 6.5, "Complementarity as revenue"; the table is uniform (1/6 off
     the diagonal) until value-chain data exist; a hollow (shallow) alliance sells none.
     """
+    bonus = np.zeros(domain.shape)
     if best.size == 0:
-        return np.zeros(domain.shape)
-    comp = complementarity_table()
-    a = np.where(alliance == NO_ALLIANCE, 0, alliance)
-    value = row_sums(take_rows(comp, domain) * take_rows(best, a))
-    w = member_value(depth, alliance, 0.0)
-    return np.asarray(
-        np.where(alliance == NO_ALLIANCE, 0.0, p.choice.complementarity_uplift * w * value)
-    )
+        return bonus
+    # members' rows only (speed only): every row's bonus is its own row's sums, 0.0 alone
+    inside = alliance != NO_ALLIANCE
+    a = alliance[inside]
+    value = row_sums(take_rows(complementarity_table(), domain[inside]) * take_rows(best, a))
+    bonus[inside] = p.choice.complementarity_uplift * member_value(depth, a, 0.0) * value
+    return bonus
 
 
 def best_capability(firms: FirmState, alliances: AllianceState) -> np.ndarray:

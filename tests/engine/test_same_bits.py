@@ -159,3 +159,20 @@ def test_alliance_cell_lookups_are_the_masked_gathers_bits(dtype, extra):
     masked = np.asarray(np.where(mask, table[safe, column], 0.0))  # as written before
     fast = outlook.at_alliance_cells(table, target, column)
     assert fast.dtype == masked.dtype and fast.tobytes() == masked.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_complementarity_bonus_of_members_alone_is_the_whole_rules_bits(seed):
+    rng = np.random.default_rng(seed)
+    m, rows, p = 4, 50, ModelParams()
+    domain = rng.integers(0, N_DOMAINS, rows)
+    alliance = rng.integers(-1, m, rows)
+    best, depth = rng.uniform(0.0, 1.2, (m, N_DOMAINS)), rng.uniform(0.0, 1.0, m)
+    best[0, 0] = -0.0
+    comp = economy.complementarity_table()
+    a = np.where(alliance == -1, 0, alliance)
+    value = (comp[domain] * best[a]).sum(axis=1)  # seven columns: summed in order
+    w = np.where(alliance == -1, 0.0, depth[a])
+    whole = np.where(alliance == -1, 0.0, p.choice.complementarity_uplift * w * value)
+    fast = economy.complementarity_bonus(domain, alliance, best, depth, p)
+    assert fast.tobytes() == whole.tobytes()
