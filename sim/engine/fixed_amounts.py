@@ -123,11 +123,20 @@ def indexed(p: ModelParams, index: float) -> ModelParams:
     Reason: ``cost_index``. ``index`` 1 returns ``p`` itself (the index off, bit for bit).
     The values were checked once, at compose, so they are copied, not re-validated.
     """
-    if index == 1.0:
+    return choice_times(p, SCALED_CHOICE, index)
+
+
+def choice_times(p: ModelParams, names: tuple[str, ...], factor: float) -> ModelParams:
+    """The parameters with the ``model.choice`` amounts ``names`` times ``factor``.
+
+    Copied, not rebuilt with ``replace``: the values were checked once, at compose, and a
+    quarter should not re-validate them. ``factor`` 1 returns ``p`` itself (bit for bit).
+    """
+    if factor == 1.0:
         return p
     choice = copy.copy(p.choice)
-    for name in SCALED_CHOICE:
-        setattr(choice, name, getattr(p.choice, name) * index)
+    for name in names:
+        setattr(choice, name, getattr(p.choice, name) * factor)
     out = copy.copy(p)
     out.choice = choice
     return out
@@ -176,13 +185,7 @@ def scaled_distance(p: ModelParams, scale: float) -> ModelParams:
     fixed distance cost in start-year USD m does not, so by year five the gain is twice the
     cost and foreign-led alliances fill with Korean startups. ``scale`` 1 returns ``p`` itself.
     """
-    if scale == 1.0:
-        return p
-    choice = copy.copy(p.choice)  # not ``replace``: the values were checked once, at compose
-    choice.distance_cost_fixed = p.choice.distance_cost_fixed * scale
-    scaled = copy.copy(p)
-    scaled.choice = choice
-    return scaled
+    return choice_times(p, ("distance_cost_fixed",), scale)
 
 
 def break_even_cost(margin: ArrayLike, rd_spend: ArrayLike, cap: ArrayLike) -> np.ndarray:
