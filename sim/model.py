@@ -102,6 +102,10 @@ class AllianceModel(AllianceWorld):
         self.initial_startups = int(
             ((self.firms.kind == STARTUP) & (self.firms.region == DOMESTIC)).sum()
         )
+        # the world's starting foreign startups: the pool of foreign entry (docs/model.md 6.9)
+        self.initial_foreign_startups = int(
+            ((self.firms.kind == STARTUP) & (self.firms.region != DOMESTIC)).sum()
+        )
         self.reference_capital = cfg.world.startup_capital_median
         self.government = Government(self, build_policies(cfg.scenario))
         self.firm_agents: list[Startup | Conglomerate] = []
@@ -119,6 +123,10 @@ class AllianceModel(AllianceWorld):
         # _entry_values from the units alive after exit; entry reads them (nothing between
         # changes which units are alive or their rates)
         self._entry_rates: np.ndarray | None = None
+        # version 2, model.growth.foreign_entry: the same for an entrant of another region
+        self._foreign_entry_values = np.zeros(len(DOMAINS))
+        self._foreign_entry_fixed_costs = np.zeros(len(DOMAINS))
+        self._foreign_entry_rates = np.zeros(len(DOMAINS))
         self._prime_market()
         self.cumulative_spend = 0.0
         self.outcomes: dict[str, float] = {}
@@ -289,7 +297,7 @@ class AllianceModel(AllianceWorld):
         else:
             self._quarter_v1(q, t, totals, flows)
         settle(firms, alliances, t, p.choice.founding_grace_steps, self.v2)
-        flows.entered = self._enter(q, t)
+        flows.entered, flows.foreign_entered = self._enter(q, t)
         if self.v2 and p.growth.frontier_held_by_firm:  # a holder that left: its next best
             assert self.economy is not None
             self.economy = held_frontier.hold(firms, self.economy)
@@ -413,13 +421,26 @@ class AllianceModel(AllianceWorld):
         flows.exited = int((firms.region[gone] == DOMESTIC).sum())
         # what a new startup of each domain expects on this quarter's markets, learning at the
         # rates of the units still alive (the ones ``_enter`` gives it): entry reads it (6.9)
-        rates = self._entry_rates = turnover.entrant_rates(firms)
+        by_home = False if p.growth.entrant_rates_by_home else None  # domestic startups'
+        rates = self._entry_rates = turnover.entrant_rates(firms, by_home)
         self._entry_values = turnover.entrant_values(
             self.economy, trade.sales, multipliers, p, rates
         )
         if p.growth.startup_break_even:  # an entrant's Phi_e, at the step-0 markets
             fixed = turnover.entrant_fixed_costs(self.economy, trade.sales, multipliers, p, rates)
             self._entry_fixed_costs = fixed / q.money_scale
+        if p.growth.foreign_entry:  # and one of another region (docs 6.9, foreign entry)
+            if p.growth.entrant_rates_by_home:
+                rates = turnover.entrant_rates(firms, foreign=True)
+            self._foreign_entry_rates = rates
+            self._foreign_entry_values = turnover.entrant_values(
+                self.economy, trade.sales, multipliers, p, rates, foreign=True
+            )
+            if p.growth.startup_break_even:
+                fixed = turnover.entrant_fixed_costs(
+                    self.economy, trade.sales, multipliers, p, rates, foreign=True
+                )
+                self._foreign_entry_fixed_costs = fixed / q.money_scale
         spent = q.effects.spend + paid.sum() + q.effects.subsidy.sum() + mandate.sum()
         flows.government_spend = float(spent)
 
@@ -439,30 +460,46 @@ class AllianceModel(AllianceWorld):
         """The module of the per-firm phases of this run's economics."""
         return _PhasesV2 if self.v2 else quarter
 
-    def _enter(self, q: quarter.Quarter, t: int) -> int:
+    def _enter(self, q: quarter.Quarter, t: int) -> tuple[int, int]:
         """New startups enter, at a rate rising with funding (v2: and ``_entry_values``).
 
-        Returns how many entered.
+        Returns how many domestic and how many foreign startups entered (foreign: version 2
+        with ``model.growth.foreign_entry`` only, after the domestic ones).
         """
         world = self.cfg.world
         if self.v2:  # by expected profit and funding (docs/model.md 6.9)
-            columns = turnover.enter(
+            break_even = q.params.growth.startup_break_even
+            rates = self._entry_rates  # set with _entry_values; else the units alive now
+            self._entry_rates = None  # this quarter's: read once
+            k = self._append_entrants(
+                turnover.enter(
+                    self.firms,
+                    world,
+                    self._entry_values,
+                    q.effects.startup_funding,
+                    self.initial_startups,
+                    q.params,
+                    self.rng,
+                    self._entry_fixed_costs if break_even else None,
+                    rates,
+                ),
+                t,
+            )
+            if not q.params.growth.foreign_entry:
+                return k, 0
+            abroad = turnover.enter(  # funded by seed money only: Korean policy stays home
                 self.firms,
                 world,
-                self._entry_values,
-                q.effects.startup_funding,
-                self.initial_startups,
+                self._foreign_entry_values,
+                0.0,
+                self.initial_foreign_startups,
                 q.params,
                 self.rng,
-                self._entry_fixed_costs if q.params.growth.startup_break_even else None,
-                self._entry_rates,
+                self._foreign_entry_fixed_costs if break_even else None,
+                self._foreign_entry_rates,
+                foreign=True,
             )
-            self._entry_rates = None  # this quarter's: read once
-            k = int(columns["kind"].size)
-            if k:
-                rows = self.firms.append(**columns, entered=np.full(k, t + 1))
-                self._add_agents(rows)
-            return k
+            return k, self._append_entrants(abroad, t)
         lam = expected_entrants(
             self.initial_startups,
             q.effects.startup_funding,
@@ -474,6 +511,14 @@ class AllianceModel(AllianceWorld):
         if k:
             scale = 1.0 if self.v2 else self.frontier  # version 2 keeps capability relative
             columns = startups(k, world, self.rng, self.params.growth.entrant_capability, scale)
+            rows = self.firms.append(**columns, entered=np.full(k, t + 1))
+            self._add_agents(rows)
+        return k, 0
+
+    def _append_entrants(self, columns: dict[str, np.ndarray], t: int) -> int:
+        """Append entrants' columns (``turnover.enter``) as rows and agents; returns how many."""
+        k = int(columns["kind"].size)
+        if k:
             rows = self.firms.append(**columns, entered=np.full(k, t + 1))
             self._add_agents(rows)
         return k

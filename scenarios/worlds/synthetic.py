@@ -14,6 +14,9 @@ from sim.engine.state import AllianceState, FirmState
 def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
     """Draw the firms; optionally seed ``n_initial_alliances`` alliances of random firms.
 
+    Firms: domestic startups and conglomerates, foreign big tech, and ``n_foreign_startups``
+    startups of other regions (until 2026-12-05 this world ignored that key).
+
     Seeded alliances are led by their richest member and take their regime from the
     leader's openness.
     """
@@ -21,6 +24,8 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))
     firms.append(**traits.conglomerates(cfg.n_conglomerates, cfg, rng))
     firms.append(**traits.conglomerates(cfg.n_foreign, cfg, rng, foreign=True))
+    if cfg.n_foreign_startups:  # none: no draw, so worlds without them keep their numbers
+        firms.append(**traits.foreign_startups(cfg.n_foreign_startups, cfg, rng))
     alliances = AllianceState()
     k, size = cfg.n_initial_alliances, cfg.initial_alliance_size
     if k:

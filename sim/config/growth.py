@@ -103,6 +103,22 @@ class GrowthParams:
     # horizon is negative (docs/model.md 6.9, turnover.leaving), not only below exit_capital.
     # Source: design brief section 8 (funders pull the plug); default false
     exit_by_value: bool = False
+    # v2 (bool): startups of other regions enter too (docs/model.md 6.9, "Foreign entry";
+    # finding 47): a pool of entry_pool x the world's starting foreign startups a quarter, by
+    # the domestic entrants' logistic rule valued without the domestic shifts (no home bias at
+    # home, no penalty abroad), funded by seed_funding only (Korean public funding does not
+    # reach them), regions drawn from world.foreign_region_weights; they exit by the same
+    # rules. Source: finding 46's review (the foreign stock was finite, so alliances abroad
+    # ran out of foreign firms to recruit); default false (no foreign entry, as before)
+    foreign_entry: bool = False
+    # v2 (bool): an entrant's own learning rate is the median lambda_i of its domain's
+    # startups of its own home (domestic startups for a domestic entrant, startups of other
+    # regions for a foreign one; docs/model.md 6.9, finding 47), not of every unit there: a
+    # lambda_i keeps a unit at rest at the R&D its markets pay for, and foreign startups sell
+    # abroad without the domestic penalty, so the two populations' rates differ about 2x in
+    # korea_2024. Source: the stationary start's own logic (assumption); default false (every
+    # live unit of the domain, as before)
+    entrant_rates_by_home: bool = False
     # v2 (bool): one learning rate per domain with a Nelson-Phelps transfer (docs/model.md
     # section 4, item 9; finding 39, item 3; prototype, branch lambda-design): lambda_d is
     # solved at the start on the domain's frontier holder (at rest it grows at the trend), no

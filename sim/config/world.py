@@ -32,7 +32,7 @@ class WorldConfig:
     n_startups: int = 1000  # domestic startups (the official count is a user assumption)
     n_conglomerates: int = 10  # domestic conglomerates (chaebol groups)
     n_foreign: int = 10  # foreign big tech (conglomerates of other regions)
-    n_foreign_startups: int = 0  # korea_2024: startups of other regions (foreign_region_weights)
+    n_foreign_startups: int = 0  # startups of other regions (foreign_region_weights)
     n_initial_alliances: int = 0  # synthetic only: alliances seeded at step 0
     initial_alliance_size: int = 5  # synthetic only: members of each seeded alliance
     startup_capital_median: float = 5.0  # USD m; lognormal median

@@ -31,6 +31,7 @@ class StepFlows:
 
     entered: int = 0
     exited: int = 0
+    foreign_entered: int = 0  # version 2, model.growth.foreign_entry: startups of other regions
     rnd_spend: float = 0.0
     rnd_domestic: float = 0.0  # domestic firms' R&D, their share plus the state's (USD m)
     government_spend: float = 0.0

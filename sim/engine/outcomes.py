@@ -310,6 +310,13 @@ OUTCOMES: tuple[Outcome, ...] = (
         lambda e: e.flows.entered,
     ),
     Outcome(
+        "foreign_startups_entered",
+        "Startups of other regions entered this quarter (model.growth.foreign_entry)",
+        "firms",
+        "",
+        lambda e: e.flows.foreign_entered,
+    ),
+    Outcome(
         "startups_exited",
         "Domestic firms exited this quarter",
         "firms",

@@ -19,10 +19,12 @@ from sim.engine.knowledge import capability_law
 from sim.engine.markets import DOMESTIC_MARKET, N_MARKETS, market_id
 from sim.engine.rnd_game import HorizonMultipliers
 from sim.engine.state import STARTUP, FirmState, presence_mask
-from sim.engine.traits import startups
+from sim.engine.traits import foreign_regions, startups
+
+ABROAD = DOMESTIC + 1  # a region other than the home one: the rules tell home from abroad only
 
 
-def entrant_rates(firms: FirmState) -> np.ndarray:
+def entrant_rates(firms: FirmState, foreign: bool | None = None) -> np.ndarray:
     """An entrant's own learning rate per domain: the median lambda_i of the live units there.
 
     Reason: under a stationary start (``model.growth.stationary_start``, docs/model.md
@@ -32,13 +34,26 @@ def entrant_rates(firms: FirmState) -> np.ndarray:
     with next to no step-0 R&D). 0 where the domain has no live unit with its own rate
     (every domain of a run without the switch): the entrant then learns at lambda_d.
 
+    ``foreign`` (``model.growth.entrant_rates_by_home``; docs/model.md 6.9, finding 47):
+    None, the population is every live unit of the domain (the rule before); False, the
+    domain's domestic startups; True, its startups of other regions. A unit's lambda_i is
+    what keeps it at rest at its own R&D, which its markets set (domestic firms sell abroad
+    at a penalty), so an entrant is drawn from the startups of its own home; where the
+    domain has none with their own rate, every unit's median is taken.
+
     Returns:
         (N_DOMAINS,) rates, share of the frontier per effort unit^alpha, or 0 (none).
     """
     own = firms.alive & (firms.learning_rate > 0.0)
+    home = own
+    if foreign is not None:
+        abroad = firms.region != DOMESTIC
+        home = own & (firms.kind == STARTUP) & (abroad if foreign else ~abroad)
     rates = np.zeros(N_DOMAINS)
     for d in range(N_DOMAINS):  # seven domains, not a loop over firms
-        here = firms.learning_rate[own & (firms.domain == d)]
+        here = firms.learning_rate[home & (firms.domain == d)]
+        if not here.size and foreign is not None:
+            here = firms.learning_rate[own & (firms.domain == d)]
         if here.size:
             rates[d] = np.median(here)
     return rates
@@ -50,6 +65,7 @@ def entrant_values(
     multipliers: HorizonMultipliers,
     p: ModelParams,
     rates: np.ndarray | None = None,
+    foreign: bool = False,
 ) -> np.ndarray:
     """V^e_d, the value a new domestic startup of each domain expects (USD m), (N_DOMAINS,).
 
@@ -58,10 +74,12 @@ def entrant_values(
     the sellers' exp-values from the shares), the margin on that revenue over the horizon,
     less the fixed cost (``entrant_fixed_costs``) and the R&D it would choose alone (own
     product only). ``rates`` is the entrant's own learning rate per domain
-    (``entrant_rates``; 0 or None: lambda_d).
+    (``entrant_rates``; 0 or None: lambda_d). ``foreign``: a startup of another region
+    (``model.growth.foreign_entry``), which sells without the domestic shifts (no home bias
+    at home, no penalty abroad) and learns by a foreign unit's law.
     """
     g = p.growth
-    s, size, rd, fixed = _entrant(economy, sales, multipliers, p, rates)
+    s, size, rd, fixed = _entrant(economy, sales, multipliers, p, rates, foreign)
     markets = market_id(np.arange(N_DOMAINS)[:, None], np.arange(2))
     return np.asarray(
         entry_exit.entrant_value(
@@ -76,6 +94,7 @@ def entrant_fixed_costs(
     multipliers: HorizonMultipliers,
     p: ModelParams,
     rates: np.ndarray | None = None,
+    foreign: bool = False,
 ) -> np.ndarray:
     """The fixed cost an entrant of each domain would pay this quarter (USD m), (N_DOMAINS,).
 
@@ -83,8 +102,9 @@ def entrant_fixed_costs(
     ``model.growth.startup_break_even`` the entrant's ``Phi_e``: its expected margin less
     its R&D at entry, between 0 and ``fixed_cost_startup`` (``fixed_amounts.break_even_cost``;
     docs/model.md section 4, item 10): an entrant sizes its team as the start's startups did.
+    ``foreign`` as in ``entrant_values``.
     """
-    return _entrant(economy, sales, multipliers, p, rates)[3]
+    return _entrant(economy, sales, multipliers, p, rates, foreign)[3]
 
 
 def _entrant(
@@ -93,19 +113,29 @@ def _entrant(
     multipliers: HorizonMultipliers,
     p: ModelParams,
     rates: np.ndarray | None,
+    foreign: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """An entrant's shares (D, 2), market sizes (D, 2), R&D spend and fixed cost (D,)."""
+    """An entrant's shares (D, 2), market sizes (D, 2), R&D spend and fixed cost (D,).
+
+    ``foreign``: an entrant of another region (value shift 0 in both markets, a foreign unit's
+    capability law); otherwise a domestic one (home bias at home, the penalty abroad).
+    """
     g = p.growth
     d = np.arange(N_DOMAINS)
     markets = market_id(d[:, None], np.arange(2))  # (D, 2)
     inside = np.bincount(sales.market, weights=sales.share, minlength=N_MARKETS)
     E = economy.outside * inside / np.maximum(1.0 - inside, 1e-300)
-    shift = np.stack([economy.home_bias, -economy.row_penalty], axis=1)
+    if foreign:
+        shift = np.zeros((N_DOMAINS, 2))
+    else:
+        shift = np.stack([economy.home_bias, -economy.row_penalty], axis=1)
     v = g.share_sensitivity * g.entrant_capability + shift
     s = entry_exit.entrant_share(v, E[markets], economy.outside[markets])
     gain = multipliers.gain[markets] * g.margin * g.share_sensitivity * sales.size[markets]
     omega = (gain * s * (1.0 - s)).sum(axis=1)
-    terms = innovation.law(p, economy, d, np.full(N_DOMAINS, DOMESTIC), rates)
+    terms = innovation.law(
+        p, economy, d, np.full(N_DOMAINS, ABROAD if foreign else DOMESTIC), rates
+    )
     k = np.full(N_DOMAINS, g.entrant_capability)
     # the law is built once, not at each of the bisection's 60 steps: ``marginal_capability``
     # is ``capability_law(...).slope``, so the slope is the same to the bit (a third of a
@@ -136,6 +166,7 @@ def enter(
     rng: np.random.Generator,
     fixed_cost: np.ndarray | None = None,
     rates: np.ndarray | None = None,
+    foreign: bool = False,
 ) -> dict[str, np.ndarray]:
     """Columns of this quarter's entrants (docs/model.md 6.9); empty columns if none.
 
@@ -146,6 +177,12 @@ def enter(
     ``fixed_cost`` per domain (USD m a quarter at the step-0 markets), that as their
     ``Phi_i`` (``model.growth.startup_break_even``). ``rates`` is ``entrant_rates(firms)``
     when the caller has it already (None: computed here).
+
+    ``foreign`` (``model.growth.foreign_entry``, docs/model.md 6.9, "Foreign entry"):
+    startups of other regions, ``initial_startups`` then counting the world's starting
+    foreign startups and ``values`` their ``entrant_values(..., foreign=True)``; the caller
+    passes ``public_funding`` 0 (the home country's startup funding does not reach them);
+    their regions are drawn from ``world.foreign_region_weights`` after the other columns.
     """
     g = p.growth
     pool = g.entry_pool * initial_startups
@@ -158,6 +195,8 @@ def enter(
     columns["domain"] = domain
     columns["presence"] = presence_mask(domain)
     columns["capital"] = entry_exit.entrant_capital(funding, world.startup_capital_sigma, k, rng)
+    if foreign and k:
+        columns["region"] = foreign_regions(k, world, rng)
     columns["learning_rate"] = (entrant_rates(firms) if rates is None else rates)[domain]
     if fixed_cost is not None:
         columns["fixed_cost"] = np.asarray(fixed_cost, dtype=np.float64)[domain]
