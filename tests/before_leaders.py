@@ -9,7 +9,9 @@ FANUC, docs/model.md finding 39 item 6), and the start's rates in half-way steps
 membership values of that day's history fit (``FIT_OF_2026_12_03``; refitted 2026-12-04),
 and the fixed distance cost in start-year USD m (``model.choice.distance_at_market_scale``
 off, as it is by default again since its withdrawal the same day: finding 45), and 300
-foreign startups (1,500 since finding 46; ``FIT_OF_2026_12_04`` is the morning's fit with them).
+foreign startups (1,500 since finding 46; ``FIT_OF_2026_12_04`` is the morning's fit with them),
+and no foreign entry with entrants' rates over every unit (both on since finding 47;
+``FIT_OF_2026_12_04_EVENING`` is the evening's fit, with 1,500 foreign startups).
 Each such pin still compares to 1e-12, so it shows that the adoptions changed nothing else.
 """
 
@@ -36,6 +38,9 @@ FIT_OF_2026_12_03 = (
     "model.choice.distance_at_market_scale=false",
     # and 300 foreign startups (1,500 since the evening of 2026-12-04: finding 46)
     "world.n_foreign_startups=300",
+    # and no foreign entry, entrants' rates over every unit (finding 47, that night)
+    "model.growth.foreign_entry=false",
+    "model.growth.entrant_rates_by_home=false",
 )
 # The history fit's membership values from the morning of 2026-12-04 until the refit with
 # 1,500 foreign startups that evening (finding 46), with the world of that day: pins made in
@@ -50,6 +55,23 @@ FIT_OF_2026_12_04 = (
     "model.choice.distance_cost=2.7804",
     "model.choice.regime_switch_cost=9.9409",
     "world.n_foreign_startups=300",
+    "model.growth.foreign_entry=false",
+    "model.growth.entrant_rates_by_home=false",
+)
+# The history fit's membership values from the evening of 2026-12-04 (1,500 foreign startups,
+# finding 46) until the refit that night with foreign entry and entrants' rates by home,
+# adopting the accepted medians (finding 47): pins made in between compose with these
+FIT_OF_2026_12_04_EVENING = (
+    "model.choice.channel_share=0.1135",
+    "model.choice.coord_cost_fixed=0.0402",
+    "model.choice.complementarity_uplift=0.9977",
+    "model.choice.noise_revenue=0.0251",
+    "model.choice.switching_cost_revenue=0.0384",
+    "model.choice.distance_cost_fixed=0.3817",
+    "model.choice.distance_cost=2.3063",
+    "model.choice.regime_switch_cost=4.2353",
+    "model.growth.foreign_entry=false",
+    "model.growth.entrant_rates_by_home=false",
 )
 
 

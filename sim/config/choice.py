@@ -41,17 +41,17 @@ class ChoiceParams:
     depth_size_elasticity: float = 0.5  # v2: depth falls as (working group / size)^this
     working_group_size: int = 10  # v2: firms one working group coordinates
     depth_adjustment: float = 0.25  # v2: share of the way to its target depth moved a quarter
-    noise_revenue: float = 0.0251  # v2: choice noise, quarters of revenue; history fit
+    noise_revenue: float = 0.0175  # v2: choice noise, quarters of revenue; history fit
     noise_revenue_floor: float = 0.05  # v2: USD m a quarter, the noise's revenue floor
-    complementarity_uplift: float = 0.9977  # v2: log-odds uplift, full value chain; history fit
-    coord_cost_fixed: float = 0.0402  # v2: USD m a quarter per member; history fit
+    complementarity_uplift: float = 1.0824  # v2: log-odds uplift, full value chain; history fit
+    coord_cost_fixed: float = 0.0422  # v2: USD m a quarter per member; history fit
     coord_cost_share: float = 0.05  # v2: share of the R&D coordinated (depth x spend)
     coord_size_elasticity: float = 0.5  # v2: cost rises as (size / working group)^this
     coord_heterogeneity: float = 1.0  # v2: cost multiplier per unit of heterogeneity
     coord_regime_misfit: float = 1.0  # v2: per unit of |openness - regime|
     hub_and_spoke: bool = False  # v2: reseller alliances' partners coordinate with the leader only
-    distance_cost: float = 2.3063  # v2: multiplier for an alliance of another region; history fit
-    distance_cost_fixed: float = 0.3817  # v2: USD m/qtr a member from another region; history fit
+    distance_cost: float = 1.9723  # v2: multiplier for an alliance of another region; history fit
+    distance_cost_fixed: float = 0.4133  # v2: USD m/qtr a member from another region; history fit
     distance_at_market_scale: bool = False  # v2: d0 read at the markets' scale W_t / W_0
     # v2: share of a member's revenue a quarter it pays for belonging to an alliance of another
     # region (localisation, compliance and support that grow with the business it brings:
@@ -63,7 +63,7 @@ class ChoiceParams:
     # year USD m
     cost_index_growth: float = 0.0
     switching_cost_fixed: float = 0.05  # v2: USD m one-off on any change of alliance
-    switching_cost_revenue: float = 0.0384  # v2: quarters of revenue, one-off; history fit
+    switching_cost_revenue: float = 0.0188  # v2: quarters of revenue, one-off; history fit
     founding_cost_open: float = 1.0  # v2: USD m one-off (governance, hosting, licences)
     founding_cost_closed: float = 0.3  # v2: USD m one-off (a consortium contract)
     n_prospects: int = 5  # v2: firms a founder counts on recruiting
@@ -72,13 +72,13 @@ class ChoiceParams:
     leaders_fold: bool = True  # v2: a leader may fold its alliance into a larger one (6.6)
     leaders_within_bound: bool = False  # v2: a leader counts knowledge only while it absorbs (6.6)
     fold_below_members: int = 10  # v2: firms; only leaders of smaller alliances fold (assumption)
-    regime_switch_cost: float = 4.2353  # v2: USD m one-off to change a regime; history fit
+    regime_switch_cost: float = 2.3094  # v2: USD m one-off to change a regime; history fit
     state_mission: float = 1.0  # v2: mission of a state coordinator, in [0, 1] (depth target 1)
     nest_similarity: float = 0.5  # v2: nested logit lambda of the options besides staying (1 = MNL)
     dues_share_open: float = 0.0  # v2: dues, share of the member's revenue a quarter, open regime
     dues_share_closed: float = 0.002  # v2: same, closed regime (assumption: tiered dues)
     channel_base_per_revenue: float = 10.0  # v2: leader's customer contracts per USD m of its sales
-    channel_share: float = 0.1135  # v2: share of contracts partners' solutions reach; history fit
+    channel_share: float = 0.0699  # v2: share of contracts partners' solutions reach; history fit
     channel_portfolio_half: float = 10.0  # v2: partners at which coverage is 1 - 1/e of the most
     channel_resale_margin: float = 0.15  # v2: the leader's margin on partners' solutions it resells
 

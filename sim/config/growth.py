@@ -109,16 +109,17 @@ class GrowthParams:
     # home, no penalty abroad), funded by seed_funding only (Korean public funding does not
     # reach them), regions drawn from world.foreign_region_weights; they exit by the same
     # rules. Source: finding 46's review (the foreign stock was finite, so alliances abroad
-    # ran out of foreign firms to recruit); default false (no foreign entry, as before)
-    foreign_entry: bool = False
+    # ran out of foreign firms to recruit); default true since 2026-12-04 (finding 47; false:
+    # no foreign entry, as before)
+    foreign_entry: bool = True
     # v2 (bool): an entrant's own learning rate is the median lambda_i of its domain's
     # startups of its own home (domestic startups for a domestic entrant, startups of other
     # regions for a foreign one; docs/model.md 6.9, finding 47), not of every unit there: a
     # lambda_i keeps a unit at rest at the R&D its markets pay for, and foreign startups sell
     # abroad without the domestic penalty, so the two populations' rates differ about 2x in
-    # korea_2024. Source: the stationary start's own logic (assumption); default false (every
-    # live unit of the domain, as before)
-    entrant_rates_by_home: bool = False
+    # korea_2024. Source: the stationary start's own logic (assumption); default true since
+    # 2026-12-04 (finding 47; false: every live unit of the domain, as before)
+    entrant_rates_by_home: bool = True
     # v2 (bool): one learning rate per domain with a Nelson-Phelps transfer (docs/model.md
     # section 4, item 9; finding 39, item 3; prototype, branch lambda-design): lambda_d is
     # solved at the start on the domain's frontier holder (at rest it grows at the trend), no

@@ -30,6 +30,27 @@ def test_bad_input_is_one_line_and_exit_2(argv, names, capsys, tmp_path):
     assert not list(tmp_path.iterdir())  # nothing was written
 
 
+@pytest.mark.parametrize(
+    ("change", "names"),
+    [
+        ({"adopt": "mean"}, "adopt='mean'"),
+        ({"rescore_seeds": -1}, "rescore_seeds=-1"),
+        ({"rescore_root_seed": 20240101}, "rescore_root_seed=20240101"),
+    ],
+)
+def test_a_bad_adoption_entry_is_one_line_and_exit_2(change, names, capsys, tmp_path):
+    """The spec's ``adopt``, ``rescore_seeds`` and ``rescore_root_seed`` are checked before
+    any run (the re-score must run seeds other than the search's)."""
+    raw = yaml.safe_load(hm.SPEC_FILE.read_text(encoding="utf-8"))
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump({**raw, **change}), encoding="utf-8")
+    out = tmp_path / "out"
+    assert cal.main(["history", "--spec", str(spec), "--out", str(out), "--no-docs"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and names in err and "allowed" in err
+    assert not out.exists()
+
+
 def test_bad_input_exits_2_from_the_command_line(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "sim.calibration", "history", "--seeds", "-1"],
@@ -67,7 +88,11 @@ def test_a_tiny_fit_writes_the_result_and_the_docs_section(tmp_path, capsys):
     doc.write_text(
         f"# Before\n\n{hm.START_MARKER}\nold\n{hm.END_MARKER}\n\n# After\n", encoding="utf-8"
     )
+    raw = yaml.safe_load(hm.SPEC_FILE.read_text(encoding="utf-8"))
+    spec_file = tmp_path / "spec.yaml"  # the real spec, re-scored on 2 seeds instead of 32
+    spec_file.write_text(yaml.safe_dump({**raw, "rescore_seeds": 2}), encoding="utf-8")
     argv = ["history", "--seeds", "2", "--trials", "3", "--out", str(tmp_path / "out")]
+    argv += ["--spec", str(spec_file)]
     assert cal.main([*argv, "--docs", str(doc), "--quiet", *SMALL]) == 0
     path = tmp_path / "out" / hm.RESULT_FILE.name
     result = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -78,6 +103,13 @@ def test_a_tiny_fit_writes_the_result_and_the_docs_section(tmp_path, capsys):
     for p in spec.parameters:
         assert p.low <= result["fitted"][p.path] <= p.high
     assert result["fitted_loss"]["total"] <= result["defaults_loss"]["total"]
+    assert result["adopt"] == "accepted_median"  # the accepted medians, evaluated
+    ranges = result["accepted"]["ranges"]
+    for path, value in result["adopted"].items():
+        assert value == round(ranges[path]["median"], 4)
+    assert set(result["adopted_loss"]) >= {"total", "sizes"}
+    assert result["rescore"]["seeds"] == 2
+    assert set(result["rescore"]["loss"]) == {"defaults", "best", "adopted"}
     assert len(result["fit"]) == 26 and all(not r["held_out"] for r in result["fit"])
     assert {r["alliance"] for r in result["held_out"]} == {
         "AI-RAN Alliance",

@@ -34,13 +34,16 @@ def test_the_real_doc_has_the_section():
 
 def test_the_version_2_defaults_are_the_history_fit():
     """Issue 11's acceptance: the calibrated values are the defaults. Each free parameter of the
-    history matching has, as its schema default, the value the result file records."""
+    history matching has, as its schema default, the value the result file adopts (the
+    accepted medians since 2026-12-04, finding 47)."""
     from sim import calibration as cal
     from sim.calibration import history as hm
     from sim.config.schema import RunConfig
 
     result = hm.load_spec()  # the spec's parameters are the result's
-    fitted = cal.load_result(hm.RESULT_FILE)["fitted"]
-    assert list(fitted) == [p.path for p in result.parameters]
-    for path, value in fitted.items():
+    written = cal.load_result(hm.RESULT_FILE)
+    assert written["adopt"] == result.adopt  # the spec says which point is adopted
+    adopted = written["adopted"]
+    assert list(adopted) == [p.path for p in result.parameters]
+    for path, value in adopted.items():
         assert cal.value_at(RunConfig(), path) == value, path

@@ -45,3 +45,25 @@ def test_abc_accepts_the_best_quantile():
         values = [t.values[path] for t in keep]
         assert r["low"] == min(values) <= r["median"] <= r["high"] == max(values)
     assert len(hm.accepted(done.trials[:1], 0.01)) == 1
+
+
+def test_the_median_point_is_the_accepted_medians_rounded_as_the_file_records():
+    """``adopt: accepted_median`` adopts each parameter's accepted median: inside the accepted
+    range, rounded to 4 decimals (the result file's precision, so defaults set from the file
+    are the values evaluated), integer parameters to a whole number."""
+    done = hm.search(SPEC, quadratic, 12)
+    ranges = hm.accepted_ranges(hm.accepted(done.trials, 0.5), SPEC)
+    point = hm.median_point(ranges, SPEC)
+    assert list(point) == SPEC.paths
+    for path, value in point.items():
+        assert ranges[path]["low"] - 1e-4 <= value <= ranges[path]["high"] + 1e-4
+        assert value == round(value, 4)
+    assert point["k"] == int(point["k"])
+    assert point["x"] == round(ranges["x"]["median"], 4)
+    assert hm.median_point(
+        {"x": {"median": 0.123456}, "y": {"median": 2.0}, "k": {"median": 4.5}}, SPEC
+    ) == {
+        "x": 0.1235,
+        "y": 2.0,
+        "k": 4.0,
+    }

@@ -58,7 +58,7 @@ def test_pinned_coordination_cost_by_hand():
     factor = 1 + c.coord_heterogeneity * 0.5 + c.coord_regime_misfit * 0.2 + c.distance_cost
     expected = (c.coord_cost_fixed + c.coord_cost_share * 0.5 * 4.0) * 2.0 * factor
     assert float(cost) == pytest.approx(expected + c.distance_cost_fixed)
-    assert (c.coord_cost_fixed, c.coord_cost_share, c.working_group_size) == (0.0402, 0.05, 10)
+    assert (c.coord_cost_fixed, c.coord_cost_share, c.working_group_size) == (0.0422, 0.05, 10)
 
 
 def test_a_mandate_pays_its_domestic_members_what_steers_their_choices():

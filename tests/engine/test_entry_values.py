@@ -34,14 +34,18 @@ def test_entry_reads_this_quarters_entrant_values(monkeypatch):
     offered: list[tuple[np.ndarray, np.ndarray]] = []
     original_values, original_enter = turnover.entrant_values, turnover.enter
 
-    def values(econ, sales, multipliers, p, rates=None):  # type: ignore[no-untyped-def]
-        v = original_values(econ, sales, multipliers, p, rates)
-        computed.append((sales.size.copy(), np.asarray(rates).copy(), v))
+    def values(econ, sales, multipliers, p, rates=None, foreign=False):  # type: ignore[no-untyped-def]
+        v = original_values(econ, sales, multipliers, p, rates, foreign=foreign)
+        if not foreign:  # the domestic entrants' (foreign entry: tests/engine/test_foreign_entry)
+            computed.append((sales.size.copy(), np.asarray(rates).copy(), v))
         return v
 
-    def enter(firms, world, v, *args):  # type: ignore[no-untyped-def]
-        offered.append((v, turnover.entrant_rates(firms)))
-        return original_enter(firms, world, v, *args)
+    def enter(firms, world, v, *args, foreign=False):  # type: ignore[no-untyped-def]
+        if not foreign:
+            p = args[2]  # public_funding, initial_startups, p, ...
+            home = False if p.growth.entrant_rates_by_home else None
+            offered.append((v, turnover.entrant_rates(firms, home)))
+        return original_enter(firms, world, v, *args, foreign=foreign)
 
     monkeypatch.setattr(turnover, "entrant_values", values)
     monkeypatch.setattr(turnover, "enter", enter)

@@ -28,8 +28,10 @@ def run_on() -> sim.AllianceModel:
 
 
 def test_off_no_foreign_startup_enters():
-    """Without the switch (the default) no row of another region is ever appended."""
-    model = sim.AllianceModel(sim.compose([*SMALL_SYNTHETIC, *ABROAD])).run(6)
+    """Without the switch (the default until finding 47) no row of another region is ever
+    appended."""
+    cfg = sim.compose([*SMALL_SYNTHETIC, *ABROAD, "model.growth.foreign_entry=false"])
+    model = sim.AllianceModel(cfg).run(6)
     frame = model.datacollector.get_model_vars_dataframe()
     assert (frame["foreign_startups_entered"] == 0).all()
     late = model.firms.entered > 0

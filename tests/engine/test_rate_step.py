@@ -11,7 +11,7 @@ import sim
 from sim.engine import innovation
 from sim.engine.start import MAX_RATE_STEP, MIN_RATE_STEP, rate_step
 from sim.runs.replicates import replicate_seeds
-from tests.before_leaders import FIT_OF_2026_12_03
+from tests.before_leaders import FIT_OF_2026_12_03, FIT_OF_2026_12_04_EVENING
 from tests.pins import assert_pinned
 
 rates = st.floats(1e-6, 10.0)
@@ -94,9 +94,13 @@ KOREA = ["world=korea_2024"]
 
 def test_adaptive_steps_reach_the_half_way_start_in_fewer_passes():
     """Same fixed point, fewer passes (korea_2024, seed 0: 23 against 166 on 2026-12-04; 27
-    against 291 with 1,500 foreign startups, finding 46)."""
-    fast_passes, fast = passes(sim.compose(KOREA))
-    slow_passes, slow = passes(sim.compose([*KOREA, "model.growth.adaptive_start=false"]))
+    against 291 with 1,500 foreign startups, finding 46). At the evening's fit: at the fit of
+    that night (finding 47) the half-way rule cycles for all 360 passes in seed 0, while the
+    adaptive one settles in 34 (21-34 over seeds 0-7, 2026-12-04 23:00 UTC), so there is no
+    common fixed point to compare."""
+    evening = [*KOREA, *FIT_OF_2026_12_04_EVENING]
+    fast_passes, fast = passes(sim.compose(evening))
+    slow_passes, slow = passes(sim.compose([*evening, "model.growth.adaptive_start=false"]))
     assert fast_passes < slow_passes / 2, (fast_passes, slow_passes)
     live = slow.firms.alive
     np.testing.assert_array_equal(fast.firms.alive, live)

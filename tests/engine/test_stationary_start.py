@@ -14,7 +14,7 @@ from sim.config.vocabulary import DOMESTIC, N_DOMAINS
 from sim.engine import economy, innovation
 from sim.engine.knowledge import capability_gain
 from sim.engine.start import REST_TOLERANCE
-from sim.engine.state import FirmState
+from sim.engine.state import STARTUP, FirmState
 from sim.engine.turnover import entrant_rates
 from tests.before_leaders import before_leaders
 from tests.engine.test_entry_values import entry_before_the_fix
@@ -136,20 +136,37 @@ def test_the_first_quarter_moves_units_below_the_cap_little():
     assert mean_move(OFF)[0] > 0.05  # the case the switch is for
 
 
-def test_entrants_take_their_domains_median_rate_among_live_units():
-    """Each quarter's entrants get the median lambda_i of their domain's live units then."""
-    m = korea("seed=0", ON, steps=3).run()
+@pytest.mark.parametrize("by_home", [True, False])
+def test_entrants_take_their_domains_median_rate_among_live_units(by_home):
+    """Each quarter's entrants get the median lambda_i of their domain's live units then: of
+    the live startups of their own home (``model.growth.entrant_rates_by_home``, the default
+    since finding 47), or of every live unit (the rule before). Domestic and foreign
+    entrants (foreign entry, the default) read the rows alive before that quarter's entry."""
+    flag = f"model.growth.entrant_rates_by_home={str(by_home).lower()}"
+    m = korea("seed=0", ON, flag, steps=3).run()
     f = m.firms
     entrants = np.flatnonzero(f.entered > 0)
     assert entrants.size > 20  # the rule is exercised
+    homes = set()
     for t in np.unique(f.entered[entrants]) - 1:  # entered = t + 1: after quarter t's exits
-        new = entrants[f.entered[entrants] == t + 1]
-        before = np.arange(new.min())  # rows that existed when they entered
+        quarter = entrants[f.entered[entrants] == t + 1]
+        before = np.arange(quarter.min())  # rows that existed when they entered
         live = before[(f.exited[before] == -1) | (f.exited[before] > t)]
         live = live[f.learning_rate[live] > 0.0]
-        for d in np.unique(f.domain[new]):
-            median = np.median(f.learning_rate[live[f.domain[live] == d]])
-            assert (f.learning_rate[new[f.domain[new] == d]] == median).all(), (t, d)
+        for abroad in (False, True):
+            new = quarter[(f.region[quarter] != DOMESTIC) == abroad]
+            if new.size:
+                homes.add(abroad)
+            pool = live
+            if by_home:
+                mine = (f.region[live] != DOMESTIC) == abroad
+                pool = live[(f.kind[live] == STARTUP) & mine]
+            for d in np.unique(f.domain[new]):
+                here = pool[f.domain[pool] == d]
+                here = here if here.size else live[f.domain[live] == d]
+                median = np.median(f.learning_rate[here])
+                assert (f.learning_rate[new[f.domain[new] == d]] == median).all(), (t, d)
+    assert homes == {False, True}  # both kinds of entrant were checked
 
 
 def test_entrant_rates_use_live_units_with_their_own_rate_and_fall_back_to_zero():

@@ -20,7 +20,7 @@ Modules:
     configuration: A candidate's run configuration (``candidate_config``).
     moments: Seed-replicated runs read through the alliance table (``Runner``).
     loss: The SMM distance and the state penalties (``loss``).
-    search: Optuna TPE, then ABC by rejection (``search``, ``accepted``).
+    search: Optuna TPE, then ABC by rejection (``search``, ``accepted``, ``median_point``).
     report: The result file, its Markdown fragment and the docs section.
     cli: The command (``main``).
 """
@@ -42,7 +42,14 @@ from sim.calibration.history.report import (
     result_dict,
     write_result,
 )
-from sim.calibration.history.search import Search, Trial, accepted, accepted_ranges, search
+from sim.calibration.history.search import (
+    Search,
+    Trial,
+    accepted,
+    accepted_ranges,
+    median_point,
+    search,
+)
 from sim.calibration.history.spec import (
     RESULT_FILE,
     SPEC_FILE,
@@ -77,6 +84,7 @@ __all__ = [
     "Trial",
     "accepted",
     "accepted_ranges",
+    "median_point",
     "base_overrides",
     "build_targets",
     "candidate_config",

@@ -12,7 +12,7 @@ import argparse
 import datetime
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -29,15 +29,23 @@ from sim.calibration.history.report import (
     result_dict,
     write_result,
 )
-from sim.calibration.history.search import Trial, search
-from sim.calibration.history.spec import RESULT_FILE, SPEC_FILE, load_spec
-from sim.calibration.history.targets import build_targets
+from sim.calibration.history.search import (
+    Search,
+    Trial,
+    accepted,
+    accepted_ranges,
+    median_point,
+    search,
+)
+from sim.calibration.history.spec import RESULT_FILE, SPEC_FILE, HistorySpec, load_spec
+from sim.calibration.history.targets import Targets, build_targets
 from sim.calibration.spec import ROOT
 from sim.config.checks import ConfigError
 from sim.config.compose import compose
 
 DOCS_FILE = ROOT / "docs" / "calibration.md"
 PROG = "python -m sim.calibration history"
+Evaluated = tuple[Loss, Moments]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -115,6 +123,47 @@ def _docs(args: argparse.Namespace) -> Path | None:
     return args.docs
 
 
+def _adopted(
+    spec: HistorySpec, done: Search, evaluate: Callable[[Mapping[str, float]], Evaluated]
+) -> tuple[Trial, Moments] | None:
+    """With ``adopt: accepted_median``, the accepted medians evaluated on the fit's seeds."""
+    if spec.adopt != "accepted_median":
+        return None
+    values = median_point(accepted_ranges(accepted(done.trials, spec.abc_quantile), spec), spec)
+    began = time.perf_counter()
+    result, moments = evaluate(values)
+    seconds = time.perf_counter() - began
+    return Trial(len(done.trials), values, result, seconds, moments.warnings), moments
+
+
+def _rescore(
+    spec: HistorySpec,
+    jobs: int,
+    targets: Targets,
+    base: list[str],
+    defaults: Mapping[str, float],
+    done: Search,
+    adopted: tuple[Trial, Moments] | None,
+) -> dict[str, Loss] | None:
+    """The losses of the defaults, the best trial and the adopted values on new seeds.
+
+    Reason: every candidate of the search ran the same seeds, so the best one is partly luck
+    on them; ``rescore_seeds`` seeds the search never saw tell how much (None: not asked).
+    """
+    if not spec.rescore_seeds:
+        return None
+    points = {"defaults": dict(defaults), "best": done.best.values}
+    if adopted is not None:
+        points["adopted"] = adopted[0].values
+    terms = (spec.leader_weight, spec.regime_weight, spec.composition)
+    seeds = seeds_for(spec.rescore_root_seed, spec.rescore_seeds)
+    with Runner(seeds, targets.alliances, targets.steps, jobs) as runner:
+        return {
+            name: loss(runner(candidate_config(spec, values, base)), targets, *terms)
+            for name, values in points.items()
+        }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the history matching and write its result (see the module docstring).
 
@@ -155,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return loss(moments, targets, *terms), moments
 
         done = search(spec, evaluate, spec.trials, defaults, None if args.quiet else _progress)
+        adopted = _adopted(spec, done, evaluate)
+    rescore = _rescore(spec, args.jobs, targets, base, defaults, done, adopted)
     result = result_dict(
         spec,
         targets,
@@ -164,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         defaults=defaults,
         wall_seconds=time.perf_counter() - began,
         date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        adopted=adopted,
+        rescore=rescore,
     )
     out = args.out / RESULT_FILE.name
     write_result(result, out)

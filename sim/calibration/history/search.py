@@ -134,3 +134,21 @@ def accepted_ranges(trials: list[Trial], spec: HistorySpec) -> dict[str, dict[st
             "high": float(x.max()),
         }
     return out
+
+
+def median_point(
+    ranges: Mapping[str, Mapping[str, float]], spec: HistorySpec, digits: int = 4
+) -> dict[str, float]:
+    """The accepted candidates' median of each parameter, as a point to adopt.
+
+    Reason: the best of many noisy candidates is biased towards luck on the fit's seeds (the
+    winner's curse) and often sits at an edge of the accepted set; the medians are an
+    interior point the accepted set supports (docs/calibration.md, history matching).
+    Rounded to ``digits`` decimals, as the result file records values, so the defaults set
+    from the file are the values evaluated; integer parameters to the nearest integer.
+    """
+    out = {}
+    for p in spec.parameters:
+        x = float(ranges[p.path]["median"])
+        out[p.path] = float(round(x)) if p.integer else float(round(x, digits))
+    return out

@@ -77,6 +77,9 @@ class HistorySpec:
     leader_weight: float = 10.0
     regime_weight: float = 10.0
     composition: tuple[float, float] | None = None  # (cap, tolerance) of loss.excess
+    adopt: str = "best"  # the values to adopt as defaults: "best" trial or "accepted_median"
+    rescore_seeds: int = 0  # re-score defaults, best and adopted on this many new seeds (0: no)
+    rescore_root_seed: int = 1  # SeedSequence(rescore_root_seed): seeds the search never saw
 
     @property
     def paths(self) -> list[str]:
@@ -176,7 +179,27 @@ def load_spec(path: Path | str = SPEC_FILE) -> HistorySpec:
         leader_weight=_nonnegative("leader_weight", raw.get("leader_weight", 10.0)),
         regime_weight=_nonnegative("regime_weight", raw.get("regime_weight", 10.0)),
         composition=_composition(raw.get("composition")),
+        **_adoption(raw),
     )
+
+
+ADOPT = ("best", "accepted_median")
+"""What a history fit adopts: the best trial, or the ABC-accepted candidates' medians."""
+
+
+def _adoption(raw: dict[str, Any]) -> dict[str, Any]:
+    """``adopt``, ``rescore_seeds`` and ``rescore_root_seed``, checked (one line on error)."""
+    adopt = str(raw.get("adopt", "best"))
+    if adopt not in ADOPT:
+        raise ValueError(f"adopt={adopt!r} is not allowed; allowed: {', '.join(ADOPT)}")
+    n = _count("rescore_seeds", raw.get("rescore_seeds", 0), low=0)
+    root = _count("rescore_root_seed", raw.get("rescore_root_seed", 1), low=0)
+    if n and root == raw.get("root_seed", 0):
+        raise ValueError(
+            f"rescore_root_seed={root} is not allowed; allowed: a seed other than root_seed "
+            "(the re-score runs seeds the search never saw)"
+        )
+    return {"adopt": adopt, "rescore_seeds": n, "rescore_root_seed": root}
 
 
 def _composition(raw: Any) -> tuple[float, float] | None:
