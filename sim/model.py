@@ -429,7 +429,7 @@ class AllianceModel(AllianceWorld):
         if p.growth.startup_break_even:  # an entrant's Phi_e, at the step-0 markets
             fixed = turnover.entrant_fixed_costs(self.economy, trade.sales, multipliers, p, rates)
             self._entry_fixed_costs = fixed / q.money_scale
-        if p.growth.foreign_entry:  # and one of another region (docs 6.9, foreign entry)
+        if p.growth.foreign_entry and self.initial_foreign_startups:  # one of another region
             if p.growth.entrant_rates_by_home:
                 rates = turnover.entrant_rates(firms, foreign=True)
             self._foreign_entry_rates = rates
@@ -485,8 +485,8 @@ class AllianceModel(AllianceWorld):
                 ),
                 t,
             )
-            if not q.params.growth.foreign_entry:
-                return k, 0
+            if not q.params.growth.foreign_entry or not self.initial_foreign_startups:
+                return k, 0  # no pool abroad: no draw, so such worlds keep their numbers
             abroad = turnover.enter(  # funded by seed money only: Korean policy stays home
                 self.firms,
                 world,

@@ -173,3 +173,19 @@ def test_by_home_entrants_are_offered_their_homes_rates(monkeypatch):
                 np.testing.assert_array_equal(rates, everyone)
         if by_home:
             assert not np.array_equal(seen[0][1], seen[1][1])
+
+
+def test_a_world_without_foreign_startups_keeps_its_numbers():
+    """With no foreign startups at the start the pool abroad is empty: foreign entry draws
+    nothing, so the run is the same with the switch on or off (before 2026-12-04 23:30 UTC
+    it drew seven uniforms a quarter for an empty pool and moved every later draw)."""
+    runs = []
+    for flag in ("true", "false"):
+        cfg = sim.compose(
+            [*SMALL_SYNTHETIC, "model.economics=v2", f"model.growth.foreign_entry={flag}"]
+        )
+        runs.append(sim.AllianceModel(cfg).run(4))
+    on, off = runs
+    assert on.initial_foreign_startups == 0 and on.firms.n > 132  # some domestic entry
+    np.testing.assert_array_equal(on.firms.capital, off.firms.capital)
+    np.testing.assert_array_equal(on.firms.alliance, off.firms.alliance)
