@@ -7,7 +7,16 @@ from hypothesis import strategies as st
 
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import N_DOMAINS
-from sim.engine import channels, demand, economy, innovation, knowledge, markets, outlook
+from sim.engine import (
+    bisection,
+    channels,
+    demand,
+    economy,
+    innovation,
+    knowledge,
+    markets,
+    outlook,
+)
 from sim.engine.knowledge import capability_law
 from tests.engine.test_demand import random_world, structure
 
@@ -50,6 +59,39 @@ def test_the_bisection_on_buffers_gives_the_plain_loops_bits(seed, n, ceiling, n
     args = (omega, rest, inflow, cost, limit, slope, 0.5)
     plain = innovation.solve_effort(*args)
     assert innovation.solve_effort(*args, law=law).tobytes() == plain.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_selected_bits_are_the_wheres_bits(seed):
+    rng = np.random.default_rng(seed)
+    n = 257
+    specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 1.0])
+    odd_nan = np.array([0x7FF8_0000_0000_0001, -0x0008_0000_0000_0001]).view(np.float64)
+    specials = np.concatenate([specials, odd_nan])  # NaNs of other payloads and signs
+    lo, hi, mid = (
+        np.where(rng.random(n) < 0.3, rng.choice(specials, n), rng.normal(size=n)) for _ in range(3)
+    )
+    a = rng.random(n) < [0.0, 1.0, 0.5, 0.1, 0.9, 0.5][seed]
+    want = (np.where(a, mid, lo), np.where(a, hi, mid))
+    bounds = np.stack([lo, hi])
+    masks, work = np.empty((2, n), dtype=np.int64), np.empty((2, n), dtype=np.int64)
+    np.greater(a, False, masks[0])  # 1 where a, as the bisection writes its signs
+    bisection.select_bits(bounds.view(np.int64), mid.view(np.int64), masks, work)
+    assert bounds[0].tobytes() == want[0].tobytes() and bounds[1].tobytes() == want[1].tobytes()
+
+
+@pytest.mark.parametrize("ceiling", ["none", "inf", "some"])
+@pytest.mark.parametrize("n", [1, 40])
+def test_a_law_checking_no_ceiling_has_the_uncapped_slopes_bits(ceiling, n):
+    rng = np.random.default_rng(n)
+    law = _law(rng, n, ceiling)
+    shifted = rng.uniform(0.0, 3.0, n) + law.offset
+    checked = law.checks_ceiling((n,))
+    assert checked == (ceiling == "some" and bool(np.isfinite(law.ceiling).any()))
+    uncapped = law.slope_scale * np.power(shifted, law.alpha - 1.0) / law.drift
+    exact = law.slope_from_shifted(shifted, np.empty(n))
+    assert checked or exact.tobytes() == uncapped.tobytes()
+    assert law.checks_ceiling((n, 2)) == (ceiling != "none")  # another shape: every unit
 
 
 @settings(max_examples=120, deadline=None)
