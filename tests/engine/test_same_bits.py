@@ -1,5 +1,7 @@
 """Speed paths against the plain computations they replace, bit for bit."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -8,6 +10,7 @@ from hypothesis import strategies as st
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import N_DOMAINS
 from sim.engine import (
+    balanced_growth,
     bisection,
     channels,
     demand,
@@ -218,3 +221,24 @@ def test_the_complementarity_bonus_of_members_alone_is_the_whole_rules_bits(seed
     whole = np.where(alliance == -1, 0.0, p.choice.complementarity_uplift * w * value)
     fast = economy.complementarity_bonus(domain, alliance, best, depth, p)
     assert fast.tobytes() == whole.tobytes()
+
+
+@pytest.mark.parametrize("step", [0, 5, 39])
+def test_kept_rd_costs_are_the_computed_ones_and_read_only(step):
+    p = ModelParams()
+    p = replace(p, growth=replace(p.growth, balanced_growth=True))
+    gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)
+    start = economy.market_sizes_at(0, p, 2024)
+    size = np.array(economy.market_sizes_at(step, p, 2024))
+    direct = balanced_growth.rd_cost_slope(gamma, size, start)
+    kept = balanced_growth.rd_costs(p, size, 2024)
+    assert kept.tobytes() == direct.tobytes()
+    assert balanced_growth.rd_costs(p, size.copy(), 2024) is kept  # the same numbers: kept
+    with pytest.raises(ValueError, match="read-only"):
+        kept[0] = 1.0
+    size[0] = 0.0
+    zero = balanced_growth.rd_costs(p, size, 2024)
+    size[0] = -0.0  # a zero of the other sign is other bytes: computed afresh, not given
+    negative = balanced_growth.rd_costs(p, size, 2024)
+    assert negative is not zero
+    assert negative.tobytes() == balanced_growth.rd_cost_slope(gamma, size, start).tobytes()
