@@ -305,7 +305,11 @@ class Spillovers:
 
 
 def last_spillovers(
-    firms: FirmState, alliances: AllianceState, q: Quarter, economy: Economy
+    firms: FirmState,
+    alliances: AllianceState,
+    q: Quarter,
+    economy: Economy,
+    channels: Channels | None = None,
 ) -> Spillovers:
     """The channels, absorption and effective R&D of the alive firms at last quarter's efforts.
 
@@ -313,7 +317,9 @@ def last_spillovers(
     marginal values), so it computes them alone. With ``model.rnd.level_bounded_spillovers``
     each firm's inflow counts only up to its source levels (``sim.engine.levels``), computed
     here from the start-of-quarter capabilities: the plan, the delivery and the outlook
-    read the same bound.
+    read the same bound. ``channels`` is the structure ``channels_of`` gives the alive rows
+    of this state, when the caller kept it (the start's passes change nothing it reads);
+    None: built here.
     """
     p = q.params
     rows = np.flatnonzero(firms.alive)
@@ -324,7 +330,9 @@ def last_spillovers(
     )
     R = np.asarray(p.rnd.relatedness, dtype=np.float64)
     a = absorption(k, x_last, a0=p.rnd.absorption_floor, half_effort=p.rnd.absorption_half_effort)
-    ch = channels_of(firms, alliances, rows, p, q.effects.spillover_bonus)
+    if channels is None:
+        channels = channels_of(firms, alliances, rows, p, q.effects.spillover_bonus)
+    ch = channels
     if not p.rnd.level_bounded_spillovers:
         return Spillovers(rows, ch, a, effective_rnd_grouped(x_last, domain, R, a, ch), x_last)
     units = capability_law(
@@ -363,14 +371,16 @@ def plan(
     economy: Economy,
     sales: Sales,
     margins: np.ndarray | None = None,
+    channels: Channels | None = None,
 ) -> Plan:
     """Everything the quarter's R&D conditions need, from the start-of-quarter state.
 
     ``margins`` is the margin of each seller row (colluders earn ``mu + Delta mu`` on their
     sales in the market, docs/model.md 6.2); the base margin everywhere if None.
+    ``channels``: the alive rows' structure, if kept (``last_spillovers``).
     """
     p = q.params
-    spill = last_spillovers(firms, alliances, q, economy)
+    spill = last_spillovers(firms, alliances, q, economy, channels)
     rows, ch, a, X_last = spill.rows, spill.channels, spill.absorption, spill.effective
     position = np.full(firms.n, -1, dtype=np.int64)
     position[rows] = np.arange(rows.size)

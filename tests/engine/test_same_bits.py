@@ -242,3 +242,20 @@ def test_kept_rd_costs_are_the_computed_ones_and_read_only(step):
     negative = balanced_growth.rd_costs(p, size, 2024)
     assert negative is not zero
     assert negative.tobytes() == balanced_growth.rd_cost_slope(gamma, size, start).tobytes()
+
+
+@pytest.mark.parametrize("overrides", [["world=korea_2024"], ["world=korea_2024", "seed=3"], []])
+def test_a_start_on_kept_channels_is_one_building_them_every_pass_bits(overrides):
+    import sim
+    from sim.engine import start
+
+    def started():
+        model = sim.AllianceModel(sim.compose([*overrides, "steps=1"]))
+        f = model.firms
+        columns = (f.effort, f.learning_rate, f.capital, f.capability)
+        return [c.tobytes() for c in columns] + [model.economy.learning_rate.tobytes()]
+
+    kept = started()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(start, "start_channels", lambda *_: None)  # each pass builds its own
+        assert started() == kept
