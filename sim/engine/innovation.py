@@ -342,8 +342,8 @@ def last_spillovers(
     bound = inflow_bound(k, x_last, domain, R, ch, units, sources)
     parts = sources.inflow_parts(x_last, a)
     public, internal = parts if parts is not None else inflow_parts(x_last, domain, R, a, ch)
-    X_last = x_last + bound.counted(public, internal)
-    receiving = bound.receiving(public, internal)
+    counted, receiving = bound.counted_and_receiving(public, internal)
+    X_last = x_last + counted
     return Spillovers(rows, ch, a, X_last, x_last, bound, receiving, units)
 
 

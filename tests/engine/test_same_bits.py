@@ -262,3 +262,33 @@ def test_a_start_on_kept_channels_is_one_building_them_every_pass_bits(overrides
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(start, "start_channels", lambda *_: None)  # each pass builds its own
         assert started() == kept
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_counted_and_receiving_at_once_are_each_rules_bits(seed):
+    from sim.engine.levels import InflowBound
+
+    rng = np.random.default_rng(seed)
+    n = 200
+
+    def column():
+        values = rng.uniform(0.0, 2.0, n)
+        values[rng.random(n) < 0.1] = 0.0
+        values[rng.random(n) < 0.05] = -0.0
+        values[rng.random(n) < 0.02] = np.inf
+        return values
+
+    bound = InflowBound(column(), column(), column(), column())
+    public, internal = column(), column()
+    internal[:20] = public[:20]  # ties between the channels
+    counted, (open_public, open_internal) = bound.counted_and_receiving(public, internal)
+    first = bound.public_level <= bound.internal_level  # the rules as written before
+    in_lo, in_hi = np.where(first, public, internal), np.where(first, internal, public)
+    m_lo = np.where(first, bound.public, bound.internal)
+    m_hi = np.where(first, bound.internal, bound.public)
+    assert counted.tobytes() == np.minimum(np.minimum(in_lo, m_lo) + in_hi, m_hi).tobytes()
+    hi_open = np.minimum(in_lo, m_lo) + in_hi < m_hi
+    lo_open = hi_open & (in_lo < m_lo)
+    assert open_public.tobytes() == np.where(first, lo_open, hi_open).astype(float).tobytes()
+    assert open_internal.tobytes() == np.where(first, hi_open, lo_open).astype(float).tobytes()
+    assert counted.tobytes() == bound.counted(public, internal).tobytes()
