@@ -292,3 +292,26 @@ def test_counted_and_receiving_at_once_are_each_rules_bits(seed):
     assert open_public.tobytes() == np.where(first, lo_open, hi_open).astype(float).tobytes()
     assert open_internal.tobytes() == np.where(first, hi_open, lo_open).astype(float).tobytes()
     assert counted.tobytes() == bound.counted(public, internal).tobytes()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_buffered_bisection_gives_the_fast_slopes_bits_where_that_was_used(seed):
+    rng = np.random.default_rng(seed)
+    n = innovation.ESTIMATE_FROM + 500  # solves this large read the fast g' before
+    law = _law(rng, n, "some")
+    inflow = rng.uniform(0.0, 2.0, n)
+    omega, cost = rng.uniform(0.0, 1e4, n), rng.uniform(1.0, 200.0, n)
+    rest = rng.uniform(-50.0, 50.0, n)
+    rest[: n // 5] = -omega[: n // 5] * law.slope(inflow)[: n // 5]  # 0 at zero effort
+    limit = np.where(rng.random(n) < 0.3, rng.uniform(0.0, 1.0, n), np.inf)
+
+    def slope(x):
+        return law.slope(x + inflow)
+
+    fast = innovation.SlopeEstimate(
+        lambda x: law.estimate_slope(x + inflow),
+        lambda x, at: law.take(at).slope(x + inflow[at]),
+    )
+    args = (omega, rest, inflow, cost, limit, slope, 0.5)
+    estimated = innovation.solve_effort(*args, fast)
+    assert innovation.solve_effort(*args, law=law).tobytes() == estimated.tobytes()
