@@ -14,6 +14,8 @@ default) ``gamma_{d,t} = gamma_d`` and nothing changes.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -71,6 +73,8 @@ def rd_costs(p: ModelParams, size: ArrayLike, start_year: int) -> np.ndarray:
     markets under ``model.growth.balanced_growth``, else ``model.rnd.rd_cost_by_domain`` as
     configured. ``size`` is every market's size this quarter (``Sales.size``, shape
     (N_MARKETS,)); ``start_year`` the calendar year of step 0 (``Economy.start_year``).
+    Under balanced growth the slopes are computed once per distinct set of numbers
+    (``_kept_slope``: a run asks for the same ones several times a quarter) and read-only.
     """
     gamma = np.asarray(p.rnd.rd_cost_by_domain, dtype=np.float64)
     if not p.growth.balanced_growth:
@@ -78,4 +82,17 @@ def rd_costs(p: ModelParams, size: ArrayLike, start_year: int) -> np.ndarray:
     size = np.asarray(size, dtype=np.float64)
     if size.shape != (N_MARKETS,):
         raise ValueError(f"size has shape {size.shape}; allowed: ({N_MARKETS},), one per market")
-    return rd_cost_slope(gamma, size, market_sizes_at(0, p, start_year))
+    start = market_sizes_at(0, p, start_year)
+    return _kept_slope(gamma.tobytes(), size.tobytes(), np.asarray(start, np.float64).tobytes())
+
+
+@lru_cache(maxsize=256)
+def _kept_slope(gamma: bytes, size: bytes, size_start: bytes) -> np.ndarray:
+    """``rd_cost_slope`` of the float64 arrays of these bytes, kept; read-only.
+
+    Reason: speed only. Keyed by the bytes, not the values, so that an input differing only
+    in the sign of a zero (or a NaN's payload) is computed afresh, never given another's bits.
+    """
+    slope = rd_cost_slope(*(np.frombuffer(b, dtype=np.float64) for b in (gamma, size, size_start)))
+    slope.flags.writeable = False
+    return slope

@@ -343,6 +343,20 @@ class Law:
         power = 1.0 / np.sqrt(shifted)
         return self._at_ceiling(np.asarray(self.slope_scale * power / self.drift), shifted)
 
+    def checks_ceiling(self, shape: tuple[int, ...]) -> bool:
+        """Whether ``slope`` at an X of ``shape`` checks some unit's ceiling.
+
+        Reason: speed only (``bisection.bisect_effort``). Where it does not (no ceiling, or
+        the finite ceilings ``capped`` of units of this shape are none), ``slope`` is the
+        uncapped ``slope_scale shifted^(alpha - 1) / drift`` and a caller may compute it so.
+        The same tests, in the same order, as ``_at_ceiling``.
+        """
+        if self.ceiling is None:
+            return False
+        if self.capped is None or self.capped_law is None or shape != self.ceiling.shape:
+            return True
+        return bool(self.capped.size)
+
     def _at_ceiling(self, slope: np.ndarray, shifted: np.ndarray) -> np.ndarray:
         """``slope`` with 0 where k' reaches the ceiling (checked exactly)."""
         if self.ceiling is None:

@@ -160,14 +160,27 @@ class InflowBound:
         higher channel's while ``min(in_lo, m_lo) + in_hi < m_hi``, the lower's while also
         ``in_lo < m_lo``. Read at last quarter's efforts (the myopic plan of 6.2).
         """
+        return self.counted_and_receiving(public, internal)[1]
+
+    def counted_and_receiving(
+        self, public: ArrayLike, internal: ArrayLike
+    ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """``(counted(public, internal), receiving(public, internal))``, ordered once.
+
+        Reason: speed only (``innovation.last_spillovers`` asks for both of the same
+        inflows): the channels are put in order once and each result is computed from them
+        by the operations of ``counted`` and ``receiving``.
+        """
         first, in_lo, m_lo, in_hi, m_hi = self._ordered(
             np.asarray(public, dtype=np.float64), np.asarray(internal, dtype=np.float64)
         )
-        hi_open = np.minimum(in_lo, m_lo) + in_hi < m_hi
+        below = np.minimum(in_lo, m_lo) + in_hi
+        counted = np.asarray(np.minimum(below, m_hi))
+        hi_open = below < m_hi
         lo_open = hi_open & (in_lo < m_lo)
         public_open = np.where(first, lo_open, hi_open)
         internal_open = np.where(first, hi_open, lo_open)
-        return public_open.astype(np.float64), internal_open.astype(np.float64)
+        return counted, (public_open.astype(np.float64), internal_open.astype(np.float64))
 
 
 def inflow_bound(

@@ -20,6 +20,7 @@ import numpy as np
 from sim.config.schema import MAX_LEARNING_RATE, GrowthParams, ModelParams
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS
 from sim.engine import common_rate, held_frontier, innovation
+from sim.engine.channels import Channels
 from sim.engine.economy import Economy, Sales, sales, seller_values
 from sim.engine.knowledge import catch_up_factor, quarterly_rate, returns_to_rnd
 from sim.engine.market_start import calibrate_start
@@ -350,8 +351,9 @@ def _settle_start(
     moving = np.zeros(own.size)  # each such unit's capability change (k' - k)
     history: list[tuple[np.ndarray, ...]] = []
     last_average: tuple[np.ndarray, ...] | None = None  # window_average a window ago
+    kept = start_channels(firms, alliances, q)
     for done in range(STATIONARY_ITERATIONS if own.size else START_ITERATIONS):
-        effort, moved, X = _effort_pass(firms, alliances, q, economy, s, units)
+        effort, moved, X = _effort_pass(firms, alliances, q, economy, s, units, kept)
         if g.common_learning_rate and g.reanchored_start:  # most effective R&D: the frontier
             rows = common_rate.top_spenders(firms, X)[has]
             firms.capability[rows] = 1.0
@@ -386,6 +388,18 @@ def _settle_start(
     )
 
 
+def start_channels(firms: FirmState, alliances: AllianceState, q: Quarter) -> Channels:
+    """The channel structure of the alive units, built once for all of the start's passes.
+
+    Reason: speed only. The structure reads who is alive, the alliances (members, regimes,
+    depths, federations), openness and the rates, none of which a pass changes (a pass
+    writes efforts, learning rates and, re-anchored, capabilities), so each pass's plan
+    would build it again to the same bits (``innovation.channels_of``).
+    """
+    rows = np.flatnonzero(firms.alive)
+    return innovation.channels_of(firms, alliances, rows, q.params, q.effects.spillover_bonus)
+
+
 def _effort_pass(
     firms: FirmState,
     alliances: AllianceState,
@@ -393,12 +407,14 @@ def _effort_pass(
     economy: Economy,
     s: Sales,
     units: _StartUnits,
+    channels: Channels | None = None,
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """One pass of the live units' step-0 efforts, and the effective R&D they deliver.
 
     Each live unit moves to its best response to the others' efforts; with
     ``model.growth.frontier_held_by_firm`` half-way to it, since the holders' own rates feed
-    back on it.
+    back on it. ``channels``: the alive units' structure, kept across passes
+    (``start_channels``); None: built in the pass.
 
     Returns:
         ``(effort, moved, X)``: the live units' new efforts (also written to
@@ -406,7 +422,7 @@ def _effort_pass(
         firm's effective R&D.
     """
     p, live = q.params, units.live
-    game = innovation.plan(firms, alliances, q, economy, s)
+    game = innovation.plan(firms, alliances, q, economy, s, channels=channels)
     effort = innovation.invest(live, firms, alliances, q, game)[0]
     if p.growth.frontier_held_by_firm:  # half-way: the holders' own rates feed back on it
         effort = 0.5 * (effort + firms.effort[live])

@@ -52,6 +52,17 @@ def test_the_collector_is_left_as_it_was_found(cfg):
             gc.unfreeze()
 
 
+def test_the_heap_pad_is_set_on_glibc_only(monkeypatch):
+    import platform
+
+    from sim.runs import replicates
+
+    on_glibc = platform.libc_ver()[0] == "glibc"
+    assert replicates.heap_padded() is on_glibc  # (set again: no change)
+    monkeypatch.setattr(replicates.platform, "libc_ver", lambda: ("", ""))
+    assert replicates.heap_padded() is False
+
+
 def test_a_run_is_stored_once_and_kept(cfg, tmp_path):
     steps = []
     record = run_to_folder(cfg, tmp_path, {"note": "x"}, steps.append)
