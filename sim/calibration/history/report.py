@@ -248,7 +248,7 @@ def fragment(result: dict[str, Any]) -> str:
         ),
         *_rescore_lines(result.get("rescore")),
         "",
-        f"| parameter | default | fitted (best trial) | adopted | ABC accepted range (best "
+        f"| parameter | default when run | fitted (best trial) | adopted | ABC accepted range (best "
         f"{acc['n']}, loss <= {acc['epsilon']:.3g}) |",
         "|---|---|---|---|---|",
     ]
