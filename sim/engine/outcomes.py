@@ -304,7 +304,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     ),
     Outcome(
         "startups_entered",
-        "Startups entered this quarter",
+        "Domestic startups entered this quarter",
         "firms",
         "higher",
         lambda e: e.flows.entered,
