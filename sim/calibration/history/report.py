@@ -248,8 +248,8 @@ def fragment(result: dict[str, Any]) -> str:
         ),
         *_rescore_lines(result.get("rescore")),
         "",
-        f"| parameter | default when run | fitted (best trial) | adopted | ABC accepted range (best "
-        f"{acc['n']}, loss <= {acc['epsilon']:.3g}) |",
+        "| parameter | default when run | fitted (best trial) | adopted | ABC accepted range "
+        f"(best {acc['n']}, loss <= {acc['epsilon']:.3g}) |",
         "|---|---|---|---|---|",
     ]
     for path, value in result["fitted"].items():
