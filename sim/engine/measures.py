@@ -296,12 +296,25 @@ class QuarterEnd:
 
         Version 2 counts only alliances of two or more: a founder still recruiting is alone.
         """
+        return self._membership(self.firms.alive)
+
+    @cached_property
+    def domestic_membership(self) -> tuple[float, float, float]:
+        """The same shares among alive domestic firms only.
+
+        Foreign firms enter and join alliances abroad too, so the all-firm shares mix the
+        two populations (finding 47's review).
+        """
+        return self._membership(self.domestic)
+
+    def _membership(self, rows: np.ndarray) -> tuple[float, float, float]:
+        """Shares of the firms ``rows`` (bool mask) in open alliances, closed ones and alone."""
         a = self.alliances
         regime = a.regime if a.m else np.zeros(1, np.int8)
         alliance = self.firms.alliance
         if self.economy is not None:
             alliance = formed_alliance(self.firms, a)
-        return membership_shares(alliance, regime, self.firms.alive)
+        return membership_shares(alliance, regime, rows)
 
 
 def per_spend(end: QuarterEnd) -> float:

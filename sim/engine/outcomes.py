@@ -260,6 +260,13 @@ OUTCOMES: tuple[Outcome, ...] = (
         sensitivity=True,
     ),
     Outcome(
+        "share_alone_domestic",
+        "Share of domestic firms alone",
+        "share",
+        "",
+        lambda e: e.domestic_membership[2],
+    ),
+    Outcome(
         "hhi",
         "Concentration: Herfindahl index of the domestic markets (firms as sellers, weighted by "
         "market size; version 1: of alliances' shares)",

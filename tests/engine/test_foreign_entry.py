@@ -189,3 +189,19 @@ def test_a_world_without_foreign_startups_keeps_its_numbers():
     assert on.initial_foreign_startups == 0 and on.firms.n > 132  # some domestic entry
     np.testing.assert_array_equal(on.firms.capital, off.firms.capital)
     np.testing.assert_array_equal(on.firms.alliance, off.firms.alliance)
+
+
+def test_share_alone_domestic_counts_domestic_firms_only(run_on):
+    """``share_alone`` counts every live firm, foreign entrants too; ``share_alone_domestic``
+    is the share of live domestic firms outside any formed alliance (finding 47's review)."""
+    from sim.engine.aggregates import formed_alliance
+    from sim.engine.state import NO_ALLIANCE
+
+    f = run_on.firms
+    frame = run_on.datacollector.get_model_vars_dataframe()
+    domestic = f.alive & (f.region == DOMESTIC)
+    alone = domestic & (formed_alliance(f, run_on.alliances) == NO_ALLIANCE)
+    assert frame["share_alone_domestic"].iloc[-1] == pytest.approx(alone.sum() / domestic.sum())
+    everyone = f.alive & (formed_alliance(f, run_on.alliances) == NO_ALLIANCE)
+    assert frame["share_alone"].iloc[-1] == pytest.approx(everyone.sum() / f.alive.sum())
+    assert (f.alive & (f.region != DOMESTIC)).any()  # the two populations differ here
