@@ -48,6 +48,7 @@ from sim.engine.membership import apply_moves, settle
 from sim.engine.outcomes import COLUMNS, StepFlows, compute
 from sim.engine.policy import PolicyEffects
 from sim.engine.reviews import review_regimes
+from sim.engine.rnd_game import HorizonMultipliers
 from sim.engine.stages import deepen
 from sim.engine.start import start_economy
 from sim.engine.state import CONGLOMERATE, STARTUP
@@ -421,28 +422,44 @@ class AllianceModel(AllianceWorld):
         flows.exited = int((firms.region[gone] == DOMESTIC).sum())
         # what a new startup of each domain expects on this quarter's markets, learning at the
         # rates of the units still alive (the ones ``_enter`` gives it): entry reads it (6.9)
-        by_home = False if p.growth.entrant_rates_by_home else None  # domestic startups'
-        rates = self._entry_rates = turnover.entrant_rates(firms, by_home)
-        self._entry_values = turnover.entrant_values(
-            self.economy, trade.sales, multipliers, p, rates
-        )
-        if p.growth.startup_break_even:  # an entrant's Phi_e, at the step-0 markets
-            fixed = turnover.entrant_fixed_costs(self.economy, trade.sales, multipliers, p, rates)
-            self._entry_fixed_costs = fixed / q.money_scale
+        rates, self._entry_values, fixed = self._entrant_outlook(trade, multipliers, q, False)
+        self._entry_rates = rates
+        if fixed is not None:
+            self._entry_fixed_costs = fixed
         if p.growth.foreign_entry and self.initial_foreign_startups:  # one of another region
-            if p.growth.entrant_rates_by_home:
-                rates = turnover.entrant_rates(firms, foreign=True)
-            self._foreign_entry_rates = rates
-            self._foreign_entry_values = turnover.entrant_values(
-                self.economy, trade.sales, multipliers, p, rates, foreign=True
+            rates, self._foreign_entry_values, fixed = self._entrant_outlook(
+                trade, multipliers, q, True
             )
-            if p.growth.startup_break_even:
-                fixed = turnover.entrant_fixed_costs(
-                    self.economy, trade.sales, multipliers, p, rates, foreign=True
-                )
-                self._foreign_entry_fixed_costs = fixed / q.money_scale
+            self._foreign_entry_rates = rates
+            if fixed is not None:
+                self._foreign_entry_fixed_costs = fixed
         spent = q.effects.spend + paid.sum() + q.effects.subsidy.sum() + mandate.sum()
         flows.government_spend = float(spent)
+
+    def _entrant_outlook(
+        self,
+        trade: economy.Trade,
+        multipliers: HorizonMultipliers,
+        q: quarter.Quarter,
+        foreign: bool,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """What a new startup of each domain expects on this quarter's markets (6.9).
+
+        Returns its own learning rate per domain (of its home's startups with
+        ``model.growth.entrant_rates_by_home``, else of every live unit), its value V^e_d
+        (USD m) and, with ``startup_break_even``, its fixed cost Phi_e at the step-0 markets
+        (else None). ``foreign``: a startup of another region.
+        """
+        p = q.params
+        assert self.economy is not None  # set at the start of a version-2 run
+        rates = turnover.entrant_rates(
+            self.firms, foreign if p.growth.entrant_rates_by_home else None
+        )
+        args = (self.economy, trade.sales, multipliers, p, rates)
+        values = turnover.entrant_values(*args, foreign=foreign)
+        if not p.growth.startup_break_even:
+            return rates, values, None
+        return rates, values, turnover.entrant_fixed_costs(*args, foreign=foreign) / q.money_scale
 
     def _market_flows(self, trade: economy.Trade, flows: StepFlows) -> None:
         """Market sizes, domestic sales at home and concentration, for the outcomes."""
@@ -511,8 +528,7 @@ class AllianceModel(AllianceWorld):
         if k:
             scale = 1.0 if self.v2 else self.frontier  # version 2 keeps capability relative
             columns = startups(k, world, self.rng, self.params.growth.entrant_capability, scale)
-            rows = self.firms.append(**columns, entered=np.full(k, t + 1))
-            self._add_agents(rows)
+            self._append_entrants(columns, t)
         return k, 0
 
     def _append_entrants(self, columns: dict[str, np.ndarray], t: int) -> int:

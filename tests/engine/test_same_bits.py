@@ -40,6 +40,21 @@ def _law(rng, n, ceiling):
     )
 
 
+def _problem(rng, n, law, low):
+    """A best-response problem of ``n`` units on ``law``: ``solve_effort``'s positional
+    arguments (a fifth of the units at rest at zero effort, some capped) and the inflow."""
+    inflow = rng.uniform(low, 2.0, n)
+    omega, cost = rng.uniform(0.0, 1e4, n), rng.uniform(1.0, 200.0, n)
+    rest = rng.uniform(-50.0, 50.0, n)
+    rest[: n // 5] = -omega[: n // 5] * law.slope(inflow)[: n // 5]  # 0 at zero effort
+    limit = np.where(rng.random(n) < 0.3, rng.uniform(0.0, 1.0, n), np.inf)
+
+    def slope(x):
+        return law.slope(x + inflow)
+
+    return (omega, rest, inflow, cost, limit, slope, 0.5), inflow
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(0, 2**32 - 1),
@@ -51,16 +66,7 @@ def _law(rng, n, ceiling):
 def test_the_bisection_on_buffers_gives_the_plain_loops_bits(seed, n, ceiling, negative, bits):
     rng = np.random.default_rng(seed)
     law = _law(rng, n, ceiling)
-    inflow = rng.uniform(-0.5 if negative else 0.0, 2.0, n)
-    omega, cost = rng.uniform(0.0, 1e4, n), rng.uniform(1.0, 200.0, n)
-    rest = rng.uniform(-50.0, 50.0, n)
-    rest[: n // 5] = -omega[: n // 5] * law.slope(inflow)[: n // 5]  # 0 at zero effort
-    limit = np.where(rng.random(n) < 0.3, rng.uniform(0.0, 1.0, n), np.inf)
-
-    def slope(x):
-        return law.slope(x + inflow)
-
-    args = (omega, rest, inflow, cost, limit, slope, 0.5)
+    args, _ = _problem(rng, n, law, -0.5 if negative else 0.0)
     plain = innovation.solve_effort(*args)
     with pytest.MonkeyPatch.context() as patch:  # the ends moved by select_bits, or np.where
         patch.setattr(bisection, "SELECT_BITS_FROM", 0 if bits else n + 1)
@@ -299,19 +305,10 @@ def test_the_buffered_bisection_gives_the_fast_slopes_bits_where_that_was_used(s
     rng = np.random.default_rng(seed)
     n = innovation.ESTIMATE_FROM + 500  # solves this large read the fast g' before
     law = _law(rng, n, "some")
-    inflow = rng.uniform(0.0, 2.0, n)
-    omega, cost = rng.uniform(0.0, 1e4, n), rng.uniform(1.0, 200.0, n)
-    rest = rng.uniform(-50.0, 50.0, n)
-    rest[: n // 5] = -omega[: n // 5] * law.slope(inflow)[: n // 5]  # 0 at zero effort
-    limit = np.where(rng.random(n) < 0.3, rng.uniform(0.0, 1.0, n), np.inf)
-
-    def slope(x):
-        return law.slope(x + inflow)
-
+    args, inflow = _problem(rng, n, law, 0.0)
     fast = innovation.SlopeEstimate(
         lambda x: law.estimate_slope(x + inflow),
         lambda x, at: law.take(at).slope(x + inflow[at]),
     )
-    args = (omega, rest, inflow, cost, limit, slope, 0.5)
     estimated = innovation.solve_effort(*args, fast)
     assert innovation.solve_effort(*args, law=law).tobytes() == estimated.tobytes()

@@ -12,7 +12,7 @@ import argparse
 import datetime
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -30,6 +30,7 @@ from sim.calibration.history.report import (
     write_result,
 )
 from sim.calibration.history.search import (
+    Evaluate,
     Search,
     Trial,
     accepted,
@@ -45,7 +46,6 @@ from sim.config.compose import compose
 
 DOCS_FILE = ROOT / "docs" / "calibration.md"
 PROG = "python -m sim.calibration history"
-Evaluated = tuple[Loss, Moments]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -123,9 +123,18 @@ def _docs(args: argparse.Namespace) -> Path | None:
     return args.docs
 
 
-def _adopted(
-    spec: HistorySpec, done: Search, evaluate: Callable[[Mapping[str, float]], Evaluated]
-) -> tuple[Trial, Moments] | None:
+def _evaluator(spec: HistorySpec, targets: Targets, base: list[str], runner: Runner) -> Evaluate:
+    """A candidate's values to its loss and moments, on ``runner``'s seeds."""
+    terms = (spec.leader_weight, spec.regime_weight, spec.composition)
+
+    def evaluate(values: Mapping[str, float]) -> tuple[Loss, Moments]:
+        moments = runner(candidate_config(spec, values, base))
+        return loss(moments, targets, *terms), moments
+
+    return evaluate
+
+
+def _adopted(spec: HistorySpec, done: Search, evaluate: Evaluate) -> tuple[Trial, Moments] | None:
     """With ``adopt: accepted_median``, the accepted medians evaluated on the fit's seeds."""
     if spec.adopt != "accepted_median":
         return None
@@ -155,13 +164,10 @@ def _rescore(
     points = {"defaults": dict(defaults), "best": done.best.values}
     if adopted is not None:
         points["adopted"] = adopted[0].values
-    terms = (spec.leader_weight, spec.regime_weight, spec.composition)
     seeds = seeds_for(spec.rescore_root_seed, spec.rescore_seeds)
     with Runner(seeds, targets.alliances, targets.steps, jobs) as runner:
-        return {
-            name: loss(runner(candidate_config(spec, values, base)), targets, *terms)
-            for name, values in points.items()
-        }
+        evaluate = _evaluator(spec, targets, base, runner)
+        return {name: evaluate(values)[0] for name, values in points.items()}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -197,12 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     seeds = seeds_for(spec.root_seed, spec.seeds)
     with Runner(seeds, targets.alliances, targets.steps, args.jobs) as runner:
-
-        def evaluate(values: Mapping[str, float]) -> tuple[Loss, Moments]:
-            moments = runner(candidate_config(spec, values, base))
-            terms = (spec.leader_weight, spec.regime_weight, spec.composition)
-            return loss(moments, targets, *terms), moments
-
+        evaluate = _evaluator(spec, targets, base, runner)
         done = search(spec, evaluate, spec.trials, defaults, None if args.quiet else _progress)
         adopted = _adopted(spec, done, evaluate)
     rescore = _rescore(spec, args.jobs, targets, base, defaults, done, adopted)
