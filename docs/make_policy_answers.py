@@ -7,6 +7,9 @@ One command runs (or resumes) the robust ``policy_comparison`` sweep into
     .venv/bin/python docs/make_policy_answers.py                      # run or resume, then write
     .venv/bin/python docs/make_policy_answers.py --results FOLDER     # a finished sweep, no run
     .venv/bin/python docs/make_policy_answers.py --results F --out D  # write into D instead
+    .venv/bin/python docs/make_policy_answers.py --results F --alternative 'no entry=G'
+                        # and whether the answers hold in G, the same sweep with one
+                        # structural assumption changed (repeatable; docs/robust.md)
 
 Every number in the file comes from the runs: each scenario against the scenario it is
 compared with, per world paired by seed (``sim.analysis.robust``), the median and the 90 %
@@ -36,7 +39,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.analysis import report_files, robust, robust_report
+from sim.analysis import alternatives, report_files, robust, robust_report
 from sim.analysis.design_report import design_of
 from sim.analysis.effects import final_quarter, with_totals
 from sim.analysis.policy_answers import (  # noqa: F401  (re-exported for the tests)
@@ -402,8 +405,98 @@ def paragraph(text: str) -> str:
     return f"\n{text}\n" if text else ""
 
 
-def write_answers(final: pd.DataFrame, params: list[str], meta: Meta, out: Path) -> Path:
-    """Write ``policy_questions.md`` and ``figures/policy_*.png`` into ``out``; returns the file."""
+@dataclass(frozen=True)
+class Alternatives:
+    """Sweeps of the same design with one structural assumption changed (``--alternative``)."""
+
+    finals: dict[str, pd.DataFrame]  # label -> last-quarter rows, as ``load`` gives them
+    overrides: dict[str, list[str]]  # label -> what it sets differently (``alternatives``)
+
+
+def load_alternatives(main: Path, given: Sequence[str]) -> Alternatives:
+    """Each ``LABEL=FOLDER`` loaded, and what its configs set differently from ``main``'s."""
+    finals: dict[str, pd.DataFrame] = {}
+    changed: dict[str, list[str]] = {}
+    for entry in given:
+        label, _, where = entry.partition("=")
+        folder = Path(where)
+        if not label or not where or label in finals:
+            raise SystemExit(
+                f"--alternative={entry!r}: allowed: LABEL=FOLDER, each label once "
+                "(e.g. 'no foreign entry=results/no_entry')"
+            )
+        if not folder.is_dir():
+            raise SystemExit(f"--alternative={entry!r}: no such folder; give a finished sweep")
+        finals[label], _, _ = load(folder)
+        changed[label] = alternatives.overrides(baseline_config(main), baseline_config(folder))
+    return Alternatives(finals, changed)
+
+
+def baseline_config(folder: Path) -> dict[str, Any]:
+    """The recorded config of the baseline run of the first world (``run.json``)."""
+    runs = [r for _, r in finished(folder, "skip")[0]]
+    base = [
+        r["config"] for r in runs if r.get("config", {}).get("scenario", {}).get("name") == BASELINE
+    ]
+    return min(base, key=lambda c: int(c.get("sample", -1))) if base else {}
+
+
+def alternatives_section(final: pd.DataFrame, given: Alternatives, figures: Path) -> str:
+    """The section on structural assumptions: each scenario's answer under each, and a figure."""
+    others = set().union(*(set(f["label"]) for f in given.finals.values()))
+    scenarios = [s for s in dict.fromkeys(final["label"]) if s != BASELINE and s in others]
+    rows = alternatives.holdings(final, given.finals, scenarios)
+    text = "## Do the answers hold under other structural assumptions?\n\n"
+    text += alternatives.section(rows, given.overrides)
+    if rows:
+        fig = alternatives_figure(rows)
+        figures.mkdir(parents=True, exist_ok=True)
+        fig.savefig(figures / "policy_alternatives.png", dpi=110)
+        plt.close(fig)
+        text += "\n![alternatives](figures/policy_alternatives.png)\n"
+    return text + "\n"
+
+
+def alternatives_figure(rows: Sequence[alternatives.Holding]) -> Any:
+    """Each scenario's median effect and 90 % band under each assumption (one row each)."""
+    labels = list(dict.fromkeys(r.assumption for r in rows))
+    scenarios = list(dict.fromkeys(r.scenario for r in rows))
+    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.35 * len(rows)))
+    colours = plt.get_cmap("tab10")
+    y = 0
+    ticks, names = [], []
+    for scenario in scenarios:
+        for r in (r for r in rows if r.scenario == scenario):
+            c = colours(labels.index(r.assumption) % 10)
+            a = r.answer
+            ax.plot([a.low, a.high], [y, y], color=c, lw=2)
+            ax.plot(a.median, y, "o", color=c, mfc=c if a.robust else "white", ms=7)
+            ticks.append(y)
+            names.append(f"{scenario}: {r.assumption}")
+            y += 1
+        y += 0.6
+    ax.axvline(0, color="k", lw=0.7)
+    ax.set_yticks(ticks, names, fontsize=8)
+    ax.invert_yaxis()
+    unit = unit_of(rows[0].answer.outcome)
+    ax.set_xlabel(f"effect on the {label_of(rows[0].answer.outcome)} against baseline, {unit}")
+    ax.set_title(f"Median (dot; filled: robust) and {BAND} of worlds (bar)", fontsize=10)
+    ax.grid(alpha=0.3, axis="x")
+    fig.tight_layout()
+    return fig
+
+
+def write_answers(
+    final: pd.DataFrame,
+    params: list[str],
+    meta: Meta,
+    out: Path,
+    given: Alternatives | None = None,
+) -> Path:
+    """Write ``policy_questions.md`` and ``figures/policy_*.png`` into ``out``; returns the file.
+
+    With ``given`` (``--alternative``), also the section on structural assumptions.
+    """
     text = header(meta, params)
     asked = {x for q in QUESTIONS for p in q.pairs for x in p}
     for i, q in enumerate(QUESTIONS, start=1):
@@ -416,6 +509,8 @@ def write_answers(final: pd.DataFrame, params: list[str], meta: Meta, out: Path)
         comparisons = [compare(final, params, s, BASELINE, o) for s in others for o in CORE]
         text += "\n## Other scenarios in the sweep\n\n" + table(comparisons) + "\n"
         text += paragraph(censored_note(final, [BASELINE, *others]))
+    if given is not None:
+        text += "\n" + alternatives_section(final, given, out / "figures")
     out.mkdir(parents=True, exist_ok=True)
     path = out / "policy_questions.md"
     path.write_text(text, encoding="utf-8")
@@ -427,6 +522,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=Path, help="a finished robust sweep (nothing is run)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs", help="where to write")
+    parser.add_argument(
+        "--alternative",
+        action="append",
+        default=[],
+        metavar="LABEL=FOLDER",
+        help="a finished sweep of the same design with one structural assumption changed "
+        "(repeatable): adds a section on whether the answers hold under it",
+    )
     args = parser.parse_args(argv)
     folder = args.results
     if folder is None:
@@ -435,7 +538,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif not folder.is_dir():
         raise SystemExit(f"--results={folder}: no such folder; give a finished robust sweep")
     final, params, meta = load(folder)
-    path = write_answers(final, params, meta, args.out)
+    given = load_alternatives(folder, args.alternative) if args.alternative else None
+    path = write_answers(final, params, meta, args.out, given)
     print(f"wrote {path} and {args.out / 'figures'}/policy_*.png", file=sys.stderr)
     return 0
 

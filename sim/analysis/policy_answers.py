@@ -193,7 +193,11 @@ def compare(
     outcome: str,
     prefer: dict[str, int] | None = None,
 ) -> Comparison:
-    """``scenario`` minus ``against`` on ``outcome``, per world paired by seed, across worlds."""
+    """``scenario`` minus ``against`` on ``outcome``, per world paired by seed, across worlds.
+
+    PRIM's box of the worlds where it is not better is searched over ``params``; with none
+    (``[]``) there is no box.
+    """
     rows = final[final["label"].isin([scenario, against])]
     effects = robust.world_effects(rows, against, [outcome])
     values = effects["effect"].to_numpy(dtype=float)
@@ -202,7 +206,7 @@ def compare(
     low, high = np.quantile(values, robust.BAND) if n else (np.nan, np.nan)
     sign = direction(outcome, prefer)
     box = None
-    if sign != 0 and n:
+    if sign != 0 and n and params:
         if sign != robust.direction(outcome):  # PRIM judges by the registry: flip the effect
             effects = effects.assign(effect=sign * effects["effect"])
             outcome_judged = judged_as(outcome)

@@ -207,8 +207,10 @@ def test_end_to_end_on_the_quick_robust_sweep(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("sys.argv", ["alliancesim"])
     assert alliancesim(["sweep=policy_comparison_quick", "hydra.sweep.dir=r"]) == 0
-    assert pa.main(["--results", "r", "--out", "out"]) == 0
+    assert pa.main(["--results", "r", "--out", "out", "--alternative", "again=r"]) == 0
     text = (tmp_path / "out" / "policy_questions.md").read_text(encoding="utf-8")
+    assert "- **again**: `(no config difference found)`" in text  # the same sweep again
+    assert "| mega_alliance | again | 2 | no effect |" in text
     assert "**W = 2 plausible worlds x S = 2 seeds**" in text
     first = text.split("## 2.")[0]  # 2 quarters: the mandate (from year 2) has not started
     assert "no effect on the technology gap to the frontier in any of 2 worlds" in first
@@ -251,3 +253,33 @@ def test_a_gap_censored_at_parity_in_more_than_a_tenth_of_the_runs_is_said(tmp_p
 def test_no_censoring_note_where_the_gaps_are_positive(written):
     _, text = written
     assert "Censored at parity" not in text
+
+
+def test_the_alternatives_section_says_which_answers_hold(tmp_path):
+    """An alternative under which mega_alliance's effect reverses in every world and
+    open_data's holds: the section names both, with a figure."""
+    main = constructed()
+    other = main[main["replicate"] == 0].copy()  # one seed, the same worlds
+    mega = other["label"] == "mega_alliance"
+    other.loc[mega, "tech_gap_years"] += 0.8  # -0.5 / +0.2 becomes +0.3 / +1.0
+    given = pa.Alternatives({"reversed": other}, {"reversed": ["model.x=1"]})
+    part = pa.alternatives_section(main, given, tmp_path / "figures")
+    assert part.startswith("## Do the answers hold under other structural assumptions?")
+    assert "- **reversed**: `model.x=1`" in part
+    assert "`mega_alliance`: the median effect is on the worse side under 'reversed'" in part
+    assert "`open_data`: robust under all 2 assumptions." in part
+    assert "| mega_alliance | reversed | 1 |" in part
+    assert (tmp_path / "figures" / "policy_alternatives.png").stat().st_size > 10_000
+
+
+def test_without_alternatives_there_is_no_such_section(written):
+    _, text = written
+    assert "structural assumptions" not in text
+
+
+@pytest.mark.parametrize("entry", ["no-equals-sign", "=folder", "label=", "x=/no/such/folder"])
+def test_a_bad_alternative_is_a_one_line_error(tmp_path, entry):
+    with pytest.raises(SystemExit) as stopped:
+        pa.load_alternatives(tmp_path, [entry])
+    message = str(stopped.value)
+    assert message.startswith(f"--alternative={entry!r}:") and "\n" not in message

@@ -1,0 +1,271 @@
+"""Whether the policy answers hold under other structural assumptions (docs/robust.md).
+
+The robust comparison varies the declared uncertain parameters over plausible worlds; a
+structural assumption (a rule switched on or off, the size of the foreign sample, how the
+start is solved) is not among them. To test one, the same sweep is run with the assumption
+changed into another folder: the same worlds (same design seed and size) and the same seeds.
+For each scenario this module then gives
+
+- its answer under each assumption: the effect against the baseline per world, paired by
+  seed, across worlds (``policy_answers.compare``: median, 90 % band, worlds better,
+  robust or not), and
+- how far the assumption moves it (``Shift``): per world, the effect under the assumption
+  minus the effect as run, on the (world, seed) pairs both sweeps ran, across worlds.
+
+``overrides`` names what differs between two sweeps' configurations, read from their runs'
+records, so a table says what each assumption is without anyone typing it.
+Pure functions of last-quarter frames (``label``, ``sample``, ``seed``, ``replicate`` and the
+outcomes, as ``docs/make_policy_answers.py`` loads them) and of config dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis import robust
+from sim.analysis.policy_answers import (
+    BASELINE,
+    GAP,
+    Comparison,
+    band_words,
+    compare,
+    effect_words,
+    label_of,
+)
+
+AS_RUN = "as run"  # the main sweep's label in the tables
+KEYS = ("sample", "seed", "replicate")  # a run of a design: world, seed, replicate
+# keys that differ between sweeps without being an assumption of the model
+NOT_ASSUMPTIONS = ("replicates", "sample", "analysis.", "uncertainty.", "scenario.", "steps")
+
+
+@dataclass(frozen=True)
+class Shift:
+    """How far an assumption moves a scenario's effect, world by world (same seeds).
+
+    Attributes:
+        worlds: Worlds with a seed both sweeps ran.
+        pairs: (world, seed) pairs compared.
+        median: Median over worlds of (effect under the assumption - effect as run).
+        low: The shift's 5 % quantile across worlds.
+        high: Its 95 % quantile.
+        towards_better: Worlds where the effect moved to the better side.
+        towards_worse: Worlds where it moved to the worse side.
+    """
+
+    worlds: int
+    pairs: int
+    median: float
+    low: float
+    high: float
+    towards_better: int
+    towards_worse: int
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One scenario's answer under one assumption.
+
+    Attributes:
+        scenario: The scenario, compared with the baseline.
+        assumption: ``AS_RUN`` or the alternative's label.
+        answer: Its effect across worlds under the assumption.
+        seeds: Seeds per world in that sweep (fewest over worlds).
+        shift: How far the assumption moves the effect (None as run).
+    """
+
+    scenario: str
+    assumption: str
+    answer: Comparison
+    seeds: int
+    shift: Shift | None
+
+
+def common_runs(main: pd.DataFrame, other: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both frames kept to the (world, seed, replicate) runs the other also has."""
+    left = pd.MultiIndex.from_frame(main[list(KEYS)])
+    right = pd.MultiIndex.from_frame(other[list(KEYS)])
+    both = left.intersection(right)
+    return main[left.isin(both)], other[right.isin(both)]
+
+
+def shift(
+    main: pd.DataFrame, other: pd.DataFrame, scenario: str, outcome: str = GAP
+) -> Shift | None:
+    """How far ``other``'s assumption moves ``scenario``'s effect against the baseline.
+
+    Both effects are taken on the (world, seed) pairs both sweeps ran, so that seeds only one
+    of them ran do not count as the assumption's doing. None when no pair is common.
+    """
+    mine, theirs = common_runs(main, other)
+    pick = [scenario, BASELINE]
+    as_run = robust.world_effects(mine[mine["label"].isin(pick)], BASELINE, [outcome])
+    changed = robust.world_effects(theirs[theirs["label"].isin(pick)], BASELINE, [outcome])
+    joined = as_run.merge(changed, on=["scenario", "outcome", "world"], suffixes=("", "_alt"))
+    if joined.empty:
+        return None
+    moved = (joined["effect_alt"] - joined["effect"]).to_numpy(dtype=float)
+    low, high = np.quantile(moved, robust.BAND)
+    sign = robust.direction(outcome)
+    better = [v for v in moved if sign * v > 0 and robust.judge(v, outcome) != "no effect"]
+    worse = [v for v in moved if sign * v < 0 and robust.judge(v, outcome) != "no effect"]
+    return Shift(
+        worlds=len(joined),
+        pairs=int(joined["pairs"].sum()),
+        median=float(np.median(moved)),
+        low=float(low),
+        high=float(high),
+        towards_better=len(better) if sign else 0,
+        towards_worse=len(worse) if sign else 0,
+    )
+
+
+def seeds_per_world(final: pd.DataFrame) -> int:
+    """The fewest seeds any scenario ran in any world."""
+    return int(final.groupby(["label", "sample"]).size().min()) if len(final) else 0
+
+
+def holdings(
+    main: pd.DataFrame,
+    alternatives: Mapping[str, pd.DataFrame],
+    scenarios: Iterable[str],
+    outcome: str = GAP,
+) -> list[Holding]:
+    """Each scenario's answer as run and under each alternative, with its shift.
+
+    A scenario an alternative did not run is left out of that alternative's rows.
+    """
+    rows = []
+    for scenario in scenarios:
+        for label, final in [(AS_RUN, main), *alternatives.items()]:
+            if scenario not in set(final["label"]) or BASELINE not in set(final["label"]):
+                continue
+            answer = compare(final, [], scenario, BASELINE, outcome)
+            moved = None if label == AS_RUN else shift(main, final, scenario, outcome)
+            rows.append(Holding(scenario, label, answer, seeds_per_world(final), moved))
+    return rows
+
+
+def verdict(rows: Sequence[Holding]) -> str:
+    """Whether one scenario's answer holds across the assumptions, in a sentence."""
+    if not rows:
+        return ""
+    first = rows[0]
+    scenario, sign = first.scenario, first.answer.sign
+    side = [np.sign(r.answer.median) * sign for r in rows]  # +1: median on the better side
+    robust_in = [r.assumption for r in rows if r.answer.robust]
+    not_robust = [r.assumption for r in rows if not r.answer.robust]
+    reversed_in = [r.assumption for r, s in zip(rows, side, strict=True) if s < 0]
+    n = len(rows)
+    if len(robust_in) == n:
+        return f"`{scenario}`: robust under all {n} assumptions."
+    if reversed_in:
+        return (
+            f"`{scenario}`: the median effect is on the worse side under "
+            f"{_names(reversed_in)}: the answer depends on the assumption."
+        )
+    return (
+        f"`{scenario}`: the median effect is on the better side under all {n} assumptions; "
+        f"robust under {_names(robust_in) or 'none'}, not robust under {_names(not_robust)}."
+    )
+
+
+def _names(labels: Sequence[str]) -> str:
+    """Assumption labels in words: ``a``, ``a and b``, ``a, b and c``."""
+    quoted = [label if label == AS_RUN else f"'{label}'" for label in labels]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def table(rows: Sequence[Holding]) -> str:
+    """A Markdown table: one row per scenario and assumption."""
+    lines = [
+        "| scenario | assumption | seeds | median effect | 90 % of worlds | better in | robust "
+        "| shift: median | shift: 90 % of worlds | shift towards better / worse |",
+        "|---|---|---:|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        a = r.answer
+        better = f"{a.better} of {a.worlds}" + (f" (worse in {a.worse})" if a.worse else "")
+        if r.shift is None:
+            moved = ["", "", ""]
+        else:
+            s = r.shift
+            moved = [
+                effect_words(s.median, a.outcome),
+                band_words(s.low, s.high, a.outcome),
+                f"{s.towards_better} / {s.towards_worse} of {s.worlds}",
+            ]
+        lines.append(
+            f"| {r.scenario} | {r.assumption} | {r.seeds} | {effect_words(a.median, a.outcome)} "
+            f"| {band_words(a.low, a.high, a.outcome)} | {better} | "
+            f"{'yes' if a.robust else 'no'} | " + " | ".join(moved) + " |"
+        )
+    return "\n".join(lines)
+
+
+def flat(config: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested config dict as dotted keys (lists kept whole)."""
+    out: dict[str, Any] = {}
+    for key, value in config.items():
+        if isinstance(value, Mapping):
+            out.update(flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def overrides(main: Mapping[str, Any], other: Mapping[str, Any]) -> list[str]:
+    """What ``other``'s config sets differently from ``main``'s, as ``key=value`` overrides.
+
+    Both are a run's recorded config (``run.json``'s ``config``) of the same world, so the
+    world's sampled values agree; the design, the replicates, the scenario and the number of
+    steps are left out (they are not assumptions of the model).
+    """
+    a, b = flat(main), flat(other)
+    keys = sorted(
+        k
+        for k in set(a) | set(b)
+        if a.get(k) != b.get(k) and not any(k.startswith(p) for p in NOT_ASSUMPTIONS)
+    )
+    return [f"{k}={_value(b.get(k))}" for k in keys]
+
+
+def _value(value: Any) -> str:
+    """A config value as an override writes it (``true``, ``12000``, ``0.5``)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def section(rows: Sequence[Holding], described: Mapping[str, Sequence[str]]) -> str:
+    """The Markdown section: the assumptions, a verdict per scenario, the table.
+
+    Args:
+        rows: ``holdings``.
+        described: Each alternative's label and its overrides (``overrides``).
+    """
+    if not rows:
+        return "No scenario was run under another assumption.\n"
+    outcome = rows[0].answer.outcome
+    text = "Each alternative is the same sweep with one structural assumption changed:\n\n"
+    for label, keys in described.items():
+        text += f"- **{label}**: `{' '.join(keys) or '(no config difference found)'}`\n"
+    text += (
+        f"\nThe lead outcome is the {label_of(outcome)} at the last quarter. A shift is, per "
+        "world, the scenario's effect under the alternative minus its effect as run, on the "
+        "seeds both sweeps ran (towards better: the scenario's advantage grows). An "
+        "alternative run on fewer seeds is noisier: a scenario can lose its robustness there "
+        "by noise alone.\n\n"
+    )
+    by_scenario: dict[str, list[Holding]] = {}
+    for r in rows:
+        by_scenario.setdefault(r.scenario, []).append(r)
+    text += "".join(f"- {verdict(group)}\n" for group in by_scenario.values())
+    return text + "\n" + table(rows) + "\n"

@@ -1,0 +1,135 @@
+"""sim.analysis.alternatives: answers under other structural assumptions, on constructed
+sweeps with known effects and known shifts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis import alternatives as alt
+
+WORLDS = 10
+
+
+def sweep(effects: dict[str, np.ndarray], seeds: int, noise_seed: int = 0) -> pd.DataFrame:
+    """Last-quarter rows: each scenario's gap = 1 + seed noise + its effect in that world.
+
+    The noise of world w and seed s is the same in every sweep built with the same
+    ``noise_seed`` (common random numbers), so a shift is exactly the change of effect.
+    """
+    noise = np.random.default_rng(noise_seed).normal(0, 0.05, (WORLDS, 4))
+    rows = []
+    for label, effect in {"baseline": np.zeros(WORLDS), **effects}.items():
+        for w in range(WORLDS):
+            for s in range(seeds):
+                rows.append(
+                    {
+                        "label": label,
+                        "sample": w,
+                        "seed": 0,
+                        "replicate": s,
+                        "tech_gap_years": 1.0 + noise[w, s] + effect[w],
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+MAIN = sweep({"mega_alliance": np.full(WORLDS, -0.4), "public_compute": np.full(WORLDS, -0.2)}, 4)
+# the alternative on one seed: mega_alliance's effect halves; public_compute reverses in 7
+# worlds of 10 (+0.1) and stays -0.2 in 3
+ALT = sweep(
+    {
+        "mega_alliance": np.full(WORLDS, -0.2),
+        "public_compute": np.where(np.arange(WORLDS) < 7, 0.1, -0.2),
+    },
+    1,
+)
+
+
+def test_a_shift_is_the_change_of_effect_on_the_seeds_both_ran():
+    moved = alt.shift(MAIN, ALT, "mega_alliance")
+    assert moved is not None
+    assert moved.worlds == WORLDS and moved.pairs == WORLDS  # one common seed per world
+    assert moved.median == pytest.approx(0.2) and moved.low == pytest.approx(0.2)
+    assert moved.towards_worse == WORLDS and moved.towards_better == 0  # the gap cut shrinks
+
+
+def test_no_shift_without_common_runs():
+    other = ALT.assign(seed=7)
+    assert alt.shift(MAIN, other, "mega_alliance") is None
+
+
+def test_holdings_give_each_scenario_as_run_then_under_each_alternative():
+    rows = alt.holdings(MAIN, {"half": ALT}, ["mega_alliance", "public_compute", "absent"])
+    assert [(r.scenario, r.assumption) for r in rows] == [
+        ("mega_alliance", alt.AS_RUN),
+        ("mega_alliance", "half"),
+        ("public_compute", alt.AS_RUN),
+        ("public_compute", "half"),
+    ]
+    as_run, half = rows[0], rows[1]
+    assert as_run.seeds == 4 and half.seeds == 1
+    assert as_run.shift is None and half.shift is not None
+    assert as_run.answer.robust and half.answer.robust  # -0.2 in every world is still robust
+    assert half.answer.median == pytest.approx(-0.2, abs=0.01)
+
+
+def test_the_verdict_says_when_an_answer_depends_on_the_assumption():
+    rows = alt.holdings(MAIN, {"half": ALT}, ["mega_alliance", "public_compute"])
+    mega = alt.verdict([r for r in rows if r.scenario == "mega_alliance"])
+    compute = alt.verdict([r for r in rows if r.scenario == "public_compute"])
+    assert mega == "`mega_alliance`: robust under all 2 assumptions."
+    assert "worse side under 'half'" in compute and "depends on the assumption" in compute
+
+
+def test_a_better_median_that_is_not_robust_is_named():
+    weak = sweep({"public_compute": np.where(np.arange(WORLDS) < 2, 0.1, -0.2)}, 1)
+    rows = alt.holdings(MAIN, {"weak": weak}, ["public_compute"])
+    said = alt.verdict(rows)
+    assert "better side under all 2 assumptions" in said
+    assert "robust under as run" in said and "not robust under 'weak'" in said
+
+
+def test_the_table_has_a_row_per_scenario_and_assumption_with_the_shift():
+    rows = alt.holdings(MAIN, {"half": ALT}, ["mega_alliance"])
+    text = alt.table(rows)
+    lines = text.splitlines()
+    assert len(lines) == 2 + 2
+    assert "| mega_alliance | as run | 4 | −0.40 years |" in lines[2]
+    assert lines[2].endswith("| yes |  |  |  |")
+    assert "| mega_alliance | half | 1 | −0.20 years |" in lines[3]
+    assert "+0.20 years" in lines[3] and "0 / 10 of 10" in lines[3]
+
+
+def test_overrides_name_what_an_alternative_changes_and_nothing_else():
+    main = {
+        "model": {"growth": {"foreign_entry": True, "margin": 0.1}, "rnd": {"beta": 0.3}},
+        "world": {"n_foreign_startups": 1500},
+        "replicates": 4,
+        "sample": 3,
+        "analysis": {"n": 32},
+        "scenario": {"name": "baseline"},
+    }
+    other = {
+        "model": {"growth": {"foreign_entry": False, "margin": 0.1}, "rnd": {"beta": 0.3}},
+        "world": {"n_foreign_startups": 12000},
+        "replicates": 1,
+        "sample": 3,
+        "analysis": {"n": 16},
+        "scenario": {"name": "baseline"},
+    }
+    assert alt.overrides(main, other) == [
+        "model.growth.foreign_entry=false",
+        "world.n_foreign_startups=12000",
+    ]
+    assert alt.overrides(main, main) == []
+
+
+def test_the_section_lists_the_assumptions_verdicts_and_table():
+    rows = alt.holdings(MAIN, {"half": ALT}, ["mega_alliance", "public_compute"])
+    text = alt.section(rows, {"half": ["model.x=1"]})
+    assert "- **half**: `model.x=1`" in text
+    assert text.count("- `") == 2  # one verdict per scenario
+    assert "| public_compute | half |" in text
+    assert alt.section([], {}) == "No scenario was run under another assumption.\n"
