@@ -39,7 +39,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.analysis import alternatives, report_files, robust, robust_report
+from sim.analysis import alternatives_report, report_files, robust, robust_report
 from sim.analysis.design_report import design_of
 from sim.analysis.effects import final_quarter, with_totals
 from sim.analysis.policy_answers import (  # noqa: F401  (re-exported for the tests)
@@ -74,7 +74,7 @@ from sim.analysis.policy_answers import (  # noqa: F401  (re-exported for the te
     world_values,
 )
 from sim.analysis.report import assign_labels
-from sim.runs.store import finished
+from sim.runs.store import ResultsError, finished
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -405,85 +405,33 @@ def paragraph(text: str) -> str:
     return f"\n{text}\n" if text else ""
 
 
-@dataclass(frozen=True)
-class Alternatives:
-    """Sweeps of the same design with one structural assumption changed (``--alternative``)."""
-
-    finals: dict[str, pd.DataFrame]  # label -> last-quarter rows, as ``load`` gives them
-    overrides: dict[str, list[str]]  # label -> what it sets differently (``alternatives``)
-
-
-def load_alternatives(main: Path, given: Sequence[str]) -> Alternatives:
-    """Each ``LABEL=FOLDER`` loaded, and what its configs set differently from ``main``'s."""
-    finals: dict[str, pd.DataFrame] = {}
-    changed: dict[str, list[str]] = {}
-    for entry in given:
-        label, _, where = entry.partition("=")
-        folder = Path(where)
-        if not label or not where or label in finals:
-            raise SystemExit(
-                f"--alternative={entry!r}: allowed: LABEL=FOLDER, each label once "
-                "(e.g. 'no foreign entry=results/no_entry')"
-            )
-        if not folder.is_dir():
-            raise SystemExit(f"--alternative={entry!r}: no such folder; give a finished sweep")
-        finals[label], _, _ = load(folder)
-        changed[label] = alternatives.overrides(baseline_config(main), baseline_config(folder))
-    return Alternatives(finals, changed)
-
-
-def baseline_config(folder: Path) -> dict[str, Any]:
-    """The recorded config of the baseline run of the first world (``run.json``)."""
-    runs = [r for _, r in finished(folder, "skip")[0]]
-    base = [
-        r["config"] for r in runs if r.get("config", {}).get("scenario", {}).get("name") == BASELINE
-    ]
-    return min(base, key=lambda c: int(c.get("sample", -1))) if base else {}
-
-
-def alternatives_section(final: pd.DataFrame, given: Alternatives, figures: Path) -> str:
-    """The section on structural assumptions: each scenario's answer under each, and a figure."""
-    others = set().union(*(set(f["label"]) for f in given.finals.values()))
-    scenarios = [s for s in dict.fromkeys(final["label"]) if s != BASELINE and s in others]
-    rows = alternatives.holdings(final, given.finals, scenarios)
-    text = "## Do the answers hold under other structural assumptions?\n\n"
-    text += alternatives.section(rows, given.overrides)
+def alternatives_section(
+    final: pd.DataFrame, given: alternatives_report.Alternatives, figures: Path
+) -> str:
+    """The section on structural assumptions (``alternatives_report``), with its figure."""
+    rows = alternatives_report.rows_for(final, given)
+    text = alternatives_report.markdown(rows, given)
     if rows:
-        fig = alternatives_figure(rows)
         figures.mkdir(parents=True, exist_ok=True)
+        fig = alternatives_report.figure(rows)
         fig.savefig(figures / "policy_alternatives.png", dpi=110)
         plt.close(fig)
         text += "\n![alternatives](figures/policy_alternatives.png)\n"
     return text + "\n"
 
 
-def alternatives_figure(rows: Sequence[alternatives.Holding]) -> Any:
-    """Each scenario's median effect and 90 % band under each assumption (one row each)."""
-    labels = list(dict.fromkeys(r.assumption for r in rows))
-    scenarios = list(dict.fromkeys(r.scenario for r in rows))
-    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.35 * len(rows)))
-    colours = plt.get_cmap("tab10")
-    y = 0
-    ticks, names = [], []
-    for scenario in scenarios:
-        for r in (r for r in rows if r.scenario == scenario):
-            c = colours(labels.index(r.assumption) % 10)
-            a = r.answer
-            ax.plot([a.low, a.high], [y, y], color=c, lw=2)
-            ax.plot(a.median, y, "o", color=c, mfc=c if a.robust else "white", ms=7)
-            ticks.append(y)
-            names.append(f"{scenario}: {r.assumption}")
-            y += 1
-        y += 0.6
-    ax.axvline(0, color="k", lw=0.7)
-    ax.set_yticks(ticks, names, fontsize=8)
-    ax.invert_yaxis()
-    unit = unit_of(rows[0].answer.outcome)
-    ax.set_xlabel(f"effect on the {label_of(rows[0].answer.outcome)} against baseline, {unit}")
-    ax.set_title(f"Median (dot; filled: robust) and {BAND} of worlds (bar)", fontsize=10)
-    ax.grid(alpha=0.3, axis="x")
-    fig.tight_layout()
-    return fig
+def load_alternatives(main: Path, entries: Sequence[str]) -> alternatives_report.Alternatives:
+    """``--alternative LABEL=FOLDER`` entries loaded; a bad one is a one-line exit."""
+    try:
+        given = alternatives_report.parse(entries)
+        for label, folder in given.items():
+            if not folder.is_dir():
+                raise ResultsError(
+                    f"--alternative={label}={folder}: no such folder; give a finished sweep"
+                )
+        return alternatives_report.load(main, given)
+    except ResultsError as error:
+        raise SystemExit(str(error)) from None
 
 
 def write_answers(
@@ -491,7 +439,7 @@ def write_answers(
     params: list[str],
     meta: Meta,
     out: Path,
-    given: Alternatives | None = None,
+    given: alternatives_report.Alternatives | None = None,
 ) -> Path:
     """Write ``policy_questions.md`` and ``figures/policy_*.png`` into ``out``; returns the file.
 

@@ -12,10 +12,13 @@ from the declared uncertainty, ``sweep=policy_comparison``) leads with "Robust a
 (``sim.analysis.robust_report``: sentences, the ranking table, then the worlds' effects on
 the lead outcome as a figure, ``figures/robust_gap.png``) and adds ``robust.csv`` and
 ``robust_worlds.csv``; its bands over time are across worlds and its final outcomes are the
-worlds' effects (``sim.analysis.figures_robust``). Every report says what each scenario does
-and what is calibrated (``sim.analysis.scenario_table``) and shows its summary as HTML
-(``sim.analysis.summary_html``; numbers rounded by ``sim.analysis.numbers``). Failed runs, and
-runs the store skipped as damaged (where it can skip them), are listed; the rest are
+worlds' effects (``sim.analysis.figures_robust``). With ``--alternative LABEL=FOLDER`` (the
+same robust design with one structural assumption changed; repeatable) it adds whether the
+answers hold under each (``sim.analysis.alternatives_report``, ``alternatives.csv``). Every
+report says what each scenario does and what is calibrated (``sim.analysis.scenario_table``)
+and shows its summary as HTML (``sim.analysis.summary_html``; numbers rounded by
+``sim.analysis.numbers``). Failed runs, and runs the store skipped as damaged (where it can
+skip them), are listed; the rest are
 plotted. The report is built in a hidden folder and put in place as a whole
 (``report_files``): a killed or failed report leaves the previous one complete.
 """
@@ -27,7 +30,7 @@ import html
 import io
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +41,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.analysis import (
+    alternatives_report,
     cost_effectiveness,
     figures,
     figures_robust,
@@ -259,7 +263,7 @@ def optional_table(
 
 
 def build_report(
-    root: Path, baseline: str | None = None
+    root: Path, baseline: str | None = None, alternatives: Mapping[str, Path] | None = None
 ) -> tuple[str, dict[str, report_files.Writer]]:
     """The report for the results under ``root``, computed and drawn in memory.
 
@@ -267,6 +271,9 @@ def build_report(
         root: A run, a sweep, or a folder of sweeps.
         baseline: The label or scenario compared against; ``baseline`` by default. Each
             scenario is paired with the baseline run of the same swept values or sweep.
+        alternatives: Label -> folder of a sweep of ``root``'s robust design with one
+            structural assumption changed (``alternatives_report``): adds a section on
+            whether the answers hold under each.
 
     Returns:
         The summary (markdown), and each file of the report (``report_files.publish``).
@@ -301,6 +308,12 @@ def build_report(
     answers = None
     if declared is not None:
         answers = robust_section(final, against, design, declared)
+    if alternatives and declared is None:
+        raise ResultsError(
+            f"--alternative needs a robust sweep (sweep=policy_comparison) in {str(root)!r}; "
+            "allowed: the main job's results folder"
+        )
+    other = alternatives_report.load(root, alternatives) if alternatives else None
     shown = build_figures(
         outcomes,
         final,
@@ -330,6 +343,17 @@ def build_report(
         declared[0] if declared else "",
     )
     shown += [(t, c, f"design_{i}", *render(fig)) for i, (t, c, fig) in enumerate(extra)]
+    structural, rows = "", []
+    if other is not None:
+        rows = alternatives_report.rows_for(final[final["run"].isin(design.runs)], other)
+        structural = alternatives_report.markdown(rows, other)
+        if rows:
+            caption = (
+                "Each scenario's median effect (dot, filled where robust) and 90 % of worlds "
+                "(bar) as run and under each structural alternative."
+            )
+            figure = render(alternatives_report.figure(rows))
+            shown.append((alternatives_report.TITLE, caption, "alternatives", *figure))
     past = history_section.history_section(root, alliances, ordered)
     shown += [(t, c, "history", *render(fig)) for t, c, fig in past.figures]
     replicates = int(final.groupby("label")["replicate"].nunique().min())
@@ -354,8 +378,8 @@ def build_report(
             f"paired with, so no effects. Final means over {replicates} seeds:</p>"
             + page_table(effects)
         )
-    summary += design_text + past.text
-    page_summary += summary_html.markdown(design_text + past.text)
+    summary += structural + design_text + past.text
+    page_summary += summary_html.markdown(structural + design_text + past.text)
     if answers is not None:
         summary = robust_report.section_markdown(answers) + summary
     failed = failed_runs(root)
@@ -384,6 +408,8 @@ def build_report(
         files["history.csv"] = report_files.csv_writer(past.table)
     if not costs.empty:
         files["cost_effectiveness.csv"] = report_files.csv_writer(costs)
+    if other is not None:
+        files["alternatives.csv"] = report_files.csv_writer(alternatives_report.csv_table(rows))
     if answers is not None:
         files.update({k: report_files.bytes_writer(v) for k, v in lead_files.items()})
         files["robust.csv"] = report_files.csv_writer(robust_report.csv_table(answers))
@@ -450,17 +476,26 @@ def one_line_warnings() -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``alliancesim-report RESULTS [--baseline NAME]``."""
+    """Command line: ``alliancesim-report RESULTS [--baseline NAME] [--alternative L=F]...``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", type=Path, help="a run, a sweep, or a folder of sweeps")
     parser.add_argument(
         "--baseline", default=None, help="the scenario compared against (default: baseline)"
     )
+    parser.add_argument(
+        "--alternative",
+        action="append",
+        default=[],
+        metavar="LABEL=FOLDER",
+        help="a sweep of the same robust design with one structural assumption changed "
+        "(repeatable): adds whether the answers hold under it (docs/robust.md)",
+    )
     args = parser.parse_args(argv)
     matplotlib.use("Agg")  # files only; a library import leaves the caller's backend alone
     try:
         with one_line_warnings():
-            summary, files = build_report(args.results, args.baseline)
+            given = alternatives_report.parse(args.alternative)
+            summary, files = build_report(args.results, args.baseline, given)
             report_files.publish(args.results, files)
     except (ResultsError, report_files.ReportFolderError) as error:
         print(f"alliancesim-report: error: {error}", file=sys.stderr)

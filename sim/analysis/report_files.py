@@ -9,7 +9,8 @@ renaming one symbolic link; the paths people and notebooks use are fixed links t
                                                        sensitivity.csv for designs,
                                                        history.csv for real alliances,
                                                        robust.csv and robust_worlds.csv
-                                                       for robust sweeps)
+                                                       for robust sweeps, alternatives.csv
+                                                       with --alternative)
     RESULTS/.report         -> .report-<host>-<pid>-<token>   (the current report)
     RESULTS/.report.lock    taken to switch reports and to tidy up
 
@@ -69,6 +70,7 @@ ENTRIES = (
     "history.csv",
     "robust.csv",
     "robust_worlds.csv",
+    "alternatives.csv",
     "summary.csv",
     "summary.md",
     "report.html",

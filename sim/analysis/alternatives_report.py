@@ -1,0 +1,169 @@
+"""The report's section on structural alternatives (``alliancesim-report --alternative``).
+
+Reads each alternative sweep's last quarter as the report reads the main sweep's, names what
+it sets differently (its baseline's recorded config against the main sweep's), and gives the
+section's Markdown, its figure and its table (``sim.analysis.alternatives``; docs/robust.md,
+"Structural alternatives").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.analysis import alternatives, report_files, robust_report
+from sim.analysis.design_report import design_of
+from sim.analysis.effects import final_quarter
+from sim.analysis.policy_answers import BAND, BASELINE, label_of, unit_of
+from sim.runs.store import ResultsError, finished
+
+TITLE = "Do the answers hold under other structural assumptions?"
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    """Sweeps of the main job's design with one structural assumption changed.
+
+    Attributes:
+        finals: Label -> the sweep's last-quarter rows of its design runs.
+        overrides: Label -> what it sets differently from the main sweep (``key=value``).
+    """
+
+    finals: dict[str, pd.DataFrame]
+    overrides: dict[str, list[str]]
+
+
+def parse(entries: Sequence[str]) -> dict[str, Path]:
+    """``LABEL=FOLDER`` entries as a mapping (in order).
+
+    Raises:
+        ResultsError: An entry without a label or a folder, or a label given twice.
+    """
+    parsed: dict[str, Path] = {}
+    for entry in entries:
+        label, _, where = entry.partition("=")
+        if not label.strip() or not where or label in parsed:
+            raise ResultsError(
+                f"--alternative={entry!r} is not LABEL=FOLDER with a new label; allowed: e.g. "
+                "'no foreign entry=results/no_foreign_entry', each label once"
+            )
+        parsed[label.strip()] = Path(where)
+    return parsed
+
+
+def sweep_final(folder: Path) -> pd.DataFrame:
+    """The last quarter of a robust sweep's design runs, labelled by scenario.
+
+    Raises:
+        ResultsError: The folder is missing, holds no robust sweep, or no baseline.
+    """
+    from sim.analysis.report import assign_labels  # (report imports this module)
+
+    design = design_of(folder)
+    if design.analysis is None or design.analysis.source != "uncertainty":
+        raise ResultsError(
+            f"alternative {str(folder)!r} is not a robust sweep; allowed: a sweep of the main "
+            "job's design (sweep=policy_comparison) with one override"
+        )
+    declared = robust_report.uncertainty_of(folder)
+    keys = set(design.analysis.params) | set(declared[1] if declared else [])
+    steps, _ = report_files.load_results(folder)
+    final = final_quarter(assign_labels(steps, keys))
+    final = final[final["run"].isin(design.runs)]
+    if BASELINE not in set(final["label"]):
+        raise ResultsError(f"alternative {str(folder)!r} has no finished {BASELINE} run")
+    return final
+
+
+def baseline_config(folder: Path) -> dict[str, Any]:
+    """The recorded config (``run.json``) of the baseline run of the first world."""
+    records = [r for _, r in finished(folder, "skip")[0]]
+    configs = [r.get("config", {}) for r in records]
+    base = [c for c in configs if c.get("scenario", {}).get("name") == BASELINE]
+    return min(base, key=lambda c: int(c.get("sample", -1))) if base else {}
+
+
+def load(main: Path, given: Mapping[str, Path]) -> Alternatives:
+    """Each alternative's last quarter and what it sets differently from ``main``'s sweep."""
+    mine = baseline_config(main)
+    finals = {label: sweep_final(folder) for label, folder in given.items()}
+    changed = {
+        label: alternatives.overrides(mine, baseline_config(folder))
+        for label, folder in given.items()
+    }
+    return Alternatives(finals, changed)
+
+
+def rows_for(final: pd.DataFrame, given: Alternatives) -> list[alternatives.Holding]:
+    """Every scenario of ``final`` that some alternative also ran, under each assumption."""
+    others = set().union(*(set(f["label"]) for f in given.finals.values()))
+    scenarios = [s for s in dict.fromkeys(final["label"]) if s != BASELINE and s in others]
+    return alternatives.holdings(final, given.finals, scenarios)
+
+
+def markdown(rows: Sequence[alternatives.Holding], given: Alternatives) -> str:
+    """The section in Markdown, its heading included."""
+    return f"## {TITLE}\n\n" + alternatives.section(rows, given.overrides)
+
+
+def csv_table(rows: Sequence[alternatives.Holding]) -> pd.DataFrame:
+    """One row per scenario and assumption: the answer and the shift, in the outcome's unit."""
+    out = []
+    for r in rows:
+        a, s = r.answer, r.shift
+        out.append(
+            {
+                "scenario": r.scenario,
+                "assumption": r.assumption,
+                "outcome": a.outcome,
+                "seeds": r.seeds,
+                "worlds": a.worlds,
+                "median": a.median,
+                "band_low": a.low,
+                "band_high": a.high,
+                "better": a.better,
+                "worse": a.worse,
+                "robust": a.robust,
+                "shift_median": None if s is None else s.median,
+                "shift_low": None if s is None else s.low,
+                "shift_high": None if s is None else s.high,
+                "shift_towards_better": None if s is None else s.towards_better,
+                "shift_towards_worse": None if s is None else s.towards_worse,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def figure(rows: Sequence[alternatives.Holding]) -> Figure:
+    """Each scenario's median effect and 90 % band under each assumption (a row each)."""
+    labels = list(dict.fromkeys(r.assumption for r in rows))
+    scenarios = list(dict.fromkeys(r.scenario for r in rows))
+    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.35 * len(rows)))
+    colours = plt.get_cmap("tab10")
+    y = 0.0
+    ticks, names = [], []
+    for scenario in scenarios:
+        for r in (r for r in rows if r.scenario == scenario):
+            colour = colours(labels.index(r.assumption) % 10)
+            a = r.answer
+            ax.plot([a.low, a.high], [y, y], color=colour, lw=2)
+            ax.plot(a.median, y, "o", color=colour, mfc=colour if a.robust else "white", ms=7)
+            ticks.append(y)
+            names.append(f"{scenario}: {r.assumption}")
+            y += 1
+        y += 0.6
+    ax.axvline(0, color="k", lw=0.7)
+    ax.set_yticks(ticks, names, fontsize=8)
+    ax.invert_yaxis()
+    outcome = rows[0].answer.outcome
+    ax.set_xlabel(f"effect on the {label_of(outcome)} against baseline, {unit_of(outcome)}")
+    ax.set_title(f"Median (dot; filled: robust) and {BAND} of worlds (bar)", fontsize=10)
+    ax.grid(alpha=0.3, axis="x")
+    fig.tight_layout()
+    return fig
