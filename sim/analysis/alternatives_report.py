@@ -101,10 +101,15 @@ def load(main: Path, given: Mapping[str, Path]) -> Alternatives:
 
 
 def rows_for(final: pd.DataFrame, given: Alternatives) -> list[alternatives.Holding]:
-    """Every scenario of ``final`` that some alternative also ran, under each assumption."""
+    """Every scenario of ``final`` that some alternative also ran, under each assumption.
+
+    Scenarios come best first by their median effect as run.
+    """
     others = set().union(*(set(f["label"]) for f in given.finals.values()))
     scenarios = [s for s in dict.fromkeys(final["label"]) if s != BASELINE and s in others]
-    return alternatives.holdings(final, given.finals, scenarios)
+    rows = alternatives.holdings(final, given.finals, scenarios)
+    as_run = {r.scenario: r.answer.sign * r.answer.median for r in rows if r.shift is None}
+    return sorted(rows, key=lambda r: -as_run.get(r.scenario, 0.0))  # stable within one
 
 
 def markdown(rows: Sequence[alternatives.Holding], given: Alternatives) -> str:

@@ -155,3 +155,17 @@ def test_the_report_refuses_a_bad_alternative_in_one_line(tmp_path, capsys):
 def test_an_alternative_that_is_not_a_robust_sweep_is_refused(tmp_path):
     with pytest.raises(ResultsError):
         alternatives_report.sweep_final(tmp_path / "nowhere")
+
+
+def test_the_report_lists_scenarios_best_first_as_run():
+    main = sweep(
+        {"public_compute": np.full(WORLDS, -0.2), "mega_alliance": np.full(WORLDS, -0.4)}, 4
+    )
+    given = alternatives_report.Alternatives({"half": ALT}, {"half": []})
+    rows = alternatives_report.rows_for(main, given)
+    assert [(r.scenario, r.assumption) for r in rows] == [
+        ("mega_alliance", alt.AS_RUN),
+        ("mega_alliance", "half"),
+        ("public_compute", alt.AS_RUN),
+        ("public_compute", "half"),
+    ]
