@@ -163,16 +163,22 @@ def verdict(rows: Sequence[Holding]) -> str:
     reversed_in = [r.assumption for r, s in zip(rows, side, strict=True) if s < 0]
     n = len(rows)
     if len(robust_in) == n:
-        return f"`{scenario}`: robust under all {n} assumptions."
+        return f"`{scenario}`: robust as run and under {_each(n - 1)}."
     if reversed_in:
         return (
             f"`{scenario}`: the median effect is on the worse side under "
             f"{_names(reversed_in)}: the answer depends on the assumption."
         )
     return (
-        f"`{scenario}`: the median effect is on the better side under all {n} assumptions; "
-        f"robust under {_names(robust_in) or 'none'}, not robust under {_names(not_robust)}."
+        f"`{scenario}`: the median effect is on the better side as run and under "
+        f"{_each(n - 1)}; robust under {_names(robust_in) or 'none'}, not robust under "
+        f"{_names(not_robust)}."
     )
+
+
+def _each(k: int) -> str:
+    """``the alternative`` or ``each of the k alternatives``."""
+    return "the alternative" if k == 1 else f"each of the {k} alternatives"
 
 
 def _names(labels: Sequence[str]) -> str:

@@ -81,7 +81,7 @@ def test_the_verdict_says_when_an_answer_depends_on_the_assumption():
     rows = alt.holdings(MAIN, {"half": ALT}, ["mega_alliance", "public_compute"])
     mega = alt.verdict([r for r in rows if r.scenario == "mega_alliance"])
     compute = alt.verdict([r for r in rows if r.scenario == "public_compute"])
-    assert mega == "`mega_alliance`: robust under all 2 assumptions."
+    assert mega == "`mega_alliance`: robust as run and under the alternative."
     assert "worse side under 'half'" in compute and "depends on the assumption" in compute
 
 
@@ -89,7 +89,7 @@ def test_a_better_median_that_is_not_robust_is_named():
     weak = sweep({"public_compute": np.where(np.arange(WORLDS) < 2, 0.1, -0.2)}, 1)
     rows = alt.holdings(MAIN, {"weak": weak}, ["public_compute"])
     said = alt.verdict(rows)
-    assert "better side under all 2 assumptions" in said
+    assert "better side as run and under the alternative" in said
     assert "robust under as run" in said and "not robust under 'weak'" in said
 
 
