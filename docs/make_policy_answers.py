@@ -420,7 +420,9 @@ def alternatives_section(
     return text + "\n"
 
 
-def load_alternatives(main: Path, entries: Sequence[str]) -> alternatives_report.Alternatives:
+def load_alternatives(
+    main: Path, final: pd.DataFrame, entries: Sequence[str]
+) -> alternatives_report.Alternatives:
     """``--alternative LABEL=FOLDER`` entries loaded; a bad one is a one-line exit."""
     try:
         given = alternatives_report.parse(entries)
@@ -429,7 +431,7 @@ def load_alternatives(main: Path, entries: Sequence[str]) -> alternatives_report
                 raise ResultsError(
                     f"--alternative={label}={folder}: no such folder; give a finished sweep"
                 )
-        return alternatives_report.load(main, given)
+        return alternatives_report.load(main, final, given)
     except ResultsError as error:
         raise SystemExit(str(error)) from None
 
@@ -486,7 +488,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif not folder.is_dir():
         raise SystemExit(f"--results={folder}: no such folder; give a finished robust sweep")
     final, params, meta = load(folder)
-    given = load_alternatives(folder, args.alternative) if args.alternative else None
+    given = load_alternatives(folder, final, args.alternative) if args.alternative else None
     path = write_answers(final, params, meta, args.out, given)
     print(f"wrote {path} and {args.out / 'figures'}/policy_*.png", file=sys.stderr)
     return 0

@@ -94,6 +94,28 @@ def common_runs(main: pd.DataFrame, other: pd.DataFrame) -> tuple[pd.DataFrame, 
     return main[left.isin(both)], other[right.isin(both)]
 
 
+def differing_worlds(main: pd.DataFrame, other: pd.DataFrame, keys: Sequence[str]) -> list[str]:
+    """Declared parameters whose value differs between the sweeps in a world both ran.
+
+    Two sweeps pair by the world's index (``sample``), which names the same world only if
+    both drew the same design (``analysis.n``, ``analysis.seed``, the same uncertainty set).
+    Returns ``key (world w: a != b)`` for each such parameter (its first differing world).
+    """
+    out = []
+    for key in keys:
+        if key not in main.columns or key not in other.columns:
+            continue
+        left = main.groupby("sample")[key].first()
+        right = other.groupby("sample")[key].first()
+        both = left.index.intersection(right.index)
+        a, b = left.loc[both].to_numpy(), right.loc[both].to_numpy()
+        bad = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if not np.isclose(x, y)]
+        if bad:
+            i = bad[0]
+            out.append(f"{key} (world {both[i]}: {a[i]:g} != {b[i]:g})")
+    return out
+
+
 def shift(
     main: pd.DataFrame, other: pd.DataFrame, scenario: str, outcome: str = GAP
 ) -> Shift | None:

@@ -89,10 +89,28 @@ def baseline_config(folder: Path) -> dict[str, Any]:
     return min(base, key=lambda c: int(c.get("sample", -1))) if base else {}
 
 
-def load(main: Path, given: Mapping[str, Path]) -> Alternatives:
-    """Each alternative's last quarter and what it sets differently from ``main``'s sweep."""
+def load(main: Path, main_final: pd.DataFrame, given: Mapping[str, Path]) -> Alternatives:
+    """Each alternative's last quarter and what it sets differently from ``main``'s sweep.
+
+    Args:
+        main: The main sweep's folder.
+        main_final: Its last-quarter rows (with the declared parameters' columns).
+        given: Label -> folder of each alternative.
+
+    Raises:
+        ResultsError: An alternative's worlds are not the main sweep's (another design).
+    """
     mine = baseline_config(main)
     finals = {label: sweep_final(folder) for label, folder in given.items()}
+    declared = robust_report.uncertainty_of(main)
+    for label, final in finals.items():
+        differ = alternatives.differing_worlds(main_final, final, declared[1] if declared else [])
+        if differ:
+            raise ResultsError(
+                f"--alternative={label}={given[label]}: its worlds are not the main sweep's "
+                f"({differ[0]}); allowed: the main job's design (the same analysis.n, "
+                "analysis.seed and uncertainty set) with one other override"
+            )
     changed = {
         label: alternatives.overrides(mine, baseline_config(folder))
         for label, folder in given.items()

@@ -313,7 +313,9 @@ def build_report(
             f"--alternative needs a robust sweep (sweep=policy_comparison) in {str(root)!r}; "
             "allowed: the main job's results folder"
         )
-    other = alternatives_report.load(root, alternatives) if alternatives else None
+    other = None
+    if alternatives:
+        other = alternatives_report.load(root, final[final["run"].isin(design.runs)], alternatives)
     shown = build_figures(
         outcomes,
         final,

@@ -169,3 +169,12 @@ def test_the_report_lists_scenarios_best_first_as_run():
         ("public_compute", alt.AS_RUN),
         ("public_compute", "half"),
     ]
+
+
+def test_sweeps_of_another_design_are_told_apart_by_their_worlds():
+    """World w of another design (analysis.n or seed) holds other values: no pairing."""
+    main = MAIN.assign(**{"model.x": MAIN["sample"] / 10.0})
+    same = ALT.assign(**{"model.x": ALT["sample"] / 10.0})
+    other = ALT.assign(**{"model.x": (ALT["sample"] + 1) / 10.0})
+    assert alt.differing_worlds(main, same, ["model.x", "model.absent"]) == []
+    assert alt.differing_worlds(main, other, ["model.x"]) == ["model.x (world 0: 0 != 0.1)"]

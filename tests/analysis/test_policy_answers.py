@@ -280,6 +280,6 @@ def test_without_alternatives_there_is_no_such_section(written):
 @pytest.mark.parametrize("entry", ["no-equals-sign", "=folder", "label=", "x=/no/such/folder"])
 def test_a_bad_alternative_is_a_one_line_error(tmp_path, entry):
     with pytest.raises(SystemExit) as stopped:
-        pa.load_alternatives(tmp_path, [entry])
+        pa.load_alternatives(tmp_path, constructed(), [entry])
     message = str(stopped.value)
     assert message.startswith("--alternative=") and "\n" not in message
