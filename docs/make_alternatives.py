@@ -1,0 +1,113 @@
+"""Run the structural alternatives and write the answers page with them (docs/robust.md).
+
+The answers page (``docs/policy_questions.md``, written by ``docs/make_policy_answers.py``)
+ends with whether the robust answers hold under other structural assumptions. This script
+holds the list of those alternatives (``ALTERNATIVES``: the one place it is kept), runs or
+resumes each as a sweep of the main job's design with its overrides, four scenarios and one
+seed per world (the first of the main job's seeds, so every run pairs with a main-job run),
+into ``results/alternatives/<name>``, then writes the page from the main sweep and them::
+
+    .venv/bin/python docs/make_alternatives.py                     # run or resume, then write
+    .venv/bin/python docs/make_alternatives.py --results FOLDER    # the main sweep's folder
+    .venv/bin/python docs/make_alternatives.py --list              # the alternatives only
+
+Each alternative takes 3-15 minutes on two cores (12,000 foreign startups the longest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SCENARIOS = ("baseline", "mega_alliance", "national_strategy", "public_compute")
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One structural alternative: its label on the page, its folder and its overrides."""
+
+    label: str
+    name: str  # folder under results/alternatives
+    overrides: tuple[str, ...]
+
+
+ALTERNATIVES = (
+    # the defaults on the alternatives' seed: every shift must be 0 (a check of the pairing)
+    Alternative("defaults, 1 seed (check)", "defaults", ()),
+    Alternative("foreign entry off", "no_foreign_entry", ("model.growth.foreign_entry=false",)),
+    Alternative(
+        "entrants' rates by home off",
+        "no_rates_by_home",
+        ("model.growth.entrant_rates_by_home=false",),
+    ),
+    Alternative(
+        "both off (as before finding 47)",
+        "neither",
+        ("model.growth.foreign_entry=false", "model.growth.entrant_rates_by_home=false"),
+    ),
+    Alternative("6,000 foreign startups", "foreign_6000", ("world.n_foreign_startups=6000",)),
+    Alternative("12,000 foreign startups", "foreign_12000", ("world.n_foreign_startups=12000",)),
+)
+
+
+def command(alternative: Alternative, folder: Path) -> list[str]:
+    """The sweep of one alternative: the main job's design, four scenarios, one seed."""
+    return [
+        str(BIN / "alliancesim"),
+        "-m",
+        "sweep=policy_comparison",
+        "hydra/launcher=joblib",
+        "replicates=1",
+        f"scenario={','.join(SCENARIOS)}",
+        *alternative.overrides,
+        f"hydra.sweep.dir={folder}",
+    ]
+
+
+def run(alternatives: Sequence[Alternative], root: Path) -> dict[str, Path]:
+    """Run or resume each alternative's sweep under ``root``; label -> folder."""
+    folders = {}
+    for alternative in alternatives:
+        folder = root / alternative.name
+        print(f"alternative '{alternative.label}' -> {folder}", file=sys.stderr)
+        subprocess.run(command(alternative, folder), check=True, cwd=ROOT)
+        folders[alternative.label] = folder
+    return folders
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run (or resume) the alternatives, then write the answers page with them."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=ROOT / "results" / "policy_comparison",
+        help="the main job's finished sweep (make run)",
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "docs", help="where to write")
+    parser.add_argument("--list", action="store_true", help="print the alternatives and stop")
+    args = parser.parse_args(argv)
+    if args.list:
+        for a in ALTERNATIVES:
+            print(f"{a.label}: {' '.join(a.overrides) or '(the defaults)'}")
+        return 0
+    if not (args.results / "sweep.json").is_file():
+        raise SystemExit(f"--results={args.results}: no finished sweep; run `make run` first")
+    folders = run(ALTERNATIVES, ROOT / "results" / "alternatives")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import make_policy_answers
+
+    given = [x for label, folder in folders.items() for x in ("--alternative", f"{label}={folder}")]
+    return int(
+        make_policy_answers.main(["--results", str(args.results), "--out", str(args.out), *given])
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,66 @@
+"""docs/make_alternatives.py: the one list of structural alternatives, and how it runs them."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import sim
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def script() -> ModuleType:
+    """docs/make_alternatives.py as a module (docs/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(
+        "make_alternatives", ROOT / "docs/make_alternatives.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+ma = script()
+
+
+@pytest.mark.parametrize("alternative", ma.ALTERNATIVES, ids=lambda a: a.name)
+def test_every_alternative_composes(alternative):
+    cfg = sim.compose(list(alternative.overrides))  # a bad key or value raises here
+    assert cfg.world.name == "korea_2024"
+
+
+def test_labels_and_folders_are_unique_and_one_row_checks_the_pairing():
+    assert len({a.label for a in ma.ALTERNATIVES}) == len(ma.ALTERNATIVES)
+    assert len({a.name for a in ma.ALTERNATIVES}) == len(ma.ALTERNATIVES)
+    assert [a.name for a in ma.ALTERNATIVES if not a.overrides] == ["defaults"]
+
+
+def test_each_alternative_runs_the_main_design_on_one_seed(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(ma.subprocess, "run", lambda argv, **kw: calls.append((argv, kw)))
+    folders = ma.run(ma.ALTERNATIVES[:2], tmp_path)
+    assert list(folders) == [a.label for a in ma.ALTERNATIVES[:2]]
+    argv, options = calls[1]
+    assert argv[1:6] == [
+        "-m",
+        "sweep=policy_comparison",
+        "hydra/launcher=joblib",
+        "replicates=1",
+        "scenario=baseline,mega_alliance,national_strategy,public_compute",
+    ]
+    assert "model.growth.foreign_entry=false" in argv
+    assert argv[-1] == f"hydra.sweep.dir={tmp_path / 'no_foreign_entry'}"
+    assert options == {"check": True, "cwd": ma.ROOT}
+
+
+def test_the_list_and_a_missing_main_sweep(tmp_path, capsys):
+    assert ma.main(["--list"]) == 0
+    assert capsys.readouterr().out.count("\n") == len(ma.ALTERNATIVES)
+    with pytest.raises(SystemExit, match="no finished sweep; run `make run` first"):
+        ma.main(["--results", str(tmp_path)])
