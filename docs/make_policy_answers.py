@@ -486,9 +486,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         folder = ROOT / "results" / PRESET
         run_sweep(folder)
     elif not folder.is_dir():
-        raise SystemExit(f"--results={folder}: no such folder; give a finished robust sweep")
-    final, params, meta = load(folder)
-    given = load_alternatives(folder, final, args.alternative) if args.alternative else None
+        print(
+            f"make_policy_answers: error: --results={folder}: no such folder; give a finished "
+            "robust sweep",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        final, params, meta = load(folder)
+        given = load_alternatives(folder, final, args.alternative) if args.alternative else None
+    except SystemExit as stop:  # a bad --results or --alternative: one line, exit 2
+        if not isinstance(stop.code, str):
+            raise
+        print(f"make_policy_answers: error: {stop.code}", file=sys.stderr)
+        return 2
     path = write_answers(final, params, meta, args.out, given)
     print(f"wrote {path} and {args.out / 'figures'}/policy_*.png", file=sys.stderr)
     return 0

@@ -40,8 +40,14 @@ from sim.analysis.policy_answers import (
 
 AS_RUN = "as run"  # the main sweep's label in the tables
 KEYS = ("sample", "seed", "replicate")  # a run of a design: world, seed, replicate
-# keys that differ between sweeps without being an assumption of the model
-NOT_ASSUMPTIONS = ("replicates", "sample", "analysis.", "uncertainty.", "scenario.", "steps")
+# config keys that are not assumptions of the model: the design (which must agree between
+# the sweeps: ``alternatives_report`` refuses another design), the run's bookkeeping and the
+# scenario's words; lever settings (``scenario.<lever>.*``) are assumptions and count
+NOT_ASSUMPTIONS = frozenset(
+    {"replicates", "sample", "steps", "seed", "engine", "collect_firms", "scenario.name"}
+    | {"scenario.description"}
+)
+DESIGN_GROUPS = ("analysis.", "uncertainty.")
 
 
 @dataclass(frozen=True)
@@ -86,12 +92,13 @@ class Holding:
     shift: Shift | None
 
 
-def common_runs(main: pd.DataFrame, other: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Both frames kept to the (world, seed, replicate) runs the other also has."""
-    left = pd.MultiIndex.from_frame(main[list(KEYS)])
-    right = pd.MultiIndex.from_frame(other[list(KEYS)])
-    both = left.intersection(right)
-    return main[left.isin(both)], other[right.isin(both)]
+def paired_differences(final: pd.DataFrame, scenario: str, outcome: str) -> pd.Series:
+    """``scenario`` minus the baseline on each (world, seed, replicate) run both made."""
+    keys = list(KEYS)
+    base = final[final["label"] == BASELINE].set_index(keys)[outcome]
+    mine = final[final["label"] == scenario].set_index(keys)[outcome]
+    common = mine.index.intersection(base.index)
+    return mine.loc[common] - base.loc[common]
 
 
 def differing_worlds(main: pd.DataFrame, other: pd.DataFrame, keys: Sequence[str]) -> list[str]:
@@ -103,7 +110,10 @@ def differing_worlds(main: pd.DataFrame, other: pd.DataFrame, keys: Sequence[str
     """
     out = []
     for key in keys:
-        if key not in main.columns or key not in other.columns:
+        if key not in main.columns:
+            continue
+        if key not in other.columns:
+            out.append(f"{key} (not among the alternative's world values)")
             continue
         left = main.groupby("sample")[key].first()
         right = other.groupby("sample")[key].first()
@@ -121,24 +131,25 @@ def shift(
 ) -> Shift | None:
     """How far ``other``'s assumption moves ``scenario``'s effect against the baseline.
 
-    Both effects are taken on the (world, seed) pairs both sweeps ran, so that seeds only one
-    of them ran do not count as the assumption's doing. None when no pair is common.
+    Each sweep's paired differences (scenario minus baseline on the same world, seed and
+    replicate) are joined on the runs both sweeps made, so that a seed only one sweep ran, in
+    either scenario, does not count as the assumption's doing; their change is averaged per
+    world. None when no pair is common.
     """
-    mine, theirs = common_runs(main, other)
-    pick = [scenario, BASELINE]
-    as_run = robust.world_effects(mine[mine["label"].isin(pick)], BASELINE, [outcome])
-    changed = robust.world_effects(theirs[theirs["label"].isin(pick)], BASELINE, [outcome])
-    joined = as_run.merge(changed, on=["scenario", "outcome", "world"], suffixes=("", "_alt"))
-    if joined.empty:
+    as_run = paired_differences(main, scenario, outcome)
+    changed = paired_differences(other, scenario, outcome)
+    both = as_run.index.intersection(changed.index)
+    if both.empty:
         return None
-    moved = (joined["effect_alt"] - joined["effect"]).to_numpy(dtype=float)
+    per_world = (changed.loc[both] - as_run.loc[both]).groupby(level="sample").mean()
+    moved = per_world.to_numpy(dtype=float)
     low, high = np.quantile(moved, robust.BAND)
     sign = robust.direction(outcome)
     better = [v for v in moved if sign * v > 0 and robust.judge(v, outcome) != "no effect"]
     worse = [v for v in moved if sign * v < 0 and robust.judge(v, outcome) != "no effect"]
     return Shift(
-        worlds=len(joined),
-        pairs=int(joined["pairs"].sum()),
+        worlds=len(per_world),
+        pairs=len(both),
         median=float(np.median(moved)),
         low=float(low),
         high=float(high),
@@ -173,28 +184,38 @@ def holdings(
     return rows
 
 
-def verdict(rows: Sequence[Holding]) -> str:
-    """Whether one scenario's answer holds across the assumptions, in a sentence."""
+def verdict(rows: Sequence[Holding], given: Sequence[str] = ()) -> str:
+    """Whether one scenario's answer holds across the assumptions, in a sentence.
+
+    ``given``: every alternative's label, so that those that did not run it are named.
+    """
     if not rows:
         return ""
-    first = rows[0]
-    scenario, sign = first.scenario, first.answer.sign
-    side = [np.sign(r.answer.median) * sign for r in rows]  # +1: median on the better side
+    scenario, outcome = rows[0].scenario, rows[0].answer.outcome
+    side = {r.assumption: robust.judge(r.answer.median, outcome) for r in rows}
     robust_in = [r.assumption for r in rows if r.answer.robust]
     not_robust = [r.assumption for r in rows if not r.answer.robust]
-    reversed_in = [r.assumption for r, s in zip(rows, side, strict=True) if s < 0]
+    worse = [a for a, judged in side.items() if judged == "worse"]
+    none = [a for a, judged in side.items() if judged == "no effect"]
     n = len(rows)
+    missing = [g for g in given if g not in side]
+    untested = f" Not run under {_names(missing)}." if missing else ""
     if len(robust_in) == n:
-        return f"`{scenario}`: robust as run and under {_each(n - 1)}."
-    if reversed_in:
+        return f"`{scenario}`: robust as run and under {_each(n - 1)}.{untested}"
+    if worse:
         return (
-            f"`{scenario}`: the median effect is on the worse side under "
-            f"{_names(reversed_in)}: the answer depends on the assumption."
+            f"`{scenario}`: the median effect is on the worse side under {_names(worse)}: the "
+            f"answer depends on the assumption.{untested}"
+        )
+    if none:
+        return (
+            f"`{scenario}`: the median effect rounds to no effect under {_names(none)}: the "
+            f"answer depends on the assumption.{untested}"
         )
     return (
         f"`{scenario}`: the median effect is on the better side as run and under "
         f"{_each(n - 1)}; robust under {_names(robust_in) or 'none'}, not robust under "
-        f"{_names(not_robust)}."
+        f"{_names(not_robust)}.{untested}"
     )
 
 
@@ -260,15 +281,46 @@ def overrides(main: Mapping[str, Any], other: Mapping[str, Any]) -> list[str]:
     keys = sorted(
         k
         for k in set(a) | set(b)
-        if a.get(k) != b.get(k) and not any(k.startswith(p) for p in NOT_ASSUMPTIONS)
+        if a.get(k) != b.get(k) and k not in NOT_ASSUMPTIONS and not k.startswith(DESIGN_GROUPS)
     )
     return [f"{k}={_value(b.get(k))}" for k in keys]
+
+
+def design_differences(main: Mapping[str, Any], other: Mapping[str, Any]) -> list[str]:
+    """Where two recorded configs' designs differ: ``key: a != b`` (the worlds, the horizon).
+
+    The design (``analysis.*``, ``uncertainty.*``), the quarters run and the root seed must
+    agree for two sweeps' runs to pair: world w and seed s name the same world and seed only
+    then.
+    """
+    a, b = flat(_unworded(main)), flat(_unworded(other))
+    keys = sorted(
+        k
+        for k in set(a) | set(b)
+        if (k.startswith(DESIGN_GROUPS) or k in ("steps", "seed")) and a.get(k) != b.get(k)
+    )
+    return [f"{k}: {_value(a.get(k))} != {_value(b.get(k))}" for k in keys]
+
+
+def _unworded(config: Mapping[str, Any]) -> dict[str, Any]:
+    """``config`` without its uncertain parameters' words (``label``: read by reports only)."""
+    out = dict(config)
+    declared = dict(out.get("uncertainty") or {})
+    if isinstance(declared.get("parameters"), list):
+        declared["parameters"] = [
+            {k: v for k, v in p.items() if k != "label"} if isinstance(p, Mapping) else p
+            for p in declared["parameters"]
+        ]
+        out["uncertainty"] = declared
+    return out
 
 
 def _value(value: Any) -> str:
     """A config value as an override writes it (``true``, ``12000``, ``0.5``)."""
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
     return str(value)
 
 
@@ -295,5 +347,5 @@ def section(rows: Sequence[Holding], described: Mapping[str, Sequence[str]]) -> 
     by_scenario: dict[str, list[Holding]] = {}
     for r in rows:
         by_scenario.setdefault(r.scenario, []).append(r)
-    text += "".join(f"- {verdict(group)}\n" for group in by_scenario.values())
+    text += "".join(f"- {verdict(group, list(described))}\n" for group in by_scenario.values())
     return text + "\n" + table(rows) + "\n"

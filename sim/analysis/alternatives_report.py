@@ -47,13 +47,13 @@ def parse(entries: Sequence[str]) -> dict[str, Path]:
     """
     parsed: dict[str, Path] = {}
     for entry in entries:
-        label, _, where = entry.partition("=")
-        if not label.strip() or not where or label in parsed:
+        label, _, where = (part.strip() for part in entry.partition("="))
+        if not label or not where or label in parsed:
             raise ResultsError(
                 f"--alternative={entry!r} is not LABEL=FOLDER with a new label; allowed: e.g. "
                 "'no foreign entry=results/no_foreign_entry', each label once"
             )
-        parsed[label.strip()] = Path(where)
+        parsed[label] = Path(where)
     return parsed
 
 
@@ -81,16 +81,25 @@ def sweep_final(folder: Path) -> pd.DataFrame:
     return final
 
 
-def baseline_config(folder: Path) -> dict[str, Any]:
-    """The recorded config (``run.json``) of the baseline run of the first world."""
+def scenario_configs(folder: Path) -> dict[str, dict[str, Any]]:
+    """Each scenario's recorded config (``run.json``) in its first world."""
     records = [r for _, r in finished(folder, "skip")[0]]
-    configs = [r.get("config", {}) for r in records]
-    base = [c for c in configs if c.get("scenario", {}).get("name") == BASELINE]
-    return min(base, key=lambda c: int(c.get("sample", -1))) if base else {}
+    configs: dict[str, dict[str, Any]] = {}
+    for config in sorted(
+        (r.get("config", {}) for r in records), key=lambda c: int(c.get("sample", -1))
+    ):
+        name = config.get("scenario", {}).get("name")
+        if isinstance(name, str):
+            configs.setdefault(name, config)
+    return configs
 
 
 def load(main: Path, main_final: pd.DataFrame, given: Mapping[str, Path]) -> Alternatives:
     """Each alternative's last quarter and what it sets differently from ``main``'s sweep.
+
+    What an alternative sets is read from each scenario's recorded config in its first world
+    against the main sweep's (lever settings included), so an override of the policies'
+    configs only is named too.
 
     Args:
         main: The main sweep's folder.
@@ -98,23 +107,32 @@ def load(main: Path, main_final: pd.DataFrame, given: Mapping[str, Path]) -> Alt
         given: Label -> folder of each alternative.
 
     Raises:
-        ResultsError: An alternative's worlds are not the main sweep's (another design).
+        ResultsError: An alternative is of another design (worlds, quarters or seed).
     """
-    mine = baseline_config(main)
-    finals = {label: sweep_final(folder) for label, folder in given.items()}
+    mine = scenario_configs(main)
     declared = robust_report.uncertainty_of(main)
-    for label, final in finals.items():
-        differ = alternatives.differing_worlds(main_final, final, declared[1] if declared else [])
-        if differ:
+    finals: dict[str, pd.DataFrame] = {}
+    changed: dict[str, list[str]] = {}
+    for label, folder in given.items():
+        finals[label] = sweep_final(folder)
+        theirs = scenario_configs(folder)
+        base = alternatives.design_differences(mine.get(BASELINE, {}), theirs.get(BASELINE, {}))
+        worlds = alternatives.differing_worlds(
+            main_final, finals[label], declared[1] if declared else []
+        )
+        if base or worlds:
             raise ResultsError(
-                f"--alternative={label}={given[label]}: its worlds are not the main sweep's "
-                f"({differ[0]}); allowed: the main job's design (the same analysis.n, "
-                "analysis.seed and uncertainty set) with one other override"
+                f"--alternative={label}={folder}: not the main sweep's design "
+                f"({(base or worlds)[0]}); allowed: the main job's design (the same "
+                "analysis.n, analysis.seed, uncertainty set, steps and seed) with one override"
             )
-    changed = {
-        label: alternatives.overrides(mine, baseline_config(folder))
-        for label, folder in given.items()
-    }
+        keys = [
+            o
+            for scenario in theirs
+            if scenario in mine
+            for o in alternatives.overrides(mine[scenario], theirs[scenario])
+        ]
+        changed[label] = list(dict.fromkeys(sorted(keys)))
     return Alternatives(finals, changed)
 
 

@@ -14,13 +14,18 @@ from sim.runs.store import ResultsError
 WORLDS = 10
 
 
-def sweep(effects: dict[str, np.ndarray], seeds: int, noise_seed: int = 0) -> pd.DataFrame:
-    """Last-quarter rows: each scenario's gap = 1 + seed noise + its effect in that world.
+LABELS = ("baseline", "mega_alliance", "public_compute")
 
-    The noise of world w and seed s is the same in every sweep built with the same
-    ``noise_seed`` (common random numbers), so a shift is exactly the change of effect.
+
+def sweep(effects: dict[str, np.ndarray], seeds: int, noise_seed: int = 0) -> pd.DataFrame:
+    """Last-quarter rows: each scenario's gap = 1 + its own seed noise + its effect.
+
+    Every label has its own noise per (world, seed), and the noise of a label, world and seed
+    is the same in every sweep built with the same ``noise_seed`` (common random numbers):
+    a shift is then exactly the change of effect, and only runs paired on the same world,
+    seed and replicate show it.
     """
-    noise = np.random.default_rng(noise_seed).normal(0, 0.05, (WORLDS, 4))
+    noise = np.random.default_rng(noise_seed).normal(0, 0.005, (len(LABELS), WORLDS, 4))
     rows = []
     for label, effect in {"baseline": np.zeros(WORLDS), **effects}.items():
         for w in range(WORLDS):
@@ -31,7 +36,7 @@ def sweep(effects: dict[str, np.ndarray], seeds: int, noise_seed: int = 0) -> pd
                         "sample": w,
                         "seed": 0,
                         "replicate": s,
-                        "tech_gap_years": 1.0 + noise[w, s] + effect[w],
+                        "tech_gap_years": 1.0 + noise[LABELS.index(label), w, s] + effect[w],
                     }
                 )
     return pd.DataFrame(rows)
@@ -54,6 +59,7 @@ def test_a_shift_is_the_change_of_effect_on_the_seeds_both_ran():
     assert moved is not None
     assert moved.worlds == WORLDS and moved.pairs == WORLDS  # one common seed per world
     assert moved.median == pytest.approx(0.2) and moved.low == pytest.approx(0.2)
+    assert moved.high == pytest.approx(0.2)  # exactly: paired on world, seed and replicate
     assert moved.towards_worse == WORLDS and moved.towards_better == 0  # the gap cut shrinks
 
 
@@ -178,3 +184,41 @@ def test_sweeps_of_another_design_are_told_apart_by_their_worlds():
     other = ALT.assign(**{"model.x": (ALT["sample"] + 1) / 10.0})
     assert alt.differing_worlds(main, same, ["model.x", "model.absent"]) == []
     assert alt.differing_worlds(main, other, ["model.x"]) == ["model.x (world 0: 0 != 0.1)"]
+
+
+def test_a_shift_pairs_run_by_run_even_when_a_scenario_lost_a_replicate():
+    """The alternative ran the baseline on replicates 0 and 1, the scenario on 0 only: only
+    replicate 0 is compared, so an unchanged effect shows no shift."""
+    main = sweep({"mega_alliance": np.full(WORLDS, -0.4)}, 2)
+    other = main[(main["label"] == "baseline") | (main["replicate"] == 0)]
+    moved = alt.shift(main, other, "mega_alliance")
+    assert moved is not None and moved.pairs == WORLDS
+    assert moved.median == 0.0 and moved.towards_better == moved.towards_worse == 0
+
+
+def test_a_median_of_no_effect_is_not_called_the_better_side():
+    idle = sweep({"public_compute": np.zeros(WORLDS)}, 1)
+    rows = alt.holdings(MAIN, {"idle": idle}, ["public_compute"])
+    said = alt.verdict(rows, ["idle", "never ran it"])
+    assert "rounds to no effect under 'idle'" in said
+    assert said.endswith("Not run under 'never ran it'.")
+
+
+def test_another_design_is_named_and_labels_are_not_a_difference():
+    main = {
+        "steps": 40,
+        "seed": 0,
+        "analysis": {"n": 32, "seed": 0},
+        "uncertainty": {"parameters": [{"path": "a", "low": 0, "high": 1, "label": "A"}]},
+    }
+    reworded = {**main, "uncertainty": {"parameters": [{"path": "a", "low": 0, "high": 1}]}}
+    assert alt.design_differences(main, reworded) == []
+    shorter = {**main, "steps": 2, "analysis": {"n": 16, "seed": 0}}
+    assert alt.design_differences(main, shorter) == ["analysis.n: 32 != 16", "steps: 40 != 2"]
+
+
+def test_lever_settings_are_assumptions_but_the_scenarios_words_are_not():
+    main = {"scenario": {"name": "x", "description": "a", "subsidy": {"budget": 250.0}}}
+    other = {"scenario": {"name": "x", "description": "b", "subsidy": {"budget": 100.0}}}
+    assert alt.overrides(main, other) == ["scenario.subsidy.budget=100"]
+    assert alt.overrides({"steps_per_year": 4}, {"steps_per_year": 12}) == ["steps_per_year=12"]

@@ -185,9 +185,12 @@ def test_numbers_follow_the_formatting_rules():
     assert pa.number(1234.4, "startups_alive", signed=True) == "+1,234 firms"
 
 
-def test_a_folder_that_is_not_there_is_a_one_line_error(tmp_path):
-    with pytest.raises(SystemExit, match="--results="):
-        pa.main(["--results", str(tmp_path / "nowhere"), "--out", str(tmp_path)])
+def test_a_folder_that_is_not_there_is_a_one_line_error(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert pa.main(["--results", str(tmp_path / "nowhere"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("make_policy_answers: error: --results=")
+    assert not out.exists()  # nothing written
 
 
 def test_the_one_command_runs_the_main_job_and_records_its_wall_time(tmp_path, monkeypatch):
