@@ -146,7 +146,7 @@ def test_the_preset_composes_and_its_worlds_are_the_declared_uncertainty():
 
 
 @pytest.mark.slow  # 17-39 s measured on 2 shared cores (2 scenarios, 2 worlds, 2 seeds, 3 qtrs)
-def test_a_small_robust_sweep_reports_robust_answers_first(tmp_path, monkeypatch):
+def test_a_small_robust_sweep_reports_robust_answers_first(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("sys.argv", ["alliancesim"])
     argv = ["sweep=policy_comparison_quick", "hydra.sweep.dir=r", "steps=3"]
@@ -180,4 +180,12 @@ def test_a_small_robust_sweep_reports_robust_answers_first(tmp_path, monkeypatch
     assert list(table["assumption"]) == ["as run", "again"]
     assert table["shift_median"].iloc[1] == 0.0  # the same runs: nothing moved
     assert "alternatives" in {p.stem for p in (tmp_path / "r" / "figures").glob("*.png")}
+    # a sweep of another design (other worlds) is no alternative: refused, report kept
+    assert alliancesim([*argv[:1], "hydra.sweep.dir=r2", "steps=3", "analysis.seed=1"]) == 0
+    before = (tmp_path / "r" / "report.html").read_text()
+    capsys.readouterr()  # what the sweeps said
+    assert report.main(["r", "--alternative", "other worlds=r2"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not the main sweep's design" in err[0], err
+    assert (tmp_path / "r" / "report.html").read_text() == before
     shutil.rmtree(tmp_path / "r")
