@@ -53,6 +53,20 @@ ALTERNATIVES = (
     ),
     Alternative("6,000 foreign startups", "foreign_6000", ("world.n_foreign_startups=6000",)),
     Alternative("12,000 foreign startups", "foreign_12000", ("world.n_foreign_startups=12000",)),
+    # the learning-rate assumption (finding 48's review, check (i)): one rate per domain, a
+    # Nelson-Phelps catch-up transfer and every unit re-anchored at rest (docs/learning_rate.md)
+    *(
+        Alternative(
+            f"one rate per domain, catch-up {t}",
+            f"common_rate_{t.replace('.', '')}",
+            (
+                "model.growth.common_learning_rate=true",
+                "model.growth.reanchored_start=true",
+                f"model.growth.transfer_rate={t}",
+            ),
+        )
+        for t in ("0.16", "0.2", "0.3")
+    ),
 )
 
 
