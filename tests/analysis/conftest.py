@@ -2,7 +2,10 @@
 the command with its launch in this process, and one sweep of three scenarios for reports.
 """
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -11,6 +14,17 @@ from tests.runs.conftest import alliancesim_here
 SMALL = ["world=synthetic", "world.n_startups=60", "world.n_initial_alliances=3", "steps=4"]
 # three scenarios, three replicates each: what the report tests report on
 COMPARISON = ["-m", *SMALL, "replicates=3", "scenario=baseline,open_data,mega_alliance"]
+
+
+def docs_script(name: str) -> ModuleType:
+    """``docs/<name>.py`` as a module (docs/ is not a package), registered under ``name``."""
+    path = Path(__file__).resolve().parents[2] / "docs" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def alliancesim(argv: list[str]) -> int:

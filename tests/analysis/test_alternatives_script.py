@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
 import sim
+from tests.analysis.conftest import docs_script
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def script() -> ModuleType:
-    """docs/make_alternatives.py as a module (docs/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "make_alternatives", ROOT / "docs/make_alternatives.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ma = script()
+ma = docs_script("make_alternatives")
 
 
 @pytest.mark.parametrize("alternative", ma.ALTERNATIVES, ids=lambda a: a.name)

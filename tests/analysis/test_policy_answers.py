@@ -3,38 +3,22 @@ known answers, and (slow) end to end on the quick robust sweep."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.analysis.conftest import alliancesim
+from tests.analysis.conftest import alliancesim, docs_script
 
-ROOT = Path(__file__).resolve().parents[2]
 WORLDS, SEEDS = 8, 2
 P1, P2 = "model.rnd.beta_public", "world.n_startups"
 
 
-def script() -> ModuleType:
-    """docs/make_policy_answers.py as a module (docs/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "make_policy_answers", ROOT / "docs/make_policy_answers.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-pa = script()
+pa = docs_script("make_policy_answers")
 
 
 def constructed() -> pd.DataFrame:
