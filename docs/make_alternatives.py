@@ -3,8 +3,9 @@
 The answers page (``docs/policy_questions.md``, written by ``docs/make_policy_answers.py``)
 ends with whether the robust answers hold under other structural assumptions. This script
 holds the list of those alternatives (``ALTERNATIVES``: the one place it is kept), runs or
-resumes each as a sweep of the main job's design with its overrides, four scenarios and one
-seed per world (the first of the main job's seeds, so every run pairs with a main-job run),
+resumes each as a sweep of the main job's design with its overrides, four scenarios (every
+scenario for the one marked ``every_scenario``) and one seed per world (the first of the main
+job's seeds, so every run pairs with a main-job run),
 into ``results/alternatives/<name>``, then writes the page from the main sweep and them::
 
     .venv/bin/python docs/make_alternatives.py                     # run or resume, then write
@@ -35,6 +36,7 @@ class Alternative:
     label: str
     name: str  # folder under results/alternatives
     overrides: tuple[str, ...]
+    every_scenario: bool = False  # all the main job's scenarios, not only SCENARIOS
 
 
 ALTERNATIVES = (
@@ -64,6 +66,7 @@ ALTERNATIVES = (
                 "model.growth.reanchored_start=true",
                 f"model.growth.transfer_rate={t}",
             ),
+            every_scenario=t == "0.16",  # the transfer whose start matches SPRi's 1.3 years
         )
         for t in ("0.16", "0.2", "0.3")
     ),
@@ -78,7 +81,7 @@ def command(alternative: Alternative, folder: Path) -> list[str]:
         "sweep=policy_comparison",
         "hydra/launcher=joblib",
         "replicates=1",
-        f"scenario={','.join(SCENARIOS)}",
+        *([] if alternative.every_scenario else [f"scenario={','.join(SCENARIOS)}"]),
         *alternative.overrides,
         f"hydra.sweep.dir={folder}",
     ]

@@ -45,3 +45,10 @@ def test_the_list_and_a_missing_main_sweep(tmp_path, capsys):
     assert capsys.readouterr().out.count("\n") == len(ma.ALTERNATIVES)
     with pytest.raises(SystemExit, match="no finished sweep; run `make run` first"):
         ma.main(["--results", str(tmp_path)])
+
+
+def test_the_catch_up_alternative_that_matches_the_start_runs_every_scenario():
+    every = [a for a in ma.ALTERNATIVES if a.every_scenario]
+    assert [a.name for a in every] == ["common_rate_016"]
+    argv = ma.command(every[0], ma.ROOT / "x")
+    assert not any(x.startswith("scenario=") for x in argv)  # the preset's every scenario
