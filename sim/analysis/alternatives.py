@@ -187,7 +187,9 @@ def holdings(
 def verdict(rows: Sequence[Holding], given: Sequence[str] = ()) -> str:
     """Whether one scenario's answer holds across the assumptions, in a sentence.
 
-    ``given``: every alternative's label, so that those that did not run it are named.
+    The answer holds when its median effect is on the same side (better, worse or no effect)
+    as run and under every alternative; it is robust where ``Comparison.robust`` says so.
+    ``given``: every alternative's label, so that those that did not run it are counted.
     """
     if not rows:
         return ""
@@ -195,27 +197,40 @@ def verdict(rows: Sequence[Holding], given: Sequence[str] = ()) -> str:
     side = {r.assumption: robust.judge(r.answer.median, outcome) for r in rows}
     robust_in = [r.assumption for r in rows if r.answer.robust]
     not_robust = [r.assumption for r in rows if not r.answer.robust]
-    worse = [a for a, judged in side.items() if judged == "worse"]
-    none = [a for a, judged in side.items() if judged == "no effect"]
     n = len(rows)
     missing = [g for g in given if g not in side]
-    untested = f" Not run under {_names(missing)}." if missing else ""
+    untested = ""
+    if missing:
+        untested = f" Not run under {_names(missing) if len(missing) <= 2 else len(missing)}"
+        untested += " of the alternatives." if len(missing) > 2 else "."
     if len(robust_in) == n:
         return f"`{scenario}`: robust as run and under {_each(n - 1)}.{untested}"
-    if worse:
+    sides = set(side.values())
+    if len(sides) > 1:
+        parts = [
+            f"{word} under {_names([a for a, s in side.items() if s == judged])}"
+            for judged, word in (
+                ("better", "better"),
+                ("worse", "worse"),
+                ("no effect", "no effect"),
+            )
+            if judged in sides
+        ]
         return (
-            f"`{scenario}`: the median effect is on the worse side under {_names(worse)}: the "
-            f"answer depends on the assumption.{untested}"
+            f"`{scenario}`: the median effect is {'; '.join(parts)}: the answer depends on "
+            f"the assumption.{untested}"
         )
-    if none:
-        return (
-            f"`{scenario}`: the median effect rounds to no effect under {_names(none)}: the "
-            f"answer depends on the assumption.{untested}"
-        )
+    where = {"better": "is on the better side", "worse": "is on the worse side"}.get(
+        sides.pop(), "rounds to no effect"
+    )
+    robustness = (
+        f"; robust under {_names(robust_in)}, not robust under {_names(not_robust)}"
+        if robust_in
+        else ""
+    )
     return (
-        f"`{scenario}`: the median effect is on the better side as run and under "
-        f"{_each(n - 1)}; robust under {_names(robust_in) or 'none'}, not robust under "
-        f"{_names(not_robust)}.{untested}"
+        f"`{scenario}`: the median effect {where} as run and under {_each(n - 1)}"
+        f"{robustness}.{untested}"
     )
 
 

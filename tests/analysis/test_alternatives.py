@@ -88,7 +88,10 @@ def test_the_verdict_says_when_an_answer_depends_on_the_assumption():
     mega = alt.verdict([r for r in rows if r.scenario == "mega_alliance"])
     compute = alt.verdict([r for r in rows if r.scenario == "public_compute"])
     assert mega == "`mega_alliance`: robust as run and under the alternative."
-    assert "worse side under 'half'" in compute and "depends on the assumption" in compute
+    assert compute == (
+        "`public_compute`: the median effect is better under as run; worse under 'half': the "
+        "answer depends on the assumption."
+    )
 
 
 def test_a_better_median_that_is_not_robust_is_named():
@@ -200,7 +203,7 @@ def test_a_median_of_no_effect_is_not_called_the_better_side():
     idle = sweep({"public_compute": np.zeros(WORLDS)}, 1)
     rows = alt.holdings(MAIN, {"idle": idle}, ["public_compute"])
     said = alt.verdict(rows, ["idle", "never ran it"])
-    assert "rounds to no effect under 'idle'" in said
+    assert "better under as run; no effect under 'idle': the answer depends" in said
     assert said.endswith("Not run under 'never ran it'.")
 
 
@@ -222,3 +225,13 @@ def test_lever_settings_are_assumptions_but_the_scenarios_words_are_not():
     other = {"scenario": {"name": "x", "description": "b", "subsidy": {"budget": 100.0}}}
     assert alt.overrides(main, other) == ["scenario.subsidy.budget=100"]
     assert alt.overrides({"steps_per_year": 4}, {"steps_per_year": 12}) == ["steps_per_year=12"]
+
+
+def test_an_answer_on_the_worse_side_everywhere_holds_and_is_said_so():
+    worse = sweep({"public_compute": np.full(WORLDS, 0.3)}, 4)
+    other = sweep({"public_compute": np.full(WORLDS, 0.2)}, 1)
+    said = alt.verdict(alt.holdings(worse, {"b": other}, ["public_compute"]), ["b", "c", "d", "e"])
+    assert said == (
+        "`public_compute`: the median effect is on the worse side as run and under the "
+        "alternative. Not run under 3 of the alternatives."
+    )

@@ -253,7 +253,9 @@ def test_the_alternatives_section_says_which_answers_hold(tmp_path):
     part = pa.alternatives_section(main, given, tmp_path / "figures")
     assert part.startswith("## Do the answers hold under other structural assumptions?")
     assert "- **reversed**: `model.x=1`" in part
-    assert "`mega_alliance`: the median effect is on the worse side under 'reversed'" in part
+    assert (
+        "`mega_alliance`: the median effect is better under as run; worse under 'reversed'" in part
+    )
     assert "`open_data`: robust as run and under the alternative." in part
     assert "| mega_alliance | reversed | 1 |" in part
     assert (tmp_path / "figures" / "policy_alternatives.png").stat().st_size > 10_000
