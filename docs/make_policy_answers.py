@@ -39,7 +39,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.analysis import alternatives_report, report_files, robust, robust_report
+from sim.analysis import alternatives, alternatives_report, report_files, robust, robust_report
 from sim.analysis.design_report import design_of
 from sim.analysis.effects import final_quarter, with_totals
 from sim.analysis.policy_answers import (  # noqa: F401  (re-exported for the tests)
@@ -284,7 +284,7 @@ def load(folder: Path) -> tuple[pd.DataFrame, list[str], Meta]:
         economics=sorted({str(c.get("model", {}).get("economics", "?")) for c in configs}),
         worlds=int(final.loc[final["label"] == BASELINE, "sample"].nunique()),
         planned=int(design.analysis.n),
-        seeds=int(final.groupby(["label", "sample"]).size().min()),
+        seeds=alternatives.seeds_per_world(final),
         quarters=int(final["step"].max()),
         job_seconds=float(sum(float(r.get("wall_seconds", 0.0)) for r in records)),
         sweep_seconds=[t["wall_seconds"] for t in json.loads(timing.read_text())]
@@ -409,8 +409,7 @@ def alternatives_section(
     final: pd.DataFrame, given: alternatives_report.Alternatives, figures: Path
 ) -> str:
     """The section on structural assumptions (``alternatives_report``), with its figure."""
-    rows = alternatives_report.rows_for(final, given)
-    text = alternatives_report.markdown(rows, given)
+    rows, text = alternatives_report.section(final, given)
     if rows:
         figures.mkdir(parents=True, exist_ok=True)
         fig = alternatives_report.figure(rows)

@@ -37,6 +37,7 @@ from sim.analysis.policy_answers import (
     effect_words,
     label_of,
 )
+from sim.runs.replicates import without_words
 
 AS_RUN = "as run"  # the main sweep's label in the tables
 KEYS = ("sample", "seed", "replicate")  # a run of a design: world, seed, replicate
@@ -119,9 +120,9 @@ def differing_worlds(main: pd.DataFrame, other: pd.DataFrame, keys: Sequence[str
         right = other.groupby("sample")[key].first()
         both = left.index.intersection(right.index)
         a, b = left.loc[both].to_numpy(), right.loc[both].to_numpy()
-        bad = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if not np.isclose(x, y)]
-        if bad:
-            i = bad[0]
+        bad = np.flatnonzero(~np.isclose(a, b))
+        if bad.size:
+            i = int(bad[0])
             out.append(f"{key} (world {both[i]}: {a[i]:g} != {b[i]:g})")
     return out
 
@@ -308,26 +309,13 @@ def design_differences(main: Mapping[str, Any], other: Mapping[str, Any]) -> lis
     agree for two sweeps' runs to pair: world w and seed s name the same world and seed only
     then.
     """
-    a, b = flat(_unworded(main)), flat(_unworded(other))
+    a, b = flat(without_words(main)), flat(without_words(other))
     keys = sorted(
         k
         for k in set(a) | set(b)
         if (k.startswith(DESIGN_GROUPS) or k in ("steps", "seed")) and a.get(k) != b.get(k)
     )
     return [f"{k}: {_value(a.get(k))} != {_value(b.get(k))}" for k in keys]
-
-
-def _unworded(config: Mapping[str, Any]) -> dict[str, Any]:
-    """``config`` without its uncertain parameters' words (``label``: read by reports only)."""
-    out = dict(config)
-    declared = dict(out.get("uncertainty") or {})
-    if isinstance(declared.get("parameters"), list):
-        declared["parameters"] = [
-            {k: v for k, v in p.items() if k != "label"} if isinstance(p, Mapping) else p
-            for p in declared["parameters"]
-        ]
-        out["uncertainty"] = declared
-    return out
 
 
 def _value(value: Any) -> str:

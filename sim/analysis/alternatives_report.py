@@ -148,9 +148,14 @@ def rows_for(final: pd.DataFrame, given: Alternatives) -> list[alternatives.Hold
     return sorted(rows, key=lambda r: -as_run.get(r.scenario, 0.0))  # stable within one
 
 
-def markdown(rows: Sequence[alternatives.Holding], given: Alternatives) -> str:
-    """The section in Markdown, its heading included."""
-    return f"## {TITLE}\n\n" + alternatives.section(rows, given.overrides)
+def section(final: pd.DataFrame, given: Alternatives) -> tuple[list[alternatives.Holding], str]:
+    """The section's rows (``rows_for``) and its Markdown, heading included.
+
+    One piece for the report and the answers page; each draws ``figure(rows)`` where there
+    are rows.
+    """
+    rows = rows_for(final, given)
+    return rows, f"## {TITLE}\n\n" + alternatives.section(rows, given.overrides)
 
 
 def csv_table(rows: Sequence[alternatives.Holding]) -> pd.DataFrame:

@@ -52,6 +52,7 @@ from sim.analysis import (
     summary_html,
     words,
 )
+from sim.analysis.alternatives import Holding
 from sim.analysis.design_report import DesignRuns, design_of, design_section
 from sim.analysis.effects import KEY_OUTCOMES, compare, final_quarter, summary_markdown, with_totals
 from sim.analysis.report_page import image, page_table, render_html
@@ -313,9 +314,6 @@ def build_report(
             f"--alternative needs a robust sweep (sweep=policy_comparison) in {str(root)!r}; "
             "allowed: the main job's results folder"
         )
-    other = None
-    if alternatives:
-        other = alternatives_report.load(root, final[final["run"].isin(design.runs)], alternatives)
     shown = build_figures(
         outcomes,
         final,
@@ -345,10 +343,11 @@ def build_report(
         declared[0] if declared else "",
     )
     shown += [(t, c, f"design_{i}", *render(fig)) for i, (t, c, fig) in enumerate(extra)]
-    structural, rows = "", []
-    if other is not None:
-        rows = alternatives_report.rows_for(final[final["run"].isin(design.runs)], other)
-        structural = alternatives_report.markdown(rows, other)
+    structural, rows = "", list[Holding]()
+    if alternatives:
+        designed = final[final["run"].isin(design.runs)]
+        given = alternatives_report.load(root, designed, alternatives)
+        rows, structural = alternatives_report.section(designed, given)
         if rows:
             caption = (
                 "Each scenario's median effect (dot, filled where robust) and 90 % of worlds "
@@ -410,7 +409,7 @@ def build_report(
         files["history.csv"] = report_files.csv_writer(past.table)
     if not costs.empty:
         files["cost_effectiveness.csv"] = report_files.csv_writer(costs)
-    if other is not None:
+    if alternatives:
         files["alternatives.csv"] = report_files.csv_writer(alternatives_report.csv_table(rows))
     if answers is not None:
         files.update({k: report_files.bytes_writer(v) for k, v in lead_files.items()})

@@ -307,14 +307,18 @@ class QuarterEnd:
         """
         return self._membership(self.domestic)
 
+    @cached_property
+    def counted_alliance(self) -> np.ndarray:
+        """Each firm's alliance as membership counts it (version 2: formed ones only)."""
+        if self.economy is None:
+            return self.firms.alliance
+        return formed_alliance(self.firms, self.alliances)
+
     def _membership(self, rows: np.ndarray) -> tuple[float, float, float]:
         """Shares of the firms ``rows`` (bool mask) in open alliances, closed ones and alone."""
         a = self.alliances
         regime = a.regime if a.m else np.zeros(1, np.int8)
-        alliance = self.firms.alliance
-        if self.economy is not None:
-            alliance = formed_alliance(self.firms, a)
-        return membership_shares(alliance, regime, rows)
+        return membership_shares(self.counted_alliance, regime, rows)
 
 
 def per_spend(end: QuarterEnd) -> float:

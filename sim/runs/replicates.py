@@ -60,11 +60,25 @@ def fingerprint(cfg: RunConfig) -> str:
     An uncertain parameter's ``label`` (its words, read by reports only) is left out, so
     words added or changed later do not make a finished sweep another one.
     """
-    plain = as_plain(cfg)
-    for entry in plain.get("uncertainty", {}).get("parameters", []):
-        entry.pop("label", None)
-    text = json.dumps(plain, sort_keys=True, default=str)
+    text = json.dumps(without_words(as_plain(cfg)), sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def without_words(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A plain config (``as_plain``, or a ``run.json``'s) without its parameters' labels.
+
+    An uncertain parameter's ``label`` holds words read by reports only, which must not make
+    two runs differ (``fingerprint``) or two designs (``sim.analysis.alternatives``).
+    """
+    out = dict(config)
+    declared = out.get("uncertainty")
+    if isinstance(declared, Mapping) and isinstance(declared.get("parameters"), list):
+        words = [
+            {k: v for k, v in p.items() if k != "label"} if isinstance(p, Mapping) else p
+            for p in declared["parameters"]
+        ]
+        out["uncertainty"] = {**declared, "parameters": words}
+    return out
 
 
 def replicate_seeds(cfg: RunConfig) -> list[np.random.SeedSequence]:
