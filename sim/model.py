@@ -161,6 +161,9 @@ class AllianceModel(AllianceWorld):
             self.economy = start_economy(self.firms, self.alliances, q, self.cfg.world.start_year)
             trade = economy.prepare_trade(self.firms, self.alliances, q, self.economy, None)
             self.firms.revenue[:] = trade.revenue
+            self.firms.channel_scale[:] = channel_access.customer_scale(
+                self.firms.customer_base, trade.revenue, self.params
+            )
             self._market_flows(trade, self.flows)
             if self.params.growth.startup_break_even:  # startups at rest break even (docs 4)
                 self._break_even(trade)

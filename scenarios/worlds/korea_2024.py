@@ -73,6 +73,8 @@ def _named_firms(facts: dict[str, Any], cfg: WorldConfig) -> dict[str, np.ndarra
         "capital": np.array([f["capital"] for f in rows], float) * cfg.startup_capital_median,
         "openness": np.array([f["openness"] for f in rows], float),
         "capability": np.array([f["capability"] for f in rows], float),
+        # USD m a quarter at the start; 0: no customer base given (docs/model.md 6.5)
+        "customer_base": np.array([f.get("customer_base", 0.0) for f in rows], float),
     }
 
 
@@ -110,6 +112,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
         chartered = "charter" in spec  # the regime its charter fixes (data file: charter: open)
         reseller = spec.get("channel") == "reseller"  # the leader resells partners' solutions
         venture = spec.get("commitment") == "equity"  # founders hold equity: no fold (6.6)
+        hub = spec.get("coordination") == "hub"  # a partner programme: hub-and-spoke (6.5)
         later: list[RegimeChange] = []
         for change in spec.get("regime_changes", []):
             step = founding_step(change["date"])
@@ -133,6 +136,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
                 chartered,
                 reseller,
                 venture,
+                hub,
             )
             foundings.append(founding)
             continue
@@ -147,6 +151,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
             chartered=np.array([chartered]),
             reseller=np.array([reseller]),
             venture=np.array([venture]),
+            hub=np.array([hub]),
         )
         firms.alliance[np.asarray(rows)] = aid
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))

@@ -78,6 +78,9 @@ class ChoiceParams:
     dues_share_open: float = 0.0  # v2: dues, share of the member's revenue a quarter, open regime
     dues_share_closed: float = 0.002  # v2: same, closed regime (assumption: tiered dues)
     channel_base_per_revenue: float = 10.0  # v2: leader's customer contracts per USD m of its sales
+    # v2: a leader whose customer base the world data give (USD m a quarter) resells to that
+    # base: its kappa is the base over its step-0 sales (docs/leader_customer_bases.md)
+    channel_on_customer_base: bool = False
     channel_share: float = 0.0699  # v2: share of contracts partners' solutions reach; history fit
     channel_portfolio_half: float = 10.0  # v2: partners at which coverage is 1 - 1/e of the most
     channel_resale_margin: float = 0.15  # v2: the leader's margin on partners' solutions it resells

@@ -19,7 +19,12 @@ foreign one its customers in the rest of the world):
 
 ``S_Lg`` is the leader's sales in geography g's AI markets and ``kappa``
 (``channel_base_per_revenue``) its customer contracts per unit of them: a proxy for the
-customer base until the world data give one; ``chi`` (``channel_share``) is the share of
+customer base where the world data give none. Where they give one, ``C_L`` (the leader's
+business-to-business revenue, USD m a quarter: ``customer_base`` in the facts file,
+docs/leader_customer_bases.md) and ``model.choice.channel_on_customer_base`` is on, the
+leader's own ``kappa_L = C_L / R_L0`` (``R_L0`` its AI sales at the start) replaces ``kappa``:
+its channel starts at its customer base and grows with its AI sales, as AI reaches more of
+those customers (``customer_scale``, ``leader_sales``). ``chi`` (``channel_share``) is the share of
 those contracts a full portfolio of partners' solutions reaches; coverage saturates in the
 portfolio's breadth at ``h`` (``channel_portfolio_half``) partners, so each partner's share
 falls as partners crowd in. The leader keeps ``rho`` (``channel_resale_margin``) of what it
@@ -42,6 +47,7 @@ __all__ = [
     "channel_income",
     "channel_pool",
     "coverage",
+    "customer_scale",
     "leader_pool",
     "leader_sales",
     "partner_group",
@@ -100,14 +106,36 @@ def leader_pool(revenue: np.ndarray, counts: np.ndarray, p: ModelParams) -> np.n
     return np.asarray(channel_pool(revenue, counts, p).sum(-1))
 
 
+def customer_scale(customer_base: ArrayLike, revenue: ArrayLike, p: ModelParams) -> np.ndarray:
+    """``kappa_L / kappa`` of every firm: 1, or ``C_L / (kappa R_L0)`` where a base is given.
+
+    Args:
+        customer_base: ``C_L``, each firm's customer base from the world data (USD m a
+            quarter; 0 where none is given).
+        revenue: ``R_L0``, each firm's AI sales at the start (USD m a quarter, all
+            geographies).
+        p: Parameters; without ``model.choice.channel_on_customer_base`` every firm gets 1.
+    """
+    base = np.asarray(customer_base, dtype=np.float64)
+    sales = np.asarray(revenue, dtype=np.float64)
+    given = (base > 0.0) & (sales > 0.0) & bool(p.choice.channel_on_customer_base)
+    kappa = p.choice.channel_base_per_revenue
+    if not given.any() or kappa <= 0.0:
+        return np.ones(base.shape)
+    return np.asarray(np.where(given, base / (kappa * np.where(given, sales, 1.0)), 1.0))
+
+
 def leader_sales(revenue: np.ndarray, firms: FirmState, alliances: AllianceState) -> np.ndarray:
     """``S_Lg`` of every alliance (max(m, 1), 2), 0 where the leader resells nothing.
 
-    ``revenue`` holds each firm row's sales by geography (n, 2).
+    ``revenue`` holds each firm row's sales by geography (n, 2). A leader with its own
+    ``kappa_L`` (``FirmState.channel_scale``, from ``customer_scale``) counts its sales times
+    ``kappa_L / kappa``, so that ``channel_pool`` reads ``chi kappa_L S_Lg``.
     """
     if alliances.m == 0:
         return np.zeros((1, 2))
-    return np.asarray(revenue[alliances.leader] * alliances.reseller[:, None])
+    scale = firms.channel_scale[alliances.leader] * alliances.reseller
+    return np.asarray(revenue[alliances.leader] * scale[:, None])
 
 
 def partners(firms: FirmState, alliances: AllianceState) -> np.ndarray:

@@ -444,13 +444,14 @@ def coordination_costs(
 def hub_and_spoke(alliances: AllianceState, p: ModelParams) -> np.ndarray:
     """Per alliance row, whether its partners coordinate with its leader only (bool, m).
 
-    Reason: docs/model.md 6.5, "Coordination cost", and finding 42 of section 10: a
-    reseller's partners (``AllianceState.reseller``: Kolon Benit's and the K-AI Alliance in
-    ``korea_2024``) each sign with the leader and sell through it; they do not run joint
-    work with one another, so no working group grows with the alliance. Only with
+    Reason: docs/model.md 6.5, "Coordination cost", and findings 42 and 49 of section 10: a
+    partner programme's partners (``AllianceState.hub``, data file ``coordination: hub``:
+    Kolon Benit's non-equity programme in ``korea_2024``, not the K-AI Alliance built on
+    SK Telecom's equity stakes) each sign with the leader and sell through it; they do not
+    run joint work with one another, so no working group grows with the alliance. Only with
     ``model.choice.hub_and_spoke`` (off: every alliance coordinates as one group).
     """
-    return np.asarray(alliances.reseller & bool(p.choice.hub_and_spoke))
+    return np.asarray(alliances.hub & bool(p.choice.hub_and_spoke))
 
 
 def leader_openness(firms: FirmState, alliances: AllianceState) -> np.ndarray:

@@ -50,6 +50,7 @@ class Founding:
         reseller: Whether its leader resells its partners' solutions (a channel).
         venture: Whether its founders hold equity in a joint venture (its leader does not
             fold it).
+        hub: Whether it is a partner programme (partners sign with its leader only).
     """
 
     step: int
@@ -61,6 +62,7 @@ class Founding:
     chartered: bool = False
     reseller: bool = False
     venture: bool = False
+    hub: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ def apply_events(
             chartered=np.array([f.chartered]),
             reseller=np.array([f.reseller]),
             venture=np.array([f.venture]),
+            hub=np.array([f.hub]),
         )
         rows = np.asarray((f.leader, *f.members), dtype=np.int64)
         rows = rows[firms.alive[rows]]

@@ -46,6 +46,12 @@ class FirmState:
     # Phi_i, a startup's fixed cost at the step-0 markets (USD m a quarter), read only under
     # ``model.growth.startup_break_even`` (docs/model.md section 4, item 10; 0 otherwise)
     fixed_cost: np.ndarray = field(default_factory=lambda: _column(np.float64))
+    # C_L, a named leader's customer base from the world data (USD m a quarter at the start;
+    # 0: none given), read only under ``model.choice.channel_on_customer_base``
+    customer_base: np.ndarray = field(default_factory=lambda: _column(np.float64))
+    # kappa_L / kappa, the leader's customer contracts per USD m of its sales over the default
+    # kappa (``channel_access.customer_scale``, set once after the start; 1: the default)
+    channel_scale: np.ndarray = field(default_factory=lambda: _column(np.float64, 1.0))
 
     @property
     def n(self) -> int:
@@ -66,6 +72,7 @@ class FirmState:
             "alliance": NO_ALLIANCE,
             "alive": True,
             "exited": -1,
+            "channel_scale": 1.0,
         }
         start = self.n
         for f in fields(self):
@@ -98,6 +105,7 @@ class AllianceState:
     chartered: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # regime by charter
     reseller: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # resells partners
     venture: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # founders' equity
+    hub: np.ndarray = field(default_factory=lambda: _column(np.bool_))  # partners sign with it
     names: list[str] = field(default_factory=list)
 
     @property
@@ -117,6 +125,7 @@ class AllianceState:
         chartered: np.ndarray | None = None,
         reseller: np.ndarray | None = None,
         venture: np.ndarray | None = None,
+        hub: np.ndarray | None = None,
     ) -> np.ndarray:
         """Found alliances. Returns their ids (row indices).
 
@@ -139,6 +148,10 @@ class AllianceState:
             venture: Per new alliance, whether its founders hold equity in a joint venture
                 (data file ``commitment: equity``): its leader does not fold it
                 (``sim.engine.consolidation``).
+            hub: Per new alliance, whether it is a partner programme whose partners each sign
+                with its leader and do not work with one another (data file
+                ``coordination: hub``): hub-and-spoke coordination under
+                ``model.choice.hub_and_spoke`` (``sim.engine.economy.hub_and_spoke``).
         """
         k = len(regime)
         start = self.m
@@ -161,6 +174,8 @@ class AllianceState:
         self.reseller = np.concatenate([self.reseller, sells])
         equity = np.zeros(k, np.bool_) if venture is None else np.asarray(venture, np.bool_)
         self.venture = np.concatenate([self.venture, equity])
+        spoke = np.zeros(k, np.bool_) if hub is None else np.asarray(hub, np.bool_)
+        self.hub = np.concatenate([self.hub, spoke])
         self.names.extend(names or [f"alliance-{i}" for i in range(start, start + k)])
         return np.arange(start, start + k)
 

@@ -167,11 +167,11 @@ def test_korea_2024_points_come_from_the_facts_file():
     assert held == set(history.HELD_OUT)  # the spec file, where it exists, agrees
     points = history.reported_points(load_facts("korea_2024.yaml"), START, held_out=held)
     k_ai = points[points["alliance"] == "K-AI Alliance"].iloc[0]
-    assert (k_ai["date"], k_ai["reported"], k_ai["leader"]) == ("2024", 19.0, "SK Telecom")
-    assert (k_ai["step"], k_ai["regime"]) == (4, "open")  # end of 2024; open from 2024 Q3
+    assert (k_ai["date"], k_ai["reported"], k_ai["leader"]) == ("2024-07", 19.0, "SK Telecom")
+    assert (k_ai["step"], k_ai["regime"]) == (3, "open")  # end of 2024 Q3; open from 2024 Q3
     roles = points.set_index(["alliance", "date"])["role"]
     assert set(roles[roles == "held-out"].index) == set(history.HELD_OUT)
-    assert len(points) == 10 and "China state-coordinated AI firms" not in set(points["alliance"])
+    assert len(points) == 11 and "China state-coordinated AI firms" not in set(points["alliance"])
     assert history.held_out_points("synthetic") == frozenset()
 
 
@@ -202,7 +202,7 @@ def test_the_history_section_of_a_korea_2024_run(korea):
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(visible) == len(history.archetypes(load_facts("korea_2024.yaml")))
     assert "## History: the real alliances (baseline)" in section.text
-    assert "| K-AI Alliance | 2024 | 2024Q4 | 19 |" in section.text
+    assert "| K-AI Alliance | 2024-07 | 2024Q3 | 19 |" in section.text
     table = section.table
     assert set(table["role"]) == {"in-sample", "held-out"} and (table["label"] == "baseline").all()
     assert table["leader_share"].between(0, 1).all() and table["inside"].dtype == bool

@@ -110,7 +110,7 @@ def test_a_tiny_fit_writes_the_result_and_the_docs_section(tmp_path, capsys):
     assert set(result["adopted_loss"]) >= {"total", "sizes"}
     assert result["rescore"]["seeds"] == 2
     assert set(result["rescore"]["loss"]) == {"defaults", "best", "adopted"}
-    assert len(result["fit"]) == 26 and all(not r["held_out"] for r in result["fit"])
+    assert len(result["fit"]) == 24 and all(not r["held_out"] for r in result["fit"])
     assert {r["alliance"] for r in result["held_out"]} == {
         "AI-RAN Alliance",
         "Kolon Benit AI Alliance",

@@ -18,12 +18,18 @@ def sizes_of(t, alliance, date):
     return [s for s in t.sizes if s.alliance == alliance and s.date == date]
 
 
-def test_k_ai_2024_target_is_19_members_with_the_leader_over_2024():
-    k = sizes_of(targets(), "K-AI Alliance", "2024")
-    assert [s.step for s in k] == [0, 1, 2, 3]  # a year alone spans its four quarters
-    assert {s.reported for s in k} == {19.0}  # 18 partners + SK Telecom
-    assert {s.tolerance for s in k} == {0.2}  # from the spec, not the default
-    assert not any(s.held_out for s in k)
+def test_k_ai_targets_are_its_dated_counts_with_the_leader():
+    (july,) = sizes_of(targets(), "K-AI Alliance", "2024-07")
+    assert (july.step, july.reported, july.tolerance) == (2, 19.0, 0.15)  # 18 partners + SKT
+    (february,) = sizes_of(targets(), "K-AI Alliance", "2025-02")
+    assert (february.step, february.reported) == (4, 27.0)  # 26 members + SKT
+    assert february.tolerance == 0.2  # from the spec, not the default
+    assert not july.held_out and not february.held_out
+
+
+def test_a_year_alone_spans_its_four_quarters():
+    kolon = sizes_of(targets(), "Kolon Benit AI Alliance", "2024")  # "60-odd" in 2024
+    assert [s.step for s in kolon] == [1, 2, 3]  # its quarters after its founding (2024-06)
 
 
 def test_scale_multiplies_the_target_not_the_reported_count():

@@ -14,6 +14,7 @@ from sim.engine.channel_access import (
     channel_income,
     channel_pool,
     coverage,
+    customer_scale,
     leader_pool,
     leader_sales,
     partner_income,
@@ -113,3 +114,34 @@ def test_an_alliance_without_a_resale_programme_has_no_channel():
     firms, alliances, sales = hand_world(reseller=False)
     assert not channel_income(firms, alliances, sales, P).any()
     assert not leader_sales(sales, firms, alliances)[0].any()
+
+
+def test_a_customer_base_sets_the_leaders_own_contracts_per_sales():
+    """``kappa_L / kappa = C_L / (kappa R_L0)`` where a base is given and the switch is on."""
+    on = params(channel_base_per_revenue=10.0, channel_on_customer_base=True)
+    scale = customer_scale([100.0, 0.0, 50.0], [2.0, 3.0, 0.0], on)
+    np.testing.assert_allclose(scale, [5.0, 1.0, 1.0])  # 100 / (10 x 2); none given; no sales
+    off = params(channel_base_per_revenue=10.0)
+    np.testing.assert_array_equal(customer_scale([100.0, 0.0], [2.0, 3.0], off), [1.0, 1.0])
+
+
+def test_a_leader_with_a_customer_base_resells_to_it():
+    """At the start the pool is ``chi C_L coverage(n)``; later it grows with the leader's sales."""
+    firms, alliances, sales = hand_world()
+    on = params(channel_share=0.1, channel_base_per_revenue=10.0, channel_on_customer_base=True)
+    firms.customer_base[0] = 300.0
+    firms.channel_scale[:] = customer_scale(firms.customer_base, sales.sum(1), on)
+    assert firms.channel_scale[0] == pytest.approx(300.0 / (10.0 * 14.0))
+    assert (firms.channel_scale[1:] == 1.0).all()
+    sold = leader_sales(sales, firms, alliances)
+    pool = leader_pool(sold[:1], partners(firms, alliances)[:1], on)[0]
+    reach = 10.0 / 14.0 * (1.0 - np.exp(-0.2)) + 4.0 / 14.0 * (1.0 - np.exp(-0.1))
+    assert pool == pytest.approx(0.1 * 300.0 * reach)  # chi C_L, split by where it sells
+    twice = leader_sales(2.0 * sales, firms, alliances)
+    np.testing.assert_allclose(twice, 2.0 * sold)  # the base grows with the leader's sales
+
+
+def test_a_new_firm_row_keeps_the_default_contracts_per_sales():
+    firms, _, _ = hand_world()
+    (row,) = firms.append(kind=np.zeros(1, np.int8))
+    assert firms.channel_scale[row] == 1.0 and firms.customer_base[row] == 0.0

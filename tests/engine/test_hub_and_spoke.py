@@ -1,6 +1,7 @@
-"""Hub-and-spoke coordination of reseller alliances (docs/model.md 6.5; finding 42).
+"""Hub-and-spoke coordination of partner programmes (docs/model.md 6.5; findings 42, 49).
 
-With ``model.choice.hub_and_spoke`` a reseller's partners coordinate with the leader only:
+With ``model.choice.hub_and_spoke`` a partner programme's partners (data file
+``coordination: hub``) coordinate with the leader only:
 no size factor, no heterogeneity, and the misfit is against the leader's openness.
 """
 
@@ -69,14 +70,31 @@ def test_the_misfit_is_against_the_leader_in_a_hub_and_the_regime_in_a_group():
     np.testing.assert_allclose(misfit, [0.3, 0.3, 0.2, 0.8])
 
 
-def test_only_resellers_are_hubs_and_only_with_the_switch():
+def test_only_partner_programmes_are_hubs_and_only_with_the_switch():
+    """A reseller is not a hub for being one: the K-AI Alliance resells and is built on equity."""
     a = AllianceState()
-    a.append(np.array([OPEN, CLOSED]), np.array([0, 1]), 0, reseller=np.array([True, False]))
+    a.append(
+        np.array([OPEN, CLOSED, CLOSED]),
+        np.array([0, 1, 2]),
+        0,
+        reseller=np.array([True, True, False]),
+        hub=np.array([True, False, False]),
+    )
     off = DEFAULTS.model
     on = with_hub(DEFAULTS).model
     assert not off.choice.hub_and_spoke  # the default until a fit adopts it
-    np.testing.assert_array_equal(economy.hub_and_spoke(a, off), [False, False])
-    np.testing.assert_array_equal(economy.hub_and_spoke(a, on), [True, False])
+    np.testing.assert_array_equal(economy.hub_and_spoke(a, off), [False, False, False])
+    np.testing.assert_array_equal(economy.hub_and_spoke(a, on), [True, False, False])
+
+
+def test_in_korea_only_kolon_benits_programme_is_a_hub(korea_with_hubs):
+    model = korea_with_hubs
+    hubs = economy.hub_and_spoke(model.alliances, model.params)
+    assert [n for n, h in zip(model.alliances.names, hubs, strict=True) if h] == [
+        "Kolon Benit AI Alliance"
+    ]
+    k_ai = model.alliances.names.index("K-AI Alliance")
+    assert model.alliances.reseller[k_ai] and not model.alliances.hub[k_ai]
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +131,7 @@ def test_members_pay_what_they_foresee_in_hubs_and_groups(korea_with_hubs):
     formed = economy.formed_alliance(firms, alliances)[rows] >= 0
     np.testing.assert_allclose(foreseen[formed], paid[formed], rtol=1e-12)
     in_hub = formed & hubs[current]
-    assert in_hub.sum() >= 20  # Kolon Benit's and the K-AI Alliance's partners
+    assert in_hub.sum() >= 20  # Kolon Benit's partners
     # in a hub, a partner's cost is that of an alliance of one with its misfit to the leader
     lead_open = economy.leader_openness(firms, alliances)[current[in_hub]]
     alone = economy.coordination_rule(

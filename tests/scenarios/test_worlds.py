@@ -153,6 +153,29 @@ def test_every_fact_cites_a_source():
         assert item["source"] in keys
 
 
+def test_customer_bases_cite_a_source_and_reach_the_leaders_channel():
+    """The two resellers' customer bases (USD m a quarter) set their kappa_L under the switch."""
+    facts = load_facts()
+    given = {f["name"]: f for f in facts["firms"] if "customer_base" in f}
+    assert set(given) == {"SK Telecom", "Kolon Benit"}
+    assert all(f["customer_base_source"] in facts["sources"] for f in given.values())
+    on = sim.AllianceModel(
+        sim.compose(["model.economics=v2", "model.choice.channel_on_customer_base=true"]), seed=0
+    )
+    off = sim.AllianceModel(sim.compose(["model.economics=v2"]), seed=0)
+    for name, spec in given.items():
+        row = on.firm_names.index(name)
+        kappa = on.params.choice.channel_base_per_revenue
+        assert on.firms.customer_base[row] == spec["customer_base"]
+        assert on.firms.channel_scale[row] * kappa * on.firms.revenue[row] == pytest.approx(
+            spec["customer_base"]
+        )
+    others = np.ones(on.firms.n, bool)
+    others[[on.firm_names.index(n) for n in given]] = False
+    assert (on.firms.channel_scale[others] == 1.0).all()
+    assert (off.firms.channel_scale == 1.0).all()
+
+
 def test_founding_steps_are_quarters_from_2024_q1():
     assert founding_step("2023-02") == -4
     assert founding_step("2023-12") == -1
