@@ -55,6 +55,10 @@ ALTERNATIVES = (
     ),
     Alternative("6,000 foreign startups", "foreign_6000", ("world.n_foreign_startups=6000",)),
     Alternative("12,000 foreign startups", "foreign_12000", ("world.n_foreign_startups=12000",)),
+    # Kolon Benit's partner programme coordinated as one group, as before finding 49
+    Alternative(
+        "hub-and-spoke off (before finding 49)", "no_hub", ("model.choice.hub_and_spoke=false",)
+    ),
     # the learning-rate assumption (finding 48's review, check (i)): one rate per domain, a
     # Nelson-Phelps catch-up transfer and every unit re-anchored at rest (docs/learning_rate.md)
     *(

@@ -12,6 +12,9 @@ off, as it is by default again since its withdrawal the same day: finding 45), a
 foreign startups (1,500 since finding 46; ``FIT_OF_2026_12_04`` is the morning's fit with them),
 and no foreign entry with entrants' rates over every unit (both on since finding 47;
 ``FIT_OF_2026_12_04_EVENING`` is the evening's fit, with 1,500 foreign startups).
+And hub-and-spoke coordination off (``NO_HUB``; on for partner programmes since finding 49,
+2026-12-05): pins of the night's fit (``FIT_OF_2026_12_04_NIGHT``, the values still the
+defaults) compose with it alone.
 Each such pin still compares to 1e-12, so it shows that the adoptions changed nothing else.
 """
 
@@ -23,6 +26,9 @@ import pytest
 
 LEADERS = ("Scale AI", "FANUC")  # named foreign leaders of data and robotics
 SCALE_BEFORE = 1.26  # world.domestic_capability_scale under the exogenous frontier
+# Hub-and-spoke coordination of partner programmes, off until 2026-12-05 (finding 49): every
+# fit below was made with it off
+NO_HUB = ("model.choice.hub_and_spoke=false",)
 # The history fit's membership values from 2026-12-03 until the refit of 2026-12-04
 # (docs/calibration.md section 9): pins made before the refit compose with these
 FIT_OF_2026_12_03 = (
@@ -41,6 +47,7 @@ FIT_OF_2026_12_03 = (
     # and no foreign entry, entrants' rates over every unit (finding 47, that night)
     "model.growth.foreign_entry=false",
     "model.growth.entrant_rates_by_home=false",
+    *NO_HUB,
 )
 # The history fit's membership values from the morning of 2026-12-04 until the refit with
 # 1,500 foreign startups that evening (finding 46), with the world of that day: pins made in
@@ -57,6 +64,7 @@ FIT_OF_2026_12_04 = (
     "world.n_foreign_startups=300",
     "model.growth.foreign_entry=false",
     "model.growth.entrant_rates_by_home=false",
+    *NO_HUB,
 )
 # The history fit's membership values from the evening of 2026-12-04 (1,500 foreign startups,
 # finding 46) until the refit that night with foreign entry and entrants' rates by home,
@@ -72,7 +80,13 @@ FIT_OF_2026_12_04_EVENING = (
     "model.choice.regime_switch_cost=4.2353",
     "model.growth.foreign_entry=false",
     "model.growth.entrant_rates_by_home=false",
+    *NO_HUB,
 )
+
+# The history fit's membership values of the night of 2026-12-04 (finding 47) are still the
+# defaults; what changed on 2026-12-05 (finding 49) is hub-and-spoke coordination: pins made
+# in between compose with this
+FIT_OF_2026_12_04_NIGHT = NO_HUB
 
 
 def before_leaders(monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:

@@ -49,7 +49,9 @@ class ChoiceParams:
     coord_size_elasticity: float = 0.5  # v2: cost rises as (size / working group)^this
     coord_heterogeneity: float = 1.0  # v2: cost multiplier per unit of heterogeneity
     coord_regime_misfit: float = 1.0  # v2: per unit of |openness - regime|
-    hub_and_spoke: bool = False  # v2: reseller alliances' partners coordinate with the leader only
+    # v2: a partner programme's partners (facts file ``coordination: hub``) coordinate with the
+    # leader only; on since 2026-12-05 (finding 49)
+    hub_and_spoke: bool = True
     distance_cost: float = 1.9723  # v2: multiplier for an alliance of another region; history fit
     distance_cost_fixed: float = 0.4133  # v2: USD m/qtr a member from another region; history fit
     distance_at_market_scale: bool = False  # v2: d0 read at the markets' scale W_t / W_0

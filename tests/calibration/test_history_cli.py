@@ -8,6 +8,7 @@ import yaml
 
 from sim import calibration as cal
 from sim.calibration import history as hm
+from sim.calibration.history import cli as history_cli
 
 SMALL = ["--set", "world.n_startups=60", "--set", "world.archetype_scale=0.2"]
 
@@ -36,6 +37,8 @@ def test_bad_input_is_one_line_and_exit_2(argv, names, capsys, tmp_path):
         ({"adopt": "mean"}, "adopt='mean'"),
         ({"rescore_seeds": -1}, "rescore_seeds=-1"),
         ({"rescore_root_seed": 20240101}, "rescore_root_seed=20240101"),
+        ({"adopt_only_if_better": "yes"}, "adopt_only_if_better='yes'"),
+        ({"adopt_only_if_better": True, "rescore_seeds": 0}, "adopt_only_if_better=True"),
     ],
 )
 def test_a_bad_adoption_entry_is_one_line_and_exit_2(change, names, capsys, tmp_path):
@@ -90,7 +93,8 @@ def test_a_tiny_fit_writes_the_result_and_the_docs_section(tmp_path, capsys):
     )
     raw = yaml.safe_load(hm.SPEC_FILE.read_text(encoding="utf-8"))
     spec_file = tmp_path / "spec.yaml"  # the real spec, re-scored on 2 seeds instead of 32
-    spec_file.write_text(yaml.safe_dump({**raw, "rescore_seeds": 2}), encoding="utf-8")
+    raw = {**raw, "rescore_seeds": 2, "adopt_only_if_better": False}  # adopts what it finds
+    spec_file.write_text(yaml.safe_dump(raw), encoding="utf-8")
     argv = ["history", "--seeds", "2", "--trials", "3", "--out", str(tmp_path / "out")]
     argv += ["--spec", str(spec_file)]
     assert cal.main([*argv, "--docs", str(doc), "--quiet", *SMALL]) == 0
@@ -130,3 +134,47 @@ def test_a_spec_missing_a_key_is_one_line_and_exit_2(tmp_path, capsys):
     assert cal.main(["history", "--spec", str(spec), "--no-docs"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "'path'" in err
+
+
+def _loss(total: float) -> hm.Loss:
+    return hm.Loss(total, total, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("guard", "rescore", "kept"),
+    [
+        (True, {"defaults": 5.0, "best": 5.7, "adopted": 5.5}, True),  # finding 49's refit
+        (True, {"defaults": 5.0, "best": 4.0, "adopted": 5.0}, True),  # a tie keeps them
+        (True, {"defaults": 5.0, "best": 5.7, "adopted": 4.9}, False),
+        (True, {"defaults": 5.0, "best": 4.9}, False),  # adopt: best, no medians
+        (True, {"defaults": 5.0, "best": 5.1}, True),
+        (False, {"defaults": 5.0, "best": 5.7, "adopted": 5.5}, False),
+        (True, None, False),  # no re-score
+    ],
+)
+def test_the_defaults_are_kept_unless_the_fit_scores_better_on_new_seeds(guard, rescore, kept):
+    spec = hm.load_spec()
+    spec.adopt_only_if_better = guard
+    losses = None if rescore is None else {k: _loss(v) for k, v in rescore.items()}
+    assert history_cli.keeps_defaults(spec, losses) is kept
+
+
+def test_the_real_spec_keeps_the_defaults_unless_the_fit_is_better():
+    assert hm.load_spec().adopt_only_if_better and hm.load_spec().rescore_seeds > 0
+
+
+def test_the_docs_say_when_the_defaults_were_kept():
+    """The fragment of a result that kept its defaults says so and labels its tables."""
+    result = yaml.safe_load(hm.RESULT_FILE.read_text(encoding="utf-8"))
+    kept = {
+        **result,
+        "kept_defaults": True,
+        "proposed_loss": {"total": 4.8, "sizes": 4.6, "leader_miss": 0.02, "regime_miss": 0.0},
+    }
+    text = hm.fragment(kept)
+    assert "**The defaults are kept**" in text and "4.8 (sizes 4.6" in text
+    assert "In-sample size targets (at the defaults, kept):" in text
+    assert "| alliance | kept defaults | at the defaults |" in text
+    assert "proposed (not adopted) " in text  # the re-score names the point not adopted
+    assert "proposed (not adopted)" not in hm.fragment({**result, "kept_defaults": False})
+    assert "The defaults are kept" not in hm.fragment({**result, "kept_defaults": False})

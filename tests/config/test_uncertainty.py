@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import numpy as np
@@ -91,12 +92,18 @@ def test_every_default_range_holds_the_default_value(default, korea_v2):
 
 
 def test_a_range_cited_from_the_history_matching_is_its_abc_range(default):
-    result = ROOT / "configs" / "calibration" / "korea_2024_history_result.yaml"
-    ranges = yaml.safe_load(result.read_text(encoding="utf-8"))["accepted"]["ranges"]
+    """A range citing an ABC range is that of the fit record it names, and that record's
+    adopted values are the defaults (the latest fit's record, or the one it kept)."""
+    latest = ROOT / "configs" / "calibration" / "korea_2024_history_result.yaml"
+    adopted = yaml.safe_load(latest.read_text(encoding="utf-8"))["adopted"]
     cited = [p for p in default.parameters if "ABC range" in p.source]
     assert cited, "the default set cites the history matching's ABC range"
     for p in cited:
+        (record,) = re.findall(r"configs/calibration/\S+\.yaml", p.source)
+        fit = yaml.safe_load((ROOT / record).read_text(encoding="utf-8"))
+        ranges = fit["accepted"]["ranges"]
         assert (p.low, p.high) == (ranges[p.path]["low"], ranges[p.path]["high"]), p.path
+        assert fit["adopted"][p.path] == adopted[p.path], (record, p.path)
 
 
 # --- bad files: one line naming the file and the entry ------------------------------------

@@ -80,9 +80,9 @@ def test_only_partner_programmes_are_hubs_and_only_with_the_switch():
         reseller=np.array([True, True, False]),
         hub=np.array([True, False, False]),
     )
-    off = DEFAULTS.model
-    on = with_hub(DEFAULTS).model
-    assert not off.choice.hub_and_spoke  # the default until a fit adopts it
+    off = with_hub(DEFAULTS, False).model
+    on = DEFAULTS.model
+    assert on.choice.hub_and_spoke  # the default since 2026-12-05 (finding 49)
     np.testing.assert_array_equal(economy.hub_and_spoke(a, off), [False, False, False])
     np.testing.assert_array_equal(economy.hub_and_spoke(a, on), [True, False, False])
 

@@ -80,6 +80,9 @@ class HistorySpec:
     adopt: str = "best"  # the values to adopt as defaults: "best" trial or "accepted_median"
     rescore_seeds: int = 0  # re-score defaults, best and adopted on this many new seeds (0: no)
     rescore_root_seed: int = 1  # SeedSequence(rescore_root_seed): seeds the search never saw
+    # keep the defaults unless what the fit adopts also scores below them on the re-score's
+    # seeds (the best of many noisy candidates is partly luck on the fit's seeds)
+    adopt_only_if_better: bool = False
 
     @property
     def paths(self) -> list[str]:
@@ -188,7 +191,7 @@ ADOPT = ("best", "accepted_median")
 
 
 def _adoption(raw: dict[str, Any]) -> dict[str, Any]:
-    """``adopt``, ``rescore_seeds`` and ``rescore_root_seed``, checked (one line on error)."""
+    """``adopt``, ``rescore_seeds``, ``rescore_root_seed`` and ``adopt_only_if_better``."""
     adopt = str(raw.get("adopt", "best"))
     if adopt not in ADOPT:
         raise ValueError(f"adopt={adopt!r} is not allowed; allowed: {', '.join(ADOPT)}")
@@ -199,7 +202,18 @@ def _adoption(raw: dict[str, Any]) -> dict[str, Any]:
             f"rescore_root_seed={root} is not allowed; allowed: a seed other than root_seed "
             "(the re-score runs seeds the search never saw)"
         )
-    return {"adopt": adopt, "rescore_seeds": n, "rescore_root_seed": root}
+    guard = raw.get("adopt_only_if_better", False)
+    if not isinstance(guard, bool) or (guard and not n):
+        raise ValueError(
+            f"adopt_only_if_better={guard!r} is not allowed; allowed: true (with rescore_seeds "
+            "> 0, the seeds it compares on) or false"
+        )
+    return {
+        "adopt": adopt,
+        "rescore_seeds": n,
+        "rescore_root_seed": root,
+        "adopt_only_if_better": guard,
+    }
 
 
 def _composition(raw: Any) -> tuple[float, float] | None:
