@@ -13,8 +13,8 @@ foreign startups (1,500 since finding 46; ``FIT_OF_2026_12_04`` is the morning's
 and no foreign entry with entrants' rates over every unit (both on since finding 47;
 ``FIT_OF_2026_12_04_EVENING`` is the evening's fit, with 1,500 foreign startups).
 And hub-and-spoke coordination off (``NO_HUB``; on for partner programmes since finding 49,
-2026-12-05): pins of the night's fit (``FIT_OF_2026_12_04_NIGHT``, the values still the
-defaults) compose with it alone.
+2026-12-05): pins made at the night's fit, whose values are still the defaults, compose
+with it alone.
 Each such pin still compares to 1e-12, so it shows that the adoptions changed nothing else.
 """
 
@@ -82,11 +82,6 @@ FIT_OF_2026_12_04_EVENING = (
     "model.growth.entrant_rates_by_home=false",
     *NO_HUB,
 )
-
-# The history fit's membership values of the night of 2026-12-04 (finding 47) are still the
-# defaults; what changed on 2026-12-05 (finding 49) is hub-and-spoke coordination: pins made
-# in between compose with this
-FIT_OF_2026_12_04_NIGHT = NO_HUB
 
 
 def before_leaders(monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:

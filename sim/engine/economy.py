@@ -446,10 +446,11 @@ def hub_and_spoke(alliances: AllianceState, p: ModelParams) -> np.ndarray:
 
     Reason: docs/model.md 6.5, "Coordination cost", and findings 42 and 49 of section 10: a
     partner programme's partners (``AllianceState.hub``, data file ``coordination: hub``:
-    Kolon Benit's non-equity programme in ``korea_2024``, not the K-AI Alliance built on
-    SK Telecom's equity stakes) each sign with the leader and sell through it; they do not
-    run joint work with one another, so no working group grows with the alliance. Only with
-    ``model.choice.hub_and_spoke`` (off: every alliance coordinates as one group).
+    Kolon Benit's non-equity programme in ``korea_2024``, not the K-AI Alliance, built from
+    firms SK Telecom had invested in or worked with) each sign with the leader and sell
+    through it; they do not run joint work with one another, so no working group grows with
+    the alliance. Only with ``model.choice.hub_and_spoke`` (on by default since 2026-12-05;
+    off: every alliance coordinates as one group).
     """
     return np.asarray(alliances.hub & bool(p.choice.hub_and_spoke))
 

@@ -178,3 +178,62 @@ def test_the_docs_say_when_the_defaults_were_kept():
     assert "proposed (not adopted) " in text  # the re-score names the point not adopted
     assert "proposed (not adopted)" not in hm.fragment({**result, "kept_defaults": False})
     assert "The defaults are kept" not in hm.fragment({**result, "kept_defaults": False})
+
+
+class _NoRunner:
+    """Stands in for ``Runner`` in ``_at_defaults`` (no simulation)."""
+
+    def __init__(self, *args: object) -> None:
+        pass
+
+    def __enter__(self) -> "_NoRunner":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def test_keeping_the_defaults_runs_them_when_the_first_trial_is_not_them(monkeypatch):
+    """The guard never falls back to another point: defaults the search did not run first are
+    evaluated on the fit's seeds."""
+    spec = hm.load_spec()
+    defaults = {p.path: 1.0 for p in spec.parameters}
+    first = hm.Trial(0, {p.path: 2.0 for p in spec.parameters}, _loss(9.0), 1.0)
+    done = hm.Search([first], {0: "moments of the first trial"})
+    seen = []
+
+    def evaluator(*args: object):
+        def evaluate(values):
+            seen.append(dict(values))
+            return _loss(4.0), type("M", (), {"warnings": 0})()
+
+        return evaluate
+
+    monkeypatch.setattr(history_cli, "Runner", _NoRunner)
+    monkeypatch.setattr(history_cli, "_evaluator", evaluator)
+    targets = type("T", (), {"alliances": (), "steps": 7})()
+    trial, _ = history_cli._at_defaults(spec, done, targets, [], defaults, 1)
+    assert seen == [defaults] and trial.values == defaults and trial.loss.total == 4.0
+    done = hm.Search([hm.Trial(0, dict(defaults), _loss(5.0), 1.0)], {0: "m0"})
+    assert history_cli._at_defaults(spec, done, targets, [], defaults, 1)[1] == "m0"
+    assert len(seen) == 1  # the search's own first trial, not run again
+
+
+@pytest.mark.slow
+def test_a_tiny_fit_that_keeps_its_defaults_writes_them(tmp_path, monkeypatch):
+    """The kept path end to end (2 seeds x 3 trials on a small world, about 12 s): the result
+    file adopts the defaults, names the point not adopted, and its tables are the defaults'."""
+    monkeypatch.setattr(history_cli, "keeps_defaults", lambda spec, rescore: True)
+    raw = yaml.safe_load(hm.SPEC_FILE.read_text(encoding="utf-8"))
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(yaml.safe_dump({**raw, "rescore_seeds": 2}), encoding="utf-8")
+    argv = ["history", "--seeds", "2", "--trials", "3", "--out", str(tmp_path / "out")]
+    assert cal.main([*argv, "--spec", str(spec_file), "--no-docs", "--quiet", *SMALL]) == 0
+    result = yaml.safe_load((tmp_path / "out" / hm.RESULT_FILE.name).read_text(encoding="utf-8"))
+    assert result["kept_defaults"] and result["adopted"] == result["defaults"]
+    assert result["adopted_loss"] == result["defaults_loss"]
+    assert result["proposed"] != result["defaults"] and result["proposed_loss"]
+    assert set(result["rescore"]["loss"]) == {"defaults", "best", "proposed"}
+    assert all(r["model_median"] == r["defaults_median"] for r in result["fit"])
+    text = (tmp_path / "out" / hm.RESULT_FILE.name).with_suffix(".md").read_text(encoding="utf-8")
+    assert "**The defaults are kept**" in text and "proposed (not adopted) " in text

@@ -170,6 +170,30 @@ def _rescore(
         return {name: evaluate(values)[0] for name, values in points.items()}
 
 
+def _at_defaults(
+    spec: HistorySpec,
+    done: Search,
+    targets: Targets,
+    base: list[str],
+    defaults: Mapping[str, float],
+    jobs: int,
+) -> tuple[Trial, Moments]:
+    """The defaults' trial on the fit's seeds: the search's first, or evaluated again.
+
+    The search puts the defaults first; should its first trial ever differ from them (a value
+    the sampler rounds), the defaults are run on the fit's seeds, so that keeping them never
+    falls back to another point.
+    """
+    if done.trials[0].values == dict(defaults):
+        return done.trials[0], done.moments[0]
+    seeds = seeds_for(spec.root_seed, spec.seeds)
+    began = time.perf_counter()
+    with Runner(seeds, targets.alliances, targets.steps, jobs) as runner:
+        result, moments = _evaluator(spec, targets, base, runner)(defaults)
+    trial = Trial(0, dict(defaults), result, time.perf_counter() - began, moments.warnings)
+    return trial, moments
+
+
 def keeps_defaults(spec: HistorySpec, rescore: Mapping[str, Loss] | None) -> bool:
     """Whether the fit keeps the defaults instead of what it would adopt.
 
@@ -222,10 +246,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         done = search(spec, evaluate, spec.trials, defaults, None if args.quiet else _progress)
         adopted = _adopted(spec, done, evaluate)
     rescore = _rescore(spec, args.jobs, targets, base, defaults, done, adopted)
-    kept = keeps_defaults(spec, rescore) and done.trials[0].values == dict(defaults)
-    proposed = (adopted[0] if adopted is not None else done.best) if kept else None
-    if kept:
-        adopted = (done.trials[0], done.moments[0])
+    proposed = None
+    if keeps_defaults(spec, rescore):
+        proposed = adopted[0] if adopted is not None else done.best
+        adopted = _at_defaults(spec, done, targets, base, defaults, args.jobs)
     result = result_dict(
         spec,
         targets,

@@ -175,7 +175,10 @@ def result_dict(
         else {
             "seeds": spec.rescore_seeds,
             "root_seed": spec.rescore_root_seed,
-            "loss": {name: _loss(value) for name, value in rescore.items()},
+            "loss": {  # the point not adopted is "proposed" where the defaults were kept
+                ("proposed" if proposed is not None and name == "adopted" else name): _loss(v)
+                for name, v in rescore.items()
+            },
         },
         "accepted": {
             "quantile": spec.abc_quantile,
@@ -319,7 +322,8 @@ def _rescore_lines(rescore: Mapping[str, Any] | None, kept: bool = False) -> lis
     """
     if not rescore:
         return []
-    names = {"adopted": "proposed (not adopted)"} if kept else {}
+    names = {"proposed": "proposed (not adopted)", "adopted": "proposed (not adopted)"}
+    names = names if kept else {}
     parts = [
         f"{names.get(name, name)} {_fmt_loss(value)}" for name, value in rescore["loss"].items()
     ]
