@@ -78,6 +78,17 @@ def _named_firms(facts: dict[str, Any], cfg: WorldConfig) -> dict[str, np.ndarra
     }
 
 
+def alliance_flags(spec: dict[str, Any]) -> dict[str, bool]:
+    """An alliance's flags (``sim.engine.history.ALLIANCE_FLAGS``) from its facts-file words."""
+    return {
+        "national": spec.get("eligibility", "all") == "national",  # its home region only
+        "chartered": "charter" in spec,  # the regime its charter fixes (charter: open)
+        "reseller": spec.get("channel") == "reseller",  # the leader resells partners' solutions
+        "venture": spec.get("commitment") == "equity",  # founders hold equity: no fold (6.6)
+        "hub": spec.get("coordination") == "hub",  # a partner programme: hub-and-spoke (6.5)
+    }
+
+
 def _filler(kind: str, region: str, k: int, cfg: WorldConfig, rng: np.random.Generator) -> dict:
     if kind == "conglomerate":
         columns = traits.conglomerates(k, cfg, rng, foreign=region != "domestic")
@@ -108,11 +119,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
             rows.extend(firms.append(**_filler(fill["kind"], fill["region"], extra, cfg, rng)))
         founded = founding_step(spec["founded"])
         regime = regime_of(spec["regime"])
-        national = spec.get("eligibility", "all") == "national"
-        chartered = "charter" in spec  # the regime its charter fixes (data file: charter: open)
-        reseller = spec.get("channel") == "reseller"  # the leader resells partners' solutions
-        venture = spec.get("commitment") == "equity"  # founders hold equity: no fold (6.6)
-        hub = spec.get("coordination") == "hub"  # a partner programme: hub-and-spoke (6.5)
+        flags = alliance_flags(spec)
         later: list[RegimeChange] = []
         for change in spec.get("regime_changes", []):
             step = founding_step(change["date"])
@@ -126,18 +133,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
             if first:  # a change dated no later than the founding is the founding regime
                 regime = first[-1].regime
             leader, *members = (int(r) for r in rows)
-            founding = Founding(
-                founded,
-                spec["name"],
-                leader,
-                tuple(members),
-                regime,
-                national,
-                chartered,
-                reseller,
-                venture,
-                hub,
-            )
+            founding = Founding(founded, spec["name"], leader, tuple(members), regime, **flags)
             foundings.append(founding)
             continue
         (aid,) = alliances.append(
@@ -146,12 +142,8 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
             founded=min(founded, 0),
             names=[spec["name"]],
             home=firms.region[[index[spec["leader"]]]],
-            national=np.array([national]),
             coordinated=np.array([spec.get("governance") == "state_coordinated"]),
-            chartered=np.array([chartered]),
-            reseller=np.array([reseller]),
-            venture=np.array([venture]),
-            hub=np.array([hub]),
+            **{name: np.array([flag]) for name, flag in flags.items()},
         )
         firms.alliance[np.asarray(rows)] = aid
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))

@@ -64,6 +64,15 @@ class Founding:
     venture: bool = False
     hub: bool = False
 
+    def flag_columns(self) -> dict[str, np.ndarray]:
+        """Its flags as ``AllianceState.append``'s one-row columns (``ALLIANCE_FLAGS``)."""
+        return {name: np.array([getattr(self, name)]) for name in ALLIANCE_FLAGS}
+
+
+ALLIANCE_FLAGS = ("national", "chartered", "reseller", "venture", "hub")
+"""The flags a world's data give an alliance, each a ``Founding`` field and an
+``AllianceState`` column of the same name."""
+
 
 @dataclass(frozen=True)
 class RegimeChange:
@@ -143,11 +152,7 @@ def apply_events(
             founded=step,
             names=[f.name],
             home=firms.region[[f.leader]],
-            national=np.array([f.national]),
-            chartered=np.array([f.chartered]),
-            reseller=np.array([f.reseller]),
-            venture=np.array([f.venture]),
-            hub=np.array([f.hub]),
+            **f.flag_columns(),
         )
         rows = np.asarray((f.leader, *f.members), dtype=np.int64)
         rows = rows[firms.alive[rows]]

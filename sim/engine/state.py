@@ -18,8 +18,8 @@ OPEN, CLOSED = REGIME_NAMES.index("open"), REGIME_NAMES.index("closed")
 NO_ALLIANCE = -1
 
 
-def _column(dtype: type | str, fill: float | int = 0) -> np.ndarray:
-    return np.full(0, fill, dtype=dtype)
+def _column(dtype: type | str) -> np.ndarray:
+    return np.zeros(0, dtype=dtype)
 
 
 @dataclass
@@ -51,7 +51,7 @@ class FirmState:
     customer_base: np.ndarray = field(default_factory=lambda: _column(np.float64))
     # kappa_L / kappa, the leader's customer contracts per USD m of its sales over the default
     # kappa (``channel_access.customer_scale``, set once after the start; 1: the default)
-    channel_scale: np.ndarray = field(default_factory=lambda: _column(np.float64, 1.0))
+    channel_scale: np.ndarray = field(default_factory=lambda: _column(np.float64))
 
     @property
     def n(self) -> int:

@@ -322,8 +322,7 @@ def _rescore_lines(rescore: Mapping[str, Any] | None, kept: bool = False) -> lis
     """
     if not rescore:
         return []
-    names = {"proposed": "proposed (not adopted)", "adopted": "proposed (not adopted)"}
-    names = names if kept else {}
+    names = {"proposed": "proposed (not adopted)"} if kept else {}
     parts = [
         f"{names.get(name, name)} {_fmt_loss(value)}" for name, value in rescore["loss"].items()
     ]
