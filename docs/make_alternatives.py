@@ -59,6 +59,12 @@ ALTERNATIVES = (
     Alternative(
         "hub-and-spoke off (before finding 49)", "no_hub", ("model.choice.hub_and_spoke=false",)
     ),
+    # a partner's link to the hub at a working-group member's full fixed cost, as before finding 50
+    Alternative(
+        "hub link at a seat's cost (before finding 50)",
+        "hub_link_seat",
+        ("model.choice.hub_link_cost=1",),
+    ),
     # the learning-rate assumption (finding 48's review, check (i)): one rate per domain, a
     # Nelson-Phelps catch-up transfer and every unit re-anchored at rest (docs/learning_rate.md)
     *(

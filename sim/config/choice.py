@@ -52,6 +52,10 @@ class ChoiceParams:
     # v2: a partner programme's partners (facts file ``coordination: hub``) coordinate with the
     # leader only; on since 2026-12-05 (finding 49)
     hub_and_spoke: bool = True
+    # v2: a hub partner's fixed coordination cost, as a share of a group member's cc0 (one
+    # link to the leader instead of a seat in a working group; docs/model.md 6.5); history
+    # fit of 2026-12-06, one parameter (finding 50)
+    hub_link_cost: float = 0.3
     distance_cost: float = 1.9723  # v2: multiplier for an alliance of another region; history fit
     distance_cost_fixed: float = 0.4133  # v2: USD m/qtr a member from another region; history fit
     distance_at_market_scale: bool = False  # v2: d0 read at the markets' scale W_t / W_0
@@ -125,6 +129,7 @@ class ChoiceParams:
             "channel_resale_margin",
             "distance_cost_revenue",
             "cost_index_growth",
+            "hub_link_cost",
         ):
             check_range(self, name, 0.0, 1.0)
         # log-odds: exp(100) moves a share all the way; beyond it the odds overflow floats

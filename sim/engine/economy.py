@@ -505,7 +505,8 @@ def coordination_rule(
     """
     c = p.choice
     group = ~np.asarray(hub, dtype=bool)
-    base = c.coord_cost_fixed + c.coord_cost_share * np.asarray(depth) * np.asarray(spend)
+    fixed = c.coord_cost_fixed * np.where(group, 1.0, c.hub_link_cost)
+    base = fixed + c.coord_cost_share * np.asarray(depth) * np.asarray(spend)
     crowd = np.maximum(1.0, np.asarray(size) / c.working_group_size) ** c.coord_size_elasticity
     crowd = np.where(group, crowd, 1.0)
     factor = 1.0 + c.coord_heterogeneity * np.asarray(heterogeneity) * group

@@ -9,6 +9,7 @@ import yaml
 from sim import calibration as cal
 from sim.calibration import history as hm
 from sim.calibration.history import cli as history_cli
+from sim.calibration.history.paired import PairedDifference
 
 SMALL = ["--set", "world.n_startups=60", "--set", "world.archetype_scale=0.2"]
 
@@ -39,6 +40,14 @@ def test_bad_input_is_one_line_and_exit_2(argv, names, capsys, tmp_path):
         ({"rescore_root_seed": 20240101}, "rescore_root_seed=20240101"),
         ({"adopt_only_if_better": "yes"}, "adopt_only_if_better='yes'"),
         ({"adopt_only_if_better": True, "rescore_seeds": 0}, "adopt_only_if_better=True"),
+        ({"bootstrap_resamples": -1}, "bootstrap_resamples=-1"),
+        ({"bootstrap_resamples": "many"}, "bootstrap_resamples='many'"),
+        (
+            {"bootstrap_resamples": 10, "rescore_seeds": 0, "adopt_only_if_better": False},
+            "bootstrap_resamples=10",
+        ),
+        ({"bootstrap_level": 1.5}, "bootstrap_level=1.5"),
+        ({"bootstrap_level": "high"}, "bootstrap_level='high'"),
     ],
 )
 def test_a_bad_adoption_entry_is_one_line_and_exit_2(change, names, capsys, tmp_path):
@@ -94,6 +103,7 @@ def test_a_tiny_fit_writes_the_result_and_the_docs_section(tmp_path, capsys):
     raw = yaml.safe_load(hm.SPEC_FILE.read_text(encoding="utf-8"))
     spec_file = tmp_path / "spec.yaml"  # the real spec, re-scored on 2 seeds instead of 32
     raw = {**raw, "rescore_seeds": 2, "adopt_only_if_better": False}  # adopts what it finds
+    raw["bootstrap_resamples"] = 50  # reported, not deciding
     spec_file.write_text(yaml.safe_dump(raw), encoding="utf-8")
     argv = ["history", "--seeds", "2", "--trials", "3", "--out", str(tmp_path / "out")]
     argv += ["--spec", str(spec_file)]
@@ -114,6 +124,12 @@ def test_a_tiny_fit_writes_the_result_and_the_docs_section(tmp_path, capsys):
     assert set(result["adopted_loss"]) >= {"total", "sizes"}
     assert result["rescore"]["seeds"] == 2
     assert set(result["rescore"]["loss"]) == {"defaults", "best", "adopted"}
+    paired = result["rescore"]["paired"]  # adopted minus defaults on the re-score's 2 seeds
+    assert paired["resamples"] == 50 and paired["low"] <= paired["high"]
+    losses = result["rescore"]["loss"]
+    assert paired["difference"] == pytest.approx(
+        losses["adopted"]["total"] - losses["defaults"]["total"], abs=2e-4
+    )
     assert len(result["fit"]) == 24 and all(not r["held_out"] for r in result["fit"])
     assert {r["alliance"] for r in result["held_out"]} == {
         "AI-RAN Alliance",
@@ -159,8 +175,45 @@ def test_the_defaults_are_kept_unless_the_fit_scores_better_on_new_seeds(guard, 
     assert history_cli.keeps_defaults(spec, losses) is kept
 
 
+def _paired(low: float, high: float) -> PairedDifference:
+    return PairedDifference((low + high) / 2, low, high, 0.5, 100, 0.9)
+
+
+@pytest.mark.parametrize(
+    ("rescore", "interval", "kept"),
+    [
+        ({"defaults": 5.0, "adopted": 4.0}, (-1.5, -0.2), False),  # lower across the interval
+        ({"defaults": 5.0, "adopted": 4.0}, (-1.5, 0.3), True),  # lower, but within the noise
+        ({"defaults": 5.0, "adopted": 4.0}, (-1.5, 0.0), True),  # an interval reaching 0 keeps
+        ({"defaults": 5.0, "adopted": 5.5}, (0.1, 0.9), True),
+    ],
+)
+def test_with_the_bootstrap_only_a_difference_beyond_the_noise_replaces_the_defaults(
+    rescore, interval, kept
+):
+    spec = hm.load_spec()
+    losses = {k: _loss(v) for k, v in rescore.items()}
+    assert history_cli.keeps_defaults(spec, losses, _paired(*interval)) is kept
+    spec.adopt_only_if_better = False  # without the guard nothing is kept
+    assert history_cli.keeps_defaults(spec, losses, _paired(*interval)) is False
+
+
 def test_the_real_spec_keeps_the_defaults_unless_the_fit_is_better():
-    assert hm.load_spec().adopt_only_if_better and hm.load_spec().rescore_seeds > 0
+    spec = hm.load_spec()
+    assert spec.adopt_only_if_better and spec.rescore_seeds > 0
+    assert spec.bootstrap_resamples >= 1000 and spec.bootstrap_level == 0.9
+    assert spec.rescore_root_seed != spec.root_seed
+
+
+def test_the_docs_give_the_paired_difference():
+    result = yaml.safe_load(hm.RESULT_FILE.read_text(encoding="utf-8"))
+    paired = {"difference": -0.8, "low": -1.4, "high": -0.3, "share_better": 0.99}
+    rescore = {**result["rescore"], "paired": {**paired, "resamples": 2000, "level": 0.9}}
+    text = hm.fragment({**result, "kept_defaults": False, "rescore": rescore})
+    assert "adopted minus defaults: -0.80 (90% interval -1.40 to -0.30" in text
+    assert "2000 resamples; lower in 99% of them" in text
+    kept = hm.fragment({**result, "kept_defaults": True, "rescore": rescore})
+    assert "proposed minus defaults" in kept and "across the paired interval" in kept
 
 
 def test_the_docs_say_when_the_defaults_were_kept():
@@ -223,10 +276,11 @@ def test_keeping_the_defaults_runs_them_when_the_first_trial_is_not_them(monkeyp
 def test_a_tiny_fit_that_keeps_its_defaults_writes_them(tmp_path, monkeypatch):
     """The kept path end to end (2 seeds x 3 trials on a small world, about 12 s): the result
     file adopts the defaults, names the point not adopted, and its tables are the defaults'."""
-    monkeypatch.setattr(history_cli, "keeps_defaults", lambda spec, rescore: True)
+    monkeypatch.setattr(history_cli, "keeps_defaults", lambda spec, rescore, paired: True)
     raw = yaml.safe_load(hm.SPEC_FILE.read_text(encoding="utf-8"))
     spec_file = tmp_path / "spec.yaml"
-    spec_file.write_text(yaml.safe_dump({**raw, "rescore_seeds": 2}), encoding="utf-8")
+    raw = {**raw, "rescore_seeds": 2, "bootstrap_resamples": 50}
+    spec_file.write_text(yaml.safe_dump(raw), encoding="utf-8")
     argv = ["history", "--seeds", "2", "--trials", "3", "--out", str(tmp_path / "out")]
     assert cal.main([*argv, "--spec", str(spec_file), "--no-docs", "--quiet", *SMALL]) == 0
     result = yaml.safe_load((tmp_path / "out" / hm.RESULT_FILE.name).read_text(encoding="utf-8"))

@@ -19,6 +19,7 @@ import yaml
 
 from sim.calibration.history.loss import Loss, seed_sizes, z_scores
 from sim.calibration.history.moments import Moments
+from sim.calibration.history.paired import PairedDifference
 from sim.calibration.history.search import Search, Trial, accepted, accepted_ranges
 from sim.calibration.history.spec import HistorySpec
 from sim.calibration.history.targets import SizeTarget, StateTarget, Targets
@@ -128,6 +129,7 @@ def result_dict(
     adopted: tuple[Trial, Moments] | None = None,
     rescore: Mapping[str, Loss] | None = None,
     proposed: Trial | None = None,
+    paired: PairedDifference | None = None,
 ) -> dict[str, Any]:
     """The result file's content (plain Python values, ready for YAML).
 
@@ -136,7 +138,8 @@ def result_dict(
     fill the size, leader, regime and composition tables. ``rescore``: losses on new seeds.
     ``proposed``: what the fit would have adopted, when ``adopted`` is the defaults' trial,
     kept because ``proposed`` did not score better on the re-score's seeds
-    (``cli.keeps_defaults``); ``kept_defaults`` in the file says so.
+    (``cli.keeps_defaults``); ``kept_defaults`` in the file says so. ``paired``: what the fit
+    would adopt minus the defaults on the re-score's seeds, with its bootstrap interval.
     """
     best = done.best
     keep = accepted(done.trials, spec.abc_quantile)
@@ -178,6 +181,16 @@ def result_dict(
             "loss": {  # the point not adopted is "proposed" where the defaults were kept
                 ("proposed" if proposed is not None and name == "adopted" else name): _loss(v)
                 for name, v in rescore.items()
+            },
+            "paired": None
+            if paired is None
+            else {
+                "difference": _r(paired.difference),
+                "low": _r(paired.low),
+                "high": _r(paired.high),
+                "share_better": _r(paired.share_better, 3),
+                "resamples": paired.resamples,
+                "level": paired.level,
             },
         },
         "accepted": {
@@ -307,8 +320,13 @@ def _kept_lines(result: Mapping[str, Any]) -> list[str]:
     return [
         "",
         "**The defaults are kept** (`adopt_only_if_better`): what the fit would adopt "
-        f"scores {_fmt_loss(result.get('proposed_loss'))} on the fit's seeds but no better "
-        "than the defaults on the re-score's seeds (above), so its gain is luck on "
+        f"scores {_fmt_loss(result.get('proposed_loss'))} on the fit's seeds but "
+        + (
+            "not lower than the defaults across the paired interval"
+            if (result.get("rescore") or {}).get("paired")
+            else "no better than the defaults"
+        )
+        + " on the re-score's seeds (above), so its gain may be luck on "
         "the fit's seeds. The tables below are at the defaults; the `adopted` column repeats "
         "them.",
     ]
@@ -326,11 +344,21 @@ def _rescore_lines(rescore: Mapping[str, Any] | None, kept: bool = False) -> lis
     parts = [
         f"{names.get(name, name)} {_fmt_loss(value)}" for name, value in rescore["loss"].items()
     ]
-    return [
+    lines = [
         "",
         f"Re-scored on {rescore['seeds']} seeds the search never saw (root seed "
         f"{rescore['root_seed']}): " + "; ".join(parts) + ".",
     ]
+    paired = rescore.get("paired")
+    if paired:
+        which = "proposed" if kept else "adopted"
+        lines[-1] += (
+            f" Paired on those seeds, {which} minus defaults: {paired['difference']:+.2f} "
+            f"({paired['level']:.0%} interval {paired['low']:+.2f} to {paired['high']:+.2f}, "
+            f"bootstrap over seeds, {paired['resamples']} resamples; lower in "
+            f"{paired['share_better']:.0%} of them)."
+        )
+    return lines
 
 
 def _fmt_loss(loss: Mapping[str, float] | None) -> str:

@@ -83,6 +83,11 @@ class HistorySpec:
     # keep the defaults unless what the fit adopts also scores below them on the re-score's
     # seeds (the best of many noisy candidates is partly luck on the fit's seeds)
     adopt_only_if_better: bool = False
+    # compare what the fit would adopt with the defaults on the re-score's seeds by a paired
+    # bootstrap over seeds (``paired.paired_bootstrap``); with the guard, adopt only if the
+    # difference's interval lies below 0 (0 resamples: the guard compares the point losses)
+    bootstrap_resamples: int = 0
+    bootstrap_level: float = 0.9
 
     @property
     def paths(self) -> list[str]:
@@ -191,7 +196,7 @@ ADOPT = ("best", "accepted_median")
 
 
 def _adoption(raw: dict[str, Any]) -> dict[str, Any]:
-    """``adopt``, ``rescore_seeds``, ``rescore_root_seed`` and ``adopt_only_if_better``."""
+    """``adopt``, the re-score's seeds, ``adopt_only_if_better`` and its bootstrap."""
     adopt = str(raw.get("adopt", "best"))
     if adopt not in ADOPT:
         raise ValueError(f"adopt={adopt!r} is not allowed; allowed: {', '.join(ADOPT)}")
@@ -208,11 +213,24 @@ def _adoption(raw: dict[str, Any]) -> dict[str, Any]:
             f"adopt_only_if_better={guard!r} is not allowed; allowed: true (with rescore_seeds "
             "> 0, the seeds it compares on) or false"
         )
+    resamples = _count("bootstrap_resamples", raw.get("bootstrap_resamples", 0), low=0)
+    if resamples and not n:
+        raise ValueError(
+            f"bootstrap_resamples={resamples} is not allowed; allowed: 0 without rescore_seeds "
+            "(the bootstrap resamples the re-score's seeds)"
+        )
+    given = raw.get("bootstrap_level", 0.9)
+    number = isinstance(given, int | float) and not isinstance(given, bool)
+    level = float(given) if number else math.nan
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"bootstrap_level={given!r} is not allowed; allowed: a number in (0, 1)")
     return {
         "adopt": adopt,
         "rescore_seeds": n,
         "rescore_root_seed": root,
         "adopt_only_if_better": guard,
+        "bootstrap_resamples": resamples,
+        "bootstrap_level": level,
     }
 
 
