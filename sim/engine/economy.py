@@ -491,8 +491,9 @@ def coordination_rule(
 ) -> np.ndarray:
     """Cc = (cc0 + cc1 w RD) crowd (1 + eta_H H + eta_o misfit + eta_d away) + d0 away.
 
-    ``crowd = max(1, n / n_wg)^eps``; in a hub-and-spoke alliance (``hub``) ``crowd = 1``
-    and ``H = 0``: a partner coordinates with the leader, not with a group.
+    ``crowd = max(1, n / n_wg)^eps``; in a hub-and-spoke alliance (``hub``) ``crowd = 1``,
+    ``H = 0`` and the fixed part is one link's, ``hub_link_cost x cc0``: a partner coordinates
+    with the leader, not with a group (finding 50).
 
     Reason: docs/model.md 6.5, "Coordination cost": one rule for what members pay
     (``coordination_costs``) and what revisers expect (``sim.engine.valuation``). Arguments

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.calibration.history.moments import Moments
+from sim.calibration.history.moments import Moments, seed_after, seeds_for
 from sim.calibration.history.paired import PairedDifference, paired_bootstrap, take_seeds
 
 
@@ -80,3 +80,13 @@ def test_the_same_generator_gives_the_same_interval():
 def test_unpaired_or_empty_requests_are_errors(b, resamples, level):
     with pytest.raises(ValueError):
         paired_bootstrap(moments(np.arange(4.0)), moments(b), mean_size, resamples, level, None)
+
+
+def test_the_bootstrap_stream_is_none_of_the_runs_seeds():
+    """``seed_after``: the child after the re-score's seeds, as the command draws it."""
+    runs = seeds_for(16, 256)
+    after = seed_after(16, 256)
+    assert after.spawn_key == (256,) and after.entropy == runs[0].entropy
+    assert all(after.spawn_key != s.spawn_key for s in runs)
+    draws = np.random.default_rng(after).integers(0, 2**31, 4)
+    assert not np.array_equal(draws, np.random.default_rng(runs[-1]).integers(0, 2**31, 4))

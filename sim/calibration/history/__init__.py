@@ -33,7 +33,7 @@ from sim.calibration.history.configuration import (
     defaults_of,
 )
 from sim.calibration.history.loss import Loss, counted, excess, loss, miss_share, z_scores
-from sim.calibration.history.moments import Moments, Runner, run_seed, seeds_for
+from sim.calibration.history.moments import Moments, Runner, run_seed, seed_after, seeds_for
 from sim.calibration.history.report import (
     END_MARKER,
     START_MARKER,
@@ -102,6 +102,7 @@ __all__ = [
     "result_dict",
     "run_seed",
     "search",
+    "seed_after",
     "seeds_for",
     "write_result",
     "z_scores",

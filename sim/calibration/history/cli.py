@@ -12,7 +12,7 @@ import argparse
 import datetime
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -22,7 +22,7 @@ import yaml
 from scenarios.worlds.korea_2024 import load_facts
 from sim.calibration.history.configuration import base_overrides, candidate_config, defaults_of
 from sim.calibration.history.loss import Loss, loss
-from sim.calibration.history.moments import Moments, Runner, seeds_for
+from sim.calibration.history.moments import Moments, Runner, seed_after, seeds_for
 from sim.calibration.history.paired import PairedDifference, paired_bootstrap
 from sim.calibration.history.report import (
     check_markers,
@@ -125,13 +125,19 @@ def _docs(args: argparse.Namespace) -> Path | None:
     return args.docs
 
 
+def _loss_of(spec: HistorySpec, targets: Targets) -> Callable[[Moments], Loss]:
+    """A candidate's runs to its loss, with the spec's weights (one place for them)."""
+    terms = (spec.leader_weight, spec.regime_weight, spec.composition)
+    return lambda moments: loss(moments, targets, *terms)
+
+
 def _evaluator(spec: HistorySpec, targets: Targets, base: list[str], runner: Runner) -> Evaluate:
     """A candidate's values to its loss and moments, on ``runner``'s seeds."""
-    terms = (spec.leader_weight, spec.regime_weight, spec.composition)
+    loss_of = _loss_of(spec, targets)
 
     def evaluate(values: Mapping[str, float]) -> tuple[Loss, Moments]:
         moments = runner(candidate_config(spec, values, base))
-        return loss(moments, targets, *terms), moments
+        return loss_of(moments), moments
 
     return evaluate
 
@@ -155,16 +161,17 @@ def _rescore(
     defaults: Mapping[str, float],
     done: Search,
     adopted: tuple[Trial, Moments] | None,
-) -> tuple[dict[str, Loss], PairedDifference | None] | None:
+) -> tuple[dict[str, Loss] | None, PairedDifference | None]:
     """The losses of the defaults, the best trial and the adopted values on new seeds.
 
     Reason: every candidate of the search ran the same seeds, so the best one is partly luck
     on them; ``rescore_seeds`` seeds the search never saw tell how much (None: not asked).
     With ``bootstrap_resamples``, also what would be adopted (the adopted values, else the
-    best trial) against the defaults on those seeds, paired (``paired.paired_bootstrap``).
+    best trial) against the defaults on those seeds, paired (``paired.paired_bootstrap``;
+    None: not asked).
     """
     if not spec.rescore_seeds:
-        return None
+        return None, None
     points = {"defaults": dict(defaults), "best": done.best.values}
     if adopted is not None:
         points["adopted"] = adopted[0].values
@@ -175,16 +182,15 @@ def _rescore(
     losses = {name: result for name, (result, _) in scored.items()}
     if not spec.bootstrap_resamples:
         return losses, None
-    terms = (spec.leader_weight, spec.regime_weight, spec.composition)
+    loss_of = _loss_of(spec, targets)
     chosen = scored["adopted" if "adopted" in scored else "best"][1]
     paired = paired_bootstrap(
         scored["defaults"][1],
         chosen,
-        lambda m: loss(m, targets, *terms).total,
+        lambda m: loss_of(m).total,
         spec.bootstrap_resamples,
         spec.bootstrap_level,
-        # the child after the re-score's seeds: a stream no run of the re-score draws from
-        np.random.default_rng(seeds_for(spec.rescore_root_seed, spec.rescore_seeds + 1)[-1]),
+        np.random.default_rng(seed_after(spec.rescore_root_seed, spec.rescore_seeds)),
     )
     return losses, paired
 
@@ -272,8 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         evaluate = _evaluator(spec, targets, base, runner)
         done = search(spec, evaluate, spec.trials, defaults, None if args.quiet else _progress)
         adopted = _adopted(spec, done, evaluate)
-    rescored = _rescore(spec, args.jobs, targets, base, defaults, done, adopted)
-    rescore, paired = rescored if rescored is not None else (None, None)
+    rescore, paired = _rescore(spec, args.jobs, targets, base, defaults, done, adopted)
     proposed = None
     if keeps_defaults(spec, rescore, paired):
         proposed = adopted[0] if adopted is not None else done.best

@@ -158,3 +158,12 @@ class Runner:
 def seeds_for(root_seed: int, n: int) -> list[np.random.SeedSequence]:
     """The common random numbers: ``n`` children of ``SeedSequence(root_seed)``."""
     return np.random.SeedSequence(root_seed).spawn(n)
+
+
+def seed_after(root_seed: int, n: int) -> np.random.SeedSequence:
+    """The child of ``SeedSequence(root_seed)`` after ``seeds_for(root_seed, n)``'s ``n``.
+
+    Reason: a stream for work beside the runs (the paired bootstrap's resampling) that none
+    of the runs on those seeds draws from.
+    """
+    return np.random.SeedSequence(root_seed).spawn(n + 1)[-1]

@@ -317,18 +317,15 @@ def _kept_lines(result: Mapping[str, Any]) -> list[str]:
     """The sentence saying the defaults were kept (none when the fit's values were adopted)."""
     if not result.get("kept_defaults"):
         return []
+    paired = (result.get("rescore") or {}).get("paired")
+    paired_rule = "not lower than the defaults across the paired interval"
+    how = paired_rule if paired else "no better than the defaults"
     return [
         "",
         "**The defaults are kept** (`adopt_only_if_better`): what the fit would adopt "
-        f"scores {_fmt_loss(result.get('proposed_loss'))} on the fit's seeds but "
-        + (
-            "not lower than the defaults across the paired interval"
-            if (result.get("rescore") or {}).get("paired")
-            else "no better than the defaults"
-        )
-        + " on the re-score's seeds (above), so its gain may be luck on "
-        "the fit's seeds. The tables below are at the defaults; the `adopted` column repeats "
-        "them.",
+        f"scores {_fmt_loss(result.get('proposed_loss'))} on the fit's seeds but {how} on the "
+        "re-score's seeds (above), so its gain may be luck on the fit's seeds. The tables "
+        "below are at the defaults; the `adopted` column repeats them.",
     ]
 
 
