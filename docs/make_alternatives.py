@@ -59,12 +59,9 @@ ALTERNATIVES = (
     Alternative(
         "hub-and-spoke off (before finding 49)", "no_hub", ("model.choice.hub_and_spoke=false",)
     ),
-    # a partner's link to the hub at a working-group member's full fixed cost, as before finding 50
-    Alternative(
-        "hub link at a seat's cost (before finding 50)",
-        "hub_link_seat",
-        ("model.choice.hub_link_cost=1",),
-    ),
+    # (a partner's link to the hub at a seat's full cost, the row before finding 50, is gone:
+    # the link's share is a declared uncertain parameter since 2026-12-06, which each world
+    # sets, so no alternative can fix it; the sweep refuses such an override)
     # the learning-rate assumption (finding 48's review, check (i)): one rate per domain, a
     # Nelson-Phelps catch-up transfer and every unit re-anchored at rest (docs/learning_rate.md)
     *(

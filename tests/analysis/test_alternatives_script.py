@@ -5,15 +5,29 @@ from __future__ import annotations
 import pytest
 
 import sim
+from sim.config.design import get_path
+from sim.runs.plan import plan
 from tests.analysis.conftest import docs_script
 
 ma = docs_script("make_alternatives")
 
 
 @pytest.mark.parametrize("alternative", ma.ALTERNATIVES, ids=lambda a: a.name)
-def test_every_alternative_composes(alternative):
+def test_every_alternative_composes_and_plans_with_its_overrides_kept(
+    alternative, tmp_path, monkeypatch
+):
+    """Its sweep plans (a bad key, or a key the worlds would overwrite, is refused) and every
+    job runs with the alternative's values, not a world's."""
     cfg = sim.compose(list(alternative.overrides))  # a bad key or value raises here
     assert cfg.world.name == "korea_2024"
+    monkeypatch.chdir(tmp_path)
+    argv = ma.command(alternative, tmp_path / "x")[2:]  # without the program and -m
+    jobs = plan([*argv, "analysis.n=2"], True).jobs  # two worlds: quicker to plan
+    assert len(jobs) == 2 * (11 if alternative.every_scenario else len(ma.SCENARIOS))
+    for override in alternative.overrides:
+        key, value = override.split("=")
+        for job in jobs:
+            assert str(get_path(job.cfg, key)).lower() == value.lower(), (key, job.dir)
 
 
 def test_labels_and_folders_are_unique_and_one_row_checks_the_pairing():

@@ -66,6 +66,54 @@ def test_bad_robust_designs_are_refused_in_one_line(tmp_path, monkeypatch, argv,
         plan([*QUICK, *argv], True)
 
 
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        ("model.choice.hub_link_cost=1", "model.choice.hub_link_cost is declared uncertain"),
+        ("model.growth.margin=0.1", "model.growth.margin is declared uncertain"),
+        ("scenario=mega_alliance", None),  # a scenario is not a world's key
+    ],
+)
+def test_a_key_the_worlds_set_cannot_also_be_set_on_the_command_line(
+    tmp_path, monkeypatch, override, named
+):
+    """Each world writes its values over the composed config: an override of a declared
+    key would be overwritten in every run, silently, so the plan refuses it."""
+    monkeypatch.chdir(tmp_path)
+    if named is None:
+        assert plan([*QUICK, override], True).jobs
+        return
+    with pytest.raises(ConfigError, match=f"^{override}: {named} .*allowed: leave it out"):
+        plan([*QUICK, override], True)
+
+
+def test_a_lever_key_the_worlds_set_is_refused_for_the_lever_s_scenario(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    argv = [*QUICK, "scenario=mega_alliance", "scenario.mega_alliance.member_value=0.8"]
+    with pytest.raises(ConfigError, match="member_value is declared uncertain"):
+        plan(argv, True)
+    assert not (tmp_path / "q").exists()
+
+
+def test_a_key_a_params_design_varies_cannot_be_set_on_the_command_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    argv = ["sweep=sobol", "analysis.n=2", "hydra.sweep.dir=s", "model.growth.margin=0.1"]
+    with pytest.raises(ConfigError, match=r"margin is varied by analysis\.params"):
+        plan(argv, True)
+    ok = ["sweep=sobol", "analysis.n=2", "hydra.sweep.dir=s", "model.growth.entry_pool=0.05"]
+    assert plan(ok, True).jobs  # a key the design leaves alone may be set
+
+
+def test_the_command_line_exits_2_when_an_override_would_be_overwritten(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)
+    assert main([*QUICK, "model.choice.hub_link_cost=1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "model.choice.hub_link_cost=1" in err[0]
+    assert not (tmp_path / "q").exists()
+
+
 def test_the_command_line_exits_2_on_a_bad_source(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main([*QUICK, "analysis.source=nowhere"]) == 2
