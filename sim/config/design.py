@@ -14,6 +14,7 @@ uncertainty instead (``sim.config.uncertainty.worlds`` over ``cfg.uncertainty``,
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -169,3 +170,73 @@ def design_size(analysis: AnalysisConfig) -> int:
     if from_uncertainty(analysis):
         return analysis.n
     return len(design(analysis))
+
+
+def designed_keys(
+    source: str, uncertainty: str, declared: Iterable[str], params: Iterable[str]
+) -> dict[str, str]:
+    """The keys each row of a design writes over the config, with why (for messages).
+
+    With ``source`` ``uncertainty`` the declared uncertain parameters of the set named
+    ``uncertainty`` (``declared``: their paths); otherwise the design's ``params``. A
+    ``<list key>.scale`` entry multiplies the list as configured, so an override of the list
+    itself is kept (scaled) and only the ``.scale`` key counts.
+    """
+    if source == "uncertainty":
+        return {str(k): f"declared uncertain (uncertainty={uncertainty})" for k in declared}
+    return {str(k): "varied by analysis.params" for k in params}
+
+
+def check_not_designed(overrides: Sequence[str], designed: dict[str, str]) -> None:
+    """Refuse an override of a key the design's rows set: each row would overwrite it.
+
+    Reason: a design's row is written over the composed config (``apply_sample``), so
+    ``model.choice.hub_link_cost=1`` in a sweep whose worlds draw that key would run every
+    world at the drawn value, not at 1, silently. A mapping value (``model.choice={...}``)
+    is checked key by key, and a node that holds a designed key set to null
+    (``model.choice=null``) is refused too; a config group's option (``scenario=x``) is not.
+
+    Raises:
+        ConfigError: Naming the override, why the design sets the key, and what is allowed.
+    """
+    for line in overrides:
+        key = line.lstrip("+~").partition("=")[0]
+        value = _value_of(line)
+        keys = [f"{key}.{sub}" for sub in _flat_keys(value)] if isinstance(value, dict) else [key]
+        for target in keys:
+            # a node holding a designed key set to null (a group's option, scenario=x, is not
+            # a node's value; the list a ``.scale`` key multiplies is kept, scaled)
+            below = [d for d in designed if d.startswith(f"{target}.") and d != f"{target}.scale"]
+            inside = below if value is None and line.partition("=")[2] else []
+            hit = target if target in designed else (inside[0] if inside else None)
+            if hit is None:
+                continue
+            allowed = (
+                "leave it out, or an uncertainty set without it (a file in "
+                "configs/uncertainty/, then uncertainty=<name>: other worlds)"
+                if designed[hit].startswith("declared")
+                else "leave it out, or take it out of analysis.params"
+            )
+            raise ConfigError(
+                f"{line}: {hit} is {designed[hit]}, so each row of the design sets it and "
+                f"this value would be overwritten; allowed: {allowed}"
+            )
+
+
+def _value_of(line: str) -> Any:
+    """An override's value as Hydra reads it (``{a:1}`` is a mapping); None if unreadable."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    try:
+        return OverridesParser.create().parse_override(line).value()
+    except HydraException:
+        return None
+
+
+def _flat_keys(value: dict[Any, Any]) -> list[str]:
+    """The dotted keys of a nested mapping's leaves (a leaf may itself be a list)."""
+    out = []
+    for k, v in value.items():
+        out += [f"{k}.{sub}" for sub in _flat_keys(v)] if isinstance(v, dict) and v else [str(k)]
+    return out

@@ -146,7 +146,9 @@ class OptimiseConfig:
     seed: int = 0  # root seed of every run (its replicates are spawned from it)
     steps: int = 40  # quarters of every run
     uncertainty: str = "default"  # the uncertainty set (configs/uncertainty/<name>.yaml)
-    overrides: list[str] = field(default_factory=list)  # more run overrides (world.n_startups=60)
+    overrides: list[str] = field(
+        default_factory=list
+    )  # more run overrides (world.n_conglomerates=4)
     objective: ObjectiveConfig = field(default_factory=ObjectiveConfig)
     n_trials: int = 20  # trials to finish in the study (a rerun with more continues it)
     startup_trials: int = 8  # random trials before TPE models the results
@@ -278,7 +280,7 @@ def _check_grammar(overrides: Sequence[str]) -> None:
             raise ConfigError(
                 f"{override!r} cannot be read ({what}); allowed: key=value in Hydra's override "
                 "grammar, values holding '=' or ',' quoted, e.g. "
-                "optimise.overrides=['world.n_startups=60']"
+                "optimise.overrides=['world.n_conglomerates=4']"
             ) from None
 
 

@@ -38,7 +38,13 @@ import pandas as pd
 from sim.analysis import robust
 from sim.config.checks import ConfigError
 from sim.config.compose import compose, config_file, keyed
-from sim.config.design import apply_sample, get_path, set_path
+from sim.config.design import (
+    apply_sample,
+    check_not_designed,
+    designed_keys,
+    get_path,
+    set_path,
+)
 from sim.config.levers import lever_fields
 from sim.config.schema import RunConfig, TargetConfig
 from sim.optimise.config import LeverRange, OptimiseConfig
@@ -169,6 +175,10 @@ def world_configs(cfg: OptimiseConfig, scenario: str) -> list[RunConfig]:
         # composed once (no world), then each world's values written in as a sweep's job
         # would have them (sim.config.design.apply_sample): the same config, W times faster
         base = compose(run_overrides(cfg, scenario, -1))
+        declared = [p.path for p in base.uncertainty.parameters]
+        check_not_designed(
+            cfg.overrides, designed_keys("uncertainty", cfg.uncertainty, declared, [])
+        )
         return [apply_sample(dataclasses.replace(base, sample=w)) for w in range(cfg.worlds)]
     except ConfigError as error:
         raise ConfigError(f"optimise.overrides={cfg.overrides!r}: {error}") from None

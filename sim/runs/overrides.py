@@ -43,6 +43,7 @@ from omegaconf import OmegaConf
 
 from sim.config.checks import ConfigError
 from sim.config.compose import CONFIG_DIR, compose_node, one_line, to_run_config
+from sim.config.design import check_not_designed, designed_keys
 from sim.config.schema import register_configs
 
 MULTIRUN_FLAGS = ("-m", "--multirun")
@@ -394,38 +395,14 @@ def check_design(base: Any, overrides: Sequence[str], multirun: bool) -> int:
 
 
 def design_keys(base: Any) -> dict[str, str]:
-    """The keys each row of the composed config's design sets, with where they are declared.
-
-    ``analysis.params``'s keys, or with ``analysis.source=uncertainty`` the declared uncertain
-    parameters (a ``<list key>.scale`` sets the list at ``<list key>``).
-    """
-    if str(OmegaConf.select(base, "analysis.source")) == "uncertainty":
-        name = OmegaConf.select(base, "uncertainty.name")
-        where = f"declared uncertain (uncertainty={name})"
-        paths = [str(p.path) for p in OmegaConf.select(base, "uncertainty.parameters") or []]
-        return {path.removesuffix(".scale"): where for path in paths}
-    return {str(k): f"varied by {PARAMS_KEY}" for k in OmegaConf.select(base, PARAMS_KEY) or {}}
-
-
-def check_not_designed(overrides: Sequence[str], designed: dict[str, str]) -> None:
-    """Refuse an override of a key the design's rows set: each row would overwrite it.
-
-    Reason: a robust sweep writes each world's values over the composed config
-    (``sim.config.design.apply_sample``), so ``model.choice.hub_link_cost=1`` in a sweep
-    whose worlds draw that key would run every world at the drawn value, not at 1, silently.
-
-    Raises:
-        ConfigError: Naming the override, why the design sets its key, and what is allowed.
-    """
-    for line in overrides:
-        key = line.lstrip("+~").partition("=")[0]
-        target = key.removesuffix(".scale")
-        if target in designed:
-            raise ConfigError(
-                f"{line}: {target} is {designed[target]}, so each row of the design (a world) sets "
-                "it and this value would be overwritten; allowed: leave it out, or a design "
-                "that does not vary it"
-            )
+    """The keys each row of the composed config's design sets (``design.designed_keys``)."""
+    declared = OmegaConf.select(base, "uncertainty.parameters") or []
+    return designed_keys(
+        str(OmegaConf.select(base, "analysis.source")),
+        str(OmegaConf.select(base, "uncertainty.name")),
+        [str(p.path) for p in declared],
+        [str(k) for k in OmegaConf.select(base, PARAMS_KEY) or {}],
+    )
 
 
 def check_composed(node: Any) -> None:

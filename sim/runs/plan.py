@@ -42,7 +42,7 @@ from scenarios.worlds import world_named
 from sim.config.checks import ConfigError
 from sim.config.compose import CONFIG_DIR, compose_node, keyed, one_line
 from sim.config.compose import to_run_config as _to_run_config
-from sim.config.design import apply_sample, design_size
+from sim.config.design import apply_sample, check_not_designed, design_size
 from sim.config.schema import RunConfig, register_configs
 from sim.config.spending import check_equal_spend
 from sim.engine.outcomes import BY_NAME
@@ -55,6 +55,7 @@ from sim.runs.overrides import (
     check_folder,
     check_names,
     confine,
+    design_keys,
     folder_setting,
     is_hydra_key,
     parse,
@@ -394,6 +395,8 @@ def plan(overrides: Sequence[str], multirun: bool) -> Plan:
         params: Any = OmegaConf.to_container(sweeper, resolve=False) if sweeper else {}
         preset = [f"{k}={v}" for k, v in params.items()]  # as written: not resolved
         confine(preset, loader, f"sweep/{OmegaConf.select(base, 'hydra.runtime.choices.sweep')}")
+        if rows:  # a preset's own values, like the command line's, must not be overwritten
+            check_not_designed(preset, design_keys(base))
         combined = preset + list(overrides)
         analysis = to_run_config(base).analysis
         result = Plan(True, output_folder(base, "hydra.sweep.dir", overrides))

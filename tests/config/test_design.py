@@ -7,6 +7,7 @@ import pytest
 import sim
 from sim.config import design
 from sim.config.checks import ConfigError
+from sim.config.design import check_not_designed, designed_keys
 from sim.config.schema import AnalysisConfig
 
 TWO = {"model.growth.catch_up": [0.5, 2.5], "model.rnd.max_game_size": [5.0, 50.0]}
@@ -60,3 +61,56 @@ def test_bad_designs_are_config_errors(bad, message):
 def test_bounds_must_be_low_below_high():
     with pytest.raises(ConfigError, match="low < high"):
         AnalysisConfig("latin", 4, 0, {"model.growth.catch_up": [2.0, 1.0]})
+
+
+# --- overrides a design's rows would overwrite ---------------------------------------------
+
+DESIGNED = designed_keys(
+    "uncertainty", "default", ["model.choice.hub_link_cost", "model.rnd.relatedness.scale"], []
+)
+
+
+@pytest.mark.parametrize(
+    ("override", "hit"),
+    [
+        ("model.choice.hub_link_cost=1", "model.choice.hub_link_cost"),
+        ("model.choice.hub_link_cost=0.5,1", "model.choice.hub_link_cost"),  # a sweep of it
+        ("model.choice={hub_link_cost:1}", "model.choice.hub_link_cost"),  # a node as a mapping
+        ("model={choice:{hub_link_cost:1}}", "model.choice.hub_link_cost"),
+        ("model.choice=null", "model.choice.hub_link_cost"),  # a node that holds it
+        ("++model.choice.hub_link_cost=1", "model.choice.hub_link_cost"),
+    ],
+)
+def test_an_override_a_row_would_overwrite_is_refused_in_one_line(override, hit):
+    with pytest.raises(ConfigError) as error:
+        check_not_designed([override], DESIGNED)
+    message = str(error.value)
+    assert message.startswith(f"{override}: {hit} is declared uncertain (uncertainty=default)")
+    assert "allowed: leave it out, or an uncertainty set without it" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        "model.choice.coord_cost_share=0.1",  # not designed
+        "model.choice={coord_cost_share:0.1}",
+        "model.rnd.relatedness=[[1,0.5],[0.5,1]]",  # a scaled list: the worlds multiply it
+        "model.choice.hub_link_cost_extra=1",  # a longer key is another key
+        "scenario=mega_alliance",
+    ],
+)
+def test_an_override_the_rows_leave_alone_passes(override):
+    check_not_designed([override], DESIGNED)
+
+
+def test_a_params_design_names_its_keys_and_what_to_do():
+    designed = designed_keys(
+        "params", "default", ["model.growth.margin"], ["model.rnd.beta_public"]
+    )
+    assert designed == {"model.rnd.beta_public": "varied by analysis.params"}
+    with pytest.raises(
+        ConfigError, match=r"allowed: leave it out, or take it out of analysis\.params"
+    ):
+        check_not_designed(["model.rnd.beta_public=0.1"], designed)
+    check_not_designed(["model.growth.margin=0.1"], designed)  # not this design's key

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-# A synthetic world of 20 startups, 1 quarter, 2 worlds x 1 seed; one lever on a grid of 5
-# values (public compute's cost cut 0, 0.1, ..., 0.4): one evaluation is two runs.
+# A synthetic world (each world draws its startups: 500-2000), 1 quarter, 2 worlds x 1 seed;
+# one lever on a grid of 5 values (public compute's cost cut 0, 0.1, ..., 0.4): one
+# evaluation is two runs.
 TINY = [
     "optimise.world=synthetic",
-    "optimise.overrides=['world.n_startups=20','world.n_conglomerates=3','world.n_foreign=2',"
+    "optimise.overrides=['world.n_conglomerates=3','world.n_foreign=2',"
     "'world.n_initial_alliances=2','world.initial_alliance_size=2']",
     "optimise.steps=1",
     "optimise.worlds=2",

@@ -22,6 +22,7 @@ from sim.optimise.evaluation import (
     measure,
     setting_key,
     with_levers,
+    world_configs,
 )
 from tests.optimise.conftest import LEVER
 
@@ -46,6 +47,17 @@ def test_check_levers_names_the_lever_and_the_bound():
     cfg = compose_optimise(["optimise.levers=[{path:scenario.subsidy.nope,low:0,high:1}]"])
     with pytest.raises(ConfigError, match=r"optimise.levers\[0\] .*nope"):
         check_levers(cfg.levers, base)
+
+
+def test_an_override_each_world_would_overwrite_is_refused_naming_it(tiny):
+    """``world.n_startups`` is declared uncertain: each world draws it, so 20 would never run."""
+    cfg = compose_optimise([*tiny, "optimise.overrides=['world.n_startups=20']"])
+    with pytest.raises(ConfigError) as error:
+        world_configs(cfg, cfg.scenario)
+    message = str(error.value)
+    assert message.startswith("optimise.overrides=['world.n_startups=20']: world.n_startups=20:")
+    assert "declared uncertain (uncertainty=default)" in message
+    assert [c.world.n_startups for c in world_configs(compose_optimise(tiny), cfg.scenario)]
 
 
 def _table(gaps, spend, harm):
