@@ -46,7 +46,8 @@ def design_sweep(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)
         patch.setattr("sys.argv", ["alliancesim"])
-        assert alliancesim([*DESIGN, "world.n_startups=40", "hydra.sweep.dir=m"]) == 0
+        # (no world.n_startups: each world of the design draws it)
+        assert alliancesim([*DESIGN, "hydra.sweep.dir=m"]) == 0
     return folder / "m"
 
 
