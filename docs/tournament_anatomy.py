@@ -25,7 +25,30 @@ import sim.model
 from sim.config.vocabulary import DOMESTIC
 from sim.engine import consortia
 
-ANNOUNCED, RECRUITING = 3, 4  # steps: 2024 Q4 and 2025 Q1
+ANNOUNCED = 3  # the announcement's first quarter, 2024 Q4; the next one recruits
+WIDTHS = (13, 8, 8, 21, 16)  # the printed columns after the seed
+
+
+def anatomy(m: sim.AllianceModel, drawn: list[np.ndarray]) -> tuple[int, int, int, int, int]:
+    """Step ``m`` to the call; its counts, in the order of the printed columns.
+
+    Domestic revisers of the announcement's quarter, its founders, their recruits of the
+    next quarter, founders with a partner, and consortia eligible at the call; ``drawn``
+    receives each step's revisers.
+    """
+    for _ in range(ANNOUNCED + 1):
+        m.step()
+    domestic = int((m.firms.region[drawn[ANNOUNCED]] == DOMESTIC).sum())
+    c = consortia.alliance_counts(m.firms, m.alliances)
+    founded = np.flatnonzero(c.led & (c.members == 1))
+    m.step()  # the recruiting quarter
+    f = m.firms
+    inside = np.flatnonzero(np.isin(f.alliance, founded) & f.alive)
+    recruits = inside[~np.isin(inside, m.alliances.leader[founded])]
+    partnered = np.unique(f.alliance[recruits]).size
+    c = consortia.alliance_counts(f, m.alliances)
+    eligible = int((c.led & (c.members >= 2)).sum())
+    return domestic, founded.size, recruits.size, partnered, eligible
 
 
 def main() -> int:
@@ -38,39 +61,22 @@ def main() -> int:
         drawn.append(draws.revisers)
         return draws
 
-    sim.model.draw_revision = recording  # the same draws: only recorded
     cfg = sim.compose(["world=korea_2024", "scenario=sovereign_tournament", "steps=6"])
     rows = []
     print("seed  revisers(dom)  founders  recruits  founders_with_partner  eligible_at_call")
-    for i, seed in enumerate(np.random.SeedSequence(0).spawn(16)):
-        drawn.clear()
-        m = sim.AllianceModel(cfg, seed=seed)
-        for t in range(RECRUITING + 1):
-            if t == ANNOUNCED:
-                revisers = drawn  # filled by this step's draw
-            m.step()
-            if t == ANNOUNCED:
-                dom = m.firms.region[revisers[-1]] == DOMESTIC
-                c = consortia.alliance_counts(m.firms, m.alliances)
-                founded = np.flatnonzero(c.led & (c.members == 1))
-        c = consortia.alliance_counts(m.firms, m.alliances)
-        leaders = set(m.alliances.leader[founded].tolist())
-        inside = np.flatnonzero(np.isin(m.firms.alliance, founded) & m.firms.alive)
-        recruits = [r for r in inside.tolist() if r not in leaders]
-        partnered = len({int(m.firms.alliance[r]) for r in recruits})
-        eligible = int((c.led & (c.members >= 2)).sum())
-        rows.append((int(dom.sum()), founded.size, len(recruits), partnered, eligible))
-        print(
-            f"{i:4d}  {rows[-1][0]:13d}  {rows[-1][1]:8d}  {rows[-1][2]:8d}  "
-            f"{rows[-1][3]:21d}  {rows[-1][4]:16d}",
-            flush=True,
-        )
-        del m
+    sim.model.draw_revision = recording  # the same draws: only recorded
+    try:
+        for i, seed in enumerate(np.random.SeedSequence(0).spawn(16)):
+            drawn.clear()
+            rows.append(anatomy(sim.AllianceModel(cfg, seed=seed), drawn))
+            print(
+                f"{i:4d}  " + "  ".join(f"{v:{w}d}" for v, w in zip(rows[-1], WIDTHS, strict=True))
+            )
+    finally:
+        sim.model.draw_revision = original
     a = np.array(rows)
-    print(
-        "founders / domestic revisers:",
-        f"{(a[:, 1] / a[:, 0]).min():.2f}-{(a[:, 1] / a[:, 0]).max():.2f}",
-    )
+    share = a[:, 1] / a[:, 0]
+    print(f"founders / domestic revisers: {share.min():.2f}-{share.max():.2f}")
     for name, col in (("recruits", 2), ("eligible", 4)):
         r = spearmanr(a[:, 1], a[:, col])
         print(f"Spearman(founders, {name}) = {r.statistic:.2f} (p {r.pvalue:.2f})")

@@ -200,27 +200,39 @@ def check_not_designed(overrides: Sequence[str], designed: dict[str, str]) -> No
         ConfigError: Naming the override, why the design sets the key, and what is allowed.
     """
     for line in overrides:
-        key = line.lstrip("+~").partition("=")[0]
-        value = _value_of(line)
-        keys = [f"{key}.{sub}" for sub in _flat_keys(value)] if isinstance(value, dict) else [key]
-        for target in keys:
-            # a node holding a designed key set to null (a group's option, scenario=x, is not
-            # a node's value; the list a ``.scale`` key multiplies is kept, scaled)
-            below = [d for d in designed if d.startswith(f"{target}.") and d != f"{target}.scale"]
-            inside = below if value is None and line.partition("=")[2] else []
-            hit = target if target in designed else (inside[0] if inside else None)
-            if hit is None:
-                continue
-            allowed = (
-                "leave it out, or an uncertainty set without it (a file in "
-                "configs/uncertainty/, then uncertainty=<name>: other worlds)"
-                if designed[hit].startswith("declared")
-                else "leave it out, or take it out of analysis.params"
-            )
-            raise ConfigError(
-                f"{line}: {hit} is {designed[hit]}, so each row of the design sets it and "
-                f"this value would be overwritten; allowed: {allowed}"
-            )
+        hit = _designed_hit(line, designed)
+        if hit is None:
+            continue
+        allowed = (
+            "leave it out, or an uncertainty set without it (a file in "
+            "configs/uncertainty/, then uncertainty=<name>: other worlds)"
+            if designed[hit].startswith("declared")
+            else "leave it out, or take it out of analysis.params"
+        )
+        raise ConfigError(
+            f"{line}: {hit} is {designed[hit]}, so each row of the design sets it and "
+            f"this value would be overwritten; allowed: {allowed}"
+        )
+
+
+def _designed_hit(line: str, designed: dict[str, str]) -> str | None:
+    """The first designed key the override ``line`` sets (``check_not_designed``), or None.
+
+    Its own key; each leaf of a mapping value; or, for a null value, the first designed key
+    below its node. A group's option (``scenario=x``) is not a node's value, and the list a
+    ``.scale`` key multiplies is kept (scaled), so neither reaches a designed key below.
+    """
+    key, _, text = line.lstrip("+~").partition("=")
+    value = _value_of(line)
+    if isinstance(value, dict):
+        leaves = [f"{key}.{sub}" for sub in _flat_keys(value)]
+        return next((leaf for leaf in leaves if leaf in designed), None)
+    if key in designed:
+        return key
+    if value is None and text:
+        below = (d for d in designed if d.startswith(f"{key}.") and d != f"{key}.scale")
+        return next(below, None)
+    return None
 
 
 def _value_of(line: str) -> Any:

@@ -146,9 +146,7 @@ class OptimiseConfig:
     seed: int = 0  # root seed of every run (its replicates are spawned from it)
     steps: int = 40  # quarters of every run
     uncertainty: str = "default"  # the uncertainty set (configs/uncertainty/<name>.yaml)
-    overrides: list[str] = field(
-        default_factory=list
-    )  # more run overrides (world.n_conglomerates=4)
+    overrides: list[str] = field(default_factory=list)  # more run overrides (world.n_foreign=2)
     objective: ObjectiveConfig = field(default_factory=ObjectiveConfig)
     n_trials: int = 20  # trials to finish in the study (a rerun with more continues it)
     startup_trials: int = 8  # random trials before TPE models the results

@@ -166,4 +166,4 @@ def seed_after(root_seed: int, n: int) -> np.random.SeedSequence:
     Reason: a stream for work beside the runs (the paired bootstrap's resampling) that none
     of the runs on those seeds draws from.
     """
-    return np.random.SeedSequence(root_seed).spawn(n + 1)[-1]
+    return seeds_for(root_seed, n + 1)[-1]
