@@ -24,6 +24,7 @@ from sim.config.checks import MAX_FIRMS
 from sim.config.schema import ENGINES, RunConfig
 from sim.config.vocabulary import DOMAINS, DOMESTIC
 from sim.engine import (
+    call_entry,
     channel_access,
     economy,
     fixed_amounts,
@@ -38,10 +39,11 @@ from sim.engine import (
 )
 from sim.engine.aggregates import alliance_totals
 from sim.engine.alliance_table import alliance_table
-from sim.engine.choice import draw_revision
+from sim.engine.choice import FOUND_NEW, draw_revision
 from sim.engine.consolidation import fold_targets, leaders_drawn
 from sim.engine.demography import expected_entrants, remove_exits, retire
 from sim.engine.depth import hollow_share
+from sim.engine.founding import FOUND_CLOSED
 from sim.engine.history import apply_events
 from sim.engine.markets import N_MARKETS, weighted_hhi
 from sim.engine.membership import apply_moves, settle
@@ -130,6 +132,7 @@ class AllianceModel(AllianceWorld):
         self._foreign_entry_rates = np.zeros(len(DOMAINS))
         self._prime_market()
         self.cumulative_spend = 0.0
+        self.invited = call_entry.NO_INVITATIONS  # a call's founders' invitations (6.10)
         self.outcomes: dict[str, float] = {}
         self.initial_gap = 0.0
         self._record()
@@ -262,11 +265,19 @@ class AllianceModel(AllianceWorld):
         totals = alliance_totals(firms, alliances)
         draws = draw_revision(firms, alliances, p.choice, self.rng)
         leaders = None
+        hearing = None  # the firms that only heard a call (6.10)
         if self.v2:  # leaders lead while members, or fold into a larger alliance (docs 6.6)
             if p.choice.leaders_fold:
                 leaders = leaders_drawn(draws, firms, alliances, p.choice.fold_below_members)
+            # a call's founders invited these; every domestic firm hears a call (6.10)
+            draws = call_entry.with_invitations(draws, self.invited, firms, alliances, self.rng)
+            self.invited = call_entry.NO_INVITATIONS
+            if call_entry.founding_open(q.effects.call):
+                draws, hearing = call_entry.hearing_the_call(draws, firms, alliances, self.rng)
             draws = leadership.leaders_stay(draws, firms, alliances)
-        revision = quarter.Revision(totals, draws)
+        revision = quarter.Revision(
+            totals, draws, None if hearing is None else np.isin(draws.revisers, hearing)
+        )
         founding: dict[str, Any] = {}
         if self.v2:  # values in USD m over the horizon (docs/model.md 6.5)
             assert self.economy is not None
@@ -285,6 +296,11 @@ class AllianceModel(AllianceWorld):
             founding["founding_cost"] = p.choice.founding_cost
         targets = self._revise(q, revision, view)
         revisers = revision.draws.revisers
+        if self.v2:  # a call's founders decide in order of capability (6.10)
+            targets = call_entry.founders_in_order(
+                targets, revision, firms, alliances, view, q.effects, p
+            )
+        founded = (targets == FOUND_NEW) | (targets == FOUND_CLOSED)
         if leaders is not None:  # leaders who fold join the revisers' moves (no founders)
             folds = fold_targets(leaders, firms, alliances, view, q.effects, p)
             revisers = np.concatenate([revisers, leaders.revisers])
@@ -294,6 +310,9 @@ class AllianceModel(AllianceWorld):
             moved = revisers[targets != firms.alliance[revisers]]
             firms.capital[moved] -= valuation.switching_cost(firms.revenue[moved], p)
         apply_moves(firms, alliances, revisers, targets, t, **founding)
+        if self.v2 and call_entry.founding_open(q.effects.call):  # they invite (6.10)
+            at = np.flatnonzero(founded & (firms.region[revision.draws.revisers] == DOMESTIC))
+            self.invited = call_entry.invitations(revision.draws.revisers[at], at, firms, view)
         settle(firms, alliances, t, p.choice.founding_grace_steps, self.v2)
 
         if self.v2:

@@ -317,7 +317,7 @@ def call_values(
         p,
         (n, d, s),
         (np.where(leading, count[:, None], 0), mean[:, None]),
-        score[visible],
+        np.concatenate([score[visible], np.asarray(call.entrants, dtype=np.float64)]),
         excluded,
         ok & r.domestic[:, None],
     )

@@ -36,6 +36,7 @@ class ConsortiumCall:
     cost: float  # USD m a consortium's application costs it
     min_members: int  # smallest alliance that counts as a consortium
     noise: float  # the jury's error on a consortium's score, a standard deviation
+    entrants: tuple[float, ...] = ()  # scores of this quarter's founders decided before
 
 
 @dataclass

@@ -50,6 +50,7 @@ class Revision:
 
     totals: AllianceTotals
     draws: RevisionDraws
+    hearing: np.ndarray | None = None  # rows of draws that only weigh a call's founding
 
 
 @dataclass(frozen=True)
