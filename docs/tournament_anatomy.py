@@ -1,11 +1,12 @@
-"""Where the sovereign tournament's consortia come from (finding 51 of docs/model.md).
+"""Where the sovereign tournament's consortia come from (findings 51 and 52 of docs/model.md).
 
 For seeds ``SeedSequence(0).spawn(16)`` of ``scenario=sovereign_tournament`` on
-``korea_2024``, prints per seed: the domestic firms that reconsidered in the announcement's
-first quarter (2024 Q4, step 3), how many of them founded an alliance of one, how many
-domestic firms joined those founders in 2025 Q1 (step 4), how many founders got a first
-partner, and the consortia eligible at the call (2025 Q2). Then the Spearman correlations of
-founders with recruits and with eligible consortia. About 15 s::
+``korea_2024``, prints per seed: the domestic firms drawn to reconsider in the announcement's
+first quarter (2024 Q4, step 3; since finding 52 every domestic firm also hears the call and
+weighs founding), how many founded an alliance of one, how many domestic firms joined those
+founders in 2025 Q1 (step 4; the founders' invitations among them), how many founders got a
+first partner, and the consortia eligible at the call (2025 Q2). Then the Spearman
+correlations of founders with recruits and with eligible consortia. About 20 s::
 
     .venv/bin/python docs/tournament_anatomy.py
 """
@@ -26,13 +27,13 @@ from sim.config.vocabulary import DOMESTIC
 from sim.engine import consortia
 
 ANNOUNCED = 3  # the announcement's first quarter, 2024 Q4; the next one recruits
-WIDTHS = (13, 8, 8, 21, 16)  # the printed columns after the seed
+WIDTHS = (15, 8, 8, 21, 16)  # the printed columns after the seed
 
 
 def anatomy(m: sim.AllianceModel, drawn: list[np.ndarray]) -> tuple[int, int, int, int, int]:
     """Step ``m`` to the call; its counts, in the order of the printed columns.
 
-    Domestic revisers of the announcement's quarter, its founders, their recruits of the
+    Domestic firms drawn in the announcement's quarter, its founders, their recruits of the
     next quarter, founders with a partner, and consortia eligible at the call; ``drawn``
     receives each step's revisers.
     """
@@ -63,7 +64,7 @@ def main() -> int:
 
     cfg = sim.compose(["world=korea_2024", "scenario=sovereign_tournament", "steps=6"])
     rows = []
-    print("seed  revisers(dom)  founders  recruits  founders_with_partner  eligible_at_call")
+    print("seed  drawn(domestic)  founders  recruits  founders_with_partner  eligible_at_call")
     sim.model.draw_revision = recording  # the same draws: only recorded
     try:
         for i, seed in enumerate(np.random.SeedSequence(0).spawn(16)):
@@ -75,8 +76,7 @@ def main() -> int:
     finally:
         sim.model.draw_revision = original
     a = np.array(rows)
-    share = a[:, 1] / a[:, 0]
-    print(f"founders / domestic revisers: {share.min():.2f}-{share.max():.2f}")
+    print(f"founders: {a[:, 1].min()}-{a[:, 1].max()}; eligible: {a[:, 4].min()}-{a[:, 4].max()}")
     for name, col in (("recruits", 2), ("eligible", 4)):
         r = spearmanr(a[:, 1], a[:, col])
         print(f"Spearman(founders, {name}) = {r.statistic:.2f} (p {r.pvalue:.2f})")
