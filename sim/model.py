@@ -265,18 +265,21 @@ class AllianceModel(AllianceWorld):
         totals = alliance_totals(firms, alliances)
         draws = draw_revision(firms, alliances, p.choice, self.rng)
         leaders = None
-        hearing = None  # the firms that only heard a call (6.10)
+        prompted = np.zeros(0, dtype=np.int64)  # firms a call prompted, not drawn (6.10)
         if self.v2:  # leaders lead while members, or fold into a larger alliance (docs 6.6)
             if p.choice.leaders_fold:
                 leaders = leaders_drawn(draws, firms, alliances, p.choice.fold_below_members)
             # a call's founders invited these; every domestic firm hears a call (6.10)
-            draws = call_entry.with_invitations(draws, self.invited, firms, alliances, self.rng)
+            draws, prompted = call_entry.with_invitations(
+                draws, self.invited, firms, alliances, self.rng
+            )
             self.invited = call_entry.NO_INVITATIONS
             if call_entry.founding_open(q.effects.call):
-                draws, hearing = call_entry.hearing_the_call(draws, firms, alliances, self.rng)
+                draws, heard = call_entry.hearing_the_call(draws, firms, self.rng)
+                prompted = np.union1d(prompted, heard)
             draws = leadership.leaders_stay(draws, firms, alliances)
         revision = quarter.Revision(
-            totals, draws, None if hearing is None else np.isin(draws.revisers, hearing)
+            totals, draws, np.isin(draws.revisers, prompted) if prompted.size else None
         )
         founding: dict[str, Any] = {}
         if self.v2:  # values in USD m over the horizon (docs/model.md 6.5)
@@ -310,9 +313,8 @@ class AllianceModel(AllianceWorld):
             moved = revisers[targets != firms.alliance[revisers]]
             firms.capital[moved] -= valuation.switching_cost(firms.revenue[moved], p)
         apply_moves(firms, alliances, revisers, targets, t, **founding)
-        if self.v2 and call_entry.founding_open(q.effects.call):  # they invite (6.10)
-            at = np.flatnonzero(founded & (firms.region[revision.draws.revisers] == DOMESTIC))
-            self.invited = call_entry.invitations(revision.draws.revisers[at], at, firms, view)
+        if self.v2 and call_entry.founding_open(q.effects.call):  # founders invite (6.10)
+            self.invited = call_entry.invitations(founded, revision.draws.revisers, firms, view)
         settle(firms, alliances, t, p.choice.founding_grace_steps, self.v2)
 
         if self.v2:

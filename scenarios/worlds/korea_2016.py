@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from scenarios.worlds.korea_2024 import _named_firms, load_facts
+from scenarios.worlds.korea_2024 import _named_firms, load_facts, scale_domestic
 from sim.config.schema import WorldConfig
 from sim.config.vocabulary import REGIONS
 from sim.engine import traits
@@ -103,6 +103,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
     firms.append(**traits.startups(cfg.n_startups, cfg, rng))
     firms.append(**traits.conglomerates(cfg.n_conglomerates, cfg, rng))
     firms.append(**traits.conglomerates(cfg.n_foreign, cfg, rng, foreign=True))
+    scale_domestic(firms, cfg)
     names = tuple(str(f["name"]) for f in facts["firms"])
     return WorldStart(firms, alliances, names=names)
 

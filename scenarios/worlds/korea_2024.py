@@ -98,6 +98,17 @@ def _filler(kind: str, region: str, k: int, cfg: WorldConfig, rng: np.random.Gen
     return columns
 
 
+def scale_domestic(firms: FirmState, cfg: WorldConfig) -> None:
+    """Multiply every domestic firm's capability by ``world.domestic_capability_scale``.
+
+    Below ``MAX_START_CAPABILITY``: no firm starts at or beyond the frontier.
+    """
+    domestic = firms.region == DOMESTIC
+    firms.capability[domestic] = np.minimum(
+        firms.capability[domestic] * cfg.domestic_capability_scale, MAX_START_CAPABILITY
+    )
+
+
 def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
     """Build the 2024 Korean and global alliance landscape (see module docstring)."""
     facts = load_facts(cfg.data_file or "korea_2024.yaml")
@@ -150,10 +161,7 @@ def build(cfg: WorldConfig, rng: np.random.Generator) -> WorldStart:
     firms.append(**traits.conglomerates(cfg.n_conglomerates, cfg, rng))
     firms.append(**traits.conglomerates(cfg.n_foreign, cfg, rng, foreign=True))
     firms.append(**traits.foreign_startups(cfg.n_foreign_startups, cfg, rng))
-    domestic = firms.region == DOMESTIC
-    firms.capability[domestic] = np.minimum(
-        firms.capability[domestic] * cfg.domestic_capability_scale, MAX_START_CAPABILITY
-    )
+    scale_domestic(firms, cfg)
     changes = [
         c for c in changes if not any(f.name == c.name and f.step >= c.step for f in foundings)
     ]

@@ -236,8 +236,8 @@ class TournamentConfig(LeverWindow):
     # 1), drawn once per consortium at the call (the jury's view of a team); applicants
     # weigh their odds under it (docs/model.md 6.10). No source gives it: calibrated to the
     # reported stages (in-sample, seeds 0-15 of korea_2024, 2026-12-06): the least value of
-    # the grid 0.09, 0.10, ..., 0.14 at which the consortia that would apply reach the
-    # reported 15 in every seed (15-22, mean 18.0; docs/model.md 6.10 and finding 52; 0.06
+    # the grid 0.09, 0.10, ..., 0.13 at which the consortia that would apply reach the
+    # reported 15 in every seed (15-21, mean 18.2; docs/model.md 6.10 and finding 52; 0.06
     # before founders decided in order, 0.03 and 0.045 earlier); 0: the deterministic
     # ranking by capability.
     jury_noise: float = 0.12

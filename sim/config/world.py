@@ -56,7 +56,7 @@ class WorldConfig:
     )  # region mix of generated foreign firms, in REGIONS order
     data_file: str = ""  # korea_2024: facts file (relative to scenarios/worlds/data)
     archetype_scale: float = 1.0  # korea_2024: multiply archetype member counts
-    domestic_capability_scale: float = 1.0  # korea_2024: multiply domestic capabilities
+    domestic_capability_scale: float = 1.0  # korea_2016/2024: multiply domestic capabilities
     start_year: int = 2024  # calendar year whose first quarter is step 0 (market sizes, v2)
     history: bool = True  # korea_2024: replay the dated events after the start (foundings, regimes)
 

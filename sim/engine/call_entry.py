@@ -1,15 +1,21 @@
-"""Forming consortia for a call: founders in order, and the prospects they invite.
+"""Forming consortia for a call: everyone hears it, founders enter in order, they invite.
 
-While a tournament's call is open (``ConsortiumCall``, docs/model.md 6.10), two rules shape
-how consortia form, both only then:
+While a tournament's call is open (``ConsortiumCall``, docs/model.md 6.10), three rules shape
+how consortia form, all only then (and the invitations in the quarter after):
 
+- ``hearing_the_call``: every alive domestic firm weighs founding a consortium against
+  staying where it is, whether or not it was drawn to reconsider;
 - ``founders_in_order``: the quarter's would-be founders decide one after another, most
-  capable first, each counting the founders decided before it among its rivals (free entry
-  in order of capability): founding stops paying once enough better consortia exist;
+  capable first, each counting the founders confirmed before it among its rivals (myopic
+  sequential entry in order of capability): founding stops paying once enough better
+  consortia exist;
 - ``invitations`` and ``with_invitations``: a founder approaches the domestic prospects it
   counted on (``Prospects.recruits``); in the next quarter each of them weighs the
   invitation (the new alliance is among the alliances it looks at) whether or not it was
   drawn to reconsider.
+
+A firm the call prompted (it heard the call or was invited, and was not drawn) weighs only
+what prompted it against staying: it may not leave to go alone (``valuation.decide``).
 """
 
 from __future__ import annotations
@@ -81,7 +87,7 @@ def founders_in_order(
     entrants: list[float] = []
     while order.size:  # all still to decide, against the founders confirmed so far
         seen = replace(effects, call=replace(call, entrants=tuple(entrants)))
-        target, _ = decide(order, draws, firms, alliances, view, seen, p, revision.hearing)
+        target, _ = decide(order, draws, firms, alliances, view, seen, p, revision.prompted)
         out[order] = target
         found = np.flatnonzero((target == FOUND_NEW) | (target == FOUND_CLOSED))
         if not found.size:
@@ -93,68 +99,35 @@ def founders_in_order(
 
 
 def invitations(
-    founders: np.ndarray, positions: np.ndarray, firms: FirmState, view: Prospects
+    founded: np.ndarray, rows: np.ndarray, firms: FirmState, view: Prospects
 ) -> Invitations:
-    """Whom this quarter's founders invite: the domestic prospects each counted on.
+    """Whom this quarter's domestic founders invite: the domestic prospects each counted on.
 
-    ``founders`` are firm rows that founded an alliance this quarter (after the moves), and
-    ``positions`` their rows in the quarter's draws (``view.recruits``).
+    ``founded`` flags the draws' rows (``rows``, firm rows; ``view.recruits`` row for row)
+    that founded an alliance this quarter; call it after the moves, so that each founder's
+    alliance is its new one. A prospect must be alive, domestic, not already in the alliance
+    and not a founder of this quarter itself (it leads a consortium of its own).
     """
-    prospects = view.recruits[positions]
+    at = np.flatnonzero(founded & (firms.region[rows] == DOMESTIC))
+    founders = rows[at]
+    prospects = view.recruits[at]
     alliance = np.broadcast_to(firms.alliance[founders][:, None], prospects.shape)
-    ok = (prospects != founders[:, None]) & (firms.region[prospects] == DOMESTIC)
-    ok &= firms.alive[prospects] & (firms.alliance[prospects] != alliance)
+    ok = (firms.region[prospects] == DOMESTIC) & firms.alive[prospects]
+    ok &= (firms.alliance[prospects] != alliance) & ~np.isin(prospects, rows[founded])
     return Invitations(prospects[ok], alliance[ok])
 
 
-def with_invitations(
-    draws: RevisionDraws,
-    invited: Invitations,
-    firms: FirmState,
-    alliances: AllianceState,
-    rng: np.random.Generator,
-) -> RevisionDraws:
-    """The quarter's draws with every invited firm reconsidering, its invitations in view.
-
-    Reason: docs/model.md 6.10, "Invitations". An invited firm that was not drawn to
-    reconsider does so now, looking at the alliances that invited it (the rest of its
-    candidates none); one that was drawn sees its invitations in place of its last
-    candidates. Invitations to alliances no longer active lapse. The added revisers' noise
-    is drawn after the quarter's draws, in row order.
-    """
-    live = alliances.active[invited.alliance] & firms.alive[invited.rows]
-    rows, alliance = invited.rows[live], invited.alliance[live]
-    if rows.size == 0:
-        return draws
-    n_c = draws.candidates.shape[1]
-    new = np.setdiff1d(np.unique(rows), draws.revisers)
-    revisers = np.union1d(draws.revisers, new)
-    at = np.searchsorted(revisers, draws.revisers)
-    candidates = np.full((revisers.size, n_c), NO_ALLIANCE, dtype=np.int64)
-    candidates[at] = draws.candidates
-    gumbel = np.empty((revisers.size, FIRST_CANDIDATE + n_c))
-    gumbel[at] = draws.gumbel
-    gumbel[np.searchsorted(revisers, new)] = rng.gumbel(size=(new.size, FIRST_CANDIDATE + n_c))
-    order = np.lexsort((alliance, rows))
-    rows, alliance = rows[order], alliance[order]
-    first = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]
-    rank = np.arange(rows.size) - np.repeat(first, np.diff(np.r_[first, rows.size]))
-    keep = rank < n_c
-    candidates[np.searchsorted(revisers, rows[keep]), n_c - 1 - rank[keep]] = alliance[keep]
-    return RevisionDraws(revisers, candidates, gumbel)
-
-
-def hearing_the_call(
-    draws: RevisionDraws, firms: FirmState, alliances: AllianceState, rng: np.random.Generator
+def _with_rows(
+    draws: RevisionDraws, rows: np.ndarray, rng: np.random.Generator
 ) -> tuple[RevisionDraws, np.ndarray]:
-    """The draws with every alive domestic firm weighing the call; the firms that only hear it.
+    """The draws with ``rows`` added as revisers looking at no alliance; the rows added.
 
-    Reason: docs/model.md 6.10, "Everyone hears the call". A firm not drawn to reconsider
-    weighs only founding a consortium against staying where it is (it looks at no other
-    alliance). Their noise is drawn after the quarter's draws, in row order.
+    Rows already drawn are left as drawn. The added rows' Gumbel noise is drawn after the
+    quarter's draws, in row order.
     """
-    domestic = np.flatnonzero(firms.alive & (firms.region == DOMESTIC))
-    new = np.setdiff1d(domestic, draws.revisers)
+    new = np.setdiff1d(rows, draws.revisers)
+    if new.size == 0:
+        return draws, new
     n_c = draws.candidates.shape[1]
     revisers = np.union1d(draws.revisers, new)
     at = np.searchsorted(revisers, draws.revisers)
@@ -164,3 +137,52 @@ def hearing_the_call(
     gumbel[at] = draws.gumbel
     gumbel[np.searchsorted(revisers, new)] = rng.gumbel(size=(new.size, FIRST_CANDIDATE + n_c))
     return RevisionDraws(revisers, candidates, gumbel), new
+
+
+def with_invitations(
+    draws: RevisionDraws,
+    invited: Invitations,
+    firms: FirmState,
+    alliances: AllianceState,
+    rng: np.random.Generator,
+) -> tuple[RevisionDraws, np.ndarray]:
+    """The quarter's draws with every invited firm reconsidering, its invitations in view.
+
+    Reason: docs/model.md 6.10, "Invitations". An invited firm that was not drawn to
+    reconsider does so now, looking at the alliances that invited it (the rest of its
+    candidates none); one that was drawn sees its invitations in place of its last
+    candidates. Invitations to alliances no longer active, or of firms gone, lapse; a
+    repeated invitation counts once; a firm invited more often than it looks at alliances
+    sees those whose leaders are the most capable (ties to the lower alliance row).
+
+    Returns:
+        The draws, and the firm rows added to them (not drawn, invited).
+    """
+    live = alliances.active[invited.alliance] & firms.alive[invited.rows]
+    pairs = np.unique(np.column_stack([invited.rows[live], invited.alliance[live]]), axis=0)
+    if pairs.size == 0:
+        return draws, np.zeros(0, dtype=np.int64)
+    rows, alliance = pairs[:, 0], pairs[:, 1]
+    draws, new = _with_rows(draws, np.unique(rows), rng)
+    order = np.lexsort((alliance, -firms.capability[alliances.leader[alliance]], rows))
+    rows, alliance = rows[order], alliance[order]
+    first = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]
+    rank = np.arange(rows.size) - np.repeat(first, np.diff(np.r_[first, rows.size]))
+    n_c = draws.candidates.shape[1]
+    keep = rank < n_c
+    candidates = draws.candidates.copy()
+    candidates[np.searchsorted(draws.revisers, rows[keep]), n_c - 1 - rank[keep]] = alliance[keep]
+    return RevisionDraws(draws.revisers, candidates, draws.gumbel), new
+
+
+def hearing_the_call(
+    draws: RevisionDraws, firms: FirmState, rng: np.random.Generator
+) -> tuple[RevisionDraws, np.ndarray]:
+    """The draws with every alive domestic firm weighing the call; the firms that only hear it.
+
+    Reason: docs/model.md 6.10, "Everyone hears the call". A firm not drawn to reconsider
+    weighs only founding a consortium against staying where it is (it looks at no other
+    alliance, and may not go alone). Their noise is drawn after the quarter's draws, in row
+    order.
+    """
+    return _with_rows(draws, np.flatnonzero(firms.alive & (firms.region == DOMESTIC)), rng)

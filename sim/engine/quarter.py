@@ -50,7 +50,7 @@ class Revision:
 
     totals: AllianceTotals
     draws: RevisionDraws
-    hearing: np.ndarray | None = None  # rows of draws that only weigh a call's founding
+    prompted: np.ndarray | None = None  # rows of draws a call prompted (not drawn)
 
 
 @dataclass(frozen=True)

@@ -432,14 +432,15 @@ def decide(
     view: Prospects,
     effects: PolicyEffects,
     p: ModelParams,
-    hearing: np.ndarray | None = None,
+    prompted: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Target of each reviser and the regime it would found.
 
     Targets: an alliance id, ``NO_ALLIANCE``, ``FOUND_NEW`` (found an open alliance) or
     ``FOUND_CLOSED``. ``view`` is what revisers see (``outlook.prospects``). Where
-    ``hearing`` (per row of ``draws``, or None) is True, the firm only heard a call: it
-    weighs founding against staying (``call_entry.hearing_the_call``), not going alone.
+    ``prompted`` (per row of ``draws``, or None) is True, a call prompted the firm (it heard
+    the call or was invited, and was not drawn): it weighs what prompted it against staying,
+    not going alone (``sim.engine.call_entry``).
 
     Reason: docs/model.md 6.5, "Noise": a nested logit (``nested_pick``), the noise scaled
     by the firm's own revenue so that small and large firms are equally noisy in relative
@@ -452,8 +453,8 @@ def decide(
     )
     alone = firms.alliance[rows] == NO_ALLIANCE
     value[alone, 0] = -np.inf  # going alone is staying for a firm alone
-    if hearing is not None:
-        value[hearing[k], 0] = -np.inf
+    if prompted is not None:
+        value[prompted[k], 0] = -np.inf
     pick = nested_pick(value, scale, p.choice.nest_similarity, draws.gumbel[k], view.nests[k])
     targets = np.concatenate([firms.alliance[rows][:, None], draws.candidates[k]], axis=1)
     column = np.where(pick >= FIRST_CANDIDATE, pick - (FIRST_CANDIDATE - 1), 0)
@@ -473,6 +474,6 @@ def reconsider(
 ) -> np.ndarray:
     """Phase 2 of version 2: revisers ``k`` (positions in the draws) pick a target."""
     targets, _ = decide(
-        k, revision.draws, firms, alliances, view, q.effects, q.params, revision.hearing
+        k, revision.draws, firms, alliances, view, q.effects, q.params, revision.prompted
     )
     return targets

@@ -325,7 +325,7 @@ JURY_NOISE = 0.12
 @pytest.mark.parametrize(
     ("index", "kept", "eligible"),
     [
-        pytest.param(0, [15, 10, 5, 4, 4, 2], 20, marks=pytest.mark.slow),  # 4 s: CI
+        pytest.param(0, [15, 10, 5, 4, 4, 2], 19, marks=pytest.mark.slow),  # 4 s: CI
         (1, [15, 10, 5, 4, 4, 2], 16),
         (2, [15, 10, 5, 4, 4, 2], 15),
     ],
@@ -334,9 +334,8 @@ def test_korea_2024_stage_counts_under_the_jury_error(index, kept, eligible):
     """Measured 2026-12-06 on seeds 0-2 of SeedSequence(0).spawn(16) (docs/model.md 6.10,
     finding 52): consortia ranked below the selection expect a share of the prize, so more
     than the selection's 5 apply, and every eligible consortium applies. On the 16 seeds
-    15-22 would apply (mean 18.0) and the whole path 15 -> 10 -> 5 -> 4 -> 4 -> 2 holds in
-    each (``test_the_reported_path_in_every_seed``). The history of this pin (jury errors
-    0.03 to 0.06, 9-12 of 16 seeds with the whole path) is in docs/model.md 6.10."""
+    15-21 would apply (mean 18.2). The history of this pin (jury errors 0.03 to 0.06, 9-12
+    of 16 seeds with the whole path) is in docs/model.md 6.10."""
     cfg = sim.compose(["world=korea_2024", "scenario=sovereign_tournament", "steps=12"])
     assert cfg.scenario.tournament.jury_noise == JURY_NOISE  # the pins below are for it
     seed = np.random.SeedSequence(0).spawn(16)[index]
@@ -355,12 +354,14 @@ def test_korea_2024_stage_counts_under_the_jury_error(index, kept, eligible):
 
 @pytest.mark.slow  # about 20 s: CI (make test-slow)
 def test_the_reported_path_in_every_seed():
-    """Issue 11's acceptance: 15 -> 10 -> 5 -> 4 -> 2 consortia at the real dates (the
-    lever's stages: 2025 Q2 call, shortlist, selection, reviews, finalists in 2026 Q4) in each
-    of 16 seeds (in-sample: the jury's error was calibrated on these seeds; finding 52)."""
+    """Issue 11's acceptance: 15 -> 10 -> 5 -> 4 -> 2 consortia at the real dates (the lever's
+    stages: the 2025 Q2 call, shortlist, selection, reviews, finalists by 2026 Q4) in each of
+    16 seeds the jury's error was not calibrated on (16-31 of SeedSequence(0).spawn(32);
+    measured 2026-12-06: 15-22 would apply). After the call the counts are the lever's keeps,
+    so this checks that at least 15 consortia would apply (finding 52)."""
     cfg = sim.compose(["world=korea_2024", "scenario=sovereign_tournament", "steps=12"])
     paths = []
-    for seed in np.random.SeedSequence(0).spawn(16):
+    for seed in np.random.SeedSequence(0).spawn(32)[16:]:
         model = sim.AllianceModel(cfg, seed=seed)
         for _ in range(12):
             model.step()
