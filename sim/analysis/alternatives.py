@@ -309,13 +309,32 @@ def design_differences(main: Mapping[str, Any], other: Mapping[str, Any]) -> lis
     agree for two sweeps' runs to pair: world w and seed s name the same world and seed only
     then.
     """
-    a, b = flat(without_words(main)), flat(without_words(other))
+    a, b = flat(without_sources(main)), flat(without_sources(other))
     keys = sorted(
         k
         for k in set(a) | set(b)
         if (k.startswith(DESIGN_GROUPS) or k in ("steps", "seed")) and a.get(k) != b.get(k)
     )
     return [f"{k}: {_value(a.get(k))} != {_value(b.get(k))}" for k in keys]
+
+
+def without_sources(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A recorded config without its uncertain parameters' labels and sources.
+
+    Reason: a parameter's ``source`` says where its range comes from, in words; a sweep run
+    before its wording was edited draws the same worlds, so it is the same design. (The runs'
+    fingerprints keep the source: a stored sweep resumes only under the words it was planned
+    with, ``sim.runs.replicates.without_words``.)
+    """
+    out = without_words(config)
+    declared = out.get("uncertainty")
+    if isinstance(declared, Mapping) and isinstance(declared.get("parameters"), list):
+        kept = [
+            {k: v for k, v in p.items() if k != "source"} if isinstance(p, Mapping) else p
+            for p in declared["parameters"]
+        ]
+        out["uncertainty"] = {**declared, "parameters": kept}
+    return out
 
 
 def _value(value: Any) -> str:

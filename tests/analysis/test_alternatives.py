@@ -220,6 +220,19 @@ def test_another_design_is_named_and_labels_are_not_a_difference():
     assert alt.design_differences(main, shorter) == ["analysis.n: 32 != 16", "steps: 40 != 2"]
 
 
+def test_a_range_whose_source_was_reworded_is_the_same_design_but_not_a_moved_range():
+    def design(source, high=1):
+        parameter = {"path": "a", "low": 0, "high": high, "source": source}
+        return {"steps": 40, "seed": 0, "uncertainty": {"parameters": [parameter]}}
+
+    assert alt.design_differences(design("guess"), design("a sourced guess")) == []
+    moved = alt.design_differences(design("guess"), design("guess", high=2))
+    assert moved == [
+        "uncertainty.parameters: [{'path': 'a', 'low': 0, 'high': 1}] != "
+        "[{'path': 'a', 'low': 0, 'high': 2}]"
+    ]
+
+
 def test_lever_settings_are_assumptions_but_the_scenarios_words_are_not():
     main = {"scenario": {"name": "x", "description": "a", "subsidy": {"budget": 250.0}}}
     other = {"scenario": {"name": "x", "description": "b", "subsidy": {"budget": 100.0}}}
