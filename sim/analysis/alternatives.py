@@ -326,15 +326,7 @@ def without_sources(config: Mapping[str, Any]) -> dict[str, Any]:
     fingerprints keep the source: a stored sweep resumes only under the words it was planned
     with, ``sim.runs.replicates.without_words``.)
     """
-    out = without_words(config)
-    declared = out.get("uncertainty")
-    if isinstance(declared, Mapping) and isinstance(declared.get("parameters"), list):
-        kept = [
-            {k: v for k, v in p.items() if k != "source"} if isinstance(p, Mapping) else p
-            for p in declared["parameters"]
-        ]
-        out["uncertainty"] = {**declared, "parameters": kept}
-    return out
+    return without_words(config, ("label", "source"))
 
 
 def _value(value: Any) -> str:

@@ -64,20 +64,21 @@ def fingerprint(cfg: RunConfig) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def without_words(config: Mapping[str, Any]) -> dict[str, Any]:
-    """A plain config (``as_plain``, or a ``run.json``'s) without its parameters' labels.
+def without_words(config: Mapping[str, Any], words: tuple[str, ...] = ("label",)) -> dict[str, Any]:
+    """A plain config (``as_plain``, or a ``run.json``'s) without its parameters' ``words``.
 
     An uncertain parameter's ``label`` holds words read by reports only, which must not make
-    two runs differ (``fingerprint``) or two designs (``sim.analysis.alternatives``).
+    two runs differ (``fingerprint``) or two designs (``sim.analysis.alternatives``, which
+    drops the ``source`` too).
     """
     out = dict(config)
     declared = out.get("uncertainty")
     if isinstance(declared, Mapping) and isinstance(declared.get("parameters"), list):
-        words = [
-            {k: v for k, v in p.items() if k != "label"} if isinstance(p, Mapping) else p
+        kept = [
+            {k: v for k, v in p.items() if k not in words} if isinstance(p, Mapping) else p
             for p in declared["parameters"]
         ]
-        out["uncertainty"] = {**declared, "parameters": words}
+        out["uncertainty"] = {**declared, "parameters": kept}
     return out
 
 
