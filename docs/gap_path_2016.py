@@ -13,7 +13,9 @@ closest to 2.2 on a grid), then prints the gap every year to 2023 Q1 under:
   for ``korea_2024``'s start, docs/learning_rate.md), units starting where the world puts
   them (no re-anchoring).
 
-Neither was fitted to the 2016 path. About 1.3 s a run::
+Neither was fitted to the 2016 path (the transfer was set on ``korea_2024`` to SPRi's 1.3 of
+2022; the start's scale here to 2016's 2.2, so only the path's timing is unfitted). About 1.3
+s a run::
 
     .venv/bin/python docs/gap_path_2016.py            # 16 seeds (about 2 minutes)
     .venv/bin/python docs/gap_path_2016.py --seeds 4 --transfer 0.2 --override world.n_startups=1200
