@@ -77,6 +77,13 @@ ALTERNATIVES = (
         )
         for t in ("0.16", "0.2", "0.3")
     ),
+    # the same learning model with units where the world puts them (not re-anchored): the
+    # variant whose path from 2016 matches SPRi's 2.2 -> 1.3 years (finding 53)
+    Alternative(
+        "one rate per domain, catch-up 0.16, not re-anchored",
+        "common_rate_016_world_start",
+        ("model.growth.common_learning_rate=true", "model.growth.transfer_rate=0.16"),
+    ),
 )
 
 
