@@ -39,11 +39,11 @@ from sim.engine import (
 )
 from sim.engine.aggregates import alliance_totals
 from sim.engine.alliance_table import alliance_table
-from sim.engine.choice import FOUND_NEW, draw_revision
+from sim.engine.choice import draw_revision
 from sim.engine.consolidation import fold_targets, leaders_drawn
 from sim.engine.demography import expected_entrants, remove_exits, retire
 from sim.engine.depth import hollow_share
-from sim.engine.founding import FOUND_CLOSED
+from sim.engine.founding import founds
 from sim.engine.history import apply_events
 from sim.engine.markets import N_MARKETS, weighted_hhi
 from sim.engine.membership import apply_moves, settle
@@ -269,14 +269,10 @@ class AllianceModel(AllianceWorld):
         if self.v2:  # leaders lead while members, or fold into a larger alliance (docs 6.6)
             if p.choice.leaders_fold:
                 leaders = leaders_drawn(draws, firms, alliances, p.choice.fold_below_members)
-            # a call's founders invited these; every domestic firm hears a call (6.10)
-            draws, prompted = call_entry.with_invitations(
-                draws, self.invited, firms, alliances, self.rng
+            draws, prompted = call_entry.prompted_draws(  # invited, or hearing a call (6.10)
+                draws, self.invited, q.effects.call, firms, alliances, self.rng
             )
             self.invited = call_entry.NO_INVITATIONS
-            if call_entry.founding_open(q.effects.call):
-                draws, heard = call_entry.hearing_the_call(draws, firms, self.rng)
-                prompted = np.union1d(prompted, heard)
             draws = leadership.leaders_stay(draws, firms, alliances)
         revision = quarter.Revision(
             totals, draws, np.isin(draws.revisers, prompted) if prompted.size else None
@@ -303,7 +299,7 @@ class AllianceModel(AllianceWorld):
             targets = call_entry.founders_in_order(
                 targets, revision, firms, alliances, view, q.effects, p
             )
-        founded = (targets == FOUND_NEW) | (targets == FOUND_CLOSED)
+        founded = founds(targets)
         if leaders is not None:  # leaders who fold join the revisers' moves (no founders)
             folds = fold_targets(leaders, firms, alliances, view, q.effects, p)
             revisers = np.concatenate([revisers, leaders.revisers])

@@ -26,8 +26,8 @@ import numpy as np
 
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import DOMESTIC
-from sim.engine.choice import FIRST_CANDIDATE, FOUND_NEW, RevisionDraws
-from sim.engine.founding import FOUND_CLOSED
+from sim.engine.choice import FIRST_CANDIDATE, RevisionDraws
+from sim.engine.founding import founds
 from sim.engine.outlook import Prospects
 from sim.engine.policy import ConsortiumCall, PolicyEffects
 from sim.engine.quarter import Revision
@@ -78,9 +78,7 @@ def founders_in_order(
     assert call is not None
     draws = revision.draws
     rows = draws.revisers
-    founding = ((targets == FOUND_NEW) | (targets == FOUND_CLOSED)) & (
-        firms.region[rows] == DOMESTIC
-    )
+    founding = founds(targets) & (firms.region[rows] == DOMESTIC)
     k = np.flatnonzero(founding)
     order = k[np.lexsort((rows[k], -firms.capability[rows[k]]))]
     out = targets.copy()
@@ -89,7 +87,7 @@ def founders_in_order(
         seen = replace(effects, call=replace(call, entrants=tuple(entrants)))
         target, _ = decide(order, draws, firms, alliances, view, seen, p, revision.prompted)
         out[order] = target
-        found = np.flatnonzero((target == FOUND_NEW) | (target == FOUND_CLOSED))
+        found = np.flatnonzero(founds(target))
         if not found.size:
             break
         first = int(found[0])  # the first in order who still founds is confirmed
@@ -173,6 +171,26 @@ def with_invitations(
     candidates = draws.candidates.copy()
     candidates[np.searchsorted(draws.revisers, rows[keep]), n_c - 1 - rank[keep]] = alliance[keep]
     return RevisionDraws(draws.revisers, candidates, draws.gumbel), new
+
+
+def prompted_draws(
+    draws: RevisionDraws,
+    invited: Invitations,
+    call: ConsortiumCall | None,
+    firms: FirmState,
+    alliances: AllianceState,
+    rng: np.random.Generator,
+) -> tuple[RevisionDraws, np.ndarray]:
+    """The quarter's draws with the firms a call prompted; those firms (not drawn).
+
+    Last quarter's founders' invitations first (``with_invitations``), then, while founding
+    is open, every domestic firm hearing the call (``hearing_the_call``); noise in that order.
+    """
+    draws, prompted = with_invitations(draws, invited, firms, alliances, rng)
+    if founding_open(call):
+        draws, heard = hearing_the_call(draws, firms, rng)
+        prompted = np.union1d(prompted, heard)
+    return draws, prompted
 
 
 def hearing_the_call(

@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.config.schema import ModelParams
 from sim.engine.channel_access import channel_pool, partner_group, partner_income
+from sim.engine.choice import FOUND_NEW
 from sim.engine.economy import dues_share
 from sim.engine.innovation import internal_rate
 from sim.engine.markets import N_GEOGRAPHIES, market_id
@@ -19,6 +20,11 @@ from sim.engine.outlook import Outlook, Reviser
 from sim.engine.state import CLOSED, OPEN, FirmState
 
 FOUND_CLOSED = -3  # target code: found a new closed alliance (FOUND_NEW: an open one)
+
+
+def founds(targets: np.ndarray) -> np.ndarray:
+    """Where a revision target founds a new alliance (``FOUND_NEW`` or ``FOUND_CLOSED``)."""
+    return np.asarray((targets == FOUND_NEW) | (targets == FOUND_CLOSED))
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from sim.engine.economy import (
     coordination_rule,
     dues_share,
 )
-from sim.engine.founding import FOUND_CLOSED, founding_values
+from sim.engine.founding import FOUND_CLOSED, founding_values, founds
 from sim.engine.leadership import leader_interest
 from sim.engine.markets import N_GEOGRAPHIES
 from sim.engine.nested_logit import nested_pick
@@ -285,7 +285,7 @@ def founders(targets: np.ndarray, p: ModelParams) -> tuple[np.ndarray, np.ndarra
     ``FOUND_CLOSED`` becomes ``FOUND_NEW``; regimes and costs follow the founders' order
     in ``targets`` (docs/model.md 6.6: the founding cost depends on the kind of alliance).
     """
-    found = targets[(targets == FOUND_NEW) | (targets == FOUND_CLOSED)]
+    found = targets[founds(targets)]
     closed = found == FOUND_CLOSED
     c = p.choice
     cost = np.where(closed, c.founding_cost_closed, c.founding_cost_open)
