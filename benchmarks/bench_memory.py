@@ -1,27 +1,34 @@
 """Memory over many runs: does a finished model free its memory? (prints figures, not a test)
 
 Runs N small models one after another in a fresh process and reads the resident set size
-(RSS) after a warm-up and at the end, twice side by side: with the agents' id counters as
-shipped (``agents.host.ModelAgent``, weak keys) and with Mesa 3.3's own class-level counter
-put back (strong keys: every model stays alive). Usage:
+(RSS) after a warm-up, every N/10 runs and at the end, for each variant asked for (both by
+default, side by side): with the agents' id counters as shipped (``agents.host.ModelAgent``,
+weak keys) and with Mesa 3.3's own class-level counter put back (strong keys: every model
+stays alive). Usage:
 
-    python benchmarks/bench_memory.py [N]
+    python benchmarks/bench_memory.py [N] [--only shipped|leak]
+
+Issue 12's target is under 50 MB over 10,000 runs: ``python benchmarks/bench_memory.py 10000
+--only shipped`` (about 20-25 minutes on one core; the leaky variant would hold every model).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
 
 WARMUP = 20
+VARIANTS = {"shipped": "as shipped (weak keys)", "leak": "Mesa 3.3 counter (leak)"}
 
 
-def one(leaky: bool, n: int) -> dict[str, float]:
-    """RSS growth per run over ``n`` runs after a warm-up, in a fresh process."""
+def one(leaky: bool, n: int) -> dict[str, object]:
+    """RSS after the warm-up, at every tenth of ``n`` runs and at the end, in a fresh process."""
     code = f"""
-import gc, json, resource, mesa, sim
+import gc, json, resource, mesa, sim, warnings
 from agents.host import ModelAgent
+warnings.simplefilter("ignore")  # the start's convergence warnings, one per run
 if {leaky}:
     ModelAgent._ids = mesa.Agent._ids  # Mesa 3.3's strong-keyed counter: the leak
 def rss():
@@ -31,27 +38,41 @@ cfg = sim.compose(["world=synthetic", "world.n_startups=300", "world.n_conglomer
                    "world.n_foreign=5", "steps=8"])
 for i in range({WARMUP}):
     sim.AllianceModel(cfg, seed=i).run()
-gc.collect(); start = rss()
+gc.collect(); start = rss(); marks = []
+every = max({n} // 10, 1)
 for i in range({n}):
     sim.AllianceModel(cfg, seed=i).run()
+    if (i + 1) % every == 0:
+        gc.collect(); marks.append([i + 1, rss()])
 gc.collect(); end = rss()
-print(json.dumps({{"start_mb": start, "end_mb": end}}))
+print(json.dumps({{"start_mb": start, "end_mb": end, "marks": marks}}))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def main() -> None:
     """Print RSS growth per run with and without the fix, measured side by side."""
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=300, help="runs (default 300)")
+    parser.add_argument("--only", choices=sorted(VARIANTS), help="one variant, not both")
+    args = parser.parse_args()
+    n = args.n
     print(f"{n} runs of 315 firms x 8 quarters after {WARMUP} warm-up runs, fresh process each")
-    for label, leaky in (("as shipped (weak keys)", False), ("Mesa 3.3 counter (leak)", True)):
-        r = one(leaky, n)
-        growth = r["end_mb"] - r["start_mb"]
+    for key, label in VARIANTS.items():
+        if args.only and key != args.only:
+            continue
+        r = one(key == "leak", n)
+        start, end = float(r["start_mb"]), float(r["end_mb"])  # type: ignore[arg-type]
+        growth = end - start
         print(
-            f"  {label:26s} RSS {r['start_mb']:7.1f} -> {r['end_mb']:7.1f} MB: "
+            f"  {label:26s} RSS {start:7.1f} -> {end:7.1f} MB: "
             f"{growth:+7.1f} MB, {1000 * growth / n:+6.1f} kB per run"
         )
+        marks = r["marks"]
+        assert isinstance(marks, list)
+        print("    RSS after runs: " + ", ".join(f"{k:,}: {mb:.1f} MB" for k, mb in marks))
 
 
 if __name__ == "__main__":
