@@ -39,6 +39,28 @@ class Alternative:
     every_scenario: bool = False  # all the main job's scenarios, not only SCENARIOS
 
 
+# the history fit under one learning rate per domain with catch-up 0.16, units not
+# re-anchored (2026-12-06, docs/model.md finding 53): its adopted membership values
+CATCH_UP_RECORD = ROOT / "configs/calibration/history_fits/korea_2024_2026-12-06_catch_up.yaml"
+
+
+def refitted(record: Path, declared: str = "default") -> tuple[str, ...]:
+    """The overrides of a history fit's adopted values, less the keys the worlds set.
+
+    Args:
+        record: A history fit's result file (``adopted``: key -> value).
+        declared: The uncertainty set whose keys each plausible world sets; a sweep refuses
+            an override of them, so they keep each world's value.
+    """
+    import yaml
+
+    from sim.config.uncertainty import load_uncertainty
+
+    adopted = yaml.safe_load(record.read_text())["adopted"]
+    worlds = {p.path for p in load_uncertainty(declared).parameters}
+    return tuple(f"{key}={value}" for key, value in adopted.items() if key not in worlds)
+
+
 ALTERNATIVES = (
     # the defaults on the alternatives' seed: every shift must be 0 (a check of the pairing)
     Alternative("defaults, 1 seed (check)", "defaults", ()),
@@ -83,6 +105,19 @@ ALTERNATIVES = (
         "one rate per domain, catch-up 0.16, not re-anchored",
         "common_rate_016_world_start",
         ("model.growth.common_learning_rate=true", "model.growth.transfer_rate=0.16"),
+    ),
+    # the same, with the membership values the history matching refits under it (its
+    # accepted medians, CATCH_UP_RECORD; finding 53): the candidate default. The fit's
+    # coordination cost and hub link (0.0686, 0.382) are declared uncertain, so each world
+    # keeps its own value of them
+    Alternative(
+        "one rate per domain, catch-up 0.16, not re-anchored, membership refitted",
+        "common_rate_016_refit",
+        (
+            "model.growth.common_learning_rate=true",
+            "model.growth.transfer_rate=0.16",
+            *refitted(CATCH_UP_RECORD),
+        ),
     ),
 )
 

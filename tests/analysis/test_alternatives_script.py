@@ -67,3 +67,20 @@ def test_the_catch_up_alternative_that_matches_the_start_runs_every_scenario():
     assert [a.name for a in every] == ["common_rate_016"]
     argv = ma.command(every[0], ma.ROOT / "x")
     assert not any(x.startswith("scenario=") for x in argv)  # the preset's every scenario
+
+
+def test_the_refitted_alternative_takes_its_fits_values_but_those_the_worlds_set():
+    """The candidate default: the catch-up learning model under which the record was fitted,
+    and the record's adopted values except the two declared uncertain (each world's own)."""
+    (alternative,) = [a for a in ma.ALTERNATIVES if a.name == "common_rate_016_refit"]
+    record = yaml.safe_load(ma.CATCH_UP_RECORD.read_text())
+    learning = [o for o in alternative.overrides if o.startswith("model.growth.")]
+    assert learning == [o for o in record["overrides"] if o.startswith("model.growth.")]
+    given = dict(o.split("=") for o in alternative.overrides if o.startswith("model.choice."))
+    assert {k: float(v) for k, v in given.items()} == {
+        k: v for k, v in record["adopted"].items() if k in given
+    }
+    assert set(record["adopted"]) - set(given) == {
+        "model.choice.coord_cost_fixed",
+        "model.choice.hub_link_cost",
+    }
