@@ -190,7 +190,7 @@ def figure(rows: Sequence[alternatives.Holding]) -> Figure:
     """Each scenario's median effect and 90 % band under each assumption (a row each)."""
     labels = list(dict.fromkeys(r.assumption for r in rows))
     scenarios = list(dict.fromkeys(r.scenario for r in rows))
-    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.35 * len(rows)))
+    fig, ax = plt.subplots(figsize=(10, 0.9 + 0.35 * len(rows)))
     colours = plt.get_cmap("tab10")
     y = 0.0
     ticks, names = [], []
@@ -208,8 +208,14 @@ def figure(rows: Sequence[alternatives.Holding]) -> Figure:
     ax.set_yticks(ticks, names, fontsize=8)
     ax.invert_yaxis()
     outcome = rows[0].answer.outcome
-    ax.set_xlabel(f"effect on the {label_of(outcome)} against baseline, {unit_of(outcome)}")
-    ax.set_title(f"Median (dot; filled: robust) and {BAND} of worlds (bar)", fontsize=10)
+    # aligned on the plot's right edge: the long row labels leave the plot too narrow to
+    # centre these on it without running off the figure
+    ax.set_xlabel(
+        f"effect on the {label_of(outcome)} against baseline, {unit_of(outcome)}", loc="right"
+    )
+    ax.set_title(
+        f"Median (dot; filled: robust) and {BAND} of worlds (bar)", fontsize=10, loc="right"
+    )
     ax.grid(alpha=0.3, axis="x")
     fig.tight_layout()
     return fig
