@@ -30,6 +30,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO, cast
 
@@ -42,8 +43,9 @@ from tqdm import tqdm
 from sim.config.compose import CONFIG_DIR, user_configs
 from sim.config.schema import register_configs
 from sim.runs.faults import WriteFault, brief
-from sim.runs.lock import release
+from sim.runs.lock import holder_started, release
 from sim.runs.plan import is_hydra_key, swept_values, to_run_config
+from sim.runs.progress import sweep_progress
 from sim.runs.replicates import environment, run_to_folder
 from sim.runs.store import (
     DONE,
@@ -154,6 +156,7 @@ def task(cfg: DictConfig) -> str:
     if FAULTS:
         log.info("%s: not run (an earlier run could not write its results)", label)
         return "not run"
+    progress = ""  # a sweep's runs finished and the time left, after the job's own line
     try:
         with tqdm(
             total=run_cfg.replicates * run_cfg.steps, desc=label, unit="quarter", disable=None
@@ -166,13 +169,15 @@ def task(cfg: DictConfig) -> str:
                 lambda why: log.warning("%s: %s; redoing it", label, why),
             )
         if sweep_folder is not None:
-            write_manifest(sweep_folder)
+            table = write_manifest(sweep_folder)
+            since = holder_started(sweep_folder)
+            progress = "; " + sweep_progress(table, since, datetime.now(UTC)).text()
     except (WriteFault, OSError) as error:
         fault = error if isinstance(error, WriteFault) else WriteFault.from_error(error)
         FAULTS.append(fault)
         raise fault from None
     if record.get("skipped"):
-        log.info("%s: already finished in %s, kept", label, folder)
+        log.info("%s: already finished in %s, kept%s", label, folder, progress)
         now = environment()["git_commit"]
         if record.get("git_commit") and now and record["git_commit"] != now:
             log.warning(
@@ -183,9 +188,11 @@ def task(cfg: DictConfig) -> str:
                 folder,
             )
     elif record["status"] == FAILED:
-        log.error("%s: FAILED (%s); see %s", label, record["error"], folder / "error.log")
+        log.error(
+            "%s: FAILED (%s); see %s%s", label, record["error"], folder / "error.log", progress
+        )
     else:
-        log.info("%s: done in %.1f s -> %s", label, record["wall_seconds"], folder)
+        log.info("%s: done in %.1f s -> %s%s", label, record["wall_seconds"], folder, progress)
     return str(record["status"])
 
 

@@ -22,12 +22,14 @@ import os
 import socket
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sim.runs.files import UMASK, ResultsError
 
 LOCK_FILE = ".alliancesim.lock"
+STARTED_FORMAT = "%Y-%m-%d %H:%M:%S %z"  # the holder's start, local time with its UTC offset
 
 
 class FolderBusy(ResultsError):
@@ -72,12 +74,26 @@ def read_holder(fd: int) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
+def holder_started(folder: Path) -> datetime | None:
+    """When the command holding (or last holding) ``folder``'s lock started, if recorded.
+
+    Read from the lock file's holder record (``write_holder``), not through the lock: a
+    sweep's worker processes read their command's start this way (``sim.runs.progress``).
+    None if there is no record, or it is unreadable.
+    """
+    try:
+        record = json.loads((folder / LOCK_FILE).read_text(encoding="utf-8"))
+        return datetime.strptime(record["started"], STARTED_FORMAT)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
 def write_holder(fd: int, command: str) -> None:
     """Replace the lock file's content with this process as holder."""
     record = {
         "pid": os.getpid(),
         "host": socket.gethostname(),
-        "started": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+        "started": time.strftime(STARTED_FORMAT),
         "command": command,
     }
     os.ftruncate(fd, 0)

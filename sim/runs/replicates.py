@@ -22,6 +22,7 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -424,5 +425,6 @@ def _run_to_folder(
         write = lambda tmp: tmp.write_text(trace, encoding="utf-8")  # noqa: E731
         write_atomically(folder / "error.log", write, parents=False)
     record["wall_seconds"] = round(time.perf_counter() - started, 3)
+    record["finished_utc"] = datetime.now(UTC).isoformat(timespec="seconds")
     write_json(folder / RUN_FILE, record, parents=False)
     return record

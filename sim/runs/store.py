@@ -416,6 +416,7 @@ def manifest(path: str | os.PathLike[str]) -> pd.DataFrame:
                 "status": record.get("status", PENDING),
                 "error": record.get("error", ""),
                 "wall_seconds": record.get("wall_seconds"),
+                "finished_utc": record.get("finished_utc", ""),
             }
         )
     return pd.DataFrame(rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -142,12 +143,18 @@ def test_sweep_writes_manifest_and_tidy_results(swept):
     assert f"alliancesim: 4 of 4 runs done, 0 failed; results in {out}" in printed
     # the jobs' log lines and folders name the swept values; no progress bar off a terminal
     assert "run 4/4 open_data margin=0.2: done in" in printed
+    # ... and end with the sweep's progress: runs finished, from the second the time left
+    assert re.search(r"run 1/4 baseline margin=0.1: done in .*; 1 of 4 runs finished\n", printed)
+    left = r"; 2 of 4 runs finished, (under a minute|about \d+ min) left\n"
+    assert re.search(r"run 2/4 baseline margin=0.2: done in .*" + left, printed)
+    assert re.search(r"run 4/4 open_data margin=0.2: done in .*; 4 of 4 runs finished\n", printed)
     assert "quarter/s" not in printed and "%|" not in printed
     dirs = [job["dir"] for job in json.loads((out / "sweep.json").read_text())["jobs"]]
     assert dirs == [f"{n}_{s}_margin={w}" for n, (s, w) in enumerate(SWEPT)]
     assert all((out / d / "run.json").exists() for d in dirs)
     table = results.manifest(out)
     assert (table["status"] == "done").all() and len(table) == 4
+    assert pd.to_datetime(table["finished_utc"], utc=True).notna().all()  # each run's end
     assert (out / "manifest.csv").exists() and (out / "sweep.json").exists()
     for job in json.loads((out / "sweep.json").read_text())["jobs"]:  # Hydra ran the plan
         assert (
