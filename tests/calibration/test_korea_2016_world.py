@@ -136,3 +136,14 @@ def test_chinas_path_under_each_learning_model():
     i = china.QUARTERS.index(20)  # 2021 Q1
     assert (70.0 < default[:, i]).all() and (default[:, i] < 77.0).all(), default[:, i]
     assert (97.0 < catch_up[:, i]).all() and (catch_up[:, i] <= 100.0).all(), catch_up[:, i]
+
+
+def test_the_learning_paths_figure_draws_both_models(tmp_path):
+    """docs/learning_paths_figure.py's drawing, on made-up paths of the right shapes."""
+    figure = docs_script("learning_paths_figure")
+    rng = np.random.default_rng(0)
+    k = [2.2 - rng.random((4, len(figure.korea.QUARTERS))) for _ in range(2)]
+    c = [70 + 20 * rng.random((4, len(figure.china.QUARTERS))) for _ in range(2)]
+    out = tmp_path / "paths.png"
+    figure.draw(k, c, ["default", "catch-up"], out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
