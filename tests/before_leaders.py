@@ -14,7 +14,8 @@ and no foreign entry with entrants' rates over every unit (both on since finding
 ``FIT_OF_2026_12_04_EVENING`` is the evening's fit, with 1,500 foreign startups).
 And hub-and-spoke coordination off (``NO_HUB``; on for partner programmes since finding 49,
 2026-12-05): pins made at the night's fit, whose values are still the defaults, compose
-with it alone.
+with it alone. And each unit's learning rate solved at rest (``RATES_AT_REST``), the learning
+model of every fit here, which tests of the stationary start name too.
 Each such pin still compares to 1e-12, so it shows that the adoptions changed nothing else.
 """
 
@@ -29,6 +30,11 @@ SCALE_BEFORE = 1.26  # world.domestic_capability_scale under the exogenous front
 # Hub-and-spoke coordination of partner programmes, off until 2026-12-05 (finding 49): every
 # fit below was made with it off
 NO_HUB = ("model.choice.hub_and_spoke=false",)
+# The learning model of every pin here and of the tests of the stationary start: each unit's
+# learning rate solved so that it stands still at its start (the default until the owner
+# decides on the catch-up transfer: docs/learning_rate.md, "The decision wanted"). Every fit
+# below was made with it
+RATES_AT_REST = ("model.growth.common_learning_rate=false",)
 # The history fit's membership values from 2026-12-03 until the refit of 2026-12-04
 # (docs/calibration.md section 9): pins made before the refit compose with these
 FIT_OF_2026_12_03 = (
@@ -48,6 +54,7 @@ FIT_OF_2026_12_03 = (
     "model.growth.foreign_entry=false",
     "model.growth.entrant_rates_by_home=false",
     *NO_HUB,
+    *RATES_AT_REST,
 )
 # The history fit's membership values from the morning of 2026-12-04 until the refit with
 # 1,500 foreign startups that evening (finding 46), with the world of that day: pins made in
@@ -65,6 +72,7 @@ FIT_OF_2026_12_04 = (
     "model.growth.foreign_entry=false",
     "model.growth.entrant_rates_by_home=false",
     *NO_HUB,
+    *RATES_AT_REST,
 )
 # The history fit's membership values from the evening of 2026-12-04 (1,500 foreign startups,
 # finding 46) until the refit that night with foreign entry and entrants' rates by home,
@@ -81,6 +89,7 @@ FIT_OF_2026_12_04_EVENING = (
     "model.growth.foreign_entry=false",
     "model.growth.entrant_rates_by_home=false",
     *NO_HUB,
+    *RATES_AT_REST,
 )
 
 

@@ -21,7 +21,7 @@ from sim.engine.knowledge import capability_gain
 from sim.engine.markets import N_MARKETS
 from sim.engine.start import _anchors
 from sim.engine.state import FirmState
-from tests.before_leaders import before_leaders
+from tests.before_leaders import RATES_AT_REST, before_leaders
 from tests.engine.test_entry_values import entry_before_the_fix
 from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
@@ -31,8 +31,11 @@ OFF = "model.growth.balanced_growth=false"
 
 
 def korea(*overrides: str, steps: int = 1) -> sim.AllianceModel:
-    """korea_2024 (version 2, the default) after construction; run it with ``.run()``."""
-    return sim.AllianceModel(sim.compose(["world=korea_2024", f"steps={steps}", *overrides]))
+    """korea_2024 (version 2, the default) after construction, each unit's rate its own
+    (``RATES_AT_REST``: a start at rest, which balanced growth keeps); run it with ``.run()``."""
+    return sim.AllianceModel(
+        sim.compose(["world=korea_2024", f"steps={steps}", *RATES_AT_REST, *overrides])
+    )
 
 
 def test_switched_off_the_model_gives_the_numbers_from_before_the_switch(monkeypatch):

@@ -15,6 +15,7 @@ import sim
 from sim.config.vocabulary import DOMESTIC, N_DOMAINS
 from sim.engine import economy, innovation, turnover
 from sim.engine.state import STARTUP
+from tests.before_leaders import RATES_AT_REST
 from tests.conftest import SMALL_SYNTHETIC
 from tests.test_model import run_both_engines
 
@@ -120,11 +121,11 @@ def test_engines_agree_with_foreign_entry():
     assert (fast.firms.entered[fast.firms.region != DOMESTIC] > 0).any()
 
 
-def test_entrant_rates_by_home_take_the_median_of_the_entrants_own_startups(run_on):
+def test_entrant_rates_by_home_take_the_median_of_the_entrants_own_startups():
     """``entrant_rates(firms, foreign)``: the median lambda_i of the domain's live startups of
     the entrant's home; None keeps every live unit's median; a domain without such startups
-    falls back to every unit's median."""
-    f = run_on.firms
+    falls back to every unit's median (units with rates of their own: ``RATES_AT_REST``)."""
+    f = sim.AllianceModel(sim.compose([*ON, *RATES_AT_REST])).run(6).firms
     own = f.alive & (f.learning_rate > 0.0)
     assert own.any()
     everyone = turnover.entrant_rates(f)
@@ -165,7 +166,7 @@ def test_by_home_entrants_are_offered_their_homes_rates(monkeypatch):
     for by_home in (True, False):
         seen.clear()
         flag = f"model.growth.entrant_rates_by_home={str(by_home).lower()}"
-        sim.AllianceModel(sim.compose([*ON, flag, "steps=3"])).run()
+        sim.AllianceModel(sim.compose([*ON, flag, "steps=3", *RATES_AT_REST])).run()
         assert len(seen) == 6 and [s[0] for s in seen] == [False, True] * 3
         for _, rates, expected, everyone in seen:
             np.testing.assert_array_equal(rates, expected)

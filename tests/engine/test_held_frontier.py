@@ -23,7 +23,7 @@ from sim.engine.knowledge import capability_gain, push_frontier
 from sim.engine.measures import QuarterEnd
 from sim.engine.start import REST_TOLERANCE
 from sim.engine.state import STARTUP, FirmState
-from tests.before_leaders import FIT_OF_2026_12_03, SCALE_BEFORE
+from tests.before_leaders import FIT_OF_2026_12_03, RATES_AT_REST, SCALE_BEFORE
 from tests.conftest import SMALL_SYNTHETIC
 from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
@@ -36,8 +36,11 @@ DOMESTIC_HOLDERS = f"world.domestic_capability_scale={SCALE_BEFORE}"
 
 
 def korea(*overrides: str, steps: int = 1) -> sim.AllianceModel:
-    """korea_2024 (version 2, the default) after construction; run it with ``.run()``."""
-    return sim.AllianceModel(sim.compose(["world=korea_2024", f"steps={steps}", *overrides]))
+    """korea_2024 (version 2, the default) after construction, each unit's rate its own
+    (``RATES_AT_REST``: the holders at rest below need it); run it with ``.run()``."""
+    return sim.AllianceModel(
+        sim.compose(["world=korea_2024", f"steps={steps}", *RATES_AT_REST, *overrides])
+    )
 
 
 def best_live(f: FirmState) -> np.ndarray:
@@ -89,7 +92,7 @@ def test_a_holder_that_exits_hands_the_frontier_to_the_next_best_unit():
 def test_no_unit_is_capped_with_the_switch_and_only_foreign_ones_without():
     region = np.array([DOMESTIC, 1, 2])
     on = sim.compose(["world=korea_2024", ON]).model
-    off = sim.compose(["world=korea_2024", OFF]).model
+    off = sim.compose(["world=korea_2024", OFF, *RATES_AT_REST]).model
     assert np.isinf(held_frontier.ceiling(on, region)).all()
     np.testing.assert_array_equal(held_frontier.ceiling(off, region), [np.inf, 1.0, 1.0])
 
@@ -187,7 +190,9 @@ def test_at_rest_the_holders_stay_at_one_and_the_frontier_grows_at_the_drift(wor
     may pass the holder: korea_2024 seed 0, applications, +10.8 % in the quarter)."""
     base = ["world=korea_2024", "seed=0"] if world == "korea" else [*SMALL_SYNTHETIC]
     m = sim.AllianceModel(
-        sim.compose([*base, ON, f"model.growth.stationary_start={str(stationary).lower()}"])
+        sim.compose(
+            [*base, ON, f"model.growth.stationary_start={str(stationary).lower()}", *RATES_AT_REST]
+        )
     )
     holders, k, moved = at_rest(m)
     assert holders.size >= 5  # most domains are held (ties are possible)

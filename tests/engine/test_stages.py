@@ -11,6 +11,7 @@ from sim.engine.knowledge import capability_gain
 from sim.engine.markets import DOMESTIC_MARKET, N_MARKETS, market_geography
 from sim.engine.stages import deepen, depth_targets
 from sim.engine.start import _anchors
+from tests.before_leaders import RATES_AT_REST
 from tests.conftest import SMALL_SYNTHETIC
 
 
@@ -37,8 +38,10 @@ def test_the_start_hits_the_target_shares(start):
     assert has_both.sum() >= 4  # the targets are tested where they bind
 
 
-def test_the_best_domestic_units_keep_their_distance_at_start_efforts(start):
-    """lambda_d is solved so that each anchor's capability grows exactly at the trend."""
+def test_the_best_domestic_units_keep_their_distance_at_start_efforts():
+    """lambda_d is solved so that each anchor's capability grows exactly at the trend (with
+    rates solved at rest, ``RATES_AT_REST``; the catch-up transfer solves it on the holder)."""
+    start = sim.AllianceModel(sim.compose([*SMALL_SYNTHETIC, "model.economics=v2", *RATES_AT_REST]))
     f, p = start.firms, start.params
     q = start._new_quarter(0, start.government.act(0))
     s = economy.sales(f, start.economy, 0, p, start.alliances)

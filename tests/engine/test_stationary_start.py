@@ -16,7 +16,7 @@ from sim.engine.knowledge import capability_gain
 from sim.engine.start import REST_TOLERANCE
 from sim.engine.state import STARTUP, FirmState
 from sim.engine.turnover import entrant_rates
-from tests.before_leaders import before_leaders
+from tests.before_leaders import RATES_AT_REST, before_leaders
 from tests.engine.test_entry_values import entry_before_the_fix
 from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
@@ -29,8 +29,12 @@ CAPPED = "model.growth.frontier_held_by_firm=false"
 
 
 def korea(*overrides: str, steps: int = 1) -> sim.AllianceModel:
-    """korea_2024 (version 2, the default) after construction; run it with ``.run()``."""
-    return sim.AllianceModel(sim.compose(["world=korea_2024", f"steps={steps}", *overrides]))
+    """korea_2024 (version 2, the default) after construction, each unit's rate its own
+    (``RATES_AT_REST``, the learning model the stationary start solves); run it with
+    ``.run()``."""
+    return sim.AllianceModel(
+        sim.compose(["world=korea_2024", f"steps={steps}", *RATES_AT_REST, *overrides])
+    )
 
 
 def below_cap(f: FirmState) -> np.ndarray:
@@ -191,5 +195,7 @@ def test_no_unit_has_its_own_rate_without_the_switch():
 @pytest.mark.slow
 def test_engines_agree_exactly_with_the_stationary_start():
     """The agent engine reads each firm's own rate as the vectorised one does."""
-    fast, _ = run_both_engines(sim.compose([*WORLDS["korea"], "scenario=baseline", "seed=7", ON]))
+    fast, _ = run_both_engines(
+        sim.compose([*WORLDS["korea"], "scenario=baseline", "seed=7", ON, *RATES_AT_REST])
+    )
     assert (fast.firms.learning_rate > 0.0).sum() > 100  # own rates are in use

@@ -47,6 +47,7 @@ from sim.engine.economy import dues_share
 from sim.engine.outlook import flow_scale, reviser_at
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import NO_ALLIANCE, OPEN, padded
+from tests.before_leaders import RATES_AT_REST
 
 GJ_FIRMS = 60
 GJ_STEPS = 40
@@ -73,6 +74,8 @@ GOYAL_JOSHI_V2 = (
     # every domain's frontier one of them (model.growth.frontier_held_by_firm, default true
     # since 2026-12-03 for worlds with named leaders)
     "model.growth.frontier_held_by_firm=false",
+    *RATES_AT_REST,  # the learning model these worlds were measured under (and the exogenous
+    # frontier needs: one rate per domain is solved on a holder)
     f"steps={GJ_STEPS}",
 )
 
