@@ -45,7 +45,7 @@ CHINA = REGIONS.index("china")
 CHINA_DOMAINS = ("foundation_models", "cloud_infrastructure", "applications_services", "telecom")
 DOMESTIC_SCALE = "world.domestic_capability_scale=0.84"  # docs/gap_path_2016.py's choice
 MODELS = {
-    "default (rates solved at rest)": (),
+    "default (rates solved at rest)": ("model.growth.common_learning_rate=false",),
     "one rate per domain, transfer 0.16": (
         "model.growth.common_learning_rate=true",
         "model.growth.transfer_rate=0.16",

@@ -42,7 +42,7 @@ SCALES = (0.84, 0.85, 0.86, 0.87)
 def models(transfer: float) -> dict[str, tuple[str, ...]]:
     """The two learning models' overrides, by label."""
     return {
-        "default (rates solved at rest)": (),
+        "default (rates solved at rest)": ("model.growth.common_learning_rate=false",),
         f"one rate per domain, transfer {transfer}": (
             "model.growth.common_learning_rate=true",
             f"model.growth.transfer_rate={transfer}",

@@ -14,6 +14,7 @@ from scenarios.worlds.korea_2024 import load_facts
 from sim.engine import growth
 from sim.engine.state import CLOSED, OPEN
 from tests.analysis.conftest import docs_script
+from tests.before_leaders import RATES_AT_REST
 
 SPRI_LEVEL_2016 = 0.739  # Korea's AI level relative to the US in 2016 (SPRi)
 
@@ -95,7 +96,9 @@ COMMON_RATE = ["model.growth.common_learning_rate=true", "model.growth.transfer_
 
 
 @pytest.mark.slow  # about 10 s: CI (make test-slow)
-@pytest.mark.parametrize(("learning", "low", "high"), [([], 2.2, 2.7), (COMMON_RATE, 1.15, 1.45)])
+@pytest.mark.parametrize(
+    ("learning", "low", "high"), [(list(RATES_AT_REST), 2.2, 2.7), (COMMON_RATE, 1.15, 1.45)]
+)
 def test_the_gap_from_2016_under_each_learning_model(learning, low, high):
     """Measured 2026-12-06 (seeds 0-3 of SeedSequence(0).spawn(16)): from 2.2 years in 2016,
     rates solved so that each unit stands still at its 2016 R&D leave the gap at 2.4 in 2021

@@ -15,7 +15,7 @@ from sim.config.vocabulary import DOMESTIC
 from sim.engine import economy, fixed_amounts, innovation, turnover
 from sim.engine.policy import PolicyEffects
 from sim.engine.state import NO_ALLIANCE, STARTUP
-from tests.before_leaders import before_leaders
+from tests.before_leaders import RATES_AT_REST, before_leaders
 from tests.pins import assert_pinned
 from tests.test_model import WORLDS, run_both_engines
 
@@ -25,8 +25,11 @@ BY_VALUE = "model.growth.exit_by_value=true"
 
 
 def korea(*overrides: str, steps: int = 1) -> sim.AllianceModel:
-    """korea_2024 (version 2, the default), seed 0, after construction."""
-    return sim.AllianceModel(sim.compose(["world=korea_2024", f"steps={steps}", *overrides]))
+    """korea_2024 (version 2, the default), seed 0, after construction, each unit's rate its
+    own (``RATES_AT_REST``: a startup at rest is what break-even is measured on)."""
+    return sim.AllianceModel(
+        sim.compose(["world=korea_2024", f"steps={steps}", *RATES_AT_REST, *overrides])
+    )
 
 
 def start_surplus(model: sim.AllianceModel) -> np.ndarray:

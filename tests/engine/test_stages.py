@@ -113,6 +113,7 @@ def test_a_unit_cycling_at_the_frontier_cap_no_longer_stops_the_start(stationary
         "model.economics=v2",
         "steps=2",
         f"model.growth.stationary_start={str(stationary).lower()}",
+        *RATES_AT_REST,  # the start's passes it counts are those of rates solved at rest
     ]
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)  # "the start's efforts cycled" fails

@@ -12,7 +12,8 @@ import pytest
 TINY = [
     "optimise.world=synthetic",
     "optimise.overrides=['world.n_conglomerates=3','world.n_foreign=2',"
-    "'world.n_initial_alliances=2','world.initial_alliance_size=2']",
+    "'world.n_initial_alliances=2','world.initial_alliance_size=2',"
+    "'model.growth.common_learning_rate=false']",  # tests.before_leaders.RATES_AT_REST
     "optimise.steps=1",
     "optimise.worlds=2",
     "optimise.seeds=1",
