@@ -252,7 +252,8 @@ def main() -> None:
 
     if "memory" not in args.skip:
         r = both(trees, {"kind": "memory", "runs": args.memory_runs})
-        print(f"\n## 3. RSS over {args.memory_runs:,} small runs (315 firms x 8 quarters, v1)")
+        runs = f"{args.memory_runs:,} small runs (315 firms x 8 quarters, the default economics)"
+        print(f"\n## 3. RSS over {runs}")
         for label, x in r.items():
             print(
                 f"- {label}: {x['start_mb']:.1f} -> {x['end_mb']:.1f} MB, "
