@@ -18,12 +18,13 @@ import argparse
 import json
 import subprocess
 import sys
+from typing import Any
 
 WARMUP = 20
 VARIANTS = {"shipped": "as shipped (weak keys)", "leak": "Mesa 3.3 counter (leak)"}
 
 
-def one(leaky: bool, n: int) -> dict[str, object]:
+def one(leaky: bool, n: int) -> dict[str, Any]:
     """RSS after the warm-up, at every tenth of ``n`` runs and at the end, in a fresh process."""
     code = f"""
 import gc, json, resource, mesa, sim, warnings
@@ -48,7 +49,7 @@ gc.collect(); end = rss()
 print(json.dumps({{"start_mb": start, "end_mb": end, "marks": marks}}))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -64,15 +65,13 @@ def main() -> None:
         if args.only and key != args.only:
             continue
         r = one(key == "leak", n)
-        start, end = float(r["start_mb"]), float(r["end_mb"])  # type: ignore[arg-type]
+        start, end = r["start_mb"], r["end_mb"]
         growth = end - start
         print(
             f"  {label:26s} RSS {start:7.1f} -> {end:7.1f} MB: "
             f"{growth:+7.1f} MB, {1000 * growth / n:+6.1f} kB per run"
         )
-        marks = r["marks"]
-        assert isinstance(marks, list)
-        print("    RSS after runs: " + ", ".join(f"{k:,}: {mb:.1f} MB" for k, mb in marks))
+        print("    RSS after runs: " + ", ".join(f"{k:,}: {mb:.1f} MB" for k, mb in r["marks"]))
 
 
 if __name__ == "__main__":

@@ -32,6 +32,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # gap_path_2016, beside this one
+
+from gap_path_2016 import DOMESTIC_SCALE, models
 
 import scenarios.worlds.korea_2016 as korea_2016
 import sim
@@ -43,14 +46,7 @@ QUARTERS = (0, 4, 8, 12, 16, 20, 24, 28)  # 2016 Q1 .. 2023 Q1
 SPRI = {0: 71.3, 20: 92.0}  # China, basic stage, % of the US (2016, 2021)
 CHINA = REGIONS.index("china")
 CHINA_DOMAINS = ("foundation_models", "cloud_infrastructure", "applications_services", "telecom")
-DOMESTIC_SCALE = "world.domestic_capability_scale=0.84"  # docs/gap_path_2016.py's choice
-MODELS = {
-    "default (rates solved at rest)": ("model.growth.common_learning_rate=false",),
-    "one rate per domain, transfer 0.16": (
-        "model.growth.common_learning_rate=true",
-        "model.growth.transfer_rate=0.16",
-    ),
-}
+MODELS = models(0.16)  # gap_path_2016's two learning models, the transfer set on korea_2024
 
 
 @contextmanager

@@ -79,8 +79,7 @@ def main() -> int:
     args = parser.parse_args()
     warnings.simplefilter("ignore")  # the start's convergence warnings, one per run
     models = korea.models(0.16)
-    scaled = "world.domestic_capability_scale=0.84"  # gap_path_2016.py's choice for 2.2 years
-    korea_paths = [korea.paths([scaled, *o], args.seeds) for o in models.values()]
+    korea_paths = [korea.paths([korea.DOMESTIC_SCALE, *o], args.seeds) for o in models.values()]
     with china.china_scaled(CHINA_SCALE):
         china_paths = [china.path(o, args.seeds) for o in china.MODELS.values()]
     draw(korea_paths, china_paths, list(models), args.out)

@@ -42,6 +42,8 @@ class Alternative:
 # the history fit under one learning rate per domain with catch-up 0.16, units not
 # re-anchored (2026-12-06, docs/model.md finding 53): its adopted membership values
 CATCH_UP_RECORD = ROOT / "configs/calibration/history_fits/korea_2024_2026-12-06_catch_up.yaml"
+# that learning model: one rate per domain, catch-up 0.16, units where the world puts them
+CATCH_UP = ("model.growth.common_learning_rate=true", "model.growth.transfer_rate=0.16")
 
 
 def refitted(record: Path, declared: str = "default") -> tuple[str, ...]:
@@ -104,7 +106,7 @@ ALTERNATIVES = (
     Alternative(
         "one rate per domain, catch-up 0.16, not re-anchored",
         "common_rate_016_world_start",
-        ("model.growth.common_learning_rate=true", "model.growth.transfer_rate=0.16"),
+        CATCH_UP,
     ),
     # the same, with the membership values the history matching refits under it (its
     # accepted medians, CATCH_UP_RECORD; finding 53): the candidate default. The fit's
@@ -113,11 +115,7 @@ ALTERNATIVES = (
     Alternative(
         "one rate per domain, catch-up 0.16, not re-anchored, membership refitted",
         "common_rate_016_refit",
-        (
-            "model.growth.common_learning_rate=true",
-            "model.growth.transfer_rate=0.16",
-            *refitted(CATCH_UP_RECORD),
-        ),
+        (*CATCH_UP, *refitted(CATCH_UP_RECORD)),
     ),
 )
 
