@@ -104,13 +104,15 @@ class ChoiceParams:
         check_range(self, "horizon_quarters", 1, 400)
         check_range(self, "discount_rate", 0.0, 1.0)
         check_range(self, "depth_size_elasticity", 0.0, 5.0)
+        # an exponent on size over the working group: above 5, (size / n_wg)^e overflows to an
+        # infinite coordination cost in large alliances (the fuzz found 1e6: capital -inf)
+        check_range(self, "coord_size_elasticity", 0.0, 5.0)
         check_range(self, "working_group_size", 1, MAX_FIRMS)
         check_range(self, "fold_below_members", 1, MAX_FIRMS)
         for name in (
             "noise_revenue",
             "coord_cost_fixed",
             "coord_cost_share",
-            "coord_size_elasticity",
             "coord_heterogeneity",
             "coord_regime_misfit",
             "distance_cost",
