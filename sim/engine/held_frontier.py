@@ -13,6 +13,9 @@ grows with that unit's R&D while the gap still divides by the trend. With the sw
   capability after learning, up or down (``push``), and after exit and entry, a domain whose
   holder left is renormalised on its best live unit (``hold``): the frontier then falls to that
   unit's level, since no live firm holds the knowledge the leaver took with it.
+- a domain without live units drifts at f_d until its first entrant, which ``hold`` makes
+  the holder at its own level (a fall) and which learns at lambda_d, a rate no start solved
+  for rest (docs/model.md 6.4).
 """
 
 from __future__ import annotations
