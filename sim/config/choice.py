@@ -31,7 +31,7 @@ class ChoiceParams:
     leadership_value: float = 0.6  # utility of leading a newly founded alliance
     founding_cost: float = 100.0  # USD m one-off; only firms with more capital may found
     founding_grace_steps: int = 4  # quarters a new alliance may have one member
-    closed_selectivity: float = 0.828  # closed: admit if capability >= this x mean; fitted
+    closed_selectivity: float = 0.8284  # closed: admit if capability >= this x mean; fitted
     fee_open: float = 0.0  # USD m per quarter paid by members to the leader, open regime
     fee_closed: float = 0.2  # USD m per quarter, closed regime
     baseline_clarity: float = 0.3  # antitrust clarity without any guidance policy

@@ -12,9 +12,7 @@ FITTED = cal.load_result()["fitted"]
 # A calibrated default that disagrees with the result file today, and why; the test below
 # is expected to fail for it until sim/config/schema.py takes the fitted value (strict: it
 # then passes and asks for this entry to go).
-KNOWN_DRIFT = {
-    "model.choice.closed_selectivity": "schema default 0.828, result file 0.8284",
-}
+KNOWN_DRIFT: dict[str, str] = {}  # none since 2026-12-06 (closed_selectivity 0.828 -> 0.8284)
 
 
 @pytest.mark.parametrize(
