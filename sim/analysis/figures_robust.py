@@ -152,9 +152,13 @@ def spread_labels(
 
 
 def _series(rows: pd.DataFrame, column: str, worlds: bool) -> pd.DataFrame:
-    """Per step: the line and the band (``mid``, ``low``, ``high``)."""
+    """Per step: the line and the band (``mid``, ``low``, ``high``).
+
+    Where ``worlds``, a run without a world (``sample`` empty: a single run or a sweep at the
+    defaults reported beside a robust one) counts as one world of its own, not as no row.
+    """
     if worlds:  # each world's mean over its seeds, then across worlds
-        per_world = rows.groupby(["sample", "step"])[column].mean()
+        per_world = rows.groupby(["sample", "step"], dropna=False)[column].mean()
         by_step = per_world.groupby(level="step")
         mid = by_step.median()
     else:

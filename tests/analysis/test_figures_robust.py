@@ -80,6 +80,16 @@ def test_over_time_is_small_multiples_with_direct_labels_and_readable_type(world
     assert min(t.get_fontsize() for t in texts(fig)) * shown >= 8.9
 
 
+def test_runs_without_a_world_beside_a_robust_sweep_keep_their_line():
+    """A folder of sweeps may hold runs at the defaults (no ``sample``) beside a robust sweep:
+    until 2026-12-06 their lines were empty and the report failed (IndexError)."""
+    frame = steps(2)
+    frame.loc[frame["label"] == "scenario_0", "sample"] = np.nan
+    fig = figures_robust.over_time(frame, ["baseline", "scenario_0"], ["share_open"], True)
+    lines = [ln for ln in fig.axes[0].get_lines() if len(ln.get_xdata()) == 5]
+    assert len(lines) == 2 and all(np.isfinite(ln.get_ydata()).all() for ln in lines)
+
+
 def test_axis_labels_are_words_never_dotted_keys():
     assert words.parameter_words("model.rnd.beta_public") == "the public spillover rate"
     assert words.parameter_words("model.rnd.not_declared.scale") == "not declared multiplier"
