@@ -152,7 +152,10 @@ def task(cfg: DictConfig) -> str:
         total = len((read_json(sweep_folder / SWEEP_FILE) or {"jobs": [0]})["jobs"])
         num = int(hc.job.num)
         swept = swept_values(hc.overrides.task, hc.job.config.override_dirname.exclude_keys)
-    label = " ".join([f"run {num + 1}/{total} {run_cfg.scenario.name}", *map("=".join, swept)])
+    world = [f"world {run_cfg.sample}"] if run_cfg.sample >= 0 else []  # a design's row
+    label = " ".join(
+        [f"run {num + 1}/{total} {run_cfg.scenario.name}", *world, *map("=".join, swept)]
+    )
     if FAULTS:
         log.info("%s: not run (an earlier run could not write its results)", label)
         return "not run"

@@ -146,11 +146,13 @@ def test_the_preset_composes_and_its_worlds_are_the_declared_uncertainty():
 
 
 @pytest.mark.slow  # 17-39 s measured on 2 shared cores (2 scenarios, 2 worlds, 2 seeds, 3 qtrs)
-def test_a_small_robust_sweep_reports_robust_answers_first(tmp_path, monkeypatch, capsys):
+def test_a_small_robust_sweep_reports_robust_answers_first(tmp_path, monkeypatch, capfd):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("sys.argv", ["alliancesim"])
     argv = ["sweep=policy_comparison_quick", "hydra.sweep.dir=r", "steps=3"]
     assert alliancesim(argv) == 0
+    log = capfd.readouterr().out  # each job's line names its world
+    assert "run 1/4 baseline world 0: done in" in log and "run 4/4 mega_alliance world 1:" in log
     final = pd.concat(pd.read_parquet(p) for p in (tmp_path / "r").glob("*/final.parquet"))
     declared = load_uncertainty("default").paths
     assert set(declared) <= set(final.columns)  # each world stored with its values
@@ -183,9 +185,9 @@ def test_a_small_robust_sweep_reports_robust_answers_first(tmp_path, monkeypatch
     # a sweep of another design (other worlds) is no alternative: refused, report kept
     assert alliancesim([*argv[:1], "hydra.sweep.dir=r2", "steps=3", "analysis.seed=1"]) == 0
     before = (tmp_path / "r" / "report.html").read_text()
-    capsys.readouterr()  # what the sweeps said
+    capfd.readouterr()  # what the sweeps said
     assert report.main(["r", "--alternative", "other worlds=r2"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
+    err = capfd.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "not the main sweep's design" in err[0], err
     assert (tmp_path / "r" / "report.html").read_text() == before
     shutil.rmtree(tmp_path / "r")
