@@ -117,6 +117,18 @@ ALTERNATIVES = (
         "common_rate_016_refit",
         (*CATCH_UP, *refitted(CATCH_UP_RECORD)),
     ),
+    # depth's congestion (docs/model.md 6.7: depth falls as (n_wg / n)^e past a working group,
+    # e = 0.5 an assumption): the mechanism that keeps free collaboration in balanced clubs
+    # (docs/validation.md section 3); the larger e, the shallower a large alliance, the
+    # mandated one among them
+    *(
+        Alternative(
+            f"depth's size elasticity {e} (default 0.5)",
+            f"depth_elasticity_{e.replace('.', '')}",
+            (f"model.choice.depth_size_elasticity={e}",),
+        )
+        for e in ("0", "1")
+    ),
 )
 
 

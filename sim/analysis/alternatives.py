@@ -37,6 +37,7 @@ from sim.analysis.policy_answers import (
     effect_words,
     label_of,
 )
+from sim.config.versions import VERSION_1_ONLY
 from sim.runs.replicates import without_words
 
 AS_RUN = "as run"  # the main sweep's label in the tables
@@ -291,13 +292,22 @@ def overrides(main: Mapping[str, Any], other: Mapping[str, Any]) -> list[str]:
 
     Both are a run's recorded config (``run.json``'s ``config``) of the same world, so the
     world's sampled values agree; the design, the replicates, the scenario and the number of
-    steps are left out (they are not assumptions of the model).
+    steps are left out (they are not assumptions of the model), and so are the keys neither
+    run's economics reads (a version-1 default changed between two version-2 sweeps).
     """
     a, b = flat(main), flat(other)
+    unread = (
+        set(VERSION_1_ONLY)
+        if a.get("model.economics") == b.get("model.economics") == "v2"
+        else set()
+    )
     keys = sorted(
         k
         for k in set(a) | set(b)
-        if a.get(k) != b.get(k) and k not in NOT_ASSUMPTIONS and not k.startswith(DESIGN_GROUPS)
+        if a.get(k) != b.get(k)
+        and k not in NOT_ASSUMPTIONS
+        and k not in unread
+        and not k.startswith(DESIGN_GROUPS)
     )
     return [f"{k}={_value(b.get(k))}" for k in keys]
 

@@ -137,6 +137,19 @@ def test_overrides_name_what_an_alternative_changes_and_nothing_else():
     assert alt.overrides(main, main) == []
 
 
+def test_overrides_leave_out_keys_neither_run_s_economics_reads():
+    """A version-1 default changed between two version-2 sweeps is no assumption of either
+    (closed_selectivity 0.828 -> 0.8284 on 2026-12-06); between version-1 runs it is one."""
+    main = {"model": {"economics": "v2", "choice": {"closed_selectivity": 0.828, "x": 1}}}
+    other = {"model": {"economics": "v2", "choice": {"closed_selectivity": 0.8284, "x": 2}}}
+    assert alt.overrides(main, other) == ["model.choice.x=2"]
+    main["model"]["economics"] = other["model"]["economics"] = "v1"
+    assert alt.overrides(main, other) == [
+        "model.choice.closed_selectivity=0.8284",
+        "model.choice.x=2",
+    ]
+
+
 def test_the_section_lists_the_assumptions_verdicts_and_table():
     rows = alt.holdings(MAIN, {"half": ALT}, ["mega_alliance", "public_compute"])
     text = alt.section(rows, {"half": ["model.x=1"]})
