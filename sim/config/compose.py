@@ -371,7 +371,25 @@ def compose_node(overrides: Sequence[str], hydra_config: bool = False) -> DictCo
             "key, and for a config group one of its options (alliancesim --help lists them)"
         ) from error
     check_override_versions(node, overrides)
+    check_scenario_name(node, overrides)
     return node
+
+
+def check_scenario_name(node: DictConfig, overrides: Sequence[str]) -> None:
+    """Refuse a scenario file whose ``name`` is not its file's name.
+
+    Reason: the name labels the scenario's runs, folders and report rows; a copied file that
+    keeps the original's name would be reported as the original (found by a newcomer
+    copying ``open_data.yaml``, 2026-12-06).
+    """
+    chosen = [o.split("=", 1)[1] for o in overrides if o.lstrip("+").split("=", 1)[0] == "scenario"]
+    name = OmegaConf.select(node, "scenario.name", default=None)
+    if chosen and name is not None and chosen[-1] != name:
+        raise ConfigError(
+            f"scenario={chosen[-1]}: its file sets name: {name}, so its runs would be labelled "
+            f"as scenario {name}; allowed: name: {chosen[-1]} in {chosen[-1]}.yaml (a scenario's "
+            "name is its file's name)"
+        )
 
 
 def check_override_versions(node: DictConfig, overrides: Sequence[str]) -> None:

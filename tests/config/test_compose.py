@@ -67,3 +67,24 @@ def test_out_of_range_values_name_the_key(override, key):
 def test_unknown_group_option_is_an_error():
     with pytest.raises(ConfigError, match="mars"):
         sim.compose(["world=mars"])
+
+
+def test_a_scenario_file_named_otherwise_than_its_name_is_refused(tmp_path):
+    """A copied scenario file that keeps the original's ``name`` would be reported as the
+    original (found by a newcomer, 2026-12-06): one line naming both, nothing composed."""
+    from sim.config.compose import user_configs
+
+    (tmp_path / "scenario").mkdir()
+    (tmp_path / "scenario" / "open_data_big.yaml").write_text(
+        "name: open_data\nopen_data:\n  spillover_bonus: 0.5\n  cost: 20.0\n"
+    )
+    with user_configs([tmp_path]), pytest.raises(ConfigError) as error:
+        sim.compose(["scenario=open_data_big"])
+    message = str(error.value)
+    assert message.startswith("scenario=open_data_big: its file sets name: open_data")
+    assert "allowed: name: open_data_big" in message and len(message.splitlines()) == 1
+    (tmp_path / "scenario" / "open_data_big.yaml").write_text(
+        "name: open_data_big\nopen_data:\n  spillover_bonus: 0.5\n  cost: 20.0\n"
+    )
+    with user_configs([tmp_path]):
+        assert sim.compose(["scenario=open_data_big"]).scenario.name == "open_data_big"
