@@ -37,6 +37,7 @@ from sim.analysis.policy_answers import (
     effect_words,
     label_of,
 )
+from sim.config.schema import flat
 from sim.config.versions import VERSION_1_ONLY
 from sim.runs.replicates import without_words
 
@@ -274,17 +275,6 @@ def table(rows: Sequence[Holding]) -> str:
             f"{'yes' if a.robust else 'no'} | " + " | ".join(moved) + " |"
         )
     return "\n".join(lines)
-
-
-def flat(config: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """A nested config dict as dotted keys (lists kept whole)."""
-    out: dict[str, Any] = {}
-    for key, value in config.items():
-        if isinstance(value, Mapping):
-            out.update(flat(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
 
 
 def overrides(main: Mapping[str, Any], other: Mapping[str, Any]) -> list[str]:

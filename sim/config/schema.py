@@ -12,6 +12,7 @@ group from its own module: ``world`` (``WorldConfig``), ``choice`` (``ChoicePara
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -198,3 +199,14 @@ def as_plain(cfg: Any) -> dict[str, Any]:
     from dataclasses import asdict
 
     return asdict(cfg)
+
+
+def flat(config: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested config dict (``as_plain``, or a ``run.json``'s) as dotted keys, lists whole."""
+    out: dict[str, Any] = {}
+    for key, value in config.items():
+        if isinstance(value, Mapping):
+            out.update(flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out

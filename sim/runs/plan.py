@@ -46,6 +46,7 @@ from sim.config.design import apply_sample, check_not_designed, design_size
 from sim.config.schema import RunConfig, register_configs
 from sim.config.spending import check_equal_spend
 from sim.engine.outcomes import BY_NAME
+from sim.runs.difference import sweep_difference
 from sim.runs.overrides import (
     INFO_FLAGS,
     MAX_JOBS,
@@ -520,10 +521,12 @@ def check_sweep_folder(sweep: Plan) -> None:
         def identity(record: dict[str, Any]) -> list[tuple[str, str]]:
             return [(j["dir"], j["fingerprint"]) for j in record.get("jobs", [])]
 
-        if identity(stored) != identity(sweep.record()):  # launcher, path spelling: same sweep
+        planned = sweep.record()
+        if identity(stored) != identity(planned):  # launcher, path spelling: same sweep
+            why = sweep_difference(stored, planned, [j.cfg for j in sweep.jobs], sweep.folder)
             raise ResultsError(
-                f"results folder {str(sweep.folder)!r} holds a different sweep; allowed: "
-                "the same command to resume it, or a new hydra.sweep.dir"
+                f"results folder {str(sweep.folder)!r} holds a different sweep ({why}); "
+                "allowed: the same command to resume it, or a new hydra.sweep.dir"
             )
         return
     foreign = [n for n in visible_entries(sweep.folder) if n not in HYDRA_FILES]

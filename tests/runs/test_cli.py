@@ -181,7 +181,8 @@ def test_different_results_are_never_overwritten(swept, monkeypatch, capsys):
     monkeypatch.chdir(cwd)
     before = tree_digest(cwd / "s")
     assert main([*SWEEP, "steps=2", "hydra.sweep.dir=s"]) == 2
-    assert "holds a different sweep" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "holds a different sweep" in err and "steps is 3 there and 2 now" in err, err
     assert tree_digest(cwd / "s") == before
     (cwd / "other").mkdir(exist_ok=True)
     (cwd / "other" / "notes.txt").write_text("mine")

@@ -151,8 +151,14 @@ def test_planning_an_existing_sweep_checks_it_is_the_same(tmp_path):
     argv = ["world=synthetic", "steps=2", "seed=1,2", f"hydra.sweep.dir={tmp_path / 's'}"]
     save(plan(argv, True))
     assert plan([*argv[:-1], f"hydra.sweep.dir={tmp_path}/./s/"], True).jobs  # same sweep
-    with pytest.raises(ResultsError, match="holds a different sweep"):
+    with pytest.raises(ResultsError, match="holds a different sweep") as error:
         plan(["world=synthetic", "steps=3", "seed=1,2", argv[-1]], True)
+    # not run yet (no run.json): the overrides are what it names
+    assert "(in 0_baseline_seed=1, the overrides are world=synthetic steps=2 seed=1 there" in str(
+        error.value
+    )
+    with pytest.raises(ResultsError, match=r"holds 2 jobs \(0_baseline_seed=1, 1_base"):
+        plan(["world=synthetic", "steps=2", "seed=1,2,3", argv[-1]], True)
 
 
 CATCH_UP = "++analysis.params={model.growth.catch_up:[0.5,2.5]}"
