@@ -42,6 +42,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis import (
     alternatives_report,
+    completeness,
     cost_effectiveness,
     figures,
     figures_robust,
@@ -386,6 +387,9 @@ def build_report(
     failed = failed_runs(root)
     if not failed.empty:
         summary += f"\n{len(failed)} runs failed or are unfinished; see manifest.csv.\n"
+    warning = completeness.notice(completeness.completeness(root))
+    if warning:
+        summary = f"> **Incomplete results.** {warning}\n\n{summary}"
     skipped = report_files.by_run(skipped)  # one line per run, each file once
     if skipped:
         summary += "\n## Runs not included\n\n" + "".join(f"- `{r}`: {w}\n" for r, w in skipped)
@@ -398,6 +402,7 @@ def build_report(
         skipped,
         tables if not past.table.empty else (),
         lead,
+        warning,
     )
     files: dict[str, report_files.Writer] = {}
     for _, _, name, png, svg in shown:

@@ -57,20 +57,24 @@ def render_html(
     skipped: Sequence = (),
     tables: Sequence[tuple[str, pd.DataFrame]] = (),
     lead: str = "",
+    notice: str = "",
 ) -> str:
     """A self-contained HTML page: lead, failed and skipped runs, figures, tables, summary.
 
     ``summary`` is HTML (``summary_html``); ``tables`` are (heading, table) pairs shown
     after the figures; ``lead`` is HTML shown first, under the title (the robust answers
-    and what each scenario does).
+    and what each scenario does); ``notice`` is text shown above it all, in the failure
+    colour (``completeness.notice``: results still being written, or runs unfinished).
     """
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title>",
         f"<style>{STYLE}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
-        lead,
     ]
+    if notice:
+        parts.append(f"<p class='fail'><b>Incomplete results.</b> {html.escape(notice)}</p>")
+    parts.append(lead)
     if not failed.empty:
         parts.append(f"<h2 class='fail'>{len(failed)} runs failed or unfinished</h2>")
         parts.append(failed.to_html(index=False, escape=True))

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 import hydra
+import pandas as pd
 import yaml
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
@@ -215,7 +216,30 @@ def exit_status(handoff: Handoff) -> int:
         f"{folder} (manifest.csv)",
         file=sys.stderr,
     )
+    if report_predates(folder, table):
+        print(
+            f"alliancesim: the report in {folder} was built before some of these runs "
+            f"finished; run alliancesim-report {folder} to bring it up to date",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
+
+
+def report_predates(folder: Path, table: pd.DataFrame) -> bool:
+    """Whether ``folder`` holds a report older than a run its manifest says finished.
+
+    Reason: a report built on a half-finished sweep stays in place when the sweep is resumed
+    and finishes; nothing else would tell the analyst it is out of date (found by a
+    newcomer, 2026-12-06).
+    """
+    try:
+        built = datetime.fromtimestamp((folder / "report.html").stat().st_mtime, UTC)
+    except OSError:  # no report (or a dangling link): nothing to bring up to date
+        return False
+    if "finished_utc" not in table:
+        return False
+    finished = pd.to_datetime(table["finished_utc"], utc=True, errors="coerce").max()
+    return bool(pd.notna(finished) and finished > built)
 
 
 def after_fault(handoff: Handoff, fault: WriteFault) -> int:

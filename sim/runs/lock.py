@@ -88,6 +88,30 @@ def holder_started(folder: Path) -> datetime | None:
         return None
 
 
+def busy(folder: Path) -> str | None:
+    """The holder of ``folder``'s lock if another live command holds it, else None.
+
+    Reason: a reader (``alliancesim-report``) may look at results a sweep is still writing,
+    and must say so. Read-only: the lock file is not made where it is missing, and a shared
+    lock taken to test is released at once.
+    """
+    try:
+        fd = os.open(folder / LOCK_FILE, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError as error:
+        if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return holder_text(read_holder(fd))
+        return None
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
 def write_holder(fd: int, command: str) -> None:
     """Replace the lock file's content with this process as holder."""
     record = {

@@ -3,12 +3,15 @@ the command with its launch in this process, and one sweep of three scenarios fo
 """
 
 import importlib.util
+import shutil
 import sys
 from pathlib import Path
 from types import ModuleType
 
+import matplotlib.pyplot as plt
 import pytest
 
+from sim.analysis import report
 from tests.runs.conftest import alliancesim_here
 
 SMALL = ["world=synthetic", "world.n_startups=60", "world.n_initial_alliances=3", "steps=4"]
@@ -58,3 +61,16 @@ def comparison(tmp_path_factory) -> Path:
         patch.setattr("sys.argv", ["alliancesim"])
         assert alliancesim([*COMPARISON, "hydra.sweep.dir=s"]) == 0
     return folder / "s"
+
+
+def fast_render(fig):
+    """Figures drawn but not rendered (fast): the report's ``render`` for tests of its text."""
+    plt.close(fig)
+    return b"png", b"svg"
+
+
+@pytest.fixture
+def fast_copy(comparison, tmp_path, monkeypatch) -> Path:
+    """A copy of ``comparison`` to change, reported with ``fast_render``."""
+    monkeypatch.setattr(report, "render", fast_render)
+    return Path(shutil.copytree(comparison, tmp_path / "s"))

@@ -27,16 +27,9 @@ TABLES = ("steps", "alliances", "snapshot", "final")
 DESIGN = ["-m", "sweep=discovery", "analysis.n=4", "replicates=1", "steps=3", "world=synthetic"]
 
 
-def fast_render(fig):
-    """Figures drawn but not rendered (fast): the report's ``render`` for these tests."""
-    plt.close(fig)
-    return b"png", b"svg"
-
-
 @pytest.fixture
-def sweep(comparison, tmp_path, monkeypatch):
-    monkeypatch.setattr(report, "render", fast_render)
-    return Path(shutil.copytree(comparison, tmp_path / "s"))
+def sweep(fast_copy):
+    return fast_copy
 
 
 @pytest.fixture(scope="session")

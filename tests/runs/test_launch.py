@@ -126,3 +126,18 @@ def test_an_information_flag_is_answered_and_runs_nothing(in_tmp, monkeypatch, c
         launch_here(["--help"], monkeypatch)
     assert exited.value.code == 0
     assert "alliancesim is powered by Hydra" in capsys.readouterr().out
+
+
+def test_a_report_older_than_a_finished_run_is_flagged(tmp_path):
+    """A report built on a half-finished sweep is out of date once the sweep is resumed."""
+    import pandas as pd
+
+    table = pd.DataFrame({"status": ["done", "done"], "finished_utc": ["", ""]})
+    assert not launch.report_predates(tmp_path, table)  # no report
+    (tmp_path / "report.html").write_text("<html>")
+    os.utime(tmp_path / "report.html", (1_700_000_000, 1_700_000_000))  # 2023-11-14 22:13 UTC
+    assert not launch.report_predates(tmp_path, table)  # runs of older code: no stamps
+    table["finished_utc"] = ["2023-11-14T22:00:00+00:00", "2023-11-14T22:10:00+00:00"]
+    assert not launch.report_predates(tmp_path, table)
+    table.loc[1, "finished_utc"] = "2023-11-14T22:20:00+00:00"
+    assert launch.report_predates(tmp_path, table)
