@@ -291,6 +291,35 @@ def keyed(error: ConfigError) -> ConfigError:
     )
 
 
+def in_scenario_file(error: ConfigError, cfg: DictConfig) -> ConfigError:
+    """The error prefixed with the scenario file and line that set its keys, where one did.
+
+    Reason: a value out of range in a user's scenario file (``budget: -5``, a ``start``
+    after its ``end``) is checked after composition, when the file is no longer known.
+    The keys the message names are looked up in the scenario's file (its name is its
+    file's, ``check_scenario_name``), which is blamed only if it holds each of them at the
+    value the run has: a command-line override among them is not the file's mistake.
+    """
+    message = str(error)
+    keys = re.findall(r"(scenario\.[A-Za-z0-9_.]+)=", message)
+    name = OmegaConf.select(cfg, "scenario.name", default=None)
+    file = config_file(f"scenario/{name}") if keys and name else None
+    if file is None:
+        return error
+    try:
+        written = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return error
+    for key in keys:
+        value: typing.Any = written
+        for part in key.split(".")[1:]:
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is None or value != OmegaConf.select(cfg, key, default=None):
+            return error
+    line = key_line(file, keys[0])
+    return ConfigError(f"{file}, line {line}: {message}" if line else f"{file}: {message}")
+
+
 def to_run_config(cfg: DictConfig) -> RunConfig:
     """Turn a composed DictConfig into the typed dataclass (range checks run here).
 
@@ -304,7 +333,7 @@ def to_run_config(cfg: DictConfig) -> RunConfig:
     try:
         run = OmegaConf.to_object(cfg)
     except ConfigError as error:
-        raise keyed(error) from None
+        raise in_scenario_file(keyed(error), cfg) from None
     except OmegaConfBaseException as error:
         raise ConfigError(one_line(error)) from error
     if not isinstance(run, RunConfig):

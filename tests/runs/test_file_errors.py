@@ -120,3 +120,34 @@ def test_key_line_finds_the_deepest_key_the_file_spells(tmp_path):
 def test_other_errors_are_not_taken_for_file_mistakes():
     assert file_problem(ValueError("In the middle")) is None
     assert file_problem(RuntimeError("In 'scenario/none_such': bad")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "overrides", "expected"),
+    [
+        (  # a value out of range in the file: the file and its line
+            "name: mine\nsubsidy:\n  budget: -5\n  target_domains: [data]\n",
+            [],
+            "mine.yaml, line 3: scenario.subsidy.budget=-5.0 is out of range",
+        ),
+        (  # two of the file's values out of order: the file, the first key's line
+            "name: mine\npublic_compute:\n  start: 8\n  end: 4\n",
+            [],
+            "mine.yaml, line 3: scenario.public_compute.start=8 and scenario.public_compute.end"
+            "=4 are out of order",
+        ),
+        (  # the command line's value out of order with the file's: not the file's mistake
+            GOOD,
+            ["scenario.public_compute.end=5"],
+            "alliancesim: error: scenario.public_compute.start=8 and",
+        ),
+    ],
+)
+def test_a_range_error_names_the_file_only_where_the_file_set_the_values(
+    folder, capfd, text, overrides, expected
+):
+    (folder / "scenario" / "mine.yaml").write_text(text)
+    line = one_line(["--config-dir", str(folder), *SMALL, "scenario=mine", *overrides], capfd)
+    assert expected in line, line
+    if not overrides:
+        assert line.startswith(f"alliancesim: error: {folder / 'scenario'}"), line
