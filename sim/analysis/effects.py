@@ -133,8 +133,11 @@ def verdict(row: pd.Series) -> str:
     return f"{name}: {direction} by {size}{judgement}; {bounds}"
 
 
-def summary_markdown(effects: pd.DataFrame, replicates: int, steps: int) -> str:
-    """The summary a person reads: sentences per scenario, then the full table."""
+def summary_markdown(effects: pd.DataFrame, replicates: int, steps: int | str) -> str:
+    """The summary a person reads: sentences per scenario, then the full table.
+
+    ``steps``: the quarters run, or words for several (``"8 to 16"``, a folder of sweeps).
+    """
     baselines = list(dict.fromkeys(effects["against"]))
     named = ", ".join(f"`{b}`" for b in baselines)
     lines = [

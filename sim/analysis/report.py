@@ -359,7 +359,8 @@ def build_report(
     past = history_section.history_section(root, alliances, ordered)
     shown += [(t, c, "history", *render(fig)) for t, c, fig in past.figures]
     replicates = int(final.groupby("label")["replicate"].nunique().min())
-    steps_run = int(outcomes["step"].max())
+    ends = outcomes.groupby("run")["step"].max()  # a folder of sweeps may mix horizons
+    steps_run = f"{ends.min()}" if ends.min() == ends.max() else f"{ends.min()} to {ends.max()}"
     costs = pd.DataFrame()
     if len(against) > len(set(against.values())):
         effects = compare(final, against)

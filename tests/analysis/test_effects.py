@@ -22,6 +22,18 @@ def test_effects_are_paired_by_seed():
     assert (other["ci90_high"] - other["ci90_low"] == 0).all() and other["distinguishable"].all()
 
 
+def test_the_summary_says_the_quarters_run_or_their_range():
+    rows = [
+        {"label": s, "seed": 0, "replicate": r, "step": 4, **dict.fromkeys(effects.KEY_OUTCOMES, v)}
+        for s in ("baseline", "other")
+        for r, v in enumerate((0.0, 5.0, 9.0))
+    ]
+    table = effects.paired_effects(pd.DataFrame(rows), "baseline")
+    assert "At least 3 seeds per scenario, 4 quarters." in effects.summary_markdown(table, 3, 4)
+    mixed = effects.summary_markdown(table, 2, "8 to 16")  # a folder of two sweeps' horizons
+    assert "At least 2 seeds per scenario, 8 to 16 quarters." in mixed
+
+
 def test_interval_is_a_student_t_interval():
     mean, low, high = effects.interval(np.array([1.0, 2.0, 3.0, 4.0]))
     assert mean == 2.5 and low == pytest.approx(
