@@ -28,10 +28,13 @@ domestic startups' median revenue 0.38-0.39 USD m a quarter at step 0, 0.13 at q
 first-year fall reported to the lead), 0.28-0.39 at quarter 24, 0.62-0.83 at quarter 40, so
 5-8 %/yr over ten years; on 2026-12-02 it was 0.40, 0.54 and 1.27 (seed 0). Every firm here
 sells its share of markets without foreign sellers. One market at 19.4 and 1,048 USD m a
-year in 2030: 0.40 at step 0, 0.55 at quarter 24, 0.75 at quarter 40 (seed 0). The value
-chain at 5.8 and 315: 0.39-0.45 at step 0, 0.62-0.66 at quarter 24. Both grow 5 %/yr, Korea's
-startups' ten-year rate (at the default 25 %/yr a firm of a closed industry earned 9 USD m a
-quarter at quarter 40, 2026-12-02).
+year in 2030: 0.40 at step 0, 0.55 at quarter 24, 0.75 at quarter 40 (seed 0); it grows 5
+%/yr, Korea's startups' ten-year rate before the stationary start (at the default 25 %/yr a
+firm of a closed industry earned 9 USD m a quarter at quarter 40, 2026-12-02). The value
+chain grows 15 %/yr, as ``korea_2024``'s median domestic startup's revenue has since the
+stationary start (0.39 to 1.03 USD m a quarter by quarter 24, seed 0), at 11.0 and 598.5:
+its median firm earns 1.04 times Korea's at step 0 and 0.97 times at quarter 24 (seed 0,
+2026-12-06; at 5.8 and 315 growing 5 %/yr, until that day, 1.02 and 0.52).
 """
 
 from __future__ import annotations
@@ -88,8 +91,10 @@ VALUE_CHAIN = (
     "world.domain_weights=[1,1,1,1,1,1,1]",
     "model.growth.domain_market_weights=[1,1,1,1,1,1,1]",
     "world.capability_sd=0.08",
-    "model.markets.domestic_size_2030=5.8",  # USD m a year: Korea-sized revenue per firm
-    "model.markets.world_size_2030=315",
+    "model.markets.domestic_size_2030=11.0",  # USD m a year: Korea-sized revenue per firm
+    "model.markets.world_size_2030=598.5",
+    "model.markets.growth_domestic=0.15",  # as korea_2024's median startup's revenue grows
+    "model.markets.growth_world=0.15",
 )
 
 # G&J's "no cost of collaborating": every membership cost of docs/model.md 6.5 at zero.
