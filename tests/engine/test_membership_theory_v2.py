@@ -92,13 +92,14 @@ def test_free_collaboration_leaves_no_firm_alone():
 
 # Goyal and Joshi's complete network needs every further link to add value, and their firms
 # may link across groups while keeping their links. Here a firm is in one alliance at a time
-# (exclusive clubs), and an alliance's depth falls with its size past a working group
+# (disjoint clubs), and an alliance's depth falls with its size past a working group
 # (docs/model.md 6.7: (n_wg / n)^depth_size_elasticity), so integrated offers, which depth
 # scales, are congested: a firm values the smaller of two alliances that cover every domain
-# more, and sizes even out. The benchmark for individual moves between exclusive clubs is
-# Nash (individual) stability (Yi and Shin 2000; Dreze and Greenberg 1980): with value
-# rising in size the grand coalition, with congestion balanced clubs. Measured 2026-12-06
-# (docs/validation.md section 3), seeds 0-5, 40 quarters, every cost 0.
+# more, and sizes even out. The benchmark for individual moves between disjoint clubs is
+# Nash stability (Bogomolnaia and Jackson 2002; Yi and Shin 2000's open membership): with
+# value rising in size the grand coalition is stable; with value falling in size it needs
+# near-equal clubs (a direct consequence). Measured 2026-12-06 (docs/validation.md section
+# 3), seeds 0-5, 40 quarters, every cost 0.
 NO_CONGESTION = ("model.choice.depth_size_elasticity=0",)
 UNBOUNDED = ("model.rnd.level_bounded_spillovers=false",)
 
