@@ -43,6 +43,7 @@ from sim.config.compose import (
 )
 from sim.config.levers import LeverWindow, lever_fields
 from sim.config.schema import RunConfig, WorldConfig
+from sim.config.versions import VERSION_1_ONLY
 
 CHECKS = ("check_range", "check_choice", "check_weights", "check_unique", "check_plain_name")
 PAIR = re.compile(r"``\[(\w+), (\w+)\]``")
@@ -241,8 +242,13 @@ def _default(f: dataclasses.Field[Any]) -> str:
     return yaml.safe_dump(value, default_flow_style=True, width=10**6).strip().removesuffix("...")
 
 
-def keys_of(cls: type) -> list[Key]:
-    """Every plain field of a config dataclass, described (nested dataclasses left out)."""
+def keys_of(cls: type, path: str = "") -> list[Key]:
+    """Every plain field of a config dataclass, described (nested dataclasses left out).
+
+    ``path`` is the dotted prefix of the class's keys in the run config
+    (``scenario.mega_alliance.``): a key only version 1 reads (``versions.VERSION_1_ONLY``)
+    then says so first, so nobody sweeps a key the default economics ignores.
+    """
     hints = typing.get_type_hints(cls)
     allowed = allowed_of(cls)
     keys: list[Key] = []
@@ -251,6 +257,8 @@ def keys_of(cls: type) -> list[Key]:
         if any(isinstance(k, type) and dataclasses.is_dataclass(k) for k in kinds):
             continue
         kind, about = _kind(hints[f.name]), comment_of(cls, f.name)
+        if path and f"{path}{f.name}" in VERSION_1_ONLY:
+            about = f"version 1 only (model.economics=v2 does not read it): {about}"
         rule = allowed.get(f.name, "")
         unit = unit_of(cls, f.name, kind, about, rule)
         keys.append(Key(f.name, kind, _default(f).strip(), unit, rule, about))
@@ -352,7 +360,7 @@ def overview() -> str:
     )
     for name, cls in levers().items():
         out.append(f"  {name}: {brief(cls.__doc__ or '')}")
-        out += key_table(keys_of(cls), "", "    ", short=True)
+        out += key_table(keys_of(cls, f"scenario.{name}."), "", "    ", short=True)
     return "\n".join(out)
 
 
@@ -393,7 +401,7 @@ def describe(name: str) -> str:
     lever = levers().get(bare)
     if lever is not None and kind in ("", "lever"):
         parts.append(f"lever {bare}: {' '.join((lever.__doc__ or '').split())}")
-        parts += key_table(keys_of(lever), f"scenario.{bare}.")
+        parts += key_table(keys_of(lever, f"scenario.{bare}."), f"scenario.{bare}.")
     if not parts:
         known = [f"{g}/{n}" for g in USER_GROUPS for n in options(g)]
         known += [f"lever/{n}" for n in levers()]

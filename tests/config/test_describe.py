@@ -174,3 +174,23 @@ def test_alliancesim_help_explains(capfd):
     assert out.startswith("usage: alliancesim") and "--config-dir DIR" in out
     assert "cost_reduction  (float; default 0.3; share (0-1); allowed 0 to 0.9)" in out
     assert "Levers (" in out and "mega_alliance: " in out
+
+
+def test_keys_only_version_1_reads_say_so_where_levers_are_listed():
+    """mandate_strength was listed without a word while version 2 ignores it (a newcomer swept
+    it, 2026-12-06); every version-1-only lever key now says so, in --help and describe."""
+    from sim.config.versions import VERSION_1_ONLY
+
+    lever_keys = [k for k in VERSION_1_ONLY if k.startswith("scenario.")]
+    assert "scenario.mega_alliance.mandate_strength" in lever_keys
+    help_text = overview()
+    for key in lever_keys:
+        _, lever, name = key.split(".")
+        marked = [k for k in keys_of(levers()[lever], f"scenario.{lever}.") if k.name == name]
+        assert marked[0].about.startswith("version 1 only"), key
+        assert f"scenario.{lever}.{name}" in describe(f"lever/{lever}")
+    lines = help_text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("mandate_strength"))
+    assert lines[at + 1].strip().startswith("version 1 only")
+    unmarked = keys_of(levers()["mega_alliance"])  # without its path: as before
+    assert not next(k for k in unmarked if k.name == "mandate_strength").about.startswith("vers")
