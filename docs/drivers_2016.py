@@ -34,7 +34,6 @@ sys.path.insert(0, str(HERE.parent))
 
 import gap_path_2016 as gap_path  # noqa: E402
 
-import sim  # noqa: E402
 from sim.config.vocabulary import DOMESTIC  # noqa: E402
 from sim.engine.state import STARTUP  # noqa: E402
 
@@ -77,14 +76,9 @@ QUARTERS = (8, 20, 24)  # 2018, 2021 and 2022 Q1
 
 def run(overrides: tuple[str, ...], seeds: int) -> tuple[np.ndarray, np.ndarray]:
     """(seeds, QUARTERS) gaps in years and (seeds,) domestic startups alive in 2022 Q1."""
-    cfg = sim.compose(
-        ["world=korea_2016", f"steps={max(QUARTERS)}", gap_path.DOMESTIC_SCALE, *overrides]
-    )
     gaps, startups = [], []
-    for seed in np.random.SeedSequence(0).spawn(seeds):
-        model = sim.AllianceModel(cfg, seed=seed).run()
-        gap = model.datacollector.get_model_vars_dataframe()["tech_gap_years"].to_numpy()
-        gaps.append(gap[list(QUARTERS)])
+    for model in gap_path.runs([gap_path.DOMESTIC_SCALE, *overrides], seeds, max(QUARTERS)):
+        gaps.append(gap_path.gaps(model, QUARTERS))
         f = model.firms
         startups.append(int((f.alive & (f.region == DOMESTIC) & (f.kind == STARTUP)).sum()))
     return np.array(gaps), np.array(startups)

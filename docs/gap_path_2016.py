@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -53,15 +54,25 @@ def models(transfer: float) -> dict[str, tuple[str, ...]]:
     }
 
 
+def runs(overrides: Sequence[str], seeds: int, steps: int) -> Iterator[sim.AllianceModel]:
+    """The baseline on korea_2016 under ``overrides``, run ``steps`` quarters, one per seed.
+
+    The seeds are ``SeedSequence(0).spawn(seeds)``, those every 2016 script uses.
+    """
+    cfg = sim.compose(["world=korea_2016", f"steps={steps}", *overrides])
+    for seed in np.random.SeedSequence(0).spawn(seeds):
+        yield sim.AllianceModel(cfg, seed=seed).run()
+
+
+def gaps(model: sim.AllianceModel, quarters: Sequence[int]) -> np.ndarray:
+    """A run model's gap in years at ``quarters`` (steps from its start)."""
+    gap = model.datacollector.get_model_vars_dataframe()["tech_gap_years"].to_numpy()
+    return np.asarray(gap[list(quarters)])
+
+
 def paths(overrides: list[str], seeds: int) -> np.ndarray:
     """(seeds, QUARTERS) gap in years of the baseline on korea_2016 under ``overrides``."""
-    cfg = sim.compose(["world=korea_2016", f"steps={max(QUARTERS)}", *overrides])
-    out = []
-    for seed in np.random.SeedSequence(0).spawn(seeds):
-        model = sim.AllianceModel(cfg, seed=seed).run()
-        gap = model.datacollector.get_model_vars_dataframe()["tech_gap_years"].to_numpy()
-        out.append(gap[list(QUARTERS)])
-    return np.array(out)
+    return np.array([gaps(m, QUARTERS) for m in runs(overrides, seeds, max(QUARTERS))])
 
 
 def start_gap(scale: float, seeds: int, overrides: list[str]) -> float:

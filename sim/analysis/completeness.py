@@ -9,11 +9,14 @@ still writing, and how many planned runs are done, failed or unfinished.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from sim.runs.lock import busy
-from sim.runs.store import DAMAGED, DONE, FAILED, SWEEP_FILE, manifest
+from sim.runs.store import DAMAGED, DONE, FAILED, manifest, sweep_files
 
 
 @dataclass(frozen=True)
@@ -38,18 +41,38 @@ class Completeness:
         return self.planned - self.done - self.failed
 
 
-def completeness(root: Path) -> Completeness:
-    """Count the runs of every sweep under ``root`` (a run, a sweep or a folder of sweeps)."""
+def sweep_manifests(root: Path) -> list[tuple[Path, pd.DataFrame]]:
+    """Each sweep's folder and manifest under ``root`` (``root`` itself included), once."""
+    return [(plan.parent, manifest(plan.parent)) for plan in sweep_files(root) if plan.exists()]
+
+
+def failed_runs(manifests: Sequence[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
+    """Failed or unfinished runs of the sweeps of ``sweep_manifests``, with a ``sweep`` column.
+
+    Runs with a garbled ``run.json`` (``damaged``) are left to the report's runs not
+    included, which say what is wrong with them: each run is listed once.
+    """
+    tables = []
+    for folder, table in manifests:
+        table = table.copy()
+        table.insert(0, "sweep", folder.name)
+        tables.append(table[~table["status"].isin([DONE, DAMAGED])])
+    return pd.concat(tables, ignore_index=True).drop_duplicates() if tables else pd.DataFrame()
+
+
+def completeness(root: Path, manifests: Sequence[tuple[Path, pd.DataFrame]]) -> Completeness:
+    """Count the runs of the sweeps under ``root`` (``sweep_manifests(root)``), and who writes.
+
+    A single run's folder has no sweep: nothing is planned, and only its lock is read.
+    """
     planned = done = failed = 0
     writing = busy(root)
-    for plan in sorted({root / SWEEP_FILE, *root.rglob(SWEEP_FILE)}):
-        if not plan.exists():
-            continue
-        status = manifest(plan.parent)["status"]
+    for folder, table in manifests:
+        status = table["status"]
         planned += len(status)
         done += int(status.isin([DONE, DAMAGED]).sum())
         failed += int((status == FAILED).sum())
-        writing = writing or busy(plan.parent)
+        writing = writing or busy(folder)
     return Completeness(planned, done, failed, writing)
 
 

@@ -59,14 +59,11 @@ from sim.analysis.effects import KEY_OUTCOMES, compare, final_quarter, summary_m
 from sim.analysis.report_page import image, page_table, render_html
 from sim.engine.outcomes import COLUMNS
 from sim.runs.store import (
-    DAMAGED,
-    DONE,
-    SWEEP_FILE,
+    REPORT_PAGE,
     ResultsError,
     ResultsWarning,
     finished_runs,
     last_step,
-    manifest,
 )
 
 STANDARD = {"sweep", "run", "scenario", "world", "seed", "replicate", "step", "preset", *COLUMNS}
@@ -132,21 +129,6 @@ def match_baselines(outcomes: pd.DataFrame, baseline: str) -> dict[str, str]:
             if len(bases) == 1:
                 against[label] = bases.index[0]
     return against
-
-
-def failed_runs(root: Path) -> pd.DataFrame:
-    """Failed or unfinished runs of every sweep under ``root``.
-
-    Runs with a garbled ``run.json`` (``damaged``) are left to the runs not included,
-    which say what is wrong with them: each run is listed once.
-    """
-    tables = []
-    for plan in sorted([root / SWEEP_FILE, *root.rglob(SWEEP_FILE)]):
-        if plan.exists():
-            table = manifest(plan.parent)
-            table.insert(0, "sweep", plan.parent.name)
-            tables.append(table[~table["status"].isin([DONE, DAMAGED])])
-    return pd.concat(tables, ignore_index=True).drop_duplicates() if tables else pd.DataFrame()
 
 
 def render(fig: Figure) -> tuple[bytes, bytes]:
@@ -385,10 +367,11 @@ def build_report(
     page_summary += summary_html.markdown(structural + design_text + past.text)
     if answers is not None:
         summary = robust_report.section_markdown(answers) + summary
-    failed = failed_runs(root)
+    manifests = completeness.sweep_manifests(root)
+    failed = completeness.failed_runs(manifests)
     if not failed.empty:
         summary += f"\n{len(failed)} runs failed or are unfinished; see manifest.csv.\n"
-    warning = completeness.notice(completeness.completeness(root))
+    warning = completeness.notice(completeness.completeness(root, manifests))
     if warning:
         summary = f"> **Incomplete results.** {warning}\n\n{summary}"
     skipped = report_files.by_run(skipped)  # one line per run, each file once
@@ -423,7 +406,7 @@ def build_report(
         files["robust_worlds.csv"] = report_files.csv_writer(answers.world_table)
     files["summary.md"] = report_files.bytes_writer(summary.encode("utf-8"))
     files["summary.csv"] = report_files.csv_writer(effects)
-    files["report.html"] = report_files.bytes_writer(page.encode("utf-8"))
+    files[REPORT_PAGE] = report_files.bytes_writer(page.encode("utf-8"))
     return summary, files
 
 
@@ -459,7 +442,7 @@ def write_report(root: Path, baseline: str | None = None) -> Path:
     previous report as it was. Arguments and errors as ``build_report``.
     """
     report_files.publish(root, build_report(root, baseline)[1])
-    return root / "report.html"
+    return root / REPORT_PAGE
 
 
 @contextmanager
@@ -515,7 +498,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
     print(summary)
-    page = args.results / "report.html"
+    page = args.results / REPORT_PAGE
     print(f"Wrote {page} (open it in a browser), summary.md, summary.csv, figures/")
     return 0
 

@@ -58,7 +58,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.runs.store import current_names, load
+from sim.runs.store import REPORT_PAGE, current_names, load
 
 if sys.platform != "win32":
     import fcntl
@@ -73,7 +73,7 @@ ENTRIES = (
     "alternatives.csv",
     "summary.csv",
     "summary.md",
-    "report.html",
+    REPORT_PAGE,
 )
 POINTER = ".report"
 LOCK_FILE = ".report.lock"

@@ -31,7 +31,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config.checks import type_name
-from sim.config.schema import ConfigError, RunConfig, register_configs
+from sim.config.schema import ConfigError, RunConfig, flat, register_configs
 from sim.config.versions import check_version, override_key
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
@@ -310,11 +310,9 @@ def in_scenario_file(error: ConfigError, cfg: DictConfig) -> ConfigError:
         written = yaml.safe_load(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return error
+    held = flat(written, "scenario.") if isinstance(written, dict) else {}
     for key in keys:
-        value: typing.Any = written
-        for part in key.split(".")[1:]:
-            value = value.get(part) if isinstance(value, dict) else None
-        if value is None or value != OmegaConf.select(cfg, key, default=None):
+        if held.get(key) is None or held[key] != OmegaConf.select(cfg, key, default=None):
             return error
     line = key_line(file, keys[0])
     return ConfigError(f"{file}, line {line}: {message}" if line else f"{file}: {message}")
@@ -411,7 +409,7 @@ def check_scenario_name(node: DictConfig, overrides: Sequence[str]) -> None:
     keeps the original's name would be reported as the original (found by a newcomer
     copying ``open_data.yaml``, 2026-12-06).
     """
-    chosen = [o.split("=", 1)[1] for o in overrides if o.lstrip("+").split("=", 1)[0] == "scenario"]
+    chosen = [o.split("=", 1)[1] for o in overrides if "=" in o and override_key(o) == "scenario"]
     name = OmegaConf.select(node, "scenario.name", default=None)
     if chosen and name is not None and chosen[-1] != name:
         raise ConfigError(

@@ -22,6 +22,7 @@ from sim.runs.verify import Damage
 RUN_FILE = "run.json"
 SWEEP_FILE = "sweep.json"
 MANIFEST_FILE = "manifest.csv"
+REPORT_PAGE = "report.html"  # alliancesim-report's page in a results folder (sim.analysis.report)
 JOB_KEYS: dict[str, type | tuple[type, ...]] = {
     "num": int,
     "dir": str,

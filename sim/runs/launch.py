@@ -52,6 +52,7 @@ from sim.runs.store import (
     DONE,
     FAILED,
     MANIFEST_FILE,
+    REPORT_PAGE,
     RUN_FILE,
     SWEEP_FILE,
     ResultsError,
@@ -233,7 +234,7 @@ def report_predates(folder: Path, table: pd.DataFrame) -> bool:
     newcomer, 2026-12-06).
     """
     try:
-        built = datetime.fromtimestamp((folder / "report.html").stat().st_mtime, UTC)
+        built = datetime.fromtimestamp((folder / REPORT_PAGE).stat().st_mtime, UTC)
     except OSError:  # no report (or a dangling link): nothing to bring up to date
         return False
     if "finished_utc" not in table:

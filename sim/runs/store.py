@@ -52,6 +52,7 @@ from sim.engine.alliance_table import quarter_dates
 from sim.engine.outcomes import FORMER_NAMES
 from sim.runs.files import (
     MANIFEST_FILE,
+    REPORT_PAGE,
     RUN_FILE,
     SWEEP_FILE,
     UMASK,
@@ -72,6 +73,7 @@ __all__ = [
     "FAILED",
     "MANIFEST_FILE",
     "PENDING",
+    "REPORT_PAGE",
     "RUN_FILE",
     "SWEEP_FILE",
     "TABLES",
@@ -90,6 +92,7 @@ __all__ = [
     "read_json",
     "remove_leftovers",
     "run_status",
+    "sweep_files",
     "write_atomically",
     "write_json",
     "write_manifest",
@@ -123,6 +126,15 @@ def run_status(folder: Path) -> dict[str, Any] | None:
     return record if record is None else dict(record)
 
 
+def sweep_files(root: Path) -> list[Path]:
+    """The ``sweep.json`` paths under ``root`` (its own included, where it may be), sorted, once.
+
+    ``root``'s own path is listed whether or not it exists; callers check (a folder of sweeps
+    has none of its own).
+    """
+    return sorted({root / SWEEP_FILE, *root.rglob(SWEEP_FILE)})
+
+
 def planned_runs(root: Path) -> tuple[list[Path], list[GarbledFile]]:
     """The run folders under ``root`` (itself included) that may be read.
 
@@ -135,7 +147,7 @@ def planned_runs(root: Path) -> tuple[list[Path], list[GarbledFile]]:
         whose runs were left out.
     """
     plans: dict[Path, set[str] | GarbledFile] = {}
-    for plan_file in sorted({root / SWEEP_FILE, *root.rglob(SWEEP_FILE)}):
+    for plan_file in sweep_files(root):
         if plan_file.is_file():
             try:
                 jobs = read_json(plan_file)["jobs"]
