@@ -145,8 +145,11 @@ def config_file(name: str) -> Path | None:
     """The file of a config such as ``scenario/mine``: packaged first, then the user's."""
     folders = [f for f in os.environ.get(USER_CONFIG_ENV, "").split(os.pathsep) if f]
     for folder in (CONFIG_DIR, *map(Path, folders)):
-        if (folder / f"{name}.yaml").is_file():
-            return folder / f"{name}.yaml"
+        try:
+            if (folder / f"{name}.yaml").is_file():
+                return folder / f"{name}.yaml"
+        except OSError:  # a name no file can have (too long): not a config file
+            continue
     return None
 
 

@@ -88,3 +88,15 @@ def test_a_scenario_file_named_otherwise_than_its_name_is_refused(tmp_path):
     )
     with user_configs([tmp_path]):
         assert sim.compose(["scenario=open_data_big"]).scenario.name == "open_data_big"
+
+
+def test_a_scenario_name_no_file_can_have_is_refused_by_its_range_not_the_file_system():
+    """A 300-character ``scenario.name`` made the scenario file's lookup raise OSError (name
+    too long), reported as a failed write (found by the fuzz, 2026-12-06); it is refused in
+    one line naming the key."""
+    from sim.config.compose import config_file
+
+    assert config_file("scenario/" + "x" * 300) is None
+    with pytest.raises(ConfigError) as error:
+        sim.compose(["world=synthetic", "scenario.name=" + "x" * 300])
+    assert str(error.value).startswith("scenario.name=") and "allowed" in str(error.value)
