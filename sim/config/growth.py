@@ -141,6 +141,19 @@ class GrowthParams:
     # output. Source: assumption (prototype; about 0.16 gives a steady-state gap of 1 year at
     # a domestic R&D spend 1/50 of the holder's, docs/learning_rate.md)
     transfer_rate: float = -1.0
+    # v2 (share), with common_learning_rate: the floor a0 of the transfer's absorptive
+    # capacity k (a0 + (1 - a0) x / (x + x_half)) at last quarter's own effort x
+    # (x_half = transfer_absorption_half_effort): 1, capability alone (the prototype's k);
+    # below 1 own R&D buys the rest, so a unit that does no R&D absorbs a0 of what a
+    # researching one does and R&D and its subsidies move the transfer (R&D's second face;
+    # Cohen and Levinthal 1989; Griffith, Redding and Van Reenen 2004); 0, nothing without
+    # R&D (docs/learning_rate.md section 7). Firms' R&D choice does not price the absorption
+    # it buys next quarter. Source: assumption; default 1 (absorptive capacity k)
+    transfer_absorption_floor: float = 1.0
+    # v2 (effort units), with transfer_absorption_floor below 1: x_half of the transfer's
+    # absorptive capacity, the effort at which it is half-way from a0 k to k (the spillovers'
+    # own is model.rnd.absorption_half_effort). Source: assumption (finding 55); default 0.05
+    transfer_absorption_half_effort: float = 0.05
 
     def __post_init__(self) -> None:
         check_finite_fields(self)
@@ -166,6 +179,8 @@ class GrowthParams:
         if self.frontier_growth_by_domain:
             _check_positive_list(self, "frontier_growth_by_domain", N_DOMAINS, high=1.0)
         check_range(self, "transfer_rate", -1.0, 1.0)
+        check_range(self, "transfer_absorption_floor", 0.0, 1.0)
+        check_range(self, "transfer_absorption_half_effort", 1e-9, 10.0)
         if self.common_learning_rate and not self.frontier_held_by_firm:
             raise ConfigError(
                 "GrowthParams.common_learning_rate=true needs frontier_held_by_firm=true "

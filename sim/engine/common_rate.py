@@ -26,7 +26,7 @@ import numpy as np
 from sim.config.schema import ModelParams
 from sim.config.vocabulary import N_DOMAINS
 from sim.engine.economy import Economy
-from sim.engine.knowledge import catch_up_factor, returns_to_rnd
+from sim.engine.knowledge import catch_up_factor, effort_share, returns_to_rnd
 from sim.engine.state import FirmState
 
 # Highest transfer rate (share of the gap a quarter at absorptive capacity 1): at 1 a unit
@@ -125,6 +125,23 @@ def steady_capability(
     return np.asarray(np.clip(np.where(transfer > 0.0, root, linear), 0.0, 1.0))
 
 
+def transfer_of(p: ModelParams, rate: np.ndarray, last_effort: np.ndarray | None) -> np.ndarray:
+    """The transfer rate each unit meets: eps_d, times own R&D's share of absorption.
+
+    Reason: ``knowledge.transfer_gain`` is ``eps k (1 - k)``, absorptive capacity k. With
+    ``model.growth.transfer_absorption_floor`` a0 below 1 it is
+    ``k (a0 + (1 - a0) x / (x + x_half))`` at last quarter's effort x (x_half:
+    ``transfer_absorption_half_effort``; ``knowledge.effort_share``; None: no effort, as an
+    entrant's), so each unit meets ``eps_d`` times that share; at 1 every unit meets ``eps_d``.
+    """
+    a0 = p.growth.transfer_absorption_floor
+    if a0 >= 1.0:
+        return rate
+    x = np.zeros(np.shape(rate)) if last_effort is None else last_effort
+    half = p.growth.transfer_absorption_half_effort
+    return np.asarray(rate * effort_share(x, a0=a0, half_effort=half))
+
+
 def top_spenders(firms: FirmState, X: np.ndarray) -> np.ndarray:
     """Row of the live unit with the most effective R&D in each domain, -1 where none.
 
@@ -152,7 +169,13 @@ def transfer_step(
     reach[there] = catch_up_factor(k[there], g.catch_up) * returns_to_rnd(
         X[domestic[there]], g.rd_returns_exponent, g.effort_offset
     )
-    wanted = filled(transfer_rates(k, reach, economy.learning_rate, economy.drift, g.obsolescence))
+    wanted = transfer_rates(k, reach, economy.learning_rate, economy.drift, g.obsolescence)
+    if (
+        g.transfer_absorption_floor < 1.0
+    ):  # the anchor meets eps_d times its share: eps_d is the rest's
+        share = transfer_of(p, np.ones(N_DOMAINS), np.where(there, firms.effort[domestic], 0.0))
+        wanted = np.minimum(wanted / share, MAX_TRANSFER)
+    wanted = filled(wanted)
     if g.transfer_rate >= 0.0:  # one given rate for every domain
         return replace(economy, transfer_rate=np.full(N_DOMAINS, g.transfer_rate))
     before = economy.transfer_rate if economy.transfer_rate is not None else wanted
@@ -175,7 +198,7 @@ def reanchor(
     star = steady_capability(
         returns_to_rnd(X[rows], g.rd_returns_exponent, g.effort_offset),
         economy.learning_rate[d],
-        economy.transfer_rate[d],
+        transfer_of(p, economy.transfer_rate[d], firms.effort[rows]),
         economy.drift[d],
         g.obsolescence,
         g.catch_up,

@@ -27,6 +27,7 @@ from sim.engine import depth as depth_rules
 from sim.engine.aggregates import formed_alliance
 from sim.engine.balanced_growth import rd_costs
 from sim.engine.channels import Channels, build, group_market_key, member_value
+from sim.engine.common_rate import transfer_of
 from sim.engine.demand import marginal_value_grouped
 from sim.engine.economy import Economy, Sales
 from sim.engine.knowledge import (
@@ -69,6 +70,8 @@ class Plan:
         cost: ``(1 - c_pc) gamma_{d,t}``, the firm's marginal cost slope (USD m per effort^2).
         gamma: ``gamma_{d,t}``, the R&D cost slope of each firm row's domain this quarter,
             before public compute (``balanced_growth.rd_costs``; USD m per effort^2).
+        last_effort: Each firm row's own effort last quarter (effort units), which the
+            transfer's absorptive capacity reads (``transfer_of``).
         economy: The frontiers and learning rates this quarter.
         bound: The level bound on each of ``rows``' inflow (``sim.engine.levels``), None
             when ``model.rnd.level_bounded_spillovers`` is off.
@@ -84,6 +87,7 @@ class Plan:
     rest: np.ndarray
     cost: np.ndarray
     gamma: np.ndarray
+    last_effort: np.ndarray
     economy: Economy
     bound: InflowBound | None = None
     responses: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -109,6 +113,7 @@ def law(
     domain: np.ndarray,
     region: np.ndarray,
     own_rate: np.ndarray | None = None,
+    last_effort: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments of the capability law for units of ``domain`` (docs/model.md 6.2).
 
@@ -118,7 +123,9 @@ def law(
     by foreign leaders whose R&D grows with their markets; a domestic unit that passes it
     becomes the frontier. With ``model.growth.frontier_held_by_firm`` no unit is capped
     (``held_frontier.ceiling``). ``own_rate`` is the units' own learning rate
-    (``unit_rates``): firm rows pass ``firms.learning_rate[rows]``.
+    (``unit_rates``): firm rows pass ``firms.learning_rate[rows]``. ``last_effort`` is the
+    units' own effort last quarter (None: none, as an entrant's), which the transfer's
+    absorptive capacity reads (``common_rate.transfer_of``).
     """
     g = p.growth
     terms = {
@@ -131,7 +138,7 @@ def law(
         "effort_offset": g.effort_offset,
     }
     if economy.transfer_rate is not None:  # model.growth.common_learning_rate
-        terms["transfer"] = economy.transfer_rate[domain]
+        terms["transfer"] = transfer_of(p, economy.transfer_rate[domain], last_effort)
     return terms
 
 
@@ -337,7 +344,7 @@ def last_spillovers(
     if not p.rnd.level_bounded_spillovers:
         return Spillovers(rows, ch, a, effective_rnd_grouped(x_last, domain, R, a, ch), x_last)
     units = capability_law(
-        k, **law(p, economy, domain, firms.region[rows], firms.learning_rate[rows])
+        k, **law(p, economy, domain, firms.region[rows], firms.learning_rate[rows], x_last)
     )
     sources = source_flows(k, x_last, domain, R, ch)
     bound = inflow_bound(k, x_last, domain, R, ch, units, sources)
@@ -361,7 +368,9 @@ def capability_slope(
         return spill.units.slope(X)
     rows = spill.rows
     domain = firms.domain[rows].astype(np.int64)
-    terms = law(p, economy, domain, firms.region[rows], firms.learning_rate[rows])
+    terms = law(
+        p, economy, domain, firms.region[rows], firms.learning_rate[rows], firms.effort[rows]
+    )
     return marginal_capability(firms.capability[rows], X, **terms)
 
 
@@ -419,10 +428,12 @@ def plan(
     )
     omega = own_coefficient(sales, position, rows.size, row_scale * theta, weight, ch)
     gamma = rd_costs(p, sales.size, economy.start_year)[domain]  # gamma_{d,t} (docs 6.2)
-    full = np.zeros((5, firms.n))
-    full[:, rows] = (a, spill.inflow, omega, mv - omega * slope, gamma)
+    full = np.zeros((6, firms.n))
+    full[:, rows] = (a, spill.inflow, omega, mv - omega * slope, gamma, spill.effort)
     cost = full[4] * (1.0 - q.effects.cost_reduction[: firms.n])
-    return Plan(rows, ch, full[0], full[1], full[2], full[3], cost, full[4], economy, spill.bound)
+    return Plan(
+        rows, ch, full[0], full[1], full[2], full[3], cost, full[4], full[5], economy, spill.bound
+    )
 
 
 @dataclass(frozen=True)
@@ -597,6 +608,7 @@ def _solve_response(q: Quarter, cases: Sequence[Case]) -> np.ndarray:
                 firms.domain[rows].astype(np.int64),
                 firms.region[rows],
                 firms.learning_rate[rows],
+                game.last_effort[rows],
             ),
         )
         for rows, firms, game in cases
@@ -718,5 +730,12 @@ def learn(
 ) -> np.ndarray:
     """New capability of ``rows``, relative to the drifted frontier (docs/model.md 6.2)."""
     domain = firms.domain[rows].astype(np.int64)
-    terms = law(q.params, game.economy, domain, firms.region[rows], firms.learning_rate[rows])
+    terms = law(
+        q.params,
+        game.economy,
+        domain,
+        firms.region[rows],
+        firms.learning_rate[rows],
+        game.last_effort[rows],
+    )
     return np.asarray(capability_gain(firms.capability[rows], effective[rows], **terms))

@@ -200,8 +200,17 @@ def absorption(
         ``a`` in [0, 1], broadcast.
     """
     k, F = np.asarray(capability, dtype=np.float64), np.asarray(frontier, dtype=np.float64)
+    return np.asarray(np.clip(k / F, 0.0, 1.0) * effort_share(effort, a0, half_effort))
+
+
+def effort_share(effort: ArrayLike, a0: float = 0.5, half_effort: float = 0.05) -> np.ndarray:
+    """``a0 + (1 - a0) e / (e + half_effort)``: the part of absorptive capacity own R&D buys.
+
+    Reason: ``absorption`` over the capability's part: ``a0`` without own effort, rising to 1
+    (Cohen and Levinthal 1989). Arguments as ``absorption``'s (``e`` clipped at 0).
+    """
     e = np.maximum(np.asarray(effort, dtype=np.float64), 0.0)
-    return np.asarray(np.clip(k / F, 0.0, 1.0) * (a0 + (1.0 - a0) * e / (e + half_effort)))
+    return np.asarray(a0 + (1.0 - a0) * e / (e + half_effort))
 
 
 def catch_up_factor(k: ArrayLike, catch_up: ArrayLike) -> np.ndarray:

@@ -379,7 +379,12 @@ def prospects(
         for full, part in zip(receiving, spill.receiving, strict=True):
             full[rows] = part
         every = innovation.law(
-            p, economy, firms.domain.astype(np.int64), firms.region, firms.learning_rate
+            p,
+            economy,
+            firms.domain.astype(np.int64),
+            firms.region,
+            firms.learning_rate,
+            firms.effort,
         )
         units = capability_law(firms.capability, **every)
     o = outlook(

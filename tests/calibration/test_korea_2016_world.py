@@ -93,11 +93,18 @@ def test_domestic_capability_scale_multiplies_the_domestic_firms_only():
 # capabilities scaled so that the start's gap is SPRi's 2.2 years (0.84: 2.21 on 16 seeds)
 V2_2016 = ["world=korea_2016", "steps=20", "world.domestic_capability_scale=0.84"]
 COMMON_RATE = ["model.growth.common_learning_rate=true", "model.growth.transfer_rate=0.16"]
+# finding 55 (docs/absorption_2016.py): the transfer's absorptive capacity bought by own R&D
+ABSORBING = [
+    "model.growth.common_learning_rate=true",
+    "model.growth.transfer_rate=0.6",
+    "model.growth.transfer_absorption_floor=0",
+]
 
 
 @pytest.mark.slow  # about 10 s: CI (make test-slow)
 @pytest.mark.parametrize(
-    ("learning", "low", "high"), [(list(RATES_AT_REST), 2.2, 2.7), (COMMON_RATE, 1.15, 1.45)]
+    ("learning", "low", "high"),
+    [(list(RATES_AT_REST), 2.2, 2.7), (COMMON_RATE, 1.15, 1.45), (ABSORBING, 1.2, 1.5)],
 )
 def test_the_gap_from_2016_under_each_learning_model(learning, low, high):
     """Measured 2026-12-06 (seeds 0-3 of SeedSequence(0).spawn(16)): from 2.2 years in 2016,
@@ -112,6 +119,25 @@ def test_the_gap_from_2016_under_each_learning_model(learning, low, high):
         model.run()
         assert 2.0 < start < 2.4  # SPRi 2016: 2.2
         assert low < model.outcomes["tech_gap_years"] < high  # 2021 Q1
+
+
+@pytest.mark.slow  # about 20 s: CI (make test-slow)
+def test_rnd_bought_absorption_lets_the_national_strategy_move_the_2016_catch_up():
+    """Finding 55, measured 2026-12-06 (seeds 0-1 of SeedSequence(0).spawn(16)): where own
+    R&D buys the transfer's absorption, the national strategy closes 0.36 years of the 2021
+    gap; where absorption is capability alone (finding 53's candidate), 0.04."""
+    effects = {}
+    for name, learning in (("absorbing", ABSORBING), ("capability", COMMON_RATE)):
+        gap = {}
+        for scenario in ("baseline", "national_strategy"):
+            cfg = sim.compose([*V2_2016, *learning, f"scenario={scenario}"])
+            gap[scenario] = [
+                sim.AllianceModel(cfg, seed=seed).run().outcomes["tech_gap_years"]
+                for seed in np.random.SeedSequence(0).spawn(16)[:2]
+            ]
+        effects[name] = np.subtract(gap["national_strategy"], gap["baseline"])
+    assert (effects["absorbing"] < -0.2).all(), effects
+    assert (effects["capability"] > -0.1).all(), effects
 
 
 # China's path from 2016 (docs/model.md finding 53, docs/china_path_2016.py)

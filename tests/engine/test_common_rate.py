@@ -11,6 +11,7 @@ import pytest
 
 import sim
 from sim.config.schema import ConfigError
+from sim.config.vocabulary import DOMESTIC
 from sim.engine import common_rate, economy, innovation
 from sim.engine.knowledge import capability_gain, capability_law, returns_to_rnd, transfer_gain
 
@@ -71,6 +72,31 @@ def test_the_transfer_rate_holds_the_best_domestic_unit_at_rest():
     assert (common_rate.filled(eps) == eps[0]).all()
 
 
+def test_own_rnd_buys_the_transfers_absorption_below_a_floor_of_one():
+    """``transfer_absorption_floor`` a0: each unit meets eps (a0 + (1 - a0) x / (x + x_half))."""
+    eps, x = np.full(4, 0.6), np.array([0.0, 0.05, 0.5, 1e6])
+    cfg = sim.compose(["model.growth.common_learning_rate=true"])
+    assert cfg.model.growth.transfer_absorption_floor == 1.0  # the prototype's k: unchanged
+    assert common_rate.transfer_of(cfg.model, eps, x) is eps
+    for a0 in (0.0, 0.5):
+        model = sim.compose(
+            [
+                "model.growth.common_learning_rate=true",
+                f"model.growth.transfer_absorption_floor={a0}",
+            ]
+        ).model
+        met = common_rate.transfer_of(model, eps, x)
+        assert met[0] == pytest.approx(0.6 * a0, abs=1e-15)  # no R&D: the floor
+        assert met[1] == pytest.approx(0.6 * (a0 + (1 - a0) / 2), rel=1e-12)  # x_half 0.05
+        assert (np.diff(met) > 0.0).all() and met[-1] == pytest.approx(0.6, rel=1e-6)
+        assert (common_rate.transfer_of(model, eps, None) == met[0]).all()  # an entrant's
+        k = np.full(4, 0.7)
+        kept = capability_law(
+            k, F, learning_rate=0.05, catch_up=KAPPA, obsolescence=DELTA, transfer=met
+        ).kept
+        assert kept == pytest.approx((1 - DELTA) * k + met * k * (1 - k), rel=1e-15)
+
+
 def test_the_switch_needs_the_frontier_held_by_a_firm():
     with pytest.raises(ConfigError, match="frontier_held_by_firm"):
         sim.compose(
@@ -85,11 +111,15 @@ def test_the_switch_needs_the_frontier_held_by_a_firm():
 HELD = ["model.growth.frontier_held_by_firm=true", "world.domestic_capability_scale=1.16"]
 
 
-def test_korea_starts_at_rest_with_one_rate_per_domain():
+@pytest.mark.parametrize(
+    ("eps", "floor"), [(0.2, "1.0"), (0.6, "0.0")], ids=["absorbing k", "absorbing own R&D"]
+)
+def test_korea_starts_at_rest_with_one_rate_per_domain(eps, floor):
     """One lambda_d and one eps for all, every unit re-anchored: the start is at rest.
 
     Measured on the branch lambda-design (2026-12-03, seed 0): the start's gap 1.22 years,
-    after a year 1.24.
+    after a year 1.24. With absorption bought by own R&D (``transfer_absorption_floor`` 0)
+    each unit's steady state reads the transfer it meets at its start's effort.
     """
     m = sim.AllianceModel(
         sim.compose(
@@ -100,21 +130,59 @@ def test_korea_starts_at_rest_with_one_rate_per_domain():
                 *HELD,
                 "model.growth.common_learning_rate=true",
                 "model.growth.reanchored_start=true",
-                "model.growth.transfer_rate=0.2",
+                f"model.growth.transfer_rate={eps}",
+                f"model.growth.transfer_absorption_floor={floor}",
             ]
         )
     )
     f, p, e = m.firms, m.params, m.economy
     assert (f.learning_rate == 0.0).all() and e.transfer_rate is not None
-    assert (e.transfer_rate == 0.2).all()
+    assert (e.transfer_rate == eps).all()
     q = m._new_quarter(0, m.government.act(0))
     s = economy.sales(f, e, 0, p, m.alliances)
     game = innovation.plan(f, m.alliances, q, e, s)
     X = innovation.deliver(f, game, f.effort, p)
     rows = np.flatnonzero(f.alive)
     law = innovation.law(
-        p, e, f.domain[rows].astype(np.int64), f.region[rows], f.learning_rate[rows]
+        p,
+        e,
+        f.domain[rows].astype(np.int64),
+        f.region[rows],
+        f.learning_rate[rows],
+        game.last_effort[rows],
     )
     moved = capability_gain(f.capability[rows], X[rows], **law) - f.capability[rows]
     assert np.median(np.abs(moved)) < 1e-3
     assert np.percentile(np.abs(moved), 95) < 0.01
+
+
+def test_a_solved_transfer_holds_the_best_domestic_units_where_own_rnd_buys_absorption():
+    """eps_d solved on each best domestic unit (``transfer_rate`` -1) meets its own share."""
+    m = sim.AllianceModel(
+        sim.compose(
+            [
+                "world=korea_2024",
+                "steps=1",
+                "seed=0",
+                *HELD,
+                "model.growth.common_learning_rate=true",
+                "model.growth.transfer_absorption_floor=0.0",
+            ]
+        )
+    )
+    f, e = m.firms, m.economy
+    best = common_rate.holders(f)  # the frontier holders; the anchors are the best domestic
+    anchors = np.array(
+        [
+            np.flatnonzero(f.alive & (f.domain == d) & (f.region == DOMESTIC))[
+                np.argmax(f.capability[f.alive & (f.domain == d) & (f.region == DOMESTIC)])
+            ]
+            for d in range(7)
+        ]
+    )
+    assert not np.isin(anchors, best).all()
+    before = f.capability[anchors].copy()
+    m.step()
+    assert e.transfer_rate is not None and (e.transfer_rate > 0.0).all()
+    moved = np.abs(f.capability[anchors] - before)  # seed 0: 1e-4 to 9e-4, and 4.9e-3 where
+    assert np.median(moved) < 1e-3 and moved.max() < 6e-3  # eps_d is capped (telecom, 1.0)
