@@ -44,6 +44,16 @@ class Alternative:
 CATCH_UP_RECORD = ROOT / "configs/calibration/history_fits/korea_2024_2026-12-06_catch_up.yaml"
 # that learning model: one rate per domain, catch-up 0.16, units where the world puts them
 CATCH_UP = ("model.growth.common_learning_rate=true", "model.growth.transfer_rate=0.16")
+# the catch-up whose absorptive capacity own R&D buys (docs/model.md finding 55,
+# docs/absorption_2016.py): no absorption without R&D, half-way at 0.005 effort units, the
+# transfer matching SPRi's 2021 gap from 2016; and the history fit under it
+ABSORBING = (
+    "model.growth.common_learning_rate=true",
+    "model.growth.transfer_rate=0.21",
+    "model.growth.transfer_absorption_floor=0",
+    "model.growth.transfer_absorption_half_effort=0.005",
+)
+ABSORBING_RECORD = ROOT / "configs/calibration/history_fits/korea_2024_2026-12-06_absorbing.yaml"
 
 
 def refitted(record: Path, declared: str = "default") -> tuple[str, ...]:
@@ -116,6 +126,13 @@ ALTERNATIVES = (
         "one rate per domain, catch-up 0.16, not re-anchored, membership refitted",
         "common_rate_016_refit",
         (*CATCH_UP, *refitted(CATCH_UP_RECORD)),
+    ),
+    # the catch-up with absorption bought by own R&D, membership refitted under it (finding
+    # 55): the candidate whose policy effects are not zero by construction
+    Alternative(
+        "catch-up 0.21 absorbed by own R&D, membership refitted",
+        "absorbing_refit",
+        (*ABSORBING, *refitted(ABSORBING_RECORD)),
     ),
     # depth's congestion (docs/model.md 6.7: depth falls as (n_wg / n)^e past a working group,
     # e = 0.5 an assumption): the mechanism that keeps free collaboration in balanced clubs
