@@ -14,7 +14,7 @@ candidate, and prints:
    against years 2-5 (the consistent start's criterion: every seed within 0.15): the larger
    x_half, the more own R&D moves the transfer and the further ``korea_2024`` starts from rest;
 1. the gap from 2016 (``korea_2016`` at ``gap_path_2016``'s start) for a grid of transfer
-   rates, against SPRi's 2.2 (2016), 1.56-2.19 (2018, from the level), 1.3 (2021);
+   rates, against SPRi's 2.2 (2016), 1.55-2.19 (2018, from the level), 1.3 (2021);
 2. the gap effects in 2018, 2021 and 2023 of three policy scenarios on that path, under each
    learning model (the same seeds with and without the scenario);
 3. ``korea_2024`` under the variant: the gap at quarters 0, 4, 8, 20 and 40, the first year's
@@ -53,7 +53,7 @@ from sim.engine.state import CONGLOMERATE  # noqa: E402
 # start's criterion (finding 55); the transfer: the grid's value whose 2021 gap is nearest 1.3
 HALF = 0.005
 TRANSFER = 0.21
-SPRI = "SPRi: 2.2 (2016), 1.56-2.19 (2018, from the level), 1.3 (2021), level flat to 2022"
+SPRI = "SPRi: 2.2 (2016), 1.55-2.19 (2018, from the level), 1.3 (2021), level flat to 2022"
 POLICIES = ("national_strategy", "public_compute", "mega_alliance")
 KOREA_QUARTERS = (0, 4, 8, 20, 40)
 

@@ -1,13 +1,14 @@
-"""Draw Korea's gap and China's level from 2016 under both learning models (finding 53).
+"""Draw Korea's gap and China's level from 2016 under three learning models (findings 53, 55).
 
 One figure for the decision in ``docs/learning_rate.md``: the paths of
 ``docs/gap_path_2016.py`` (Korea's gap in years) and ``docs/china_path_2016.py`` (China's
-level, its start scaled to SPRi's 71 %) under the default learning model and the catch-up
-transfer, each as the median and the band of 90 % of seeds, with SPRi's points; and Korea's
+level, its start scaled to SPRi's 71 %) under the default learning model, the catch-up
+transfer and the catch-up whose absorption own R&D buys (``docs/absorption_2016.py``, finding
+55), each as the median and the band of 90 % of seeds, with SPRi's points; and Korea's
 gap under the default with the policy ``docs/drivers_2016.py`` finds needed to reach 2021's
 1.3 (the national strategy with compute support at 45 % of every firm's R&D cost, from 2016;
 finding 54), with 2018's point read from SPRi's level. Writes
-``docs/figures/learning_paths_2016.png``; about 2 minutes with 16 seeds::
+``docs/figures/learning_paths_2016.png``; about 3 minutes with 16 seeds::
 
     .venv/bin/python docs/learning_paths_figure.py
     .venv/bin/python docs/learning_paths_figure.py --seeds 4 --out /tmp/paths.png
@@ -30,18 +31,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the two path scripts beside this one
 sys.path.insert(0, str(HERE.parent))
 
+import absorption_2016 as absorption  # noqa: E402
 import china_path_2016 as china  # noqa: E402
 import drivers_2016 as drivers  # noqa: E402
 import gap_path_2016 as korea  # noqa: E402
 
 FIGURE = HERE / "figures" / "learning_paths_2016.png"
 CHINA_SCALE = 0.85  # China's start at about 71 % (SPRi 71.3 %; china_path_2016.py)
-COLOURS = ("tab:red", "tab:blue")  # default, catch-up
+COLOURS = ("tab:red", "tab:blue", "tab:purple")  # default, catch-up, absorbing own R&D
 POLICY = "... compute 45 % for every firm"  # the row of drivers_2016 drawn on Korea's panel
 POLICY_LABEL = "default + strategy, compute 45 %, from 2016"
-# SPRi's 2018 level (81.6 %) in years at the growth SPRi's own 2021 pair implies (0.084 a year;
-# 1.56 at the model's 0.1184): the range its conversion spans (finding 54)
-SPRI_2018_HIGH = 2.19
 
 
 def draw(
@@ -62,7 +61,7 @@ def draw(
         (right, china_paths, china.QUARTERS),
     ):
         years = 2016 + np.asarray(quarters) / 4
-        for values, label, colour in zip(paths, labels, COLOURS, strict=True):
+        for values, label, colour in zip(paths, labels, COLOURS[: len(labels)], strict=True):
             low, mid, high = np.percentile(values, [5, 50, 95], axis=0)
             ax.fill_between(years, low, high, color=colour, alpha=0.2, lw=0)
             ax.plot(years, mid, color=colour, lw=1.8, label=label)
@@ -75,7 +74,7 @@ def draw(
         left.plot(years, mid, color="tab:green", lw=1.8, ls="--", label=POLICY_LABEL)
     spri_korea = [(2016 + q / 4, v) for q, v in korea.TARGETS.items()]
     left.plot(*zip(*spri_korea, strict=True), "ko", ms=7, label="SPRi (reported)")
-    low, high = drivers.REPORTED[8], SPRI_2018_HIGH
+    low, high = drivers.SPRI_2018, drivers.SPRI_2018_HIGH  # the range its conversion spans
     left.errorbar(
         2018,
         low,
@@ -98,7 +97,7 @@ def draw(
     )
     left.legend(fontsize=8, loc="lower left")
     fig.suptitle(
-        "Two learning models from a 2016 start, and the default with strong policy "
+        "Learning models from a 2016 start, and the default with strong policy "
         "(korea_2016; median and 90 % of seeds)",
         fontsize=11,
     )
@@ -114,11 +113,12 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=FIGURE)
     args = parser.parse_args()
     warnings.simplefilter("ignore")  # the start's convergence warnings, one per run
-    models = korea.models(0.16)
+    variant = f"transfer {absorption.TRANSFER}, absorbed by own R&D (x_half {absorption.HALF})"
+    models = {**korea.models(0.16), variant: absorption.absorbing(absorption.TRANSFER)}
     korea_paths = [korea.paths([korea.DOMESTIC_SCALE, *o], args.seeds) for o in models.values()]
     policy = korea.paths([korea.DOMESTIC_SCALE, *drivers.DRIVERS[POLICY]], args.seeds)
     with china.china_scaled(CHINA_SCALE):
-        china_paths = [china.path(o, args.seeds) for o in china.MODELS.values()]
+        china_paths = [china.path(o, args.seeds) for o in (*china.MODELS.values(), models[variant])]
     draw(korea_paths, china_paths, list(models), args.out, policy)
     print(f"wrote {args.out}")
     return 0

@@ -191,7 +191,7 @@ drivers = docs_script("drivers_2016")
 def test_the_default_matches_2021_only_with_policy_beyond_its_scenario_from_2016():
     """Measured 2026-12-06 (16 seeds): 2021 Q1 gap 2.37 with no driver, 2.43 with three times
     the entry, 1.81 with the national strategy from 2016, 1.32 with its compute support at 45 %
-    of every firm's R&D cost from 2016 (but 1.91 in 2018, SPRi's level says about 1.56), 2.12
+    of every firm's R&D cost from 2016 (but 1.91 in 2018, SPRi's level says about 1.55), 2.12
     with that from its real date, 2019 Q4; here 2 seeds."""
     gap_2018, gap_2021 = drivers.QUARTERS.index(8), drivers.QUARTERS.index(20)
     medians = {
