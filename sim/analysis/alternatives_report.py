@@ -191,12 +191,15 @@ def figure(rows: Sequence[alternatives.Holding]) -> Figure:
     labels = list(dict.fromkeys(r.assumption for r in rows))
     scenarios = list(dict.fromkeys(r.scenario for r in rows))
     fig, ax = plt.subplots(figsize=(10, 0.9 + 0.35 * len(rows)))
-    colours = plt.get_cmap("tab10")
+    # one colour per assumption while there are colours enough (tab20 past ten: row labels
+    # still name every row, but a colour shared by two assumptions misleads at a glance)
+    palette = plt.get_cmap("tab10" if len(labels) <= 10 else "tab20")
+    n_colours = int(getattr(palette, "N", 10))
     y = 0.0
     ticks, names = [], []
     for scenario in scenarios:
         for r in (r for r in rows if r.scenario == scenario):
-            colour = colours(labels.index(r.assumption) % 10)
+            colour = palette(labels.index(r.assumption) % n_colours)
             a = r.answer
             ax.plot([a.low, a.high], [y, y], color=colour, lw=2)
             ax.plot(a.median, y, "o", color=colour, mfc=colour if a.robust else "white", ms=7)

@@ -261,3 +261,22 @@ def test_an_answer_on_the_worse_side_everywhere_holds_and_is_said_so():
         "`public_compute`: the median effect is on the worse side as run and under the "
         "alternative. Not run under 3 of the alternatives."
     )
+
+
+@pytest.mark.parametrize("assumptions", [3, 16])
+def test_each_assumption_has_its_own_colour_in_the_figure(assumptions):
+    """The answers page's alternatives figure: 16 assumptions drew with ten colours (two
+    assumptions sharing one) until 2026-12-06; up to twenty each has its own."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    base = alt.holdings(MAIN, {"half": ALT}, ["mega_alliance"])[1]
+    rows = [
+        alt.Holding(base.scenario, f"assumption {i}", base.answer, 1, base.shift)
+        for i in range(assumptions)
+    ]
+    fig = alternatives_report.figure(rows)
+    horizontal = [line for line in fig.axes[0].lines if len(line.get_xdata()) == 2]
+    bars = [line for line in horizontal if line.get_xdata()[0] != line.get_xdata()[1]]
+    colours = {tuple(matplotlib.colors.to_rgba(line.get_color())) for line in bars}
+    assert len(bars) == assumptions and len(colours) == assumptions
