@@ -42,7 +42,7 @@ from sim.config.compose import (
     user_configs,
 )
 from sim.config.levers import LeverWindow, lever_fields
-from sim.config.schema import RunConfig, WorldConfig
+from sim.config.schema import RunConfig, WorldConfig, joint_bounds
 from sim.config.versions import VERSION_1_ONLY
 
 CHECKS = ("check_range", "check_choice", "check_weights", "check_unique", "check_plain_name")
@@ -261,6 +261,8 @@ def keys_of(cls: type, path: str = "") -> list[Key]:
             about = f"version 1 only (model.economics=v2 does not read it): {about}"
         rule = allowed.get(f.name, "")
         unit = unit_of(cls, f.name, kind, about, rule)
+        joint = joint_bounds().get(f"{path}{f.name}") if path else None
+        rule = f"{rule} {joint}" if joint else rule
         keys.append(Key(f.name, kind, _default(f).strip(), unit, rule, about))
     return keys
 

@@ -140,6 +140,27 @@ class ModelParams:
             )
 
 
+# A bound across config groups (checked in ``RunConfig``): the R&D game's efforts stay finite
+# while the cost slope net of public compute exceeds 2 / demand_slope. ``--help`` and
+# ``alliancesim-describe`` show it beside the key (``JOINT_BOUNDS``).
+COST_REDUCTION_BOUND = "model.rnd.rd_cost x (1 - cost_reduction) x demand_slope > 2"
+
+
+def compute_bound(rd_cost: float, demand_slope: float) -> float:
+    """The share of R&D cost public compute may pay at most, exclusive: ``1 - 2 / (gamma b)``."""
+    return 1.0 - 2.0 / (rd_cost * demand_slope)
+
+
+def joint_bounds() -> dict[str, str]:
+    """Keys bounded jointly with other groups' keys, and the bound, at the defaults too."""
+    default = compute_bound(RnDParams().rd_cost, RnDParams().demand_slope)
+    return {
+        "scenario.public_compute.cost_reduction": (
+            f"and {COST_REDUCTION_BOUND} (below {default:.3g} at the defaults)"
+        )
+    }
+
+
 @dataclass
 class RunConfig:
     """One run (or one batch of replicates): world, behaviour, scenario and run settings."""
@@ -171,8 +192,8 @@ class RunConfig:
         ):
             raise ConfigError(
                 f"scenario.public_compute.cost_reduction={compute.cost_reduction!r} is out of "
-                "range; allowed: model.rnd.rd_cost x (1 - cost_reduction) x demand_slope > 2 "
-                f"(here below {1 - 2 / (rnd.rd_cost * rnd.demand_slope):.3g})"
+                f"range; allowed: {COST_REDUCTION_BOUND} "
+                f"(here below {compute_bound(rnd.rd_cost, rnd.demand_slope):.3g})"
             )
         check_range(self, "replicates", 1, MAX_REPLICATES)
         check_choice(self, "engine", ENGINES)

@@ -172,7 +172,10 @@ def test_alliancesim_help_explains(capfd):
     assert alliancesim(["--help"]) == 0
     out = capfd.readouterr().out
     assert out.startswith("usage: alliancesim") and "--config-dir DIR" in out
-    assert "cost_reduction  (float; default 0.3; share (0-1); allowed 0 to 0.9)" in out
+    assert (
+        "cost_reduction  (float; default 0.3; share (0-1); allowed 0 to 0.9 and model.rnd.rd_cost"
+        " x (1 - cost_reduction) x demand_slope > 2 (below 0.5 at the defaults))" in out
+    )
     assert "Levers (" in out and "mega_alliance: " in out
 
 
@@ -194,3 +197,22 @@ def test_keys_only_version_1_reads_say_so_where_levers_are_listed():
     assert lines[at + 1].strip().startswith("version 1 only")
     unmarked = keys_of(levers()["mega_alliance"])  # without its path: as before
     assert not next(k for k in unmarked if k.name == "mandate_strength").about.startswith("vers")
+
+
+def test_a_key_bounded_jointly_with_another_group_says_so_where_it_is_listed():
+    """--help said public compute's cost_reduction allowed 0 to 0.9, while 0.5 and above are
+    refused at the defaults (left alone 2026-12-06, mended the same day): every joint bound
+    names a real key, is shown by --help and describe, and is the refusal's own wording."""
+    import sim
+    from sim.config.schema import COST_REDUCTION_BOUND, joint_bounds
+
+    bounds = joint_bounds()
+    assert bounds, "no joint bound: this test has nothing to check"
+    cfg = sim.compose(["scenario=public_compute"])
+    for key, text in bounds.items():
+        _, lever, name = key.split(".")
+        assert hasattr(getattr(cfg.scenario, lever), name), key
+        listed = [k for k in keys_of(levers()[lever], f"scenario.{lever}.") if k.name == name]
+        assert text in listed[0].allowed and text in overview(), key
+    with pytest.raises(ConfigError, match=re.escape(COST_REDUCTION_BOUND)):
+        sim.compose(["scenario=public_compute", "scenario.public_compute.cost_reduction=0.5"])
