@@ -369,9 +369,9 @@ def build_report(
         summary = robust_report.section_markdown(answers) + summary
     manifests = completeness.sweep_manifests(root)
     failed = completeness.failed_runs(manifests)
-    if not failed.empty:
-        summary += f"\n{len(failed)} runs failed or are unfinished; see manifest.csv.\n"
     warning = completeness.notice(completeness.completeness(root, manifests))
+    if not failed.empty and not warning:  # the notice at the top counts them already
+        summary += f"\n{len(failed)} runs failed or are unfinished; see manifest.csv.\n"
     if warning:
         summary = f"> **Incomplete results.** {warning}\n\n{summary}"
     skipped = report_files.by_run(skipped)  # one line per run, each file once

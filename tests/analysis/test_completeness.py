@@ -29,6 +29,7 @@ def test_a_report_on_an_unfinished_sweep_says_so_at_the_top(sweep):
     assert report.main([str(sweep)]) == 0
     summary = (sweep / "summary.md").read_text()
     assert summary.startswith("> **Incomplete results.** Only 2 of 3 planned runs are done")
+    assert "failed or are unfinished" not in summary  # said once, at the top (was twice)
     page = (sweep / "report.html").read_text()
     assert page.index("Incomplete results") < page.index("<h2>")
 
