@@ -151,7 +151,7 @@ def hub_size(members: int) -> float:
     return 60.0 + 28.0 * math.sqrt(members)
 
 
-NAMED = 6  # most alliances named on the picture (the largest whose names fit)
+NAMED = 6  # most alliances named on the picture, largest first
 
 
 def draw_network(fig: Figure, graph: nx.Graph, pos: dict[Any, np.ndarray], when: str) -> list[str]:
@@ -161,8 +161,9 @@ def draw_network(fig: Figure, graph: nx.Graph, pos: dict[Any, np.ndarray], when:
     vermillion), area growing with members, a thick black edge when state-mandated.
     Member firms are small circles (startups) or triangles (conglomerates) coloured by
     domain (Paul Tol's muted palette). Dashed dark links join federated alliances. The
-    largest alliances (up to :data:`NAMED`) are named with their member counts where the
-    name fits without covering another name or hub (:func:`~sim.dashboard.labels.place_labels`).
+    largest alliances (up to :data:`NAMED`) are named with their member counts, largest
+    first, beside the hub or, where no place there is clear, further out with a leader line,
+    never covering another name or hub (:func:`~sim.dashboard.labels.place_labels`).
 
     Args:
         fig: An empty figure.
@@ -235,7 +236,8 @@ def draw_network(fig: Figure, graph: nx.Graph, pos: dict[Any, np.ndarray], when:
         0.0,
         0.925,
         f"{info['in_alliances']} firms in alliances, {info['alone']} alone (not drawn). "
-        f"Largest {info['shown_alliances']} of {info['active_alliances']} alliances,\n"
+        f"Largest {info['shown_alliances']} of {info['active_alliances']} alliances with "
+        "a member,\n"
         f"each with up to {info['members_per_alliance']} of its strongest members; "
         f"{len(named)} of the largest named (members).",
         fontsize=7.5,

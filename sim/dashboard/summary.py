@@ -73,8 +73,9 @@ def summary_html(model: AllianceModel) -> str:
     now = [
         f"Technology gap: {o['tech_gap_years']:.2f} years (start {model.initial_gap:.2f})",
         f"Firms in open alliances {o['share_open']:.0%}, closed {o['share_closed']:.0%}, "
-        f"alone {o['share_alone']:.0%}",
-        f"Active alliances: {int(o['n_alliances'])}, largest: "
+        f"alone {o['share_alone']:.0%} (of all {int(model.firms.alive.sum()):,} firms alive, "
+        "every region)",
+        f"Alliances of two or more members: {int(o['n_alliances'])}, largest: "
         f"{int(o['largest_alliance_size'])} firms",
         f"Government spend so far: USD {model.cumulative_spend:,.0f} m",
     ]

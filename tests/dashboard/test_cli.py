@@ -52,3 +52,27 @@ def test_the_console_script_is_the_packages_entry():
     assert scripts["alliancesim-dashboard"] == "sim.dashboard:entry"
     assert sim.dashboard.entry is cli.entry
     assert sim.dashboard.APP_PATH == cli.APP_PATH
+
+
+def test_a_port_in_use_or_out_of_range_is_refused_in_one_line_before_any_url(monkeypatch, capsys):
+    """A newcomer's walkthrough (2026-12-06): a port in use printed the URL (another server's)
+    and then failed inside solara; --port 99999 ended in a traceback. Both are now refused
+    in one line, exit status 2, before anything is printed or started."""
+    import pytest
+
+    calls = []
+    monkeypatch.setattr(cli.os, "execve", lambda *args: calls.append(args))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        for argv, words in (
+            (["--port", str(taken)], f"--host=127.0.0.1 --port={taken}: cannot listen there"),
+            (["--port", "99999"], "--port=99999 is out of range; allowed: 0 to 65535"),
+        ):
+            with pytest.raises(SystemExit) as stop:
+                cli.entry(argv)
+            out, err = capsys.readouterr()
+            assert stop.value.code == 2 and not out and not calls
+            assert err.startswith(f"alliancesim-dashboard: error: {words}")
+            assert len(err.strip().splitlines()) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -54,15 +55,40 @@ def test_labels_never_overlap_each_other_a_marker_or_the_frame(points, most):
     assert len(ax.texts) == len(placed)  # a label that did not fit is removed
 
 
-def test_a_crowd_gets_few_labels_and_a_lone_hub_gets_its_name():
+def test_a_crowd_is_named_with_leader_lines_and_a_lone_hub_beside_it():
     ax = _axes()
     crowd = [Mark(0.01 * i, 0.0, 200.0, f"crowded alliance {i}") for i in range(10)]
     placed = place_labels(ax, crowd, 6)
-    assert 1 <= len(placed) < 6  # ten hubs on top of each other cannot all be named
+    assert 1 <= len(placed) <= 6
     _check(ax, crowd, placed)
+    assert ax.lines  # names away from their hubs are joined to them by a line
     ax = _axes()
     (label,) = place_labels(ax, [Mark(0.0, 0.0, 300.0, "K-AI Alliance (312)")], 6)
-    assert label.get_text() == "K-AI Alliance (312)"
+    assert label.get_text() == "K-AI Alliance (312)" and not ax.lines  # beside it: no line
+
+
+def test_the_largest_hubs_of_a_crowded_ring_are_named_first():
+    """A newcomer's walkthrough (2026-12-06) found the dashboard naming 43-member alliances
+    while the 194-, 109- and 93-member ones on the same ring went unnamed: no place beside
+    a big hub was clear, so smaller hubs took the six names. Now the largest get theirs,
+    with a leader line where needed."""
+    ax = _axes()
+    sizes = [194, 109, 93, *([45] * 27)]
+    names = ["National AI Alliance", "China state-coordinat…", "Kolon Benit AI Alliance"]
+    names += [f"alliance-{i}" for i in range(27)]
+    ring = [  # radius 0.8: before the fix only two 45-member hubs were named here
+        Mark(
+            0.8 * math.cos(2 * math.pi * i / 30),
+            0.8 * math.sin(2 * math.pi * i / 30),
+            60 + 28 * m**0.5,
+            f"{n} ({m})",
+        )
+        for i, (n, m) in enumerate(zip(names, sizes, strict=True))
+    ]
+    placed = place_labels(ax, ring, 6)
+    named = [label.get_text() for label in placed]
+    assert named[:3] == [f"{n} ({m})" for n, m in zip(names, sizes[:3], strict=False)], named
+    _check(ax, ring, placed)
 
 
 def test_long_names_are_cut_with_an_ellipsis():
