@@ -38,9 +38,11 @@ def clock_text(model: AllianceModel) -> str:
         model: The running model.
 
     Returns:
-        E.g. ``"Quarter 3 of 40 · 2024Q4"``.
+        E.g. ``"Quarter 3 of 40 · 2024Q4"``; ``" · finished"`` follows at the horizon (Play
+        and Step are then greyed out, and the pause button looked like a run in progress).
     """
-    return f"Quarter {model.steps} of {model.cfg.steps} · {date_of(model)}"
+    end = "" if model.running else " · finished"
+    return f"Quarter {model.steps} of {model.cfg.steps} · {date_of(model)}{end}"
 
 
 def span_text(model: AllianceModel) -> str:

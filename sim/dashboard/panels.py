@@ -88,6 +88,10 @@ def TechnologyGap(model: AllianceModel) -> None:
         )
 
 
+# the panel's title, as the other three panels' figures have theirs
+RUN_SUMMARY_TITLE = '<p style="margin: 0 0 6px; font-size: 15px">Run summary</p>'
+
+
 @solara.component
 def RunSummary(model: AllianceModel) -> None:
     """Panel: what this run is (world, scenario, levers in force) and where it stands.
@@ -105,4 +109,4 @@ def RunSummary(model: AllianceModel) -> None:
             "overflow-y": "auto",
         },
     ):
-        solara.HTML(tag="div", unsafe_innerHTML=summary_html(model))
+        solara.HTML(tag="div", unsafe_innerHTML=RUN_SUMMARY_TITLE + summary_html(model))

@@ -19,6 +19,8 @@ def test_the_clock_gives_the_quarter_its_date_and_the_runs_span():
     assert clock.clock_text(model) == "Quarter 3 of 6 · 2024Q4"
     assert clock.date_of(model, 4) == "2025Q1" and clock.date_of(model, -1) == "2023Q4"
     assert clock.span_text(model) == "2024Q1 to 2025Q3"
+    model.run(3)  # the horizon: the clock says the run is over
+    assert clock.clock_text(model) == "Quarter 6 of 6 · 2025Q3 · finished"
 
 
 def test_a_world_starting_another_year_dates_from_its_start():

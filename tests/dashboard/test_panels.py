@@ -63,10 +63,12 @@ def test_the_summary_panel_shows_the_summary_of_the_quarter_now():
     try:
         column, classes = _column(rc)
         assert "alliancesim-summary" in classes
-        assert column.children[0].unsafe_innerHTML == summary_html(model)
+        title = panels.RUN_SUMMARY_TITLE  # titled as the other panels are
+        assert column.children[0].unsafe_innerHTML == title + summary_html(model)
+        assert "Run summary" in title
         model.step()
         update_counter.value += 1
         html = _column(rc)[0].children[0].unsafe_innerHTML
-        assert html == summary_html(model) and "Quarter 1 of 6 · 2024Q2" in html
+        assert html == title + summary_html(model) and "Quarter 1 of 6 · 2024Q2" in html
     finally:
         rc.close()
