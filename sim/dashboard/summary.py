@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from sim.dashboard.clock import clock_text, date_of, span_text
+from sim.dashboard.controls import AS_SCENARIO
 from sim.dashboard.style import DOMAIN_LABELS, SECONDARY_INK
 from sim.model import AllianceModel
 
@@ -39,7 +40,9 @@ def lever_lines(model: AllianceModel) -> list[str]:
         cap = "no share cap" if a.share_cap >= 1 else f"share cap {a.share_cap:.0%}"
         lines.append(f"Antitrust clarity: {a.clarity:.2f} ({cap}, fines {a.fine_rate:.0%})")
     if s.subsidy is None:
-        lines.append("Subsidy: none")
+        focus = getattr(model, "settings", {}).get("subsidy_focus", AS_SCENARIO)
+        unused = "" if focus == AS_SCENARIO else f" (the focus '{focus}' applies to a subsidy)"
+        lines.append(f"Subsidy: none{unused}")
     else:
         sub = s.subsidy
         domains = ", ".join(DOMAIN_LABELS[d].lower() for d in sub.target_domains)

@@ -30,3 +30,11 @@ def test_the_lever_lines_name_the_levers_the_model_actually_uses():
     )
     assert lines[1].startswith("Antitrust clarity: ") and "status quo, no guidance" in lines[1]
     assert lines[2:] == ["Subsidy: none", "Other levers of the scenario: none"]
+
+
+def test_a_subsidy_focus_without_a_subsidy_says_it_changes_nothing():
+    """A newcomer set the focus on the baseline and saw 'Subsidy: none' with no word on why
+    (2026-12-06): the line now says the focus needs a subsidy."""
+    chosen = lever_lines(DashboardModel(subsidy_focus="infrastructure", **SMALL))
+    assert "Subsidy: none (the focus 'infrastructure' applies to a subsidy)" in chosen
+    assert "Subsidy: none" in lever_lines(DashboardModel(**SMALL))
