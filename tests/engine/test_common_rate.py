@@ -111,6 +111,22 @@ def test_the_switch_needs_the_frontier_held_by_a_firm():
 HELD = ["model.growth.frontier_held_by_firm=true", "world.domestic_capability_scale=1.16"]
 
 
+def korea_at_start(*overrides: str) -> sim.AllianceModel:
+    """korea_2024, seed 0, one quarter, frontiers held by firms, one rate per domain."""
+    return sim.AllianceModel(
+        sim.compose(
+            [
+                "world=korea_2024",
+                "steps=1",
+                "seed=0",
+                *HELD,
+                "model.growth.common_learning_rate=true",
+                *overrides,
+            ]
+        )
+    )
+
+
 @pytest.mark.parametrize(
     ("eps", "floor"), [(0.2, "1.0"), (0.6, "0.0")], ids=["absorbing k", "absorbing own R&D"]
 )
@@ -121,19 +137,10 @@ def test_korea_starts_at_rest_with_one_rate_per_domain(eps, floor):
     after a year 1.24. With absorption bought by own R&D (``transfer_absorption_floor`` 0)
     each unit's steady state reads the transfer it meets at its start's effort.
     """
-    m = sim.AllianceModel(
-        sim.compose(
-            [
-                "world=korea_2024",
-                "steps=1",
-                "seed=0",
-                *HELD,
-                "model.growth.common_learning_rate=true",
-                "model.growth.reanchored_start=true",
-                f"model.growth.transfer_rate={eps}",
-                f"model.growth.transfer_absorption_floor={floor}",
-            ]
-        )
+    m = korea_at_start(
+        "model.growth.reanchored_start=true",
+        f"model.growth.transfer_rate={eps}",
+        f"model.growth.transfer_absorption_floor={floor}",
     )
     f, p, e = m.firms, m.params, m.economy
     assert (f.learning_rate == 0.0).all() and e.transfer_rate is not None
@@ -158,29 +165,16 @@ def test_korea_starts_at_rest_with_one_rate_per_domain(eps, floor):
 
 def test_a_solved_transfer_holds_the_best_domestic_units_where_own_rnd_buys_absorption():
     """eps_d solved on each best domestic unit (``transfer_rate`` -1) meets its own share."""
-    m = sim.AllianceModel(
-        sim.compose(
-            [
-                "world=korea_2024",
-                "steps=1",
-                "seed=0",
-                *HELD,
-                "model.growth.common_learning_rate=true",
-                "model.growth.transfer_absorption_floor=0.0",
-            ]
-        )
-    )
+    m = korea_at_start("model.growth.transfer_absorption_floor=0.0")
     f, e = m.firms, m.economy
-    best = common_rate.holders(f)  # the frontier holders; the anchors are the best domestic
-    anchors = np.array(
+    home = f.alive & (f.region == DOMESTIC)
+    anchors = np.array(  # each domain's best domestic unit, not the frontier holders
         [
-            np.flatnonzero(f.alive & (f.domain == d) & (f.region == DOMESTIC))[
-                np.argmax(f.capability[f.alive & (f.domain == d) & (f.region == DOMESTIC)])
-            ]
+            np.flatnonzero(home & (f.domain == d))[np.argmax(f.capability[home & (f.domain == d)])]
             for d in range(7)
         ]
     )
-    assert not np.isin(anchors, best).all()
+    assert not np.isin(anchors, common_rate.holders(f)).all()
     before = f.capability[anchors].copy()
     m.step()
     assert e.transfer_rate is not None and (e.transfer_rate > 0.0).all()
