@@ -170,11 +170,12 @@ def transfer_step(
         X[domestic[there]], g.rd_returns_exponent, g.effort_offset
     )
     wanted = transfer_rates(k, reach, economy.learning_rate, economy.drift, g.obsolescence)
-    if (
-        g.transfer_absorption_floor < 1.0
-    ):  # the anchor meets eps_d times its share: eps_d is the rest's
+    if g.transfer_absorption_floor < 1.0:
+        # the anchor meets eps_d times its share of absorption; an anchor without R&D at a
+        # floor of 0 absorbs nothing, so its domain's rate is not identified (NaN: filled)
         share = transfer_of(p, np.ones(N_DOMAINS), np.where(there, firms.effort[domestic], 0.0))
-        wanted = np.minimum(wanted / share, MAX_TRANSFER)
+        safe = np.where(share > 0.0, share, 1.0)
+        wanted = np.where(share > 0.0, np.minimum(wanted / safe, MAX_TRANSFER), np.nan)
     wanted = filled(wanted)
     if g.transfer_rate >= 0.0:  # one given rate for every domain
         return replace(economy, transfer_rate=np.full(N_DOMAINS, g.transfer_rate))
