@@ -371,3 +371,24 @@ def test_version_1_is_pinned_while_version_2_is_built(monkeypatch):
     }
     for column, value in pinned.items():
         assert model.outcomes[column] == pytest.approx(value, rel=1e-12, abs=1e-12), column
+
+
+@pytest.mark.slow  # about 5 s: CI (make test-slow)
+def test_engines_agree_exactly_with_one_rate_per_domain_and_rnd_bought_absorption():
+    """The learning models of findings 53 and 55 (one rate per domain, a transfer whose
+    absorption own R&D buys: the plan carries last quarter's effort to the learning phase)
+    give the same run agent by agent."""
+    cfg = sim.compose(
+        [
+            *WORLDS["synthetic"],
+            "seed=7",
+            "model.economics=v2",
+            "model.growth.frontier_held_by_firm=true",
+            "model.growth.common_learning_rate=true",
+            "model.growth.transfer_rate=0.21",
+            "model.growth.transfer_absorption_floor=0",
+            "model.growth.transfer_absorption_half_effort=0.005",
+        ]
+    )
+    fast, _ = run_both_engines(cfg)
+    assert fast.economy is not None and fast.economy.transfer_rate is not None
