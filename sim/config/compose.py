@@ -413,7 +413,7 @@ def check_scenario_name(node: DictConfig, overrides: Sequence[str]) -> None:
     copying ``open_data.yaml``, 2026-12-06).
     """
     chosen = [o.split("=", 1)[1] for o in overrides if "=" in o and override_key(o) == "scenario"]
-    name = OmegaConf.select(node, "scenario.name", default=None)
+    name = OmegaConf.select(node, "scenario.name", default=None, throw_on_resolution_failure=False)
     if chosen and name is not None and chosen[-1] != name:
         raise ConfigError(
             f"scenario={chosen[-1]}: its file sets name: {name}, so its runs would be labelled "
@@ -423,8 +423,14 @@ def check_scenario_name(node: DictConfig, overrides: Sequence[str]) -> None:
 
 
 def check_override_versions(node: DictConfig, overrides: Sequence[str]) -> None:
-    """Refuse overrides of keys the composed config's economics does not read."""
-    economics = OmegaConf.select(node, "model.economics", default="")
+    """Refuse overrides of keys the composed config's economics does not read.
+
+    A value that does not resolve (an interpolation of a missing variable) is left to the
+    typed config's conversion, which refuses it in one line naming the key.
+    """
+    economics = OmegaConf.select(
+        node, "model.economics", default="", throw_on_resolution_failure=False
+    )
     check_version([override_key(o) for o in overrides], str(economics), "the overrides")
 
 

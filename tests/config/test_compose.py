@@ -100,3 +100,13 @@ def test_a_scenario_name_no_file_can_have_is_refused_by_its_range_not_the_file_s
     with pytest.raises(ConfigError) as error:
         sim.compose(["world=synthetic", "scenario.name=" + "x" * 300])
     assert str(error.value).startswith("scenario.name=") and "allowed" in str(error.value)
+
+
+@pytest.mark.parametrize("key", ["model.economics", "scenario.name"])
+def test_an_unresolvable_interpolation_is_refused_naming_its_key(key):
+    """The fuzz (2026-12-06): ``model.economics=${oc.env:NO_SUCH_VARIABLE_HERE}`` crashed
+    with InterpolationResolutionError in the version check, before the typed config could
+    refuse it (the command line refuses interpolations earlier; ``sim.compose`` did not)."""
+    with pytest.raises(ConfigError) as error:
+        sim.compose(["world=synthetic", f"{key}=${{oc.env:NO_SUCH_VARIABLE_HERE}}"])
+    assert str(error.value).startswith(f"{key}:") and "allowed" in str(error.value)
