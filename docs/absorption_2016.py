@@ -26,6 +26,8 @@ About 12 minutes at 16 seeds on one core::
 
     .venv/bin/python docs/absorption_2016.py
     .venv/bin/python docs/absorption_2016.py --seeds 4 --transfers 0.21 --skip halves korea china
+    .venv/bin/python docs/absorption_2016.py --seeds 8 --floors 0.25 --halves 0.02,0.05 \
+        --skip paths policies korea china          # item 0 at another a0
 """
 
 from __future__ import annotations
@@ -58,12 +60,12 @@ POLICIES = ("national_strategy", "public_compute", "mega_alliance")
 KOREA_QUARTERS = (0, 4, 8, 20, 40)
 
 
-def absorbing(transfer: float, half: float = HALF) -> tuple[str, ...]:
+def absorbing(transfer: float, half: float = HALF, floor: float = 0.0) -> tuple[str, ...]:
     """The variant's overrides: one rate per domain, absorption bought by own R&D (a0 = 0)."""
     return (
         "model.growth.common_learning_rate=true",
         f"model.growth.transfer_rate={transfer}",
-        "model.growth.transfer_absorption_floor=0",
+        f"model.growth.transfer_absorption_floor={floor}",
         f"model.growth.transfer_absorption_half_effort={half}",
     )
 
@@ -94,35 +96,37 @@ def korea_rest(overrides: Sequence[str], seeds: int) -> np.ndarray:
     )
 
 
-def matched_transfer(half: float, seeds: int, target: float = 1.3) -> float:
+def matched_transfer(half: float, seeds: int, floor: float = 0.0, target: float = 1.3) -> float:
     """The transfer whose median 2021 gap from 2016 is ``target`` (8 bisection steps)."""
     i = gap_path.QUARTERS.index(20)
     low, high = 0.05, 1.0
     for _ in range(8):
         mid = 0.5 * (low + high)
-        if np.median(paths(absorbing(mid, half), seeds)[:, i]) > target:
+        if np.median(paths(absorbing(mid, half, floor), seeds)[:, i]) > target:
             low = mid
         else:
             high = mid
     return round(0.5 * (low + high), 3)
 
 
-def print_halves(halves: Sequence[float], seeds: int) -> None:
-    """Item 0: what x_half trades, each at the transfer matching SPRi's 2021 gap."""
+def print_halves(halves: Sequence[float], seeds: int, floors: Sequence[float] = (0.0,)) -> None:
+    """Item 0: what x_half (and a0) trade, each at the transfer matching SPRi's 2021 gap."""
     i = gap_path.QUARTERS.index(20)
-    print(f"0. x_half against policy and korea_2024's rest (a0 = 0; {seeds} seeds)")
+    print(f"0. x_half and a0 against policy and korea_2024's rest ({seeds} seeds)")
     print(
-        f"{'x_half':>8s}{'transfer':>10s}{'2021 gap':>10s}{'strategy':>10s}"
+        f"{'a0':>5s}{'x_half':>8s}{'transfer':>10s}{'2021 gap':>10s}{'strategy':>10s}"
         f"{'k24 year 1':>12s}{'years 2-5':>11s}{'largest diff':>14s}{'k24 q20':>9s}"
     )
-    for half in halves:
-        eps = matched_transfer(half, seeds)
-        base = paths(absorbing(eps, half), seeds)[:, i]
-        policy = paths([*absorbing(eps, half), "scenario=national_strategy"], seeds)[:, i]
-        g = korea_rest(absorbing(eps, half), seeds)
+    for floor, half in ((a, h) for a in floors for h in halves):
+        eps = matched_transfer(half, seeds, floor)
+        model = absorbing(eps, half, floor)
+        base = paths(model, seeds)[:, i]
+        policy = paths([*model, "scenario=national_strategy"], seeds)[:, i]
+        g = korea_rest(model, seeds)
         first, later = g[:, 1] - g[:, 0], (g[:, 2] - g[:, 1]) / 4.0
         print(
-            f"{half:8.3f}{eps:10.3f}{np.median(base):10.2f}{np.median(policy - base):+10.3f}"
+            f"{floor:5.2f}{half:8.3f}{eps:10.3f}{np.median(base):10.2f}"
+            f"{np.median(policy - base):+10.3f}"
             f"{np.median(first):+12.3f}{np.median(later):+11.3f}"
             f"{np.abs(first - later).max():14.3f}{np.median(g[:, 2]):9.2f}"
         )
@@ -213,6 +217,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=16)
     parser.add_argument("--halves", default="0.005,0.01,0.02,0.05", help="comma-separated")
+    parser.add_argument("--floors", default="0", help="comma-separated a0 for item 0")
     parser.add_argument("--transfers", default="0.19,0.21,0.23", help="comma-separated eps")
     parser.add_argument(
         "--skip", nargs="*", default=[], choices=("halves", "paths", "policies", "korea", "china")
@@ -220,7 +225,8 @@ def main() -> int:
     args = parser.parse_args()
     warnings.simplefilter("ignore")  # the start's convergence warnings, one per run
     if "halves" not in args.skip:
-        print_halves([float(h) for h in args.halves.split(",")], args.seeds)
+        halves = [float(h) for h in args.halves.split(",")]
+        print_halves(halves, args.seeds, [float(a) for a in args.floors.split(",")])
     if "paths" not in args.skip:
         print_paths([float(e) for e in args.transfers.split(",")], args.seeds)
     if "policies" not in args.skip:
