@@ -194,12 +194,11 @@ def figure(rows: Sequence[alternatives.Holding]) -> Figure:
     # one colour per assumption while there are colours enough (tab20 past ten: row labels
     # still name every row, but a colour shared by two assumptions misleads at a glance)
     palette = plt.get_cmap("tab10" if len(labels) <= 10 else "tab20")
-    n_colours = int(getattr(palette, "N", 10))
     y = 0.0
     ticks, names = [], []
     for scenario in scenarios:
         for r in (r for r in rows if r.scenario == scenario):
-            colour = palette(labels.index(r.assumption) % n_colours)
+            colour = palette(labels.index(r.assumption) % palette.N)
             a = r.answer
             ax.plot([a.low, a.high], [y, y], color=colour, lw=2)
             ax.plot(a.median, y, "o", color=colour, mfc=colour if a.robust else "white", ms=7)

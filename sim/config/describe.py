@@ -251,6 +251,7 @@ def keys_of(cls: type, path: str = "") -> list[Key]:
     """
     hints = typing.get_type_hints(cls)
     allowed = allowed_of(cls)
+    joint = joint_bounds() if path else {}
     keys: list[Key] = []
     for f in dataclasses.fields(cls):
         kinds = typing.get_args(hints[f.name]) or (hints[f.name],)
@@ -261,8 +262,8 @@ def keys_of(cls: type, path: str = "") -> list[Key]:
             about = f"version 1 only (model.economics=v2 does not read it): {about}"
         rule = allowed.get(f.name, "")
         unit = unit_of(cls, f.name, kind, about, rule)
-        joint = joint_bounds().get(f"{path}{f.name}") if path else None
-        rule = f"{rule} {joint}" if joint else rule
+        if f"{path}{f.name}" in joint:  # bounded with another group's keys too
+            rule = f"{rule} {joint[f'{path}{f.name}']}"
         keys.append(Key(f.name, kind, _default(f).strip(), unit, rule, about))
     return keys
 

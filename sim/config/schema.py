@@ -142,7 +142,7 @@ class ModelParams:
 
 # A bound across config groups (checked in ``RunConfig``): the R&D game's efforts stay finite
 # while the cost slope net of public compute exceeds 2 / demand_slope. ``--help`` and
-# ``alliancesim-describe`` show it beside the key (``JOINT_BOUNDS``).
+# ``alliancesim-describe`` show it beside the key (``joint_bounds``).
 COST_REDUCTION_BOUND = "model.rnd.rd_cost x (1 - cost_reduction) x demand_slope > 2"
 
 

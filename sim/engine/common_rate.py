@@ -125,21 +125,31 @@ def steady_capability(
     return np.asarray(np.clip(np.where(transfer > 0.0, root, linear), 0.0, 1.0))
 
 
-def transfer_of(p: ModelParams, rate: np.ndarray, last_effort: np.ndarray | None) -> np.ndarray:
-    """The transfer rate each unit meets: eps_d, times own R&D's share of absorption.
+def transfer_share(p: ModelParams, last_effort: np.ndarray | None) -> np.ndarray:
+    """Each unit's share of the transfer: ``a0 + (1 - a0) x / (x + x_half)``, 1 at a0 = 1.
 
     Reason: ``knowledge.transfer_gain`` is ``eps k (1 - k)``, absorptive capacity k. With
     ``model.growth.transfer_absorption_floor`` a0 below 1 it is
     ``k (a0 + (1 - a0) x / (x + x_half))`` at last quarter's effort x (x_half:
     ``transfer_absorption_half_effort``; ``knowledge.effort_share``; None: no effort, as an
-    entrant's), so each unit meets ``eps_d`` times that share; at 1 every unit meets ``eps_d``.
+    entrant's).
     """
-    a0 = p.growth.transfer_absorption_floor
-    if a0 >= 1.0:
+    g = p.growth
+    x = np.zeros(1) if last_effort is None else last_effort
+    if g.transfer_absorption_floor >= 1.0:
+        return np.ones(np.shape(x))
+    half = g.transfer_absorption_half_effort
+    return effort_share(x, a0=g.transfer_absorption_floor, half_effort=half)
+
+
+def transfer_of(p: ModelParams, rate: np.ndarray, last_effort: np.ndarray | None) -> np.ndarray:
+    """The transfer rate each unit meets: eps_d times its ``transfer_share``.
+
+    At a floor of 1 every unit meets ``eps_d`` (``rate`` itself: bit for bit as before).
+    """
+    if p.growth.transfer_absorption_floor >= 1.0:
         return rate
-    x = np.zeros(np.shape(rate)) if last_effort is None else last_effort
-    half = p.growth.transfer_absorption_half_effort
-    return np.asarray(rate * effort_share(x, a0=a0, half_effort=half))
+    return np.asarray(rate * transfer_share(p, last_effort))
 
 
 def top_spenders(firms: FirmState, X: np.ndarray) -> np.ndarray:
@@ -173,7 +183,7 @@ def transfer_step(
     if g.transfer_absorption_floor < 1.0:
         # the anchor meets eps_d times its share of absorption; an anchor without R&D at a
         # floor of 0 absorbs nothing, so its domain's rate is not identified (NaN: filled)
-        share = transfer_of(p, np.ones(N_DOMAINS), np.where(there, firms.effort[domestic], 0.0))
+        share = transfer_share(p, np.where(there, firms.effort[domestic], 0.0))
         safe = np.where(share > 0.0, share, 1.0)
         wanted = np.where(share > 0.0, np.minimum(wanted / safe, MAX_TRANSFER), np.nan)
     wanted = filled(wanted)

@@ -142,6 +142,22 @@ def law(
     return terms
 
 
+def firm_law(
+    p: ModelParams,
+    economy: Economy,
+    firms: FirmState,
+    rows: np.ndarray | slice,
+    last_effort: np.ndarray,
+) -> dict[str, Any]:
+    """``law`` for firm ``rows``: their domain, region, own learning rate and last effort.
+
+    ``last_effort`` is the rows' own effort last quarter: ``firms.effort[rows]`` before this
+    quarter's R&D is written, the plan's ``last_effort[rows]`` after.
+    """
+    domain = firms.domain[rows].astype(np.int64)
+    return law(p, economy, domain, firms.region[rows], firms.learning_rate[rows], last_effort)
+
+
 def internal_rate(depth: Any, p: ModelParams) -> Any:
     """``c_A = beta_sh + (beta_dp - beta_sh) w_A``: partners share more in deeper alliances.
 
@@ -343,9 +359,7 @@ def last_spillovers(
     ch = channels
     if not p.rnd.level_bounded_spillovers:
         return Spillovers(rows, ch, a, effective_rnd_grouped(x_last, domain, R, a, ch), x_last)
-    units = capability_law(
-        k, **law(p, economy, domain, firms.region[rows], firms.learning_rate[rows], x_last)
-    )
+    units = capability_law(k, **firm_law(p, economy, firms, rows, x_last))
     sources = source_flows(k, x_last, domain, R, ch)
     bound = inflow_bound(k, x_last, domain, R, ch, units, sources)
     parts = sources.inflow_parts(x_last, a)
@@ -367,10 +381,7 @@ def capability_slope(
     if spill.units is not None:
         return spill.units.slope(X)
     rows = spill.rows
-    domain = firms.domain[rows].astype(np.int64)
-    terms = law(
-        p, economy, domain, firms.region[rows], firms.learning_rate[rows], firms.effort[rows]
-    )
+    terms = firm_law(p, economy, firms, rows, firms.effort[rows])
     return marginal_capability(firms.capability[rows], X, **terms)
 
 
@@ -600,17 +611,7 @@ def _solve_response(q: Quarter, cases: Sequence[Case]) -> np.ndarray:
 
     k = stacked(lambda rows, firms, _: firms.capability[rows])
     terms = [
-        (
-            rows,
-            law(
-                p,
-                game.economy,
-                firms.domain[rows].astype(np.int64),
-                firms.region[rows],
-                firms.learning_rate[rows],
-                game.last_effort[rows],
-            ),
-        )
+        (rows, firm_law(p, game.economy, firms, rows, game.last_effort[rows]))
         for rows, firms, game in cases
     ]
     per_unit: dict[str, Any] = {  # per-unit terms side by side; the parameters as they are
@@ -729,13 +730,5 @@ def learn(
     effective: np.ndarray,
 ) -> np.ndarray:
     """New capability of ``rows``, relative to the drifted frontier (docs/model.md 6.2)."""
-    domain = firms.domain[rows].astype(np.int64)
-    terms = law(
-        q.params,
-        game.economy,
-        domain,
-        firms.region[rows],
-        firms.learning_rate[rows],
-        game.last_effort[rows],
-    )
+    terms = firm_law(q.params, game.economy, firms, rows, game.last_effort[rows])
     return np.asarray(capability_gain(firms.capability[rows], effective[rows], **terms))

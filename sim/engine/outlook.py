@@ -378,14 +378,7 @@ def prospects(
         receiving = (np.zeros(firms.n), np.zeros(firms.n))
         for full, part in zip(receiving, spill.receiving, strict=True):
             full[rows] = part
-        every = innovation.law(
-            p,
-            economy,
-            firms.domain.astype(np.int64),
-            firms.region,
-            firms.learning_rate,
-            firms.effort,
-        )
+        every = innovation.firm_law(p, economy, firms, slice(None), firms.effort)
         units = capability_law(firms.capability, **every)
     o = outlook(
         firms, alliances, economy, s, spill.channels, rows, slope, absorption, p, receiving, units
